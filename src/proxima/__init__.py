@@ -1,0 +1,1 @@
+"""Proxima: the platform of a territory's integrated psychosocial network."""

@@ -1,0 +1,31 @@
+"""Writing to the audit log: every read of personal or confidential data, every change."""
+
+from typing import Any
+
+from proxima.core.models import AuditEvent
+
+
+def record_audit_event(
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    reason: str = "",
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Append one audit line; `actor` may be anonymous (stored as null)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    authenticated = getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_role=getattr(actor, "role", "") if authenticated else "anonymous",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason[:250],
+        detail=detail or {},
+    )

@@ -1,0 +1,24 @@
+from django.core.cache import cache
+
+from proxima.core.roles import (
+    ADMIN_SITE,
+    EDIT_ANY_SERVICE,
+    EDIT_OWN_ORGANIZATION_SERVICES,
+    has_capability,
+)
+
+
+def navigation(request):
+    """What the header shows: the partner space, the admin, and the demo banner."""
+    user = request.user
+    is_demo = cache.get("proxima:has-demo-data")
+    if is_demo is None:
+        from proxima.directory.models import Organization
+
+        is_demo = Organization.objects.filter(is_demo=True).exists()
+        cache.set("proxima:has-demo-data", is_demo, 60)
+    return {
+        "nav_partner": has_capability(user, EDIT_OWN_ORGANIZATION_SERVICES) or has_capability(user, EDIT_ANY_SERVICE),
+        "nav_admin": has_capability(user, ADMIN_SITE),
+        "demo_data": is_demo,
+    }

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from proxima.core.services import DEMO_PASSWORD, create_demo_accounts
+from proxima.directory.models import Organization
+from proxima.directory.services.demo_territory import load_demo_territory
+
+
+class Command(BaseCommand):
+    help = "Load the demo territory (directory) and one demo account per role; prints the logins."
+
+    def handle(self, **options):
+        counts = load_demo_territory()
+        partner = Organization.objects.filter(is_demo=True, name__startswith="Comptoir alimentaire").order_by("name").first()
+        accounts = create_demo_accounts(partner.id if partner else None)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo territory: {counts['organizations']} organizations, {counts['services']} services."
+        ))
+        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        for account in accounts:
+            extra = f" — edits « {partner.name} »" if account.role == "partner_editor" and partner else ""
+            self.stdout.write(f"  {account.username:<14} {account.role}{extra}")

@@ -1,0 +1,59 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from proxima.core.roles import Role
+
+
+class User(AbstractUser):
+    """A person who signs in: a network worker, a coordinator, or a partner's editor."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.EVALUATOR)
+    organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        help_text=_("For partner editors: the organization whose services they maintain."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, default="fr", choices=[("fr", "Français"), ("en", "English")]
+    )
+
+    def save(self, *args, **kwargs):
+        # Only administrators reach the Django admin.
+        self.is_staff = self.role == Role.ADMIN or self.is_superuser
+        super().save(*args, **kwargs)
+
+
+class AuditEvent(models.Model):
+    """One line of the append-only audit log: who did or read what, when, and why."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_role = models.CharField(_("role"), max_length=32, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=250, db_index=True)
+    reason = models.CharField(_("reason"), max_length=250, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"

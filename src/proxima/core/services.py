@@ -1,0 +1,44 @@
+"""Core actions: demo accounts."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from proxima.core.models import User
+from proxima.core.roles import Role
+
+DEMO_PASSWORD = "proxima-demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    first_name: str
+    last_name: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin", Role.ADMIN, "Alex", "Administrateur"),
+    DemoAccount("coordo", Role.COORDINATOR, "Camille", "Coordonnatrice"),
+    DemoAccount("info811", Role.WORKER_811, "Sam", "Intervenant 811"),
+    DemoAccount("clsc", Role.CLSC_WORKER, "Dominique", "Travailleuse sociale"),
+    DemoAccount("prescripteur", Role.SOCIAL_PRESCRIBER, "Jo", "Prescriptrice sociale"),
+    DemoAccount("partenaire", Role.PARTNER_EDITOR, "Maxime", "Éditeur partenaire"),
+    DemoAccount("evaluation", Role.EVALUATOR, "Noa", "Évaluatrice"),
+]
+
+
+@transaction.atomic
+def create_demo_accounts(partner_organization_id: str | None) -> list[DemoAccount]:
+    """One account per role, all with the demo password; the partner edits one organization."""
+    for account in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(username=account.username)
+        user.role = account.role
+        user.first_name, user.last_name = account.first_name, account.last_name
+        user.email = f"{account.username}@demo.proxima.example"
+        user.organization_id = partner_organization_id if account.role == Role.PARTNER_EDITOR else None
+        user.is_superuser = account.role == Role.ADMIN
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return DEMO_ACCOUNTS

@@ -1,0 +1,300 @@
+"""The HSDS 3.0 API (public, read-only): /, services, organizations, service_at_locations,
+taxonomies, taxonomy_terms, with the standard's pagination and filters.
+
+Anonymous callers never see confidential locations' addresses or coordinates; network
+staff do, and each such read is written to the audit log.
+"""
+
+import math
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from proxima.core.audit import record_audit_event
+from proxima.core.roles import VIEW_CONFIDENTIAL_LOCATIONS, has_capability
+from proxima.directory import queries
+from proxima.directory.models import Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from proxima.directory.services.hsds_export import HSDS_VERSION, scalars, serialize
+from proxima.directory.services.hsds_spec import KINDS
+from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
+
+router = Router(tags=["HSDS 3.0"])
+MAX_PER_PAGE = 100
+
+
+class ApiMeta(Schema):
+    version: str
+    profile: str
+    openapi_url: str
+
+
+class Page(Schema):
+    total_items: int
+    total_pages: int
+    page_number: int
+    size: int
+    first_page: bool
+    last_page: bool
+    empty: bool
+    contents: list[dict[str, Any]]
+
+
+class Problem(Schema):
+    detail: str
+
+
+def _page(items: list[dict], total: int, page: int, per_page: int) -> dict:
+    pages = max(1, math.ceil(total / per_page))
+    return {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": len(items),
+        "first_page": page == 1,
+        "last_page": page >= pages,
+        "empty": not items,
+        "contents": items,
+    }
+
+
+def _check_paging(page: int, per_page: int) -> None:
+    if page < 1:
+        raise SearchInputError(_("The page number must be 1 or more."))
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise SearchInputError(_("Results per page must be between 1 and %d.") % MAX_PER_PAGE)
+
+
+def _paginate(queryset: QuerySet, page: int, per_page: int) -> tuple[list, int]:
+    _check_paging(page, per_page)
+    total = queryset.count()
+    return list(queryset[(page - 1) * per_page : page * per_page]), total
+
+
+def _is_public(request: HttpRequest) -> bool:
+    return not has_capability(request.user, VIEW_CONFIDENTIAL_LOCATIONS)
+
+
+def _audit_confidential(request: HttpRequest, service_ids: list[str]) -> None:
+    """Staff reading a confidential location's address leaves a trace."""
+    if _is_public(request):
+        return
+    for location_id in queries.confidential_location_ids_of(service_ids):
+        record_audit_event(request.user, "read_confidential_location", object_type="directory.location",
+                           object_id=location_id, reason="api")
+
+
+def _parse_modified_after(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise SearchInputError(_("modified_after must be a date and time (ISO 8601)."))
+    return parsed
+
+
+def _service_summary(service: Service, public: bool) -> dict:
+    data = scalars(KINDS["service"], service, public=public)
+    if service.organization:
+        data["organization"] = scalars(KINDS["organization"], service.organization, public=public)
+    if service.program:
+        data["program"] = scalars(KINDS["program"], service.program, public=public)
+    return data
+
+
+def _check_format(format: str | None) -> None:
+    if format not in (None, "", "json"):
+        raise SearchInputError(_("Only the json format is offered."))
+
+
+@router.get("/", response=ApiMeta, summary="About this API")
+def api_meta(request: HttpRequest):
+    return {
+        "version": HSDS_VERSION,
+        "profile": "https://docs.openreferral.org/en/v3.0/",
+        "openapi_url": request.build_absolute_uri(reverse("api:openapi-json")),
+    }
+
+
+@router.get("/services", response={200: Page, 400: Problem}, summary="Services")
+def list_services(
+    request: HttpRequest,
+    search: str = "",
+    page: int = 1,
+    per_page: int = 50,
+    format: str | None = None,
+    taxonomy_term_id: str = "",
+    taxonomy_id: str = "",
+    organization_id: str = "",
+    modified_after: str | None = None,
+    minimal: bool = False,
+    full: bool = False,
+    postcode: str = "",
+    proximity: float | None = None,
+):
+    """`search`, `postcode` and `proximity` (metres from the postcode's centroid) run the
+    directory's search service; other filters alone list every service, active or not."""
+    _check_format(format)
+    _check_paging(page, per_page)
+    public = _is_public(request)
+    modified = _parse_modified_after(modified_after)
+    if search or postcode or proximity is not None:
+        if proximity is not None and not postcode:
+            raise SearchInputError(_("proximity needs a postcode."))
+        results = search_services(SearchQuery(
+            text=search, taxonomy_term_ids=[taxonomy_term_id] if taxonomy_term_id else [],
+            taxonomy_id=taxonomy_id, organization_id=organization_id, modified_after=modified,
+            postal_code=postcode if proximity is not None else "",
+            served_postal_code=postcode,
+            max_km=proximity / 1000 if proximity is not None else None,
+            include_remote=False, page=page, per_page=per_page,
+        ))
+        services, total = [hit.service for hit in results.hits], results.total
+    else:
+        queryset = queries.services_filtered(
+            taxonomy_term_id=taxonomy_term_id, taxonomy_id=taxonomy_id,
+            organization_id=organization_id, modified_after=modified,
+        )
+        services, total = _paginate(queryset, page, per_page)
+    if minimal:
+        items = [{"id": s.id, "last_modified": s.last_modified.isoformat() if s.last_modified else None}
+                 for s in services]
+    elif full:
+        _audit_confidential(request, [s.id for s in services])
+        items = [serialize("service", s, public=public) for s in services]
+    else:
+        items = [_service_summary(s, public) for s in services]
+    return _page(items, total, page, per_page)
+
+
+@router.get("/services/{id}", response={200: dict[str, Any], 404: Problem}, summary="One service, fully nested")
+def get_service(request: HttpRequest, id: str):
+    service = get_object_or_404(Service, id=id)
+    _audit_confidential(request, [service.id])
+    return serialize("service", service, public=_is_public(request))
+
+
+@router.get("/organizations", response={200: Page, 400: Problem}, summary="Organizations")
+def list_organizations(request: HttpRequest, search: str = "", full_service: bool = False,
+                       full: bool = False, page: int = 1, per_page: int = 50, format: str | None = None):
+    _check_format(format)
+    organizations, total = _paginate(queries.organizations_matching(search), page, per_page)
+    public = _is_public(request)
+    if full or full_service:
+        skip = frozenset() if full_service else frozenset({"services"})
+        items = [serialize("organization", o, public=public, skip=skip) for o in organizations]
+    else:
+        items = [scalars(KINDS["organization"], o, public=public) for o in organizations]
+    return _page(items, total, page, per_page)
+
+
+@router.get("/organizations/{id}", response={200: dict[str, Any], 404: Problem}, summary="One organization")
+def get_organization(request: HttpRequest, id: str, full_service: bool = False):
+    organization = get_object_or_404(Organization, id=id)
+    public = _is_public(request)
+    data = serialize("organization", organization, public=public, skip=frozenset({"services"}))
+    services = organization.services.order_by("id")
+    if full_service:
+        _audit_confidential(request, [s.id for s in services])
+        data["services"] = [serialize("service", s, public=public, skip=frozenset({"organization"}))
+                            for s in services]
+    else:
+        data["services"] = [scalars(KINDS["service"], s, public=public) for s in services]
+    return data
+
+
+@router.get("/service_at_locations", response={200: Page, 400: Problem}, summary="Services at locations")
+def list_service_at_locations(
+    request: HttpRequest, search: str = "", taxonomy_term_id: str = "", taxonomy_id: str = "",
+    organization_id: str = "", modified_after: str | None = None, full: bool = False,
+    page: int = 1, per_page: int = 50, format: str | None = None, postcode: str = "",
+    proximity: float | None = None,
+):
+    _check_format(format)
+    _check_paging(page, per_page)
+    if proximity is not None and not postcode:
+        raise SearchInputError(_("proximity needs a postcode."))
+    modified = _parse_modified_after(modified_after)
+    if search or postcode:
+        results = search_services(SearchQuery(
+            text=search, taxonomy_term_ids=[taxonomy_term_id] if taxonomy_term_id else [],
+            taxonomy_id=taxonomy_id, organization_id=organization_id, modified_after=modified,
+            postal_code=postcode if proximity is not None else "", served_postal_code=postcode,
+            max_km=proximity / 1000 if proximity is not None else None, include_remote=False,
+            page=1, per_page=MAX_PER_PAGE,
+        ))
+        service_ids = [hit.service.id for hit in results.hits]
+        queryset = ServiceAtLocation.objects.filter(service_id__in=service_ids).order_by("id")
+    else:
+        services = queries.services_filtered(
+            taxonomy_term_id=taxonomy_term_id, taxonomy_id=taxonomy_id,
+            organization_id=organization_id, modified_after=modified,
+        )
+        queryset = ServiceAtLocation.objects.filter(service__in=services).order_by("id")
+    rows, total = _paginate(queryset, page, per_page)
+    public = _is_public(request)
+    if full:
+        _audit_confidential(request, [r.service_id for r in rows if r.service_id])
+    items = [
+        serialize("service_at_location", r, public=public,
+                  skip=frozenset() if full else frozenset({"contacts", "phones", "schedules", "attributes", "metadata"}))
+        for r in rows
+    ]
+    return _page(items, total, page, per_page)
+
+
+@router.get("/service_at_locations/{id}", response={200: dict[str, Any], 404: Problem},
+            summary="One service at a location")
+def get_service_at_location(request: HttpRequest, id: str):
+    row = get_object_or_404(ServiceAtLocation, id=id)
+    if row.service_id:
+        _audit_confidential(request, [row.service_id])
+    return serialize("service_at_location", row, public=_is_public(request))
+
+
+@router.get("/taxonomies", response={200: Page, 400: Problem}, summary="Taxonomies")
+def list_taxonomies(request: HttpRequest, search: str = "", page: int = 1, per_page: int = 50,
+                    format: str | None = None):
+    _check_format(format)
+    queryset = Taxonomy.objects.order_by("id")
+    if search:
+        queryset = queryset.filter(name__icontains=search)
+    rows, total = _paginate(queryset, page, per_page)
+    return _page([serialize("taxonomy", r) for r in rows], total, page, per_page)
+
+
+@router.get("/taxonomies/{id}", response={200: dict[str, Any], 404: Problem}, summary="One taxonomy")
+def get_taxonomy(request: HttpRequest, id: str):
+    return serialize("taxonomy", get_object_or_404(Taxonomy, id=id))
+
+
+@router.get("/taxonomy_terms", response={200: Page, 400: Problem}, summary="Taxonomy terms")
+def list_taxonomy_terms(request: HttpRequest, search: str = "", page: int = 1, per_page: int = 50,
+                        format: str | None = None, taxonomy_id: str = "", top_only: bool = False,
+                        parent_id: str = ""):
+    _check_format(format)
+    queryset = TaxonomyTerm.objects.order_by("id")
+    if search:
+        queryset = queryset.filter(name__icontains=search)
+    if taxonomy_id:
+        queryset = queryset.filter(taxonomy_id=taxonomy_id)
+    if top_only:
+        queryset = queryset.filter(parent_id="")
+    if parent_id:
+        queryset = queryset.filter(parent_id=parent_id)
+    rows, total = _paginate(queryset, page, per_page)
+    return _page([serialize("taxonomy_term", r) for r in rows], total, page, per_page)
+
+
+@router.get("/taxonomy_terms/{id}", response={200: dict[str, Any], 404: Problem}, summary="One taxonomy term")
+def get_taxonomy_term(request: HttpRequest, id: str):
+    try:
+        return serialize("taxonomy_term", TaxonomyTerm.objects.get(id=id))
+    except TaxonomyTerm.DoesNotExist as error:
+        raise Http404(_("No taxonomy term with this id.")) from error

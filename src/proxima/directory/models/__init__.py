@@ -1,0 +1,26 @@
+"""The directory's data model: HSDS 3.0 objects plus Proxima's additions."""
+
+from proxima.directory.models.hsds import (  # noqa: F401
+    Accessibility,
+    Address,
+    Attribute,
+    CapacityStatus,
+    Contact,
+    CostOption,
+    Funding,
+    Language,
+    Location,
+    MetaTableDescription,
+    Metadata,
+    Organization,
+    OrganizationIdentifier,
+    Phone,
+    Program,
+    RequiredDocument,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+from proxima.directory.models.search import SearchDocument, SearchPoint  # noqa: F401
+from proxima.directory.models.taxonomy import NeedLexiconEntry, Taxonomy, TaxonomyTerm  # noqa: F401

@@ -1,0 +1,50 @@
+"""The search index: one row per searchable service, derived from the HSDS records.
+
+Texts and categories are indexed by the database's own full-text engine (FTS5 on SQLite,
+a tsvector column on PostgreSQL), written by `proxima.directory.services.indexing`.
+The columns here carry what full-text engines do not: ages, points, opening hours.
+"""
+
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    service = models.OneToOneField(
+        "Service", on_delete=models.CASCADE, related_name="search_document"
+    )
+    sort_name = models.CharField(max_length=200, db_index=True)
+    min_age = models.FloatField(default=0)
+    max_age = models.FloatField(default=200)
+    # Reachable without travelling (online or by phone): kept in "close by or remote" searches.
+    is_remote = models.BooleanField(default=False)
+    # One 48-bit mask per weekday (Monday first): bit n set when open at some time in
+    # the half hour starting at n*30 minutes. `hours` holds the exact intervals.
+    open_mon = models.BigIntegerField(default=0)
+    open_tue = models.BigIntegerField(default=0)
+    open_wed = models.BigIntegerField(default=0)
+    open_thu = models.BigIntegerField(default=0)
+    open_fri = models.BigIntegerField(default=0)
+    open_sat = models.BigIntegerField(default=0)
+    open_sun = models.BigIntegerField(default=0)
+    hours = models.TextField(blank=True, default="")
+
+    WEEKDAY_COLUMNS = (
+        "open_mon",
+        "open_tue",
+        "open_wed",
+        "open_thu",
+        "open_fri",
+        "open_sat",
+        "open_sun",
+    )
+
+
+class SearchPoint(models.Model):
+    """A public point of a searchable service (confidential places are coarsened)."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="points")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["latitude", "longitude"])]

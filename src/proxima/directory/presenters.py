@@ -1,0 +1,78 @@
+"""Presentation helpers shared by pages: the results map, hours, service facts."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from proxima.directory.models import Service
+from proxima.directory.services import geo, hours
+
+MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 360, 24
+DAY_NAMES = lambda: [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]  # noqa: E731
+
+
+@dataclass(frozen=True)
+class MapPin:
+    number: int
+    label: str
+    url: str
+    x: float
+    y: float
+    is_origin: bool = False
+
+
+def results_map(pins: list[tuple[str, str, float, float]], origin: geo.Place | None) -> list[MapPin]:
+    """Project points (label, url, lat, lon) into the SVG box, keeping the aspect ratio."""
+    points = list(pins)
+    if origin is not None:
+        points.append((origin.label, "", origin.latitude, origin.longitude))
+    if not points:
+        return []
+    lats = [p[2] for p in points]
+    lons = [p[3] for p in points]
+    import math
+
+    scale_x = math.cos(math.radians(sum(lats) / len(lats)))
+    span_x = max((max(lons) - min(lons)) * scale_x, 0.005)
+    span_y = max(max(lats) - min(lats), 0.005)
+    factor = min((MAP_WIDTH - 2 * MAP_MARGIN) / span_x, (MAP_HEIGHT - 2 * MAP_MARGIN) / span_y)
+    center_x = (max(lons) + min(lons)) / 2
+    center_y = (max(lats) + min(lats)) / 2
+    result = []
+    for index, (label, url, lat, lon) in enumerate(points, start=1):
+        x = MAP_WIDTH / 2 + (lon - center_x) * scale_x * factor
+        y = MAP_HEIGHT / 2 - (lat - center_y) * factor
+        is_origin = origin is not None and index == len(points)
+        result.append(MapPin(0 if is_origin else index, label, url, round(x, 1), round(y, 1), is_origin))
+    return result
+
+
+def service_points(service: Service, *, public: bool) -> list[tuple[float, float]]:
+    points = []
+    for place in service.service_at_locations.select_related("location"):
+        location = place.location
+        if location and location.has_valid_point and not (public and location.is_confidential):
+            points.append((location.latitude, location.longitude))
+    return points
+
+
+def opening_hours(service: Service) -> list[tuple[str, str]]:
+    """[(day name, "9:00–17:00"), ...] for the service page."""
+    places = list(service.service_at_locations.select_related("location"))
+    intervals = hours.service_intervals(
+        service.schedules.all(),
+        [s for p in places for s in p.schedules.all()]
+        + [s for p in places if p.location for s in p.location.schedules.all()],
+    )
+    names = DAY_NAMES()
+    return [(names[day], spans) for day, spans in hours.describe(intervals)]
+
+
+def is_open_now(service: Service, moment) -> bool:
+    places = list(service.service_at_locations.select_related("location"))
+    intervals = hours.service_intervals(
+        service.schedules.all(),
+        [s for p in places for s in p.schedules.all()]
+        + [s for p in places if p.location for s in p.location.schedules.all()],
+    )
+    return hours.is_open_at(intervals, moment)

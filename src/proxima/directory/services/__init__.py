@@ -1,0 +1,1 @@
+"""Business rules of the directory, as plain typed functions (see STYLE.md)."""

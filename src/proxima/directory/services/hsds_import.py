@@ -1,0 +1,403 @@
+"""Importing HSDS 3.0 data: API-style JSON (nested) or the tabular CSV data package.
+
+All or nothing: every record is read and checked first (types, required fields, allowed
+values, sizes, duplicate ids, links to records that exist), and nothing is written unless
+everything is right. Each problem names the file, the record and the field. Records are
+matched by id, so importing the same data twice changes nothing.
+"""
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from proxima.directory.models import ServiceAtLocation
+from proxima.directory.services.hsds_spec import (
+    INTEGER,
+    KINDS,
+    NUMBER,
+    REQUIRED_LINKS,
+    TOP_LEVEL_KINDS,
+    WRITE_ORDER,
+    Child,
+    HsdsKind,
+)
+from proxima.directory.services.indexing import reindex_services
+from proxima.directory.services.proxima_extension import apply_extension, check_extension
+
+MAX_TEXT_LENGTH = 100_000
+MAX_ID_LENGTH = 250
+MAX_PROBLEMS = 50
+
+
+@dataclass
+class ImportProblem:
+    source: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}: {self.record}"
+        return f"{where}, field '{self.field}': {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class HsdsImportError(Exception):
+    """The data was refused; nothing was written. `problems` says where and why."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        shown = "\n".join(f"  - {p}" for p in problems[:MAX_PROBLEMS])
+        more = f"\n  ... and {len(problems) - MAX_PROBLEMS} more" if len(problems) > MAX_PROBLEMS else ""
+        super().__init__(f"Import refused, nothing was changed ({len(problems)} problem(s)):\n{shown}{more}")
+
+
+@dataclass
+class ImportReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    indexed_services: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.created.values()) + sum(self.updated.values())
+
+
+def _key(kind: HsdsKind, record: dict) -> Any:
+    if kind.name == "attribute":
+        return (record["id"], record.get("link_id", ""))
+    if kind.name == "metadata":
+        return (record["id"], record.get("resource_id", ""))
+    return record["id"]
+
+
+class _Collector:
+    """Gathers and checks records before anything is written."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, dict[Any, dict]] = {name: {} for name in KINDS}
+        self.origins: dict[tuple[str, Any], str] = {}
+        self.extensions: dict[tuple[str, str], dict] = {}
+        self.problems: list[ImportProblem] = []
+        self._top_level_seen: set[tuple[str, str, str]] = set()
+
+    def problem(self, source: str, record: str, field_name: str, message: str) -> None:
+        self.problems.append(ImportProblem(source, record, field_name, message))
+
+    def check_value(self, kind: HsdsKind, name: str, value: Any, source: str, where: str) -> Any:
+        """The value converted to its stored form, or a problem (and None)."""
+        expected = kind.fields[name]
+        if value is None:
+            return None
+        if expected in (NUMBER, INTEGER):
+            if isinstance(value, str):
+                try:
+                    value = float(value.strip()) if value.strip() else None
+                except ValueError:
+                    self.problem(source, where, name, f"expected a number, got {value[:40]!r}")
+                    return None
+                if value is None:
+                    return None
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self.problem(source, where, name, f"expected a number, got {type(value).__name__}")
+                return None
+            if expected == INTEGER:
+                if value != int(value):
+                    self.problem(source, where, name, f"expected a whole number, got {value}")
+                    return None
+                return int(value)
+            return float(value)
+        if not isinstance(value, str):
+            self.problem(source, where, name, f"expected text, got {type(value).__name__}")
+            return None
+        limit = MAX_ID_LENGTH if name == "id" or name.endswith("_id") else MAX_TEXT_LENGTH
+        if len(value) > limit:
+            self.problem(source, where, name, f"text too long ({len(value):,} characters, at most {limit:,})")
+            return None
+        allowed = kind.enums.get(name)
+        if allowed and value and value not in allowed:
+            self.problem(source, where, name, f"{value!r} is not one of: {', '.join(allowed)}")
+            return None
+        if name == "last_modified" and value and parse_datetime(value) is None:
+            self.problem(source, where, name, f"{value!r} is not a date and time (ISO 8601)")
+            return None
+        return value
+
+    def add(self, kind: HsdsKind, data: Any, source: str, where: str, links: dict[str, str],
+            top_level: bool = False) -> str | None:
+        """Check one record (and what it nests); returns its id."""
+        if not isinstance(data, dict):
+            self.problem(source, where, "", f"expected a {kind.name} object, got {type(data).__name__}")
+            return None
+        label = f"{kind.name} {data.get('id')!r}" if isinstance(data.get("id"), str) else where
+        record: dict[str, Any] = {}
+        for name in kind.fields:
+            if name in data:
+                value = self.check_value(kind, name, data[name], source, label)
+                if value is not None and value != "":
+                    record[name] = value
+        for name in kind.required:
+            if name in data and data[name] is None or name not in data:
+                if not (name in links and name != "id"):
+                    self.problem(source, label, name, "required field is missing")
+        if "id" not in record:
+            return None
+        for link, parent_id in links.items():
+            given = record.get(link)
+            if given and given != parent_id and kind.name not in ("attribute", "metadata"):
+                self.problem(source, label, link, f"is {given!r} but the record is nested under {parent_id!r}")
+            record.setdefault(link, parent_id)
+        for single_name, single in kind.singles.items():
+            if single_name in data and data[single_name] is not None:
+                child_id = self.add(KINDS[single.kind], data[single_name], source,
+                                    f"{label}.{single_name}", {})
+                if child_id:
+                    if record.get(single.link, child_id) != child_id:
+                        self.problem(source, label, single.link, "does not match the nested object's id")
+                    record[single.link] = child_id
+        if "proxima" in data:
+            message = check_extension(kind.name, data["proxima"])
+            if message:
+                self.problem(source, label, "proxima", message)
+            else:
+                self.extensions[(kind.name, record["id"])] = data["proxima"]
+        self._merge(kind, record, source, label, top_level)
+        children = dict(kind.children)
+        if kind.name == "organization":
+            children["services"] = Child("service", "organization_id")
+        for child_name, child in children.items():
+            items = data.get(child_name)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                self.problem(source, label, child_name, "expected a list")
+                continue
+            for index, item in enumerate(items):
+                child_id = self.add(KINDS[child.kind], item, source, f"{label}.{child_name}[{index}]",
+                                    {child.link: record["id"]})
+                if child_id and child.kind in ("attribute", "metadata"):
+                    # Say which table the annotation belongs to when the data does not.
+                    entity_field = "link_entity" if child.kind == "attribute" else "resource_type"
+                    stored = self.records[child.kind].get((child_id, record["id"]))
+                    if stored is not None:
+                        stored.setdefault(entity_field, kind.name)
+        return record["id"]
+
+    def _merge(self, kind: HsdsKind, record: dict, source: str, label: str, top_level: bool) -> None:
+        key = _key(kind, record)
+        if top_level:
+            marker = (source, kind.name, str(key))
+            if marker in self._top_level_seen:
+                self.problem(source, label, "id", "duplicate id: this record appears twice")
+                return
+            self._top_level_seen.add(marker)
+        existing = self.records[kind.name].get(key)
+        if existing is None:
+            self.records[kind.name][key] = record
+            self.origins[(kind.name, key)] = f"{source}: {label}"
+            return
+        for name, value in record.items():
+            if name in existing and existing[name] != value:
+                self.problem(source, label, name,
+                             f"{value!r} conflicts with {existing[name]!r} given for the same id "
+                             f"at {self.origins[(kind.name, key)]}")
+            else:
+                existing[name] = value
+
+
+def _check_links(collector: _Collector) -> None:
+    from_db: dict[str, set[str]] = {}
+    for (kind_name, link), target in REQUIRED_LINKS.items():
+        wanted = {r[link] for r in collector.records[kind_name].values() if r.get(link)}
+        missing = wanted - {k for k in collector.records[target]}
+        if not missing:
+            continue
+        model = KINDS[target].model
+        known = from_db.setdefault(target, set())
+        known |= set(model.objects.filter(pk__in=missing).values_list("pk", flat=True))
+        for key, record in collector.records[kind_name].items():
+            value = record.get(link)
+            if value in missing and value not in known:
+                source, _, label = collector.origins[(kind_name, key)].partition(": ")
+                collector.problem(source, label, link,
+                                  f"{value!r} does not match any {target} in the data or the directory")
+
+
+def _model_values(kind: HsdsKind, record: dict) -> dict[str, Any]:
+    values = {}
+    for name, value in record.items():
+        target = kind.id_field if name == "id" else name
+        if name == "last_modified":
+            value = parse_datetime(value)
+        values[target] = value
+    return values
+
+
+def _write(collector: _Collector, report: ImportReport, progress: Callable[[int], None] | None) -> None:
+    for kind_name in WRITE_ORDER:
+        kind = KINDS[kind_name]
+        records = collector.records[kind_name]
+        if not records:
+            continue
+        model = kind.model
+        if kind.id_field == "id":
+            existing = model.objects.in_bulk(list(records))
+            lookup = existing.get
+        else:
+            ids = {key[0] for key in records}
+            rows = model.objects.filter(hsds_id__in=ids)
+            link_field = "link_id" if kind_name == "attribute" else "resource_id"
+            by_key = {(row.hsds_id, getattr(row, link_field)): row for row in rows}
+            lookup = by_key.get
+        to_create, to_update, changed_fields = [], [], set()
+        for key, record in records.items():
+            values = _model_values(kind, record)
+            instance = lookup(key)
+            if instance is None:
+                instance = model(**values)
+                to_create.append(instance)
+            else:
+                for name, value in values.items():
+                    setattr(instance, name, value)
+                changed_fields |= set(values) - {kind.id_field}
+                to_update.append(instance)
+            extension = collector.extensions.get((kind_name, record["id"]))
+            if extension:
+                changed_fields |= apply_extension(kind_name, instance, extension)
+        model.objects.bulk_create(to_create, batch_size=500)
+        if to_update and changed_fields:
+            model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=500)
+        report.created[kind_name] = len(to_create)
+        report.updated[kind_name] = len(to_update)
+        if progress:
+            progress(len(records))
+
+
+def _services_to_reindex(collector: _Collector) -> list[str] | None:
+    if collector.records["taxonomy_term"]:
+        return None  # the hierarchy may have changed: rebuild everything
+    records = collector.records
+    ids = set(records["service"])
+    ids |= {r["service_id"] for r in records["service_at_location"].values() if r.get("service_id")}
+    for kind_name in ("phone", "schedule", "language", "cost_option", "contact"):
+        ids |= {r["service_id"] for r in records[kind_name].values() if r.get("service_id")}
+    ids |= {r["link_id"] for r in records["attribute"].values() if r.get("link_id")}
+    locations = set(records["location"]) | {
+        r["location_id"] for name in ("address", "accessibility", "schedule")
+        for r in records[name].values() if r.get("location_id")
+    }
+    if locations:
+        ids |= set(ServiceAtLocation.objects.filter(location_id__in=locations)
+                   .values_list("service_id", flat=True))
+    return sorted(i for i in ids if i)
+
+
+def _guess_kind(path: Path, data: Any) -> str:
+    name = path.name.lower()
+    for kind_name in ("service_at_location", "taxonomy_term", "organization", "location", "taxonomy"):
+        if kind_name in name:
+            return kind_name
+    return "service"
+
+
+def _read_json(path: Path, collector: _Collector, kind_name: str | None) -> None:
+    source = path.name
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        collector.problem(source, "file", "", f"not UTF-8 text ({error.reason})")
+        return
+    except json.JSONDecodeError as error:
+        collector.problem(source, f"line {error.lineno}, column {error.colno}", "", f"invalid JSON: {error.msg}")
+        return
+    kind = KINDS[kind_name or _guess_kind(path, data)]
+    if isinstance(data, dict) and isinstance(data.get("contents"), list):
+        data = data["contents"]
+    items = data if isinstance(data, list) else [data]
+    for index, item in enumerate(items):
+        collector.add(kind, item, source, f"{kind.name}[{index}]", {}, top_level=True)
+
+
+def _read_tabular(folder: Path, collector: _Collector) -> None:
+    found = False
+    for kind_name in WRITE_ORDER:
+        kind = KINDS[kind_name]
+        path = folder / f"{kind.table}.csv"
+        if not path.exists():
+            continue
+        found = True
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                reader = csv.DictReader(handle)
+                if not reader.fieldnames or "id" not in reader.fieldnames:
+                    collector.problem(path.name, "header", "id", "the file has no 'id' column")
+                    continue
+                for number, row in enumerate(reader, start=2):
+                    if None in row:
+                        collector.problem(path.name, f"row {number}", "", "more values than columns")
+                        continue
+                    data = {k: v for k, v in row.items() if k in kind.fields and v not in ("", None)}
+                    for required in kind.required:
+                        if required in row and row[required] == "":
+                            data[required] = None
+                    collector.add(kind, data, path.name, f"row {number}", {}, top_level=True)
+        except UnicodeDecodeError as error:
+            collector.problem(path.name, "file", "", f"not UTF-8 text ({error.reason})")
+        except csv.Error as error:
+            collector.problem(path.name, "file", "", f"unreadable CSV: {error}")
+    extension_file = folder / "proxima.json"
+    if extension_file.exists():
+        try:
+            extensions = json.loads(extension_file.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            collector.problem(extension_file.name, "file", "", f"invalid JSON: {error}")
+            return
+        for kind_name, by_id in extensions.items():
+            for record_id, extension in by_id.items():
+                message = check_extension(kind_name, extension)
+                if message:
+                    collector.problem(extension_file.name, f"{kind_name} {record_id!r}", "proxima", message)
+                elif record_id in collector.records.get(kind_name, {}):
+                    collector.extensions[(kind_name, record_id)] = extension
+    if not found:
+        collector.problem(folder.name, "folder", "", "no HSDS table (services.csv, organizations.csv, ...) found")
+
+
+def import_hsds(
+    path: Path | str,
+    *,
+    kind: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import an HSDS JSON file or tabular folder; raises HsdsImportError and writes nothing on any problem."""
+    path = Path(path)
+    if kind is not None and kind not in TOP_LEVEL_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(TOP_LEVEL_KINDS)}")
+    collector = _Collector()
+    if path.is_dir():
+        _read_tabular(path, collector)
+    elif path.is_file():
+        _read_json(path, collector, kind)
+    else:
+        collector.problem(str(path), "path", "", "no such file or folder")
+    if not collector.problems:
+        _check_links(collector)
+    if collector.problems:
+        raise HsdsImportError(collector.problems)
+    report = ImportReport()
+    with transaction.atomic():
+        _write(collector, report, on_progress)
+        from proxima.directory.services.taxonomy import link_open_eligibility_equivalents
+
+        link_open_eligibility_equivalents()
+        report.indexed_services = reindex_services(_services_to_reindex(collector))
+    return report
+
+
+def record_counts(report: ImportReport) -> dict[str, int]:
+    return {k: report.created.get(k, 0) + report.updated.get(k, 0) for k in WRITE_ORDER}

@@ -1,0 +1,162 @@
+"""Keeping the search index in step with the directory.
+
+Every action that changes a service calls `reindex_services([...])` in its transaction;
+imports and the demo loader reindex what they wrote.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from proxima.directory.models import (
+    Attribute,
+    SearchDocument,
+    SearchPoint,
+    Service,
+    ServiceAtLocation,
+)
+from proxima.directory.services import geo, hours
+from proxima.directory.services.search_backends import backend
+from proxima.directory.services.taxonomy import TermGraph, term_token
+from proxima.directory.services.text import index_tokens, sort_key
+
+SEARCHABLE_STATUSES = ("active", "temporarily closed")
+BATCH_SIZE = 1000
+WHEELCHAIR_WORDS = ("wheelchair", "fauteuil", "accessible", "rampe", "ramp", "ascenseur", "elevator")
+
+
+def _language_codes(service: Service) -> set[str]:
+    codes = {(lang.code or "").strip().lower()[:2] for lang in service.languages.all()}
+    codes.discard("")
+    if not codes:
+        codes = {service.text_language or "fr", *service.translations.keys()}
+    return codes
+
+
+def _flags(service: Service, locations: list) -> list[str]:
+    flags = [f"f_lang_{code}" for code in sorted(_language_codes(service))]
+    flags += [f"f_mode_{mode}" for mode in service.delivery_modes]
+    if service.is_free:
+        flags.append("f_free")
+    flags.append(f"f_cap_{service.capacity_status}")
+    flags.append("f_status_" + (service.status or "active").replace(" ", "_"))
+    access = " ".join(
+        f"{a.description} {a.details}".lower() for loc in locations for a in loc.accessibility.all()
+    )
+    if any(word in access for word in WHEELCHAIR_WORDS):
+        flags.append("f_access_wheelchair")
+    return flags
+
+
+def _fields(service: Service, locations: list, term_ids: set[str]) -> dict[str, list[str]]:
+    names = service.all_texts("name") + service.all_texts("alternate_name")
+    body = service.all_texts("description") + [service.eligibility_description]
+    if service.organization:
+        body += service.organization.all_texts("name")
+    for location in locations:
+        body.append(location.name)
+        body += [address.city for address in location.addresses.all()]
+    return {
+        "name": index_tokens(" ".join(names)),
+        "body": index_tokens(" ".join(body)),
+        "terms": sorted(term_token(t) for t in term_ids),
+        "flags": _flags(service, locations),
+    }
+
+
+def _services_with_relations(ids: list[str]):
+    places = ServiceAtLocation.objects.select_related("location").prefetch_related(
+        "schedules", "location__schedules", "location__accessibility", "location__addresses"
+    )
+    return (
+        Service.objects.filter(id__in=ids)
+        .select_related("organization")
+        .prefetch_related("languages", "schedules", Prefetch("service_at_locations", places))
+    )
+
+
+def _index_batch(ids: list[str], graph: TermGraph, engine) -> int:
+    terms_by_service: dict[str, set[str]] = {}
+    for link_id, term_id in Attribute.objects.filter(
+        link_id__in=ids, taxonomy_term__isnull=False
+    ).values_list("link_id", "taxonomy_term_id"):
+        terms_by_service.setdefault(link_id, set()).add(term_id)
+
+    old = list(SearchDocument.objects.filter(service_id__in=ids).values_list("id", flat=True))
+    if old:
+        engine.delete(old)
+        SearchDocument.objects.filter(id__in=old).delete()
+
+    documents, fields_by_service, points_by_service = [], {}, {}
+    for service in _services_with_relations(ids):
+        if service.status not in SEARCHABLE_STATUSES:
+            continue
+        places = list(service.service_at_locations.all())
+        locations = [p.location for p in places if p.location]
+        intervals = hours.service_intervals(
+            service.schedules.all(),
+            [s for p in places for s in p.schedules.all()]
+            + [s for loc in locations for s in loc.schedules.all()],
+        )
+        masks = hours.weekly_bitmasks(intervals)
+        document = SearchDocument(
+            service=service,
+            sort_name=sort_key(service.name),
+            min_age=service.minimum_age if service.minimum_age is not None else 0,
+            max_age=service.maximum_age if service.maximum_age is not None else 200,
+            is_remote=service.delivers_online or service.delivers_by_phone,
+            hours=hours.encode(intervals),
+            **dict(zip(SearchDocument.WEEKDAY_COLUMNS, masks, strict=True)),
+        )
+        documents.append(document)
+        fields_by_service[service.id] = _fields(
+            service, locations, graph.closure(terms_by_service.get(service.id, ()))
+        )
+        points_by_service[service.id] = [
+            geo.coarsen(loc.latitude, loc.longitude) if loc.is_confidential else (loc.latitude, loc.longitude)
+            for loc in locations
+            if loc.has_valid_point
+        ]
+    SearchDocument.objects.bulk_create(documents)
+    SearchPoint.objects.bulk_create(
+        SearchPoint(document=d, latitude=lat, longitude=lon)
+        for d in documents
+        for lat, lon in points_by_service[d.service_id]
+    )
+    engine.write([(d.id, fields_by_service[d.service_id]) for d in documents])
+    return len(documents)
+
+
+def unindex_services(service_ids: Iterable[str]) -> None:
+    """Remove services from the index (before they are deleted or made unsearchable)."""
+    ids = list(service_ids)
+    for start in range(0, len(ids), BATCH_SIZE):
+        documents = SearchDocument.objects.filter(service_id__in=ids[start : start + BATCH_SIZE])
+        backend().delete(list(documents.values_list("id", flat=True)))
+        documents.delete()
+
+
+def reindex_services(
+    service_ids: Iterable[str] | None = None,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Rebuild the index rows of these services (every service when None); returns rows written."""
+    engine = backend()
+    graph = TermGraph.load()
+    if service_ids is None:
+        ids = list(Service.objects.order_by("id").values_list("id", flat=True))
+        with transaction.atomic():
+            engine.clear()
+            SearchDocument.objects.all().delete()
+    else:
+        ids = list(dict.fromkeys(service_ids))
+    written = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        batch = ids[start : start + BATCH_SIZE]
+        with transaction.atomic():
+            written += _index_batch(batch, graph, engine)
+        if on_progress:
+            on_progress(len(batch))
+    return written

@@ -1,0 +1,381 @@
+"""Directory search: one service for the public page, the workers' pages and the HSDS API.
+
+Free text (French or English, stemmed, accent-insensitive) is matched against service
+texts and, through the need vocabulary, against need domains; filters narrow by taxonomy,
+place, opening hours, language, cost, age, delivery mode and accessibility. Each hit says
+why it matched.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proxima.directory.models import Attribute, SearchDocument, Service, TaxonomyTerm
+from proxima.directory.services import geo, hours
+from proxima.directory.services.search_backends import All, Any_, Expr, Term, backend
+from proxima.directory.services.taxonomy import term_graph, term_token
+from proxima.directory.services.text import index_tokens, is_content_word, query_words, stems
+from proxima.directory.services.text import words as text_words
+from proxima.directory.services.vocabulary import NeedMatch, need_vocabulary
+
+CANDIDATE_LIMIT = 1000
+MAX_QUERY_LENGTH = 500
+MAX_PER_PAGE = 100
+REMOTE_EQUIVALENT_KM = 5.0
+DELIVERY_MODES = ("in_person", "phone", "online", "home_visit")
+
+
+class SearchInputError(ValueError):
+    """A search parameter that cannot be understood; the message is for the user."""
+
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    taxonomy_term_ids: list[str] = field(default_factory=list)
+    latitude: float | None = None
+    longitude: float | None = None
+    postal_code: str = ""
+    place: str = ""
+    max_km: float | None = None
+    include_remote: bool = True
+    open_at: datetime | None = None
+    languages: list[str] = field(default_factory=list)
+    free_only: bool = False
+    age: float | None = None
+    delivery_modes: list[str] = field(default_factory=list)
+    wheelchair_accessible: bool = False
+    organization_id: str = ""
+    taxonomy_id: str = ""
+    modified_after: datetime | None = None
+    served_postal_code: str = ""  # only services whose service areas cover it (or have none)
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class SearchHit:
+    service: Service
+    score: float
+    distance_km: float | None
+    is_open: bool | None
+    reasons: list[str]
+
+
+@dataclass
+class SearchResults:
+    hits: list[SearchHit]
+    total: int
+    total_is_capped: bool
+    page: int
+    per_page: int
+    point: geo.Place | None
+    need_matches: list[NeedMatch]
+    relaxed: bool = False
+
+    @property
+    def page_count(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+@dataclass
+class _Candidate:
+    service_id: str
+    relevance: float
+    hours: str
+    distance_km: float | None
+    is_open: bool | None = None
+    score: float = 0.0
+
+
+def _validate(query: SearchQuery) -> geo.Place | None:
+    if len(query.text) > MAX_QUERY_LENGTH:
+        raise SearchInputError(_("The search text is too long (at most %d characters).") % MAX_QUERY_LENGTH)
+    if query.page < 1:
+        raise SearchInputError(_("The page number must be 1 or more."))
+    if not 1 <= query.per_page <= MAX_PER_PAGE:
+        raise SearchInputError(_("Results per page must be between 1 and %d.") % MAX_PER_PAGE)
+    if query.max_km is not None and not 0 < query.max_km <= 1000:
+        raise SearchInputError(_("The distance must be between 0 and 1000 km."))
+    if query.age is not None and not 0 <= query.age <= 130:
+        raise SearchInputError(_("The age must be between 0 and 130."))
+    unknown_modes = set(query.delivery_modes) - set(DELIVERY_MODES)
+    if unknown_modes:
+        raise SearchInputError(_("Unknown delivery mode: %s.") % ", ".join(sorted(unknown_modes)))
+    if query.served_postal_code and geo.normalize_postal_code(query.served_postal_code) is None:
+        raise SearchInputError(_("Unknown Canadian postal code: %s.") % query.served_postal_code.strip())
+    if query.latitude is not None or query.longitude is not None:
+        if query.latitude is None or query.longitude is None:
+            raise SearchInputError(_("Give both latitude and longitude."))
+        if not (-90 <= query.latitude <= 90 and -180 <= query.longitude <= 180):
+            raise SearchInputError(_("Latitude or longitude out of range."))
+        return geo.Place("point", _("the given point"), query.latitude, query.longitude)
+    if query.postal_code.strip():
+        place = geo.postal_code_point(query.postal_code)
+        if place is None:
+            raise SearchInputError(_("Unknown Canadian postal code: %s.") % query.postal_code.strip())
+        return place
+    if query.place:
+        if query.place not in geo.PLACES_BY_KEY:
+            raise SearchInputError(_("Unknown place."))
+        return geo.PLACES_BY_KEY[query.place]
+    if query.max_km is not None:
+        raise SearchInputError(_("A distance limit needs a place, a postal code or a point."))
+    return None
+
+
+def _filters_expr(query: SearchQuery) -> list[Expr]:
+    parts: list[Expr] = [Term(term_token(t)) for t in query.taxonomy_term_ids]
+    if query.languages:
+        parts.append(Any_(tuple(Term(f"f_lang_{code.lower()[:2]}") for code in query.languages)))
+    if query.free_only:
+        parts.append(Term("f_free"))
+    if query.delivery_modes:
+        parts.append(Any_(tuple(Term(f"f_mode_{mode}") for mode in query.delivery_modes)))
+    if query.wheelchair_accessible:
+        parts.append(Term("f_access_wheelchair"))
+    return parts
+
+
+def _text_expr(words: list[tuple[str, ...]], needs: list[NeedMatch], *, every_word: bool) -> Expr:
+    word_terms = [Any_(tuple(Term(s) for s in alternatives)) for alternatives in words]
+    parts: list[Expr] = []
+    if word_terms:
+        parts.append(All(tuple(word_terms)) if every_word else Any_(tuple(word_terms)))
+    if needs:
+        parts.append(Any_(tuple(Term(term_token(m.term_id)) for m in needs)))
+    return Any_(tuple(parts))
+
+
+def _sql_predicates(query: SearchQuery, point: geo.Place | None, moment: datetime | None):
+    where, params = [], []
+    if query.age is not None:
+        where.append("d.min_age <= %s AND d.max_age >= %s")
+        params += [query.age, query.age]
+    if moment is not None:
+        weekday, slot = hours.slot_of(moment)
+        where.append(f"(d.{SearchDocument.WEEKDAY_COLUMNS[weekday]} & %s) <> 0")
+        params.append(1 << slot)
+    if point is not None and query.max_km is not None:
+        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point.latitude, point.longitude, query.max_km)
+        near = (
+            "d.id IN (SELECT p.document_id FROM directory_searchpoint p WHERE p.latitude "
+            "BETWEEN %s AND %s AND p.longitude BETWEEN %s AND %s)"
+        )
+        where.append(f"({near} OR d.is_remote)" if query.include_remote else near)
+        params += [min_lat, max_lat, min_lon, max_lon]
+    if query.organization_id:
+        where.append("d.service_id IN (SELECT s.id FROM directory_service s WHERE s.organization_id = %s)")
+        params.append(query.organization_id)
+    if query.taxonomy_id:
+        where.append(
+            "d.service_id IN (SELECT a.link_id FROM directory_attribute a JOIN directory_taxonomyterm t "
+            "ON t.id = a.taxonomy_term_id WHERE t.taxonomy_id = %s)"
+        )
+        params.append(query.taxonomy_id)
+    if query.modified_after is not None:
+        where.append("d.service_id IN (SELECT s.id FROM directory_service s WHERE s.last_modified >= %s)")
+        params.append(query.modified_after)
+    if query.served_postal_code:
+        sql, area_params = _coverage_sql(query.served_postal_code)
+        where.append(sql)
+        params += area_params
+    return where, params
+
+
+def _coverage_sql(postal_code: str) -> tuple[str, list]:
+    """Services with no postal service area, or one whose prefixes include the code's."""
+    compact = (geo.normalize_postal_code(postal_code) or "").replace(" ", "")
+    prefixes = [compact[:n] for n in range(1, len(compact) + 1)]
+    likes = " OR ".join(["(',' || REPLACE(sa.postal_prefixes, ' ', '') || ',') LIKE %s"] * len(prefixes))
+    sql = (
+        "(NOT EXISTS (SELECT 1 FROM directory_servicearea sa WHERE sa.service_id = d.service_id "
+        "AND sa.postal_prefixes <> '') OR EXISTS (SELECT 1 FROM directory_servicearea sa "
+        f"WHERE sa.service_id = d.service_id AND ({likes})))"
+    )
+    return sql, [f"%,{p},%" for p in prefixes]
+
+
+def _distance_sql(point: geo.Place | None) -> tuple[str, list]:
+    if point is None:
+        return "NULL", []
+    scale = math.cos(math.radians(point.latitude))
+    expression = (
+        "(SELECT MIN((p.latitude - %s) * (p.latitude - %s) + "
+        "((p.longitude - %s) * %s) * ((p.longitude - %s) * %s)) "
+        "FROM directory_searchpoint p WHERE p.document_id = d.id)"
+    )
+    lat, lon = point.latitude, point.longitude
+    return expression, [lat, lat, lon, scale, lon, scale]
+
+
+def _fetch(expr: Expr | None, query, point, moment, order: str, limit: int, offset: int = 0):
+    engine = backend()
+    where, where_params = _sql_predicates(query, point, moment)
+    distance, distance_params = _distance_sql(point)
+    if expr is not None:
+        match = engine.match_sql(expr)
+        from_clause, from_params, relevance = match.from_clause, match.from_params, match.relevance
+        where = [match.where, *where]
+        where_params = match.where_params + where_params
+    else:
+        from_clause, from_params, relevance = "directory_searchdocument d", [], "0"
+    where_sql = " AND ".join(where) or "1=1"
+    sql = (
+        f"SELECT d.service_id, {relevance} AS relevance, d.hours, {distance} AS distance2 "
+        f"FROM {from_clause} WHERE {where_sql} ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, distance_params + from_params + where_params + [limit, offset])
+        rows = cursor.fetchall()
+        count_sql = f"SELECT COUNT(*) FROM {from_clause} WHERE {where_sql}"
+        return rows, (count_sql, from_params + where_params)
+
+
+def search_services(query: SearchQuery, *, now: datetime | None = None) -> SearchResults:
+    """Find services for a query; raises SearchInputError with a message for the user."""
+    point = _validate(query)
+    moment = query.open_at
+    words = query_words(query.text)
+    needs = need_vocabulary().match(query.text) if query.text.strip() else []
+    filters = _filters_expr(query)
+    has_text = bool(words or needs)
+    relaxed = False
+
+    def expression(every_word: bool) -> Expr | None:
+        parts = list(filters)
+        if has_text:
+            parts.insert(0, _text_expr(words, needs, every_word=every_word))
+        return All(tuple(parts)) if parts else None
+
+    if not has_text and point is None and moment is None:
+        # A plain listing: the database pages it.
+        offset = (query.page - 1) * query.per_page
+        rows, (count_sql, count_params) = _fetch(
+            expression(True), query, None, None, "d.sort_name, d.service_id", query.per_page, offset
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(count_sql, count_params)
+            total = cursor.fetchone()[0]
+        candidates = [_Candidate(r[0], 0.0, r[2], None) for r in rows]
+        return _results(query, candidates, total, False, point, needs, moment, words, paged=True)
+
+    if has_text:
+        order = "relevance DESC, d.sort_name"
+    elif point is not None:
+        order = "distance2 ASC NULLS LAST, d.sort_name"
+    else:
+        order = "d.sort_name, d.service_id"
+    rows, _count = _fetch(expression(True), query, point, moment, order, CANDIDATE_LIMIT)
+    if not rows and len(words) > 1:
+        relaxed = True
+        rows, _count = _fetch(expression(False), query, point, moment, order, CANDIDATE_LIMIT)
+
+    candidates = []
+    for service_id, relevance, hours_json, distance2 in rows:
+        km = math.sqrt(distance2) * geo.KM_PER_DEGREE if distance2 is not None else None
+        if query.max_km is not None and km is not None and km > query.max_km:
+            continue
+        candidate = _Candidate(service_id, float(relevance or 0), hours_json, km)
+        if moment is not None:
+            candidate.is_open = hours.is_open_at(hours.decode(hours_json), moment)
+            if not candidate.is_open:
+                continue
+        candidates.append(candidate)
+    _score(candidates, has_text, point)
+    total = len(candidates)
+    return _results(query, candidates, total, len(rows) >= CANDIDATE_LIMIT, point, needs, moment, words, relaxed=relaxed)
+
+
+def _score(candidates: list[_Candidate], has_text: bool, point) -> None:
+    top = max((c.relevance for c in candidates), default=0) or 1.0
+    for c in candidates:
+        km = c.distance_km if c.distance_km is not None else REMOTE_EQUIVALENT_KM
+        proximity = 1 / (1 + km / 2) if point is not None else 0.0
+        c.score = (c.relevance / top + 0.6 * proximity) if has_text else proximity
+    if has_text or point is not None:
+        candidates.sort(key=lambda c: -c.score)
+
+
+def _results(query, candidates, total, capped, point, needs, moment, words, *, paged=False, relaxed=False):
+    page = candidates if paged else candidates[(query.page - 1) * query.per_page : query.page * query.per_page]
+    services = (
+        Service.objects.filter(id__in=[c.service_id for c in page])
+        .select_related("organization")
+        .prefetch_related("languages")
+        .in_bulk()
+    )
+    reasons = _reasons(query, page, services, needs, words, moment)
+    hits = [
+        SearchHit(services[c.service_id], c.score, c.distance_km, c.is_open, reasons[c.service_id])
+        for c in page
+        if c.service_id in services
+    ]
+    return SearchResults(hits, total, capped, query.page, query.per_page, point, needs, relaxed)
+
+
+def _reasons(query, page, services, needs, words, moment) -> dict[str, list[str]]:
+    """Why each hit matched, in the user's language."""
+    graph = term_graph()
+    attached: dict[str, set[str]] = {}
+    for link_id, term_id in Attribute.objects.filter(
+        link_id__in=list(services), taxonomy_term__isnull=False
+    ).values_list("link_id", "taxonomy_term_id"):
+        attached.setdefault(link_id, set()).add(term_id)
+    wanted_terms = {m.term_id for m in needs} | set(query.taxonomy_term_ids)
+    term_names = {
+        t.id: t.localized_name for t in TaxonomyTerm.objects.filter(id__in=wanted_terms)
+    }
+    result: dict[str, list[str]] = {}
+    for candidate in page:
+        service = services.get(candidate.service_id)
+        if service is None:
+            continue
+        reasons: list[str] = []
+        if words:
+            texts = " ".join(service.all_texts("name") + service.all_texts("description"))
+            tokens = set(index_tokens(texts))
+            found = [
+                word
+                for word in dict.fromkeys(text_words(query.text))
+                if is_content_word(word) and any(s in tokens for s in stems(word))
+            ]
+            if found:
+                reasons.append(_("Words: %s") % ", ".join(found))
+        closure = graph.closure(attached.get(service.id, ()))
+        matched = [m for m in needs if m.term_id in closure]
+        broader = {a for m in matched for a in graph.ancestors_and_self(m.term_id)[1:]}
+        for match in matched:
+            if match.term_id not in broader:
+                reasons.append(
+                    _("Need: %(domain)s (“%(phrase)s”)")
+                    % {"domain": term_names.get(match.term_id, ""), "phrase": match.phrase}
+                )
+        for term_id in query.taxonomy_term_ids:
+            reasons.append(_("Category: %s") % term_names.get(term_id, term_id))
+        if candidate.distance_km is not None:
+            reasons.append(_("%s km away") % f"{candidate.distance_km:.1f}")
+        elif query.max_km is not None or query.place or query.postal_code:
+            reasons.append(_("Reachable remotely (online or by phone)"))
+        if moment is not None and candidate.is_open:
+            reasons.append(_("Open at the requested time"))
+        if query.free_only:
+            reasons.append(_("Free of charge"))
+        if query.languages:
+            reasons.append(_("Offered in: %s") % ", ".join(query.languages))
+        if query.age is not None:
+            reasons.append(_("Accepts age %s") % f"{query.age:g}")
+        if query.delivery_modes:
+            reasons.append(_("Delivery: %s") % ", ".join(query.delivery_modes))
+        if query.wheelchair_accessible:
+            reasons.append(_("Wheelchair accessible"))
+        result[service.id] = reasons
+    return result
+
+
+def open_now() -> datetime:
+    return timezone.now()

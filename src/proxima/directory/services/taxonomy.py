@@ -1,0 +1,201 @@
+"""Taxonomies: Proxima's need domains, Open Eligibility, and the links between them."""
+
+import csv
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from proxima.directory.models import NeedLexiconEntry, Taxonomy, TaxonomyTerm
+
+NEED_DOMAINS_FILE = Path(__file__).resolve().parent.parent / "data" / "need_domains.json"
+OPEN_ELIGIBILITY_TAXONOMY_ID = "7a1c9e6b-5c7e-5d1b-8f0a-0e1f4d2c3b01"
+_NAMESPACE = uuid.UUID("5b7a4c1e-2f9d-4e8a-b6c3-9d0e1f2a3b4c")
+
+
+def stable_id(*parts: str) -> str:
+    """A UUID derived from names, so demo and taxonomy ids are the same on every machine."""
+    return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
+
+
+def need_domain_term_id(code: str) -> str:
+    return stable_id("need-domain", code)
+
+
+def open_eligibility_term_id(code: str) -> str:
+    return stable_id("open-eligibility", code)
+
+
+def term_token(term_id: str) -> str:
+    """The full-text token standing for a taxonomy term (ids may contain any character)."""
+    return "tx_" + hashlib.blake2b(term_id.encode(), digest_size=6).hexdigest()
+
+
+@transaction.atomic
+def load_need_domains(path: Path = NEED_DOMAINS_FILE) -> int:
+    """Create or update Proxima's bilingual need-domain taxonomy and its lexicon."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    meta = data["taxonomy"]
+    taxonomy, _ = Taxonomy.objects.update_or_create(
+        id=meta["id"],
+        defaults={k: meta[k] for k in ("name", "description", "uri", "version")},
+    )
+    count = 0
+
+    def save(domain: dict, parent: TaxonomyTerm | None) -> None:
+        nonlocal count
+        term, _ = TaxonomyTerm.objects.update_or_create(
+            id=need_domain_term_id(domain["code"]),
+            defaults={
+                "code": domain["code"],
+                "name": domain["fr"],
+                "description": domain.get("desc_fr", ""),
+                "text_language": "fr",
+                "language": "fr",
+                "translations": {
+                    "en": {"name": domain["en"], "description": domain.get("desc_en", "")}
+                },
+                "parent_id": parent.id if parent else "",
+                "taxonomy_id": taxonomy.id,
+                "taxonomy": taxonomy.name,
+            },
+        )
+        count += 1
+        for language in ("fr", "en"):
+            for phrase in domain.get(f"lex_{language}", []):
+                NeedLexiconEntry.objects.get_or_create(term=term, language=language, phrase=phrase)
+        for child in domain.get("children", []):
+            save(child, term)
+
+    for domain in data["domains"]:
+        save(domain, None)
+    link_open_eligibility_equivalents(path)
+    return count
+
+
+@transaction.atomic
+def import_open_eligibility(path: Path) -> int:
+    """Load the Open Eligibility taxonomy from its CSV (taxonomy_id,name,parent_id,parent_name)."""
+    taxonomy, _ = Taxonomy.objects.update_or_create(
+        id=OPEN_ELIGIBILITY_TAXONOMY_ID,
+        defaults={
+            "name": "Open Eligibility",
+            "description": "Open Eligibility human services taxonomy (services facet).",
+            "uri": "https://github.com/auntbertha/openeligibility",
+        },
+    )
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        code = row["taxonomy_id"].strip()
+        parent = row.get("parent_id", "").strip()
+        TaxonomyTerm.objects.update_or_create(
+            id=open_eligibility_term_id(code),
+            defaults={
+                "code": code,
+                "name": row["name"].strip(),
+                "description": row["name"].strip(),
+                "text_language": "en",
+                "language": "en",
+                "parent_id": open_eligibility_term_id(parent) if parent else "",
+                "taxonomy_id": taxonomy.id,
+                "taxonomy": "Open Eligibility",
+            },
+        )
+    link_open_eligibility_equivalents()
+    return len(rows)
+
+
+def link_open_eligibility_equivalents(path: Path = NEED_DOMAINS_FILE) -> int:
+    """Link each need domain to the Open Eligibility terms it maps to, where they exist."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    linked = 0
+
+    def walk(domains: Iterable[dict]) -> None:
+        nonlocal linked
+        for domain in domains:
+            codes = domain.get("oe", [])
+            if codes:
+                term = TaxonomyTerm.objects.filter(id=need_domain_term_id(domain["code"])).first()
+                targets = TaxonomyTerm.objects.filter(
+                    taxonomy_id=OPEN_ELIGIBILITY_TAXONOMY_ID, code__in=codes
+                )
+                if term is not None:
+                    term.equivalent_terms.add(*targets)
+                    linked += len(targets)
+            walk(domain.get("children", []))
+
+    walk(data["domains"])
+    return linked
+
+
+@dataclass(frozen=True)
+class TermGraph:
+    """Parents and equivalents of every term, held in memory for indexing."""
+
+    parent_of: dict[str, str | None]
+    equivalents_of: dict[str, set[str]]
+
+    @classmethod
+    def load(cls) -> "TermGraph":
+        parent_of = dict(TaxonomyTerm.objects.values_list("id", "parent_id"))
+        equivalents: dict[str, set[str]] = {}
+        through = TaxonomyTerm.equivalent_terms.through
+        for source, target in through.objects.values_list("from_taxonomyterm_id", "to_taxonomyterm_id"):
+            equivalents.setdefault(source, set()).add(target)
+        return cls(parent_of, equivalents)
+
+    def ancestors_and_self(self, term_id: str) -> list[str]:
+        chain: list[str] = []
+        seen: set[str] = set()
+        current: str | None = term_id
+        while current and current not in seen:
+            seen.add(current)
+            chain.append(current)
+            current = self.parent_of.get(current)
+        return chain
+
+    def closure(self, term_ids: Iterable[str]) -> set[str]:
+        """The terms, their ancestors, their equivalents and the equivalents' ancestors."""
+        result: set[str] = set()
+        for term_id in term_ids:
+            for term in self.ancestors_and_self(term_id):
+                result.add(term)
+                for equivalent in self.equivalents_of.get(term, ()):
+                    result.update(self.ancestors_and_self(equivalent))
+        return result
+
+    def descendants_and_self(self, term_id: str) -> set[str]:
+        children: dict[str, list[str]] = {}
+        for child, parent in self.parent_of.items():
+            if parent:
+                children.setdefault(parent, []).append(child)
+        result, stack = set(), [term_id]
+        while stack:
+            current = stack.pop()
+            if current not in result:
+                result.add(current)
+                stack.extend(children.get(current, []))
+        return result
+
+
+_graph_cache: tuple[tuple, TermGraph] | None = None
+
+
+def term_graph() -> TermGraph:
+    """The term graph, reloaded when terms or their equivalences change."""
+    global _graph_cache
+    from django.db.models import Count, Max
+
+    through = TaxonomyTerm.equivalent_terms.through
+    stamp = (
+        tuple(TaxonomyTerm.objects.aggregate(n=Count("id"), m=Max("id")).values()),
+        through.objects.count(),
+    )
+    if _graph_cache is None or _graph_cache[0] != stamp:
+        _graph_cache = (stamp, TermGraph.load())
+    return _graph_cache[1]

@@ -1,0 +1,81 @@
+"""The text analyzer shared by indexing and querying, on every database.
+
+Words are lower-cased, stemmed with the French and the English Snowball stemmers, then
+folded to ASCII, so "Logements", "logement" and "LOGEMENT" meet, as do "dépannage" and
+"depannage". Both databases index the same tokens, so results do not depend on the engine.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_FRENCH = Stemmer.Stemmer("french")
+_ENGLISH = Stemmer.Stemmer("english")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """
+    a ai aie ait as au aux avec avoir c ca ce ceci cela celle celles celui ces cet cette
+    chez ci comme comment d dans de des du donc du elle elles en encore est et etre eu
+    fait faire il ils j je jusqu l la le les leur leurs lui m ma mais me meme mes moi mon
+    n ne ni nos notre nous on ou par pas peu peut plus pour pourquoi qu quand que quel
+    quelle quelles quels qui s sa sans se sera ses si son sont sous suis sur t ta te tes
+    toi ton tous tout toute toutes tres tu un une vos votre vous y ete etait sont
+    an and are as at be been but by can could did do does for from had has have he her
+    him his how i if in into is it its just me my no not of on or our out so than that
+    the their them then there these they this those to too up us very was we were what
+    when where which who why will with would you your yours im dont cant
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: "Élève" → "eleve"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower-cased, accents kept (stemmers need them)."""
+    return _WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=200_000)
+def stems(word: str) -> tuple[str, ...]:
+    """The distinct folded French and English stems of one lower-case word."""
+    french = fold(_FRENCH.stemWord(word))
+    english = fold(_ENGLISH.stemWord(word))
+    return (french,) if french == english else (french, english)
+
+
+def is_content_word(word: str) -> bool:
+    folded = fold(word)
+    return folded not in STOPWORDS and (len(folded) > 1 or folded.isdigit())
+
+
+def index_tokens(text: str) -> list[str]:
+    """Tokens to index for a text: every stem of every content word (repeats kept)."""
+    tokens: list[str] = []
+    for word in words(text):
+        if is_content_word(word):
+            tokens.extend(stems(word))
+    return tokens
+
+
+def query_words(text: str) -> list[tuple[str, ...]]:
+    """The content words of a query, each as its alternative stems (deduplicated)."""
+    seen: set[tuple[str, ...]] = set()
+    result = []
+    for word in words(text):
+        if is_content_word(word):
+            alternatives = stems(word)
+            if alternatives not in seen:
+                seen.add(alternatives)
+                result.append(alternatives)
+    return result
+
+
+def sort_key(text: str) -> str:
+    return fold(text).strip()[:200]

@@ -1,0 +1,92 @@
+"""Understanding needs in people's own words: query text → need-domain taxonomy terms.
+
+Phrases come from the lexicon (everyday words per need domain, in French and English) and
+from the names of every taxonomy term in every language. A phrase matches when each of
+its content words is in the query (after stemming), so "plus rien dans le frigo" matches
+"on n'a plus rien dans le frigo", and "food bank" matches "where is a food bank".
+"""
+
+import threading
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+
+from proxima.directory.models import NeedLexiconEntry, TaxonomyTerm
+from proxima.directory.services.text import query_words
+
+
+@dataclass(frozen=True)
+class NeedMatch:
+    term_id: str
+    phrase: str
+    strength: int  # number of content words in the phrase
+    words: frozenset = frozenset()  # the query stems the phrase used
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    term_id: str
+    text: str
+    words: tuple[tuple[str, ...], ...]
+
+
+class NeedVocabulary:
+    def __init__(self, phrases: list[_Phrase]):
+        self._by_stem: dict[str, list[_Phrase]] = {}
+        for phrase in phrases:
+            for alternatives in phrase.words:
+                for stem in alternatives:
+                    self._by_stem.setdefault(stem, []).append(phrase)
+
+    @classmethod
+    def build(cls) -> "NeedVocabulary":
+        phrases: list[_Phrase] = []
+
+        def add(term_id: str, text: str) -> None:
+            analyzed = tuple(query_words(text))
+            if analyzed:
+                phrases.append(_Phrase(term_id, text, analyzed))
+
+        for entry in NeedLexiconEntry.objects.values("term_id", "phrase"):
+            add(entry["term_id"], entry["phrase"])
+        for term in TaxonomyTerm.objects.only("id", "name", "translations"):
+            for name in term.all_texts("name"):
+                add(term.id, name)
+        return cls(phrases)
+
+    def match(self, text: str) -> list[NeedMatch]:
+        """Terms whose phrases are all present in the text, strongest phrase per term."""
+        query = query_words(text)
+        query_stems = {stem for alternatives in query for stem in alternatives}
+        best: dict[str, NeedMatch] = {}
+        candidates = {p for stem in query_stems for p in self._by_stem.get(stem, ())}
+        for phrase in candidates:
+            if all(any(s in query_stems for s in alternatives) for alternatives in phrase.words):
+                used = frozenset(s for alternatives in phrase.words for s in alternatives if s in query_stems)
+                found = NeedMatch(phrase.term_id, phrase.text, len(phrase.words), used)
+                current = best.get(phrase.term_id)
+                if current is None or found.strength > current.strength:
+                    best[phrase.term_id] = found
+        # The longest phrase wins: "school" inside "nothing to do after school" is not a need of its own.
+        kept = [
+            match for match in best.values()
+            if not any(other.words > match.words for other in best.values())
+        ]
+        return sorted(kept, key=lambda m: (-m.strength, m.term_id))
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple, NeedVocabulary] | None = None
+
+
+def need_vocabulary() -> NeedVocabulary:
+    """The vocabulary, rebuilt when terms or lexicon entries change."""
+    global _cached
+    stamp = (
+        tuple(TaxonomyTerm.objects.aggregate(n=Count("id"), m=Max("id")).values()),
+        tuple(NeedLexiconEntry.objects.aggregate(n=Count("id"), m=Max("id")).values()),
+    )
+    with _lock:
+        if _cached is None or _cached[0] != stamp:
+            _cached = (stamp, NeedVocabulary.build())
+        return _cached[1]

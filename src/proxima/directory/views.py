@@ -1,0 +1,172 @@
+"""Directory pages: public search and service pages, and the partner's editing pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from proxima.core.audit import record_audit_event
+from proxima.core.roles import (
+    EDIT_ANY_SERVICE,
+    EDIT_OWN_ORGANIZATION_SERVICES,
+    VIEW_CONFIDENTIAL_LOCATIONS,
+    has_capability,
+)
+from proxima.directory import presenters
+from proxima.directory.forms import (
+    CapacityForm,
+    HoursFormSet,
+    SearchForm,
+    ServiceEditForm,
+)
+from proxima.directory.models import Service
+from proxima.directory.services import editing
+from proxima.directory.services.search import SearchInputError, search_services
+
+SEARCH_FIELDS = ("q", "category", "postal_code", "place", "km", "open_now", "language", "free", "age",
+                 "modes", "accessible")
+
+
+def search(request):
+    """The directory's search page (public); HTMX requests get only the results."""
+    has_criteria = any(request.GET.get(name) for name in SEARCH_FIELDS)
+    form = SearchForm(request.GET if has_criteria else None)
+    results, pins = None, []
+    if has_criteria and form.is_valid():
+        try:
+            results = search_services(form.to_query())
+        except SearchInputError as error:
+            form.add_error(None, str(error))
+        else:
+            pins = presenters.results_map(
+                [(hit.service.localized_name, reverse("directory:service", args=[hit.service.id]), *point)
+                 for hit in results.hits
+                 for point in presenters.service_points(hit.service, public=True)[:1]],
+                results.point,
+            )
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    context = {
+        "form": form,
+        "results": results,
+        "pins": pins,
+        "map_size": (presenters.MAP_WIDTH, presenters.MAP_HEIGHT),
+        "query_string": query_string.urlencode(),
+    }
+    template = "directory/_results.html" if request.headers.get("HX-Request") else "directory/search.html"
+    return render(request, template, context)
+
+
+def service_detail(request, service_id: str):
+    """A service's page: everything a person needs to go there, or call."""
+    service = get_object_or_404(
+        Service.objects.select_related("organization", "program"), id=service_id
+    )
+    staff = has_capability(request.user, VIEW_CONFIDENTIAL_LOCATIONS)
+    places = list(service.service_at_locations.select_related("location").prefetch_related("location__addresses", "location__accessibility"))
+    confidential = [p.location for p in places if p.location and p.location.is_confidential]
+    if staff and confidential:
+        for location in confidential:
+            record_audit_event(request.user, "read_confidential_location", location, reason="service page")
+    points = presenters.service_points(service, public=not staff)
+    pins = presenters.results_map([(service.localized_name, "", lat, lon) for lat, lon in points], None)
+    context = {
+        "service": service,
+        "places": places,
+        "show_confidential": staff,
+        "hours": presenters.opening_hours(service),
+        "open_now": presenters.is_open_now(service, timezone.now()),
+        "phones": service.phones.all(),
+        "languages": service.languages.all(),
+        "cost_options": service.cost_options.all(),
+        "pins": pins,
+        "map_size": (presenters.MAP_WIDTH, presenters.MAP_HEIGHT),
+        "can_edit": editing.can_edit_service(request.user, service),
+    }
+    return render(request, "directory/service.html", context)
+
+
+def _require_partner(request) -> None:
+    if not (has_capability(request.user, EDIT_OWN_ORGANIZATION_SERVICES)
+            or has_capability(request.user, EDIT_ANY_SERVICE)):
+        raise PermissionDenied
+
+
+@login_required
+def partner_home(request):
+    """The services a partner editor maintains."""
+    _require_partner(request)
+    if has_capability(request.user, EDIT_ANY_SERVICE):
+        services = Service.objects.select_related("organization").order_by("name")[:200]
+    else:
+        services = Service.objects.filter(organization_id=request.user.organization_id).order_by("name")
+    return render(request, "directory/partner_home.html", {"services": services})
+
+
+def _initial_texts(service: Service) -> dict:
+    def text(language: str, field: str) -> str:
+        if service.text_language == language:
+            return getattr(service, field)
+        return (service.translations or {}).get(language, {}).get(field, "")
+
+    return {
+        "name_fr": text("fr", "name"), "name_en": text("en", "name"),
+        "description_fr": text("fr", "description"), "description_en": text("en", "description"),
+        "application_process": service.application_process,
+        "delivery_modes": service.delivery_modes,
+        "is_free": {True: "yes", False: "no"}.get(service.is_free, ""),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, service_id: str):
+    """Edit one service: texts, capacity, hours, verification."""
+    _require_partner(request)
+    service = get_object_or_404(Service, id=service_id)
+    if not editing.can_edit_service(request.user, service):
+        raise PermissionDenied
+    action = request.POST.get("action") if request.method == "POST" else None
+    details = ServiceEditForm(request.POST if action == "details" else None, initial=_initial_texts(service))
+    capacity = CapacityForm(request.POST if action == "capacity" else None,
+                            initial={"capacity_status": service.capacity_status})
+    hours_initial = [
+        {"weekday": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].index(day), "opens_at": s.opens_at[:5],
+         "closes_at": s.closes_at[:5]}
+        for s in service.schedules.all() for day in (s.byday or "").split(",") if day in
+        ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    ]
+    hours = HoursFormSet(request.POST if action == "hours" else None, initial=hours_initial, prefix="hours")
+    done = False
+    if action == "details" and details.is_valid():
+        data = details.cleaned_data
+        editing.update_service_details(
+            service, by=request.user,
+            texts=editing.ServiceTexts(data["name_fr"], data["name_en"], data["description_fr"],
+                                       data["description_en"], data["application_process"]),
+            delivery_modes=data["delivery_modes"], is_free=data["is_free"],
+        )
+        done = True
+    elif action == "capacity" and capacity.is_valid():
+        editing.set_capacity_status(service, by=request.user, status=capacity.cleaned_data["capacity_status"])
+        done = True
+    elif action == "hours" and hours.is_valid():
+        slots = [
+            editing.WeeklyHours(f["weekday"], f["opens_at"].strftime("%H:%M"), f["closes_at"].strftime("%H:%M"))
+            for f in hours.cleaned_data if f and not f.get("DELETE")
+        ]
+        editing.replace_weekly_hours(service, by=request.user, hours=slots)
+        done = True
+    elif action == "verify":
+        editing.confirm_service_verified(service, by=request.user)
+        done = True
+    if done:
+        messages.success(request, _("Saved. Thank you for keeping the directory up to date."))
+        return redirect("directory:partner_edit", service_id=service.id)
+    return render(request, "directory/partner_edit.html", {
+        "service": service, "details": details, "capacity": capacity, "hours": hours,
+    })

@@ -1,0 +1,256 @@
+"""HSDS 3.0 conformance: official examples import, export and re-import without loss;
+exports validate against the official schemas; malformed data is refused and changes nothing."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from django.utils.dateparse import parse_datetime
+from jsonschema import Draft7Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from proxima.directory import models as m
+from proxima.directory.services.hsds_export import export_json, export_tabular, serialize
+from proxima.directory.services.hsds_import import HsdsImportError, import_hsds
+from tests.conftest import shared_path
+from tests.factories import make_service
+
+pytestmark = pytest.mark.django_db
+DATETIME_FIELDS = {"last_modified"}
+
+
+def examples() -> Path:
+    return shared_path("ext", "hsds", "3.0", "examples")
+
+
+def validator(name: str) -> Draft7Validator:
+    folder = shared_path("ext", "hsds", "3.0", "schema")
+    registry = Registry().with_resources(
+        (path.name, Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT7))
+        for path in folder.glob("*.json") if path.name != "openapi.json"
+    )
+    schema = json.loads((folder / name).read_text())
+    return Draft7Validator(schema, registry=registry, format_checker=FormatChecker())
+
+
+def assert_nothing_lost(original, exported, path="$"):
+    """Every field of the original is in the export with the same value (lists by id)."""
+    if isinstance(original, dict):
+        assert isinstance(exported, dict), path
+        for key, value in original.items():
+            assert key in exported, f"{path}.{key} was lost"
+            if key in DATETIME_FIELDS:
+                assert parse_datetime(exported[key]) == parse_datetime(value), f"{path}.{key}"
+            else:
+                assert_nothing_lost(value, exported[key], f"{path}.{key}")
+    elif isinstance(original, list):
+        assert isinstance(exported, list) and len(exported) >= len(original), path
+        by_id = {item.get("id"): item for item in exported if isinstance(item, dict)}
+        for index, item in enumerate(original):
+            match = by_id.get(item.get("id")) if isinstance(item, dict) else exported[index]
+            assert match is not None, f"{path}[{index}] ({item.get('id')}) was lost"
+            assert_nothing_lost(item, match, f"{path}[{item.get('id', index)}]")
+    else:
+        assert exported == original, f"{path}: {exported!r} != {original!r}"
+
+
+def snapshot() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in (
+        m.Organization, m.Service, m.Location, m.ServiceAtLocation, m.Phone, m.Schedule,
+        m.Attribute, m.TaxonomyTerm, m.Taxonomy, m.Metadata, m.Contact, m.Address)}
+
+
+@pytest.mark.parametrize(
+    "file_name, kind, schema",
+    [
+        ("service_full.json", "service", "service.json"),
+        ("organization_full.json", "organization", "organization.json"),
+        ("service_at_location_full.json", "service_at_location", "service_at_location.json"),
+        ("location.json", "location", "location.json"),
+        ("taxonomy.json", "taxonomy", "taxonomy.json"),
+        ("taxonomy_term.json", "taxonomy_term", "taxonomy_term.json"),
+    ],
+)
+def test_official_example_round_trips_without_loss(file_name, kind, schema):
+    original = json.loads((examples() / file_name).read_text())
+    import_hsds(examples() / file_name)
+    record = m.Attribute if kind == "attribute" else None
+    model = {"service": m.Service, "organization": m.Organization, "service_at_location": m.ServiceAtLocation,
+             "location": m.Location, "taxonomy": m.Taxonomy, "taxonomy_term": m.TaxonomyTerm}[kind]
+    exported = serialize(kind, model.objects.get(id=original["id"]), public=False, extensions=False)
+    assert record is None
+    assert_nothing_lost(original, exported)
+    errors = list(validator(schema).iter_errors(exported))
+    assert not errors, errors[:3]
+
+
+def test_reimporting_the_export_changes_nothing(tmp_path):
+    import_hsds(examples() / "service_full.json")
+    first = tmp_path / "first.json"
+    export_json(first, public=False)
+    before = snapshot()
+    report = import_hsds(first)
+    assert snapshot() == before
+    assert sum(report.created.values()) == 0
+    second = tmp_path / "second.json"
+    export_json(second, public=False)
+    assert json.loads(first.read_text()) == json.loads(second.read_text())
+
+
+def test_importing_twice_is_idempotent():
+    import_hsds(examples() / "organization_full.json")
+    before = snapshot()
+    import_hsds(examples() / "organization_full.json")
+    assert snapshot() == before
+
+
+def test_paginated_list_example_imports():
+    report = import_hsds(examples() / "service_list.json", kind="service")
+    assert report.created["service"] >= 1
+
+
+def test_tabular_package_round_trip(tmp_path):
+    import_hsds(examples() / "csv")
+    service = m.Service.objects.get()
+    assert service.name == "Community Counselling"
+    assert service.organization.name
+    before = snapshot()
+    folder = tmp_path / "package"
+    export_tabular(folder, public=False)
+    for source in (examples() / "csv").glob("*.csv"):
+        exported = folder / (source.name if source.name != "funding.csv" else "funding.csv")
+        assert exported.exists(), f"{source.name} missing from the export"
+        original_rows = source.read_text(encoding="utf-8").strip().splitlines()
+        assert len(exported.read_text(encoding="utf-8").strip().splitlines()) >= len(original_rows)
+    report = import_hsds(folder)
+    assert snapshot() == before and sum(report.created.values()) == 0
+
+
+def test_demo_like_export_validates_against_the_official_schemas(need_domains, tmp_path):
+    make_service("Dépannage alimentaire", "Paniers.", domain="food", point=(46.81, -71.22),
+                 hours=[("MO,TU", "09:00", "12:00")], languages=("fr", "en"),
+                 address={"address_1": "1, rue Principale", "city": "Québec", "state_province": "QC",
+                          "postal_code": "G1K 3B2", "country": "CA", "address_type": "physical"},
+                 translations={"en": {"name": "Emergency food", "description": "Baskets."}})
+    path = tmp_path / "services.json"
+    export_json(path)
+    services = json.loads(path.read_text())
+    check = validator("service.json")
+    for service in services:
+        errors = list(check.iter_errors(service))
+        assert not errors, errors[:3]
+    assert services[0]["proxima"]["translations"]["en"]["name"] == "Emergency food"
+
+
+def test_public_export_hides_confidential_addresses(need_domains, tmp_path):
+    make_service("Maison d'hébergement", domain="violence", point=(46.8, -71.2), confidential=True,
+                 address={"address_1": "99, rue Secrète", "city": "Québec", "state_province": "QC",
+                          "postal_code": "G1K 1A1", "country": "CA", "address_type": "physical"})
+    public, staff = tmp_path / "public.json", tmp_path / "staff.json"
+    export_json(public)
+    export_json(staff, public=False)
+    assert "Secrète" not in public.read_text() and "46.8" not in public.read_text()
+    assert "Secrète" in staff.read_text()
+    folder = tmp_path / "tabular"
+    export_tabular(folder)
+    assert "Secrète" not in (folder / "addresses.csv").read_text()
+    assert "46.8" not in (folder / "locations.csv").read_text()
+
+
+def test_proxima_extensions_survive_the_round_trip(need_domains, tmp_path):
+    make_service("Service bilingue", "Texte.", domain="food", capacity_status="waitlist",
+                 delivers_online=True, is_free=True, eligible_statuses="newcomer",
+                 translations={"en": {"name": "Bilingual service"}})
+    path = tmp_path / "out.json"
+    export_json(path)
+    m.Service.objects.all().delete()
+    import_hsds(path)
+    service = m.Service.objects.get()
+    assert (service.capacity_status, service.delivers_online, service.is_free) == ("waitlist", True, True)
+    assert service.translations["en"]["name"] == "Bilingual service"
+    assert service.eligible_statuses == "newcomer"
+
+
+def broken(tmp_path: Path, content: str, name: str = "services.json") -> Path:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def service_json(**changes) -> dict:
+    data = json.loads((examples() / "service_full.json").read_text())
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    "make_file, expected",
+    [
+        (lambda p: broken(p, (examples() / "service_full.json").read_text()[:5000]), "invalid JSON"),
+        (lambda p: broken(p, json.dumps({k: v for k, v in service_json().items() if k != "name"})),
+         "'name': required field is missing"),
+        (lambda p: broken(p, json.dumps(service_json(minimum_age="twelve"))), "expected a number"),
+        (lambda p: broken(p, json.dumps(service_json(status="open-ish"))), "is not one of"),
+        (lambda p: broken(p, json.dumps(service_json(description="x" * 10_000_000))), "text too long"),
+        (lambda p: broken(p, json.dumps([service_json(), service_json()])), "duplicate id"),
+        (lambda p: broken(p, json.dumps(service_json(attributes=[
+            {"id": "a1", "taxonomy_term_id": "no-such-term", "link_type": "x"}]))),
+         "does not match any taxonomy_term"),
+        (lambda p: broken(p, json.dumps(service_json(organization_id="ghost", organization=None))),
+         "does not match any organization"),
+        (lambda p: broken(p, "[1, 2]"), "expected a service object"),
+    ],
+    ids=["truncated", "missing-required", "wrong-type", "bad-enum", "10MB-text", "duplicate-ids",
+         "unknown-taxonomy-term", "unknown-organization", "not-objects"],
+)
+def test_malformed_data_is_refused_and_nothing_changes(tmp_path, make_file, expected):
+    import_hsds(examples() / "taxonomy.json")
+    before = snapshot()
+    path = make_file(tmp_path)
+    with pytest.raises(HsdsImportError) as error:
+        import_hsds(path)
+    assert expected in str(error.value)
+    assert path.name in str(error.value)
+    assert snapshot() == before
+
+
+def test_malformed_csv_names_file_row_and_field(tmp_path):
+    folder = tmp_path / "package"
+    shutil.copytree(examples() / "csv", folder)
+    services = folder / "services.csv"
+    lines = services.read_text(encoding="utf-8").splitlines()
+    lines.append(lines[1].replace("ac148810", "bd259921").replace(",12,100,", ",douze,100,"))
+    services.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(HsdsImportError) as error:
+        import_hsds(folder)
+    message = str(error.value)
+    assert "services.csv" in message and "minimum_age" in message and "expected a number" in message
+    assert m.Service.objects.count() == 0
+
+
+def test_import_makes_services_searchable(need_domains):
+    from proxima.directory.services.search import SearchQuery, search_services
+
+    import_hsds(examples() / "service_full.json")
+    assert [h.service.name for h in search_services(SearchQuery(text="counselling")).hits] == [
+        "Community Counselling"
+    ]
+
+
+def test_open_eligibility_tagged_data_is_found_with_proxima_words(need_domains, tmp_path):
+    """A service tagged only with an Open Eligibility term is found by a French need query."""
+    from proxima.directory.services.search import SearchQuery, search_services
+    from proxima.directory.services.taxonomy import import_open_eligibility
+
+    import_open_eligibility(shared_path("ext", "taxonomies", "open-eligibility", "taxonomy.csv"))
+    food_pantry = m.TaxonomyTerm.objects.get(code="102-04")
+    payload = {
+        "id": "s-oe-1", "name": "Northside Pantry", "status": "active", "description": "Groceries.",
+        "attributes": [{"id": "a-oe-1", "taxonomy_term_id": food_pantry.id, "link_type": "service_type"}],
+    }
+    import_hsds(broken(tmp_path, json.dumps(payload)))
+    assert [h.service.name for h in search_services(SearchQuery(text="banque alimentaire")).hits] == [
+        "Northside Pantry"
+    ]

@@ -1,0 +1,183 @@
+"""The search service, on whichever database the suite runs against."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
+from proxima.directory.services.taxonomy import need_domain_term_id
+from tests.factories import make_service
+
+pytestmark = pytest.mark.django_db
+LOCAL = ZoneInfo("America/Toronto")
+SAINT_ROCH = (46.8139, -71.2247)
+LIMOILOU = (46.8283, -71.2164)
+LEVIS = (46.8033, -71.1779)
+VANIER_OTTAWA = (45.4393, -75.6610)
+
+
+def names(results) -> list[str]:
+    return [hit.service.name for hit in results.hits]
+
+
+def find(**query) -> list[str]:
+    return names(search_services(SearchQuery(**query)))
+
+
+@pytest.fixture
+def food_and_housing(need_domains):
+    return {
+        "depannage": make_service("Dépannage alimentaire du quartier",
+                                  "Paniers de nourriture d'urgence chaque semaine.",
+                                  domain="food.emergency", point=SAINT_ROCH),
+        "logements": make_service("Comité des logements",
+                                  "Aide pour trouver des logements abordables.",
+                                  domain="housing", point=LIMOILOU),
+        "chorale": make_service("Chorale du mardi", "Chanter ensemble.", domain="arts", point=LEVIS),
+    }
+
+
+def test_french_plural_finds_singular_and_back(food_and_housing):
+    assert find(text="logement") == ["Comité des logements"]
+    assert find(text="LOGEMENTS") == ["Comité des logements"]
+
+
+def test_accents_do_not_matter(food_and_housing):
+    assert "Dépannage alimentaire du quartier" in find(text="depannage")
+    assert "Chorale du mardi" in find(text="CHORALE")
+
+
+def test_food_bank_in_either_language_finds_food_aid_through_the_taxonomy(food_and_housing):
+    """Neither query's words are in the listing: the need vocabulary bridges them."""
+    assert find(text="banque alimentaire") == ["Dépannage alimentaire du quartier"]
+    assert find(text="food bank") == ["Dépannage alimentaire du quartier"]
+
+
+def test_everyday_words_map_to_need_domains(food_and_housing, need_domains):
+    make_service("Maison des jeunes", "Lieu de rencontre pour ados.", domain="youth")
+    assert find(text="on n'a plus rien dans le frigo") == ["Dépannage alimentaire du quartier"]
+    assert find(text="my son has nothing to do after school") == ["Maison des jeunes"]
+
+
+def test_english_query_finds_french_only_service_of_the_right_kind(need_domains):
+    make_service("Halte-garderie Les Lucioles", "Garde éducative pour les tout-petits.",
+                 domain="early_childhood")
+    results = search_services(SearchQuery(text="daycare"))
+    assert names(results) == ["Halte-garderie Les Lucioles"]
+    assert any("Petite enfance" in reason for reason in results.hits[0].reasons)
+
+
+def test_translation_is_searchable(need_domains):
+    make_service("Clinique d'impôts", "Déclarations gratuites.", domain="income",
+                 translations={"en": {"name": "Tax clinic", "description": "Free tax returns."}})
+    assert find(text="tax returns") == ["Clinique d'impôts"]
+
+
+def test_taxonomy_filter_includes_descendant_terms(food_and_housing):
+    assert find(taxonomy_term_ids=[need_domain_term_id("food")]) == ["Dépannage alimentaire du quartier"]
+    assert find(taxonomy_term_ids=[need_domain_term_id("food.meals")]) == []
+
+
+def test_distance_from_postal_code_filters_and_sorts(food_and_housing):
+    results = search_services(SearchQuery(postal_code="G1K 3B2", max_km=3))
+    assert names(results) == ["Dépannage alimentaire du quartier", "Comité des logements"]
+    assert results.hits[0].distance_km < results.hits[1].distance_km <= 3
+    assert "km" in results.hits[0].reasons[-1]
+
+
+def test_distance_sorts_text_results_by_proximity(need_domains):
+    make_service("Banque alimentaire de Lévis", "Dépannage.", domain="food", point=LEVIS)
+    make_service("Banque alimentaire Saint-Roch", "Dépannage.", domain="food", point=SAINT_ROCH)
+    assert find(text="banque alimentaire", place="quebec-saint-roch") == [
+        "Banque alimentaire Saint-Roch", "Banque alimentaire de Lévis",
+    ]
+    assert find(text="banque alimentaire", place="levis") == [
+        "Banque alimentaire de Lévis", "Banque alimentaire Saint-Roch",
+    ]
+
+
+def test_remote_services_are_kept_in_distance_searches_unless_excluded(need_domains):
+    make_service("Ligne d'écoute", "Écoute anonyme.", domain="listening", delivers_by_phone=True,
+                 delivers_in_person=False)
+    make_service("Écoute à Ottawa", "Écoute.", domain="listening", point=VANIER_OTTAWA)
+    assert find(text="écoute", postal_code="G1K", max_km=10) == ["Ligne d'écoute"]
+    assert find(text="écoute", postal_code="G1K", max_km=10, include_remote=False) == []
+
+
+def test_open_now_and_at_a_given_time(need_domains):
+    make_service("Ouvert le jour", hours=[("MO,TU,WE,TH,FR", "09:00", "17:00")])
+    make_service("Ouvert la nuit", hours=[("FR", "22:00", "02:00")])
+    make_service("Toujours ouvert", hours=[("MO,TU,WE,TH,FR,SA,SU", "00:00", "23:59")])
+    tuesday_10h = datetime(2026, 11, 24, 10, 0, tzinfo=LOCAL)
+    saturday_1h = datetime(2026, 11, 28, 1, 0, tzinfo=LOCAL)
+    tuesday_17h10 = datetime(2026, 11, 24, 17, 10, tzinfo=LOCAL)
+    assert sorted(find(open_at=tuesday_10h)) == ["Ouvert le jour", "Toujours ouvert"]
+    assert sorted(find(open_at=saturday_1h)) == ["Ouvert la nuit", "Toujours ouvert"]
+    # 17:10 is in the half hour that starts at 17:00: the exact check removes it.
+    assert find(open_at=tuesday_17h10) == ["Toujours ouvert"]
+
+
+def test_language_cost_age_mode_and_accessibility_filters(need_domains):
+    make_service("Accueil arabophone", languages=("fr", "ar"), is_free=True)
+    make_service("Cours payant", languages=("fr",), is_free=False, minimum_age=18, maximum_age=99)
+    make_service("Club ado", minimum_age=12, maximum_age=17, delivers_online=True)
+    make_service("Local accessible", point=SAINT_ROCH, accessibility="Entrée accessible en fauteuil roulant")
+    assert find(languages=["ar"]) == ["Accueil arabophone"]
+    assert find(free_only=True) == ["Accueil arabophone"]
+    assert find(age=14) == ["Accueil arabophone", "Club ado", "Local accessible"]
+    assert find(delivery_modes=["online"]) == ["Club ado"]
+    assert find(wheelchair_accessible=True) == ["Local accessible"]
+
+
+def test_each_hit_says_why_it_matched(food_and_housing):
+    hit = search_services(SearchQuery(text="banque alimentaire", postal_code="G1K 3B2")).hits[0]
+    assert any(reason.startswith("Besoin") or reason.startswith("Need") for reason in hit.reasons)
+    assert any("km" in reason for reason in hit.reasons)
+
+
+def test_inactive_services_are_not_found(need_domains):
+    make_service("Service fermé", "Dépannage alimentaire.", status="defunct")
+    assert find(text="dépannage") == []
+
+
+def test_relaxes_to_some_words_when_no_service_has_them_all(food_and_housing):
+    results = search_services(SearchQuery(text="mardi xylophone"))
+    assert results.relaxed and names(results) == ["Chorale du mardi"]
+
+
+def test_confidential_location_is_coarsened_in_the_index(need_domains):
+    shelter = make_service("Maison d'hébergement", "Violence conjugale.", domain="violence",
+                           point=(46.81234, -71.22871), confidential=True)
+    point = shelter.search_document.points.get()
+    assert (point.latitude, point.longitude) != (46.81234, -71.22871)
+    assert abs(point.latitude - 46.81234) < 0.02
+
+
+def test_pagination(need_domains):
+    for number in range(25):
+        make_service(f"Atelier {number:02d}", "Atelier de cuisine.")
+    first = search_services(SearchQuery(text="atelier", per_page=10))
+    third = search_services(SearchQuery(text="atelier", per_page=10, page=3))
+    assert first.total == 25 and first.page_count == 3
+    assert len(first.hits) == 10 and len(third.hits) == 5
+    listing = search_services(SearchQuery(per_page=10, page=2))
+    assert names(listing) == [f"Atelier {n:02d}" for n in range(10, 20)]
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        (SearchQuery(postal_code="ZZZ"), "postal"),
+        (SearchQuery(max_km=5), "distance"),
+        (SearchQuery(latitude=95, longitude=0), "Latitude"),
+        (SearchQuery(text="x" * 600), "long"),
+        (SearchQuery(page=0), "page"),
+        (SearchQuery(per_page=1000), "page"),
+        (SearchQuery(delivery_modes=["teleport"]), "teleport"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message(need_domains, query, message):
+    with pytest.raises(SearchInputError) as error:
+        search_services(query)
+    assert message.lower() in str(error.value).lower() or str(error.value)

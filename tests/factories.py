@@ -1,0 +1,109 @@
+"""Test data builders (factory_boy). Tests never rely on the demo territory."""
+
+import itertools
+import uuid
+
+import factory
+
+from proxima.core.models import User
+from proxima.core.roles import Role
+from proxima.directory import models as m
+from proxima.directory.services.indexing import reindex_services
+from proxima.directory.services.taxonomy import need_domain_term_id
+
+_counter = itertools.count()
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.WORKER_811
+    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+
+    @factory.post_generation
+    def save_after(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Organization
+
+    id = factory.LazyFunction(new_id)
+    name = factory.Sequence(lambda n: f"Organisme {n}")
+    description = "Organisme communautaire."
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Service
+
+    id = factory.LazyFunction(new_id)
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    description = ""
+    status = "active"
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Location
+
+    id = factory.LazyFunction(new_id)
+    name = factory.Sequence(lambda n: f"Lieu {n}")
+    location_type = "physical"
+    latitude = 46.8139
+    longitude = -71.2247
+
+
+def make_service(
+    name: str,
+    description: str = "",
+    *,
+    domain: str | None = None,
+    term_id: str | None = None,
+    text_language: str = "fr",
+    translations: dict | None = None,
+    point: tuple[float, float] | None = None,
+    confidential: bool = False,
+    hours: list[tuple[str, str, str]] | None = None,
+    languages: tuple[str, ...] = (),
+    organization: m.Organization | None = None,
+    index: bool = True,
+    address: dict | None = None,
+    accessibility: str = "",
+    **fields,
+) -> m.Service:
+    """A service with its location, hours, languages and need domain, indexed for search."""
+    service = ServiceFactory(
+        name=name, description=description, text_language=text_language,
+        translations=translations or {}, organization=organization or OrganizationFactory(), **fields,
+    )
+    if point is not None:
+        location = LocationFactory(latitude=point[0], longitude=point[1], is_confidential=confidential,
+                                   organization=service.organization)
+        m.ServiceAtLocation.objects.create(id=new_id(), service=service, location=location)
+        if address:
+            m.Address.objects.create(id=new_id(), location=location, **address)
+        if accessibility:
+            m.Accessibility.objects.create(id=new_id(), location=location, description=accessibility)
+    for days, opens, closes in hours or []:
+        m.Schedule.objects.create(id=new_id(), service=service, freq="WEEKLY",
+                                  byday=days, opens_at=opens, closes_at=closes)
+    for code in languages:
+        m.Language.objects.create(id=new_id(), service=service, code=code)
+    term = term_id or (need_domain_term_id(domain) if domain else None)
+    if term:
+        m.Attribute.objects.create(hsds_id=new_id(), link_id=service.id, link_entity="service",
+                                   taxonomy_term_id=term)
+    if index:
+        reindex_services([service.id])
+    return service
