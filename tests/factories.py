@@ -84,26 +84,43 @@ def make_service(
 ) -> m.Service:
     """A service with its location, hours, languages and need domain, indexed for search."""
     service = ServiceFactory(
-        name=name, description=description, text_language=text_language,
-        translations=translations or {}, organization=organization or OrganizationFactory(), **fields,
+        name=name,
+        description=description,
+        text_language=text_language,
+        translations=translations or {},
+        organization=organization or OrganizationFactory(),
+        **fields,
     )
     if point is not None:
-        location = LocationFactory(latitude=point[0], longitude=point[1], is_confidential=confidential,
-                                   organization=service.organization)
+        location = LocationFactory(
+            latitude=point[0],
+            longitude=point[1],
+            is_confidential=confidential,
+            organization=service.organization,
+        )
         m.ServiceAtLocation.objects.create(id=new_id(), service=service, location=location)
         if address:
             m.Address.objects.create(id=new_id(), location=location, **address)
         if accessibility:
-            m.Accessibility.objects.create(id=new_id(), location=location, description=accessibility)
+            m.Accessibility.objects.create(
+                id=new_id(), location=location, description=accessibility
+            )
     for days, opens, closes in hours or []:
-        m.Schedule.objects.create(id=new_id(), service=service, freq="WEEKLY",
-                                  byday=days, opens_at=opens, closes_at=closes)
+        m.Schedule.objects.create(
+            id=new_id(),
+            service=service,
+            freq="WEEKLY",
+            byday=days,
+            opens_at=opens,
+            closes_at=closes,
+        )
     for code in languages:
         m.Language.objects.create(id=new_id(), service=service, code=code)
     term = term_id or (need_domain_term_id(domain) if domain else None)
     if term:
-        m.Attribute.objects.create(hsds_id=new_id(), link_id=service.id, link_entity="service",
-                                   taxonomy_term_id=term)
+        m.Attribute.objects.create(
+            hsds_id=new_id(), link_id=service.id, link_entity="service", taxonomy_term_id=term
+        )
     if index:
         reindex_services([service.id])
     return service

@@ -31,4 +31,6 @@ def not_found(request, exc):
 
 @api.exception_handler(ValidationError)
 def invalid_input(request, exc: ValidationError):
-    return api.create_response(request, {"detail": "Invalid request", "errors": exc.errors}, status=422)
+    return api.create_response(
+        request, {"detail": "Invalid request", "errors": exc.errors}, status=422
+    )

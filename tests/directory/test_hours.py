@@ -13,7 +13,9 @@ def schedule(**fields):
 
 
 def test_weekday_hours():
-    intervals = hours.schedule_intervals(schedule(byday="MO,WE", opens_at="09:00", closes_at="17:30"))
+    intervals = hours.schedule_intervals(
+        schedule(byday="MO,WE", opens_at="09:00", closes_at="17:30")
+    )
     assert intervals == [[0, 540, 1050, "", "", 0], [2, 540, 1050, "", "", 0]]
     assert hours.is_open_at(intervals, datetime(2026, 11, 23, 17, 29, tzinfo=LOCAL))
     assert not hours.is_open_at(intervals, datetime(2026, 11, 23, 17, 30, tzinfo=LOCAL))
@@ -26,9 +28,13 @@ def test_past_midnight_is_split_over_two_days():
 
 
 def test_monthly_nth_weekday():
-    intervals = hours.schedule_intervals(schedule(freq="MONTHLY", byday="2TU,-1FR", opens_at="13:00", closes_at="15:00"))
+    intervals = hours.schedule_intervals(
+        schedule(freq="MONTHLY", byday="2TU,-1FR", opens_at="13:00", closes_at="15:00")
+    )
     assert hours.is_open_at(intervals, datetime(2026, 11, 10, 14, 0, tzinfo=LOCAL))  # 2nd Tuesday
-    assert not hours.is_open_at(intervals, datetime(2026, 11, 17, 14, 0, tzinfo=LOCAL))  # 3rd Tuesday
+    assert not hours.is_open_at(
+        intervals, datetime(2026, 11, 17, 14, 0, tzinfo=LOCAL)
+    )  # 3rd Tuesday
     assert hours.is_open_at(intervals, datetime(2026, 11, 27, 14, 0, tzinfo=LOCAL))  # last Friday
 
 

@@ -28,8 +28,12 @@ def examples() -> Path:
 def validator(name: str) -> Draft7Validator:
     folder = shared_path("ext", "hsds", "3.0", "schema")
     registry = Registry().with_resources(
-        (path.name, Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT7))
-        for path in folder.glob("*.json") if path.name != "openapi.json"
+        (
+            path.name,
+            Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT7),
+        )
+        for path in folder.glob("*.json")
+        if path.name != "openapi.json"
     )
     schema = json.loads((folder / name).read_text())
     return Draft7Validator(schema, registry=registry, format_checker=FormatChecker())
@@ -57,9 +61,23 @@ def assert_nothing_lost(original, exported, path="$"):
 
 
 def snapshot() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in (
-        m.Organization, m.Service, m.Location, m.ServiceAtLocation, m.Phone, m.Schedule,
-        m.Attribute, m.TaxonomyTerm, m.Taxonomy, m.Metadata, m.Contact, m.Address)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            m.Organization,
+            m.Service,
+            m.Location,
+            m.ServiceAtLocation,
+            m.Phone,
+            m.Schedule,
+            m.Attribute,
+            m.TaxonomyTerm,
+            m.Taxonomy,
+            m.Metadata,
+            m.Contact,
+            m.Address,
+        )
+    }
 
 
 @pytest.mark.parametrize(
@@ -77,8 +95,14 @@ def test_official_example_round_trips_without_loss(file_name, kind, schema):
     original = json.loads((examples() / file_name).read_text())
     import_hsds(examples() / file_name)
     record = m.Attribute if kind == "attribute" else None
-    model = {"service": m.Service, "organization": m.Organization, "service_at_location": m.ServiceAtLocation,
-             "location": m.Location, "taxonomy": m.Taxonomy, "taxonomy_term": m.TaxonomyTerm}[kind]
+    model = {
+        "service": m.Service,
+        "organization": m.Organization,
+        "service_at_location": m.ServiceAtLocation,
+        "location": m.Location,
+        "taxonomy": m.Taxonomy,
+        "taxonomy_term": m.TaxonomyTerm,
+    }[kind]
     exported = serialize(kind, model.objects.get(id=original["id"]), public=False, extensions=False)
     assert record is None
     assert_nothing_lost(original, exported)
@@ -129,11 +153,23 @@ def test_tabular_package_round_trip(tmp_path):
 
 
 def test_demo_like_export_validates_against_the_official_schemas(need_domains, tmp_path):
-    make_service("Dépannage alimentaire", "Paniers.", domain="food", point=(46.81, -71.22),
-                 hours=[("MO,TU", "09:00", "12:00")], languages=("fr", "en"),
-                 address={"address_1": "1, rue Principale", "city": "Québec", "state_province": "QC",
-                          "postal_code": "G1K 3B2", "country": "CA", "address_type": "physical"},
-                 translations={"en": {"name": "Emergency food", "description": "Baskets."}})
+    make_service(
+        "Dépannage alimentaire",
+        "Paniers.",
+        domain="food",
+        point=(46.81, -71.22),
+        hours=[("MO,TU", "09:00", "12:00")],
+        languages=("fr", "en"),
+        address={
+            "address_1": "1, rue Principale",
+            "city": "Québec",
+            "state_province": "QC",
+            "postal_code": "G1K 3B2",
+            "country": "CA",
+            "address_type": "physical",
+        },
+        translations={"en": {"name": "Emergency food", "description": "Baskets."}},
+    )
     path = tmp_path / "services.json"
     export_json(path)
     services = json.loads(path.read_text())
@@ -145,9 +181,20 @@ def test_demo_like_export_validates_against_the_official_schemas(need_domains, t
 
 
 def test_public_export_hides_confidential_addresses(need_domains, tmp_path):
-    make_service("Maison d'hébergement", domain="violence", point=(46.8, -71.2), confidential=True,
-                 address={"address_1": "99, rue Secrète", "city": "Québec", "state_province": "QC",
-                          "postal_code": "G1K 1A1", "country": "CA", "address_type": "physical"})
+    make_service(
+        "Maison d'hébergement",
+        domain="violence",
+        point=(46.8, -71.2),
+        confidential=True,
+        address={
+            "address_1": "99, rue Secrète",
+            "city": "Québec",
+            "state_province": "QC",
+            "postal_code": "G1K 1A1",
+            "country": "CA",
+            "address_type": "physical",
+        },
+    )
     public, staff = tmp_path / "public.json", tmp_path / "staff.json"
     export_json(public)
     export_json(staff, public=False)
@@ -160,15 +207,26 @@ def test_public_export_hides_confidential_addresses(need_domains, tmp_path):
 
 
 def test_proxima_extensions_survive_the_round_trip(need_domains, tmp_path):
-    make_service("Service bilingue", "Texte.", domain="food", capacity_status="waitlist",
-                 delivers_online=True, is_free=True, eligible_statuses="newcomer",
-                 translations={"en": {"name": "Bilingual service"}})
+    make_service(
+        "Service bilingue",
+        "Texte.",
+        domain="food",
+        capacity_status="waitlist",
+        delivers_online=True,
+        is_free=True,
+        eligible_statuses="newcomer",
+        translations={"en": {"name": "Bilingual service"}},
+    )
     path = tmp_path / "out.json"
     export_json(path)
     m.Service.objects.all().delete()
     import_hsds(path)
     service = m.Service.objects.get()
-    assert (service.capacity_status, service.delivers_online, service.is_free) == ("waitlist", True, True)
+    assert (service.capacity_status, service.delivers_online, service.is_free) == (
+        "waitlist",
+        True,
+        True,
+    )
     assert service.translations["en"]["name"] == "Bilingual service"
     assert service.eligible_statuses == "newcomer"
 
@@ -188,22 +246,55 @@ def service_json(**changes) -> dict:
 @pytest.mark.parametrize(
     "make_file, expected",
     [
-        (lambda p: broken(p, (examples() / "service_full.json").read_text()[:5000]), "invalid JSON"),
-        (lambda p: broken(p, json.dumps({k: v for k, v in service_json().items() if k != "name"})),
-         "'name': required field is missing"),
+        (
+            lambda p: broken(p, (examples() / "service_full.json").read_text()[:5000]),
+            "invalid JSON",
+        ),
+        (
+            lambda p: broken(
+                p, json.dumps({k: v for k, v in service_json().items() if k != "name"})
+            ),
+            "'name': required field is missing",
+        ),
         (lambda p: broken(p, json.dumps(service_json(minimum_age="twelve"))), "expected a number"),
         (lambda p: broken(p, json.dumps(service_json(status="open-ish"))), "is not one of"),
-        (lambda p: broken(p, json.dumps(service_json(description="x" * 10_000_000))), "text too long"),
+        (
+            lambda p: broken(p, json.dumps(service_json(description="x" * 10_000_000))),
+            "text too long",
+        ),
         (lambda p: broken(p, json.dumps([service_json(), service_json()])), "duplicate id"),
-        (lambda p: broken(p, json.dumps(service_json(attributes=[
-            {"id": "a1", "taxonomy_term_id": "no-such-term", "link_type": "x"}]))),
-         "does not match any taxonomy_term"),
-        (lambda p: broken(p, json.dumps(service_json(organization_id="ghost", organization=None))),
-         "does not match any organization"),
+        (
+            lambda p: broken(
+                p,
+                json.dumps(
+                    service_json(
+                        attributes=[
+                            {"id": "a1", "taxonomy_term_id": "no-such-term", "link_type": "x"}
+                        ]
+                    )
+                ),
+            ),
+            "does not match any taxonomy_term",
+        ),
+        (
+            lambda p: broken(
+                p, json.dumps(service_json(organization_id="ghost", organization=None))
+            ),
+            "does not match any organization",
+        ),
         (lambda p: broken(p, "[1, 2]"), "expected a service object"),
     ],
-    ids=["truncated", "missing-required", "wrong-type", "bad-enum", "10MB-text", "duplicate-ids",
-         "unknown-taxonomy-term", "unknown-organization", "not-objects"],
+    ids=[
+        "truncated",
+        "missing-required",
+        "wrong-type",
+        "bad-enum",
+        "10MB-text",
+        "duplicate-ids",
+        "unknown-taxonomy-term",
+        "unknown-organization",
+        "not-objects",
+    ],
 )
 def test_malformed_data_is_refused_and_nothing_changes(tmp_path, make_file, expected):
     import_hsds(examples() / "taxonomy.json")
@@ -247,10 +338,15 @@ def test_open_eligibility_tagged_data_is_found_with_proxima_words(need_domains, 
     import_open_eligibility(shared_path("ext", "taxonomies", "open-eligibility", "taxonomy.csv"))
     food_pantry = m.TaxonomyTerm.objects.get(code="102-04")
     payload = {
-        "id": "s-oe-1", "name": "Northside Pantry", "status": "active", "description": "Groceries.",
-        "attributes": [{"id": "a-oe-1", "taxonomy_term_id": food_pantry.id, "link_type": "service_type"}],
+        "id": "s-oe-1",
+        "name": "Northside Pantry",
+        "status": "active",
+        "description": "Groceries.",
+        "attributes": [
+            {"id": "a-oe-1", "taxonomy_term_id": food_pantry.id, "link_type": "service_type"}
+        ],
     }
     import_hsds(broken(tmp_path, json.dumps(payload)))
-    assert [h.service.name for h in search_services(SearchQuery(text="banque alimentaire")).hits] == [
-        "Northside Pantry"
-    ]
+    assert [
+        h.service.name for h in search_services(SearchQuery(text="banque alimentaire")).hits
+    ] == ["Northside Pantry"]

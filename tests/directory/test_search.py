@@ -28,13 +28,21 @@ def find(**query) -> list[str]:
 @pytest.fixture
 def food_and_housing(need_domains):
     return {
-        "depannage": make_service("Dépannage alimentaire du quartier",
-                                  "Paniers de nourriture d'urgence chaque semaine.",
-                                  domain="food.emergency", point=SAINT_ROCH),
-        "logements": make_service("Comité des logements",
-                                  "Aide pour trouver des logements abordables.",
-                                  domain="housing", point=LIMOILOU),
-        "chorale": make_service("Chorale du mardi", "Chanter ensemble.", domain="arts", point=LEVIS),
+        "depannage": make_service(
+            "Dépannage alimentaire du quartier",
+            "Paniers de nourriture d'urgence chaque semaine.",
+            domain="food.emergency",
+            point=SAINT_ROCH,
+        ),
+        "logements": make_service(
+            "Comité des logements",
+            "Aide pour trouver des logements abordables.",
+            domain="housing",
+            point=LIMOILOU,
+        ),
+        "chorale": make_service(
+            "Chorale du mardi", "Chanter ensemble.", domain="arts", point=LEVIS
+        ),
     }
 
 
@@ -61,21 +69,30 @@ def test_everyday_words_map_to_need_domains(food_and_housing, need_domains):
 
 
 def test_english_query_finds_french_only_service_of_the_right_kind(need_domains):
-    make_service("Halte-garderie Les Lucioles", "Garde éducative pour les tout-petits.",
-                 domain="early_childhood")
+    make_service(
+        "Halte-garderie Les Lucioles",
+        "Garde éducative pour les tout-petits.",
+        domain="early_childhood",
+    )
     results = search_services(SearchQuery(text="daycare"))
     assert names(results) == ["Halte-garderie Les Lucioles"]
     assert any("Petite enfance" in reason for reason in results.hits[0].reasons)
 
 
 def test_translation_is_searchable(need_domains):
-    make_service("Clinique d'impôts", "Déclarations gratuites.", domain="income",
-                 translations={"en": {"name": "Tax clinic", "description": "Free tax returns."}})
+    make_service(
+        "Clinique d'impôts",
+        "Déclarations gratuites.",
+        domain="income",
+        translations={"en": {"name": "Tax clinic", "description": "Free tax returns."}},
+    )
     assert find(text="tax returns") == ["Clinique d'impôts"]
 
 
 def test_taxonomy_filter_includes_descendant_terms(food_and_housing):
-    assert find(taxonomy_term_ids=[need_domain_term_id("food")]) == ["Dépannage alimentaire du quartier"]
+    assert find(taxonomy_term_ids=[need_domain_term_id("food")]) == [
+        "Dépannage alimentaire du quartier"
+    ]
     assert find(taxonomy_term_ids=[need_domain_term_id("food.meals")]) == []
 
 
@@ -90,16 +107,23 @@ def test_distance_sorts_text_results_by_proximity(need_domains):
     make_service("Banque alimentaire de Lévis", "Dépannage.", domain="food", point=LEVIS)
     make_service("Banque alimentaire Saint-Roch", "Dépannage.", domain="food", point=SAINT_ROCH)
     assert find(text="banque alimentaire", place="quebec-saint-roch") == [
-        "Banque alimentaire Saint-Roch", "Banque alimentaire de Lévis",
+        "Banque alimentaire Saint-Roch",
+        "Banque alimentaire de Lévis",
     ]
     assert find(text="banque alimentaire", place="levis") == [
-        "Banque alimentaire de Lévis", "Banque alimentaire Saint-Roch",
+        "Banque alimentaire de Lévis",
+        "Banque alimentaire Saint-Roch",
     ]
 
 
 def test_remote_services_are_kept_in_distance_searches_unless_excluded(need_domains):
-    make_service("Ligne d'écoute", "Écoute anonyme.", domain="listening", delivers_by_phone=True,
-                 delivers_in_person=False)
+    make_service(
+        "Ligne d'écoute",
+        "Écoute anonyme.",
+        domain="listening",
+        delivers_by_phone=True,
+        delivers_in_person=False,
+    )
     make_service("Écoute à Ottawa", "Écoute.", domain="listening", point=VANIER_OTTAWA)
     assert find(text="écoute", postal_code="G1K", max_km=10) == ["Ligne d'écoute"]
     assert find(text="écoute", postal_code="G1K", max_km=10, include_remote=False) == []
@@ -122,7 +146,9 @@ def test_language_cost_age_mode_and_accessibility_filters(need_domains):
     make_service("Accueil arabophone", languages=("fr", "ar"), is_free=True)
     make_service("Cours payant", languages=("fr",), is_free=False, minimum_age=18, maximum_age=99)
     make_service("Club ado", minimum_age=12, maximum_age=17, delivers_online=True)
-    make_service("Local accessible", point=SAINT_ROCH, accessibility="Entrée accessible en fauteuil roulant")
+    make_service(
+        "Local accessible", point=SAINT_ROCH, accessibility="Entrée accessible en fauteuil roulant"
+    )
     assert find(languages=["ar"]) == ["Accueil arabophone"]
     assert find(free_only=True) == ["Accueil arabophone"]
     assert find(age=14) == ["Accueil arabophone", "Club ado", "Local accessible"]
@@ -147,8 +173,13 @@ def test_relaxes_to_some_words_when_no_service_has_them_all(food_and_housing):
 
 
 def test_confidential_location_is_coarsened_in_the_index(need_domains):
-    shelter = make_service("Maison d'hébergement", "Violence conjugale.", domain="violence",
-                           point=(46.81234, -71.22871), confidential=True)
+    shelter = make_service(
+        "Maison d'hébergement",
+        "Violence conjugale.",
+        domain="violence",
+        point=(46.81234, -71.22871),
+        confidential=True,
+    )
     point = shelter.search_document.points.get()
     assert (point.latitude, point.longitude) != (46.81234, -71.22871)
     assert abs(point.latitude - 46.81234) < 0.02

@@ -18,7 +18,8 @@ def navigation(request):
         is_demo = Organization.objects.filter(is_demo=True).exists()
         cache.set("proxima:has-demo-data", is_demo, 60)
     return {
-        "nav_partner": has_capability(user, EDIT_OWN_ORGANIZATION_SERVICES) or has_capability(user, EDIT_ANY_SERVICE),
+        "nav_partner": has_capability(user, EDIT_OWN_ORGANIZATION_SERVICES)
+        or has_capability(user, EDIT_ANY_SERVICE),
         "nav_admin": has_capability(user, ADMIN_SITE),
         "demo_data": is_demo,
     }

@@ -19,7 +19,10 @@ class User(AbstractUser):
         help_text=_("For partner editors: the organization whose services they maintain."),
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, default="fr", choices=[("fr", "Français"), ("en", "English")]
+        _("preferred language"),
+        max_length=8,
+        default="fr",
+        choices=[("fr", "Français"), ("en", "English")],
     )
 
     def save(self, *args, **kwargs):
@@ -47,6 +50,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
+    def __str__(self) -> str:
+        when = f"{self.at:%Y-%m-%d %H:%M}" if self.at else "-"
+        return f"{when} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("Audit events are append-only")
@@ -54,6 +61,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"

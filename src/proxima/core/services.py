@@ -37,7 +37,9 @@ def create_demo_accounts(partner_organization_id: str | None) -> list[DemoAccoun
         user.role = account.role
         user.first_name, user.last_name = account.first_name, account.last_name
         user.email = f"{account.username}@demo.proxima.example"
-        user.organization_id = partner_organization_id if account.role == Role.PARTNER_EDITOR else None
+        user.organization_id = (
+            partner_organization_id if account.role == Role.PARTNER_EDITOR else None
+        )
         user.is_superuser = account.role == Role.ADMIN
         user.set_password(DEMO_PASSWORD)
         user.save()

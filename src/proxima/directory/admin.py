@@ -14,7 +14,16 @@ class ScheduleInline(admin.TabularInline):
     model = m.Schedule
     fk_name = "service"
     extra = 0
-    fields = ("id", "freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to", "description")
+    fields = (
+        "id",
+        "freq",
+        "byday",
+        "opens_at",
+        "closes_at",
+        "valid_from",
+        "valid_to",
+        "description",
+    )
 
 
 class ServiceAtLocationInline(admin.TabularInline):

@@ -20,7 +20,13 @@ from ninja import Router, Schema
 from proxima.core.audit import record_audit_event
 from proxima.core.roles import VIEW_CONFIDENTIAL_LOCATIONS, has_capability
 from proxima.directory import queries
-from proxima.directory.models import Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from proxima.directory.models import (
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
 from proxima.directory.services.hsds_export import HSDS_VERSION, scalars, serialize
 from proxima.directory.services.hsds_spec import KINDS
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
@@ -86,8 +92,13 @@ def _audit_confidential(request: HttpRequest, service_ids: list[str]) -> None:
     if _is_public(request):
         return
     for location_id in queries.confidential_location_ids_of(service_ids):
-        record_audit_event(request.user, "read_confidential_location", object_type="directory.location",
-                           object_id=location_id, reason="api")
+        record_audit_event(
+            request.user,
+            "read_confidential_location",
+            object_type="directory.location",
+            object_id=location_id,
+            reason="api",
+        )
 
 
 def _parse_modified_after(value: str | None) -> datetime | None:
@@ -147,24 +158,35 @@ def list_services(
     if search or postcode or proximity is not None:
         if proximity is not None and not postcode:
             raise SearchInputError(_("proximity needs a postcode."))
-        results = search_services(SearchQuery(
-            text=search, taxonomy_term_ids=[taxonomy_term_id] if taxonomy_term_id else [],
-            taxonomy_id=taxonomy_id, organization_id=organization_id, modified_after=modified,
-            postal_code=postcode if proximity is not None else "",
-            served_postal_code=postcode,
-            max_km=proximity / 1000 if proximity is not None else None,
-            include_remote=False, page=page, per_page=per_page,
-        ))
+        results = search_services(
+            SearchQuery(
+                text=search,
+                taxonomy_term_ids=[taxonomy_term_id] if taxonomy_term_id else [],
+                taxonomy_id=taxonomy_id,
+                organization_id=organization_id,
+                modified_after=modified,
+                postal_code=postcode if proximity is not None else "",
+                served_postal_code=postcode,
+                max_km=proximity / 1000 if proximity is not None else None,
+                include_remote=False,
+                page=page,
+                per_page=per_page,
+            )
+        )
         services, total = [hit.service for hit in results.hits], results.total
     else:
         queryset = queries.services_filtered(
-            taxonomy_term_id=taxonomy_term_id, taxonomy_id=taxonomy_id,
-            organization_id=organization_id, modified_after=modified,
+            taxonomy_term_id=taxonomy_term_id,
+            taxonomy_id=taxonomy_id,
+            organization_id=organization_id,
+            modified_after=modified,
         )
         services, total = _paginate(queryset, page, per_page)
     if minimal:
-        items = [{"id": s.id, "last_modified": s.last_modified.isoformat() if s.last_modified else None}
-                 for s in services]
+        items = [
+            {"id": s.id, "last_modified": s.last_modified.isoformat() if s.last_modified else None}
+            for s in services
+        ]
     elif full:
         _audit_confidential(request, [s.id for s in services])
         items = [serialize("service", s, public=public) for s in services]
@@ -173,7 +195,11 @@ def list_services(
     return _page(items, total, page, per_page)
 
 
-@router.get("/services/{id}", response={200: dict[str, Any], 404: Problem}, summary="One service, fully nested")
+@router.get(
+    "/services/{id}",
+    response={200: dict[str, Any], 404: Problem},
+    summary="One service, fully nested",
+)
 def get_service(request: HttpRequest, id: str):
     service = get_object_or_404(Service, id=id)
     _audit_confidential(request, [service.id])
@@ -181,8 +207,15 @@ def get_service(request: HttpRequest, id: str):
 
 
 @router.get("/organizations", response={200: Page, 400: Problem}, summary="Organizations")
-def list_organizations(request: HttpRequest, search: str = "", full_service: bool = False,
-                       full: bool = False, page: int = 1, per_page: int = 50, format: str | None = None):
+def list_organizations(
+    request: HttpRequest,
+    search: str = "",
+    full_service: bool = False,
+    full: bool = False,
+    page: int = 1,
+    per_page: int = 50,
+    format: str | None = None,
+):
     _check_format(format)
     organizations, total = _paginate(queries.organizations_matching(search), page, per_page)
     public = _is_public(request)
@@ -194,7 +227,9 @@ def list_organizations(request: HttpRequest, search: str = "", full_service: boo
     return _page(items, total, page, per_page)
 
 
-@router.get("/organizations/{id}", response={200: dict[str, Any], 404: Problem}, summary="One organization")
+@router.get(
+    "/organizations/{id}", response={200: dict[str, Any], 404: Problem}, summary="One organization"
+)
 def get_organization(request: HttpRequest, id: str, full_service: bool = False):
     organization = get_object_or_404(Organization, id=id)
     public = _is_public(request)
@@ -202,18 +237,30 @@ def get_organization(request: HttpRequest, id: str, full_service: bool = False):
     services = organization.services.order_by("id")
     if full_service:
         _audit_confidential(request, [s.id for s in services])
-        data["services"] = [serialize("service", s, public=public, skip=frozenset({"organization"}))
-                            for s in services]
+        data["services"] = [
+            serialize("service", s, public=public, skip=frozenset({"organization"}))
+            for s in services
+        ]
     else:
         data["services"] = [scalars(KINDS["service"], s, public=public) for s in services]
     return data
 
 
-@router.get("/service_at_locations", response={200: Page, 400: Problem}, summary="Services at locations")
+@router.get(
+    "/service_at_locations", response={200: Page, 400: Problem}, summary="Services at locations"
+)
 def list_service_at_locations(
-    request: HttpRequest, search: str = "", taxonomy_term_id: str = "", taxonomy_id: str = "",
-    organization_id: str = "", modified_after: str | None = None, full: bool = False,
-    page: int = 1, per_page: int = 50, format: str | None = None, postcode: str = "",
+    request: HttpRequest,
+    search: str = "",
+    taxonomy_term_id: str = "",
+    taxonomy_id: str = "",
+    organization_id: str = "",
+    modified_after: str | None = None,
+    full: bool = False,
+    page: int = 1,
+    per_page: int = 50,
+    format: str | None = None,
+    postcode: str = "",
     proximity: float | None = None,
 ):
     _check_format(format)
@@ -222,19 +269,29 @@ def list_service_at_locations(
         raise SearchInputError(_("proximity needs a postcode."))
     modified = _parse_modified_after(modified_after)
     if search or postcode:
-        results = search_services(SearchQuery(
-            text=search, taxonomy_term_ids=[taxonomy_term_id] if taxonomy_term_id else [],
-            taxonomy_id=taxonomy_id, organization_id=organization_id, modified_after=modified,
-            postal_code=postcode if proximity is not None else "", served_postal_code=postcode,
-            max_km=proximity / 1000 if proximity is not None else None, include_remote=False,
-            page=1, per_page=MAX_PER_PAGE,
-        ))
+        results = search_services(
+            SearchQuery(
+                text=search,
+                taxonomy_term_ids=[taxonomy_term_id] if taxonomy_term_id else [],
+                taxonomy_id=taxonomy_id,
+                organization_id=organization_id,
+                modified_after=modified,
+                postal_code=postcode if proximity is not None else "",
+                served_postal_code=postcode,
+                max_km=proximity / 1000 if proximity is not None else None,
+                include_remote=False,
+                page=1,
+                per_page=MAX_PER_PAGE,
+            )
+        )
         service_ids = [hit.service.id for hit in results.hits]
         queryset = ServiceAtLocation.objects.filter(service_id__in=service_ids).order_by("id")
     else:
         services = queries.services_filtered(
-            taxonomy_term_id=taxonomy_term_id, taxonomy_id=taxonomy_id,
-            organization_id=organization_id, modified_after=modified,
+            taxonomy_term_id=taxonomy_term_id,
+            taxonomy_id=taxonomy_id,
+            organization_id=organization_id,
+            modified_after=modified,
         )
         queryset = ServiceAtLocation.objects.filter(service__in=services).order_by("id")
     rows, total = _paginate(queryset, page, per_page)
@@ -242,15 +299,24 @@ def list_service_at_locations(
     if full:
         _audit_confidential(request, [r.service_id for r in rows if r.service_id])
     items = [
-        serialize("service_at_location", r, public=public,
-                  skip=frozenset() if full else frozenset({"contacts", "phones", "schedules", "attributes", "metadata"}))
+        serialize(
+            "service_at_location",
+            r,
+            public=public,
+            skip=frozenset()
+            if full
+            else frozenset({"contacts", "phones", "schedules", "attributes", "metadata"}),
+        )
         for r in rows
     ]
     return _page(items, total, page, per_page)
 
 
-@router.get("/service_at_locations/{id}", response={200: dict[str, Any], 404: Problem},
-            summary="One service at a location")
+@router.get(
+    "/service_at_locations/{id}",
+    response={200: dict[str, Any], 404: Problem},
+    summary="One service at a location",
+)
 def get_service_at_location(request: HttpRequest, id: str):
     row = get_object_or_404(ServiceAtLocation, id=id)
     if row.service_id:
@@ -259,8 +325,13 @@ def get_service_at_location(request: HttpRequest, id: str):
 
 
 @router.get("/taxonomies", response={200: Page, 400: Problem}, summary="Taxonomies")
-def list_taxonomies(request: HttpRequest, search: str = "", page: int = 1, per_page: int = 50,
-                    format: str | None = None):
+def list_taxonomies(
+    request: HttpRequest,
+    search: str = "",
+    page: int = 1,
+    per_page: int = 50,
+    format: str | None = None,
+):
     _check_format(format)
     queryset = Taxonomy.objects.order_by("id")
     if search:
@@ -269,15 +340,24 @@ def list_taxonomies(request: HttpRequest, search: str = "", page: int = 1, per_p
     return _page([serialize("taxonomy", r) for r in rows], total, page, per_page)
 
 
-@router.get("/taxonomies/{id}", response={200: dict[str, Any], 404: Problem}, summary="One taxonomy")
+@router.get(
+    "/taxonomies/{id}", response={200: dict[str, Any], 404: Problem}, summary="One taxonomy"
+)
 def get_taxonomy(request: HttpRequest, id: str):
     return serialize("taxonomy", get_object_or_404(Taxonomy, id=id))
 
 
 @router.get("/taxonomy_terms", response={200: Page, 400: Problem}, summary="Taxonomy terms")
-def list_taxonomy_terms(request: HttpRequest, search: str = "", page: int = 1, per_page: int = 50,
-                        format: str | None = None, taxonomy_id: str = "", top_only: bool = False,
-                        parent_id: str = ""):
+def list_taxonomy_terms(
+    request: HttpRequest,
+    search: str = "",
+    page: int = 1,
+    per_page: int = 50,
+    format: str | None = None,
+    taxonomy_id: str = "",
+    top_only: bool = False,
+    parent_id: str = "",
+):
     _check_format(format)
     queryset = TaxonomyTerm.objects.order_by("id")
     if search:
@@ -292,7 +372,11 @@ def list_taxonomy_terms(request: HttpRequest, search: str = "", page: int = 1, p
     return _page([serialize("taxonomy_term", r) for r in rows], total, page, per_page)
 
 
-@router.get("/taxonomy_terms/{id}", response={200: dict[str, Any], 404: Problem}, summary="One taxonomy term")
+@router.get(
+    "/taxonomy_terms/{id}",
+    response={200: dict[str, Any], 404: Problem},
+    summary="One taxonomy term",
+)
 def get_taxonomy_term(request: HttpRequest, id: str):
     try:
         return serialize("taxonomy_term", TaxonomyTerm.objects.get(id=id))

@@ -28,8 +28,15 @@ LANGUAGE_CHOICES = [
     ("vi", "Tiếng Việt"),
     ("ln", "Lingála"),
 ]
-DISTANCE_CHOICES = [("", _("Any distance")), ("1", "1 km"), ("2", "2 km"), ("5", "5 km"),
-                    ("10", "10 km"), ("25", "25 km"), ("50", "50 km")]
+DISTANCE_CHOICES = [
+    ("", _("Any distance")),
+    ("1", "1 km"),
+    ("2", "2 km"),
+    ("5", "5 km"),
+    ("10", "10 km"),
+    ("25", "25 km"),
+    ("50", "50 km"),
+]
 
 
 def _category_choices():
@@ -40,29 +47,52 @@ def _category_choices():
 
 
 def _need_domain_ids() -> list[str]:
-    from proxima.directory.services.taxonomy import NEED_DOMAINS_FILE
     import json
+
+    from proxima.directory.services.taxonomy import NEED_DOMAINS_FILE
 
     data = json.loads(NEED_DOMAINS_FILE.read_text(encoding="utf-8"))
     return [need_domain_term_id(d["code"]) for d in data["domains"]]
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("What are you looking for?"), required=False, max_length=MAX_QUERY_LENGTH,
-                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
-                                                      "placeholder": _("e.g. food bank, logement, my son has nothing to do after school")}))
+    q = forms.CharField(
+        label=_("What are you looking for?"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "placeholder": _("e.g. food bank, logement, my son has nothing to do after school"),
+            }
+        ),
+    )
     category = forms.ChoiceField(label=_("Need"), required=False)
-    postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=7,
-                                  widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": 8}))
-    place = forms.ChoiceField(label=_("or a place"), required=False,
-                              choices=[("", _("—"))] + [(p.key, p.label) for p in geo.PLACES])
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": 8}),
+    )
+    place = forms.ChoiceField(
+        label=_("or a place"),
+        required=False,
+        choices=[("", _("—"))] + [(p.key, p.label) for p in geo.PLACES],
+    )
     km = forms.ChoiceField(label=_("Within"), required=False, choices=DISTANCE_CHOICES)
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
     free = forms.BooleanField(label=_("Free of charge"), required=False)
-    age = forms.IntegerField(label=_("Age of the person"), required=False, min_value=0, max_value=130)
-    modes = forms.MultipleChoiceField(label=_("How"), required=False, choices=DELIVERY_CHOICES,
-                                      widget=forms.CheckboxSelectMultiple)
+    age = forms.IntegerField(
+        label=_("Age of the person"), required=False, min_value=0, max_value=130
+    )
+    modes = forms.MultipleChoiceField(
+        label=_("How"),
+        required=False,
+        choices=DELIVERY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
     accessible = forms.BooleanField(label=_("Wheelchair accessible"), required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -73,7 +103,9 @@ class SearchForm(forms.Form):
     def clean_postal_code(self) -> str:
         value = self.cleaned_data["postal_code"].strip()
         if value and geo.postal_code_point(value) is None:
-            raise forms.ValidationError(_("This is not a known Canadian postal code (e.g. K1L 8C4)."))
+            raise forms.ValidationError(
+                _("This is not a known Canadian postal code (e.g. K1L 8C4).")
+            )
         return value
 
     def clean(self):
@@ -104,15 +136,29 @@ class SearchForm(forms.Form):
 class ServiceEditForm(forms.Form):
     name_fr = forms.CharField(label=_("Name (French)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
-    description_fr = forms.CharField(label=_("Description (French)"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
-    description_en = forms.CharField(label=_("Description (English)"), max_length=5000, required=False,
-                                     widget=forms.Textarea(attrs={"rows": 5}))
-    application_process = forms.CharField(label=_("How to apply"), max_length=2000, required=False,
-                                          widget=forms.Textarea(attrs={"rows": 3}))
-    delivery_modes = forms.MultipleChoiceField(label=_("Delivery modes"), choices=DELIVERY_CHOICES,
-                                               widget=forms.CheckboxSelectMultiple)
+    description_fr = forms.CharField(
+        label=_("Description (French)"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    application_process = forms.CharField(
+        label=_("How to apply"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    delivery_modes = forms.MultipleChoiceField(
+        label=_("Delivery modes"), choices=DELIVERY_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
     is_free = forms.TypedChoiceField(
-        label=_("Cost"), coerce=lambda v: {"yes": True, "no": False}.get(v), empty_value=None, required=False,
+        label=_("Cost"),
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        required=False,
         choices=[("", _("Not specified")), ("yes", _("Free of charge")), ("no", _("Fees apply"))],
     )
 
@@ -122,15 +168,24 @@ class CapacityForm(forms.Form):
 
 
 WEEKDAY_CHOICES = [
-    (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
-    (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday")),
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
 ]
 
 
 class HoursForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("Day"), choices=WEEKDAY_CHOICES, coerce=int)
-    opens_at = forms.TimeField(label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    closes_at = forms.TimeField(label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    opens_at = forms.TimeField(
+        label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    closes_at = forms.TimeField(
+        label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
 
     def clean(self):
         data = super().clean()

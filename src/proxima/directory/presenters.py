@@ -8,7 +8,19 @@ from proxima.directory.models import Service
 from proxima.directory.services import geo, hours
 
 MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 360, 24
-DAY_NAMES = lambda: [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]  # noqa: E731
+
+
+def day_names() -> list[str]:
+    """Weekday names, Monday first, in the active language."""
+    return [
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    ]
 
 
 @dataclass(frozen=True)
@@ -21,7 +33,9 @@ class MapPin:
     is_origin: bool = False
 
 
-def results_map(pins: list[tuple[str, str, float, float]], origin: geo.Place | None) -> list[MapPin]:
+def results_map(
+    pins: list[tuple[str, str, float, float]], origin: geo.Place | None
+) -> list[MapPin]:
     """Project points (label, url, lat, lon) into the SVG box, keeping the aspect ratio."""
     points = list(pins)
     if origin is not None:
@@ -43,7 +57,9 @@ def results_map(pins: list[tuple[str, str, float, float]], origin: geo.Place | N
         x = MAP_WIDTH / 2 + (lon - center_x) * scale_x * factor
         y = MAP_HEIGHT / 2 - (lat - center_y) * factor
         is_origin = origin is not None and index == len(points)
-        result.append(MapPin(0 if is_origin else index, label, url, round(x, 1), round(y, 1), is_origin))
+        result.append(
+            MapPin(0 if is_origin else index, label, url, round(x, 1), round(y, 1), is_origin)
+        )
     return result
 
 
@@ -64,7 +80,7 @@ def opening_hours(service: Service) -> list[tuple[str, str]]:
         [s for p in places for s in p.schedules.all()]
         + [s for p in places if p.location for s in p.location.schedules.all()],
     )
-    names = DAY_NAMES()
+    names = day_names()
     return [(names[day], spans) for day, spans in hours.describe(intervals)]
 
 

@@ -19,10 +19,14 @@ def services_filtered(
     queryset = Service.objects.select_related("organization", "program").order_by("id")
     if taxonomy_term_id:
         terms = term_graph().descendants_and_self(taxonomy_term_id)
-        queryset = queryset.filter(id__in=Attribute.objects.filter(taxonomy_term_id__in=terms).values("link_id"))
+        queryset = queryset.filter(
+            id__in=Attribute.objects.filter(taxonomy_term_id__in=terms).values("link_id")
+        )
     if taxonomy_id:
         queryset = queryset.filter(
-            id__in=Attribute.objects.filter(taxonomy_term__taxonomy_id=taxonomy_id).values("link_id")
+            id__in=Attribute.objects.filter(taxonomy_term__taxonomy_id=taxonomy_id).values(
+                "link_id"
+            )
         )
     if organization_id:
         queryset = queryset.filter(organization_id=organization_id)
@@ -42,6 +46,8 @@ def confidential_location_ids_of(service_ids: list[str]) -> list[str]:
     return list(
         Location.objects.filter(
             is_confidential=True,
-            id__in=ServiceAtLocation.objects.filter(service_id__in=service_ids).values("location_id"),
+            id__in=ServiceAtLocation.objects.filter(service_id__in=service_ids).values(
+                "location_id"
+            ),
         ).values_list("id", flat=True)
     )

@@ -27,8 +27,19 @@ from proxima.directory.models import Service
 from proxima.directory.services import editing
 from proxima.directory.services.search import SearchInputError, search_services
 
-SEARCH_FIELDS = ("q", "category", "postal_code", "place", "km", "open_now", "language", "free", "age",
-                 "modes", "accessible")
+SEARCH_FIELDS = (
+    "q",
+    "category",
+    "postal_code",
+    "place",
+    "km",
+    "open_now",
+    "language",
+    "free",
+    "age",
+    "modes",
+    "accessible",
+)
 
 
 def search(request):
@@ -43,9 +54,15 @@ def search(request):
             form.add_error(None, str(error))
         else:
             pins = presenters.results_map(
-                [(hit.service.localized_name, reverse("directory:service", args=[hit.service.id]), *point)
-                 for hit in results.hits
-                 for point in presenters.service_points(hit.service, public=True)[:1]],
+                [
+                    (
+                        hit.service.localized_name,
+                        reverse("directory:service", args=[hit.service.id]),
+                        *point,
+                    )
+                    for hit in results.hits
+                    for point in presenters.service_points(hit.service, public=True)[:1]
+                ],
                 results.point,
             )
     query_string = request.GET.copy()
@@ -57,7 +74,9 @@ def search(request):
         "map_size": (presenters.MAP_WIDTH, presenters.MAP_HEIGHT),
         "query_string": query_string.urlencode(),
     }
-    template = "directory/_results.html" if request.headers.get("HX-Request") else "directory/search.html"
+    template = (
+        "directory/_results.html" if request.headers.get("HX-Request") else "directory/search.html"
+    )
     return render(request, template, context)
 
 
@@ -67,13 +86,21 @@ def service_detail(request, service_id: str):
         Service.objects.select_related("organization", "program"), id=service_id
     )
     staff = has_capability(request.user, VIEW_CONFIDENTIAL_LOCATIONS)
-    places = list(service.service_at_locations.select_related("location").prefetch_related("location__addresses", "location__accessibility"))
+    places = list(
+        service.service_at_locations.select_related("location").prefetch_related(
+            "location__addresses", "location__accessibility"
+        )
+    )
     confidential = [p.location for p in places if p.location and p.location.is_confidential]
     if staff and confidential:
         for location in confidential:
-            record_audit_event(request.user, "read_confidential_location", location, reason="service page")
+            record_audit_event(
+                request.user, "read_confidential_location", location, reason="service page"
+            )
     points = presenters.service_points(service, public=not staff)
-    pins = presenters.results_map([(service.localized_name, "", lat, lon) for lat, lon in points], None)
+    pins = presenters.results_map(
+        [(service.localized_name, "", lat, lon) for lat, lon in points], None
+    )
     context = {
         "service": service,
         "places": places,
@@ -91,8 +118,10 @@ def service_detail(request, service_id: str):
 
 
 def _require_partner(request) -> None:
-    if not (has_capability(request.user, EDIT_OWN_ORGANIZATION_SERVICES)
-            or has_capability(request.user, EDIT_ANY_SERVICE)):
+    if not (
+        has_capability(request.user, EDIT_OWN_ORGANIZATION_SERVICES)
+        or has_capability(request.user, EDIT_ANY_SERVICE)
+    ):
         raise PermissionDenied
 
 
@@ -103,7 +132,9 @@ def partner_home(request):
     if has_capability(request.user, EDIT_ANY_SERVICE):
         services = Service.objects.select_related("organization").order_by("name")[:200]
     else:
-        services = Service.objects.filter(organization_id=request.user.organization_id).order_by("name")
+        services = Service.objects.filter(organization_id=request.user.organization_id).order_by(
+            "name"
+        )
     return render(request, "directory/partner_home.html", {"services": services})
 
 
@@ -114,8 +145,10 @@ def _initial_texts(service: Service) -> dict:
         return (service.translations or {}).get(language, {}).get(field, "")
 
     return {
-        "name_fr": text("fr", "name"), "name_en": text("en", "name"),
-        "description_fr": text("fr", "description"), "description_en": text("en", "description"),
+        "name_fr": text("fr", "name"),
+        "name_en": text("en", "name"),
+        "description_fr": text("fr", "description"),
+        "description_en": text("en", "description"),
         "application_process": service.application_process,
         "delivery_modes": service.delivery_modes,
         "is_free": {True: "yes", False: "no"}.get(service.is_free, ""),
@@ -131,33 +164,55 @@ def partner_edit(request, service_id: str):
     if not editing.can_edit_service(request.user, service):
         raise PermissionDenied
     action = request.POST.get("action") if request.method == "POST" else None
-    details = ServiceEditForm(request.POST if action == "details" else None, initial=_initial_texts(service))
-    capacity = CapacityForm(request.POST if action == "capacity" else None,
-                            initial={"capacity_status": service.capacity_status})
+    details = ServiceEditForm(
+        request.POST if action == "details" else None, initial=_initial_texts(service)
+    )
+    capacity = CapacityForm(
+        request.POST if action == "capacity" else None,
+        initial={"capacity_status": service.capacity_status},
+    )
     hours_initial = [
-        {"weekday": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].index(day), "opens_at": s.opens_at[:5],
-         "closes_at": s.closes_at[:5]}
-        for s in service.schedules.all() for day in (s.byday or "").split(",") if day in
-        ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+        {
+            "weekday": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].index(day),
+            "opens_at": s.opens_at[:5],
+            "closes_at": s.closes_at[:5],
+        }
+        for s in service.schedules.all()
+        for day in (s.byday or "").split(",")
+        if day in ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
     ]
-    hours = HoursFormSet(request.POST if action == "hours" else None, initial=hours_initial, prefix="hours")
+    hours = HoursFormSet(
+        request.POST if action == "hours" else None, initial=hours_initial, prefix="hours"
+    )
     done = False
     if action == "details" and details.is_valid():
         data = details.cleaned_data
         editing.update_service_details(
-            service, by=request.user,
-            texts=editing.ServiceTexts(data["name_fr"], data["name_en"], data["description_fr"],
-                                       data["description_en"], data["application_process"]),
-            delivery_modes=data["delivery_modes"], is_free=data["is_free"],
+            service,
+            by=request.user,
+            texts=editing.ServiceTexts(
+                data["name_fr"],
+                data["name_en"],
+                data["description_fr"],
+                data["description_en"],
+                data["application_process"],
+            ),
+            delivery_modes=data["delivery_modes"],
+            is_free=data["is_free"],
         )
         done = True
     elif action == "capacity" and capacity.is_valid():
-        editing.set_capacity_status(service, by=request.user, status=capacity.cleaned_data["capacity_status"])
+        editing.set_capacity_status(
+            service, by=request.user, status=capacity.cleaned_data["capacity_status"]
+        )
         done = True
     elif action == "hours" and hours.is_valid():
         slots = [
-            editing.WeeklyHours(f["weekday"], f["opens_at"].strftime("%H:%M"), f["closes_at"].strftime("%H:%M"))
-            for f in hours.cleaned_data if f and not f.get("DELETE")
+            editing.WeeklyHours(
+                f["weekday"], f["opens_at"].strftime("%H:%M"), f["closes_at"].strftime("%H:%M")
+            )
+            for f in hours.cleaned_data
+            if f and not f.get("DELETE")
         ]
         editing.replace_weekly_hours(service, by=request.user, hours=slots)
         done = True
@@ -167,6 +222,13 @@ def partner_edit(request, service_id: str):
     if done:
         messages.success(request, _("Saved. Thank you for keeping the directory up to date."))
         return redirect("directory:partner_edit", service_id=service.id)
-    return render(request, "directory/partner_edit.html", {
-        "service": service, "details": details, "capacity": capacity, "hours": hours,
-    })
+    return render(
+        request,
+        "directory/partner_edit.html",
+        {
+            "service": service,
+            "details": details,
+            "capacity": capacity,
+            "hours": hours,
+        },
+    )

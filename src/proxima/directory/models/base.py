@@ -27,6 +27,16 @@ def optional_fk(to: str, related_name: str, verbose_name: str = "") -> models.Fo
     )
 
 
+class HsdsRecord(models.Model):
+    """A plain HSDS record; named by its type and identifier in admin pages and logs."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
 class TextLanguage(models.TextChoices):
     FRENCH = "fr", _("French")
     ENGLISH = "en", _("English")

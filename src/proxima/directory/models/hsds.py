@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from proxima.directory.models.base import Translatable, hsds_id_field, optional_fk
+from proxima.directory.models.base import HsdsRecord, Translatable, hsds_id_field, optional_fk
 
 T = models.TextField
 OPTIONAL_TEXT = {"blank": True, "default": ""}
@@ -112,7 +112,11 @@ class Service(Translatable):
     eligible_household_types = models.CharField(_("household types"), max_length=200, blank=True)
     eligible_statuses = models.CharField(_("required status"), max_length=200, blank=True)
     income_ceiling = models.DecimalField(
-        _("household income ceiling ($/year)"), max_digits=10, decimal_places=0, null=True, blank=True
+        _("household income ceiling ($/year)"),
+        max_digits=10,
+        decimal_places=0,
+        null=True,
+        blank=True,
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -168,7 +172,7 @@ class Location(Translatable):
         )
 
 
-class ServiceAtLocation(models.Model):
+class ServiceAtLocation(HsdsRecord):
     id = hsds_id_field()
     service = optional_fk("Service", "service_at_locations")
     location = optional_fk("Location", "service_at_locations")
@@ -200,7 +204,7 @@ class Address(models.Model):
         return f"{self.address_1}, {self.city}"
 
 
-class Contact(models.Model):
+class Contact(HsdsRecord):
     id = hsds_id_field()
     organization = optional_fk("Organization", "contacts")
     service = optional_fk("Service", "contacts")
@@ -212,7 +216,7 @@ class Contact(models.Model):
     email = T(**OPTIONAL_TEXT)
 
 
-class Phone(models.Model):
+class Phone(HsdsRecord):
     id = hsds_id_field()
     location = optional_fk("Location", "phones")
     service = optional_fk("Service", "phones")
@@ -225,7 +229,7 @@ class Phone(models.Model):
     description = T(**OPTIONAL_TEXT)
 
 
-class Schedule(models.Model):
+class Schedule(HsdsRecord):
     id = hsds_id_field()
     service = optional_fk("Service", "schedules")
     location = optional_fk("Location", "schedules")
@@ -255,7 +259,7 @@ class Schedule(models.Model):
         verbose_name_plural = _("schedules")
 
 
-class ServiceArea(models.Model):
+class ServiceArea(HsdsRecord):
     id = hsds_id_field()
     service = optional_fk("Service", "service_areas")
     name = T(**OPTIONAL_TEXT)
@@ -267,7 +271,7 @@ class ServiceArea(models.Model):
     postal_prefixes = models.CharField(_("postal prefixes"), max_length=1000, blank=True)
 
 
-class Language(models.Model):
+class Language(HsdsRecord):
     id = hsds_id_field()
     service = optional_fk("Service", "languages")
     location = optional_fk("Location", "languages")
@@ -277,7 +281,7 @@ class Language(models.Model):
     note = T(**OPTIONAL_TEXT)
 
 
-class CostOption(models.Model):
+class CostOption(HsdsRecord):
     id = hsds_id_field()
     service = optional_fk("Service", "cost_options")
     valid_from = models.CharField(max_length=32, blank=True, default="")
@@ -288,14 +292,14 @@ class CostOption(models.Model):
     amount_description = T(**OPTIONAL_TEXT)
 
 
-class Funding(models.Model):
+class Funding(HsdsRecord):
     id = hsds_id_field()
     organization = optional_fk("Organization", "funding")
     service = optional_fk("Service", "funding")
     source = T(**OPTIONAL_TEXT)
 
 
-class Accessibility(models.Model):
+class Accessibility(HsdsRecord):
     id = hsds_id_field()
     location = optional_fk("Location", "accessibility")
     description = T(**OPTIONAL_TEXT)
@@ -303,14 +307,14 @@ class Accessibility(models.Model):
     url = T(**OPTIONAL_TEXT)
 
 
-class RequiredDocument(models.Model):
+class RequiredDocument(HsdsRecord):
     id = hsds_id_field()
     service = optional_fk("Service", "required_documents")
     document = T(**OPTIONAL_TEXT)
     uri = T(**OPTIONAL_TEXT)
 
 
-class OrganizationIdentifier(models.Model):
+class OrganizationIdentifier(HsdsRecord):
     id = hsds_id_field()
     organization = optional_fk("Organization", "organization_identifiers")
     identifier_scheme = T(**OPTIONAL_TEXT)
@@ -318,7 +322,7 @@ class OrganizationIdentifier(models.Model):
     identifier = T()
 
 
-class Attribute(models.Model):
+class Attribute(HsdsRecord):
     """A taxonomy term attached to a record (`link_entity` names its table).
 
     HSDS data may attach one attribute id to several records, so the row is keyed by
@@ -342,7 +346,7 @@ class Attribute(models.Model):
         indexes = [models.Index(fields=["link_entity", "link_id"])]
 
 
-class Metadata(models.Model):
+class Metadata(HsdsRecord):
     """A change record about a resource; keyed like Attribute, for the same reason."""
 
     row_id = models.BigAutoField(primary_key=True)
@@ -358,11 +362,13 @@ class Metadata(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["hsds_id", "resource_id"], name="metadata_once_per_resource")
+            models.UniqueConstraint(
+                fields=["hsds_id", "resource_id"], name="metadata_once_per_resource"
+            )
         ]
 
 
-class MetaTableDescription(models.Model):
+class MetaTableDescription(HsdsRecord):
     id = hsds_id_field()
     name = T(**OPTIONAL_TEXT)
     language = models.CharField(max_length=16, blank=True, default="")

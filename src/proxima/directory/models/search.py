@@ -38,6 +38,9 @@ class SearchDocument(models.Model):
         "open_sun",
     )
 
+    def __str__(self) -> str:
+        return f"search document of {self.service_id}"
+
 
 class SearchPoint(models.Model):
     """A public point of a searchable service (confidential places are coarsened)."""
@@ -48,3 +51,6 @@ class SearchPoint(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["latitude", "longitude"])]
+
+    def __str__(self) -> str:
+        return f"{self.latitude:.4f}, {self.longitude:.4f}"

@@ -17,8 +17,16 @@ from proxima.directory.services.indexing import reindex_services, unindex_servic
 from proxima.directory.services.taxonomy import load_need_domains, need_domain_term_id, stable_id
 
 LANGUAGE_NAMES = {
-    "fr": "Français", "en": "English", "ar": "العربية", "es": "Español", "zh": "中文",
-    "sw": "Kiswahili", "ht": "Kreyòl", "fa": "فارسی", "vi": "Tiếng Việt", "ln": "Lingála",
+    "fr": "Français",
+    "en": "English",
+    "ar": "العربية",
+    "es": "Español",
+    "zh": "中文",
+    "sw": "Kiswahili",
+    "ht": "Kreyòl",
+    "fa": "فارسی",
+    "vi": "Tiếng Việt",
+    "ln": "Lingála",
 }
 
 
@@ -33,8 +41,20 @@ class _Batch:
 
     def write(self) -> None:
         unindex_services([s.id for s in self.rows.get(m.Service, [])])
-        order = [m.Organization, m.Service, m.Location, m.ServiceAtLocation, m.Address, m.Phone,
-                 m.Schedule, m.Language, m.CostOption, m.Accessibility, m.ServiceArea, m.Attribute]
+        order = [
+            m.Organization,
+            m.Service,
+            m.Location,
+            m.ServiceAtLocation,
+            m.Address,
+            m.Phone,
+            m.Schedule,
+            m.Language,
+            m.CostOption,
+            m.Accessibility,
+            m.ServiceArea,
+            m.Attribute,
+        ]
         for model in order:
             instances = self.rows.get(model, [])
             ids = [getattr(i, "hsds_id", None) or i.pk for i in instances]
@@ -45,21 +65,37 @@ class _Batch:
 
 def _schedules(batch: _Batch, service_id: str, pattern: str) -> None:
     for index, (days, opens, closes) in enumerate(catalog.HOURS[pattern]):
-        batch.add(m.Schedule(
-            id=stable_id("schedule", service_id, str(index)), service_id=service_id,
-            freq="WEEKLY", byday=days, opens_at=opens, closes_at=closes,
-        ))
+        batch.add(
+            m.Schedule(
+                id=stable_id("schedule", service_id, str(index)),
+                service_id=service_id,
+                freq="WEEKLY",
+                byday=days,
+                opens_at=opens,
+                closes_at=closes,
+            )
+        )
 
 
-def _service(batch: _Batch, rng: random.Random, org: m.Organization, location: m.Location | None,
-             template: tuple, place: tuple | None, english_first: bool, index: int) -> None:
+def _service(
+    batch: _Batch,
+    rng: random.Random,
+    org: m.Organization,
+    location: m.Location | None,
+    template: tuple,
+    place: tuple | None,
+    english_first: bool,
+    index: int,
+) -> None:
     code, name_fr, name_en, desc_fr, desc_en, options = template
     service_id = stable_id("service", org.id, str(index))
     suffix = f" — {place[1]}" if place else ""
     now = timezone.now()
     languages = list(options.get("languages", []))
     if not languages:
-        languages = ["en", "fr"] if english_first else (["fr", "en"] if rng.random() < 0.6 else ["fr"])
+        languages = (
+            ["en", "fr"] if english_first else (["fr", "en"] if rng.random() < 0.6 else ["fr"])
+        )
         if rng.random() < 0.25:
             languages.append(rng.choice(catalog.EXTRA_LANGUAGES))
     bilingual_texts = "en" in languages or english_first
@@ -71,58 +107,110 @@ def _service(batch: _Batch, rng: random.Random, org: m.Organization, location: m
     fee = options.get("fee")
     capacity = rng.choices(["open", "waitlist", "full"], weights=[80, 15, 5])[0]
     service = m.Service(
-        id=service_id, organization=org, name=texts[primary][0], description=texts[primary][1],
+        id=service_id,
+        organization=org,
+        name=texts[primary][0],
+        description=texts[primary][1],
         text_language=primary,
-        translations={other: {"name": texts[other][0], "description": texts[other][1]}} if bilingual_texts else {},
-        status="active", email=f"info@{org.id[:8]}.demo.proxima.example",
-        minimum_age=ages[0] if ages else None, maximum_age=ages[1] if ages else None,
+        translations={other: {"name": texts[other][0], "description": texts[other][1]}}
+        if bilingual_texts
+        else {},
+        status="active",
+        email=f"info@{org.id[:8]}.demo.proxima.example",
+        minimum_age=ages[0] if ages else None,
+        maximum_age=ages[1] if ages else None,
         fees_description="" if not fee else f"{fee} $",
         is_free=not fee,
-        capacity_status=capacity, capacity_updated_at=now - timedelta(days=rng.randint(0, 30)),
+        capacity_status=capacity,
+        capacity_updated_at=now - timedelta(days=rng.randint(0, 30)),
         last_verified_at=now - timedelta(days=rng.randint(0, 200)),
-        delivers_in_person="in_person" in modes, delivers_by_phone="phone" in modes,
-        delivers_online="online" in modes, delivers_home_visit="home_visit" in modes,
-        eligible_genders=options.get("genders", ""), eligible_statuses=options.get("statuses", ""),
+        delivers_in_person="in_person" in modes,
+        delivers_by_phone="phone" in modes,
+        delivers_online="online" in modes,
+        delivers_home_visit="home_visit" in modes,
+        eligible_genders=options.get("genders", ""),
+        eligible_statuses=options.get("statuses", ""),
         eligible_household_types=options.get("households", ""),
-        income_ceiling=options.get("income"), is_demo=True,
+        income_ceiling=options.get("income"),
+        is_demo=True,
         last_modified=now - timedelta(days=rng.randint(0, 60)),
     )
     batch.add(service)
     if location is not None and {"in_person", "home_visit"} & set(modes):
-        batch.add(m.ServiceAtLocation(id=stable_id("sal", service_id), service=service, location=location))
-    batch.add(m.Phone(
-        id=stable_id("phone", service_id), service=service,
-        number=f"{'613' if english_first else '418'}-555-{rng.randint(1000, 9999)}", type="voice",
-    ))
+        batch.add(
+            m.ServiceAtLocation(id=stable_id("sal", service_id), service=service, location=location)
+        )
+    batch.add(
+        m.Phone(
+            id=stable_id("phone", service_id),
+            service=service,
+            number=f"{'613' if english_first else '418'}-555-{rng.randint(1000, 9999)}",
+            type="voice",
+        )
+    )
     _schedules(batch, service_id, options.get("hours", "office"))
     for code_ in languages:
-        batch.add(m.Language(id=stable_id("language", service_id, code_), service=service,
-                             code=code_, name=LANGUAGE_NAMES.get(code_, code_)))
+        batch.add(
+            m.Language(
+                id=stable_id("language", service_id, code_),
+                service=service,
+                code=code_,
+                name=LANGUAGE_NAMES.get(code_, code_),
+            )
+        )
     if fee:
-        batch.add(m.CostOption(id=stable_id("cost", service_id), service=service, currency="CAD",
-                               amount=float(fee), amount_description="par séance / per session"))
+        batch.add(
+            m.CostOption(
+                id=stable_id("cost", service_id),
+                service=service,
+                currency="CAD",
+                amount=float(fee),
+                amount_description="par séance / per session",
+            )
+        )
     if place:
-        batch.add(m.ServiceArea(id=stable_id("area", service_id), service=service,
-                                name=f"{place[1]}, {place[2]}", postal_prefixes=place[4][:3]))
-    batch.add(m.Attribute(hsds_id=stable_id("attribute", service_id), link_id=service_id,
-                          link_entity="service", link_type="need_domain",
-                          taxonomy_term_id=need_domain_term_id(code)))
+        batch.add(
+            m.ServiceArea(
+                id=stable_id("area", service_id),
+                service=service,
+                name=f"{place[1]}, {place[2]}",
+                postal_prefixes=place[4][:3],
+            )
+        )
+    batch.add(
+        m.Attribute(
+            hsds_id=stable_id("attribute", service_id),
+            link_id=service_id,
+            link_entity="service",
+            link_type="need_domain",
+            taxonomy_term_id=need_domain_term_id(code),
+        )
+    )
 
 
-def _organization(batch: _Batch, rng: random.Random, kind: dict, place: tuple | None,
-                  number: int) -> None:
+def _organization(
+    batch: _Batch, rng: random.Random, kind: dict, place: tuple | None, number: int
+) -> None:
     english_first = bool(place and place[7])
     quarter = place[1] if place else ""
     key = place[0] if place else "regional"
     org_id = stable_id("organization", key, str(number))
     names = {"fr": kind["fr"].format(q=quarter).strip(), "en": kind["en"].format(q=quarter).strip()}
-    descriptions = {"fr": kind["desc_fr"].format(q=quarter), "en": kind["desc_en"].format(q=quarter)}
+    descriptions = {
+        "fr": kind["desc_fr"].format(q=quarter),
+        "en": kind["desc_en"].format(q=quarter),
+    }
     primary, other = ("en", "fr") if english_first else ("fr", "en")
     org = m.Organization(
-        id=org_id, name=names[primary], description="[Démo / Demo] " + descriptions[primary],
+        id=org_id,
+        name=names[primary],
+        description="[Démo / Demo] " + descriptions[primary],
         text_language=primary,
-        translations={other: {"name": names[other], "description": "[Demo] " + descriptions[other]}},
-        website=f"https://{org_id[:8]}.demo.proxima.example", is_demo=True,
+        translations={
+            other: {"name": names[other], "description": "[Demo] " + descriptions[other]}
+        },
+        website=f"https://{org_id[:8]}.demo.proxima.example",
+        is_demo=True,
     )
     batch.add(org)
     location = None
@@ -131,22 +219,38 @@ def _organization(batch: _Batch, rng: random.Random, kind: dict, place: tuple | 
         lon = place[6] + rng.uniform(-0.015, 0.015)
         confidential = bool(kind.get("confidential"))
         location = m.Location(
-            id=stable_id("location", org_id), organization=org, location_type="physical",
-            name="Adresse confidentielle / Confidential address" if confidential else names[primary],
-            latitude=round(lat, 5), longitude=round(lon, 5), is_confidential=confidential,
+            id=stable_id("location", org_id),
+            organization=org,
+            location_type="physical",
+            name="Adresse confidentielle / Confidential address"
+            if confidential
+            else names[primary],
+            latitude=round(lat, 5),
+            longitude=round(lon, 5),
+            is_confidential=confidential,
             transportation="" if confidential else "Autobus à proximité / Bus nearby",
         )
         batch.add(location)
-        batch.add(m.Address(
-            id=stable_id("address", org_id), location=location,
-            address_1=f"{rng.randint(10, 990)}, {rng.choice(catalog.STREETS)}", city=place[2],
-            state_province=place[3], postal_code=place[4], country="CA", address_type="physical",
-        ))
+        batch.add(
+            m.Address(
+                id=stable_id("address", org_id),
+                location=location,
+                address_1=f"{rng.randint(10, 990)}, {rng.choice(catalog.STREETS)}",
+                city=place[2],
+                state_province=place[3],
+                postal_code=place[4],
+                country="CA",
+                address_type="physical",
+            )
+        )
         if rng.random() < 0.7:
-            batch.add(m.Accessibility(
-                id=stable_id("access", org_id), location=location,
-                description="Accès pour fauteuil roulant / Wheelchair accessible entrance",
-            ))
+            batch.add(
+                m.Accessibility(
+                    id=stable_id("access", org_id),
+                    location=location,
+                    description="Accès pour fauteuil roulant / Wheelchair accessible entrance",
+                )
+            )
     for index, template in enumerate(kind["services"]):
         _service(batch, rng, org, location, template, place, english_first, index)
 

@@ -113,8 +113,11 @@ def replace_weekly_hours(service: Service, *, by, hours: list[WeeklyHours]) -> S
     for index, slot in enumerate(sorted(hours, key=lambda h: (h.weekday, h.opens_at))):
         Schedule.objects.create(
             id=stable_id("schedule", service.id, "edited", str(index), timezone.now().isoformat()),
-            service=service, freq="WEEKLY", byday=DAY_CODES[slot.weekday],
-            opens_at=slot.opens_at, closes_at=slot.closes_at,
+            service=service,
+            freq="WEEKLY",
+            byday=DAY_CODES[slot.weekday],
+            opens_at=slot.opens_at,
+            closes_at=slot.closes_at,
         )
     service.last_modified = timezone.now()
     service.save(update_fields=["last_modified"])

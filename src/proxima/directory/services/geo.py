@@ -52,7 +52,7 @@ def _fsa_points() -> dict[str, tuple[float, float, str]]:
 
 
 def normalize_postal_code(value: str) -> str | None:
-    """"k1l 8c4" → "K1L 8C4"; "k1l" → "K1L"; None when it is not a Canadian postal code."""
+    """ "k1l 8c4" → "K1L 8C4"; "k1l" → "K1L"; None when it is not a Canadian postal code."""
     match = _POSTAL.match(value or "")
     if not match:
         return None

@@ -11,11 +11,22 @@ from pathlib import Path
 from typing import Any
 
 from proxima.directory.models import Location, Service
-from proxima.directory.services.hsds_spec import INTEGER, KINDS, NUMBER, WRITE_ORDER, Child, HsdsKind
+from proxima.directory.services.hsds_spec import (
+    INTEGER,
+    KINDS,
+    NUMBER,
+    WRITE_ORDER,
+    Child,
+    HsdsKind,
+)
 from proxima.directory.services.proxima_extension import extension_of
 
 CONFIDENTIAL_LOCATION_FIELDS = (
-    "latitude", "longitude", "transportation", "external_identifier", "external_identifier_type",
+    "latitude",
+    "longitude",
+    "transportation",
+    "external_identifier",
+    "external_identifier_type",
 )
 HSDS_VERSION = "3.0"
 
@@ -49,8 +60,14 @@ def scalars(kind: HsdsKind, instance: Any, *, public: bool) -> dict[str, Any]:
     return data
 
 
-def serialize(kind_name: str, instance: Any, *, public: bool = True, extensions: bool = True,
-              skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+def serialize(
+    kind_name: str,
+    instance: Any,
+    *,
+    public: bool = True,
+    extensions: bool = True,
+    skip: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
     """One record with everything it nests, as in the HSDS API's full responses."""
     kind = KINDS[kind_name]
     data = scalars(kind, instance, public=public)
@@ -59,18 +76,30 @@ def serialize(kind_name: str, instance: Any, *, public: bool = True, extensions:
         if single_name in skip:
             continue
         target_id = getattr(instance, single.link, None)
-        target = KINDS[single.kind].model.objects.filter(pk=target_id).first() if target_id else None
+        target = (
+            KINDS[single.kind].model.objects.filter(pk=target_id).first() if target_id else None
+        )
         if target is not None:
             inner_skip = {"organization": {"services"}, "service": {"service_at_locations"}}
-            data[single_name] = serialize(single.kind, target, public=public, extensions=extensions,
-                                          skip=frozenset(inner_skip.get(single.kind, ())))
+            data[single_name] = serialize(
+                single.kind,
+                target,
+                public=public,
+                extensions=extensions,
+                skip=frozenset(inner_skip.get(single.kind, ())),
+            )
     children = dict(kind.children)
     if kind.name == "organization" and "services" not in skip:
         children["services"] = Child("service", "organization_id")
     for child_name, child in children.items():
         if child_name in skip:
             continue
-        if public and kind.name == "location" and instance.is_confidential and child_name == "addresses":
+        if (
+            public
+            and kind.name == "location"
+            and instance.is_confidential
+            and child_name == "addresses"
+        ):
             continue
         child_kind = KINDS[child.kind]
         rows = child_kind.model.objects.filter(**{child.link: own_id}).order_by(child_kind.id_field)
@@ -102,7 +131,11 @@ def export_tabular(folder: Path, *, public: bool = True) -> dict[str, int]:
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     extensions: dict[str, dict[str, dict]] = {}
-    confidential = set(Location.objects.filter(is_confidential=True).values_list("id", flat=True)) if public else set()
+    confidential = (
+        set(Location.objects.filter(is_confidential=True).values_list("id", flat=True))
+        if public
+        else set()
+    )
     resources = []
     for kind_name in WRITE_ORDER:
         kind = KINDS[kind_name]
@@ -123,21 +156,39 @@ def export_tabular(folder: Path, *, public: bool = True) -> dict[str, int]:
                     extensions.setdefault(kind_name, {})[data["id"]] = extension
                 count += 1
         counts[kind_name] = count
-        resources.append({
-            "name": kind.table,
-            "path": f"{kind.table}.csv",
-            "profile": "tabular-data-resource",
-            "schema": {"fields": [
-                {"name": c, "type": {NUMBER: "number", INTEGER: "integer"}.get(kind.fields[c], "string")}
-                for c in columns
-            ], "primaryKey": "id"},
-        })
-    (folder / "datapackage.json").write_text(json.dumps({
-        "name": "proxima-hsds",
-        "title": "Proxima directory (HSDS 3.0 tabular)",
-        "profile": "tabular-data-package",
-        "version": HSDS_VERSION,
-        "resources": resources,
-    }, indent=1), encoding="utf-8")
-    (folder / "proxima.json").write_text(json.dumps(extensions, ensure_ascii=False, indent=1), encoding="utf-8")
+        resources.append(
+            {
+                "name": kind.table,
+                "path": f"{kind.table}.csv",
+                "profile": "tabular-data-resource",
+                "schema": {
+                    "fields": [
+                        {
+                            "name": c,
+                            "type": {NUMBER: "number", INTEGER: "integer"}.get(
+                                kind.fields[c], "string"
+                            ),
+                        }
+                        for c in columns
+                    ],
+                    "primaryKey": "id",
+                },
+            }
+        )
+    (folder / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": "proxima-hsds",
+                "title": "Proxima directory (HSDS 3.0 tabular)",
+                "profile": "tabular-data-package",
+                "version": HSDS_VERSION,
+                "resources": resources,
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    (folder / "proxima.json").write_text(
+        json.dumps(extensions, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     return counts

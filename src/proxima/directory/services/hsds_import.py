@@ -44,7 +44,11 @@ class ImportProblem:
 
     def __str__(self) -> str:
         where = f"{self.source}: {self.record}"
-        return f"{where}, field '{self.field}': {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}, field '{self.field}': {self.message}"
+            if self.field
+            else f"{where}: {self.message}"
+        )
 
 
 class HsdsImportError(Exception):
@@ -53,8 +57,14 @@ class HsdsImportError(Exception):
     def __init__(self, problems: list[ImportProblem]):
         self.problems = problems
         shown = "\n".join(f"  - {p}" for p in problems[:MAX_PROBLEMS])
-        more = f"\n  ... and {len(problems) - MAX_PROBLEMS} more" if len(problems) > MAX_PROBLEMS else ""
-        super().__init__(f"Import refused, nothing was changed ({len(problems)} problem(s)):\n{shown}{more}")
+        more = (
+            f"\n  ... and {len(problems) - MAX_PROBLEMS} more"
+            if len(problems) > MAX_PROBLEMS
+            else ""
+        )
+        super().__init__(
+            f"Import refused, nothing was changed ({len(problems)} problem(s)):\n{shown}{more}"
+        )
 
 
 @dataclass
@@ -117,7 +127,9 @@ class _Collector:
             return None
         limit = MAX_ID_LENGTH if name == "id" or name.endswith("_id") else MAX_TEXT_LENGTH
         if len(value) > limit:
-            self.problem(source, where, name, f"text too long ({len(value):,} characters, at most {limit:,})")
+            self.problem(
+                source, where, name, f"text too long ({len(value):,} characters, at most {limit:,})"
+            )
             return None
         allowed = kind.enums.get(name)
         if allowed and value and value not in allowed:
@@ -128,11 +140,20 @@ class _Collector:
             return None
         return value
 
-    def add(self, kind: HsdsKind, data: Any, source: str, where: str, links: dict[str, str],
-            top_level: bool = False) -> str | None:
+    def add(
+        self,
+        kind: HsdsKind,
+        data: Any,
+        source: str,
+        where: str,
+        links: dict[str, str],
+        top_level: bool = False,
+    ) -> str | None:
         """Check one record (and what it nests); returns its id."""
         if not isinstance(data, dict):
-            self.problem(source, where, "", f"expected a {kind.name} object, got {type(data).__name__}")
+            self.problem(
+                source, where, "", f"expected a {kind.name} object, got {type(data).__name__}"
+            )
             return None
         label = f"{kind.name} {data.get('id')!r}" if isinstance(data.get("id"), str) else where
         record: dict[str, Any] = {}
@@ -142,23 +163,31 @@ class _Collector:
                 if value is not None and value != "":
                     record[name] = value
         for name in kind.required:
-            if name in data and data[name] is None or name not in data:
-                if not (name in links and name != "id"):
-                    self.problem(source, label, name, "required field is missing")
+            missing = data.get(name) is None
+            if missing and not (name in links and name != "id"):
+                self.problem(source, label, name, "required field is missing")
         if "id" not in record:
             return None
         for link, parent_id in links.items():
             given = record.get(link)
             if given and given != parent_id and kind.name not in ("attribute", "metadata"):
-                self.problem(source, label, link, f"is {given!r} but the record is nested under {parent_id!r}")
+                self.problem(
+                    source,
+                    label,
+                    link,
+                    f"is {given!r} but the record is nested under {parent_id!r}",
+                )
             record.setdefault(link, parent_id)
         for single_name, single in kind.singles.items():
             if single_name in data and data[single_name] is not None:
-                child_id = self.add(KINDS[single.kind], data[single_name], source,
-                                    f"{label}.{single_name}", {})
+                child_id = self.add(
+                    KINDS[single.kind], data[single_name], source, f"{label}.{single_name}", {}
+                )
                 if child_id:
                     if record.get(single.link, child_id) != child_id:
-                        self.problem(source, label, single.link, "does not match the nested object's id")
+                        self.problem(
+                            source, label, single.link, "does not match the nested object's id"
+                        )
                     record[single.link] = child_id
         if "proxima" in data:
             message = check_extension(kind.name, data["proxima"])
@@ -178,8 +207,13 @@ class _Collector:
                 self.problem(source, label, child_name, "expected a list")
                 continue
             for index, item in enumerate(items):
-                child_id = self.add(KINDS[child.kind], item, source, f"{label}.{child_name}[{index}]",
-                                    {child.link: record["id"]})
+                child_id = self.add(
+                    KINDS[child.kind],
+                    item,
+                    source,
+                    f"{label}.{child_name}[{index}]",
+                    {child.link: record["id"]},
+                )
                 if child_id and child.kind in ("attribute", "metadata"):
                     # Say which table the annotation belongs to when the data does not.
                     entity_field = "link_entity" if child.kind == "attribute" else "resource_type"
@@ -188,7 +222,9 @@ class _Collector:
                         stored.setdefault(entity_field, kind.name)
         return record["id"]
 
-    def _merge(self, kind: HsdsKind, record: dict, source: str, label: str, top_level: bool) -> None:
+    def _merge(
+        self, kind: HsdsKind, record: dict, source: str, label: str, top_level: bool
+    ) -> None:
         key = _key(kind, record)
         if top_level:
             marker = (source, kind.name, str(key))
@@ -203,9 +239,13 @@ class _Collector:
             return
         for name, value in record.items():
             if name in existing and existing[name] != value:
-                self.problem(source, label, name,
-                             f"{value!r} conflicts with {existing[name]!r} given for the same id "
-                             f"at {self.origins[(kind.name, key)]}")
+                self.problem(
+                    source,
+                    label,
+                    name,
+                    f"{value!r} conflicts with {existing[name]!r} given for the same id "
+                    f"at {self.origins[(kind.name, key)]}",
+                )
             else:
                 existing[name] = value
 
@@ -224,8 +264,12 @@ def _check_links(collector: _Collector) -> None:
             value = record.get(link)
             if value in missing and value not in known:
                 source, _, label = collector.origins[(kind_name, key)].partition(": ")
-                collector.problem(source, label, link,
-                                  f"{value!r} does not match any {target} in the data or the directory")
+                collector.problem(
+                    source,
+                    label,
+                    link,
+                    f"{value!r} does not match any {target} in the data or the directory",
+                )
 
 
 def _model_values(kind: HsdsKind, record: dict) -> dict[str, Any]:
@@ -238,7 +282,9 @@ def _model_values(kind: HsdsKind, record: dict) -> dict[str, Any]:
     return values
 
 
-def _write(collector: _Collector, report: ImportReport, progress: Callable[[int], None] | None) -> None:
+def _write(
+    collector: _Collector, report: ImportReport, progress: Callable[[int], None] | None
+) -> None:
     for kind_name in WRITE_ORDER:
         kind = KINDS[kind_name]
         records = collector.records[kind_name]
@@ -288,18 +334,29 @@ def _services_to_reindex(collector: _Collector) -> list[str] | None:
         ids |= {r["service_id"] for r in records[kind_name].values() if r.get("service_id")}
     ids |= {r["link_id"] for r in records["attribute"].values() if r.get("link_id")}
     locations = set(records["location"]) | {
-        r["location_id"] for name in ("address", "accessibility", "schedule")
-        for r in records[name].values() if r.get("location_id")
+        r["location_id"]
+        for name in ("address", "accessibility", "schedule")
+        for r in records[name].values()
+        if r.get("location_id")
     }
     if locations:
-        ids |= set(ServiceAtLocation.objects.filter(location_id__in=locations)
-                   .values_list("service_id", flat=True))
+        ids |= set(
+            ServiceAtLocation.objects.filter(location_id__in=locations).values_list(
+                "service_id", flat=True
+            )
+        )
     return sorted(i for i in ids if i)
 
 
 def _guess_kind(path: Path, data: Any) -> str:
     name = path.name.lower()
-    for kind_name in ("service_at_location", "taxonomy_term", "organization", "location", "taxonomy"):
+    for kind_name in (
+        "service_at_location",
+        "taxonomy_term",
+        "organization",
+        "location",
+        "taxonomy",
+    ):
         if kind_name in name:
             return kind_name
     return "service"
@@ -313,7 +370,9 @@ def _read_json(path: Path, collector: _Collector, kind_name: str | None) -> None
         collector.problem(source, "file", "", f"not UTF-8 text ({error.reason})")
         return
     except json.JSONDecodeError as error:
-        collector.problem(source, f"line {error.lineno}, column {error.colno}", "", f"invalid JSON: {error.msg}")
+        collector.problem(
+            source, f"line {error.lineno}, column {error.colno}", "", f"invalid JSON: {error.msg}"
+        )
         return
     kind = KINDS[kind_name or _guess_kind(path, data)]
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
@@ -339,9 +398,13 @@ def _read_tabular(folder: Path, collector: _Collector) -> None:
                     continue
                 for number, row in enumerate(reader, start=2):
                     if None in row:
-                        collector.problem(path.name, f"row {number}", "", "more values than columns")
+                        collector.problem(
+                            path.name, f"row {number}", "", "more values than columns"
+                        )
                         continue
-                    data = {k: v for k, v in row.items() if k in kind.fields and v not in ("", None)}
+                    data = {
+                        k: v for k, v in row.items() if k in kind.fields and v not in ("", None)
+                    }
                     for required in kind.required:
                         if required in row and row[required] == "":
                             data[required] = None
@@ -361,11 +424,15 @@ def _read_tabular(folder: Path, collector: _Collector) -> None:
             for record_id, extension in by_id.items():
                 message = check_extension(kind_name, extension)
                 if message:
-                    collector.problem(extension_file.name, f"{kind_name} {record_id!r}", "proxima", message)
+                    collector.problem(
+                        extension_file.name, f"{kind_name} {record_id!r}", "proxima", message
+                    )
                 elif record_id in collector.records.get(kind_name, {}):
                     collector.extensions[(kind_name, record_id)] = extension
     if not found:
-        collector.problem(folder.name, "folder", "", "no HSDS table (services.csv, organizations.csv, ...) found")
+        collector.problem(
+            folder.name, "folder", "", "no HSDS table (services.csv, organizations.csv, ...) found"
+        )
 
 
 def import_hsds(

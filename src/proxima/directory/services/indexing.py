@@ -23,7 +23,15 @@ from proxima.directory.services.text import index_tokens, sort_key
 
 SEARCHABLE_STATUSES = ("active", "temporarily closed")
 BATCH_SIZE = 1000
-WHEELCHAIR_WORDS = ("wheelchair", "fauteuil", "accessible", "rampe", "ramp", "ascenseur", "elevator")
+WHEELCHAIR_WORDS = (
+    "wheelchair",
+    "fauteuil",
+    "accessible",
+    "rampe",
+    "ramp",
+    "ascenseur",
+    "elevator",
+)
 
 
 def _language_codes(service: Service) -> set[str]:
@@ -114,7 +122,9 @@ def _index_batch(ids: list[str], graph: TermGraph, engine) -> int:
             service, locations, graph.closure(terms_by_service.get(service.id, ()))
         )
         points_by_service[service.id] = [
-            geo.coarsen(loc.latitude, loc.longitude) if loc.is_confidential else (loc.latitude, loc.longitude)
+            geo.coarsen(loc.latitude, loc.longitude)
+            if loc.is_confidential
+            else (loc.latitude, loc.longitude)
             for loc in locations
             if loc.has_valid_point
         ]

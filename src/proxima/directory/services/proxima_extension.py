@@ -38,13 +38,16 @@ def check_extension(kind: str, data: Any) -> str | None:
         return "expected an object"
     translations = data.get("translations", {})
     if not isinstance(translations, dict) or not all(
-        isinstance(v, dict) and all(isinstance(t, str) for t in v.values()) for v in translations.values()
+        isinstance(v, dict) and all(isinstance(t, str) for t in v.values())
+        for v in translations.values()
     ):
         return "translations must map a language code to texts"
     if "capacity_status" in data and data["capacity_status"] not in CapacityStatus.values:
         return f"capacity_status must be one of {', '.join(CapacityStatus.values)}"
     for name in ("capacity_updated_at", "last_verified_at"):
-        if data.get(name) and (not isinstance(data[name], str) or parse_datetime(data[name]) is None):
+        if data.get(name) and (
+            not isinstance(data[name], str) or parse_datetime(data[name]) is None
+        ):
             return f"{name} must be a date and time (ISO 8601)"
     modes = data.get("delivery_modes")
     if modes is not None and (not _is_text_list(modes) or set(modes) - set(MODES)):
@@ -56,7 +59,9 @@ def check_extension(kind: str, data: Any) -> str | None:
         if name in eligibility and not _is_text_list(eligibility[name]):
             return f"eligibility.{name} must be a list of texts"
     ceiling = eligibility.get("income_ceiling")
-    if ceiling is not None and (isinstance(ceiling, bool) or not isinstance(ceiling, int | float) or ceiling < 0):
+    if ceiling is not None and (
+        isinstance(ceiling, bool) or not isinstance(ceiling, int | float) or ceiling < 0
+    ):
         return "eligibility.income_ceiling must be a positive number"
     prefixes = data.get("postal_prefixes")
     if prefixes is not None and not _is_text_list(prefixes):
@@ -118,7 +123,8 @@ def extension_of(kind: str, instance: Any) -> dict:
         if instance.is_free is not None:
             data["is_free"] = instance.is_free
         eligibility: dict[str, Any] = {
-            name: _split(getattr(instance, field)) for name, field in ELIGIBILITY_LISTS.items()
+            name: _split(getattr(instance, field))
+            for name, field in ELIGIBILITY_LISTS.items()
             if getattr(instance, field)
         }
         if instance.income_ceiling is not None:

@@ -94,7 +94,9 @@ class _Candidate:
 
 def _validate(query: SearchQuery) -> geo.Place | None:
     if len(query.text) > MAX_QUERY_LENGTH:
-        raise SearchInputError(_("The search text is too long (at most %d characters).") % MAX_QUERY_LENGTH)
+        raise SearchInputError(
+            _("The search text is too long (at most %d characters).") % MAX_QUERY_LENGTH
+        )
     if query.page < 1:
         raise SearchInputError(_("The page number must be 1 or more."))
     if not 1 <= query.per_page <= MAX_PER_PAGE:
@@ -107,7 +109,9 @@ def _validate(query: SearchQuery) -> geo.Place | None:
     if unknown_modes:
         raise SearchInputError(_("Unknown delivery mode: %s.") % ", ".join(sorted(unknown_modes)))
     if query.served_postal_code and geo.normalize_postal_code(query.served_postal_code) is None:
-        raise SearchInputError(_("Unknown Canadian postal code: %s.") % query.served_postal_code.strip())
+        raise SearchInputError(
+            _("Unknown Canadian postal code: %s.") % query.served_postal_code.strip()
+        )
     if query.latitude is not None or query.longitude is not None:
         if query.latitude is None or query.longitude is None:
             raise SearchInputError(_("Give both latitude and longitude."))
@@ -117,7 +121,9 @@ def _validate(query: SearchQuery) -> geo.Place | None:
     if query.postal_code.strip():
         place = geo.postal_code_point(query.postal_code)
         if place is None:
-            raise SearchInputError(_("Unknown Canadian postal code: %s.") % query.postal_code.strip())
+            raise SearchInputError(
+                _("Unknown Canadian postal code: %s.") % query.postal_code.strip()
+            )
         return place
     if query.place:
         if query.place not in geo.PLACES_BY_KEY:
@@ -161,7 +167,9 @@ def _sql_predicates(query: SearchQuery, point: geo.Place | None, moment: datetim
         where.append(f"(d.{SearchDocument.WEEKDAY_COLUMNS[weekday]} & %s) <> 0")
         params.append(1 << slot)
     if point is not None and query.max_km is not None:
-        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point.latitude, point.longitude, query.max_km)
+        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
+            point.latitude, point.longitude, query.max_km
+        )
         near = (
             "d.id IN (SELECT p.document_id FROM directory_searchpoint p WHERE p.latitude "
             "BETWEEN %s AND %s AND p.longitude BETWEEN %s AND %s)"
@@ -169,7 +177,9 @@ def _sql_predicates(query: SearchQuery, point: geo.Place | None, moment: datetim
         where.append(f"({near} OR d.is_remote)" if query.include_remote else near)
         params += [min_lat, max_lat, min_lon, max_lon]
     if query.organization_id:
-        where.append("d.service_id IN (SELECT s.id FROM directory_service s WHERE s.organization_id = %s)")
+        where.append(
+            "d.service_id IN (SELECT s.id FROM directory_service s WHERE s.organization_id = %s)"
+        )
         params.append(query.organization_id)
     if query.taxonomy_id:
         where.append(
@@ -178,7 +188,9 @@ def _sql_predicates(query: SearchQuery, point: geo.Place | None, moment: datetim
         )
         params.append(query.taxonomy_id)
     if query.modified_after is not None:
-        where.append("d.service_id IN (SELECT s.id FROM directory_service s WHERE s.last_modified >= %s)")
+        where.append(
+            "d.service_id IN (SELECT s.id FROM directory_service s WHERE s.last_modified >= %s)"
+        )
         params.append(query.modified_after)
     if query.served_postal_code:
         sql, area_params = _coverage_sql(query.served_postal_code)
@@ -191,7 +203,9 @@ def _coverage_sql(postal_code: str) -> tuple[str, list]:
     """Services with no postal service area, or one whose prefixes include the code's."""
     compact = (geo.normalize_postal_code(postal_code) or "").replace(" ", "")
     prefixes = [compact[:n] for n in range(1, len(compact) + 1)]
-    likes = " OR ".join(["(',' || REPLACE(sa.postal_prefixes, ' ', '') || ',') LIKE %s"] * len(prefixes))
+    likes = " OR ".join(
+        ["(',' || REPLACE(sa.postal_prefixes, ' ', '') || ',') LIKE %s"] * len(prefixes)
+    )
     sql = (
         "(NOT EXISTS (SELECT 1 FROM directory_servicearea sa WHERE sa.service_id = d.service_id "
         "AND sa.postal_prefixes <> '') OR EXISTS (SELECT 1 FROM directory_servicearea sa "
@@ -288,7 +302,17 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         candidates.append(candidate)
     _score(candidates, has_text, point)
     total = len(candidates)
-    return _results(query, candidates, total, len(rows) >= CANDIDATE_LIMIT, point, needs, moment, words, relaxed=relaxed)
+    return _results(
+        query,
+        candidates,
+        total,
+        len(rows) >= CANDIDATE_LIMIT,
+        point,
+        needs,
+        moment,
+        words,
+        relaxed=relaxed,
+    )
 
 
 def _score(candidates: list[_Candidate], has_text: bool, point) -> None:
@@ -301,8 +325,14 @@ def _score(candidates: list[_Candidate], has_text: bool, point) -> None:
         candidates.sort(key=lambda c: -c.score)
 
 
-def _results(query, candidates, total, capped, point, needs, moment, words, *, paged=False, relaxed=False):
-    page = candidates if paged else candidates[(query.page - 1) * query.per_page : query.page * query.per_page]
+def _results(
+    query, candidates, total, capped, point, needs, moment, words, *, paged=False, relaxed=False
+):
+    page = (
+        candidates
+        if paged
+        else candidates[(query.page - 1) * query.per_page : query.page * query.per_page]
+    )
     services = (
         Service.objects.filter(id__in=[c.service_id for c in page])
         .select_related("organization")
@@ -327,9 +357,7 @@ def _reasons(query, page, services, needs, words, moment) -> dict[str, list[str]
     ).values_list("link_id", "taxonomy_term_id"):
         attached.setdefault(link_id, set()).add(term_id)
     wanted_terms = {m.term_id for m in needs} | set(query.taxonomy_term_ids)
-    term_names = {
-        t.id: t.localized_name for t in TaxonomyTerm.objects.filter(id__in=wanted_terms)
-    }
+    term_names = {t.id: t.localized_name for t in TaxonomyTerm.objects.filter(id__in=wanted_terms)}
     result: dict[str, list[str]] = {}
     for candidate in page:
         service = services.get(candidate.service_id)

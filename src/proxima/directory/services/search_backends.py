@@ -63,7 +63,9 @@ class SqliteFts5:
 
     def write(self, rows: list[tuple[int, dict[str, list[str]]]]) -> None:
         with connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(r[0],) for r in rows])
+            cursor.executemany(
+                f"DELETE FROM {self.table} WHERE rowid = %s", [(r[0],) for r in rows]
+            )
             cursor.executemany(
                 f"INSERT INTO {self.table}(rowid, name, body, terms, flags) VALUES (%s, %s, %s, %s, %s)",
                 [(doc_id, *(" ".join(fields[f]) for f in FIELDS)) for doc_id, fields in rows],
@@ -71,7 +73,9 @@ class SqliteFts5:
 
     def delete(self, doc_ids: list[int]) -> None:
         with connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(i,) for i in doc_ids])
+            cursor.executemany(
+                f"DELETE FROM {self.table} WHERE rowid = %s", [(i,) for i in doc_ids]
+            )
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
@@ -141,4 +145,3 @@ class PostgresTsvector:
 
 def backend():
     return PostgresTsvector() if connection.vendor == "postgresql" else SqliteFts5()
-

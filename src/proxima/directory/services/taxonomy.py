@@ -145,7 +145,9 @@ class TermGraph:
         parent_of = dict(TaxonomyTerm.objects.values_list("id", "parent_id"))
         equivalents: dict[str, set[str]] = {}
         through = TaxonomyTerm.equivalent_terms.through
-        for source, target in through.objects.values_list("from_taxonomyterm_id", "to_taxonomyterm_id"):
+        for source, target in through.objects.values_list(
+            "from_taxonomyterm_id", "to_taxonomyterm_id"
+        ):
             equivalents.setdefault(source, set()).add(target)
         return cls(parent_of, equivalents)
 

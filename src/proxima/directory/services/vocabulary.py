@@ -62,14 +62,17 @@ class NeedVocabulary:
         candidates = {p for stem in query_stems for p in self._by_stem.get(stem, ())}
         for phrase in candidates:
             if all(any(s in query_stems for s in alternatives) for alternatives in phrase.words):
-                used = frozenset(s for alternatives in phrase.words for s in alternatives if s in query_stems)
+                used = frozenset(
+                    s for alternatives in phrase.words for s in alternatives if s in query_stems
+                )
                 found = NeedMatch(phrase.term_id, phrase.text, len(phrase.words), used)
                 current = best.get(phrase.term_id)
                 if current is None or found.strength > current.strength:
                     best[phrase.term_id] = found
         # The longest phrase wins: "school" inside "nothing to do after school" is not a need of its own.
         kept = [
-            match for match in best.values()
+            match
+            for match in best.values()
             if not any(other.words > match.words for other in best.values())
         ]
         return sorted(kept, key=lambda m: (-m.strength, m.term_id))

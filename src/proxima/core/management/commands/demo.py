@@ -10,12 +10,22 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         counts = load_demo_territory()
-        partner = Organization.objects.filter(is_demo=True, name__startswith="Comptoir alimentaire").order_by("name").first()
+        partner = (
+            Organization.objects.filter(is_demo=True, name__startswith="Comptoir alimentaire")
+            .order_by("name")
+            .first()
+        )
         accounts = create_demo_accounts(partner.id if partner else None)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo territory: {counts['organizations']} organizations, {counts['services']} services."
-        ))
-        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo territory: {counts['organizations']} organizations, {counts['services']} services."
+            )
+        )
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
-            extra = f" — edits « {partner.name} »" if account.role == "partner_editor" and partner else ""
+            extra = (
+                f" — edits « {partner.name} »"
+                if account.role == "partner_editor" and partner
+                else ""
+            )
             self.stdout.write(f"  {account.username:<14} {account.role}{extra}")

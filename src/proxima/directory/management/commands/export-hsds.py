@@ -23,4 +23,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Exported {count} services to {path}"))
         else:
             counts = export_tabular(path, public=public)
-            self.stdout.write(self.style.SUCCESS(f"Exported {sum(counts.values())} records to {path}/"))
+            self.stdout.write(
+                self.style.SUCCESS(f"Exported {sum(counts.values())} records to {path}/")
+            )

@@ -12,7 +12,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
-        parser.add_argument("--kind", choices=TOP_LEVEL_KINDS, help="What the JSON holds (guessed from the file name otherwise).")
+        parser.add_argument(
+            "--kind",
+            choices=TOP_LEVEL_KINDS,
+            help="What the JSON holds (guessed from the file name otherwise).",
+        )
 
     def handle(self, path: Path, kind: str | None = None, **options):
         with tqdm(desc="Import", unit=" records", disable=options["verbosity"] == 0) as bar:
