@@ -7,15 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.utils.dateparse import parse_datetime
-from jsonschema import Draft7Validator, FormatChecker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
 
 from proxima.directory import models as m
 from proxima.directory.services.hsds_export import export_json, export_tabular, serialize
 from proxima.directory.services.hsds_import import HsdsImportError, import_hsds
 from tests.conftest import shared_path
 from tests.factories import make_service
+from tests.hsds_schemas import validator
 
 pytestmark = pytest.mark.django_db
 DATETIME_FIELDS = {"last_modified"}
@@ -23,20 +21,6 @@ DATETIME_FIELDS = {"last_modified"}
 
 def examples() -> Path:
     return shared_path("ext", "hsds", "3.0", "examples")
-
-
-def validator(name: str) -> Draft7Validator:
-    folder = shared_path("ext", "hsds", "3.0", "schema")
-    registry = Registry().with_resources(
-        (
-            path.name,
-            Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT7),
-        )
-        for path in folder.glob("*.json")
-        if path.name != "openapi.json"
-    )
-    schema = json.loads((folder / name).read_text())
-    return Draft7Validator(schema, registry=registry, format_checker=FormatChecker())
 
 
 def assert_nothing_lost(original, exported, path="$"):

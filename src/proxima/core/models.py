@@ -1,12 +1,22 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from proxima.core.roles import Role
 
 
+class ProximaUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields["role"] = Role.ADMIN
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
-    """A person who signs in: a network worker, a coordinator, or a partner's editor."""
+    """A person who signs in: a network worker, a coordinator, or a partner's editor.
+
+    The role is the single source of truth: administrators, and only they, reach the
+    Django admin with every permission (`is_staff` and `is_superuser` follow the role).
+    """
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.EVALUATOR)
     organization = models.ForeignKey(
@@ -25,9 +35,10 @@ class User(AbstractUser):
         choices=[("fr", "Français"), ("en", "English")],
     )
 
+    objects = ProximaUserManager()
+
     def save(self, *args, **kwargs):
-        # Only administrators reach the Django admin.
-        self.is_staff = self.role == Role.ADMIN or self.is_superuser
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
         super().save(*args, **kwargs)
 
 

@@ -31,7 +31,7 @@ LANGUAGE_NAMES = {
 
 
 @dataclass
-class _Batch:
+class RecordBatch:
     """Records collected in memory, then written in bulk in dependency order."""
 
     rows: dict[type, list] = field(default_factory=dict)
@@ -63,7 +63,7 @@ class _Batch:
             model.objects.bulk_create(instances, batch_size=500)
 
 
-def _schedules(batch: _Batch, service_id: str, pattern: str) -> None:
+def _schedules(batch: RecordBatch, service_id: str, pattern: str) -> None:
     for index, (days, opens, closes) in enumerate(catalog.HOURS[pattern]):
         batch.add(
             m.Schedule(
@@ -78,7 +78,7 @@ def _schedules(batch: _Batch, service_id: str, pattern: str) -> None:
 
 
 def _service(
-    batch: _Batch,
+    batch: RecordBatch,
     rng: random.Random,
     org: m.Organization,
     location: m.Location | None,
@@ -188,8 +188,8 @@ def _service(
     )
 
 
-def _organization(
-    batch: _Batch, rng: random.Random, kind: dict, place: tuple | None, number: int
+def add_organization(
+    batch: RecordBatch, rng: random.Random, kind: dict, place: tuple | None, number: int
 ) -> None:
     english_first = bool(place and place[7])
     quarter = place[1] if place else ""
@@ -260,15 +260,15 @@ def load_demo_territory(seed: int = 20261124) -> dict[str, int]:
     """Create (or refresh) the demo organizations and services; returns counts."""
     load_need_domains()
     rng = random.Random(seed)
-    batch = _Batch()
+    batch = RecordBatch()
     number = 0
     for place in catalog.NEIGHBOURHOODS:
         for kind in [*catalog.ORGANIZATION_KINDS, catalog.CLSC]:
             number += 1
-            _organization(batch, rng, kind, place, number)
+            add_organization(batch, rng, kind, place, number)
     for kind in catalog.REGIONAL_ORGANIZATIONS:
         number += 1
-        _organization(batch, rng, kind, None, number)
+        add_organization(batch, rng, kind, None, number)
     batch.write()
     services = [s.id for s in batch.rows[m.Service]]
     reindex_services(services)

@@ -78,6 +78,12 @@ class SearchResults:
     relaxed: bool = False
 
     @property
+    def understood_phrases(self) -> list[str]:
+        """The everyday phrases recognised as needs, once each (a phrase can map to a
+        domain and its sub-domain)."""
+        return list(dict.fromkeys(match.phrase for match in self.need_matches))
+
+    @property
     def page_count(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
 

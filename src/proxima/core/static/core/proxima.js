@@ -1,0 +1,8 @@
+// Switching language keeps the page as it is now (HTMX searches update the address bar
+// without reloading, so the path rendered into the form may be stale).
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.classList && form.classList.contains("language-switch")) {
+    form.elements.next.value = window.location.pathname + window.location.search;
+  }
+});

@@ -1,0 +1,71 @@
+"""French is the default and complete: every message has a translation, and the compiled
+catalog matches the source one."""
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+LOCALE = Path(__file__).resolve().parents[2] / "src" / "proxima" / "locale" / "fr" / "LC_MESSAGES"
+ENTRY = re.compile(
+    r'^msgid "(?P<id>(?:[^"\\]|\\.)*)"\n(?:msgid_plural "(?:[^"\\]|\\.)*"\n)?'
+    r'(?P<strs>(?:msgstr(?:\[\d\])? ".*"\n(?:".*"\n)*)+)',
+    re.MULTILINE,
+)
+
+
+def po_entries() -> dict[str, str]:
+    text = (LOCALE / "django.po").read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text, "fuzzy entries are not used by Django"
+    entries = {}
+    for match in ENTRY.finditer(text):
+        if match.group("id"):
+            entries[match.group("id")] = match.group("strs")
+    return entries
+
+
+def unescape(msgid: str) -> str:
+    return msgid.replace('\\"', '"').replace("\\n", "\n")
+
+
+def test_every_message_is_translated_to_french():
+    entries = po_entries()
+    assert len(entries) > 150
+    untranslated = [
+        msgid for msgid, strs in entries.items() if re.search(r'msgstr(\[\d\])? ""\n(?!")', strs)
+    ]
+    assert not untranslated
+
+
+def test_compiled_catalog_matches_the_source():
+    with (LOCALE / "django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    ids = {key if isinstance(key, str) else key[0] for key in compiled._catalog if key}
+    missing = [
+        msgid for msgid in po_entries() if unescape(msgid) not in ids
+    ]
+    assert not missing, f"run `make messages`: {missing[:5]}"
+
+
+def test_french_is_the_default_and_english_is_available(db):
+    html = Client().get("/").content.decode()
+    assert '<html lang="fr">' in html
+    with translation.override("en"):
+        assert translation.gettext("Open now") == "Open now"
+    with translation.override("fr"):
+        assert translation.gettext("Open now") == "Ouvert maintenant"
+
+
+@pytest.mark.parametrize(
+    "language, expected", [("fr", "24 novembre 2026"), ("en", "Nov. 24, 2026")]
+)
+def test_dates_are_localized(language, expected):
+    from datetime import date
+
+    from django.utils.formats import date_format
+
+    with translation.override(language):
+        assert date_format(date(2026, 11, 24)) == expected

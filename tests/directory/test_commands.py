@@ -1,0 +1,89 @@
+"""The `proxima` console commands: import/export HSDS, synth, demo, reindex."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from proxima.core.models import User
+from proxima.directory import models as m
+from proxima.directory.services.search import SearchQuery, search_services
+from tests.factories import make_service
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_then_import_through_the_commands(need_domains, tmp_path):
+    make_service("Dépannage alimentaire", "Paniers.", domain="food", point=(46.81, -71.22))
+    target = tmp_path / "services.json"
+    call_command("export-hsds", str(target), verbosity=0)
+    exported = json.loads(target.read_text())
+    assert [s["name"] for s in exported] == ["Dépannage alimentaire"]
+    m.Service.objects.all().delete()
+    call_command("import-hsds", str(target), verbosity=0)
+    assert m.Service.objects.get().name == "Dépannage alimentaire"
+
+
+def test_bad_import_fails_with_the_file_record_and_field_and_changes_nothing(
+    need_domains, tmp_path
+):
+    bad = tmp_path / "services.json"
+    bad.write_text(json.dumps([{"id": "s1", "status": "active"}]))
+    with pytest.raises(CommandError) as error:
+        call_command("import-hsds", str(bad), verbosity=0)
+    assert "services.json" in str(error.value) and "name" in str(error.value)
+    assert not m.Service.objects.exists()
+
+
+def test_the_console_script_exits_non_zero_on_a_bad_file(tmp_path):
+    bad = tmp_path / "services.json"
+    bad.write_text('[{"id": "s1", "name": "trunc')
+    script = Path(sys.executable).with_name("proxima")
+    database = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    env = {"DATABASE_URL": database, "PATH": str(script.parent)}
+    subprocess.run([script, "migrate", "-v0"], env=env, check=True, timeout=120)
+    done = subprocess.run(
+        [script, "import-hsds", str(bad)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert "services.json" in done.stderr
+
+
+def test_synth_generates_searchable_services_idempotently(need_domains):
+    call_command("synth", services=40, verbosity=0)
+    count = m.Service.objects.count()
+    assert count >= 40 and m.SearchDocument.objects.count() == count
+    call_command("synth", services=40, verbosity=0)
+    assert m.Service.objects.count() == count
+    assert m.Service.objects.filter(is_demo=False).count() == 0
+    assert search_services(SearchQuery(text="aide alimentaire")).total > 0
+
+
+def test_synth_refuses_a_non_positive_size():
+    with pytest.raises(CommandError):
+        call_command("synth", services=0)
+
+
+def test_demo_loads_the_territory_and_one_account_per_role(capsys):
+    call_command("demo")
+    assert m.Organization.objects.filter(is_demo=True).count() >= 120
+    assert m.Service.objects.filter(is_demo=True).count() >= 300
+    assert m.SearchDocument.objects.count() == m.Service.objects.count()
+    roles = set(User.objects.values_list("role", flat=True))
+    assert {"admin", "coordinator", "worker_811", "clsc_worker", "partner_editor"} <= roles
+    printed = capsys.readouterr().out
+    assert "proxima-demo" in printed and "info811" in printed
+    before = m.Service.objects.count()
+    call_command("demo")
+    assert m.Service.objects.count() == before
+
+
+def test_reindex_rebuilds_the_whole_index(need_domains):
+    make_service("Aide au logement", domain="housing", index=False)
+    assert search_services(SearchQuery(text="logement")).total == 0
+    call_command("reindex")
+    assert search_services(SearchQuery(text="logement")).total == 1

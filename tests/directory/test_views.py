@@ -1,0 +1,204 @@
+"""Directory pages: search and service pages, the partner's editing pages, and who may do what."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from proxima.core.models import AuditEvent
+from proxima.core.roles import Role
+from proxima.directory import models as m
+from tests.factories import OrganizationFactory, UserFactory, make_service
+
+pytestmark = pytest.mark.django_db
+SECRET_STREET = "99, rue Secrète"
+
+
+@pytest.fixture
+def food_bank(need_domains):
+    return make_service(
+        "Dépannage alimentaire",
+        "Paniers de nourriture.",
+        domain="food",
+        point=(46.8139, -71.2247),
+        hours=[("MO,TU,WE,TH,FR", "09:00", "17:00")],
+        translations={"en": {"name": "Emergency food", "description": "Food baskets."}},
+    )
+
+
+@pytest.fixture
+def shelter(need_domains):
+    return make_service(
+        "Maison d'hébergement",
+        "Hébergement sécuritaire.",
+        domain="violence",
+        point=(46.8161, -71.2301),
+        confidential=True,
+        address={
+            "address_1": SECRET_STREET,
+            "city": "Québec",
+            "state_province": "QC",
+            "postal_code": "G1K 1A1",
+            "country": "CA",
+            "address_type": "physical",
+        },
+    )
+
+
+def logged_in(role: str, organization=None) -> tuple[Client, object]:
+    user = UserFactory(role=role, organization=organization)
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+def test_search_page_is_french_by_default_with_a_switch_to_english(food_bank):
+    page = Client().get("/", {"q": "banque alimentaire"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'lang="fr"' in html and "Trouver une ressource communautaire" in html
+    assert "Dépannage alimentaire" in html and "1 résultat" in html
+    assert reverse("set_language") in html  # the language switch
+    client = Client()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get("/", {"q": "food bank"}).content.decode()
+    assert 'lang="en"' in english and "Find a community resource" in english
+    assert "Emergency food" in english
+
+
+def test_htmx_request_gets_only_the_results(food_bank):
+    response = Client().get("/", {"q": "alimentaire"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "Dépannage alimentaire" in html and "<html" not in html
+
+
+def test_search_form_errors_are_in_the_users_language(food_bank):
+    french = Client().get("/", {"postal_code": "ZZZ"}).content.decode()
+    assert "code postal canadien" in french
+    english = Client(headers={"accept-language": "en"})
+    english.cookies["django_language"] = "en"
+    assert "Canadian postal code" in english.get("/", {"postal_code": "ZZZ"}).content.decode()
+
+
+def test_service_page_hides_a_confidential_address_from_the_public(shelter):
+    html = Client().get(reverse("directory:service", args=[shelter.id])).content.decode()
+    assert SECRET_STREET not in html and "46.8161" not in html
+    assert "Adresse confidentielle" in html
+    assert not AuditEvent.objects.exists()
+
+
+def test_staff_see_a_confidential_address_and_the_read_is_audited(shelter):
+    client, worker = logged_in(Role.CLSC_WORKER)
+    html = client.get(reverse("directory:service", args=[shelter.id])).content.decode()
+    assert SECRET_STREET in html
+    event = AuditEvent.objects.get()
+    assert (event.actor, event.action, event.object_type) == (
+        worker,
+        "read_confidential_location",
+        "directory.location",
+    )
+
+
+def test_unknown_service_is_a_404(need_domains):
+    assert Client().get(reverse("directory:service", args=["nope"])).status_code == 404
+
+
+def test_partner_editor_updates_own_capacity_and_hours(food_bank):
+    client, editor = logged_in(Role.PARTNER_EDITOR, food_bank.organization)
+    url = reverse("directory:partner_edit", args=[food_bank.id])
+    assert client.get(reverse("directory:partner_home")).status_code == 200
+    response = client.post(url, {"action": "capacity", "capacity_status": "waitlist"})
+    assert response.status_code == 302
+    food_bank.refresh_from_db()
+    assert food_bank.capacity_status == "waitlist" and food_bank.capacity_updated_at
+    hours = {
+        "action": "hours",
+        "hours-TOTAL_FORMS": "1",
+        "hours-INITIAL_FORMS": "0",
+        "hours-0-weekday": "5",
+        "hours-0-opens_at": "10:00",
+        "hours-0-closes_at": "14:00",
+    }
+    assert client.post(url, hours).status_code == 302
+    schedules = list(m.Schedule.objects.filter(service=food_bank))
+    assert [(s.byday, s.opens_at, s.closes_at) for s in schedules] == [("SA", "10:00", "14:00")]
+    assert client.post(url, {"action": "verify"}).status_code == 302
+    food_bank.refresh_from_db()
+    assert food_bank.last_verified_by == editor
+    assert AuditEvent.objects.filter(actor=editor).count() >= 3
+
+
+def test_partner_edit_form_errors_are_shown_and_nothing_changes(food_bank):
+    client, _editor = logged_in(Role.PARTNER_EDITOR, food_bank.organization)
+    url = reverse("directory:partner_edit", args=[food_bank.id])
+    hours = {
+        "action": "hours",
+        "hours-TOTAL_FORMS": "1",
+        "hours-INITIAL_FORMS": "0",
+        "hours-0-weekday": "0",
+        "hours-0-opens_at": "10:00",
+        "hours-0-closes_at": "10:00",
+    }
+    response = client.post(url, hours)
+    assert response.status_code == 200
+    assert (
+        "heures d’ouverture et de fermeture doivent être différentes" in response.content.decode()
+    )
+    assert m.Schedule.objects.filter(service=food_bank, byday="MO,TU,WE,TH,FR").exists()
+
+
+def test_partner_editor_cannot_change_another_organizations_service(food_bank):
+    client, _editor = logged_in(Role.PARTNER_EDITOR, OrganizationFactory())
+    url = reverse("directory:partner_edit", args=[food_bank.id])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"action": "capacity", "capacity_status": "full"})
+    assert response.status_code == 403
+    food_bank.refresh_from_db()
+    assert food_bank.capacity_status == "open"
+    home = client.get(reverse("directory:partner_home")).content.decode()
+    assert "Dépannage alimentaire" not in home
+
+
+def test_partner_editor_without_organization_edits_nothing(food_bank):
+    client, _editor = logged_in(Role.PARTNER_EDITOR, None)
+    url = reverse("directory:partner_edit", args=[food_bank.id])
+    assert client.post(url, {"action": "verify"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "role",
+    [Role.WORKER_811, Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.COORDINATOR, Role.EVALUATOR],
+)
+def test_other_roles_cannot_use_the_partner_pages(food_bank, role):
+    client, _user = logged_in(role)
+    assert client.get(reverse("directory:partner_home")).status_code == 403
+    url = reverse("directory:partner_edit", args=[food_bank.id])
+    assert client.post(url, {"action": "verify"}).status_code == 403
+
+
+def test_anonymous_is_sent_to_login_for_partner_pages(food_bank):
+    response = Client().get(reverse("directory:partner_home"))
+    assert response.status_code == 302 and reverse("core:login") in response["Location"]
+
+
+def test_administrator_may_edit_any_service(food_bank):
+    client, _admin = logged_in(Role.ADMIN)
+    url = reverse("directory:partner_edit", args=[food_bank.id])
+    assert client.post(url, {"action": "capacity", "capacity_status": "full"}).status_code == 302
+
+
+def test_anonymous_and_non_staff_cannot_reach_the_admin(food_bank):
+    response = Client().get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    for role in (Role.PARTNER_EDITOR, Role.WORKER_811, Role.COORDINATOR, Role.EVALUATOR):
+        client, _user = logged_in(role)
+        assert client.get("/admin/directory/service/").status_code == 302, role
+    client, _admin = logged_in(Role.ADMIN)
+    assert client.get("/admin/directory/service/").status_code == 200
+
+
+def test_login_page_and_failed_login_message(need_domains):
+    UserFactory(username="marie", role=Role.WORKER_811)
+    page = Client().post(reverse("core:login"), {"username": "marie", "password": "wrong"})
+    assert "Nom d’utilisateur ou mot de passe incorrect" in page.content.decode()
+    ok = Client().post(reverse("core:login"), {"username": "marie", "password": "secret-pass-123"})
+    assert ok.status_code == 302
