@@ -28,6 +28,15 @@ def test_export_then_import_through_the_commands(need_domains, tmp_path):
     assert m.Service.objects.get().name == "Dépannage alimentaire"
 
 
+def test_confidential_export_is_audited(need_domains, tmp_path):
+    from proxima.core.models import AuditEvent
+
+    call_command("export-hsds", str(tmp_path / "public.json"), verbosity=0)
+    assert not AuditEvent.objects.exists()
+    call_command("export-hsds", str(tmp_path / "staff.json"), include_confidential=True)
+    assert AuditEvent.objects.get().action == "export_confidential_locations"
+
+
 def test_bad_import_fails_with_the_file_record_and_field_and_changes_nothing(
     need_domains, tmp_path
 ):

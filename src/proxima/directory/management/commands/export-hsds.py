@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from proxima.core.audit import record_audit_event
 from proxima.directory.services.hsds_export import export_json, export_tabular
 
 
@@ -18,6 +19,14 @@ class Command(BaseCommand):
 
     def handle(self, path: Path, include_confidential: bool = False, **options):
         public = not include_confidential
+        if include_confidential:
+            record_audit_event(
+                None,
+                "export_confidential_locations",
+                object_type="directory.location",
+                object_id="*",
+                reason=f"export-hsds --include-confidential {path}",
+            )
         if path.suffix.lower() == ".json":
             count = export_json(path, public=public)
             self.stdout.write(self.style.SUCCESS(f"Exported {count} services to {path}"))

@@ -1,0 +1,122 @@
+"""Who reaches what: every URL and API route, for every role and for anonymous visitors,
+against the written matrix below. A new route fails this test until it is added here."""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from proxima.core.roles import Role
+from tests.factories import OrganizationFactory, UserFactory, make_service
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = "everyone"  # anonymous visitors and every role
+ANONYMOUS = "anonymous"
+PARTNER_EDITORS = {Role.PARTNER_EDITOR, Role.ADMIN}
+ADMINISTRATORS = {Role.ADMIN}
+
+# route name -> who gets a 2xx answer (others: 403, or a redirect to a login page).
+MATRIX: dict[str, object] = {
+    "set_language": EVERYONE,
+    "api:openapi-json": EVERYONE,
+    "api:openapi-view": EVERYONE,
+    "api_home": EVERYONE,
+    "api:api-root": EVERYONE,  # shadowed by api_home (a redirect to the docs)
+    "api:api_meta": EVERYONE,
+    "api:list_services": EVERYONE,
+    "api:get_service": EVERYONE,
+    "api:list_organizations": EVERYONE,
+    "api:get_organization": EVERYONE,
+    "api:list_service_at_locations": EVERYONE,
+    "api:get_service_at_location": EVERYONE,
+    "api:list_taxonomies": EVERYONE,
+    "api:get_taxonomy": EVERYONE,
+    "api:list_taxonomy_terms": EVERYONE,
+    "api:get_taxonomy_term": EVERYONE,
+    "core:login": EVERYONE,
+    "core:logout": EVERYONE,
+    "directory:search": EVERYONE,
+    "directory:service": EVERYONE,
+    "directory:partner_home": PARTNER_EDITORS,
+    "directory:partner_edit": PARTNER_EDITORS,
+    "admin": ADMINISTRATORS,
+}
+POST_ONLY = {"core:logout", "set_language"}
+
+
+def route_names() -> list[str]:
+    names = []
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    names.append("admin")
+                    continue
+                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                names.append(namespace + (pattern.name or str(pattern.pattern)))
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_route_is_in_the_matrix():
+    assert sorted(set(route_names())) == sorted(MATRIX)
+
+
+@pytest.fixture
+def records(need_domains):
+    organization = OrganizationFactory()
+    service = make_service("Dépannage alimentaire", domain="food", point=(46.8, -71.2))
+    service.organization = organization
+    service.save()
+    sal = service.service_at_locations.get()
+    from proxima.directory.models import TaxonomyTerm
+
+    term = TaxonomyTerm.objects.first()
+    return {
+        "api:get_service": [service.id],
+        "api:get_organization": [organization.id],
+        "api:get_service_at_location": [sal.id],
+        "api:get_taxonomy": [term.taxonomy_id],
+        "api:get_taxonomy_term": [term.id],
+        "directory:service": [service.id],
+        "directory:partner_edit": [service.id],
+        "organization": organization,
+    }
+
+
+def url_of(name: str, records: dict) -> str:
+    if name == "admin":
+        return "/admin/directory/service/"
+    return reverse(name, args=records.get(name, []))
+
+
+def allowed(rule, role) -> bool:
+    if rule == EVERYONE:
+        return True
+    return role is not None and role in rule
+
+
+@pytest.mark.parametrize("role", [None, *Role.values])
+def test_each_route_answers_each_role_as_written(records, role):
+    client = Client()
+    if role is not None:
+        # The partner editor belongs to the organization whose service is edited.
+        organization = records["organization"] if role == Role.PARTNER_EDITOR else None
+        client.force_login(UserFactory(role=role, organization=organization))
+    problems = []
+    # Posting to logout signs the client out: the POST-only routes go last.
+    for name, rule in sorted(MATRIX.items(), key=lambda item: item[0] in POST_ONLY):
+        url = url_of(name, records)
+        response = client.post(url) if name in POST_ONLY else client.get(url)
+        status = response.status_code
+        if allowed(rule, role):
+            ok = status < 400 and not (status == 302 and "login" in response.get("Location", ""))
+        else:
+            ok = status == 403 or (status == 302 and "login" in response.get("Location", ""))
+        if not ok:
+            problems.append(f"{name} {url} → {status}")
+    assert not problems, f"role {role}: {problems}"
