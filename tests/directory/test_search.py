@@ -129,6 +129,23 @@ def test_remote_services_are_kept_in_distance_searches_unless_excluded(need_doma
     assert find(text="écoute", postal_code="G1K", max_km=10, include_remote=False) == []
 
 
+def test_a_remote_service_with_a_far_office_is_kept_as_remote(need_domains):
+    make_service(
+        "Clavardage jeunesse",
+        "Écoute en ligne.",
+        domain="listening",
+        point=VANIER_OTTAWA,
+        delivers_online=True,
+    )
+    results = search_services(SearchQuery(text="écoute", postal_code="G1K", max_km=10))
+    [hit] = results.hits
+    assert hit.distance_km is None
+    assert "Accessible à distance (en ligne ou par téléphone)" in hit.reasons
+    assert find(text="écoute", postal_code="K1L", max_km=10) == ["Clavardage jeunesse"]
+    near = search_services(SearchQuery(postal_code="K1L", max_km=10, include_remote=False))
+    assert near.hits[0].distance_km < 10
+
+
 def test_open_now_and_at_a_given_time(need_domains):
     make_service("Ouvert le jour", hours=[("MO,TU,WE,TH,FR", "09:00", "17:00")])
     make_service("Ouvert la nuit", hours=[("FR", "22:00", "02:00")])
@@ -212,3 +229,19 @@ def test_bad_input_is_refused_with_a_message(need_domains, query, message):
     with pytest.raises(SearchInputError) as error:
         search_services(query)
     assert message.lower() in str(error.value).lower() or str(error.value)
+
+
+def test_nearest_services_are_found_in_growing_circles(need_domains, monkeypatch):
+    from proxima.directory.services import search as search_module
+
+    monkeypatch.setattr(search_module, "CANDIDATE_LIMIT", 2)
+    # About 1, 3 and 9 km north of the G1K area's centroid.
+    centre = search_module.geo.postal_code_point("G1K")
+    for name, km in (("Neuf", 9), ("Un", 1), ("Trois", 3)):
+        latitude = centre.latitude + km / search_module.geo.KM_PER_DEGREE
+        make_service(name, "Aide.", point=(latitude, centre.longitude))
+    results = search_services(
+        SearchQuery(postal_code="G1K", max_km=20, include_remote=False, per_page=5)
+    )
+    assert [hit.service.name for hit in results.hits] == ["Un", "Trois"]
+    assert results.total_is_capped

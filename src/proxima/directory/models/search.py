@@ -50,7 +50,12 @@ class SearchPoint(models.Model):
     longitude = models.FloatField()
 
     class Meta:
-        indexes = [models.Index(fields=["latitude", "longitude"])]
+        # Covering: a radius search reads the index alone (see services/search.py).
+        indexes = [
+            models.Index(
+                fields=["latitude", "longitude", "document"], name="searchpoint_lat_lon_doc"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.latitude:.4f}, {self.longitude:.4f}"

@@ -7,7 +7,7 @@ why it matched.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import connection
@@ -172,16 +172,6 @@ def _sql_predicates(query: SearchQuery, point: geo.Place | None, moment: datetim
         weekday, slot = hours.slot_of(moment)
         where.append(f"(d.{SearchDocument.WEEKDAY_COLUMNS[weekday]} & %s) <> 0")
         params.append(1 << slot)
-    if point is not None and query.max_km is not None:
-        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
-            point.latitude, point.longitude, query.max_km
-        )
-        near = (
-            "d.id IN (SELECT p.document_id FROM directory_searchpoint p WHERE p.latitude "
-            "BETWEEN %s AND %s AND p.longitude BETWEEN %s AND %s)"
-        )
-        where.append(f"({near} OR d.is_remote)" if query.include_remote else near)
-        params += [min_lat, max_lat, min_lon, max_lon]
     if query.organization_id:
         where.append(
             "d.service_id IN (SELECT s.id FROM directory_service s WHERE s.organization_id = %s)"
@@ -220,40 +210,142 @@ def _coverage_sql(postal_code: str) -> tuple[str, list]:
     return sql, [f"%,{p},%" for p in prefixes]
 
 
-def _distance_sql(point: geo.Place | None) -> tuple[str, list]:
-    if point is None:
-        return "NULL", []
+def _squared_distance_sql(point: geo.Place) -> tuple[str, list]:
+    """Squared distance in degrees of latitude (equirectangular: exact enough within 1000 km)."""
     scale = math.cos(math.radians(point.latitude))
     expression = (
-        "(SELECT MIN((p.latitude - %s) * (p.latitude - %s) + "
-        "((p.longitude - %s) * %s) * ((p.longitude - %s) * %s)) "
-        "FROM directory_searchpoint p WHERE p.document_id = d.id)"
+        "((p.latitude - %s) * (p.latitude - %s) + "
+        "((p.longitude - %s) * %s) * ((p.longitude - %s) * %s))"
     )
     lat, lon = point.latitude, point.longitude
     return expression, [lat, lat, lon, scale, lon, scale]
 
 
+def _distance_sql(
+    query: SearchQuery, point: geo.Place | None, *, text_driven: bool, nearest: int | None
+) -> tuple[str, list, str, list]:
+    """(distance column, its params, join clause, its params).
+
+    Three plans, chosen by what narrows the search most:
+    - text (full-text match first): each matched document's nearest point, looked up by
+      document; the radius is applied around it (see `_fetch`);
+    - a radius and no text: the points inside it, found through the covering
+      (latitude, longitude, document_id) index, joined to the documents; when nothing
+      else filters, only the `nearest` documents are joined;
+    - no radius: each document's nearest point.
+    """
+    if point is None:
+        return "NULL", [], "", []
+    squared, squared_params = _squared_distance_sql(point)
+    if query.max_km is None or text_driven:
+        column = f"(SELECT MIN({squared}) FROM directory_searchpoint p WHERE p.document_id = d.id)"
+        return column, squared_params, "", []
+    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
+        point.latitude, point.longitude, query.max_km
+    )
+    near = (
+        f"(SELECT p.document_id AS document_id, MIN({squared}) AS distance2 "
+        "FROM directory_searchpoint p WHERE p.latitude BETWEEN %s AND %s "
+        "AND p.longitude BETWEEN %s AND %s GROUP BY p.document_id "
+        f"HAVING MIN({squared}) <= %s"
+        + (" ORDER BY distance2 LIMIT %s) near" if nearest else ") near")
+    )
+    join = "LEFT JOIN" if query.include_remote else "JOIN"
+    params = [
+        *squared_params,
+        min_lat,
+        max_lat,
+        min_lon,
+        max_lon,
+        *squared_params,
+        _squared_radius(query),
+        *([nearest] if nearest else []),
+    ]
+    return "near.distance2", [], f" {join} {near} ON near.document_id = d.id", params
+
+
+def _squared_radius(query: SearchQuery) -> float:
+    return (query.max_km / geo.KM_PER_DEGREE) ** 2
+
+
 def _fetch(expr: Expr | None, query, point, moment, order: str, limit: int, offset: int = 0):
     engine = backend()
     where, where_params = _sql_predicates(query, point, moment)
-    distance, distance_params = _distance_sql(point)
+    text_driven = expr is not None
+    radius_after = text_driven and point is not None and query.max_km is not None
+    if point is not None and query.max_km is not None and query.include_remote and not text_driven:
+        where.append("(near.document_id IS NOT NULL OR d.is_remote)")
+    only_distance = expr is None and not where and not query.include_remote
+    distance, distance_params, near_join, near_params = _distance_sql(
+        query, point, text_driven=text_driven, nearest=limit + offset if only_distance else None
+    )
     if expr is not None:
         match = engine.match_sql(expr)
         from_clause, from_params, relevance = match.from_clause, match.from_params, match.relevance
+        if "relevance" not in order:
+            relevance = "0"  # filters only (category, language...): no ranking to compute
         where = [match.where, *where]
         where_params = match.where_params + where_params
     else:
         from_clause, from_params, relevance = "directory_searchdocument d", [], "0"
+    from_clause += near_join
+    from_params = from_params + near_params
     where_sql = " AND ".join(where) or "1=1"
+    select = (
+        f"SELECT d.service_id AS service_id, {relevance} AS relevance, d.hours AS hours, "
+        f"{distance} AS distance2, d.is_remote AS is_remote, d.sort_name AS sort_name "
+        f"FROM {from_clause} WHERE {where_sql}"
+    )
+    params = distance_params + from_params + where_params
+    if radius_after:
+        # Farther than the radius: kept only when reachable remotely, then without a distance.
+        radius = _squared_radius(query)
+        keep = "x.distance2 <= %s" + (" OR x.is_remote" if query.include_remote else "")
+        select = (
+            "SELECT x.service_id, x.relevance, x.hours, "
+            "CASE WHEN x.distance2 <= %s THEN x.distance2 END AS distance2, x.sort_name "
+            f"FROM ({select}) x WHERE {keep}"
+        )
+        params = [radius, *params, radius]
+        order = order.replace("d.", "x.")
+    final_order = order.replace("d.", "").replace("x.", "")
+    if expr is not None:
+        # Matches first, then sorted: an index on the name would otherwise walk every
+        # document in name order looking for the few that match (PostgreSQL chose that).
+        final_order = final_order.replace("sort_name", "(sort_name || '')")
     sql = (
-        f"SELECT d.service_id, {relevance} AS relevance, d.hours, {distance} AS distance2 "
-        f"FROM {from_clause} WHERE {where_sql} ORDER BY {order} LIMIT %s OFFSET %s"
+        f"SELECT service_id, relevance, hours, distance2 FROM ({select}) r "
+        f"ORDER BY {final_order} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, distance_params + from_params + where_params + [limit, offset])
+        cursor.execute(sql, params + [limit, offset])
         rows = cursor.fetchall()
-        count_sql = f"SELECT COUNT(*) FROM {from_clause} WHERE {where_sql}"
-        return rows, (count_sql, from_params + where_params)
+        count_sql = f"SELECT COUNT(*) FROM ({select}) r"
+        return rows, (count_sql, params)
+
+
+def _is_nearest_only(query: SearchQuery, point, moment, expr: Expr | None) -> bool:
+    """Only a radius (no text, category or other filter): results are the nearest services."""
+    return (
+        expr is None
+        and point is not None
+        and query.max_km is not None
+        and not query.include_remote
+        and not _sql_predicates(query, point, moment)[0]
+    )
+
+
+def _fetch_nearest(query: SearchQuery, point: geo.Place, order: str) -> list:
+    """The nearest candidates, looking in growing circles: when an eighth, a quarter or half
+    of the radius already holds enough services, they are the nearest ones, found without
+    measuring the distance to every service of a dense city."""
+    radius = query.max_km
+    for fraction in (0.125, 0.25, 0.5, 1.0):
+        narrower = replace(query, max_km=radius * fraction)
+        rows, _count = _fetch(None, narrower, point, None, order, CANDIDATE_LIMIT)
+        if len(rows) >= CANDIDATE_LIMIT:
+            break
+    return rows
 
 
 def search_services(query: SearchQuery, *, now: datetime | None = None) -> SearchResults:
@@ -290,7 +382,10 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         order = "distance2 ASC NULLS LAST, d.sort_name"
     else:
         order = "d.sort_name, d.service_id"
-    rows, _count = _fetch(expression(True), query, point, moment, order, CANDIDATE_LIMIT)
+    if _is_nearest_only(query, point, moment, expression(True)):
+        rows = _fetch_nearest(query, point, order)
+    else:
+        rows, _count = _fetch(expression(True), query, point, moment, order, CANDIDATE_LIMIT)
     if not rows and len(words) > 1:
         relaxed = True
         rows, _count = _fetch(expression(False), query, point, moment, order, CANDIDATE_LIMIT)
@@ -342,7 +437,6 @@ def _results(
     services = (
         Service.objects.filter(id__in=[c.service_id for c in page])
         .select_related("organization")
-        .prefetch_related("languages")
         .in_bulk()
     )
     reasons = _reasons(query, page, services, needs, words, moment)

@@ -188,16 +188,28 @@ class TermGraph:
 _graph_cache: tuple[tuple, TermGraph] | None = None
 
 
+def taxonomy_stamp() -> tuple:
+    """A cheap fingerprint of the terms, their equivalences and the lexicon (one query),
+    so the caches built from them notice additions and deletions. Edits in place are not
+    seen: `proxima reindex` or a restart refreshes them (docs/directory.md)."""
+    from django.db import connection
+
+    term = TaxonomyTerm._meta.db_table
+    through = TaxonomyTerm.equivalent_terms.through._meta.db_table
+    lexicon = NeedLexiconEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {term}), (SELECT MAX(id) FROM {term}), "  # noqa: S608
+            f"(SELECT COUNT(*) FROM {through}), (SELECT COUNT(*) FROM {lexicon}), "
+            f"(SELECT MAX(id) FROM {lexicon})"
+        )
+        return tuple(cursor.fetchone())
+
+
 def term_graph() -> TermGraph:
     """The term graph, reloaded when terms or their equivalences change."""
     global _graph_cache
-    from django.db.models import Count, Max
-
-    through = TaxonomyTerm.equivalent_terms.through
-    stamp = (
-        tuple(TaxonomyTerm.objects.aggregate(n=Count("id"), m=Max("id")).values()),
-        through.objects.count(),
-    )
+    stamp = taxonomy_stamp()
     if _graph_cache is None or _graph_cache[0] != stamp:
         _graph_cache = (stamp, TermGraph.load())
     return _graph_cache[1]

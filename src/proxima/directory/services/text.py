@@ -233,17 +233,22 @@ def stems(word: str) -> tuple[str, ...]:
     return (french,) if french == english else (french, english)
 
 
+@lru_cache(maxsize=200_000)
 def is_content_word(word: str) -> bool:
     folded = fold(word)
     return folded not in STOPWORDS and (len(folded) > 1 or folded.isdigit())
+
+
+@lru_cache(maxsize=200_000)
+def _content_stems(word: str) -> tuple[str, ...]:
+    return stems(word) if is_content_word(word) else ()
 
 
 def index_tokens(text: str) -> list[str]:
     """Tokens to index for a text: every stem of every content word (repeats kept)."""
     tokens: list[str] = []
     for word in words(text):
-        if is_content_word(word):
-            tokens.extend(stems(word))
+        tokens.extend(_content_stems(word))
     return tokens
 
 

@@ -9,9 +9,8 @@ its content words is in the query (after stemming), so "plus rien dans le frigo"
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
-
 from proxima.directory.models import NeedLexiconEntry, TaxonomyTerm
+from proxima.directory.services.taxonomy import taxonomy_stamp
 from proxima.directory.services.text import query_words
 
 
@@ -85,10 +84,7 @@ _cached: tuple[tuple, NeedVocabulary] | None = None
 def need_vocabulary() -> NeedVocabulary:
     """The vocabulary, rebuilt when terms or lexicon entries change."""
     global _cached
-    stamp = (
-        tuple(TaxonomyTerm.objects.aggregate(n=Count("id"), m=Max("id")).values()),
-        tuple(NeedLexiconEntry.objects.aggregate(n=Count("id"), m=Max("id")).values()),
-    )
+    stamp = taxonomy_stamp()
     with _lock:
         if _cached is None or _cached[0] != stamp:
             _cached = (stamp, NeedVocabulary.build())
