@@ -81,6 +81,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Storage is solid-state: with the default random_page_cost (4, for spinning disks)
+    # PostgreSQL prefers scanning the whole search table to using its full-text index.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "PROXIMA_POSTGRES_OPTIONS", "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

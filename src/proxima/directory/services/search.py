@@ -271,7 +271,7 @@ def _squared_radius(query: SearchQuery) -> float:
 def _fetch(expr: Expr | None, query, point, moment, order: str, limit: int, offset: int = 0):
     engine = backend()
     where, where_params = _sql_predicates(query, point, moment)
-    text_driven = expr is not None
+    text_driven = expr is not None and connection.vendor != "postgresql"
     radius_after = text_driven and point is not None and query.max_km is not None
     if point is not None and query.max_km is not None and query.include_remote and not text_driven:
         where.append("(near.document_id IS NOT NULL OR d.is_remote)")
