@@ -27,6 +27,7 @@ def directory():
         point=(46.8139, -71.2247),
         hours=[("MO,TU,WE,TH,FR,SA,SU", "00:00", "23:59")],
         translations={"en": {"name": "Emergency food 24/7", "description": "Food baskets."}},
+        email="accueil.depannage-alimentaire-24-7@organisme-communautaire.demo.example",
     )
     make_service(
         "Comptoir du jeudi",
@@ -76,3 +77,13 @@ def test_keyboard_only_search(page, directory):
     page.keyboard.press("Enter")
     expect(page.locator("ol.results > li")).to_have_count(1)
     expect(page.locator("ol.results").get_by_role("link", name="Ligue de soccer")).to_be_visible()
+
+
+def test_pages_fit_a_phone_screen(page, directory):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(page.base_url + "/?q=alimentaire")
+    fits = "document.documentElement.scrollWidth <= window.innerWidth"
+    assert page.evaluate(fits)
+    page.locator("ol.results").get_by_role("link", name="Dépannage alimentaire 24/7").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dépannage alimentaire 24/7")
+    assert page.evaluate(fits)

@@ -67,3 +67,17 @@ def test_dates_are_localized(language, expected):
 
     with translation.override(language):
         assert date_format(date(2026, 11, 24)) == expected
+
+
+def test_pages_stay_french_for_an_english_browser_until_english_is_chosen(db):
+    browser = Client(headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="fr">' in browser.get("/").content.decode()
+    browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in browser.get("/").content.decode()
+
+
+def test_the_api_follows_accept_language(db):
+    english = Client(headers={"accept-language": "en"}).get("/api/hsds/services", {"page": 0})
+    assert "page number" in english.json()["detail"]
+    french = Client().get("/api/hsds/services", {"page": 0})
+    assert "numéro de page" in french.json()["detail"]
