@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "ninja",
     "proxima.core",
     "proxima.directory",
+    "proxima.people",
 ]
 
 MIDDLEWARE = [

@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from proxima.core.models import AuditEvent, User
+from proxima.core.models import AuditEvent, Region, User
 
 
 @admin.register(User)
 class ProximaUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "organization", "is_active")
-    list_filter = ("role", "is_active")
+    list_filter = ("role", "region", "is_active")
     fieldsets = UserAdmin.fieldsets + (
-        (_("Proxima"), {"fields": ("role", "organization", "preferred_language")}),
+        (_("Proxima"), {"fields": ("role", "organization", "region", "preferred_language")}),
     )
     autocomplete_fields = ("organization",)
 
@@ -29,3 +29,9 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")

@@ -11,6 +11,22 @@ class ProximaUserManager(UserManager):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
+class Region(models.Model):
+    """A health and social services region (RSS), e.g. 03 Capitale-Nationale: personal
+    records are kept, and read, within their region."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
 class User(AbstractUser):
     """A person who signs in: a network worker, a coordinator, or a partner's editor.
 
@@ -27,6 +43,15 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="members",
         help_text=_("For partner editors: the organization whose services they maintain."),
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("Network staff read the personal records of their own region only."),
     )
     preferred_language = models.CharField(
         _("preferred language"),

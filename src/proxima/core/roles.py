@@ -23,6 +23,8 @@ VIEW_CONFIDENTIAL_LOCATIONS = "directory.view_confidential_locations"
 EDIT_OWN_ORGANIZATION_SERVICES = "directory.edit_own_organization_services"
 EDIT_ANY_SERVICE = "directory.edit_any_service"
 ADMIN_SITE = "core.admin_site"
+# Capabilities on people's records (always within the user's own region).
+READ_PERSONAL_RECORDS = "people.read_personal_records"
 
 NETWORK_STAFF = {
     Role.ADMIN,
@@ -37,6 +39,8 @@ PERMISSION_MATRIX: dict[str, set[str]] = {
     EDIT_OWN_ORGANIZATION_SERVICES: {Role.PARTNER_EDITOR, Role.ADMIN},
     EDIT_ANY_SERVICE: {Role.ADMIN},
     ADMIN_SITE: {Role.ADMIN},
+    # Administrators manage accounts and data, not people's files.
+    READ_PERSONAL_RECORDS: NETWORK_STAFF - {Role.ADMIN},
 }
 
 

@@ -1,0 +1,261 @@
+"""Person records: create (with duplicate detection), read (audited), household, merge."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import SequenceMatcher
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proxima.core.audit import record_audit_event
+from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+from proxima.directory.services import geo
+from proxima.directory.services.text import fold
+from proxima.people.models import (
+    INVERSE_RELATIONSHIP,
+    NAME_LENGTH,
+    HouseholdLink,
+    Person,
+    Relationship,
+)
+
+OLDEST_BIRTH_YEAR = 1900
+DUPLICATE_THRESHOLD = 0.82
+
+
+class PersonInputError(ValueError):
+    """Input that cannot be saved; `errors` maps field names to messages for the user."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    given_name: str
+    family_name: str
+    birth_date: date | None = None
+    preferred_name: str = ""
+    pronouns: str = ""
+    language: str = "fr"
+    needs_interpreter: bool = False
+    phone: str = ""
+    email: str = ""
+    postal_code: str = ""
+
+
+@dataclass
+class DuplicateCandidate:
+    person: Person
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+class PossibleDuplicates(Exception):
+    """Records that may be the same person; create again with `confirmed_new=True`."""
+
+    def __init__(self, candidates: list[DuplicateCandidate]):
+        super().__init__(f"{len(candidates)} possible duplicate(s)")
+        self.candidates = candidates
+
+
+def name_key(given_name: str, family_name: str) -> str:
+    """Folded "family given" with single spaces and no hyphens: "Côté-Roy, Élise" → "cote roy elise"."""
+    text = f"{family_name} {given_name}".replace("-", " ").replace("'", " ")
+    return " ".join(fold(text).split())
+
+
+def can_access_person(user, person: Person) -> bool:
+    """Network staff (not administrators) of the person's region."""
+    return (
+        has_capability(user, READ_PERSONAL_RECORDS)
+        and user.region_id is not None
+        and user.region_id == person.region_id
+    )
+
+
+def require_access(user, person: Person) -> None:
+    if not can_access_person(user, person):
+        raise PermissionDenied(_("You may not read this person's record."))
+
+
+def clean_person_input(data: PersonInput) -> PersonInput:
+    """The input, trimmed and checked; raises PersonInputError listing every problem."""
+    errors: dict[str, str] = {}
+    given, family = data.given_name.strip(), data.family_name.strip()
+    if not given:
+        errors["given_name"] = _("The given name is required.")
+    if not family:
+        errors["family_name"] = _("The family name is required.")
+    for name, value in (("given_name", given), ("family_name", family)):
+        if len(value) > NAME_LENGTH:
+            errors[name] = _("At most %d characters.") % NAME_LENGTH
+    today = timezone.localdate()
+    if data.birth_date is not None:
+        if data.birth_date > today:
+            errors["birth_date"] = _("The birth date cannot be in the future.")
+        elif data.birth_date.year < OLDEST_BIRTH_YEAR:
+            errors["birth_date"] = _("The birth date is too far in the past.")
+    postal_code = data.postal_code.strip()
+    if postal_code:
+        normalized = geo.normalize_postal_code(postal_code)
+        if normalized is None:
+            errors["postal_code"] = _("This is not a Canadian postal code (e.g. K1L 8C4).")
+        else:
+            postal_code = normalized
+    if errors:
+        raise PersonInputError(errors)
+    return PersonInput(
+        given_name=given,
+        family_name=family,
+        birth_date=data.birth_date,
+        preferred_name=data.preferred_name.strip()[:NAME_LENGTH],
+        pronouns=data.pronouns.strip()[:40],
+        language=(data.language or "fr").strip()[:16],
+        needs_interpreter=data.needs_interpreter,
+        phone=data.phone.strip()[:40],
+        email=data.email.strip()[:254],
+        postal_code=postal_code,
+    )
+
+
+def _birth_dates_close(a: date | None, b: date | None) -> bool:
+    """Same date, or day and month swapped (a common entry error)."""
+    if a is None or b is None:
+        return False
+    return a == b or (a.year == b.year and a.month == b.day and a.day == b.month)
+
+
+def find_possible_duplicates(data: PersonInput, region_id: int) -> list[DuplicateCandidate]:
+    """Active records of the region that may be the same person: accent- and
+    case-insensitive fuzzy names (given and family swapped too), same birth date
+    (or day and month swapped); best first."""
+    key = name_key(data.given_name, data.family_name)
+    swapped = name_key(data.family_name, data.given_name)
+    first_letters = {key[:1], swapped[:1]} - {""}
+    nearby = Q(name_key__in=[key, swapped])
+    if data.birth_date:
+        swapped_date = None
+        if data.birth_date.day <= 12:
+            swapped_date = data.birth_date.replace(
+                month=data.birth_date.day, day=data.birth_date.month
+            )
+        nearby |= Q(birth_date__in=[d for d in (data.birth_date, swapped_date) if d])
+    for letter in first_letters:
+        nearby |= Q(name_key__startswith=letter, birth_date__isnull=True)
+    candidates = []
+    people = Person.objects.filter(nearby, region_id=region_id, merged_into__isnull=True)
+    for person in people[:500]:
+        score = max(
+            SequenceMatcher(None, key, person.name_key).ratio(),
+            SequenceMatcher(None, swapped, person.name_key).ratio(),
+        )
+        reasons = []
+        if _birth_dates_close(person.birth_date, data.birth_date):
+            score = min(1.0, score + 0.1)
+            reasons.append(_("same birth date"))
+        elif person.birth_date and data.birth_date:
+            score -= 0.3  # different known birth dates: most likely two people
+        if score >= DUPLICATE_THRESHOLD:
+            reasons.insert(0, _("similar name"))
+            candidates.append(DuplicateCandidate(person, round(score, 2), reasons))
+    return sorted(candidates, key=lambda c: -c.score)
+
+
+@transaction.atomic
+def create_person(
+    data: PersonInput, *, by, region_id: int | None = None, confirmed_new: bool = False
+) -> Person:
+    """Create a record in the worker's region; raises PossibleDuplicates first unless the
+    worker confirmed it is a new person."""
+    region_id = region_id or by.region_id
+    if not (has_capability(by, READ_PERSONAL_RECORDS) and region_id == by.region_id):
+        raise PermissionDenied(_("You may not create records in this region."))
+    data = clean_person_input(data)
+    if not confirmed_new:
+        candidates = find_possible_duplicates(data, region_id)
+        if candidates:
+            raise PossibleDuplicates(candidates)
+    person = Person.objects.create(
+        region_id=region_id,
+        name_key=name_key(data.given_name, data.family_name),
+        created_by=by,
+        **data.__dict__,
+    )
+    record_audit_event(by, "create_person", person, reason="intake")
+    return person
+
+
+def read_person(person_id, *, by, reason: str) -> Person:
+    """The record, for a reason; the read is written to the audit log. A merged record
+    leads to the one it was merged into."""
+    person = Person.objects.select_related("region").get(pk=person_id)
+    while person.merged_into_id is not None:
+        person = person.merged_into
+    require_access(by, person)
+    record_audit_event(by, "read_person", person, reason=reason)
+    return person
+
+
+def household(person: Person, *, by) -> list[HouseholdLink]:
+    """The person's household links (relatives), audited as a read of the family."""
+    require_access(by, person)
+    links = list(person.household_links.select_related("relative").order_by("relationship"))
+    record_audit_event(by, "read_household", person, reason="household")
+    return links
+
+
+@transaction.atomic
+def link_household(person: Person, relative: Person, relationship: str, *, by) -> None:
+    """Record that `relative` is the person's <relationship>, and the inverse link."""
+    require_access(by, person)
+    require_access(by, relative)
+    if person.pk == relative.pk:
+        raise PersonInputError({"relative": _("A person cannot be their own relative.")})
+    if relationship not in Relationship.values:
+        raise PersonInputError({"relationship": _("Unknown relationship.")})
+    HouseholdLink.objects.get_or_create(person=person, relative=relative, relationship=relationship)
+    HouseholdLink.objects.get_or_create(
+        person=relative, relative=person, relationship=INVERSE_RELATIONSHIP[relationship]
+    )
+    record_audit_event(
+        by,
+        "link_household",
+        person,
+        detail={"relative": str(relative.pk), "relationship": relationship},
+    )
+
+
+@transaction.atomic
+def merge_people(keep: Person, duplicate: Person, *, by, reason: str) -> Person:
+    """Fold `duplicate` into `keep`: its household links and consents move over; the
+    duplicate stays, marked as merged, so every history keeps its meaning."""
+    require_access(by, keep)
+    require_access(by, duplicate)
+    if keep.pk == duplicate.pk or not keep.is_active or not duplicate.is_active:
+        raise PersonInputError({"duplicate": _("Only two different active records can be merged.")})
+    for link in HouseholdLink.objects.filter(person=duplicate):
+        if link.relative_id != keep.pk:
+            HouseholdLink.objects.get_or_create(
+                person=keep, relative=link.relative, relationship=link.relationship
+            )
+    for link in HouseholdLink.objects.filter(relative=duplicate):
+        if link.person_id != keep.pk:
+            HouseholdLink.objects.get_or_create(
+                person=link.person, relative=keep, relationship=link.relationship
+            )
+    HouseholdLink.objects.filter(Q(person=duplicate) | Q(relative=duplicate)).delete()
+    duplicate.consents.update(person=keep)
+    for field_name in ("birth_date", "phone", "email", "postal_code", "preferred_name", "pronouns"):
+        if not getattr(keep, field_name) and getattr(duplicate, field_name):
+            setattr(keep, field_name, getattr(duplicate, field_name))
+    keep.save()
+    duplicate.merged_into = keep
+    duplicate.save(update_fields=["merged_into", "updated_at"])
+    for person in (keep, duplicate):
+        record_audit_event(by, "merge_person", person, reason=reason, detail={"kept": str(keep.pk)})
+    return keep
