@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "proxima.core",
     "proxima.directory",
     "proxima.people",
+    "proxima.intake",
 ]
 
 MIDDLEWARE = [

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from proxima.core.models import User
+from proxima.core.models import Region, User
 from proxima.core.roles import Role
 
 DEMO_PASSWORD = "proxima-demo"
+DEMO_REGION = ("03", "Capitale-Nationale")
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,9 @@ DEMO_ACCOUNTS = [
 
 @transaction.atomic
 def create_demo_accounts(partner_organization_id: str | None) -> list[DemoAccount]:
-    """One account per role, all with the demo password; the partner edits one organization."""
+    """One account per role, all with the demo password, in the demo region; the partner
+    edits one organization."""
+    region, _ = Region.objects.get_or_create(code=DEMO_REGION[0], defaults={"name": DEMO_REGION[1]})
     for account in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=account.username)
         user.role = account.role
@@ -40,7 +43,7 @@ def create_demo_accounts(partner_organization_id: str | None) -> list[DemoAccoun
         user.organization_id = (
             partner_organization_id if account.role == Role.PARTNER_EDITOR else None
         )
-        user.is_superuser = account.role == Role.ADMIN
+        user.region = region
         user.set_password(DEMO_PASSWORD)
         user.save()
     return DEMO_ACCOUNTS

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from proxima.core.services import DEMO_PASSWORD, create_demo_accounts
 from proxima.directory.models import Organization
 from proxima.directory.services.demo_territory import load_demo_territory
+from proxima.intake.services.questionnaires import load_questionnaires
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         counts = load_demo_territory()
+        load_questionnaires()
         partner = (
             Organization.objects.filter(is_demo=True, name__startswith="Comptoir alimentaire")
             .order_by("name")

@@ -1,0 +1,254 @@
+"""Contact episodes: open, screen (with escalation), prioritise, record actions, close."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from proxima.core.audit import record_audit_event
+from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+from proxima.intake.models import (
+    DEFAULT_TARGET_HOURS,
+    REASON_LENGTH,
+    Channel,
+    ContactEpisode,
+    Escalation,
+    EscalationAction,
+    Priority,
+    PriorityTarget,
+    RiskKind,
+    Screening,
+)
+from proxima.intake.services.questionnaires import (
+    ScreeningInputError,
+    clean_answers,
+    questionnaire,
+    score,
+)
+from proxima.people.models import Person
+
+ACTION_LABELS = {
+    "crisis_intervention": gettext_lazy("crisis intervention"),
+    "emergency_services": gettext_lazy("emergency services called (911)"),
+    "safety_plan": gettext_lazy("safety plan made with the person"),
+    "report_to_youth_protection": gettext_lazy("report to youth protection (DPJ)"),
+    "elder_abuse_line": gettext_lazy("elder abuse help line or police"),
+}
+# What a positive screen requires: one of `required` done, and every `mandatory` one.
+REQUIRED_ACTIONS = {
+    RiskKind.SUICIDE: (["crisis_intervention", "emergency_services", "safety_plan"], []),
+    RiskKind.HARM_TO_OTHERS: (["emergency_services", "crisis_intervention"], []),
+    RiskKind.VIOLENCE: (["safety_plan", "crisis_intervention", "emergency_services"], []),
+    # The duty to report a child in danger (Youth Protection Act, s. 39) cannot be skipped.
+    RiskKind.CHILD_MALTREATMENT: (
+        ["report_to_youth_protection"],
+        ["report_to_youth_protection"],
+    ),
+    RiskKind.ELDER_ABUSE: (["elder_abuse_line", "crisis_intervention", "emergency_services"], []),
+}
+
+
+class EpisodeCannotClose(Exception):
+    """Closing refused: escalations still wait for their actions (listed for the user)."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__("; ".join(missing))
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    screening: Screening
+    escalations: list[Escalation]
+
+
+def can_work_on(user, episode: ContactEpisode) -> bool:
+    return (
+        has_capability(user, READ_PERSONAL_RECORDS)
+        and user.region_id is not None
+        and user.region_id == episode.region_id
+    )
+
+
+def _require(user, episode: ContactEpisode) -> None:
+    if not can_work_on(user, episode):
+        raise PermissionDenied(_("You may not work on this contact."))
+
+
+def _require_open(episode: ContactEpisode) -> None:
+    if not episode.is_open:
+        raise ScreeningInputError({"episode": _("This contact is closed.")})
+
+
+@transaction.atomic
+def open_episode(
+    *, by, channel: str, reason: str, language: str = "fr", started_at: datetime | None = None
+) -> ContactEpisode:
+    """A new contact in the worker's region; the caller may stay anonymous."""
+    if not has_capability(by, READ_PERSONAL_RECORDS) or by.region_id is None:
+        raise PermissionDenied(_("You may not take contacts."))
+    errors = {}
+    if channel not in Channel.values:
+        errors["channel"] = _("Unknown channel.")
+    if len(reason) > REASON_LENGTH:
+        errors["reason"] = _("At most %d characters.") % REASON_LENGTH
+    started_at = started_at or timezone.now()
+    if started_at > timezone.now() + timedelta(minutes=5):
+        errors["started_at"] = _("A contact cannot start in the future.")
+    if errors:
+        raise ScreeningInputError(errors)
+    episode = ContactEpisode.objects.create(
+        region_id=by.region_id,
+        channel=channel,
+        reason=reason.strip(),
+        language=language[:16],
+        started_at=started_at,
+        taken_by=by,
+    )
+    record_audit_event(by, "open_contact", episode)
+    return episode
+
+
+@transaction.atomic
+def link_person(episode: ContactEpisode, person: Person, *, by) -> ContactEpisode:
+    """Attach the (until now anonymous) contact to a person of the same region."""
+    _require(by, episode)
+    if person.region_id != episode.region_id:
+        raise PermissionDenied(_("This person belongs to another region."))
+    episode.person = person
+    episode.save(update_fields=["person"])
+    record_audit_event(by, "link_contact_person", episode, detail={"person": str(person.pk)})
+    return episode
+
+
+def _target_hours(region_id: int, priority: str) -> int:
+    target = PriorityTarget.objects.filter(region_id=region_id, priority=priority).first()
+    return target.target_hours if target else DEFAULT_TARGET_HOURS[priority]
+
+
+@transaction.atomic
+def set_priority(episode: ContactEpisode, priority: str, *, by) -> ContactEpisode:
+    """Set the priority and the time by which the person must be seen. An escalated
+    contact stays immediate."""
+    _require(by, episode)
+    _require_open(episode)
+    if priority not in Priority.values:
+        raise ScreeningInputError({"priority": _("Unknown priority.")})
+    if episode.escalations.exists() and priority != Priority.IMMEDIATE:
+        raise ScreeningInputError(
+            {"priority": _("A positive risk screen keeps the priority immediate.")}
+        )
+    episode.priority = priority
+    episode.priority_due_at = episode.started_at + timedelta(
+        hours=_target_hours(episode.region_id, priority)
+    )
+    episode.save(update_fields=["priority", "priority_due_at"])
+    record_audit_event(by, "set_priority", episode, detail={"priority": priority})
+    return episode
+
+
+@transaction.atomic
+def record_screening(
+    episode: ContactEpisode, code: str, answers: dict, *, by, version: int | None = None
+) -> ScreeningResult:
+    """Check and score the answers; a positive risk screen raises the priority to
+    immediate and opens an escalation per risk, with its required actions (audited)."""
+    _require(by, episode)
+    _require_open(episode)
+    used = questionnaire(code, version)
+    cleaned = clean_answers(used.definition, answers)
+    outcome = score(used.definition, cleaned)
+    screening = Screening.objects.create(
+        episode=episode, questionnaire=used, answers=cleaned, outcome=outcome, recorded_by=by
+    )
+    record_audit_event(by, "record_screening", episode, detail={"questionnaire": str(used)})
+    escalations = []
+    if outcome["escalates"]:
+        for kind in outcome["risks"]:
+            required, mandatory = REQUIRED_ACTIONS[kind]
+            escalation = Escalation.objects.create(
+                episode=episode,
+                screening=screening,
+                kind=kind,
+                level=outcome["level"],
+                required_actions=required,
+                mandatory_actions=mandatory,
+            )
+            escalations.append(escalation)
+            record_audit_event(
+                by,
+                "escalation",
+                episode,
+                reason=kind,
+                detail={"level": outcome["level"], "escalation": escalation.pk},
+            )
+        episode.priority = Priority.IMMEDIATE
+        episode.priority_due_at = episode.started_at
+        episode.save(update_fields=["priority", "priority_due_at"])
+    return ScreeningResult(screening, escalations)
+
+
+@transaction.atomic
+def record_escalation_action(
+    escalation: Escalation, action: str, *, by, taken_at: datetime | None = None, note: str = ""
+) -> EscalationAction:
+    """Record what was done for an escalation, and when."""
+    _require(by, escalation.episode)
+    taken_at = taken_at or timezone.now()
+    errors = {}
+    if action not in escalation.required_actions:
+        errors["action"] = _("This action does not answer this risk.")
+    if taken_at > timezone.now() + timedelta(minutes=5):
+        errors["taken_at"] = _("An action cannot be recorded in the future.")
+    if taken_at < escalation.episode.started_at:
+        errors["taken_at"] = _("The action cannot come before the contact started.")
+    if len(note) > 2000:
+        errors["note"] = _("At most %d characters.") % 2000
+    if errors:
+        raise ScreeningInputError(errors)
+    done = EscalationAction.objects.create(
+        escalation=escalation, action=action, taken_at=taken_at, note=note.strip(), recorded_by=by
+    )
+    record_audit_event(
+        by,
+        "escalation_action",
+        escalation.episode,
+        reason=action,
+        detail={"at": taken_at.isoformat()},
+    )
+    return done
+
+
+def missing_actions(episode: ContactEpisode) -> list[str]:
+    """What still has to be done before closing, in the user's language."""
+    missing = []
+    for escalation in episode.escalations.prefetch_related("actions"):
+        done = {action.action for action in escalation.actions.all()}
+        label = RiskKind(escalation.kind).label
+        for action in escalation.mandatory_actions:
+            if action not in done:
+                missing.append(
+                    _("%(risk)s: %(actions)s") % {"risk": label, "actions": ACTION_LABELS[action]}
+                )
+        if not done & set(escalation.required_actions):
+            choices = _(" or ").join(str(ACTION_LABELS[a]) for a in escalation.required_actions)
+            missing.append(_("%(risk)s: %(actions)s") % {"risk": label, "actions": choices})
+    return list(dict.fromkeys(missing))
+
+
+@transaction.atomic
+def close_episode(episode: ContactEpisode, *, by) -> ContactEpisode:
+    """Close the contact, unless an escalation still waits for its actions."""
+    _require(by, episode)
+    _require_open(episode)
+    missing = missing_actions(episode)
+    if missing:
+        raise EpisodeCannotClose(missing)
+    episode.closed_at = timezone.now()
+    episode.save(update_fields=["closed_at"])
+    record_audit_event(by, "close_contact", episode)
+    return episode
