@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "proxima.directory",
     "proxima.people",
     "proxima.intake",
+    "proxima.matching",
 ]
 
 MIDDLEWARE = [

@@ -245,3 +245,19 @@ def test_nearest_services_are_found_in_growing_circles(need_domains, monkeypatch
     )
     assert [hit.service.name for hit in results.hits] == ["Un", "Trois"]
     assert results.total_is_capped
+
+
+def test_territory_served_by_postal_prefix(need_domains):
+    from proxima.directory import models as m
+    from proxima.directory.services.indexing import reindex_services
+    from tests.factories import new_id
+
+    areas = {"Toute la région": "G1", "Saint-Roch": "G1K", "Lévis": "G6V, G6W", "Partout": ""}
+    for name, prefixes in areas.items():
+        service = make_service(name, "Aide.", domain="food", index=False)
+        if prefixes:
+            m.ServiceArea.objects.create(id=new_id(), service=service, postal_prefixes=prefixes)
+        reindex_services([service.id])
+    found = find(served_postal_code="g1k 3b2", per_page=10)
+    assert sorted(found) == ["Partout", "Saint-Roch", "Toute la région"]
+    assert sorted(find(served_postal_code="G6W")) == ["Lévis", "Partout"]

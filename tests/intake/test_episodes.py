@@ -146,3 +146,28 @@ def test_bad_contact_input_is_refused(worker, questionnaires, changes, field):
     with pytest.raises(ScreeningInputError) as raised:
         open_episode(by=worker, **arguments)
     assert field in raised.value.errors
+
+
+def test_orientations_information_team_and_referral(worker, call, need_domains):
+    from proxima.intake.services.episodes import record_orientation
+    from tests.factories import make_service
+
+    food_bank = make_service("Comptoir alimentaire", domain="food")
+    record_orientation(call, "information", by=worker, note="Numéros utiles donnés")
+    record_orientation(call, "internal_team", by=worker, team="social_consultation")
+    referral = record_orientation(call, "referral", by=worker, service=food_bank)
+    assert referral.service == food_bank
+    assert list(call.orientations.values_list("kind", flat=True).order_by("id")) == [
+        "information",
+        "internal_team",
+        "referral",
+    ]
+    for kind, extra, field in [
+        ("teleport", {}, "kind"),
+        ("internal_team", {"team": "nowhere"}, "team"),
+        ("referral", {}, "service"),
+    ]:
+        with pytest.raises(ScreeningInputError) as raised:
+            record_orientation(call, kind, by=worker, **extra)
+        assert field in raised.value.errors
+    assert call.orientations.count() == 3

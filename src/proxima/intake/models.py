@@ -159,3 +159,30 @@ class EscalationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class OrientationKind(models.TextChoices):
+    INFORMATION = "information", _("information only")
+    INTERNAL_TEAM = "internal_team", _("internal team")
+    REFERRAL = "referral", _("referral to a resource")
+
+
+class Orientation(models.Model):
+    """Where the contact leads: information given, an internal team, or a resource."""
+
+    episode = models.ForeignKey(
+        ContactEpisode, on_delete=models.CASCADE, related_name="orientations"
+    )
+    kind = models.CharField(_("orientation"), max_length=16, choices=OrientationKind.choices)
+    team = models.CharField(_("team"), max_length=32, blank=True)  # people.InternalTeam
+    service = models.ForeignKey(
+        "directory.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.episode_id}"

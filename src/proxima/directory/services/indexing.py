@@ -54,7 +54,19 @@ def _flags(service: Service, locations: list) -> list[str]:
     )
     if any(word in access for word in WHEELCHAIR_WORDS):
         flags.append("f_access_wheelchair")
-    return flags
+    return flags + area_tokens(service.service_areas.all())
+
+
+def area_tokens(service_areas) -> list[str]:
+    """The territory served, as tokens: one per postal prefix of its service areas
+    ("f_area_g1k"), or "f_area_any" when no area restricts it."""
+    prefixes = {
+        prefix.replace(" ", "").lower()
+        for area in service_areas
+        for prefix in (area.postal_prefixes or "").split(",")
+        if prefix.strip()
+    }
+    return sorted(f"f_area_{prefix}" for prefix in prefixes) or ["f_area_any"]
 
 
 def _fields(service: Service, locations: list, term_ids: set[str]) -> dict[str, list[str]]:
@@ -80,7 +92,9 @@ def _services_with_relations(ids: list[str]):
     return (
         Service.objects.filter(id__in=ids)
         .select_related("organization")
-        .prefetch_related("languages", "schedules", Prefetch("service_at_locations", places))
+        .prefetch_related(
+            "languages", "schedules", "service_areas", Prefetch("service_at_locations", places)
+        )
     )
 
 

@@ -150,6 +150,8 @@ def _filters_expr(query: SearchQuery) -> list[Expr]:
         parts.append(Any_(tuple(Term(f"f_mode_{mode}") for mode in query.delivery_modes)))
     if query.wheelchair_accessible:
         parts.append(Term("f_access_wheelchair"))
+    if query.served_postal_code:
+        parts.append(_coverage_expr(query.served_postal_code))
     return parts
 
 
@@ -188,26 +190,15 @@ def _sql_predicates(query: SearchQuery, point: geo.Place | None, moment: datetim
             "d.service_id IN (SELECT s.id FROM directory_service s WHERE s.last_modified >= %s)"
         )
         params.append(query.modified_after)
-    if query.served_postal_code:
-        sql, area_params = _coverage_sql(query.served_postal_code)
-        where.append(sql)
-        params += area_params
     return where, params
 
 
-def _coverage_sql(postal_code: str) -> tuple[str, list]:
-    """Services with no postal service area, or one whose prefixes include the code's."""
-    compact = (geo.normalize_postal_code(postal_code) or "").replace(" ", "")
+def _coverage_expr(postal_code: str) -> Expr:
+    """Services whose territory includes the postal code (any prefix of it), or that
+    serve everywhere (see indexing.area_tokens)."""
+    compact = (geo.normalize_postal_code(postal_code) or "").replace(" ", "").lower()
     prefixes = [compact[:n] for n in range(1, len(compact) + 1)]
-    likes = " OR ".join(
-        ["(',' || REPLACE(sa.postal_prefixes, ' ', '') || ',') LIKE %s"] * len(prefixes)
-    )
-    sql = (
-        "(NOT EXISTS (SELECT 1 FROM directory_servicearea sa WHERE sa.service_id = d.service_id "
-        "AND sa.postal_prefixes <> '') OR EXISTS (SELECT 1 FROM directory_servicearea sa "
-        f"WHERE sa.service_id = d.service_id AND ({likes})))"
-    )
-    return sql, [f"%,{p},%" for p in prefixes]
+    return Any_((Term("f_area_any"), *(Term(f"f_area_{p}") for p in prefixes)))
 
 
 def _squared_distance_sql(point: geo.Place) -> tuple[str, list]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from proxima.core.audit import record_audit_event
 from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+from proxima.directory.models import Service
 from proxima.intake.models import (
     DEFAULT_TARGET_HOURS,
     REASON_LENGTH,
@@ -18,6 +19,8 @@ from proxima.intake.models import (
     ContactEpisode,
     Escalation,
     EscalationAction,
+    Orientation,
+    OrientationKind,
     Priority,
     PriorityTarget,
     RiskKind,
@@ -29,7 +32,7 @@ from proxima.intake.services.questionnaires import (
     questionnaire,
     score,
 )
-from proxima.people.models import Person
+from proxima.people.models import InternalTeam, Person
 
 ACTION_LABELS = {
     "crisis_intervention": gettext_lazy("crisis intervention"),
@@ -252,3 +255,39 @@ def close_episode(episode: ContactEpisode, *, by) -> ContactEpisode:
     episode.save(update_fields=["closed_at"])
     record_audit_event(by, "close_contact", episode)
     return episode
+
+
+@transaction.atomic
+def record_orientation(
+    episode: ContactEpisode,
+    kind: str,
+    *,
+    by,
+    team: str = "",
+    service: Service | None = None,
+    note: str = "",
+) -> Orientation:
+    """Record where the contact leads (several orientations may follow one contact)."""
+    _require(by, episode)
+    _require_open(episode)
+    errors = {}
+    if kind not in OrientationKind.values:
+        errors["kind"] = _("Unknown orientation.")
+    elif kind == OrientationKind.INTERNAL_TEAM and team not in InternalTeam.values:
+        errors["team"] = _("Choose the team.")
+    elif kind == OrientationKind.REFERRAL and service is None:
+        errors["service"] = _("Choose the resource.")
+    if len(note) > 2000:
+        errors["note"] = _("At most %d characters.") % 2000
+    if errors:
+        raise ScreeningInputError(errors)
+    orientation = Orientation.objects.create(
+        episode=episode,
+        kind=kind,
+        team=team if kind == OrientationKind.INTERNAL_TEAM else "",
+        service=service if kind == OrientationKind.REFERRAL else None,
+        note=note.strip(),
+        decided_by=by,
+    )
+    record_audit_event(by, "record_orientation", episode, reason=kind)
+    return orientation

@@ -1,0 +1,120 @@
+"""Matching a person's needs to directory services, with the reasons and the barriers
+the person named (no transport, money, language, fear of being judged)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proxima.directory.models import CapacityStatus, Service
+from proxima.directory.services.search import SearchHit, SearchQuery, search_services
+from proxima.directory.services.taxonomy import need_domain_term_id
+
+# Intake need domains → directory need domains (the directory's taxonomy is finer).
+DIRECTORY_DOMAINS = {
+    "food": ["food"],
+    "housing": ["housing"],
+    "income": ["income"],
+    "employment": ["employment"],
+    "education": ["school"],
+    "childcare": ["early_childhood"],
+    "transport": ["transport"],
+    "isolation": ["isolation"],
+    "family": ["family"],
+    "recreation": ["sports", "arts"],
+    "mental_health": ["mental_health", "listening"],
+    "substance_use": ["substance_use"],
+    "legal": ["legal"],
+    "immigration": ["newcomers"],
+    "health_access": ["health_access"],
+    "safety": ["violence"],
+}
+BARRIERS = ("transport", "cost", "language", "fear")
+CANDIDATES_PER_NEED = 40
+NEARBY_KM = 5.0
+
+
+@dataclass(frozen=True)
+class MatchConstraints:
+    postal_code: str = ""
+    max_km: float = 25.0
+    language: str = ""  # the language the person needs the service in
+    age: float | None = None
+    barriers: frozenset[str] = frozenset()
+    open_at: datetime | None = None
+    per_need: int = 5
+
+
+@dataclass
+class Match:
+    service: Service
+    score: float
+    distance_km: float | None
+    reasons: list[str] = field(default_factory=list)
+
+
+def _age_of(person, moment: datetime) -> float | None:
+    if person is None or person.birth_date is None:
+        return None
+    today = timezone.localtime(moment).date()
+    born = person.birth_date
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _rank(hit: SearchHit, constraints: MatchConstraints) -> Match:
+    service, reasons = hit.service, list(hit.reasons)
+    score = hit.score
+    if service.capacity_status == CapacityStatus.OPEN:
+        score += 0.3
+        reasons.append(_("Accepting requests"))
+    elif service.capacity_status == CapacityStatus.FULL:
+        score -= 1.0
+    remote = service.delivers_online or service.delivers_by_phone
+    if "transport" in constraints.barriers:
+        if remote or service.delivers_home_visit:
+            score += 0.6
+            reasons.append(_("No travel needed"))
+        elif hit.distance_km is not None and hit.distance_km <= NEARBY_KM:
+            score += 0.4
+            reasons.append(_("Close by (%s km)") % f"{hit.distance_km:.1f}")
+    if "cost" in constraints.barriers and service.is_free:
+        score += 0.6
+        reasons.append(_("Free of charge"))
+    if "fear" in constraints.barriers and (remote or service.delivers_home_visit):
+        score += 0.2
+    return Match(service, round(score, 3), hit.distance_km, list(dict.fromkeys(reasons)))
+
+
+def match_need(domain: str, person, constraints: MatchConstraints) -> list[Match]:
+    """The best services for one need domain, eligible for the person, best first."""
+    moment = constraints.open_at or timezone.now()
+    age = constraints.age if constraints.age is not None else _age_of(person, moment)
+    postal_code = constraints.postal_code or (getattr(person, "postal_code", "") or "")
+    language = constraints.language or ""
+    query = SearchQuery(
+        taxonomy_term_ids=[],
+        postal_code=postal_code,
+        max_km=constraints.max_km if postal_code else None,
+        include_remote=True,
+        open_at=constraints.open_at,
+        languages=[language] if language else [],
+        age=age,
+        served_postal_code=postal_code,
+        per_page=CANDIDATES_PER_NEED,
+    )
+    matches: list[Match] = []
+    for directory_domain in DIRECTORY_DOMAINS.get(domain, [domain]):
+        query.taxonomy_term_ids = [need_domain_term_id(directory_domain)]
+        matches += [_rank(hit, constraints) for hit in search_services(query).hits]
+    unique = {m.service.id: m for m in sorted(matches, key=lambda m: m.score)}
+    return sorted(unique.values(), key=lambda m: -m.score)[: constraints.per_need]
+
+
+def match(needs: dict[str, dict], person, constraints: MatchConstraints) -> dict[str, list[Match]]:
+    """Services for each need (intake domain → its answer), most severe needs first."""
+    unknown = set(constraints.barriers) - set(BARRIERS)
+    if unknown:
+        raise ValueError(f"unknown barriers: {sorted(unknown)}")
+    ordered = sorted(needs.items(), key=lambda item: -int(item[1].get("severity", 0)))
+    return {domain: match_need(domain, person, constraints) for domain, _answer in ordered}
