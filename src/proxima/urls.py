@@ -12,4 +12,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("proxima.core.urls")),
     path("", include("proxima.directory.urls")),
+    path("", include("proxima.people.urls")),
 ]

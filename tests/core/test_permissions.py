@@ -14,6 +14,8 @@ EVERYONE = "everyone"  # anonymous visitors and every role
 ANONYMOUS = "anonymous"
 PARTNER_EDITORS = {Role.PARTNER_EDITOR, Role.ADMIN}
 ADMINISTRATORS = {Role.ADMIN}
+# Network staff of the person's region (administrators manage accounts, not files).
+RECORD_READERS = {Role.COORDINATOR, Role.WORKER_811, Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER}
 
 # route name -> who gets a 2xx answer (others: 403, or a redirect to a login page).
 MATRIX: dict[str, object] = {
@@ -40,6 +42,7 @@ MATRIX: dict[str, object] = {
     "directory:partner_home": PARTNER_EDITORS,
     "directory:partner_edit": PARTNER_EDITORS,
     "admin": ADMINISTRATORS,
+    "people:person": RECORD_READERS,
 }
 POST_ONLY = {"core:logout", "set_language"}
 
@@ -76,7 +79,16 @@ def records(need_domains):
     from proxima.directory.models import TaxonomyTerm
 
     term = TaxonomyTerm.objects.first()
+    from proxima.core.models import Region
+    from proxima.people.models import Person
+
+    region = Region.objects.create(code="03", name="Capitale-Nationale")
+    person = Person.objects.create(
+        region=region, given_name="Léa", family_name="Roy", name_key="roy lea"
+    )
     return {
+        "region": region,
+        "people:person": [person.pk],
         "api:get_service": [service.id],
         "api:get_organization": [organization.id],
         "api:get_service_at_location": [sal.id],
@@ -106,7 +118,9 @@ def test_each_route_answers_each_role_as_written(records, role):
     if role is not None:
         # The partner editor belongs to the organization whose service is edited.
         organization = records["organization"] if role == Role.PARTNER_EDITOR else None
-        client.force_login(UserFactory(role=role, organization=organization))
+        client.force_login(
+            UserFactory(role=role, organization=organization, region=records["region"])
+        )
     problems = []
     # Posting to logout signs the client out: the POST-only routes go last.
     for name, rule in sorted(MATRIX.items(), key=lambda item: item[0] in POST_ONLY):

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from proxima.core.models import AuditEvent
 
 
@@ -29,3 +31,19 @@ def record_audit_event(
         reason=reason[:250],
         detail=detail or {},
     )
+
+
+# How each action reads in an access log; unknown actions show their code.
+ACTION_LABELS = {
+    "create_person": _("created the record"),
+    "read_person": _("read the record"),
+    "read_household": _("read the household"),
+    "link_household": _("linked a household member"),
+    "merge_person": _("merged records"),
+    "record_consent": _("recorded a consent"),
+    "withdraw_consent": _("recorded a consent withdrawal"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))

@@ -201,6 +201,34 @@ def read_person(person_id, *, by, reason: str) -> Person:
     return person
 
 
+@dataclass
+class PersonFile:
+    """What the person page shows, read once (one audit line)."""
+
+    person: Person
+    household: list[HouseholdLink]
+    consents: list
+    contacts: list
+    access_log: list
+
+
+def person_file(person_id, *, by, reason: str) -> PersonFile:
+    """The person's record with household, consents, contacts and who accessed it."""
+    from proxima.core.models import AuditEvent
+
+    person = read_person(person_id, by=by, reason=reason)
+    access_log = AuditEvent.objects.filter(
+        object_type=Person._meta.label_lower, object_id=str(person.pk)
+    ).select_related("actor")[:100]
+    return PersonFile(
+        person=person,
+        household=list(person.household_links.select_related("relative").order_by("relationship")),
+        consents=list(person.consents.select_related("recipient_organization", "guardian")),
+        contacts=list(person.contacts.order_by("-started_at")[:50]),
+        access_log=list(access_log),
+    )
+
+
 def household(person: Person, *, by) -> list[HouseholdLink]:
     """The person's household links (relatives), audited as a read of the family."""
     require_access(by, person)

@@ -1,0 +1,20 @@
+from django import template
+
+from proxima.core.audit import action_label as audit_action_label
+from proxima.core.roles import Role
+
+register = template.Library()
+
+
+@register.filter
+def role_label(role: str) -> str:
+    """A role code in the user's language ("worker_811" → "Intervenant·e 811 Info-Social")."""
+    try:
+        return str(Role(role).label)
+    except ValueError:
+        return role
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return audit_action_label(action)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from proxima.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("people/<uuid:person_id>/", views.person_detail, name="person"),
+]
