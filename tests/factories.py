@@ -124,3 +124,26 @@ def make_service(
     if index:
         reindex_services([service.id])
     return service
+
+
+SECRET_STREET = "99, rue Secrète"
+SHELTER_POINT = (46.8161, -71.2301)
+
+
+def make_confidential_shelter() -> m.Service:
+    """A shelter for victims of violence whose address and pin must never be public."""
+    return make_service(
+        "Maison d'hébergement",
+        "Hébergement sécuritaire pour femmes victimes de violence.",
+        domain="violence",
+        point=SHELTER_POINT,
+        confidential=True,
+        address={
+            "address_1": SECRET_STREET,
+            "city": "Québec",
+            "state_province": "QC",
+            "postal_code": "G1K 1A1",
+            "country": "CA",
+            "address_type": "physical",
+        },
+    )

@@ -9,11 +9,16 @@ from proxima.core.models import AuditEvent
 from proxima.core.roles import Role
 from proxima.directory import models as m
 from proxima.directory.services.taxonomy import need_domain_term_id
-from tests.factories import OrganizationFactory, UserFactory, make_service
+from tests.factories import (
+    SECRET_STREET,
+    OrganizationFactory,
+    UserFactory,
+    make_confidential_shelter,
+    make_service,
+)
 from tests.hsds_schemas import validator
 
 pytestmark = pytest.mark.django_db
-SECRET_STREET = "99, rue Secrète"
 
 
 @pytest.fixture
@@ -35,21 +40,7 @@ def directory(need_domains):
             domain="housing",
             point=(45.4393, -75.6610),
         ),
-        "shelter": make_service(
-            "Maison d'hébergement",
-            "Hébergement sécuritaire pour femmes victimes de violence.",
-            domain="violence",
-            point=(46.8161, -71.2301),
-            confidential=True,
-            address={
-                "address_1": SECRET_STREET,
-                "city": "Québec",
-                "state_province": "QC",
-                "postal_code": "G1K 1A1",
-                "country": "CA",
-                "address_type": "physical",
-            },
-        ),
+        "shelter": make_confidential_shelter(),
     }
     for number in range(5):
         make_service(f"Activité {number}", "Loisirs pour jeunes.", domain="sports")

@@ -7,10 +7,15 @@ from django.urls import reverse
 from proxima.core.models import AuditEvent
 from proxima.core.roles import Role
 from proxima.directory import models as m
-from tests.factories import OrganizationFactory, UserFactory, make_service
+from tests.factories import (
+    SECRET_STREET,
+    OrganizationFactory,
+    UserFactory,
+    make_confidential_shelter,
+    make_service,
+)
 
 pytestmark = pytest.mark.django_db
-SECRET_STREET = "99, rue Secrète"
 
 
 @pytest.fixture
@@ -27,21 +32,7 @@ def food_bank(need_domains):
 
 @pytest.fixture
 def shelter(need_domains):
-    return make_service(
-        "Maison d'hébergement",
-        "Hébergement sécuritaire.",
-        domain="violence",
-        point=(46.8161, -71.2301),
-        confidential=True,
-        address={
-            "address_1": SECRET_STREET,
-            "city": "Québec",
-            "state_province": "QC",
-            "postal_code": "G1K 1A1",
-            "country": "CA",
-            "address_type": "physical",
-        },
-    )
+    return make_confidential_shelter()
 
 
 def logged_in(role: str, organization=None) -> tuple[Client, object]:

@@ -119,6 +119,30 @@ def _service_summary(service: Service, public: bool) -> dict:
     return data
 
 
+def _hsds_search_query(
+    search: str,
+    taxonomy_term_id: str,
+    taxonomy_id: str,
+    organization_id: str,
+    modified: datetime | None,
+    postcode: str,
+    proximity: float | None,
+) -> SearchQuery:
+    """The HSDS API's search filters as a directory search: `postcode` alone means
+    "serves this postcode"; with `proximity` (metres) it is also the centre of a radius."""
+    return SearchQuery(
+        text=search,
+        taxonomy_term_ids=[taxonomy_term_id] if taxonomy_term_id else [],
+        taxonomy_id=taxonomy_id,
+        organization_id=organization_id,
+        modified_after=modified,
+        postal_code=postcode if proximity is not None else "",
+        served_postal_code=postcode,
+        max_km=proximity / 1000 if proximity is not None else None,
+        include_remote=False,
+    )
+
+
 def _check_format(format: str | None) -> None:
     if format not in (None, "", "json"):
         raise SearchInputError(_("Only the json format is offered."))
@@ -159,19 +183,15 @@ def list_services(
         if proximity is not None and not postcode:
             raise SearchInputError(_("proximity needs a postcode."))
         results = search_services(
-            SearchQuery(
-                text=search,
-                taxonomy_term_ids=[taxonomy_term_id] if taxonomy_term_id else [],
-                taxonomy_id=taxonomy_id,
-                organization_id=organization_id,
-                modified_after=modified,
-                postal_code=postcode if proximity is not None else "",
-                served_postal_code=postcode,
-                max_km=proximity / 1000 if proximity is not None else None,
-                include_remote=False,
-                page=page,
-                per_page=per_page,
-            )
+            _hsds_search_query(
+                search,
+                taxonomy_term_id,
+                taxonomy_id,
+                organization_id,
+                modified,
+                postcode,
+                proximity,
+            ).with_page(page, per_page)
         )
         services, total = [hit.service for hit in results.hits], results.total
     else:
@@ -270,19 +290,15 @@ def list_service_at_locations(
     modified = _parse_modified_after(modified_after)
     if search or postcode:
         results = search_services(
-            SearchQuery(
-                text=search,
-                taxonomy_term_ids=[taxonomy_term_id] if taxonomy_term_id else [],
-                taxonomy_id=taxonomy_id,
-                organization_id=organization_id,
-                modified_after=modified,
-                postal_code=postcode if proximity is not None else "",
-                served_postal_code=postcode,
-                max_km=proximity / 1000 if proximity is not None else None,
-                include_remote=False,
-                page=1,
-                per_page=MAX_PER_PAGE,
-            )
+            _hsds_search_query(
+                search,
+                taxonomy_term_id,
+                taxonomy_id,
+                organization_id,
+                modified,
+                postcode,
+                proximity,
+            ).with_page(1, MAX_PER_PAGE)
         )
         service_ids = [hit.service.id for hit in results.hits]
         queryset = ServiceAtLocation.objects.filter(service_id__in=service_ids).order_by("id")

@@ -56,6 +56,9 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
 
+    def with_page(self, page: int, per_page: int) -> "SearchQuery":
+        return replace(self, page=page, per_page=per_page)
+
 
 @dataclass
 class SearchHit:
