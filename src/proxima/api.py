@@ -3,25 +3,72 @@
 Domain errors become 4xx answers with a reason here, in one place.
 """
 
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 
 from proxima.directory.api import router as hsds_router
 from proxima.directory.services.search import SearchInputError
+from proxima.intake.api import router as intake_router
+from proxima.intake.services.episodes import EpisodeCannotClose
+from proxima.intake.services.questionnaires import ScreeningInputError
+from proxima.matching.services import MatchInputError
+from proxima.people.services.records import PersonInputError, PossibleDuplicates
 
 api = NinjaAPI(
     title="Proxima API",
     version="1.0",
-    description="Proxima's JSON API. `/api/hsds/` is the public, read-only HSDS 3.0 API of the directory.",
+    description="Proxima's JSON API. `/api/hsds/` is the public, read-only HSDS 3.0 API of the "
+    "directory; `/api/intake/` serves signed-in network staff (session authentication).",
     urls_namespace="api",
 )
 api.add_router("/hsds/", hsds_router)
+api.add_router("/intake/", intake_router)
 
 
 @api.exception_handler(SearchInputError)
-def search_input_error(request, exc: SearchInputError):
+@api.exception_handler(MatchInputError)
+def search_input_error(request, exc: ValueError):
     return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(PersonInputError)
+@api.exception_handler(ScreeningInputError)
+def input_error(request, exc: PersonInputError | ScreeningInputError):
+    detail = _("Please correct: %s") % "; ".join(exc.errors.values())
+    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=400)
+
+
+@api.exception_handler(PossibleDuplicates)
+def possible_duplicates(request, exc: PossibleDuplicates):
+    candidates = [
+        {"id": str(c.person.pk), "score": c.score, "reasons": c.reasons} for c in exc.candidates
+    ]
+    detail = _("This person may already have a record; confirm with confirmed_new.")
+    return api.create_response(request, {"detail": detail, "candidates": candidates}, status=409)
+
+
+@api.exception_handler(EpisodeCannotClose)
+def cannot_close(request, exc: EpisodeCannotClose):
+    detail = _("The contact cannot be closed before these actions are recorded.")
+    return api.create_response(request, {"detail": detail, "missing": exc.missing}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or _("Forbidden.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": _("Sign in first.")}, status=401)
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def missing_object(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 @api.exception_handler(Http404)

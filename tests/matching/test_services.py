@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from proxima.directory import models as m
-from proxima.matching.services import MatchConstraints, match, match_need
+from proxima.matching.services import MatchConstraints, MatchInputError, match, match_need
 from tests.factories import make_service, new_id
 
 pytestmark = pytest.mark.django_db
@@ -124,5 +124,5 @@ def test_each_need_gets_its_services_most_severe_first(food):
 
 
 def test_unknown_barrier_is_refused(food):
-    with pytest.raises(ValueError):
+    with pytest.raises(MatchInputError):
         match({"food": {"severity": 1}}, None, MatchConstraints(barriers=frozenset({"weather"})))

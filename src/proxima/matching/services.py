@@ -35,6 +35,10 @@ CANDIDATES_PER_NEED = 40
 NEARBY_KM = 5.0
 
 
+class MatchInputError(ValueError):
+    """Constraints that cannot be used; the message is for the user."""
+
+
 @dataclass(frozen=True)
 class MatchConstraints:
     postal_code: str = ""
@@ -115,6 +119,6 @@ def match(needs: dict[str, dict], person, constraints: MatchConstraints) -> dict
     """Services for each need (intake domain → its answer), most severe needs first."""
     unknown = set(constraints.barriers) - set(BARRIERS)
     if unknown:
-        raise ValueError(f"unknown barriers: {sorted(unknown)}")
+        raise MatchInputError(_("Unknown barrier: %s.") % ", ".join(sorted(unknown)))
     ordered = sorted(needs.items(), key=lambda item: -int(item[1].get("severity", 0)))
     return {domain: match_need(domain, person, constraints) for domain, _answer in ordered}

@@ -1,0 +1,300 @@
+"""The intake API (`/api/intake/`): people, consent, contacts, screening, escalation,
+priority, orientation, closing and matching, for signed-in network staff of the region.
+
+Handlers only translate JSON to the service functions; the rules, the permission checks
+and the audit log live in those services. Errors become 4xx in proxima/api.py.
+"""
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+
+from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+from proxima.directory.models import Organization, Service
+from proxima.intake.models import ContactEpisode, Escalation
+from proxima.intake.services import episodes
+from proxima.matching.services import MatchConstraints, match
+from proxima.people.models import Person
+from proxima.people.services import consent as consent_services
+from proxima.people.services import records
+
+router = Router(tags=["Intake"], auth=django_auth)
+
+
+class PersonIn(Schema):
+    given_name: str
+    family_name: str
+    birth_date: date | None = None
+    preferred_name: str = ""
+    pronouns: str = ""
+    language: str = "fr"
+    needs_interpreter: bool = False
+    phone: str = ""
+    email: str = ""
+    postal_code: str = ""
+    confirmed_new: bool = False
+
+
+class PersonOut(Schema):
+    id: UUID
+    given_name: str
+    family_name: str
+    preferred_name: str
+    birth_date: date | None
+    language: str
+    needs_interpreter: bool
+    postal_code: str
+    region: str
+
+
+class ConsentIn(Schema):
+    categories: list[str]
+    purpose: str
+    method: str
+    recipient_organization_id: str | None = None
+    recipient_team: str = ""
+    guardian_id: UUID | None = None
+    given_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+class ContactIn(Schema):
+    channel: str
+    reason: str = ""
+    language: str = "fr"
+    person_id: UUID | None = None
+
+
+class ContactOut(Schema):
+    id: UUID
+    channel: str
+    started_at: datetime
+    priority: str
+    priority_due_at: datetime | None
+    person_id: UUID | None
+    closed_at: datetime | None
+
+
+class ScreeningIn(Schema):
+    questionnaire: str
+    version: int | None = None
+    answers: dict[str, Any]
+
+
+class ActionIn(Schema):
+    action: str
+    taken_at: datetime | None = None
+    note: str = ""
+
+
+class PriorityIn(Schema):
+    priority: str
+
+
+class OrientationIn(Schema):
+    kind: str
+    team: str = ""
+    service_id: str | None = None
+    note: str = ""
+
+
+class MatchIn(Schema):
+    needs: dict[str, dict[str, Any]]
+    person_id: UUID | None = None
+    postal_code: str = ""
+    max_km: float = 25.0
+    language: str = ""
+    age: float | None = None
+    barriers: list[str] = []
+    per_need: int = 5
+
+
+def _person_out(person: Person) -> dict:
+    return {
+        **{f: getattr(person, f) for f in PersonOut.model_fields if f != "region"},
+        "region": person.region.code,
+    }
+
+
+def _contact(request, contact_id: UUID) -> ContactEpisode:
+    contact = get_object_or_404(ContactEpisode, pk=contact_id)
+    if not episodes.can_work_on(request.user, contact):
+        raise PermissionDenied
+    return contact
+
+
+@router.post(
+    "/people", response={201: PersonOut}, summary="Create a person (duplicates answer 409)"
+)
+def create_person(request, payload: PersonIn):
+    data = payload.dict()
+    confirmed = data.pop("confirmed_new")
+    person = records.create_person(
+        records.PersonInput(**data), by=request.user, confirmed_new=confirmed
+    )
+    return Status(201, _person_out(person))
+
+
+@router.get("/people/{person_id}", response=PersonOut, summary="Read a person (audited)")
+def read_person(request, person_id: UUID, reason: str = "api"):
+    try:
+        person = records.read_person(person_id, by=request.user, reason=reason)
+    except Person.DoesNotExist as error:
+        raise Http404 from error
+    return _person_out(person)
+
+
+@router.post("/people/{person_id}/consents", response={201: dict}, summary="Record a consent")
+def record_consent(request, person_id: UUID, payload: ConsentIn):
+    person = get_object_or_404(Person, pk=person_id)
+    organization = (
+        get_object_or_404(Organization, pk=payload.recipient_organization_id)
+        if payload.recipient_organization_id
+        else None
+    )
+    guardian = get_object_or_404(Person, pk=payload.guardian_id) if payload.guardian_id else None
+    consent = consent_services.record_consent(
+        person,
+        consent_services.ConsentInput(
+            categories=payload.categories,
+            purpose=payload.purpose,
+            method=payload.method,
+            recipient_organization=organization,
+            recipient_team=payload.recipient_team,
+            guardian=guardian,
+            given_at=payload.given_at,
+            expires_at=payload.expires_at,
+        ),
+        by=request.user,
+    )
+    return Status(201, {"id": consent.pk})
+
+
+@router.get("/people/{person_id}/can-share", summary="May this information be shared?")
+def can_share(request, person_id: UUID, category: str, organization_id: str = "", team: str = ""):
+    person = get_object_or_404(Person, pk=person_id)
+    records.require_access(request.user, person)
+    recipient = get_object_or_404(Organization, pk=organization_id) if organization_id else team
+    return {"allowed": consent_services.can_share(person, category, recipient)}
+
+
+@router.post("/contacts", response={201: ContactOut}, summary="Open a contact (may be anonymous)")
+def open_contact(request, payload: ContactIn):
+    contact = episodes.open_episode(
+        by=request.user, channel=payload.channel, reason=payload.reason, language=payload.language
+    )
+    if payload.person_id:
+        episodes.link_person(
+            contact, get_object_or_404(Person, pk=payload.person_id), by=request.user
+        )
+    return Status(201, contact)
+
+
+@router.get("/contacts/{contact_id}", response=ContactOut, summary="A contact")
+def get_contact(request, contact_id: UUID):
+    return _contact(request, contact_id)
+
+
+@router.post(
+    "/contacts/{contact_id}/screenings", response={201: dict}, summary="Record a screening"
+)
+def record_screening(request, contact_id: UUID, payload: ScreeningIn):
+    result = episodes.record_screening(
+        _contact(request, contact_id),
+        payload.questionnaire,
+        payload.answers,
+        by=request.user,
+        version=payload.version,
+    )
+    return Status(
+        201,
+        {
+            "id": result.screening.pk,
+            "outcome": result.screening.outcome,
+            "escalations": [
+                {
+                    "id": e.pk,
+                    "risk": e.kind,
+                    "level": e.level,
+                    "required_actions": e.required_actions,
+                }
+                for e in result.escalations
+            ],
+        },
+    )
+
+
+@router.post(
+    "/escalations/{escalation_id}/actions", response={201: dict}, summary="Record an action"
+)
+def record_action(request, escalation_id: int, payload: ActionIn):
+    escalation = get_object_or_404(Escalation, pk=escalation_id)
+    done = episodes.record_escalation_action(
+        escalation, payload.action, by=request.user, taken_at=payload.taken_at, note=payload.note
+    )
+    return Status(201, {"id": done.pk, "taken_at": done.taken_at})
+
+
+@router.post("/contacts/{contact_id}/priority", response=ContactOut, summary="Set the priority")
+def set_priority(request, contact_id: UUID, payload: PriorityIn):
+    return episodes.set_priority(_contact(request, contact_id), payload.priority, by=request.user)
+
+
+@router.post("/contacts/{contact_id}/orientations", response={201: dict}, summary="Orient")
+def orient(request, contact_id: UUID, payload: OrientationIn):
+    service = get_object_or_404(Service, pk=payload.service_id) if payload.service_id else None
+    orientation = episodes.record_orientation(
+        _contact(request, contact_id),
+        payload.kind,
+        by=request.user,
+        team=payload.team,
+        service=service,
+        note=payload.note,
+    )
+    return Status(201, {"id": orientation.pk})
+
+
+@router.post(
+    "/contacts/{contact_id}/close",
+    response=ContactOut,
+    summary="Close (409 if actions are missing)",
+)
+def close_contact(request, contact_id: UUID):
+    return episodes.close_episode(_contact(request, contact_id), by=request.user)
+
+
+@router.post("/match", summary="Directory services for each need")
+def match_needs(request, payload: MatchIn):
+    person = None
+    if payload.person_id:
+        person = records.read_person(payload.person_id, by=request.user, reason="matching")
+    elif not has_capability(request.user, READ_PERSONAL_RECORDS):
+        raise PermissionDenied
+    constraints = MatchConstraints(
+        postal_code=payload.postal_code,
+        max_km=payload.max_km,
+        language=payload.language,
+        age=payload.age,
+        barriers=frozenset(payload.barriers),
+        per_need=max(1, min(payload.per_need, 20)),
+    )
+    found = match(payload.needs, person, constraints)
+    return {
+        domain: [
+            {
+                "service_id": m.service.id,
+                "name": m.service.localized_name,
+                "score": m.score,
+                "distance_km": m.distance_km,
+                "reasons": m.reasons,
+            }
+            for m in matches
+        ]
+        for domain, matches in found.items()
+    }
