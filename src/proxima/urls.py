@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("proxima.core.urls")),
     path("", include("proxima.directory.urls")),
     path("", include("proxima.people.urls")),
+    path("", include("proxima.intake.urls")),
 ]

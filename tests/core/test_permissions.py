@@ -45,6 +45,10 @@ MATRIX: dict[str, object] = {
     "directory:partner_edit": PARTNER_EDITORS,
     "admin": ADMINISTRATORS,
     "people:person": RECORD_READERS,
+    "intake:home": RECORD_READERS,
+    "intake:new_call": RECORD_READERS,
+    "intake:call": RECORD_READERS,
+    "intake:draft": RECORD_READERS,
     "api:create_person": RECORD_READERS,
     "api:read_person": RECORD_READERS,
     "api:record_consent": RECORD_READERS,
@@ -60,6 +64,8 @@ MATRIX: dict[str, object] = {
 }
 POST_ONLY = {
     "core:logout",
+    "intake:new_call",
+    "intake:draft",
     "set_language",
     "api:create_person",
     "api:record_consent",
@@ -161,6 +167,8 @@ def records(need_domains):
         "api:orient": [contact.pk],
         "api:close_contact": [contact.pk],
         "api:record_action": [escalation.pk],
+        "intake:call": [contact.pk],
+        "intake:draft": [contact.pk],
         "api:get_service": [service.id],
         "api:get_organization": [organization.id],
         "api:get_service_at_location": [sal.id],

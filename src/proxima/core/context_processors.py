@@ -4,6 +4,7 @@ from proxima.core.roles import (
     ADMIN_SITE,
     EDIT_ANY_SERVICE,
     EDIT_OWN_ORGANIZATION_SERVICES,
+    READ_PERSONAL_RECORDS,
     has_capability,
 )
 
@@ -21,5 +22,6 @@ def navigation(request):
         "nav_partner": has_capability(user, EDIT_OWN_ORGANIZATION_SERVICES)
         or has_capability(user, EDIT_ANY_SERVICE),
         "nav_admin": has_capability(user, ADMIN_SITE),
+        "nav_intake": has_capability(user, READ_PERSONAL_RECORDS),
         "demo_data": is_demo,
     }

@@ -186,3 +186,21 @@ class Orientation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.episode_id}"
+
+
+class CallDraft(models.Model):
+    """What a worker has typed on a contact's screen and not yet saved: autosaved every
+    few seconds, restored when the page is opened again."""
+
+    episode = models.ForeignKey(ContactEpisode, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "user"], name="one_draft_per_worker")
+        ]
+
+    def __str__(self) -> str:
+        return f"draft of {self.episode_id} by {self.user_id}"

@@ -77,7 +77,7 @@ def can_work_on(user, episode: ContactEpisode) -> bool:
     )
 
 
-def _require(user, episode: ContactEpisode) -> None:
+def require_worker(user, episode: ContactEpisode) -> None:
     if not can_work_on(user, episode):
         raise PermissionDenied(_("You may not work on this contact."))
 
@@ -117,9 +117,22 @@ def open_episode(
 
 
 @transaction.atomic
+def update_reason(episode: ContactEpisode, reason: str, language: str, *, by) -> ContactEpisode:
+    """The reason for the contact, in the person's own words, and the language used."""
+    require_worker(by, episode)
+    _require_open(episode)
+    if len(reason) > REASON_LENGTH:
+        raise ScreeningInputError({"reason": _("At most %d characters.") % REASON_LENGTH})
+    episode.reason = reason.strip()
+    episode.language = (language or "fr")[:16]
+    episode.save(update_fields=["reason", "language"])
+    return episode
+
+
+@transaction.atomic
 def link_person(episode: ContactEpisode, person: Person, *, by) -> ContactEpisode:
     """Attach the (until now anonymous) contact to a person of the same region."""
-    _require(by, episode)
+    require_worker(by, episode)
     if person.region_id != episode.region_id:
         raise PermissionDenied(_("This person belongs to another region."))
     episode.person = person
@@ -137,7 +150,7 @@ def _target_hours(region_id: int, priority: str) -> int:
 def set_priority(episode: ContactEpisode, priority: str, *, by) -> ContactEpisode:
     """Set the priority and the time by which the person must be seen. An escalated
     contact stays immediate."""
-    _require(by, episode)
+    require_worker(by, episode)
     _require_open(episode)
     if priority not in Priority.values:
         raise ScreeningInputError({"priority": _("Unknown priority.")})
@@ -160,7 +173,7 @@ def record_screening(
 ) -> ScreeningResult:
     """Check and score the answers; a positive risk screen raises the priority to
     immediate and opens an escalation per risk, with its required actions (audited)."""
-    _require(by, episode)
+    require_worker(by, episode)
     _require_open(episode)
     used = questionnaire(code, version)
     cleaned = clean_answers(used.definition, answers)
@@ -200,7 +213,7 @@ def record_escalation_action(
     escalation: Escalation, action: str, *, by, taken_at: datetime | None = None, note: str = ""
 ) -> EscalationAction:
     """Record what was done for an escalation, and when."""
-    _require(by, escalation.episode)
+    require_worker(by, escalation.episode)
     taken_at = taken_at or timezone.now()
     errors = {}
     if action not in escalation.required_actions:
@@ -246,7 +259,7 @@ def missing_actions(episode: ContactEpisode) -> list[str]:
 @transaction.atomic
 def close_episode(episode: ContactEpisode, *, by) -> ContactEpisode:
     """Close the contact, unless an escalation still waits for its actions."""
-    _require(by, episode)
+    require_worker(by, episode)
     _require_open(episode)
     missing = missing_actions(episode)
     if missing:
@@ -268,7 +281,7 @@ def record_orientation(
     note: str = "",
 ) -> Orientation:
     """Record where the contact leads (several orientations may follow one contact)."""
-    _require(by, episode)
+    require_worker(by, episode)
     _require_open(episode)
     errors = {}
     if kind not in OrientationKind.values:

@@ -1,0 +1,68 @@
+"""The contact screen's fields, built from the questionnaire definitions (so a new
+question shows without code), and read back into answers."""
+
+from django.utils.translation import get_language
+
+from proxima.intake.models import Questionnaire
+from proxima.matching.services import BARRIERS
+
+RISK_QUESTIONNAIRES = ("cssrs-screen", "safety-screen")
+NEEDS_QUESTIONNAIRE = "needs-screen"
+
+
+def _text(texts: dict) -> str:
+    return texts.get((get_language() or "fr")[:2]) or texts.get("fr") or ""
+
+
+def title_of(questionnaire: Questionnaire) -> str:
+    return _text(questionnaire.title) or questionnaire.code
+
+
+def screen_items(questionnaire: Questionnaire) -> list[dict]:
+    """Items ready for the template: field name, text in the user's language, condition."""
+    items = []
+    for item in questionnaire.definition["items"]:
+        items.append(
+            {
+                "id": item["id"],
+                "type": item["type"],
+                "field": f"{questionnaire.code}.{item['id']}",
+                "text": _text(item["text"]),
+                "ask_if": [
+                    f"{questionnaire.code}.{other}"
+                    for other in item.get("ask_if", {}).get("yes", [])
+                ],
+            }
+        )
+    return items
+
+
+def answers_from(questionnaire: Questionnaire, post) -> dict:
+    """The POSTed fields of one questionnaire as answers: a checked box is yes, an
+    unchecked one no (unless the question was not to be asked); a need is present when
+    its box is checked, with its severity and whether help is wanted."""
+    answers: dict = {}
+    code = questionnaire.code
+    items = questionnaire.definition["items"]
+    checked = {item["id"] for item in items if post.get(f"{code}.{item['id']}") == "on"}
+    for item in items:
+        field = f"{code}.{item['id']}"
+        if item["type"] == "yes_no":
+            condition = item.get("ask_if", {}).get("yes", [])
+            if all(other in checked for other in condition):
+                answers[item["id"]] = item["id"] in checked
+        elif item["type"] == "strength":
+            if item["id"] in checked:
+                answers[item["id"]] = True
+        elif item["type"] == "need" and item["id"] in checked:
+            severity = post.get(f"{field}.severity", "")
+            answers[item["id"]] = {
+                "severity": int(severity) if severity.isdigit() else severity,
+                "wants_help": post.get(f"{field}.help") == "on",
+                "note": post.get(f"{field}.note", ""),
+            }
+    return answers
+
+
+def barriers_from(post) -> frozenset[str]:
+    return frozenset(b for b in BARRIERS if post.get(f"barrier.{b}") == "on")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from proxima.intake import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("intake/", views.home, name="home"),
+    path("intake/calls/new/", views.new_call, name="new_call"),
+    path("intake/calls/<uuid:episode_id>/", views.call, name="call"),
+    path("intake/calls/<uuid:episode_id>/draft/", views.save_call_draft, name="draft"),
+]

@@ -1,0 +1,190 @@
+"""The contact screen (811 and every other door): keyboard first, autosaved, with the
+risk screens, needs, matched resources, escalation actions, orientation and closing."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+from proxima.directory.models import Service
+from proxima.intake import forms
+from proxima.intake.models import (
+    ContactEpisode,
+    Escalation,
+    OrientationKind,
+    Priority,
+)
+from proxima.intake.services import drafts, episodes
+from proxima.intake.services.questionnaires import ScreeningInputError, questionnaire
+from proxima.matching.services import MatchConstraints, match
+from proxima.people.models import InternalTeam
+
+
+def _require_staff(request) -> None:
+    if not has_capability(request.user, READ_PERSONAL_RECORDS) or request.user.region_id is None:
+        raise PermissionDenied
+
+
+@login_required
+def home(request):
+    """The worker's open contacts and the button to take a new one."""
+    _require_staff(request)
+    open_contacts = ContactEpisode.objects.filter(
+        taken_by=request.user, closed_at__isnull=True
+    ).order_by("-started_at")[:50]
+    return render(request, "intake/home.html", {"contacts": open_contacts})
+
+
+@login_required
+@require_POST
+def new_call(request):
+    episode = episodes.open_episode(
+        by=request.user, channel=request.POST.get("channel", "phone_811"), reason=""
+    )
+    return redirect("intake:call", episode_id=episode.pk)
+
+
+def _latest_outcomes(episode: ContactEpisode) -> dict[str, dict]:
+    latest: dict[str, dict] = {}
+    for screening in episode.screenings.select_related("questionnaire").order_by(
+        "recorded_at", "id"
+    ):
+        latest[screening.questionnaire.code] = screening.outcome
+    return latest
+
+
+def _matches(episode: ContactEpisode, outcomes: dict, draft: dict) -> dict:
+    needs = outcomes.get(forms.NEEDS_QUESTIONNAIRE, {}).get("needs", {})
+    if not needs:
+        return {}
+    constraints = MatchConstraints(
+        postal_code=draft.get("postal_code", "")
+        if isinstance(draft.get("postal_code"), str)
+        else "",
+        barriers=forms.barriers_from(draft),
+        language=episode.language if episode.language in ("fr", "en") else "",
+        per_need=3,
+    )
+    try:
+        return match(needs, episode.person, constraints)
+    except ValueError:
+        return match(needs, episode.person, MatchConstraints(per_need=3))
+
+
+def _handle_post(request, episode: ContactEpisode) -> None:
+    action = request.POST.get("action")
+    by = request.user
+    if action == "screen":
+        episodes.update_reason(
+            episode, request.POST.get("reason", ""), request.POST.get("language", "fr"), by=by
+        )
+        for code in (*forms.RISK_QUESTIONNAIRES, forms.NEEDS_QUESTIONNAIRE):
+            used = questionnaire(code)
+            episodes.record_screening(episode, code, forms.answers_from(used, request.POST), by=by)
+        fields = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        drafts.save_draft(episode, fields, by=by)
+    elif action == "escalation_action":
+        escalation = get_object_or_404(
+            Escalation, pk=request.POST.get("escalation"), episode=episode
+        )
+        taken_at = parse_datetime(request.POST.get("taken_at", "") or "") or None
+        episodes.record_escalation_action(
+            escalation,
+            request.POST.get("what", ""),
+            by=by,
+            taken_at=taken_at,
+            note=request.POST.get("note", ""),
+        )
+    elif action == "orient":
+        if request.POST.get("priority"):
+            episodes.set_priority(episode, request.POST["priority"], by=by)
+        kind = request.POST.get("kind", "")
+        service_id = request.POST.get("service", "")
+        episodes.record_orientation(
+            episode,
+            kind,
+            by=by,
+            team=request.POST.get("team", ""),
+            service=Service.objects.filter(pk=service_id).first() if service_id else None,
+            note=request.POST.get("orientation_note", ""),
+        )
+    elif action == "close":
+        episodes.close_episode(episode, by=by)
+        drafts.discard_draft(episode, by=by)
+    else:
+        raise ScreeningInputError({"action": _("Unknown action.")})
+
+
+@login_required
+def call(request, episode_id):
+    episode = get_object_or_404(ContactEpisode, pk=episode_id)
+    episodes.require_worker(request.user, episode)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            _handle_post(request, episode)
+        except ScreeningInputError as error:
+            errors = list(error.errors.values())
+        except episodes.EpisodeCannotClose as refused:
+            errors = [_("Record these actions before closing:"), *refused.missing]
+        else:
+            if not episode.is_open:
+                messages.success(request, _("Contact closed."))
+                return redirect("intake:home")
+            return redirect("intake:call", episode_id=episode.pk)
+    draft = drafts.load_draft(episode, by=request.user) if episode.is_open else {}
+    outcomes = _latest_outcomes(episode)
+    context = {
+        "episode": episode,
+        "draft": draft,
+        "risk_screens": [
+            (forms.title_of(questionnaire(code)), forms.screen_items(questionnaire(code)))
+            for code in forms.RISK_QUESTIONNAIRES
+        ],
+        "needs_items": forms.screen_items(questionnaire(forms.NEEDS_QUESTIONNAIRE)),
+        "outcomes": outcomes,
+        "escalations": [
+            (
+                escalation,
+                [(a, episodes.ACTION_LABELS[a]) for a in escalation.required_actions],
+                [
+                    (episodes.ACTION_LABELS.get(d.action, d.action), d.taken_at)
+                    for d in escalation.actions.all()
+                ],
+            )
+            for escalation in episode.escalations.prefetch_related("actions")
+        ],
+        "missing": episodes.missing_actions(episode),
+        "matches": _matches(episode, outcomes, draft),
+        "priorities": Priority.choices,
+        "orientation_kinds": OrientationKind.choices,
+        "teams": InternalTeam.choices,
+        "barriers": [
+            ("transport", _("No transport")),
+            ("cost", _("Money")),
+            ("language", _("Language")),
+            ("fear", _("Fear of being judged")),
+        ],
+        "errors": errors,
+    }
+    return render(request, "intake/call.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def save_call_draft(request, episode_id):
+    """Autosave (every few seconds, from the page's script)."""
+    episode = get_object_or_404(ContactEpisode, pk=episode_id)
+    try:
+        data = json.loads(request.body or b"{}")
+        drafts.save_draft(episode, data, by=request.user)
+    except (ValueError, ScreeningInputError) as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(status=204)

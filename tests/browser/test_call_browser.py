@@ -1,0 +1,118 @@
+"""The 811 screen in a real browser: a routine call with the keyboard only (keystrokes
+counted), a positive suicide screen that blocks closing, a draft restored after reload."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from proxima.core.models import Region
+from proxima.core.roles import Role
+from proxima.directory.services.search_backends import backend
+from proxima.directory.services.taxonomy import load_need_domains
+from proxima.intake.models import ContactEpisode
+from proxima.intake.services.questionnaires import load_questionnaires
+from tests.factories import UserFactory, make_service
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "secret-pass-123"
+
+
+@pytest.fixture
+def worker():
+    backend().clear()
+    load_need_domains()
+    load_questionnaires()
+    make_service("Comptoir alimentaire", "Paniers.", domain="food", point=(46.8139, -71.2247))
+    region = Region.objects.create(code="03", name="Capitale-Nationale")
+    return UserFactory(username="info811", role=Role.WORKER_811, region=region)
+
+
+def sign_in(page, user) -> None:
+    page.goto(page.base_url + "/login/?next=/intake/")
+    page.get_by_label("Nom d’utilisateur").fill(user.username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accueil")
+
+
+class Keyboard:
+    """Presses keys and counts them (a typed character counts as one)."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            self.page.keyboard.press(key)
+            self.count += 1
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+        self.count += len(text)
+
+
+def test_a_routine_811_call_with_the_keyboard_only(page, worker, record_property):
+    sign_in(page, worker)
+    keys = Keyboard(page)
+    keys.press("Enter")  # "Nouvel appel 811" has the focus
+    expect(page.locator("#call-timer")).to_have_text(re.compile(r"^0:0\d$"))
+    reason = "Plus rien a manger, loyer en retard"
+    keys.type(reason)  # the reason field has the focus
+    keys.press("Alt+3", "Space", "Tab")  # first need: food
+    keys.type("3")  # severity 3
+    keys.press("Tab", "Tab", "Space", "Tab")  # keep "wants help", second need: housing
+    keys.type("2")
+    keys.press("Control+Enter")  # save the screening (no risk: every box left unchecked)
+    expect(page.get_by_role("heading", name="Ressources jumelées")).to_be_visible()
+    keys.press("Alt+4")  # priority
+    keys.press("ArrowDown", "ArrowDown", "ArrowDown")  # within 2 weeks
+    keys.press("Control+Enter")  # orientation: information (the default)
+    expect(page.get_by_role("listitem").filter(has_text="information seulement")).to_be_visible()
+    keys.press("Alt+5", "Enter")  # close
+    expect(page.get_by_text("Contact fermé.")).to_be_visible()
+
+    contact = ContactEpisode.objects.get()
+    assert contact.closed_at is not None and contact.priority == "2w"
+    assert contact.reason == reason
+    needs = contact.screenings.get(questionnaire__code="needs-screen").outcome["needs"]
+    assert {domain: answer["severity"] for domain, answer in needs.items()} == {
+        "food": 3,
+        "housing": 2,
+    }
+    assert contact.orientations.get().kind == "information"
+    record_property("keystrokes", keys.count)
+    print(f"\n811 routine call: {keys.count} keystrokes ({len(reason)} of them the reason)")
+    assert keys.count <= len(reason) + 20
+
+
+def test_a_positive_suicide_screen_blocks_closing_until_an_action(page, worker):
+    sign_in(page, worker)
+    page.get_by_role("button", name="Nouvel appel 811").click()
+    page.get_by_label(re.compile("souhaité être mort")).check()
+    page.get_by_label(re.compile("réellement pensé à vous suicider")).check()
+    page.get_by_label(re.compile("façon dont vous pourriez")).check()  # shown after a yes
+    page.get_by_role("button", name="Enregistrer le dépistage").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("risque suicidaire — moderate"))
+    ).to_be_visible()
+    page.get_by_role("button", name="Fermer le contact").click()
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Enregistrez ces actions avant de fermer"
+    )
+    page.get_by_label("Action faite").select_option("crisis_intervention")
+    page.get_by_role("button", name="Enregistrer l’action (maintenant)").click()
+    expect(page.get_by_text(re.compile("✔ intervention de crise"))).to_be_visible()
+    page.get_by_role("button", name="Fermer le contact").click()
+    expect(page.get_by_text("Contact fermé.")).to_be_visible()
+
+
+def test_the_draft_survives_a_reload(page, worker):
+    sign_in(page, worker)
+    page.get_by_role("button", name="Nouvel appel 811").click()
+    page.locator("#reason").fill("Mon fils n'a rien à faire")
+    page.get_by_label("Alimentation", exact=True).check()
+    expect(page.locator("#draft-status")).to_contain_text("Brouillon enregistré", timeout=8000)
+    page.reload()
+    expect(page.locator("#reason")).to_have_value("Mon fils n'a rien à faire")
+    expect(page.get_by_label("Alimentation", exact=True)).to_be_checked()

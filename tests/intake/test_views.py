@@ -1,0 +1,102 @@
+"""The contact screen, server side: a routine call, an escalation, the draft, permissions."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from proxima.core.roles import Role
+from proxima.intake.models import ContactEpisode
+from tests.factories import UserFactory, make_service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(worker, questionnaires):
+    client = Client()
+    client.force_login(worker)
+    return client
+
+
+def new_call(client) -> ContactEpisode:
+    response = client.post(reverse("intake:new_call"))
+    assert response.status_code == 302
+    return ContactEpisode.objects.get()
+
+
+def test_routine_call_screen_orient_close(api, need_domains):
+    make_service("Comptoir alimentaire", domain="food", point=(46.8139, -71.2247))
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    page = api.get(url).content.decode()
+    assert "Risques" in page and "Alimentation" in page and "Alt+5 fermer" in page
+    screen = {
+        "action": "screen",
+        "reason": "Plus rien dans le frigo",
+        "language": "fr",
+        "needs-screen.need_food": "on",
+        "needs-screen.need_food.severity": "3",
+        "needs-screen.need_food.help": "on",
+        "barrier.cost": "on",
+        "postal_code": "G1K 3B2",
+    }
+    assert api.post(url, screen).status_code == 302
+    page = api.get(url).content.decode()
+    assert "Comptoir alimentaire" in page  # matched resource
+    episode.refresh_from_db()
+    assert episode.reason == "Plus rien dans le frigo"
+    assert episode.screenings.count() == 3
+    orient = {"action": "orient", "priority": "2w", "kind": "information"}
+    assert api.post(url, orient).status_code == 302
+    closed = api.post(url, {"action": "close"})
+    assert closed.status_code == 302 and closed["Location"] == reverse("intake:home")
+    episode.refresh_from_db()
+    assert episode.closed_at and episode.priority == "2w"
+
+
+def test_positive_screen_blocks_closing_until_the_action(api):
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    screen = {
+        "action": "screen",
+        "cssrs-screen.q1": "on",
+        "cssrs-screen.q2": "on",
+        "cssrs-screen.q3": "on",
+        "cssrs-screen.q4": "on",
+    }
+    api.post(url, screen)
+    refused = api.post(url, {"action": "close"})
+    assert refused.status_code == 400
+    assert "Enregistrez ces actions avant de fermer" in refused.content.decode()
+    escalation = episode.escalations.get()
+    api.post(
+        url,
+        {"action": "escalation_action", "escalation": escalation.pk, "what": "crisis_intervention"},
+    )
+    assert api.post(url, {"action": "close"}).status_code == 302
+
+
+def test_draft_is_saved_and_restored_and_bounded(api):
+    episode = new_call(api)
+    draft_url = reverse("intake:draft", args=[episode.pk])
+    data = {"reason": "</script><script>alert(1)</script>", "needs-screen.need_food": "on"}
+    assert api.post(draft_url, json.dumps(data), content_type="application/json").status_code == 204
+    page = api.get(reverse("intake:call", args=[episode.pk])).content.decode()
+    assert "\\u003C/script\\u003E" in page and "</script><script>alert(1)" not in page
+    too_big = {"reason": "x" * 200_000}
+    assert (
+        api.post(draft_url, json.dumps(too_big), content_type="application/json").status_code == 400
+    )
+    assert api.post(draft_url, "not json", content_type="application/json").status_code == 400
+
+
+def test_other_workers_cannot_open_the_screen(api, worker):
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    partner = Client()
+    partner.force_login(UserFactory(role=Role.PARTNER_EDITOR, region=worker.region))
+    assert partner.get(url).status_code == 403
+    assert partner.get(reverse("intake:home")).status_code == 403
+    assert Client().get(url).status_code == 302  # to the login page
