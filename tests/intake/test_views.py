@@ -100,3 +100,12 @@ def test_other_workers_cannot_open_the_screen(api, worker):
     assert partner.get(url).status_code == 403
     assert partner.get(reverse("intake:home")).status_code == 403
     assert Client().get(url).status_code == 302  # to the login page
+
+
+def test_opening_the_contact_screen_is_audited(api, worker):
+    from proxima.core.models import AuditEvent
+
+    episode = new_call(api)
+    api.get(reverse("intake:call", args=[episode.pk]))
+    event = AuditEvent.objects.get(action="read_contact")
+    assert (event.actor, event.object_id) == (worker, str(episode.pk))

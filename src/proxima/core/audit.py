@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "merge_person": _("merged records"),
     "record_consent": _("recorded a consent"),
     "withdraw_consent": _("recorded a consent withdrawal"),
+    "read_contact": _("read a contact"),
 }
 
 

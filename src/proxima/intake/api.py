@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from proxima.core.audit import record_audit_event
 from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
 from proxima.directory.models import Organization, Service
 from proxima.intake.models import ContactEpisode, Escalation
@@ -198,7 +199,9 @@ def open_contact(request, payload: ContactIn):
 
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="A contact")
 def get_contact(request, contact_id: UUID):
-    return _contact(request, contact_id)
+    contact = _contact(request, contact_id)
+    record_audit_event(request.user, "read_contact", contact, reason="api")
+    return contact
 
 
 @router.post(

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from proxima.core.audit import record_audit_event
 from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
 from proxima.directory.models import Service
 from proxima.intake import forms
@@ -139,6 +140,7 @@ def call(request, episode_id):
                 messages.success(request, _("Contact closed."))
                 return redirect("intake:home")
             return redirect("intake:call", episode_id=episode.pk)
+    record_audit_event(request.user, "read_contact", episode, reason="contact screen")
     draft = drafts.load_draft(episode, by=request.user) if episode.is_open else {}
     outcomes = _latest_outcomes(episode)
     context = {
