@@ -109,3 +109,45 @@ def test_opening_the_contact_screen_is_audited(api, worker):
     api.get(reverse("intake:call", args=[episode.pk]))
     event = AuditEvent.objects.get(action="read_contact")
     assert (event.actor, event.object_id) == (worker, str(episode.pk))
+
+
+def test_the_caller_is_found_or_created_from_the_screen(api, worker):
+    from datetime import date
+
+    from proxima.people.services.records import PersonInput, create_person
+
+    existing = create_person(
+        PersonInput("Élise", "Côté", date(1988, 3, 14)), by=worker, confirmed_new=True
+    )
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    typed = {
+        "action": "person",
+        "given_name": "elise",
+        "family_name": "cote",
+        "birth_date": "1988-03-14",
+    }
+    page = api.post(url, typed).content.decode()
+    assert "Cette personne a peut-être déjà un dossier" in page and "même date de naissance" in page
+    episode.refresh_from_db()
+    assert episode.person is None  # nothing linked until the worker decides
+    api.post(url, {"action": "link_person", "person": existing.pk})
+    episode.refresh_from_db()
+    assert episode.person == existing
+    assert "Élise Côté" in api.get(url).content.decode()
+
+
+def test_a_new_caller_record_and_impossible_dates(api):
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    bad = api.post(
+        url,
+        {"action": "person", "given_name": "Ana", "family_name": "Roy", "birth_date": "2020-02-30"},
+    )
+    assert bad.status_code == 400 and "Cette date n’existe pas." in bad.content.decode()
+    api.post(
+        url,
+        {"action": "person", "given_name": "Ana", "family_name": "Roy", "birth_date": "2019-05-01"},
+    )
+    episode.refresh_from_db()
+    assert episode.person.given_name == "Ana"

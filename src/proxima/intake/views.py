@@ -2,6 +2,7 @@
 risk screens, needs, matched resources, escalation actions, orientation and closing."""
 
 import json
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,8 @@ from proxima.intake.models import (
 from proxima.intake.services import drafts, episodes
 from proxima.intake.services.questionnaires import ScreeningInputError, questionnaire
 from proxima.matching.services import MatchConstraints, match
-from proxima.people.models import InternalTeam
+from proxima.people.models import InternalTeam, Person
+from proxima.people.services import records
 
 
 def _require_staff(request) -> None:
@@ -79,6 +81,16 @@ def _matches(episode: ContactEpisode, outcomes: dict, draft: dict) -> dict:
         return match(needs, episode.person, MatchConstraints(per_need=3))
 
 
+def _date_or_error(value: str):
+    """A birth date typed as YYYY-MM-DD (the date field's format), or a clear error."""
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise records.PersonInputError({"birth_date": _("This date does not exist.")}) from None
+
+
 def _handle_post(request, episode: ContactEpisode) -> None:
     action = request.POST.get("action")
     by = request.user
@@ -116,6 +128,22 @@ def _handle_post(request, episode: ContactEpisode) -> None:
             service=Service.objects.filter(pk=service_id).first() if service_id else None,
             note=request.POST.get("orientation_note", ""),
         )
+    elif action == "person":
+        data = records.PersonInput(
+            given_name=request.POST.get("given_name", ""),
+            family_name=request.POST.get("family_name", ""),
+            birth_date=_date_or_error(request.POST.get("birth_date", "")),
+            postal_code=request.POST.get("person_postal_code", ""),
+            language=episode.language,
+        )
+        person = records.create_person(
+            data, by=by, confirmed_new=request.POST.get("confirmed_new") == "1"
+        )
+        episodes.link_person(episode, person, by=by)
+    elif action == "link_person":
+        person = get_object_or_404(Person, pk=request.POST.get("person"))
+        records.require_access(by, person)
+        episodes.link_person(episode, person, by=by)
     elif action == "close":
         episodes.close_episode(episode, by=by)
         drafts.discard_draft(episode, by=by)
@@ -128,11 +156,14 @@ def call(request, episode_id):
     episode = get_object_or_404(ContactEpisode, pk=episode_id)
     episodes.require_worker(request.user, episode)
     errors: list[str] = []
+    candidates = []
     if request.method == "POST":
         try:
             _handle_post(request, episode)
-        except ScreeningInputError as error:
+        except (ScreeningInputError, records.PersonInputError) as error:
             errors = list(error.errors.values())
+        except records.PossibleDuplicates as found:
+            candidates = found.candidates
         except episodes.EpisodeCannotClose as refused:
             errors = [_("Record these actions before closing:"), *refused.missing]
         else:
@@ -140,6 +171,8 @@ def call(request, episode_id):
                 messages.success(request, _("Contact closed."))
                 return redirect("intake:home")
             return redirect("intake:call", episode_id=episode.pk)
+        if candidates:
+            errors = []
     record_audit_event(request.user, "read_contact", episode, reason="contact screen")
     draft = drafts.load_draft(episode, by=request.user) if episode.is_open else {}
     outcomes = _latest_outcomes(episode)
@@ -175,6 +208,8 @@ def call(request, episode_id):
             ("fear", _("Fear of being judged")),
         ],
         "errors": errors,
+        "candidates": candidates,
+        "person_fields": request.POST if candidates else {},
     }
     return render(request, "intake/call.html", context, status=400 if errors else 200)
 

@@ -1,5 +1,5 @@
 // The contact screen: call timer, questions shown only when they apply, autosaved draft,
-// keyboard shortcuts (Alt+1..5 jump to a section, Ctrl+Enter saves the current section).
+// keyboard shortcuts (Alt+1..6 jump to a section, Ctrl+Enter saves the current section).
 (function () {
   "use strict";
   var form = document.getElementById("screen-form");
@@ -17,7 +17,7 @@
     setInterval(tick, 1000);
   }
   document.addEventListener("keydown", function (event) {
-    if (event.altKey && /^[1-5]$/.test(event.key)) {
+    if (event.altKey && /^[1-6]$/.test(event.key)) {
       var section = document.querySelector('[data-shortcut="' + event.key + '"]');
       var first = section && section.querySelector("input:not([type=hidden]):not([hidden]), select, textarea, button");
       if (first) { event.preventDefault(); first.focus(); }
