@@ -15,6 +15,7 @@ from proxima.intake.api import router as intake_router
 from proxima.intake.services.episodes import EpisodeCannotClose
 from proxima.intake.services.questionnaires import ScreeningInputError
 from proxima.matching.services import MatchInputError
+from proxima.people.api import router as people_router
 from proxima.people.services.records import PersonInputError, PossibleDuplicates
 
 api = NinjaAPI(
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 api.add_router("/hsds/", hsds_router)
 api.add_router("/intake/", intake_router)
+api.add_router("/intake/", people_router)
 
 
 @api.exception_handler(SearchInputError)

@@ -44,12 +44,20 @@ MATRIX: dict[str, object] = {
     "directory:partner_home": PARTNER_EDITORS,
     "directory:partner_edit": PARTNER_EDITORS,
     "admin": ADMINISTRATORS,
+    "people:search": RECORD_READERS,
     "people:person": RECORD_READERS,
     "intake:home": RECORD_READERS,
     "intake:new_call": RECORD_READERS,
     "intake:call": RECORD_READERS,
     "intake:draft": RECORD_READERS,
     "api:create_person": RECORD_READERS,
+    "api:search_people": RECORD_READERS,
+    "api:update_person": RECORD_READERS,
+    "api:read_household": RECORD_READERS,
+    "api:link_relative": RECORD_READERS,
+    "api:merge_person": RECORD_READERS,
+    "api:list_consents": RECORD_READERS,
+    "api:withdraw_consent": RECORD_READERS,
     "api:read_person": RECORD_READERS,
     "api:record_consent": RECORD_READERS,
     "api:can_share": RECORD_READERS,
@@ -68,6 +76,9 @@ POST_ONLY = {
     "intake:draft",
     "set_language",
     "api:create_person",
+    "api:link_relative",
+    "api:merge_person",
+    "api:withdraw_consent",
     "api:record_consent",
     "api:open_contact",
     "api:record_screening",
@@ -95,11 +106,18 @@ BODIES = {
     "api:set_priority": {"priority": "2w"},
     "api:orient": {"kind": "information"},
     "api:match_needs": {"needs": {"food": {"severity": 1}}},
+    "api:withdraw_consent": {"reason": "changed their mind"},
+    "api:link_relative": {},  # built per test (see body_of)
+    "api:merge_person": {},
 }
-QUERIES = {"api:can_share": "?category=needs&team=info_social"}
+QUERIES = {
+    "api:can_share": "?category=needs&team=info_social",
+    "api:search_people": "?q=roy",
+}
+PATCH = {"api:update_person": {"phone": "418 555-0101"}}
 # A permitted caller may still get a 4xx about the state of things (409: actions
 # missing before closing; 400: an action that does not answer this risk), never 401/403.
-INPUT_CHECKED = set(BODIES) | set(QUERIES) | {"api:close_contact"}
+INPUT_CHECKED = set(BODIES) | set(QUERIES) | set(PATCH) | {"api:close_contact"}
 
 
 def route_names() -> list[str]:
@@ -138,8 +156,16 @@ def records(need_domains):
     from proxima.people.models import Person
 
     region = Region.objects.create(code="03", name="Capitale-Nationale")
-    person = Person.objects.create(
-        region=region, given_name="Léa", family_name="Roy", name_key="roy lea"
+    person, relative, duplicate = (
+        Person.objects.create(region=region, given_name=given, family_name="Roy", name_key=key)
+        for given, key in (("Léa", "roy lea"), ("Marc", "roy marc"), ("Lea", "roy lea"))
+    )
+    consent = person.consents.create(
+        categories=["needs"],
+        recipient_team="info_social",
+        purpose="Référence",
+        method="verbal",
+        given_at="2026-11-01T10:00Z",
     )
     from proxima.intake.models import ContactEpisode, Escalation, Screening
     from proxima.intake.services.questionnaires import load_questionnaires, questionnaire
@@ -158,6 +184,14 @@ def records(need_domains):
     return {
         "region": region,
         "people:person": [person.pk],
+        "api:update_person": [person.pk],
+        "api:read_household": [person.pk],
+        "api:link_relative": [person.pk],
+        "api:merge_person": [person.pk],
+        "api:list_consents": [person.pk],
+        "api:withdraw_consent": [person.pk, consent.pk],
+        "relative": relative,
+        "duplicate": duplicate,
         "api:read_person": [person.pk],
         "api:record_consent": [person.pk],
         "api:can_share": [person.pk],
@@ -186,6 +220,14 @@ def url_of(name: str, records: dict) -> str:
     return reverse(name, args=records.get(name, [])) + QUERIES.get(name, "")
 
 
+def body_of(name: str, records: dict) -> dict:
+    if name == "api:link_relative":
+        return {"relative_id": str(records["relative"].pk), "relationship": "sibling"}
+    if name == "api:merge_person":
+        return {"duplicate_id": str(records["duplicate"].pk), "reason": "same person"}
+    return BODIES.get(name, {})
+
+
 def allowed(rule, role) -> bool:
     if rule == EVERYONE:
         return True
@@ -205,8 +247,11 @@ def test_each_route_answers_each_role_as_written(records, role):
     # Posting to logout signs the client out: it goes last.
     for name, rule in sorted(MATRIX.items(), key=lambda item: item[0] == "core:logout"):
         url = url_of(name, records)
-        if name in POST_ONLY:
-            body = json.dumps(BODIES.get(name, {}))
+        if name in PATCH:
+            body = json.dumps(PATCH[name])
+            response = client.patch(url, body, content_type="application/json")
+        elif name in POST_ONLY:
+            body = json.dumps(body_of(name, records))
             response = client.post(url, body, content_type="application/json")
         else:
             response = client.get(url)

@@ -151,3 +151,14 @@ def test_a_new_caller_record_and_impossible_dates(api):
     )
     episode.refresh_from_db()
     assert episode.person.given_name == "Ana"
+
+
+def test_every_door_opens_a_contact_and_an_unknown_one_is_refused(api):
+    home = api.get(reverse("intake:home")).content.decode()
+    assert "visite à domicile" in home
+    assert 'value="phone_811"' not in home.split('id="channel"')[1]  # the big button does it
+    api.post(reverse("intake:new_call"), {"channel": "home_visit"})
+    assert ContactEpisode.objects.get().channel == "home_visit"
+    refused = api.post(reverse("intake:new_call"), {"channel": "carrier-pigeon"}, follow=True)
+    assert "Porte d’entrée inconnue." in refused.content.decode()
+    assert ContactEpisode.objects.count() == 1

@@ -37,10 +37,13 @@ def record_audit_event(
 ACTION_LABELS = {
     "create_person": _("created the record"),
     "read_person": _("read the record"),
+    "update_person": _("corrected the record"),
+    "list_person": _("saw the record in a search result"),
     "read_household": _("read the household"),
     "link_household": _("linked a household member"),
     "merge_person": _("merged records"),
     "record_consent": _("recorded a consent"),
+    "read_consents": _("read the consents"),
     "withdraw_consent": _("recorded a consent withdrawal"),
     "read_contact": _("read a contact"),
 }

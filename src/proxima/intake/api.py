@@ -1,68 +1,29 @@
-"""The intake API (`/api/intake/`): people, consent, contacts, screening, escalation,
+"""The intake API (`/api/intake/`): contacts, screening, escalation,
 priority, orientation, closing and matching, for signed-in network staff of the region.
 
 Handlers only translate JSON to the service functions; the rules, the permission checks
 and the audit log live in those services. Errors become 4xx in proxima/api.py.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from proxima.core.audit import record_audit_event
 from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
-from proxima.directory.models import Organization, Service
+from proxima.directory.models import Service
 from proxima.intake.models import ContactEpisode, Escalation
 from proxima.intake.services import episodes
 from proxima.matching.services import MatchConstraints, match
 from proxima.people.models import Person
-from proxima.people.services import consent as consent_services
 from proxima.people.services import records
 
 router = Router(tags=["Intake"], auth=django_auth)
-
-
-class PersonIn(Schema):
-    given_name: str
-    family_name: str
-    birth_date: date | None = None
-    preferred_name: str = ""
-    pronouns: str = ""
-    language: str = "fr"
-    needs_interpreter: bool = False
-    phone: str = ""
-    email: str = ""
-    postal_code: str = ""
-    confirmed_new: bool = False
-
-
-class PersonOut(Schema):
-    id: UUID
-    given_name: str
-    family_name: str
-    preferred_name: str
-    birth_date: date | None
-    language: str
-    needs_interpreter: bool
-    postal_code: str
-    region: str
-
-
-class ConsentIn(Schema):
-    categories: list[str]
-    purpose: str
-    method: str
-    recipient_organization_id: str | None = None
-    recipient_team: str = ""
-    guardian_id: UUID | None = None
-    given_at: datetime | None = None
-    expires_at: datetime | None = None
 
 
 class ContactIn(Schema):
@@ -116,73 +77,11 @@ class MatchIn(Schema):
     per_need: int = 5
 
 
-def _person_out(person: Person) -> dict:
-    return {
-        **{f: getattr(person, f) for f in PersonOut.model_fields if f != "region"},
-        "region": person.region.code,
-    }
-
-
 def _contact(request, contact_id: UUID) -> ContactEpisode:
     contact = get_object_or_404(ContactEpisode, pk=contact_id)
     if not episodes.can_work_on(request.user, contact):
         raise PermissionDenied
     return contact
-
-
-@router.post(
-    "/people", response={201: PersonOut}, summary="Create a person (duplicates answer 409)"
-)
-def create_person(request, payload: PersonIn):
-    data = payload.dict()
-    confirmed = data.pop("confirmed_new")
-    person = records.create_person(
-        records.PersonInput(**data), by=request.user, confirmed_new=confirmed
-    )
-    return Status(201, _person_out(person))
-
-
-@router.get("/people/{person_id}", response=PersonOut, summary="Read a person (audited)")
-def read_person(request, person_id: UUID, reason: str = "api"):
-    try:
-        person = records.read_person(person_id, by=request.user, reason=reason)
-    except Person.DoesNotExist as error:
-        raise Http404 from error
-    return _person_out(person)
-
-
-@router.post("/people/{person_id}/consents", response={201: dict}, summary="Record a consent")
-def record_consent(request, person_id: UUID, payload: ConsentIn):
-    person = get_object_or_404(Person, pk=person_id)
-    organization = (
-        get_object_or_404(Organization, pk=payload.recipient_organization_id)
-        if payload.recipient_organization_id
-        else None
-    )
-    guardian = get_object_or_404(Person, pk=payload.guardian_id) if payload.guardian_id else None
-    consent = consent_services.record_consent(
-        person,
-        consent_services.ConsentInput(
-            categories=payload.categories,
-            purpose=payload.purpose,
-            method=payload.method,
-            recipient_organization=organization,
-            recipient_team=payload.recipient_team,
-            guardian=guardian,
-            given_at=payload.given_at,
-            expires_at=payload.expires_at,
-        ),
-        by=request.user,
-    )
-    return Status(201, {"id": consent.pk})
-
-
-@router.get("/people/{person_id}/can-share", summary="May this information be shared?")
-def can_share(request, person_id: UUID, category: str, organization_id: str = "", team: str = ""):
-    person = get_object_or_404(Person, pk=person_id)
-    records.require_access(request.user, person)
-    recipient = get_object_or_404(Organization, pk=organization_id) if organization_id else team
-    return {"allowed": consent_services.can_share(person, category, recipient)}
 
 
 @router.post("/contacts", response={201: ContactOut}, summary="Open a contact (may be anonymous)")

@@ -2,7 +2,6 @@
 risk screens, needs, matched resources, escalation actions, orientation and closing."""
 
 import json
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
 from proxima.directory.models import Service
 from proxima.intake import forms
 from proxima.intake.models import (
+    Channel,
     ContactEpisode,
     Escalation,
     OrientationKind,
@@ -26,6 +26,7 @@ from proxima.intake.models import (
 from proxima.intake.services import drafts, episodes
 from proxima.intake.services.questionnaires import ScreeningInputError, questionnaire
 from proxima.matching.services import MatchConstraints, match
+from proxima.people.forms import date_or_error
 from proxima.people.models import InternalTeam, Person
 from proxima.people.services import records
 
@@ -42,15 +43,21 @@ def home(request):
     open_contacts = ContactEpisode.objects.filter(
         taken_by=request.user, closed_at__isnull=True
     ).order_by("-started_at")[:50]
-    return render(request, "intake/home.html", {"contacts": open_contacts})
+    channels = [(code, label) for code, label in Channel.choices if code != Channel.PHONE_811]
+    return render(request, "intake/home.html", {"contacts": open_contacts, "channels": channels})
 
 
 @login_required
 @require_POST
 def new_call(request):
-    episode = episodes.open_episode(
-        by=request.user, channel=request.POST.get("channel", "phone_811"), reason=""
-    )
+    try:
+        episode = episodes.open_episode(
+            by=request.user, channel=request.POST.get("channel", "phone_811"), reason=""
+        )
+    except ScreeningInputError as error:
+        for text in error.errors.values():
+            messages.error(request, text)
+        return redirect("intake:home")
     return redirect("intake:call", episode_id=episode.pk)
 
 
@@ -79,16 +86,6 @@ def _matches(episode: ContactEpisode, outcomes: dict, draft: dict) -> dict:
         return match(needs, episode.person, constraints)
     except ValueError:
         return match(needs, episode.person, MatchConstraints(per_need=3))
-
-
-def _date_or_error(value: str):
-    """A birth date typed as YYYY-MM-DD (the date field's format), or a clear error."""
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise records.PersonInputError({"birth_date": _("This date does not exist.")}) from None
 
 
 def _handle_post(request, episode: ContactEpisode) -> None:
@@ -132,7 +129,7 @@ def _handle_post(request, episode: ContactEpisode) -> None:
         data = records.PersonInput(
             given_name=request.POST.get("given_name", ""),
             family_name=request.POST.get("family_name", ""),
-            birth_date=_date_or_error(request.POST.get("birth_date", "")),
+            birth_date=date_or_error(request.POST.get("birth_date", ""), "birth_date"),
             postal_code=request.POST.get("person_postal_code", ""),
             language=episode.language,
         )

@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 NAME_LENGTH = 100
@@ -175,3 +176,18 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"consent {self.pk} of {self.person_id}"
+
+    @property
+    def is_current(self) -> bool:
+        """Given, not withdrawn and not expired: things may be shared under it now."""
+        now = timezone.now()
+        return (
+            self.withdrawn_at is None
+            and self.given_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    @property
+    def category_labels(self) -> list[str]:
+        labels = dict(InformationCategory.choices)
+        return [str(labels.get(code, code)) for code in self.categories]

@@ -18,3 +18,9 @@ def role_label(role: str) -> str:
 @register.filter
 def action_label(action: str) -> str:
     return audit_action_label(action)
+
+
+@register.filter
+def getlist(values, key: str) -> list:
+    """`request.POST|getlist:"name"`: every value of a repeated form field."""
+    return values.getlist(key) if hasattr(values, "getlist") else []

@@ -190,6 +190,48 @@ def create_person(
     return person
 
 
+@transaction.atomic
+def update_person(person: Person, data: PersonInput, *, by) -> Person:
+    """Correct or complete a record; the audit line names the fields that changed (not
+    their values, which would copy personal information into the log)."""
+    require_access(by, person)
+    if not person.is_active:
+        raise PersonInputError({"person": _("This record was merged into another one.")})
+    data = clean_person_input(data)
+    changed = [name for name, value in data.__dict__.items() if getattr(person, name) != value]
+    if changed:
+        for name in changed:
+            setattr(person, name, getattr(data, name))
+        person.name_key = name_key(person.given_name, person.family_name)
+        person.save()
+        record_audit_event(by, "update_person", person, detail={"fields": sorted(changed)})
+    return person
+
+
+SEARCH_LIMIT = 25
+
+
+def search_people(query: str, *, by, birth_date: date | None = None) -> list[Person]:
+    """Active records of the worker's region whose folded name contains every word typed
+    (accent- and case-insensitive, in any order), or born on `birth_date`; at most
+    SEARCH_LIMIT. Each record listed is written to the audit log: being shown in a
+    result list is a read of the name and birth date."""
+    if not (has_capability(by, READ_PERSONAL_RECORDS) and by.region_id is not None):
+        raise PermissionDenied(_("You may not search person records."))
+    words = fold(query.replace("-", " ").replace("'", " ")).split()
+    if not words and birth_date is None:
+        return []
+    people = Person.objects.filter(region_id=by.region_id, merged_into__isnull=True)
+    for word in words[:6]:
+        people = people.filter(name_key__contains=word)
+    if birth_date is not None:
+        people = people.filter(birth_date=birth_date)
+    found = list(people.order_by("family_name", "given_name", "birth_date")[:SEARCH_LIMIT])
+    for person in found:
+        record_audit_event(by, "list_person", person, reason="person search")
+    return found
+
+
 def read_person(person_id, *, by, reason: str) -> Person:
     """The record, for a reason; the read is written to the audit log. A merged record
     leads to the one it was merged into."""
