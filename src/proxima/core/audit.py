@@ -51,3 +51,21 @@ ACTION_LABELS = {
 
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
+
+
+# The reasons the application itself writes, shown in the reader's language; a reason a
+# person typed is shown as typed.
+REASON_LABELS = {
+    "api": _("through the API"),
+    "contact screen": _("contact screen"),
+    "household": _("household"),
+    "intake": _("intake"),
+    "matching": _("matching resources"),
+    "person page": _("person page"),
+    "person search": _("person search"),
+    "service page": _("service page"),
+}
+
+
+def reason_label(reason: str) -> str:
+    return str(REASON_LABELS.get(reason, reason))

@@ -23,6 +23,9 @@ from proxima.people.services import records
 # A consent names one recipient organization; the list is long, so it is capped and
 # sorted by name (the browser's type-ahead in a <select> does the rest).
 ORGANIZATION_CHOICES_LIMIT = 2000
+# Suggested in the language field (any code may be typed): the languages most often
+# spoken at home in Quebec after French and English.
+LANGUAGE_SUGGESTIONS = ("fr", "en", "es", "ar", "zh-hans", "fa", "pt", "ru", "uk", "vi", "ta", "ur")
 
 
 @login_required
@@ -124,5 +127,6 @@ def person_detail(request, person_id):
         "relationships": Relationship.choices,
         "organizations": organizations[:ORGANIZATION_CHOICES_LIMIT],
         "guardians": forms.guardians_of(file.person),
+        "language_codes": LANGUAGE_SUGGESTIONS,
     }
     return render(request, "people/person.html", context, status=400 if errors else 200)

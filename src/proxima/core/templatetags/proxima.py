@@ -1,6 +1,8 @@
 from django import template
+from django.utils.translation import get_language_info
 
 from proxima.core.audit import action_label as audit_action_label
+from proxima.core.audit import reason_label as audit_reason_label
 from proxima.core.roles import Role
 
 register = template.Library()
@@ -18,6 +20,20 @@ def role_label(role: str) -> str:
 @register.filter
 def action_label(action: str) -> str:
     return audit_action_label(action)
+
+
+@register.filter
+def reason_label(reason: str) -> str:
+    return audit_reason_label(reason)
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """A language code in the reader's language ("ar" → "arabe"), or the code as typed."""
+    try:
+        return str(get_language_info(code.strip().lower())["name_translated"])
+    except (KeyError, AttributeError):
+        return code
 
 
 @register.filter
