@@ -90,7 +90,7 @@ def test_needs_and_strengths(questionnaires):
 def test_versions_are_kept_and_never_rewritten(questionnaires, tmp_path):
     assert load_questionnaires() == 0  # idempotent
     source = questionnaire("safety-screen").definition
-    newer = {**source, "version": 2, "items": [*source["items"][:1]]}
+    newer = {**source, "version": 2, "title": {"fr": "Sécurité", "en": "Safety"}}
     (tmp_path / "safety-v2.json").write_text(json.dumps(newer))
     assert load_questionnaires(tmp_path) == 1
     assert questionnaire("safety-screen").version == 2
@@ -99,6 +99,13 @@ def test_versions_are_kept_and_never_rewritten(questionnaires, tmp_path):
     (tmp_path / "safety-v1-changed.json").write_text(json.dumps(changed))
     with pytest.raises(ScreeningInputError):
         load_questionnaires(tmp_path)
+    assert Questionnaire.objects.filter(code="safety-screen").count() == 2
+    (tmp_path / "safety-v1-changed.json").unlink()
+    broken = {**source, "version": 3, "items": [*source["items"][:1]]}  # levels name lost items
+    (tmp_path / "safety-v3.json").write_text(json.dumps(broken))
+    with pytest.raises(ScreeningInputError) as refused:
+        load_questionnaires(tmp_path)
+    assert "safety-v3.json" in refused.value.errors
     assert Questionnaire.objects.filter(code="safety-screen").count() == 2
 
 

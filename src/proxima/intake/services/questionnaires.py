@@ -11,11 +11,14 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from proxima.intake.models import Questionnaire
+from proxima.intake.models import Questionnaire, RiskKind
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "data" / "questionnaires"
 SEVERITIES = (0, 1, 2, 3)
 NOTE_LENGTH = 2000
+ITEM_TYPES = {"yes_no", "need", "strength"}
+KINDS = {"needs", "risk"}
+MAX_ITEMS = 200
 
 
 class ScreeningInputError(ValueError):
@@ -26,6 +29,102 @@ class ScreeningInputError(ValueError):
         self.errors = errors
 
 
+def _bilingual(value) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(value.get(lang), str) and value[lang].strip() for lang in ("fr", "en")
+    )
+
+
+def _slug(value) -> bool:
+    return isinstance(value, str) and value.replace("_", "").replace("-", "").isalnum()
+
+
+def validate_definition(definition) -> None:
+    """Refuse a definition the contact screen could not show or score, naming each
+    problem: code and kind, a French and an English text everywhere, unique item ids,
+    known item types, `ask_if` pointing to earlier yes/no items, risk kinds the
+    escalation rules know, levels naming existing items."""
+    if not isinstance(definition, dict):
+        raise ScreeningInputError({"definition": _("A definition is a JSON object.")})
+    errors: dict[str, str] = {}
+    if not _slug(definition.get("code")):
+        errors["code"] = _("A code of letters, digits, - and _ is required.")
+    if definition.get("kind") not in KINDS:
+        errors["kind"] = _("The kind is needs or risk.")
+    if not _bilingual(definition.get("title")):
+        errors["title"] = _("A title in French and in English is required.")
+    items = definition.get("items")
+    if not isinstance(items, list) or not items or len(items) > MAX_ITEMS:
+        errors["items"] = _("Between 1 and %d items are required.") % MAX_ITEMS
+        items = []
+    seen_yes_no: set[str] = set()
+    ids: set[str] = set()
+    for position, item in enumerate(items, start=1):
+        where = f"items[{position}]"
+        if not isinstance(item, dict) or not _slug(item.get("id")):
+            errors[where] = _("Each item needs an id of letters, digits, - and _.")
+            continue
+        where = f"items[{position}] {item['id']}"
+        if item["id"] in ids:
+            errors[where] = _("This id is used twice.")
+        ids.add(item["id"])
+        if item.get("type") not in ITEM_TYPES:
+            errors[where] = _("The type is yes_no, need or strength.")
+        elif not _bilingual(item.get("text")):
+            errors[where] = _("A text in French and in English is required.")
+        elif item["type"] == "need" and not _slug(item.get("domain")):
+            errors[where] = _("A need names its domain.")
+        elif item["type"] == "strength" and not _slug(item.get("factor")):
+            errors[where] = _("A strength names its protective factor.")
+        elif set(item.get("ask_if", {}).get("yes", [])) - seen_yes_no:
+            errors[where] = _("It may only depend on earlier yes/no questions.")
+        risk = item.get("risk", definition.get("risk"))
+        is_risk_question = definition.get("kind") == "risk" and item.get("type") == "yes_no"
+        if is_risk_question and risk not in RiskKind.values:
+            errors[where] = _("Unknown risk: %s.") % risk
+        if item.get("type") == "yes_no":
+            seen_yes_no.add(item["id"])
+    levels = definition.get("levels", [])
+    if definition.get("kind") == "risk" and not levels:
+        errors["levels"] = _("A risk screen lists its levels.")
+    names = set()
+    for rule in levels if isinstance(levels, list) else []:
+        if not isinstance(rule, dict) or not _slug(rule.get("level")):
+            errors["levels"] = _("Each level has a name.")
+        elif not rule.get("if_any_yes") or set(rule["if_any_yes"]) - seen_yes_no:
+            errors["levels"] = (
+                _("Level %s must name yes/no questions of this screen.") % (rule["level"])
+            )
+        else:
+            names.add(rule["level"])
+    if set(definition.get("escalate_at", [])) - names:
+        errors["escalate_at"] = _("Escalation levels must be levels of this screen.")
+    if errors:
+        raise ScreeningInputError(errors)
+
+
+@transaction.atomic
+def publish_version(definition: dict) -> Questionnaire:
+    """A new version of a questionnaire (or its first), numbered after the latest; earlier
+    versions stay for the screenings that used them."""
+    validate_definition(definition)
+    latest = (
+        Questionnaire.objects.select_for_update()
+        .filter(code=definition["code"])
+        .order_by("-version")
+        .first()
+    )
+    version = (latest.version + 1) if latest else 1
+    definition = {**definition, "version": version}
+    return Questionnaire.objects.create(
+        code=definition["code"],
+        version=version,
+        kind=definition["kind"],
+        title=definition["title"],
+        definition=definition,
+    )
+
+
 @transaction.atomic
 def load_questionnaires(folder: Path = QUESTIONNAIRE_DIR) -> int:
     """Create the definitions not yet in the database. A version is never changed once
@@ -33,6 +132,10 @@ def load_questionnaires(folder: Path = QUESTIONNAIRE_DIR) -> int:
     created = 0
     for path in sorted(folder.glob("*.json")):
         definition = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            validate_definition(definition)
+        except ScreeningInputError as error:
+            raise ScreeningInputError({path.name: str(error)}) from error
         existing = Questionnaire.objects.filter(
             code=definition["code"], version=definition["version"]
         ).first()
