@@ -4,6 +4,8 @@ DATABASE_URL   database (default: SQLite file `proxima.sqlite3` in the working d
 SECRET_KEY     required when DEBUG is off
 DEBUG          "1" for development (default on, the demo runs locally)
 ALLOWED_HOSTS  comma separated
+PROXIMA_BASE_URL  the address people use, for links in emails (default http://127.0.0.1:8000)
+EMAIL_BACKEND  Django email backend (default: printed on the console, as in the demo)
 """
 
 import os
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "proxima.people",
     "proxima.intake",
     "proxima.matching",
+    "proxima.referrals",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +124,9 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "proxima@localhost")
+PROXIMA_BASE_URL = os.environ.get("PROXIMA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Uploads of HSDS files go through the command line; requests stay small.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

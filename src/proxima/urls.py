@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("proxima.directory.urls")),
     path("", include("proxima.people.urls")),
     path("", include("proxima.intake.urls")),
+    path("", include("proxima.referrals.urls")),
 ]

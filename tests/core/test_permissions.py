@@ -19,6 +19,13 @@ ADMINISTRATORS = {Role.ADMIN}
 # Network staff of the person's region (administrators manage accounts, not files).
 RECORD_READERS = {Role.COORDINATOR, Role.WORKER_811, Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER}
 
+# Who sends and receives referrals: network staff and partner organization staff.
+REFERRAL_USERS = RECORD_READERS | {Role.PARTNER_EDITOR}
+SIGNED_IN = set(Role.values)
+# A referral from an 811 worker to the partner's organization: the receiving partner
+# and the region's coordinator read it; other workers (not of the sending team) do not.
+REFERRAL_READERS = {Role.PARTNER_EDITOR, Role.COORDINATOR}
+
 # route name -> who gets a 2xx answer (others: 403, or a redirect to a login page).
 MATRIX: dict[str, object] = {
     "set_language": EVERYONE,
@@ -47,6 +54,11 @@ MATRIX: dict[str, object] = {
     "people:search": RECORD_READERS,
     "people:person": RECORD_READERS,
     "intake:home": RECORD_READERS,
+    "referrals:inbox": REFERRAL_USERS,
+    "referrals:new": REFERRAL_USERS,
+    "referrals:detail": REFERRAL_READERS,
+    "referrals:notifications": SIGNED_IN,
+    "referrals:mark_all_read": SIGNED_IN,
     "intake:new_call": RECORD_READERS,
     "intake:call": RECORD_READERS,
     "intake:draft": RECORD_READERS,
@@ -72,6 +84,7 @@ MATRIX: dict[str, object] = {
 }
 POST_ONLY = {
     "core:logout",
+    "referrals:mark_all_read",
     "intake:new_call",
     "intake:draft",
     "set_language",
@@ -181,8 +194,23 @@ def records(need_domains):
     escalation = Escalation.objects.create(
         episode=contact, screening=screening, kind="suicide", level="high", required_actions=[]
     )
+    from proxima.referrals.models import Referral
+
+    referral = Referral.objects.create(
+        region=region,
+        need_domain="food",
+        request_text="Dépannage",
+        priority="72h",
+        requester=UserFactory(role=Role.WORKER_811, region=region, team="info_social"),
+        requester_team="info_social",
+        service=service,
+        target_organization=organization,
+        status="requested",
+        anonymous=True,
+    )
     return {
         "region": region,
+        "referrals:detail": [referral.pk],
         "people:person": [person.pk],
         "api:update_person": [person.pk],
         "api:read_household": [person.pk],

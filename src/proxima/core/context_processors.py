@@ -18,7 +18,17 @@ def navigation(request):
 
         is_demo = Organization.objects.filter(is_demo=True).exists()
         cache.set("proxima:has-demo-data", is_demo, 60)
+    nav_referrals = unread = 0
+    if getattr(user, "is_authenticated", False):
+        from proxima.referrals.models import Notification
+        from proxima.referrals.services.access import can_send_referrals
+
+        nav_referrals = can_send_referrals(user) or user.role == "coordinator"
+        if nav_referrals:
+            unread = Notification.objects.filter(user=user, read_at=None).count()
     return {
+        "nav_referrals": nav_referrals,
+        "unread_notices": unread,
         "nav_partner": has_capability(user, EDIT_OWN_ORGANIZATION_SERVICES)
         or has_capability(user, EDIT_ANY_SERVICE),
         "nav_admin": has_capability(user, ADMIN_SITE),

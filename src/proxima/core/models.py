@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from proxima.core.roles import Role
+from proxima.people.models import InternalTeam
 
 
 class ProximaUserManager(UserManager):
@@ -58,6 +59,19 @@ class User(AbstractUser):
         max_length=8,
         default="fr",
         choices=[("fr", "Français"), ("en", "English")],
+    )
+
+    team = models.CharField(
+        _("team"),
+        max_length=32,
+        choices=InternalTeam.choices,
+        blank=True,
+        help_text=_("For network staff: the team whose referral inbox they work in."),
+    )
+    referral_digest = models.BooleanField(
+        _("daily digest of referral notifications"),
+        default=False,
+        help_text=_("One email a day instead of one email per notification."),
     )
 
     objects = ProximaUserManager()

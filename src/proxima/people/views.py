@@ -128,5 +128,6 @@ def person_detail(request, person_id):
         "organizations": organizations[:ORGANIZATION_CHOICES_LIMIT],
         "guardians": forms.guardians_of(file.person),
         "language_codes": LANGUAGE_SUGGESTIONS,
+        "referrals": file.person.referrals.select_related("target_organization")[:50],
     }
     return render(request, "people/person.html", context, status=400 if errors else 200)

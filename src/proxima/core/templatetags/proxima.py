@@ -37,6 +37,20 @@ def language_label(code: str) -> str:
 
 
 @register.filter
+def need_label(domain: str) -> str:
+    """A need domain code in the reader's language ("food" → "Alimentation")."""
+    from proxima.intake.services.questionnaires import need_label as label
+
+    return label(domain)
+
+
+@register.filter
 def getlist(values, key: str) -> list:
     """`request.POST|getlist:"name"`: every value of a repeated form field."""
     return values.getlist(key) if hasattr(values, "getlist") else []
+
+
+@register.filter
+def get_item(mapping, key):
+    """`counts|get_item:code`: a dictionary value in a template."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

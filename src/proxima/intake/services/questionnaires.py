@@ -247,3 +247,15 @@ def score(definition: dict, answers: dict) -> dict:
             item["factor"] for item in items if item["type"] == "strength" and item["id"] in yes
         ],
     }
+
+
+def need_label(domain: str) -> str:
+    """A need domain as the needs questionnaire names it, in the active language."""
+    from django.utils.translation import get_language
+
+    latest = Questionnaire.objects.filter(kind="needs", is_active=True).order_by("-version").first()
+    language = (get_language() or "fr")[:2]
+    for item in latest.definition["items"] if latest else []:
+        if item.get("type") == "need" and item.get("domain") == domain:
+            return item["text"].get(language) or item["text"]["fr"]
+    return domain

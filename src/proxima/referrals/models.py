@@ -1,0 +1,222 @@
+"""Referrals between the network's teams and community organizations, closed loop.
+
+A referral goes from a requester (a worker of an internal team, or of a partner
+organization passing it on) to one target: a directory service's organization, or an
+internal team of the region. Its status follows the FHIR SDOH referral Task
+(lifecycle.py); every change is a ReferralEvent, so the history shows the whole loop.
+What the receiving side sees of the person follows the person's consent, read at each
+display (services/sharing.py). No Django admin: every read is audited.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from proxima.intake.models import Priority
+from proxima.people.models import InformationCategory, InternalTeam
+from proxima.referrals.lifecycle import Outcome, RejectReason, Side, Status
+
+TEXT_LENGTH = 2000
+MESSAGE_LENGTH = 5000
+
+
+class Referral(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    # Anonymous: the receiving side sees nothing that identifies the person, whatever
+    # the consents (the person will contact the service, or consent comes later).
+    anonymous = models.BooleanField(_("anonymous request"), default=False)
+    episode = models.ForeignKey(
+        "intake.ContactEpisode",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+    )
+    # A referral passed on through an intermediary (FHIR Task.partOf).
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("passed on from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_referrals",
+    )
+    need_domain = models.CharField(_("need"), max_length=64)
+    request_text = models.TextField(_("what is asked"), max_length=TEXT_LENGTH)
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referred by"),
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    requester_team = models.CharField(
+        _("referring team"), max_length=32, choices=InternalTeam.choices, blank=True
+    )
+    requester_organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("referring organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    service = models.ForeignKey(
+        "directory.Service",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    target_organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("receiving organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    target_team = models.CharField(
+        _("receiving team"), max_length=32, choices=InternalTeam.choices, blank=True
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    reject_reason = models.CharField(
+        _("reason"), max_length=32, choices=RejectReason.choices, blank=True
+    )
+    first_appointment_at = models.DateTimeField(_("first appointment"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("outcome in words"), max_length=TEXT_LENGTH, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    response_due_at = models.DateTimeField(_("answer expected by"), null=True, blank=True)
+    last_reminder_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    # Optimistic locking: each change checks and bumps it, so a concurrent change is
+    # refused with a conflict instead of being silently overwritten.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(target_organization__isnull=False, target_team="")
+                    | models.Q(target_organization__isnull=True) & ~models.Q(target_team="")
+                ),
+                name="referral_has_one_target",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["target_organization", "status"], name="referral_org_inbox"),
+            models.Index(fields=["region", "target_team", "status"], name="referral_team_inbox"),
+            models.Index(fields=["service", "requested_at"], name="referral_service_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk} ({self.status})"
+
+    @property
+    def recipient(self):
+        """The consent recipient: the receiving organization, or the team's code."""
+        return self.target_organization or self.target_team
+
+    @property
+    def target_label(self) -> str:
+        if self.target_organization_id:
+            return self.target_organization.localized_name
+        return str(InternalTeam(self.target_team).label)
+
+    @property
+    def requester_label(self) -> str:
+        if self.requester_organization_id:
+            return self.requester_organization.localized_name
+        if self.requester_team:
+            return str(InternalTeam(self.requester_team).label)
+        return self.requester.get_full_name() or self.requester.username
+
+
+class ReferralEvent(models.Model):
+    """One change of a referral: its status (or a reminder), who, which side, when, why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    side = models.CharField(max_length=16, choices=Side.choices)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reason = models.CharField(max_length=32, blank=True)
+    note = models.TextField(max_length=TEXT_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.from_status} → {self.to_status}"
+
+
+class ReferralMessage(models.Model):
+    """A message on a referral. What it says about the person belongs to `category`:
+    the receiving side reads it only while the person consents to share that category."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=16, choices=Side.choices)
+    category = models.CharField(
+        _("information category"),
+        max_length=16,
+        choices=InformationCategory.choices,
+        default=InformationCategory.FOLLOW_UP,
+    )
+    body = models.TextField(_("message"), max_length=MESSAGE_LENGTH)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} on {self.referral_id}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one user about a referral; emailed at once, or gathered in the
+    user's daily digest (User.referral_digest)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_notices"
+    )
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"

@@ -1,0 +1,129 @@
+"""Telling the other side: an in-app notice per user, emailed at once or gathered in a
+daily digest. Notices name the referral and its status, never the person (an email
+may be read anywhere)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from proxima.core.models import User
+from proxima.core.roles import Role
+from proxima.intake.services.questionnaires import need_label
+from proxima.referrals.lifecycle import Side
+from proxima.referrals.models import Notification, Referral
+from proxima.referrals.services import access
+
+
+def requester_side_users(referral: Referral):
+    users = Q(pk=referral.requester_id)
+    if referral.requester_organization_id:
+        users |= Q(
+            organization_id=referral.requester_organization_id, role__in=access.PARTNER_ROLES
+        )
+    return User.objects.filter(users, is_active=True)
+
+
+def target_side_users(referral: Referral):
+    if referral.target_organization_id:
+        users = Q(organization_id=referral.target_organization_id) & ~Q(
+            role__in=[Role.ADMIN, Role.EVALUATOR]
+        )
+    else:
+        users = Q(team=referral.target_team, region_id=referral.region_id) & ~Q(
+            role__in=[Role.ADMIN, Role.EVALUATOR, Role.COORDINATOR]
+        )
+    return User.objects.filter(users, is_active=True)
+
+
+def coordinators(referral: Referral):
+    return User.objects.filter(role=Role.COORDINATOR, region_id=referral.region_id, is_active=True)
+
+
+def _link(referral: Referral) -> str:
+    return f"{settings.PROXIMA_BASE_URL}/referrals/{referral.pk}/"
+
+
+def notify(users, referral: Referral, kind: str, make_text, *, skip=None) -> int:
+    """One notice per user (in the user's language), emailed unless they chose the
+    digest. `make_text()` is called with the user's language active."""
+    sent = 0
+    for user in users:
+        if skip is not None and user.pk == skip.pk:
+            continue
+        with translation.override(user.preferred_language or "fr"):
+            text = str(make_text())[:300]
+            notice = Notification.objects.create(user=user, referral=referral, kind=kind, text=text)
+            if not user.referral_digest and user.email:
+                send_mail(
+                    subject=f"Proxima — {text}"[:150],
+                    message=f"{text}\n\n{_link(referral)}",
+                    from_email=None,
+                    recipient_list=[user.email],
+                    fail_silently=True,
+                )
+                notice.emailed_at = timezone.now()
+                notice.save(update_fields=["emailed_at"])
+        sent += 1
+    return sent
+
+
+def status_changed(referral: Referral, *, by, side: str) -> int:
+    """The other side learns of the change without asking."""
+    users = requester_side_users(referral) if side == Side.TARGET else target_side_users(referral)
+
+    def text():
+        return _("Referral for %(need)s to %(target)s: %(status)s") % {
+            "need": need_label(referral.need_domain),
+            "target": referral.target_label,
+            "status": referral.get_status_display(),
+        }
+
+    return notify(users, referral, f"status:{referral.status}", text, skip=by)
+
+
+def overdue(referral: Referral) -> int:
+    """No answer in time: the referrer, the receiving side and the coordinators."""
+
+    def text():
+        return _("No answer yet to the referral for %(need)s sent to %(target)s") % {
+            "need": need_label(referral.need_domain),
+            "target": referral.target_label,
+        }
+
+    users = (
+        list(requester_side_users(referral))
+        + list(target_side_users(referral))
+        + list(coordinators(referral))
+    )
+    unique = list({user.pk: user for user in users}.values())
+    return notify(unique, referral, "overdue", text)
+
+
+def send_digests(now=None) -> int:
+    """Email each digest user the notices not yet emailed, in one message; returns how
+    many emails were sent."""
+    now = now or timezone.now()
+    pending = (
+        Notification.objects.filter(emailed_at__isnull=True, user__referral_digest=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user_id", "created_at")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for notice in pending:
+        by_user.setdefault(notice.user_id, []).append(notice)
+    for notices in by_user.values():
+        user = notices[0].user
+        with translation.override(user.preferred_language or "fr"):
+            lines = [f"- {n.text}\n  {_link(n.referral)}" for n in notices]
+            send_mail(
+                subject=_("Proxima: %d referral notifications") % len(notices),
+                message="\n".join(lines),
+                from_email=None,
+                recipient_list=[user.email],
+                fail_silently=True,
+            )
+        Notification.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=now)
+    return len(by_user)

@@ -1,0 +1,304 @@
+"""Referral pages: the inbox (received, sent, the region's for coordinators), a referral
+with what its side may see and do, a new referral (from a contact or a person), and
+notifications. Rules, consent and audit live in the services."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from proxima.directory.models import Service
+from proxima.intake.models import ContactEpisode, Priority
+from proxima.matching.services import DIRECTORY_DOMAINS
+from proxima.people.models import InformationCategory, InternalTeam, Person
+from proxima.people.services.records import require_access
+from proxima.referrals.lifecycle import OPEN, Outcome, RejectReason, Side, Status, next_statuses
+from proxima.referrals.models import Notification, Referral
+from proxima.referrals.services import access, sharing, workflow
+
+BOXES = ("received", "sent", "region")
+
+
+def _inbox_queryset(user, box: str):
+    if box == "sent":
+        return access.sent_by(user)
+    if box == "region":
+        return access.overseen_by(user)
+    return access.received_by(user)
+
+
+def _default_box(user) -> str:
+    if user.role == "coordinator":
+        return "region"
+    return "received" if access.received_by(user).exists() else "sent"
+
+
+@login_required
+def inbox(request):
+    """Referrals with filters and counts; overdue ones first within each status."""
+    if not (access.can_send_referrals(request.user) or request.user.role == "coordinator"):
+        raise PermissionDenied
+    box = request.GET.get("box") or _default_box(request.user)
+    if box not in BOXES:
+        box = "received"
+    referrals = _inbox_queryset(request.user, box)
+    counts = dict(referrals.values_list("status").annotate(n=Count("pk")))
+    status = request.GET.get("status", "open")
+    if status == "open":
+        referrals = referrals.filter(status__in=OPEN)
+    elif status in Status.values:
+        referrals = referrals.filter(status=status)
+    now = timezone.now()
+    if request.GET.get("overdue"):
+        referrals = referrals.filter(status=Status.REQUESTED, response_due_at__lt=now)
+    rows = list(
+        referrals.select_related(
+            "target_organization", "requester", "requester_organization"
+        ).order_by("response_due_at", "-requested_at")[:200]
+    )
+    context = {
+        "box": box,
+        "boxes": [b for b in BOXES if b != "region" or request.user.role == "coordinator"],
+        "rows": rows,
+        "now": now,
+        "status": status,
+        "statuses": Status.choices,
+        "counts": counts,
+        "open_count": sum(counts.get(s, 0) for s in OPEN),
+        "overdue": bool(request.GET.get("overdue")),
+        "reasons": RejectReason.choices,
+        "default_appointment": _next_working_morning(now),
+    }
+    return render(request, "referrals/inbox.html", context)
+
+
+def _next_working_morning(now: datetime) -> str:
+    """Tomorrow (or Monday) at 9:00, local time, as a datetime-local value."""
+    day = timezone.localtime(now).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(9, 0)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _appointment(value: str):
+    parsed = parse_datetime(value or "")
+    if parsed is None:
+        return None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def _act(request, referral: Referral) -> str:
+    """Carry out one posted action on the referral; returns the message to show."""
+    action = request.POST.get("action", "")
+    version = int(request.POST.get("version") or 0)
+    by = request.user
+    if action == "send":
+        workflow.send(
+            referral,
+            by=by,
+            version=version,
+            acknowledge_duplicates=request.POST.get("acknowledge") == "1",
+        )
+        return _("Referral sent.")
+    if action == "message":
+        sharing.post_message(
+            referral,
+            request.POST.get("body", ""),
+            by=by,
+            category=request.POST.get("category", InformationCategory.FOLLOW_UP),
+        )
+        return _("Message sent.")
+    if action == "status":
+        new_status = request.POST.get("status", "")
+        workflow.transition(
+            referral,
+            new_status,
+            by=by,
+            version=version,
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+            first_appointment_at=_appointment(request.POST.get("first_appointment_at", "")),
+            outcome=request.POST.get("outcome", ""),
+        )
+        return _("Referral updated: %s.") % dict(Status.choices)[new_status]
+    raise PermissionDenied(_("Unknown action."))
+
+
+@login_required
+def detail(request, referral_id):
+    referral = get_object_or_404(
+        Referral.objects.select_related("target_organization", "service", "person", "parent"),
+        pk=referral_id,
+    )
+    access.require_read(request.user, referral)
+    errors: list[str] = []
+    warnings: list[str] = []
+    status = 200
+    if request.method == "POST":
+        try:
+            done = _act(request, referral)
+        except workflow.ReferralInputError as error:
+            errors, status = list(error.errors.values()), 400
+        except workflow.PossibleDuplicateReferral as warned:
+            warnings = warned.warnings
+        except workflow.ReferralConflict as conflict:
+            errors = [
+                _(
+                    "Someone else changed this referral in the meantime (it is now %s). "
+                    "Here it is as it stands; check before acting again."
+                )
+                % conflict.referral.get_status_display()
+            ]
+            status = 409
+        else:
+            messages.success(request, done)
+            if request.POST.get("next") == "inbox":
+                return redirect("referrals:inbox")
+            return redirect("referrals:detail", referral_id=referral.pk)
+        referral.refresh_from_db()
+    view = sharing.view_referral(referral, by=request.user)
+    side = view.side
+    Notification.objects.filter(user=request.user, referral=referral, read_at=None).update(
+        read_at=timezone.now()
+    )
+    context = {
+        "view": view,
+        "referral": referral,
+        "side": side,
+        "next_statuses": next_statuses(referral.status, side) if side else [],
+        "errors": errors,
+        "warnings": warnings,
+        "consent_problem": workflow.consent_problem(referral)
+        if referral.status == Status.DRAFT
+        else "",
+        "reasons": RejectReason.choices,
+        "outcomes": Outcome.choices,
+        "categories": InformationCategory.choices,
+        "events": referral.events.select_related("actor"),
+        "chain": _chain(referral),
+        "default_appointment": _next_working_morning(timezone.now()),
+        "can_pass_on": side == Side.TARGET
+        and referral.status in {Status.ACCEPTED, Status.IN_PROGRESS, Status.ON_HOLD},
+    }
+    return render(request, "referrals/detail.html", context, status=status)
+
+
+def _chain(referral: Referral) -> list[Referral]:
+    """The referrals this one was passed on from, oldest first."""
+    chain = []
+    parent = referral.parent
+    while parent is not None:
+        chain.insert(0, parent)
+        parent = parent.parent
+    return chain
+
+
+@login_required
+def new(request):
+    """A new referral, from a contact (?episode=), a person (?person=), or passed on from
+    a referral this user received (?parent=); to a service (?service=) or a team."""
+    by = request.user
+    if not access.can_send_referrals(by):
+        raise PermissionDenied
+    source = request.POST if request.method == "POST" else request.GET
+    episode = person = parent = service = None
+    if source.get("episode"):
+        episode = get_object_or_404(ContactEpisode, pk=source["episode"])
+        if not access.is_network_staff_of(by, episode.region_id):
+            raise PermissionDenied
+        person = episode.person
+    if source.get("person"):
+        person = get_object_or_404(Person, pk=source["person"])
+        require_access(by, person)
+    if source.get("parent"):
+        parent = get_object_or_404(Referral, pk=source["parent"])
+        if access.side_of(by, parent) != Side.TARGET:
+            raise PermissionDenied
+    if source.get("service"):
+        service = get_object_or_404(
+            Service.objects.select_related("organization"), pk=source["service"]
+        )
+    errors: list[str] = []
+    warnings: list[str] = []
+    if request.method == "POST":
+        data = workflow.ReferralInput(
+            need_domain=source.get("need_domain", ""),
+            request_text=source.get("request_text", ""),
+            priority=source.get("priority", ""),
+            service=service,
+            target_team=source.get("target_team", "") if service is None else "",
+            person=person,
+            anonymous=source.get("anonymous") == "on" or person is None,
+            episode_id=episode.pk if episode else None,
+        )
+        acknowledged = source.get("acknowledge") == "1"
+        try:
+            if parent is not None:
+                referral = workflow.pass_on(
+                    parent, data, by=by, acknowledge_duplicates=acknowledged
+                )
+            else:
+                referral = workflow.create_referral(data, by=by)
+                if source.get("send_now") == "1":
+                    try:
+                        workflow.send(
+                            referral,
+                            by=by,
+                            version=referral.version,
+                            acknowledge_duplicates=acknowledged,
+                        )
+                    except (
+                        workflow.ReferralInputError,
+                        workflow.PossibleDuplicateReferral,
+                    ) as held:
+                        messages.warning(request, _("Saved as a draft: %s") % _reason_of(held))
+                        return redirect("referrals:detail", referral_id=referral.pk)
+        except workflow.ReferralInputError as error:
+            errors = list(error.errors.values())
+        except workflow.PossibleDuplicateReferral as warned:
+            warnings = warned.warnings
+        else:
+            messages.success(request, _("Referral saved."))
+            return redirect("referrals:detail", referral_id=referral.pk)
+    context = {
+        "episode": episode,
+        "person": person,
+        "parent": parent,
+        "service": service,
+        "posted": source,
+        "errors": errors,
+        "warnings": warnings,
+        "priorities": Priority.choices,
+        "teams": InternalTeam.choices,
+        "domains": sorted(DIRECTORY_DOMAINS),
+        "default_priority": (
+            episode.priority if episode and episode.priority else Priority.HOURS_72
+        ),
+    }
+    return render(request, "referrals/new.html", context, status=400 if errors else 200)
+
+
+def _reason_of(error) -> str:
+    if isinstance(error, workflow.PossibleDuplicateReferral):
+        return " ".join(error.warnings)
+    return " ".join(error.errors.values())
+
+
+@login_required
+def notifications(request):
+    notices = Notification.objects.filter(user=request.user).select_related("referral")[:100]
+    return render(request, "referrals/notifications.html", {"notices": notices})
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    return redirect("referrals:notifications")
