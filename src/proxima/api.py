@@ -17,6 +17,12 @@ from proxima.intake.services.questionnaires import ScreeningInputError
 from proxima.matching.services import MatchInputError
 from proxima.people.api import router as people_router
 from proxima.people.services.records import PersonInputError, PossibleDuplicates
+from proxima.referrals.api import router as referrals_router
+from proxima.referrals.services.workflow import (
+    PossibleDuplicateReferral,
+    ReferralConflict,
+    ReferralInputError,
+)
 
 api = NinjaAPI(
     title="Proxima API",
@@ -28,6 +34,7 @@ api = NinjaAPI(
 api.add_router("/hsds/", hsds_router)
 api.add_router("/intake/", intake_router)
 api.add_router("/intake/", people_router)
+api.add_router("/", referrals_router)
 
 
 @api.exception_handler(SearchInputError)
@@ -41,6 +48,25 @@ def search_input_error(request, exc: ValueError):
 def input_error(request, exc: PersonInputError | ScreeningInputError):
     detail = _("Please correct: %s") % "; ".join(exc.errors.values())
     return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=400)
+
+
+@api.exception_handler(ReferralInputError)
+def referral_input_error(request, exc: ReferralInputError):
+    detail = _("Please correct: %s") % "; ".join(exc.errors.values())
+    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=400)
+
+
+@api.exception_handler(PossibleDuplicateReferral)
+def duplicate_referral(request, exc: PossibleDuplicateReferral):
+    detail = _("Check before sending; send again with acknowledge_duplicates.")
+    return api.create_response(request, {"detail": detail, "warnings": exc.warnings}, status=409)
+
+
+@api.exception_handler(ReferralConflict)
+def referral_conflict(request, exc: ReferralConflict):
+    detail = _("Someone else changed this referral in the meantime; reload it.")
+    body = {"detail": detail, "status": exc.referral.status, "version": exc.referral.version}
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(PossibleDuplicates)

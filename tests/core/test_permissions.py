@@ -25,6 +25,8 @@ SIGNED_IN = set(Role.values)
 # A referral from an 811 worker to the partner's organization: the receiving partner
 # and the region's coordinator read it; other workers (not of the sending team) do not.
 REFERRAL_READERS = {Role.PARTNER_EDITOR, Role.COORDINATOR}
+# Of those, only the receiving partner acts on it (the coordinator oversees).
+REFERRAL_ACTORS = {Role.PARTNER_EDITOR}
 
 # route name -> who gets a 2xx answer (others: 403, or a redirect to a login page).
 MATRIX: dict[str, object] = {
@@ -59,6 +61,14 @@ MATRIX: dict[str, object] = {
     "referrals:detail": REFERRAL_READERS,
     "referrals:notifications": SIGNED_IN,
     "referrals:mark_all_read": SIGNED_IN,
+    "api:list_referrals": REFERRAL_USERS,
+    "api:create_referral": REFERRAL_USERS,
+    "api:get_referral": REFERRAL_READERS,
+    "api:send_referral": REFERRAL_ACTORS,
+    "api:change_status": REFERRAL_ACTORS,
+    "api:post_message": REFERRAL_ACTORS,
+    "api:pass_on": REFERRAL_ACTORS,
+    "api:list_notifications": SIGNED_IN,
     "intake:new_call": RECORD_READERS,
     "intake:call": RECORD_READERS,
     "intake:draft": RECORD_READERS,
@@ -84,6 +94,11 @@ MATRIX: dict[str, object] = {
 }
 POST_ONLY = {
     "core:logout",
+    "api:create_referral",
+    "api:send_referral",
+    "api:change_status",
+    "api:post_message",
+    "api:pass_on",
     "referrals:mark_all_read",
     "intake:new_call",
     "intake:draft",
@@ -120,6 +135,26 @@ BODIES = {
     "api:orient": {"kind": "information"},
     "api:match_needs": {"needs": {"food": {"severity": 1}}},
     "api:withdraw_consent": {"reason": "changed their mind"},
+    "api:create_referral": {
+        "need_domain": "food",
+        "request_text": "Dépannage",
+        "priority": "72h",
+        "target_team": "social_consultation",
+        "anonymous": True,
+    },
+    "api:send_referral": {"version": 1},
+    "api:change_status": {
+        "status": "accepted",
+        "version": 1,
+        "first_appointment_at": "2026-12-01T09:00:00-05:00",
+    },
+    "api:post_message": {"body": "Rendez-vous confirmé."},
+    "api:pass_on": {
+        "need_domain": "food",
+        "request_text": "Suivi",
+        "priority": "2w",
+        "target_team": "social_consultation",
+    },
     "api:link_relative": {},  # built per test (see body_of)
     "api:merge_person": {},
 }
@@ -211,6 +246,16 @@ def records(need_domains):
     return {
         "region": region,
         "referrals:detail": [referral.pk],
+        **{
+            name: [referral.pk]
+            for name in (
+                "api:get_referral",
+                "api:send_referral",
+                "api:change_status",
+                "api:post_message",
+                "api:pass_on",
+            )
+        },
         "people:person": [person.pk],
         "api:update_person": [person.pk],
         "api:read_household": [person.pk],

@@ -1,0 +1,123 @@
+"""Referral pages: sent from the contact screen's matches, answered from the partner's
+inbox in two clicks, seen closed by the referrer; conflicts and strangers."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from proxima.core.roles import Role
+from proxima.referrals.models import Notification, Referral
+from tests.factories import OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_of(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_refer_from_a_contact_then_accept_from_the_inbox(worker, person, service, consent, partner):
+    from proxima.intake.services.episodes import open_episode
+
+    episode = open_episode(by=worker, channel="phone_811", reason="Plus rien à manger")
+    episode.person = person
+    episode.save()
+    referrer = client_of(worker)
+    form = referrer.get(
+        reverse("referrals:new"),
+        {"episode": episode.pk, "service": service.pk, "need_domain": "food"},
+    )
+    assert (
+        "Comptoir alimentaire" in form.content.decode()
+        and "Pour Élise Côté" in form.content.decode()
+    )
+    sent = referrer.post(
+        reverse("referrals:new"),
+        {
+            "episode": episode.pk,
+            "service": service.pk,
+            "need_domain": "food",
+            "request_text": "Dépannage cette semaine",
+            "priority": "72h",
+            "send_now": "1",
+        },
+    )
+    referral = Referral.objects.get()
+    assert sent.status_code == 302 and referral.status == "requested"
+    assert referral.episode == episode and referral.requester_team == "info_social"
+
+    receiver = client_of(partner)
+    inbox = receiver.get(reverse("referrals:inbox")).content.decode()
+    assert "Accepter" in inbox and "Élise" not in inbox  # the list names no one
+    accepted = receiver.post(
+        reverse("referrals:detail", args=[referral.pk]),
+        {
+            "action": "status",
+            "status": "accepted",
+            "version": referral.version,
+            "first_appointment_at": "2026-12-01T09:00",
+            "next": "inbox",
+        },
+    )
+    assert accepted.status_code == 302 and accepted["Location"] == reverse("referrals:inbox")
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
+    assert timezone.localtime(referral.first_appointment_at).hour == 9  # typed in local time
+    detail = receiver.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Élise Côté" in detail and "418 555-0101" in detail  # consented identity
+
+    page = referrer.get(reverse("referrals:inbox") + "?box=sent&status=all").content.decode()
+    assert "acceptée" in page
+    assert Notification.objects.filter(user=worker, kind="status:accepted", read_at=None).exists()
+    referrer.get(reverse("referrals:detail", args=[referral.pk]))
+    assert not Notification.objects.filter(user=worker, read_at=None).exists()
+
+
+def test_decline_in_two_clicks_and_a_stale_form_is_a_conflict(sent, partner, worker):
+    receiver = client_of(partner)
+    url = reverse("referrals:detail", args=[sent.pk])
+    declined = receiver.post(
+        url,
+        {"action": "status", "status": "rejected", "version": sent.version, "reason": "full"},
+    )
+    assert declined.status_code == 302
+    stale = client_of(worker).post(
+        url, {"action": "status", "status": "cancelled", "version": sent.version}
+    )
+    assert stale.status_code == 409
+    assert "Quelqu’un d’autre a modifié cette référence" in stale.content.decode()
+    sent.refresh_from_db()
+    assert (sent.status, sent.reject_reason) == ("rejected", "full")
+
+
+def test_without_consent_the_referral_waits_as_a_draft(worker, person, service):
+    referrer = client_of(worker)
+    response = referrer.post(
+        reverse("referrals:new"),
+        {
+            "person": person.pk,
+            "service": service.pk,
+            "need_domain": "food",
+            "request_text": "Panier",
+            "priority": "72h",
+            "send_now": "1",
+        },
+        follow=True,
+    )
+    referral = Referral.objects.get()
+    assert referral.status == "draft"
+    page = response.content.decode()
+    assert "Enregistrée comme brouillon" in page and "demande anonyme" in page
+
+
+def test_strangers_cannot_open_a_referral(sent, region):
+    url = reverse("referrals:detail", args=[sent.pk])
+    stranger = UserFactory(role=Role.PARTNER_EDITOR, organization=OrganizationFactory())
+    assert client_of(stranger).get(url).status_code == 403
+    other_worker = UserFactory(role=Role.CLSC_WORKER, region=region, team="interprofessional")
+    assert client_of(other_worker).get(url).status_code == 403
+    bad = client_of(sent.requester).post(url, {"action": "status", "status": "nope", "version": 2})
+    assert bad.status_code == 400
