@@ -101,8 +101,11 @@ def service_detail(request, service_id: str):
     pins = presenters.results_map(
         [(service.localized_name, "", lat, lon) for lat, lon in points], None
     )
+    from proxima.referrals.services.responsiveness import service_responsiveness
+
     context = {
         "service": service,
+        "responsiveness": service_responsiveness(service.id),
         "places": places,
         "show_confidential": staff,
         "hours": presenters.opening_hours(service),

@@ -54,3 +54,14 @@ def getlist(values, key: str) -> list:
 def get_item(mapping, key):
     """`counts|get_item:code`: a dictionary value in a template."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def percent(value) -> str:
+    """0.83 → "83 %" in French, "83%" in English."""
+    from django.utils.translation import get_language
+
+    if value is None:
+        return ""
+    number = round(float(value) * 100)
+    return f"{number}\u00a0%" if (get_language() or "fr").startswith("fr") else f"{number}%"
