@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "proxima.core",
     "proxima.directory",
     "proxima.people",
@@ -132,6 +134,11 @@ PROXIMA_BASE_URL = os.environ.get("PROXIMA_BASE_URL", "http://127.0.0.1:8000").r
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background tasks (referral reminders, daily digests) are rows in the database, run by
+# `proxima db_worker` (started beside the web server by `proxima serve`): the same on
+# SQLite and PostgreSQL, and enqueued in the same transaction as the change they follow.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,

@@ -317,4 +317,9 @@ def transition(
         by, "referral_status", current, detail={"status": new_status, "side": str(side)}
     )
     notify.status_changed(current, by=by, side=side)
+    if new_status == Status.REQUESTED:
+        # Queued in this transaction: the reminder exists if and only if the send does.
+        from proxima.referrals.tasks import queue_reminder
+
+        queue_reminder(current, current.response_due_at)
     return current
