@@ -86,9 +86,18 @@ def test_demo_loads_the_territory_and_one_account_per_role(capsys):
     assert {"admin", "coordinator", "worker_811", "clsc_worker", "partner_editor"} <= roles
     printed = capsys.readouterr().out
     assert "proxima-demo" in printed and "info811" in printed
-    before = m.Service.objects.count()
-    call_command("demo")
-    assert m.Service.objects.count() == before
+    from proxima.referrals.lifecycle import Status
+    from proxima.referrals.models import Referral
+    from proxima.referrals.services.responsiveness import service_responsiveness
+
+    assert set(Referral.objects.values_list("status", flat=True)) == set(Status.values)
+    assert Referral.objects.filter(parent__isnull=False).exists()  # a chain passed on
+    partner = User.objects.get(username="partenaire")
+    inbox_service = Referral.objects.filter(target_organization=partner.organization).first()
+    assert service_responsiveness(inbox_service.service_id).published
+    before = (m.Service.objects.count(), Referral.objects.count())
+    call_command("demo")  # again: refreshed, nothing duplicated or lost
+    assert (m.Service.objects.count(), Referral.objects.count()) == before
 
 
 def test_reindex_rebuilds_the_whole_index(need_domains):

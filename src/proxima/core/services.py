@@ -17,14 +17,19 @@ class DemoAccount:
     role: str
     first_name: str
     last_name: str
+    team: str = ""
 
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin", Role.ADMIN, "Alex", "Administrateur"),
     DemoAccount("coordo", Role.COORDINATOR, "Camille", "Coordonnatrice"),
-    DemoAccount("info811", Role.WORKER_811, "Sam", "Intervenant 811"),
-    DemoAccount("clsc", Role.CLSC_WORKER, "Dominique", "Travailleuse sociale"),
-    DemoAccount("prescripteur", Role.SOCIAL_PRESCRIBER, "Jo", "Prescriptrice sociale"),
+    DemoAccount("info811", Role.WORKER_811, "Sam", "Intervenant 811", "info_social"),
+    DemoAccount(
+        "clsc", Role.CLSC_WORKER, "Dominique", "Travailleuse sociale", "social_consultation"
+    ),
+    DemoAccount(
+        "prescripteur", Role.SOCIAL_PRESCRIBER, "Jo", "Prescriptrice sociale", "social_prescribing"
+    ),
     DemoAccount("partenaire", Role.PARTNER_EDITOR, "Maxime", "Éditeur partenaire"),
     DemoAccount("evaluation", Role.EVALUATOR, "Noa", "Évaluatrice"),
 ]
@@ -44,6 +49,7 @@ def create_demo_accounts(partner_organization_id: str | None) -> list[DemoAccoun
             partner_organization_id if account.role == Role.PARTNER_EDITOR else None
         )
         user.region = region
+        user.team = account.team
         user.set_password(DEMO_PASSWORD)
         user.save()
     return DEMO_ACCOUNTS

@@ -30,6 +30,10 @@ LANGUAGE_NAMES = {
 }
 
 
+# Records that people's consents and referrals point at: never deleted on a refresh.
+REFERENCED_BY_RECORDS = (m.Organization, m.Service)
+
+
 @dataclass
 class RecordBatch:
     """Records collected in memory, then written in bulk in dependency order."""
@@ -57,6 +61,17 @@ class RecordBatch:
         ]
         for model in order:
             instances = self.rows.get(model, [])
+            if model in REFERENCED_BY_RECORDS:
+                # Updated in place: consents and referrals point at them.
+                fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+                model.objects.bulk_create(
+                    instances,
+                    batch_size=500,
+                    update_conflicts=True,
+                    unique_fields=["id"],
+                    update_fields=fields,
+                )
+                continue
             ids = [getattr(i, "hsds_id", None) or i.pk for i in instances]
             key = "hsds_id" if model is m.Attribute else "pk"
             model.objects.filter(**{f"{key}__in": ids}).delete()

@@ -18,11 +18,16 @@ class Command(BaseCommand):
             .first()
         )
         accounts = create_demo_accounts(partner.id if partner else None)
+        from proxima.referrals.services.demo import load_demo_referrals
+
+        referrals = load_demo_referrals(partner.id if partner else None)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo territory: {counts['organizations']} organizations, {counts['services']} services."
             )
         )
+        if referrals:
+            self.stdout.write(f"Demo referrals: {referrals}, in every state (fictional people).")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             extra = (
