@@ -1,0 +1,86 @@
+"""A referral's whole loop in a real browser: sent by the 811 worker, accepted by the
+partner from the inbox, completed, and seen closed by the referrer."""
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from proxima.core.models import Region
+from proxima.core.roles import Role
+from proxima.directory.services.search_backends import backend
+from proxima.directory.services.taxonomy import load_need_domains
+from proxima.intake.services.questionnaires import load_questionnaires
+from proxima.people.services.consent import ConsentInput, record_consent
+from proxima.people.services.records import PersonInput, create_person
+from proxima.referrals.models import Referral
+from tests.factories import OrganizationFactory, UserFactory, make_service
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "secret-pass-123"
+
+
+@pytest.fixture
+def network():
+    backend().clear()
+    load_need_domains()
+    load_questionnaires()
+    region = Region.objects.create(code="03", name="Capitale-Nationale")
+    organization = OrganizationFactory(name="Comptoir alimentaire Limoilou")
+    service = make_service("Comptoir alimentaire", domain="food", organization=organization)
+    worker = UserFactory(
+        username="info811", role=Role.WORKER_811, region=region, team="info_social"
+    )
+    partner = UserFactory(
+        username="partenaire", role=Role.PARTNER_EDITOR, organization=organization
+    )
+    person = create_person(PersonInput("Élise", "Côté", date(1988, 3, 14)), by=worker)
+    record_consent(
+        person,
+        ConsentInput(["identity", "needs"], "Référence", "verbal", organization),
+        by=worker,
+    )
+    return worker, partner, person, service
+
+
+def signed_in(browser, live_server, user, next_url):
+    context = browser.new_context(locale="fr-CA", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/?next={next_url}")
+    page.get_by_label("Nom d’utilisateur").fill(user.username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    return page
+
+
+def test_sent_accepted_completed_and_seen_closed(browser, live_server, network):
+    worker, partner, person, service = network
+    referrer = signed_in(
+        browser,
+        live_server,
+        worker,
+        f"/referrals/new/%3Fperson%3D{person.pk}%26service%3D{service.pk}",
+    )
+    expect(referrer.get_by_role("heading", level=1)).to_have_text("Nouvelle référence")
+    referrer.get_by_label("Besoin").select_option("food")
+    referrer.get_by_label("Ce qui est demandé").fill("Dépannage alimentaire cette semaine")
+    referrer.get_by_role("button", name="Envoyer la référence").click()
+    expect(referrer.locator("dl.facts")).to_contain_text("demandée")
+
+    receiver = signed_in(browser, live_server, partner, "/referrals/")
+    row = receiver.locator("table.referrals tbody tr").first
+    expect(row).to_contain_text("Alimentation")
+    row.get_by_role("button", name="Accepter").click()  # the appointment is prefilled
+    expect(receiver.get_by_role("status")).to_contain_text("acceptée")
+    receiver.locator("table.referrals a").first.click()
+    expect(receiver.locator("#person-title + p")).to_contain_text("Élise Côté")
+    receiver.get_by_role("button", name="Commencer (en cours)").click()
+    receiver.get_by_label("Résultat", exact=True).select_option("service_received")
+    receiver.get_by_role("button", name="Terminer").click()
+    expect(receiver.locator("dl.facts")).to_contain_text("terminée")
+
+    referrer.goto(f"{live_server.url}/referrals/?box=sent&status=all")
+    expect(referrer.locator("table.referrals")).to_contain_text("terminée")
+    expect(referrer.locator(".badge")).to_be_visible()  # notified without asking
+    assert Referral.objects.get().status == "completed"
