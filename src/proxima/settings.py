@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "proxima.intake",
     "proxima.matching",
     "proxima.referrals",
+    "proxima.prescriptions",
+    "proxima.outcomes",
 ]
 
 MIDDLEWARE = [

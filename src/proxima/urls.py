@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("proxima.people.urls")),
     path("", include("proxima.intake.urls")),
     path("", include("proxima.referrals.urls")),
+    path("", include("proxima.prescriptions.urls")),
 ]

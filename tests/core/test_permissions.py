@@ -57,6 +57,11 @@ MATRIX: dict[str, object] = {
     "people:person": RECORD_READERS,
     "intake:home": RECORD_READERS,
     "referrals:inbox": REFERRAL_USERS,
+    "prescriptions:new": RECORD_READERS,
+    "prescriptions:activities": RECORD_READERS,
+    "prescriptions:detail": RECORD_READERS,
+    "prescriptions:print": RECORD_READERS,
+    "prescriptions:measure": RECORD_READERS,
     "referrals:new": REFERRAL_USERS,
     "referrals:detail": REFERRAL_READERS,
     "referrals:notifications": SIGNED_IN,
@@ -159,6 +164,7 @@ BODIES = {
     "api:merge_person": {},
 }
 QUERIES = {
+    "prescriptions:activities": "?q=alimentaire",
     "api:can_share": "?category=needs&team=info_social",
     "api:search_people": "?q=roy",
 }
@@ -243,8 +249,24 @@ def records(need_domains):
         status="requested",
         anonymous=True,
     )
+    from proxima.outcomes.services.instruments import load_instruments
+    from proxima.prescriptions.models import Prescription
+
+    load_instruments()
+    prescription = Prescription.objects.create(
+        region=region,
+        person=person,
+        prescriber=staff,
+        link_worker=staff,
+        co_produced_with="la personne",
+        what_matters="Bouger",
+    )
     return {
         "region": region,
+        "person": person,
+        "prescriptions:detail": [prescription.pk],
+        "prescriptions:print": [prescription.pk],
+        "prescriptions:measure": [prescription.pk, "k10"],
         "referrals:detail": [referral.pk],
         **{
             name: [referral.pk]
@@ -290,6 +312,8 @@ def records(need_domains):
 def url_of(name: str, records: dict) -> str:
     if name == "admin":
         return "/admin/directory/service/"
+    if name == "prescriptions:new":
+        return reverse(name) + f"?person={records['person'].pk}"
     return reverse(name, args=records.get(name, [])) + QUERIES.get(name, "")
 
 

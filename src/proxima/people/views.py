@@ -129,5 +129,6 @@ def person_detail(request, person_id):
         "guardians": forms.guardians_of(file.person),
         "language_codes": LANGUAGE_SUGGESTIONS,
         "referrals": file.person.referrals.select_related("target_organization")[:50],
+        "prescriptions": file.person.prescriptions.all()[:20],
     }
     return render(request, "people/person.html", context, status=400 if errors else 200)

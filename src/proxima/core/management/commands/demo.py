@@ -12,6 +12,9 @@ class Command(BaseCommand):
     def handle(self, **options):
         counts = load_demo_territory()
         load_questionnaires()
+        from proxima.outcomes.services.instruments import load_instruments
+
+        load_instruments()
         partner = (
             Organization.objects.filter(is_demo=True, name__startswith="Comptoir alimentaire")
             .order_by("name")

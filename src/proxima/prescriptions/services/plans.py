@@ -1,0 +1,203 @@
+"""Co-producing a social prescription and following it: goals in the person's words,
+activities from the directory, supports that remove barriers, follow-ups with the link
+worker, goal attainment along the way."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proxima.core.audit import record_audit_event
+from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+from proxima.directory.models import Service
+from proxima.people.models import Person
+from proxima.people.services.records import require_access
+from proxima.prescriptions.models import (
+    TEXT_LENGTH,
+    Activity,
+    ActivityStatus,
+    FollowUp,
+    Goal,
+    GoalRating,
+    Prescription,
+    PrescriptionStatus,
+    Support,
+    SupportKind,
+)
+
+MAX_GOALS = 5
+
+
+class PrescriptionInputError(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SupportInput:
+    kind: str
+    detail: str = ""
+    service_id: str = ""  # the activity it makes possible, if one
+
+
+@dataclass(frozen=True)
+class PrescriptionInput:
+    what_matters: str
+    co_produced_with: str
+    goals: list[str]
+    service_ids: list[str]
+    supports: list[SupportInput] = field(default_factory=list)
+    follow_ups: list[date] = field(default_factory=list)
+    link_worker: object = None
+
+
+def _check(person: Person, data: PrescriptionInput, by) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not data.what_matters.strip():
+        errors["what_matters"] = _("Write what matters to them, in their words.")
+    elif len(data.what_matters) > TEXT_LENGTH:
+        errors["what_matters"] = _("At most %d characters.") % TEXT_LENGTH
+    if not data.co_produced_with.strip():
+        errors["co_produced_with"] = _("Say with whom the plan was made.")
+    goals = [g.strip() for g in data.goals if g.strip()]
+    if not goals:
+        errors["goals"] = _("Write at least one goal, in their words.")
+    elif len(goals) > MAX_GOALS or any(len(g) > 500 for g in goals):
+        errors["goals"] = _("At most %d goals of 500 characters.") % MAX_GOALS
+    if not data.service_ids:
+        errors["activities"] = _("Choose at least one activity.")
+    elif Service.objects.filter(pk__in=data.service_ids).count() != len(set(data.service_ids)):
+        errors["activities"] = _("Unknown activity.")
+    for support in data.supports:
+        if support.kind not in SupportKind.values:
+            errors["supports"] = _("Unknown support.")
+        elif support.service_id and support.service_id not in data.service_ids:
+            errors["supports"] = _("A support goes with one of the activities prescribed.")
+    today = timezone.localdate()
+    if any(day < today for day in data.follow_ups):
+        errors["follow_ups"] = _("A follow-up cannot be in the past.")
+    link_worker = data.link_worker or by
+    if not (
+        has_capability(link_worker, READ_PERSONAL_RECORDS)
+        and link_worker.region_id == person.region_id
+    ):
+        errors["link_worker"] = _("The link worker must be network staff of the person's region.")
+    return errors
+
+
+@transaction.atomic
+def create_prescription(person: Person, data: PrescriptionInput, *, by) -> Prescription:
+    require_access(by, person)
+    errors = _check(person, data, by)
+    if errors:
+        raise PrescriptionInputError(errors)
+    prescription = Prescription.objects.create(
+        region_id=person.region_id,
+        person=person,
+        prescriber=by,
+        link_worker=data.link_worker or by,
+        co_produced_with=data.co_produced_with.strip()[:200],
+        what_matters=data.what_matters.strip(),
+    )
+    for position, text in enumerate(g.strip() for g in data.goals if g.strip()):
+        Goal.objects.create(prescription=prescription, text=text, position=position)
+    activities = {}
+    for service_id in dict.fromkeys(data.service_ids):
+        activities[service_id] = Activity.objects.create(
+            prescription=prescription, service_id=service_id
+        )
+    for support in data.supports:
+        Support.objects.create(
+            prescription=prescription,
+            activity=activities.get(support.service_id),
+            kind=support.kind,
+            detail=support.detail.strip()[:300],
+        )
+    for day in sorted(set(data.follow_ups)):
+        FollowUp.objects.create(prescription=prescription, due_on=day)
+    record_audit_event(
+        by, "create_prescription", person, detail={"prescription": str(prescription.pk)}
+    )
+    return prescription
+
+
+def require_follower(user, prescription: Prescription) -> None:
+    """Network staff of the person's region (the prescriber, the link worker, their
+    colleagues) follow the prescription."""
+    if not (
+        has_capability(user, READ_PERSONAL_RECORDS) and user.region_id == prescription.region_id
+    ):
+        raise PermissionDenied(_("You may not read this prescription."))
+
+
+def read_prescription(prescription_id, *, by, reason: str) -> Prescription:
+    prescription = Prescription.objects.select_related("person", "prescriber", "link_worker").get(
+        pk=prescription_id
+    )
+    require_follower(by, prescription)
+    record_audit_event(
+        by,
+        "read_prescription",
+        prescription.person,
+        reason=reason,
+        detail={"prescription": str(prescription.pk)},
+    )
+    return prescription
+
+
+@transaction.atomic
+def rate_goal(goal: Goal, rating: int, *, by) -> GoalRating:
+    require_follower(by, goal.prescription)
+    if rating not in range(1, 6):
+        raise PrescriptionInputError({"rating": _("Rate from 1 (not at all) to 5 (fully).")})
+    return GoalRating.objects.create(goal=goal, rating=rating, rated_by=by)
+
+
+@transaction.atomic
+def record_follow_up(follow_up: FollowUp, note: str, *, by, next_on: date | None = None):
+    """Mark a follow-up done, with its note; optionally plan the next one."""
+    require_follower(by, follow_up.prescription)
+    if len(note) > TEXT_LENGTH:
+        raise PrescriptionInputError({"note": _("At most %d characters.") % TEXT_LENGTH})
+    if next_on is not None and next_on < timezone.localdate():
+        raise PrescriptionInputError({"next_on": _("A follow-up cannot be in the past.")})
+    follow_up.done_at = timezone.now()
+    follow_up.note = note.strip()
+    follow_up.save(update_fields=["done_at", "note"])
+    if next_on is not None:
+        FollowUp.objects.create(prescription=follow_up.prescription, due_on=next_on)
+    record_audit_event(by, "follow_up_prescription", follow_up.prescription.person)
+    return follow_up
+
+
+@transaction.atomic
+def set_activity_status(activity: Activity, status: str, *, by) -> Activity:
+    require_follower(by, activity.prescription)
+    if status not in ActivityStatus.values:
+        raise PrescriptionInputError({"status": _("Unknown status.")})
+    activity.status = status
+    activity.save(update_fields=["status"])
+    return activity
+
+
+@transaction.atomic
+def arrange_support(support: Support, *, by) -> Support:
+    require_follower(by, support.prescription)
+    support.arranged = True
+    support.save(update_fields=["arranged"])
+    return support
+
+
+@transaction.atomic
+def end_prescription(prescription: Prescription, status: str, *, by) -> Prescription:
+    require_follower(by, prescription)
+    if status not in {PrescriptionStatus.COMPLETED, PrescriptionStatus.STOPPED}:
+        raise PrescriptionInputError({"status": _("Unknown status.")})
+    prescription.status = status
+    prescription.ended_at = timezone.now()
+    prescription.save(update_fields=["status", "ended_at"])
+    return prescription

@@ -1,0 +1,251 @@
+"""Social prescription pages: co-produce a plan with the person or family, follow it
+(goals rated, activities, supports, follow-ups, well-being measures and their change),
+and print it for the family in their language."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from proxima.directory.models import Service
+from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
+from proxima.outcomes.models import Instrument, Occasion
+from proxima.outcomes.services.instruments import InstrumentError, instrument, text
+from proxima.outcomes.services.measures import changes, record_measurement
+from proxima.people.models import Person
+from proxima.people.services.records import require_access
+from proxima.prescriptions.models import (
+    ActivityStatus,
+    Prescription,
+    SupportKind,
+)
+from proxima.prescriptions.services import plans
+
+GOAL_FIELDS = range(plans.MAX_GOALS)
+SUPPORT_FIELDS = range(3)
+
+
+def _day(value: str, field: str) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise plans.PrescriptionInputError({field: _("This date does not exist.")}) from None
+
+
+@login_required
+def activities(request):
+    """Directory services for the activity picker (an HTMX fragment of checkboxes)."""
+    plans_staff_only(request.user)
+    query = request.GET.get("q", "")[:200]
+    hits = []
+    if query.strip():
+        try:
+            hits = search_services(SearchQuery(text=query, per_page=15)).hits
+        except SearchInputError:
+            hits = []
+    return render(request, "prescriptions/_activities.html", {"hits": hits, "query": query})
+
+
+def plans_staff_only(user) -> None:
+    from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+
+    if not has_capability(user, READ_PERSONAL_RECORDS) or user.region_id is None:
+        raise PermissionDenied
+
+
+def _input(post) -> plans.PrescriptionInput:
+    supports = [
+        plans.SupportInput(
+            kind=post.get(f"support_{i}_kind", ""),
+            detail=post.get(f"support_{i}_detail", ""),
+            service_id=post.get(f"support_{i}_service", ""),
+        )
+        for i in SUPPORT_FIELDS
+        if post.get(f"support_{i}_kind")
+    ]
+    follow_ups = [
+        day for i in range(3) if (day := _day(post.get(f"follow_up_{i}", ""), "follow_ups"))
+    ]
+    return plans.PrescriptionInput(
+        what_matters=post.get("what_matters", ""),
+        co_produced_with=post.get("co_produced_with", ""),
+        goals=[post.get(f"goal_{i}", "") for i in GOAL_FIELDS],
+        service_ids=post.getlist("services"),
+        supports=supports,
+        follow_ups=follow_ups,
+    )
+
+
+@login_required
+def new(request):
+    source = request.POST if request.method == "POST" else request.GET
+    person = get_object_or_404(Person, pk=source.get("person"))
+    require_access(request.user, person)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            prescription = plans.create_prescription(person, _input(request.POST), by=request.user)
+        except plans.PrescriptionInputError as error:
+            errors = list(error.errors.values())
+        else:
+            messages.success(request, _("Prescription saved."))
+            return redirect("prescriptions:detail", prescription_id=prescription.pk)
+    chosen = Service.objects.filter(pk__in=source.getlist("services"))
+    context = {
+        "person": person,
+        "posted": source,
+        "errors": errors,
+        "goal_fields": GOAL_FIELDS,
+        "support_fields": SUPPORT_FIELDS,
+        "support_kinds": SupportKind.choices,
+        "chosen": chosen,
+    }
+    return render(request, "prescriptions/new.html", context, status=400 if errors else 200)
+
+
+def _act(request, prescription: Prescription) -> str:
+    action = request.POST.get("action", "")
+    by = request.user
+    if action == "rate":
+        goal = get_object_or_404(prescription.goals, pk=request.POST.get("goal"))
+        rating = request.POST.get("rating", "")
+        plans.rate_goal(goal, int(rating) if rating.isdigit() else 0, by=by)
+        return _("Goal rated.")
+    if action == "follow_up":
+        follow_up = get_object_or_404(prescription.follow_ups, pk=request.POST.get("follow_up"))
+        plans.record_follow_up(
+            follow_up,
+            request.POST.get("note", ""),
+            by=by,
+            next_on=_day(request.POST.get("next_on", ""), "next_on"),
+        )
+        return _("Follow-up recorded.")
+    if action == "activity":
+        activity = get_object_or_404(prescription.activities, pk=request.POST.get("activity"))
+        plans.set_activity_status(activity, request.POST.get("status", ""), by=by)
+        return _("Activity updated.")
+    if action == "support":
+        support = get_object_or_404(prescription.supports, pk=request.POST.get("support"))
+        plans.arrange_support(support, by=by)
+        return _("Support arranged.")
+    if action == "end":
+        plans.end_prescription(prescription, request.POST.get("status", ""), by=by)
+        return _("Prescription closed.")
+    raise PermissionDenied(_("Unknown action."))
+
+
+@login_required
+def detail(request, prescription_id):
+    target = get_object_or_404(Prescription, pk=prescription_id)
+    plans.require_follower(request.user, target)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            done = _act(request, target)
+        except plans.PrescriptionInputError as error:
+            errors = list(error.errors.values())
+        else:
+            messages.success(request, done)
+            return redirect("prescriptions:detail", prescription_id=target.pk)
+    prescription = plans.read_prescription(target.pk, by=request.user, reason="prescription page")
+    context = {
+        "prescription": prescription,
+        "person": prescription.person,
+        "goals": prescription.goals.prefetch_related("ratings"),
+        "activities": prescription.activities.select_related("service", "referral"),
+        "supports": prescription.supports.select_related("activity__service"),
+        "follow_ups": prescription.follow_ups.all(),
+        "measurements": prescription.measurements.select_related("instrument"),
+        "changes": changes(prescription.person, prescription=prescription),
+        "instruments": Instrument.objects.filter(is_active=True).order_by("code", "-version"),
+        "activity_statuses": ActivityStatus.choices,
+        "errors": errors,
+    }
+    return render(request, "prescriptions/detail.html", context, status=400 if errors else 200)
+
+
+@login_required
+def measure(request, prescription_id, code):
+    prescription = get_object_or_404(Prescription, pk=prescription_id)
+    plans.require_follower(request.user, prescription)
+    try:
+        used = instrument(code)
+    except InstrumentError as error:
+        raise PermissionDenied(str(error)) from error
+    definition = used.definition
+    errors: list[str] = []
+    if request.method == "POST":
+        answers = {}
+        for item in definition["items"]:
+            value = request.POST.get(item["id"], "")
+            answers[item["id"]] = int(value) if value.lstrip("-").isdigit() else None
+        try:
+            result = record_measurement(
+                prescription.person,
+                code,
+                answers,
+                by=request.user,
+                occasion=request.POST.get("occasion", ""),
+                prescription=prescription,
+            )
+        except InstrumentError as error:
+            errors = (
+                [_("Answer every question.")]
+                if len(error.errors) > 1
+                else list(error.errors.values())
+            )
+        else:
+            messages.success(request, _("Measure recorded: %(score)s.") % {"score": result.score})
+            for alert in result.alerts:
+                messages.error(request, alert)
+            return redirect("prescriptions:detail", prescription_id=prescription.pk)
+    items = [{"id": i["id"], "text": text(i["text"])} for i in definition["items"]]
+    options = [{"value": o["value"], "text": text(o["text"])} for o in definition["options"]]
+    has_baseline = prescription.measurements.filter(instrument__code=code).exists()
+    context = {
+        "prescription": prescription,
+        "instrument": used,
+        "title": text(used.title),
+        "stem": text(definition.get("stem", {"fr": "", "en": ""})),
+        "items": items,
+        "options": options,
+        "posted": request.POST,
+        "occasions": Occasion.choices,
+        "default_occasion": Occasion.FOLLOW_UP if has_baseline else Occasion.BASELINE,
+        "errors": errors,
+    }
+    return render(request, "prescriptions/measure.html", context, status=400 if errors else 200)
+
+
+@login_required
+def printable(request, prescription_id):
+    """The prescription the family takes home, in the language asked (default: the
+    person's, when French or English)."""
+    prescription = plans.read_prescription(prescription_id, by=request.user, reason="printed")
+    language = request.GET.get("lang") or prescription.person.language
+    language = language if language in ("fr", "en") else "fr"
+    with translation.override(language):
+        activities = prescription.activities.select_related("service").prefetch_related(
+            "service__phones", "service__service_at_locations__location__addresses"
+        )
+        return render(
+            request,
+            "prescriptions/print.html",
+            {
+                "prescription": prescription,
+                "person": prescription.person,
+                "goals": prescription.goals.all(),
+                "activities": activities,
+                "supports": prescription.supports.select_related("activity__service"),
+                "follow_ups": prescription.follow_ups.filter(done_at=None),
+                "print_language": language,
+                "other_language": "en" if language == "fr" else "fr",
+            },
+        )

@@ -1,0 +1,73 @@
+"""Prescription pages: co-produced in a form, followed, measured, printed for the family."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from proxima.prescriptions.models import Prescription
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(prescriber):
+    client = Client()
+    client.force_login(prescriber)
+    return client
+
+
+def test_from_the_person_page_to_the_printed_prescription(client, family, orkidstra, soccer):
+    person_page = client.get(reverse("people:person", args=[family.pk])).content.decode()
+    assert "Coproduire une prescription sociale" in person_page
+    picker = client.get(reverse("prescriptions:activities"), {"q": "musique"}).content.decode()
+    assert "Orchestre des jeunes du quartier" in picker
+    response = client.post(
+        reverse("prescriptions:new"),
+        {
+            "person": family.pk,
+            "co_produced_with": "Ousmane et sa mère",
+            "what_matters": "Jouer du violon",
+            "goal_0": "Aller à la musique deux fois par semaine",
+            "services": [orkidstra.pk, soccer.pk],
+            "support_0_kind": "transport",
+            "support_0_detail": "Billets d’autobus",
+            "follow_up_0": "2099-01-15",
+        },
+    )
+    prescription = Prescription.objects.get()
+    assert response.status_code == 302
+    detail = client.get(reverse("prescriptions:detail", args=[prescription.pk])).content.decode()
+    assert "Aller à la musique" in detail and "Billets d’autobus" in detail
+
+    measure = reverse("prescriptions:measure", args=[prescription.pk, "phq9"])
+    form = client.get(measure).content.decode()
+    assert "Peu d’intérêt ou de plaisir" in form
+    incomplete = client.post(measure, {"occasion": "baseline", "phq9_1": "1"})
+    assert (
+        incomplete.status_code == 400
+        and "Répondez à chaque question." in incomplete.content.decode()
+    )
+    answers = {f"phq9_{i}": "1" for i in range(1, 10)}
+    done = client.post(measure, {"occasion": "baseline", **answers}, follow=True)
+    assert "évaluez le risque suicidaire maintenant" in done.content.decode()
+
+    french = client.get(reverse("prescriptions:print", args=[prescription.pk])).content.decode()
+    assert "Ma prescription sociale" in french and "12, rue du Parvis" in french
+    assert "Transport" in french or "transport" in french
+    english = client.get(reverse("prescriptions:print", args=[prescription.pk]), {"lang": "en"})
+    assert "My social prescription" in english.content.decode()
+
+
+def test_bad_form_input_is_named_and_nothing_saved(client, family):
+    response = client.post(
+        reverse("prescriptions:new"),
+        {
+            "person": family.pk,
+            "co_produced_with": "",
+            "what_matters": "",
+            "follow_up_0": "2026-02-30",
+        },
+    )
+    assert response.status_code == 400
+    assert "Cette date n’existe pas." in response.content.decode()
+    assert not Prescription.objects.exists()
