@@ -43,8 +43,18 @@ def network():
     return worker, partner, person, service
 
 
-def signed_in(browser, live_server, user, next_url):
+@pytest.fixture
+def contexts(browser):
+    """Each user's own browser session, closed at the end of the test."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def signed_in(contexts, browser, live_server, user, next_url):
     context = browser.new_context(locale="fr-CA", viewport={"width": 1280, "height": 900})
+    contexts.append(context)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(f"{live_server.url}/login/?next={next_url}")
@@ -54,9 +64,10 @@ def signed_in(browser, live_server, user, next_url):
     return page
 
 
-def test_sent_accepted_completed_and_seen_closed(browser, live_server, network):
+def test_sent_accepted_completed_and_seen_closed(browser, live_server, network, contexts):
     worker, partner, person, service = network
     referrer = signed_in(
+        contexts,
         browser,
         live_server,
         worker,
@@ -68,7 +79,7 @@ def test_sent_accepted_completed_and_seen_closed(browser, live_server, network):
     referrer.get_by_role("button", name="Envoyer la référence").click()
     expect(referrer.locator("dl.facts")).to_contain_text("demandée")
 
-    receiver = signed_in(browser, live_server, partner, "/referrals/")
+    receiver = signed_in(contexts, browser, live_server, partner, "/referrals/")
     row = receiver.locator("table.referrals tbody tr").first
     expect(row).to_contain_text("Alimentation")
     row.get_by_role("button", name="Accepter").click()  # the appointment is prefilled
