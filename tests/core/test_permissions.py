@@ -74,6 +74,9 @@ MATRIX: dict[str, object] = {
     "api:post_message": REFERRAL_ACTORS,
     "api:pass_on": REFERRAL_ACTORS,
     "api:list_notifications": SIGNED_IN,
+    "referrals:fhir": REFERRAL_READERS,
+    "api:export_fhir": REFERRAL_READERS,
+    "api:import_fhir": REFERRAL_USERS,
     "intake:new_call": RECORD_READERS,
     "intake:call": RECORD_READERS,
     "intake:draft": RECORD_READERS,
@@ -99,6 +102,7 @@ MATRIX: dict[str, object] = {
 }
 POST_ONLY = {
     "core:logout",
+    "api:import_fhir",
     "api:create_referral",
     "api:send_referral",
     "api:change_status",
@@ -154,6 +158,7 @@ BODIES = {
         "first_appointment_at": "2026-12-01T09:00:00-05:00",
     },
     "api:post_message": {"body": "Rendez-vous confirmé."},
+    "api:import_fhir": {"resourceType": "Bundle", "type": "collection", "entry": []},
     "api:pass_on": {
         "need_domain": "food",
         "request_text": "Suivi",
@@ -276,6 +281,8 @@ def records(need_domains):
                 "api:change_status",
                 "api:post_message",
                 "api:pass_on",
+                "api:export_fhir",
+                "referrals:fhir",
             )
         },
         "people:person": [person.pk],

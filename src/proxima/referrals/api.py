@@ -3,11 +3,12 @@ same rules, consent filtering and audit as the pages (services do the work). A s
 `version` answers 409; a likely duplicate 409 with the warnings; bad input 400."""
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Body, Router, Schema, Status
 from ninja.security import django_auth
 
 from proxima.directory.models import Service
@@ -16,9 +17,10 @@ from proxima.people.models import Person
 from proxima.people.services.records import require_access
 from proxima.referrals.lifecycle import next_statuses
 from proxima.referrals.models import Notification, Referral
-from proxima.referrals.services import access, sharing, workflow
+from proxima.referrals.services import access, fhir, sharing, workflow
 
 router = Router(tags=["Referrals"], auth=django_auth)
+FHIR_BODY = Body(..., description="A FHIR R4 Bundle")
 
 
 class ReferralIn(Schema):
@@ -173,6 +175,14 @@ def create_referral(request, payload: ReferralIn):
     return Status(201, _detail(sharing.view_referral(referral, by=request.user)))
 
 
+@router.post("/referrals/fhir", response={201: list[ReferralBrief]}, summary="Import a FHIR bundle")
+def import_fhir(request, bundle: dict[str, Any] = FHIR_BODY):
+    """A FHIR R4 Bundle (SDOH Clinical Care referral Tasks with their ServiceRequest,
+    Patient, Consent, Organizations) into the owners' inboxes; all or nothing."""
+    referrals = fhir.import_bundle(bundle, by=request.user)
+    return Status(201, [_brief(r) for r in referrals])
+
+
 @router.get("/referrals/{referral_id}", summary="A referral, as your side may see it (audited)")
 def get_referral(request, referral_id: UUID):
     return _detail(sharing.view_referral(_referral(request, referral_id), by=request.user))
@@ -224,6 +234,11 @@ def pass_on(request, referral_id: UUID, payload: PassOnIn):
         acknowledge_duplicates=payload.acknowledge_duplicates,
     )
     return Status(201, _detail(sharing.view_referral(child, by=request.user)))
+
+
+@router.get("/referrals/{referral_id}/fhir", summary="The referral as a FHIR R4 bundle")
+def export_fhir(request, referral_id: UUID):
+    return fhir.export_referral(_referral(request, referral_id), by=request.user)
 
 
 @router.get("/notifications", summary="Your referral notifications")

@@ -110,6 +110,11 @@ class Referral(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     response_due_at = models.DateTimeField(_("answer expected by"), null=True, blank=True)
     last_reminder_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    # Imported from a clinical system (FHIR): the Task's id there, who sent it, and the
+    # resources as received, kept whole so that they export back without loss.
+    external_id = models.CharField(_("id in the sending system"), max_length=200, blank=True)
+    external_requester = models.CharField(_("sent by (outside)"), max_length=300, blank=True)
+    external_resources = models.JSONField(default=dict, blank=True)
     # Optimistic locking: each change checks and bumps it, so a concurrent change is
     # refused with a conflict instead of being silently overwritten.
     version = models.PositiveIntegerField(default=1)
@@ -131,6 +136,7 @@ class Referral(models.Model):
             models.Index(fields=["target_organization", "status"], name="referral_org_inbox"),
             models.Index(fields=["region", "target_team", "status"], name="referral_team_inbox"),
             models.Index(fields=["service", "requested_at"], name="referral_service_time"),
+            models.Index(fields=["external_id"], name="referral_external_id"),
         ]
 
     def __str__(self) -> str:
@@ -149,6 +155,8 @@ class Referral(models.Model):
 
     @property
     def requester_label(self) -> str:
+        if self.external_requester:
+            return self.external_requester
         if self.requester_organization_id:
             return self.requester_organization.localized_name
         if self.requester_team:

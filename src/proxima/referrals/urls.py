@@ -10,4 +10,5 @@ urlpatterns = [
     path("referrals/notifications/", views.notifications, name="notifications"),
     path("referrals/notifications/read/", views.mark_all_read, name="mark_all_read"),
     path("referrals/<uuid:referral_id>/", views.detail, name="detail"),
+    path("referrals/<uuid:referral_id>/fhir/", views.fhir_export, name="fhir"),
 ]

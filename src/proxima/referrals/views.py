@@ -302,3 +302,18 @@ def notifications(request):
 def mark_all_read(request):
     Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
     return redirect("referrals:notifications")
+
+
+@login_required
+def fhir_export(request, referral_id):
+    """The referral as a FHIR R4 Bundle (SDOH Clinical Care IG), to download."""
+    from django.http import JsonResponse
+
+    from proxima.referrals.services.fhir import export_referral
+
+    referral = get_object_or_404(Referral, pk=referral_id)
+    bundle = export_referral(referral, by=request.user)
+    response = JsonResponse(bundle, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Type"] = "application/fhir+json"
+    response["Content-Disposition"] = f'attachment; filename="referral-{referral.pk}.json"'
+    return response

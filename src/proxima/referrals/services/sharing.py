@@ -78,6 +78,11 @@ def view_referral(referral: Referral, *, by) -> ReferralView:
             "email": person.email,
             "postal_code": person.postal_code,
         }
+    if person is None and referral.external_resources:
+        # Sent by a clinical system, which shared this much with the receiver.
+        from proxima.referrals.services.fhir import imported_patient
+
+        result.person = imported_patient(referral)
     if referral.anonymous or InformationCategory.NEEDS in categories or person is None:
         result.request_text = referral.request_text
     episode = referral.episode
