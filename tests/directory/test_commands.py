@@ -95,6 +95,11 @@ def test_demo_loads_the_territory_and_one_account_per_role(capsys):
     partner = User.objects.get(username="partenaire")
     inbox_service = Referral.objects.filter(target_organization=partner.organization).first()
     assert service_responsiveness(inbox_service.service_id).published
+    from proxima.prescriptions.models import Prescription
+
+    statuses = set(Prescription.objects.values_list("status", flat=True))
+    assert statuses == {"active", "completed", "stopped"}
+    assert all(p.measurements.count() == 2 for p in Prescription.objects.all())
     before = (m.Service.objects.count(), Referral.objects.count())
     call_command("demo")  # again: refreshed, nothing duplicated or lost
     assert (m.Service.objects.count(), Referral.objects.count()) == before

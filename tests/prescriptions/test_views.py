@@ -50,6 +50,7 @@ def test_from_the_person_page_to_the_printed_prescription(client, family, orkids
     answers = {f"phq9_{i}": "1" for i in range(1, 10)}
     done = client.post(measure, {"occasion": "baseline", **answers}, follow=True)
     assert "évaluez le risque suicidaire maintenant" in done.content.decode()
+    assert "<td>léger" in done.content.decode()  # the band, named in French
 
     french = client.get(reverse("prescriptions:print", args=[prescription.pk])).content.decode()
     assert "Ma prescription sociale" in french and "12, rue du Parvis" in french

@@ -61,3 +61,13 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.score} for {self.person_id}"
+
+    @property
+    def band_label(self) -> str:
+        """The band as the instrument names it, in the active language."""
+        from proxima.outcomes.services.instruments import text
+
+        for band in self.instrument.definition.get("scoring", {}).get("bands", []):
+            if band["code"] == self.band:
+                return text(band["label"])
+        return self.band

@@ -24,6 +24,9 @@ class Command(BaseCommand):
         from proxima.referrals.services.demo import load_demo_referrals
 
         referrals = load_demo_referrals(partner.id if partner else None)
+        from proxima.prescriptions.services.demo import load_demo_prescriptions
+
+        prescriptions = load_demo_prescriptions()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo territory: {counts['organizations']} organizations, {counts['services']} services."
@@ -31,6 +34,10 @@ class Command(BaseCommand):
         )
         if referrals:
             self.stdout.write(f"Demo referrals: {referrals}, in every state (fictional people).")
+        if prescriptions:
+            self.stdout.write(
+                f"Demo social prescriptions: {prescriptions} (active, completed, stopped)."
+            )
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             extra = (
