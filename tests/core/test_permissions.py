@@ -369,3 +369,27 @@ def test_each_route_answers_each_role_as_written(records, role):
         if not ok:
             problems.append(f"{name} {url} → {status}")
     assert not problems, f"role {role}: {problems}"
+
+
+@pytest.mark.parametrize(
+    ("route", "field"),
+    [
+        ("people:person", "consent"),
+        ("people:person", "relative"),
+        ("intake:call", "person"),
+        ("intake:call", "escalation"),
+    ],
+)
+def test_a_malformed_id_in_a_form_is_a_404_not_a_500(records, route, field):
+    client = Client()
+    client.force_login(UserFactory(role=Role.WORKER_811, region=records["region"]))
+    action = {
+        "consent": "withdraw",
+        "relative": "link_relative",
+        "person": "link_person",
+        "escalation": "escalation_action",
+    }[field]
+    url = reverse(route, args=records[route])
+    for value in ("not-a-number", "12abc", "00000000-0000-0000-0000-00000000000Z"):
+        response = client.post(url, {"action": action, field: value, "relationship": "parent"})
+        assert response.status_code == 404, (field, value, response.status_code)

@@ -72,3 +72,18 @@ def test_bad_form_input_is_named_and_nothing_saved(client, family):
     assert response.status_code == 400
     assert "Cette date n’existe pas." in response.content.decode()
     assert not Prescription.objects.exists()
+
+
+def test_malformed_ids_are_404s(client, family, orkidstra):
+    from proxima.prescriptions.services.plans import PrescriptionInput, create_prescription
+
+    assert client.get(reverse("prescriptions:new"), {"person": "nope"}).status_code == 404
+    prescription = create_prescription(
+        family,
+        PrescriptionInput("Bouger", "la famille", ["Jouer"], [orkidstra.pk]),
+        by=family.created_by,
+    )
+    url = reverse("prescriptions:detail", args=[prescription.pk])
+    for action, field in (("rate", "goal"), ("follow_up", "follow_up"), ("activity", "activity")):
+        assert client.post(url, {"action": action, field: "x1"}).status_code == 404
+    assert client.get(reverse("referrals:new"), {"person": "x"}).status_code == 404

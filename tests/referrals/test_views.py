@@ -121,3 +121,7 @@ def test_strangers_cannot_open_a_referral(sent, region):
     assert client_of(other_worker).get(url).status_code == 403
     bad = client_of(sent.requester).post(url, {"action": "status", "status": "nope", "version": 2})
     assert bad.status_code == 400
+    garbled = client_of(sent.requester).post(
+        url, {"action": "status", "status": "cancelled", "version": "x<script>"}
+    )
+    assert garbled.status_code == 409  # an unreadable version is a stale one, not a 500

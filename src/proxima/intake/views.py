@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from proxima.core.audit import record_audit_event
 from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
 from proxima.intake import forms
 from proxima.intake.models import (
@@ -101,8 +102,8 @@ def _handle_post(request, episode: ContactEpisode) -> None:
         fields = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         drafts.save_draft(episode, fields, by=by)
     elif action == "escalation_action":
-        escalation = get_object_or_404(
-            Escalation, pk=request.POST.get("escalation"), episode=episode
+        escalation = get_from_request(
+            Escalation.objects.filter(episode=episode), request.POST.get("escalation")
         )
         taken_at = parse_datetime(request.POST.get("taken_at", "") or "") or None
         episodes.record_escalation_action(
@@ -138,7 +139,7 @@ def _handle_post(request, episode: ContactEpisode) -> None:
         )
         episodes.link_person(episode, person, by=by)
     elif action == "link_person":
-        person = get_object_or_404(Person, pk=request.POST.get("person"))
+        person = get_from_request(Person, request.POST.get("person"))
         records.require_access(by, person)
         episodes.link_person(episode, person, by=by)
     elif action == "close":

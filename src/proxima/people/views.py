@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Organization
 from proxima.people import forms
 from proxima.people.models import (
@@ -60,7 +61,7 @@ def _handle_post(request, person: Person) -> str:
         consent_services.record_consent(person, forms.consent_input(request.POST, person), by=by)
         return _("Consent recorded.")
     if action == "withdraw":
-        consent = get_object_or_404(person.consents, pk=request.POST.get("consent"))
+        consent = get_from_request(person.consents, request.POST.get("consent"))
         consent_services.withdraw_consent(consent, by=by, reason=request.POST.get("reason", ""))
         return _("Consent withdrawn: nothing more is shared under it.")
     if action in {"relative", "link_relative"}:
@@ -72,7 +73,7 @@ def _handle_post(request, person: Person) -> str:
                 confirmed_new=request.POST.get("confirmed_new") == "1",
             )
         else:
-            relative = get_object_or_404(Person, pk=request.POST.get("relative"))
+            relative = get_from_request(Person, request.POST.get("relative"))
         records.link_household(person, relative, relationship, by=by)
         return _("Household member added.")
     raise PermissionDenied(_("Unknown action."))

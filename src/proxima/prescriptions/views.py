@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
 from proxima.outcomes.models import Instrument, Occasion
@@ -86,7 +87,7 @@ def _input(post) -> plans.PrescriptionInput:
 @login_required
 def new(request):
     source = request.POST if request.method == "POST" else request.GET
-    person = get_object_or_404(Person, pk=source.get("person"))
+    person = get_from_request(Person, source.get("person"))
     require_access(request.user, person)
     errors: list[str] = []
     if request.method == "POST":
@@ -114,12 +115,12 @@ def _act(request, prescription: Prescription) -> str:
     action = request.POST.get("action", "")
     by = request.user
     if action == "rate":
-        goal = get_object_or_404(prescription.goals, pk=request.POST.get("goal"))
+        goal = get_from_request(prescription.goals, request.POST.get("goal"))
         rating = request.POST.get("rating", "")
         plans.rate_goal(goal, int(rating) if rating.isdigit() else 0, by=by)
         return _("Goal rated.")
     if action == "follow_up":
-        follow_up = get_object_or_404(prescription.follow_ups, pk=request.POST.get("follow_up"))
+        follow_up = get_from_request(prescription.follow_ups, request.POST.get("follow_up"))
         plans.record_follow_up(
             follow_up,
             request.POST.get("note", ""),
@@ -128,11 +129,11 @@ def _act(request, prescription: Prescription) -> str:
         )
         return _("Follow-up recorded.")
     if action == "activity":
-        activity = get_object_or_404(prescription.activities, pk=request.POST.get("activity"))
+        activity = get_from_request(prescription.activities, request.POST.get("activity"))
         plans.set_activity_status(activity, request.POST.get("status", ""), by=by)
         return _("Activity updated.")
     if action == "support":
-        support = get_object_or_404(prescription.supports, pk=request.POST.get("support"))
+        support = get_from_request(prescription.supports, request.POST.get("support"))
         plans.arrange_support(support, by=by)
         return _("Support arranged.")
     if action == "end":

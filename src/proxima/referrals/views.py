@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
 from proxima.intake.models import ContactEpisode, Priority
 from proxima.matching.services import DIRECTORY_DOMAINS
@@ -97,7 +98,8 @@ def _appointment(value: str):
 def _act(request, referral: Referral) -> str:
     """Carry out one posted action on the referral; returns the message to show."""
     action = request.POST.get("action", "")
-    version = int(request.POST.get("version") or 0)
+    typed_version = request.POST.get("version", "")
+    version = int(typed_version) if typed_version.isdigit() else 0  # 0: always stale
     by = request.user
     if action == "send":
         workflow.send(
@@ -210,15 +212,15 @@ def new(request):
     source = request.POST if request.method == "POST" else request.GET
     episode = person = parent = service = None
     if source.get("episode"):
-        episode = get_object_or_404(ContactEpisode, pk=source["episode"])
+        episode = get_from_request(ContactEpisode, source["episode"])
         if not access.is_network_staff_of(by, episode.region_id):
             raise PermissionDenied
         person = episode.person
     if source.get("person"):
-        person = get_object_or_404(Person, pk=source["person"])
+        person = get_from_request(Person, source["person"])
         require_access(by, person)
     if source.get("parent"):
-        parent = get_object_or_404(Referral, pk=source["parent"])
+        parent = get_from_request(Referral, source["parent"])
         if access.side_of(by, parent) != Side.TARGET:
             raise PermissionDenied
     if source.get("service"):
