@@ -66,6 +66,7 @@ MATRIX: dict[str, object] = {
     "referrals:detail": REFERRAL_READERS,
     "referrals:notifications": SIGNED_IN,
     "referrals:mark_all_read": SIGNED_IN,
+    "referrals:notification_settings": SIGNED_IN,
     "api:list_referrals": REFERRAL_USERS,
     "api:create_referral": REFERRAL_USERS,
     "api:get_referral": REFERRAL_READERS,
@@ -102,6 +103,7 @@ MATRIX: dict[str, object] = {
 }
 POST_ONLY = {
     "core:logout",
+    "referrals:notification_settings",
     "api:import_fhir",
     "api:create_referral",
     "api:send_referral",

@@ -125,3 +125,15 @@ def test_strangers_cannot_open_a_referral(sent, region):
         url, {"action": "status", "status": "cancelled", "version": "x<script>"}
     )
     assert garbled.status_code == 409  # an unreadable version is a stale one, not a 500
+
+
+def test_a_worker_chooses_the_daily_digest(worker):
+    client = client_of(worker)
+    client.post(reverse("referrals:notification_settings"), {"digest": "on"})
+    worker.refresh_from_db()
+    assert worker.referral_digest
+    page = client.get(reverse("referrals:notifications")).content.decode()
+    assert 'id="digest" name="digest" checked' in page
+    client.post(reverse("referrals:notification_settings"), {})
+    worker.refresh_from_db()
+    assert not worker.referral_digest

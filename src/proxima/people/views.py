@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Organization
+from proxima.outcomes.services.measures import changes
 from proxima.people import forms
 from proxima.people.models import (
     ConsentMethod,
@@ -131,5 +132,6 @@ def person_detail(request, person_id):
         "language_codes": LANGUAGE_SUGGESTIONS,
         "referrals": file.person.referrals.select_related("target_organization")[:50],
         "prescriptions": file.person.prescriptions.all()[:20],
+        "well_being": changes(file.person),
     }
     return render(request, "people/person.html", context, status=400 if errors else 200)

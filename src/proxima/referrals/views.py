@@ -301,6 +301,16 @@ def notifications(request):
 
 @login_required
 @require_POST
+def notification_settings(request):
+    """One email per notice, or a daily digest."""
+    request.user.referral_digest = request.POST.get("digest") == "on"
+    request.user.save(update_fields=["referral_digest"])
+    messages.success(request, _("Notification settings saved."))
+    return redirect("referrals:notifications")
+
+
+@login_required
+@require_POST
 def mark_all_read(request):
     Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
     return redirect("referrals:notifications")
