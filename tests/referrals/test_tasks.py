@@ -85,3 +85,24 @@ def test_periodic_tasks_are_queued_once(db):
     call_command("start-schedules")
     paths = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
     assert paths == [send_daily_digests.module_path, sweep_overdue.module_path]
+
+
+def test_an_accepted_referral_without_news_is_not_left_silent(sent, partner, worker):
+    from proxima.referrals.models import ReferralEvent
+    from proxima.referrals.services.workflow import transition
+
+    sent.refresh_from_db()
+    accepted = transition(
+        sent,
+        "accepted",
+        by=partner,
+        version=sent.version,
+        first_appointment_at=timezone.now() + timedelta(days=1),
+    )
+    assert sweep_overdue.call(requeue=False) == 0  # news is fresh
+    long_ago = timezone.now() - timedelta(days=31)
+    ReferralEvent.objects.filter(referral=accepted).update(at=long_ago)
+    assert sweep_overdue.call(requeue=False) == 1
+    told = {n.user for n in Notification.objects.filter(kind="stale")}
+    assert told == {worker, partner}
+    assert sweep_overdue.call(requeue=False) == 0  # asked again only a week later

@@ -4,7 +4,8 @@
   time; if still unanswered, the referrer, the receiving side and the region's
   coordinators are told, and it queues itself again a day later.
 - `sweep_overdue()`: every hour, catches any overdue referral whose reminder is missing
-  (a worker that was down, a task row deleted), then queues itself again.
+  (a worker that was down, a task row deleted), and any accepted referral with no news
+  for STALE_AFTER (both sides are asked where it stands, weekly), then queues itself.
 - `send_daily_digests()`: every morning, emails the notices of the users who chose a
   digest, then queues itself for the next morning.
 `proxima start-schedules` queues the two periodic tasks when they are not queued yet.
@@ -21,6 +22,8 @@ from proxima.referrals.models import Referral
 from proxima.referrals.services import notify
 
 REMIND_EVERY = timedelta(days=1)
+STALE_AFTER = timedelta(days=30)
+STALE_REMIND_EVERY = timedelta(days=7)
 SWEEP_EVERY = timedelta(hours=1)
 DIGEST_AT = time(7, 0)
 
@@ -55,6 +58,18 @@ def overdue_without_recent_reminder(now: datetime):
     )
 
 
+def stale_without_recent_reminder(now: datetime):
+    """Accepted, in progress or on hold, and nothing happened for STALE_AFTER."""
+    from django.db.models import Max
+
+    return (
+        Referral.objects.filter(status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.ON_HOLD])
+        .annotate(last_change=Max("events__at"))
+        .filter(last_change__lt=now - STALE_AFTER)
+        .exclude(last_reminder_at__gt=now - STALE_REMIND_EVERY)
+    )
+
+
 @task()
 def sweep_overdue(requeue: bool = True) -> int:
     """How many reminders went out."""
@@ -63,6 +78,10 @@ def sweep_overdue(requeue: bool = True) -> int:
         remind_if_unanswered.call(str(pk))
         for pk in overdue_without_recent_reminder(now).values_list("pk", flat=True)[:500]
     )
+    for referral in stale_without_recent_reminder(now)[:500]:
+        notify.stale(referral)
+        Referral.objects.filter(pk=referral.pk).update(last_reminder_at=now)
+        sent += 1
     if requeue:
         sweep_overdue.using(run_after=now + SWEEP_EVERY).enqueue()
     return sent

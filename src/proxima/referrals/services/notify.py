@@ -101,6 +101,20 @@ def overdue(referral: Referral) -> int:
     return notify(unique, referral, "overdue", text)
 
 
+def stale(referral: Referral) -> int:
+    """Accepted but no news for weeks: both sides are asked where it stands."""
+
+    def text():
+        return _("No news for a month on the referral for %(need)s to %(target)s: where is it?") % {
+            "need": need_label(referral.need_domain),
+            "target": referral.target_label,
+        }
+
+    users = list(requester_side_users(referral)) + list(target_side_users(referral))
+    unique = list({user.pk: user for user in users}.values())
+    return notify(unique, referral, "stale", text)
+
+
 def send_digests(now=None) -> int:
     """Email each digest user the notices not yet emailed, in one message; returns how
     many emails were sent."""
