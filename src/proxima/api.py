@@ -9,19 +9,18 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from proxima.core.errors import InputError
 from proxima.directory.api import router as hsds_router
 from proxima.directory.services.search import SearchInputError
 from proxima.intake.api import router as intake_router
 from proxima.intake.services.episodes import EpisodeCannotClose
-from proxima.intake.services.questionnaires import ScreeningInputError
 from proxima.matching.services import MatchInputError
 from proxima.people.api import router as people_router
-from proxima.people.services.records import PersonInputError, PossibleDuplicates
+from proxima.people.services.records import PossibleDuplicates
 from proxima.referrals.api import router as referrals_router
 from proxima.referrals.services.workflow import (
     PossibleDuplicateReferral,
     ReferralConflict,
-    ReferralInputError,
 )
 
 api = NinjaAPI(
@@ -43,15 +42,9 @@ def search_input_error(request, exc: ValueError):
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
-@api.exception_handler(PersonInputError)
-@api.exception_handler(ScreeningInputError)
-def input_error(request, exc: PersonInputError | ScreeningInputError):
-    detail = _("Please correct: %s") % "; ".join(exc.errors.values())
-    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=400)
-
-
-@api.exception_handler(ReferralInputError)
-def referral_input_error(request, exc: ReferralInputError):
+@api.exception_handler(InputError)
+def input_error(request, exc: InputError):
+    """Every service's bad input (people, screening, referrals, FHIR, prescriptions...)."""
     detail = _("Please correct: %s") % "; ".join(exc.errors.values())
     return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=400)
 

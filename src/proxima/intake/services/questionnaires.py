@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from proxima.core.errors import InputError
 from proxima.intake.models import Questionnaire, RiskKind
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "data" / "questionnaires"
@@ -21,12 +22,8 @@ KINDS = {"needs", "risk"}
 MAX_ITEMS = 200
 
 
-class ScreeningInputError(ValueError):
+class ScreeningInputError(InputError):
     """Answers or a definition that cannot be used; `errors` maps items to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def _bilingual(value) -> bool:

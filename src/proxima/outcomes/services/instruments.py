@@ -18,17 +18,14 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from proxima.core.errors import InputError
 from proxima.outcomes.models import Instrument
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent.parent / "data" / "instruments"
 
 
-class InstrumentError(ValueError):
+class InstrumentError(InputError):
     """A definition or answers that cannot be used; `errors` maps fields to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)

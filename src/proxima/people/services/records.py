@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
+from proxima.core.errors import InputError
 from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
 from proxima.directory.services import geo
 from proxima.directory.services.text import fold
@@ -26,12 +27,8 @@ OLDEST_BIRTH_YEAR = 1900
 DUPLICATE_THRESHOLD = 0.82
 
 
-class PersonInputError(ValueError):
+class PersonInputError(InputError):
     """Input that cannot be saved; `errors` maps field names to messages for the user."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)

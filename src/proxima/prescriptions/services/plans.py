@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
+from proxima.core.errors import InputError
 from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
 from proxima.directory.models import Service
 from proxima.people.models import Person
@@ -31,10 +32,8 @@ from proxima.prescriptions.models import (
 MAX_GOALS = 5
 
 
-class PrescriptionInputError(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class PrescriptionInputError(InputError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
+from proxima.core.errors import InputError
 from proxima.directory.models import Service
 from proxima.intake.models import DEFAULT_TARGET_HOURS, Priority, PriorityTarget
 from proxima.people.models import InformationCategory, InternalTeam, Person
@@ -34,12 +35,8 @@ from proxima.referrals.models import TEXT_LENGTH, Referral, ReferralEvent
 from proxima.referrals.services import access, notify
 
 
-class ReferralInputError(ValueError):
+class ReferralInputError(InputError):
     """Input that cannot be used; `errors` maps fields to messages for the user."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class IllegalTransition(ReferralInputError):
