@@ -180,3 +180,15 @@ def test_merge_keeps_every_history(worker):
     assert AuditEvent.objects.filter(action="merge_person").count() == 2
     with pytest.raises(PersonInputError):
         merge_people(keep, duplicate, by=worker, reason="again")
+
+
+def test_too_long_fields_are_refused_not_cut(worker):
+    long_phone = "418 555-0101 poste 1234567890123456789012345678"
+    with pytest.raises(PersonInputError) as refused:
+        create_person(
+            PersonInput("Ana", "Roy", pronouns="x" * 41, phone=long_phone, email="pas une adresse"),
+            by=worker,
+            confirmed_new=True,
+        )
+    assert set(refused.value.errors) == {"pronouns", "phone", "email"}
+    assert not Person.objects.exists()

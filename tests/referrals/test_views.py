@@ -137,3 +137,28 @@ def test_a_worker_chooses_the_daily_digest(worker):
     client.post(reverse("referrals:notification_settings"), {})
     worker.refresh_from_db()
     assert not worker.referral_digest
+
+
+def test_a_referral_can_wait_as_a_draft(worker, person, service, consent):
+    client = client_of(worker)
+    client.post(
+        reverse("referrals:new"),
+        {
+            "person": person.pk,
+            "service": service.pk,
+            "need_domain": "food",
+            "request_text": "À confirmer avec la personne",
+            "priority": "2w",
+            "send_now": "0",
+        },
+    )
+    draft = Referral.objects.get()
+    assert draft.status == "draft" and draft.requested_at is None
+    page = client.get(reverse("referrals:detail", args=[draft.pk])).content.decode()
+    assert "Envoyer la référence" in page
+    client.post(
+        reverse("referrals:detail", args=[draft.pk]),
+        {"action": "send", "version": draft.version},
+    )
+    draft.refresh_from_db()
+    assert draft.status == "requested"

@@ -112,9 +112,11 @@ def record_consent(person: Person, data: ConsentInput, *, by) -> Consent:
 def withdraw_consent(consent: Consent, *, by, reason: str = "") -> Consent:
     """From now on, nothing more is shared under this consent."""
     require_access(by, consent.person)
+    if len(reason.strip()) > PURPOSE_LENGTH:
+        raise PersonInputError({"reason": _("At most %d characters.") % PURPOSE_LENGTH})
     if consent.withdrawn_at is None:
         consent.withdrawn_at = timezone.now()
-        consent.withdrawal_reason = reason.strip()[:PURPOSE_LENGTH]
+        consent.withdrawal_reason = reason.strip()
         consent.save(update_fields=["withdrawn_at", "withdrawal_reason"])
         record_audit_event(by, "withdraw_consent", consent.person, detail={"consent": consent.pk})
     return consent

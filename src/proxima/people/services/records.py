@@ -88,9 +88,21 @@ def clean_person_input(data: PersonInput) -> PersonInput:
         errors["given_name"] = _("The given name is required.")
     if not family:
         errors["family_name"] = _("The family name is required.")
-    for name, value in (("given_name", given), ("family_name", family)):
-        if len(value) > NAME_LENGTH:
-            errors[name] = _("At most %d characters.") % NAME_LENGTH
+    limits = {
+        "given_name": NAME_LENGTH,
+        "family_name": NAME_LENGTH,
+        "preferred_name": NAME_LENGTH,
+        "pronouns": 40,
+        "language": 16,
+        "phone": 40,
+        "email": 254,
+    }
+    for name, limit in limits.items():  # refused, never cut: nothing is half-saved
+        if len((getattr(data, name) or "").strip()) > limit:
+            errors[name] = _("At most %d characters.") % limit
+    email = data.email.strip()
+    if email and ("@" not in email or " " in email or email.startswith("@")):
+        errors["email"] = _("This is not an email address.")
     today = timezone.localdate()
     if data.birth_date is not None:
         if data.birth_date > today:
@@ -110,12 +122,12 @@ def clean_person_input(data: PersonInput) -> PersonInput:
         given_name=given,
         family_name=family,
         birth_date=data.birth_date,
-        preferred_name=data.preferred_name.strip()[:NAME_LENGTH],
-        pronouns=data.pronouns.strip()[:40],
-        language=(data.language or "fr").strip()[:16],
+        preferred_name=data.preferred_name.strip(),
+        pronouns=data.pronouns.strip(),
+        language=(data.language or "fr").strip(),
         needs_interpreter=data.needs_interpreter,
-        phone=data.phone.strip()[:40],
-        email=data.email.strip()[:254],
+        phone=data.phone.strip(),
+        email=email,
         postal_code=postal_code,
     )
 

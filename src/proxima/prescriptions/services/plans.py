@@ -62,6 +62,8 @@ def _check(person: Person, data: PrescriptionInput, by) -> dict[str, str]:
         errors["what_matters"] = _("At most %d characters.") % TEXT_LENGTH
     if not data.co_produced_with.strip():
         errors["co_produced_with"] = _("Say with whom the plan was made.")
+    elif len(data.co_produced_with.strip()) > 200:
+        errors["co_produced_with"] = _("At most %d characters.") % 200
     goals = [g.strip() for g in data.goals if g.strip()]
     if not goals:
         errors["goals"] = _("Write at least one goal, in their words.")
@@ -74,6 +76,8 @@ def _check(person: Person, data: PrescriptionInput, by) -> dict[str, str]:
     for support in data.supports:
         if support.kind not in SupportKind.values:
             errors["supports"] = _("Unknown support.")
+        elif len(support.detail.strip()) > 300:
+            errors["supports"] = _("At most %d characters.") % 300
         elif support.service_id and support.service_id not in data.service_ids:
             errors["supports"] = _("A support goes with one of the activities prescribed.")
     today = timezone.localdate()
@@ -99,7 +103,7 @@ def create_prescription(person: Person, data: PrescriptionInput, *, by) -> Presc
         person=person,
         prescriber=by,
         link_worker=data.link_worker or by,
-        co_produced_with=data.co_produced_with.strip()[:200],
+        co_produced_with=data.co_produced_with.strip(),
         what_matters=data.what_matters.strip(),
     )
     for position, text in enumerate(g.strip() for g in data.goals if g.strip()):
@@ -114,7 +118,7 @@ def create_prescription(person: Person, data: PrescriptionInput, *, by) -> Presc
             prescription=prescription,
             activity=activities.get(support.service_id),
             kind=support.kind,
-            detail=support.detail.strip()[:300],
+            detail=support.detail.strip(),
         )
     for day in sorted(set(data.follow_ups)):
         FollowUp.objects.create(prescription=prescription, due_on=day)
