@@ -81,7 +81,8 @@ def test_sent_accepted_completed_and_seen_closed(browser, live_server, network, 
 
     receiver = signed_in(contexts, browser, live_server, partner, "/referrals/")
     receiver.set_viewport_size({"width": 390, "height": 844})  # a phone: no sideways scroll
-    assert receiver.evaluate("document.documentElement.scrollWidth") <= 390
+    # Fails (after the timeout) if the page never fits the phone's width.
+    receiver.wait_for_function("document.documentElement.scrollWidth <= 390")
     receiver.set_viewport_size({"width": 1280, "height": 900})
     row = receiver.locator("table.referrals tbody tr").first
     expect(row).to_contain_text("Alimentation")
