@@ -117,8 +117,13 @@ def test_strangers_cannot_open_a_referral(sent, region):
     url = reverse("referrals:detail", args=[sent.pk])
     stranger = UserFactory(role=Role.PARTNER_EDITOR, organization=OrganizationFactory())
     assert client_of(stranger).get(url).status_code == 403
-    other_worker = UserFactory(role=Role.CLSC_WORKER, region=region, team="interprofessional")
-    assert client_of(other_worker).get(url).status_code == 403
+    from proxima.core.models import Region
+
+    elsewhere = Region.objects.create(code="07", name="Outaouais")
+    other_region = UserFactory(role=Role.CLSC_WORKER, region=elsewhere, team="interprofessional")
+    assert client_of(other_region).get(url).status_code == 403
+    evaluator = UserFactory(role=Role.EVALUATOR, region=region)
+    assert client_of(evaluator).get(url).status_code == 403
     bad = client_of(sent.requester).post(url, {"action": "status", "status": "nope", "version": 2})
     assert bad.status_code == 400
     garbled = client_of(sent.requester).post(
@@ -162,3 +167,14 @@ def test_a_referral_can_wait_as_a_draft(worker, person, service, consent):
     )
     draft.refresh_from_db()
     assert draft.status == "requested"
+
+
+def test_colleagues_who_read_the_record_read_its_referrals_but_do_not_act(sent, region):
+    prescriber = UserFactory(role=Role.SOCIAL_PRESCRIBER, region=region, team="social_prescribing")
+    client = client_of(prescriber)
+    url = reverse("referrals:detail", args=[sent.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Élise Côté" in page.content.decode()
+    assert "Mettre à jour la référence" not in page.content.decode()
+    refused = client.post(url, {"action": "status", "status": "cancelled", "version": sent.version})
+    assert refused.status_code == 403

@@ -3,7 +3,8 @@
 The referring side: the worker who sent it, their team in the region, or the partner
 organization that passed it on. The receiving side: the members of the receiving
 organization, or the receiving team's workers in the region. Coordinators of the region
-oversee every referral of the region (they read, they do not act for either side).
+oversee every referral of the region (they read, they do not act for either side), and
+staff who may read the person's record read that person's referrals.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from proxima.core.roles import READ_PERSONAL_RECORDS, Role, has_capability
+from proxima.people.services.records import can_access_person
 from proxima.referrals.lifecycle import Side
 from proxima.referrals.models import Referral
 
@@ -84,7 +86,11 @@ def is_overseer(user, referral: Referral) -> bool:
 
 
 def can_read(user, referral: Referral) -> bool:
-    return side_of(user, referral) is not None or is_overseer(user, referral)
+    """Its two sides, the region's coordinators, and the staff who may read the person's
+    record anyway (they see it on the person page; they read, they do not act)."""
+    if side_of(user, referral) is not None or is_overseer(user, referral):
+        return True
+    return referral.person_id is not None and can_access_person(user, referral.person)
 
 
 def require_read(user, referral: Referral) -> None:
