@@ -94,7 +94,8 @@ def test_demo_loads_the_territory_and_one_account_per_role(capsys):
     assert Referral.objects.filter(parent__isnull=False).exists()  # a chain passed on
     partner = User.objects.get(username="partenaire")
     inbox_service = Referral.objects.filter(target_organization=partner.organization).first()
-    assert service_responsiveness(inbox_service.service_id).published
+    measured = service_responsiveness(inbox_service.service_id)
+    assert measured.published and measured.median_hours < 48  # answered within hours
     from proxima.prescriptions.models import Prescription
 
     statuses = set(Prescription.objects.values_list("status", flat=True))

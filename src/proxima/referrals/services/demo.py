@@ -15,7 +15,7 @@ from proxima.people.models import Person
 from proxima.people.services.consent import ConsentInput, record_consent
 from proxima.people.services.records import PersonInput, create_person, link_household
 from proxima.referrals.lifecycle import Status
-from proxima.referrals.models import Referral, ReferralEvent
+from proxima.referrals.models import Referral, ReferralEvent, ReferralMessage
 from proxima.referrals.services.sharing import post_message
 from proxima.referrals.services.workflow import (
     ReferralInput,
@@ -57,7 +57,8 @@ def _consent(person, worker, *, organization=None, team=""):
 
 
 def _back_date(referral: Referral, days: float, answered_after_hours: float | None = None):
-    """Move the referral's dates `days` into the past (and its events with it)."""
+    """Move the referral's dates `days` into the past (its events and messages with it)."""
+    referral.refresh_from_db()
     sent = timezone.now() - timedelta(days=days)
     changes = {
         "requested_at": sent,
@@ -69,6 +70,8 @@ def _back_date(referral: Referral, days: float, answered_after_hours: float | No
     shift = timezone.now() - sent
     for event in ReferralEvent.objects.filter(referral=referral):
         ReferralEvent.objects.filter(pk=event.pk).update(at=event.at - shift)
+    for message in ReferralMessage.objects.filter(referral=referral):
+        ReferralMessage.objects.filter(pk=message.pk).update(at=message.at - shift)
 
 
 @transaction.atomic
