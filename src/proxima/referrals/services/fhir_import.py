@@ -1,0 +1,189 @@
+"""FHIR R4 import of referral Tasks into the owners' inboxes: see services/fhir.py."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proxima.core.audit import record_audit_event
+from proxima.directory.models import Organization
+from proxima.referrals.lifecycle import Side, Status
+from proxima.referrals.models import Referral, ReferralEvent
+from proxima.referrals.services import access
+from proxima.referrals.services.fhir_common import (
+    CATEGORY_TO_NEED,
+    PRIORITY_FROM_FHIR,
+    SDOH_CATEGORIES,
+    TASK_PROFILE,
+    FhirError,
+    _key,
+    validate_resource,
+)
+from proxima.referrals.services.workflow import response_due
+
+
+def _resources_of(data) -> list[dict]:
+    if isinstance(data, dict) and data.get("resourceType") == "Bundle":
+        validate_resource(data)
+        return [entry["resource"] for entry in data.get("entry", []) if "resource" in entry]
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict) and data.get("resourceType"):
+        return [data]
+    raise FhirError({"bundle": _("Send a FHIR Bundle or a list of resources.")})
+
+
+def _ref(value) -> str:
+    return (value or {}).get("reference", "") if isinstance(value, dict) else ""
+
+
+def _is_referral_task(task: dict) -> bool:
+    profiles = task.get("meta", {}).get("profile", [])
+    codes = [c.get("code") for c in task.get("code", {}).get("coding", [])]
+    return TASK_PROFILE in profiles or "fulfill" in codes
+
+
+def _need_of(service_request: dict) -> str:
+    for category in service_request.get("category", []):
+        for coding in category.get("coding", []):
+            if coding.get("system") == SDOH_CATEGORIES and coding.get("code") in CATEGORY_TO_NEED:
+                return CATEGORY_TO_NEED[coding["code"]]
+    return "health_access"
+
+
+def _request_text(service_request: dict) -> str:
+    code = service_request.get("code", {})
+    parts = [code.get("text") or next((c.get("display") for c in code.get("coding", [])), "")]
+    parts += [note.get("text", "") for note in service_request.get("note", [])]
+    return " — ".join(p for p in parts if p)[:2000] or _("Referral received by FHIR")
+
+
+def _moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+@transaction.atomic
+def import_bundle(data, *, by, region_id: int | None = None) -> list[Referral]:
+    """Every referral Task of the bundle into its owner's inbox; all or nothing. Importing
+    the same Task again updates its status instead of duplicating it."""
+    if not access.can_send_referrals(by):
+        raise PermissionDenied(_("You may not import referrals."))
+    resources = _resources_of(data)
+    for resource in resources:
+        validate_resource(resource)
+    by_key = {_key(r): r for r in resources}
+    tasks = [r for r in resources if r["resourceType"] == "Task" and _is_referral_task(r)]
+    if not tasks:
+        raise FhirError({"bundle": _("No referral Task in this bundle.")})
+    region_id = region_id or by.region_id
+    if region_id is None:
+        from proxima.core.models import Region
+
+        regions = list(Region.objects.values_list("pk", flat=True)[:2])
+        if len(regions) != 1:
+            raise FhirError({"region": _("Say which region the referrals belong to.")})
+        region_id = regions[0]
+    imported: dict[str, Referral] = {}
+    # Parents first, so that a sub-referral finds the referral it was passed on from.
+    tasks.sort(key=lambda t: bool(t.get("partOf")))
+    for task in tasks:
+        imported[task["id"]] = _import_task(task, by_key, by=by, region_id=region_id, done=imported)
+    record_audit_event(by, "import_fhir", detail={"tasks": sorted(imported)})
+    return list(imported.values())
+
+
+def _import_task(task: dict, by_key: dict, *, by, region_id: int, done: dict) -> Referral:
+    where = f"Task/{task.get('id')}"
+    if task.get("status") not in Status.values:
+        raise FhirError({where: _("Status %s is not a referral status.") % task.get("status")})
+    service_request = by_key.get(_ref(task.get("focus")))
+    if service_request is None:
+        raise FhirError({where: _("Its ServiceRequest (focus) is not in the bundle.")})
+    owner_ref = _ref(task.get("owner"))
+    owner = Organization.objects.filter(pk=owner_ref.removeprefix("Organization/")).first()
+    if not owner_ref.startswith("Organization/") or owner is None:
+        raise FhirError({where: _("The receiving organization (owner) is not in the directory.")})
+    kept = {_key(task): task, _key(service_request): service_request}
+    patient_ref = _ref(task.get("for")) or _ref(service_request.get("subject"))
+    for key in (patient_ref, owner_ref, _ref(task.get("requester"))):
+        if key in by_key:
+            kept[key] = by_key[key]
+    requester = by_key.get(_ref(task.get("requester")), {})
+    if requester.get("resourceType") == "PractitionerRole":
+        for key in (_ref(requester.get("organization")), _ref(requester.get("practitioner"))):
+            if key in by_key:
+                kept[key] = by_key[key]
+    for resource in by_key.values():
+        if resource["resourceType"] == "Consent" and _ref(resource.get("patient")) == patient_ref:
+            kept[_key(resource)] = resource
+    parent_id = next((_ref(p).removeprefix("Task/") for p in task.get("partOf", [])), "")
+    parent = done.get(parent_id) or Referral.objects.filter(external_id=parent_id).first()
+    existing = Referral.objects.filter(external_id=task["id"], target_organization=owner).first()
+    if existing is not None:
+        if existing.status != task["status"]:
+            ReferralEvent.objects.create(
+                referral=existing,
+                from_status=existing.status,
+                to_status=task["status"],
+                actor=by,
+                side=Side.REQUESTER,
+                note=_("Updated from the sending system (FHIR)."),
+            )
+            existing.status = task["status"]
+            existing.version += 1
+        existing.external_resources = kept
+        existing.save()
+        return existing
+    requested_at = _moment(task.get("authoredOn")) or timezone.now()
+    priority = PRIORITY_FROM_FHIR.get(service_request.get("priority", "routine"), "2w")
+    referral = Referral.objects.create(
+        region_id=region_id,
+        person=None,
+        anonymous=patient_ref not in kept,
+        parent=parent,
+        need_domain=_need_of(service_request),
+        request_text=_request_text(service_request),
+        priority=priority,
+        requester=by,
+        external_requester=(task.get("requester") or {}).get("display", "")[:300],
+        target_organization=owner,
+        status=task["status"],
+        requested_at=requested_at,
+        response_due_at=response_due(region_id, priority, requested_at),
+        external_id=task["id"],
+        external_resources=kept,
+    )
+    ReferralEvent.objects.create(
+        referral=referral,
+        to_status=task["status"],
+        actor=by,
+        side=Side.REQUESTER,
+        note=_("Received from a clinical system (FHIR)."),
+    )
+    return referral
+
+
+def imported_patient(referral: Referral) -> dict:
+    """The Patient the sending system shared with this referral, in plain fields."""
+    for resource in referral.external_resources.values():
+        if resource.get("resourceType") == "Patient":
+            name = (resource.get("name") or [{}])[0]
+            phone = next(
+                (t.get("value") for t in resource.get("telecom", []) if t.get("system") == "phone"),
+                "",
+            )
+            return {
+                "given_name": " ".join(name.get("given", [])),
+                "family_name": name.get("family", ""),
+                "birth_date": resource.get("birthDate", ""),
+                "phone": phone,
+            }
+    return {}
