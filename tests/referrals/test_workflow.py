@@ -202,3 +202,27 @@ def test_a_referral_passed_on_keeps_the_chain(worker, clsc, person, service, par
     assert child.requester_team == "social_consultation" and child.person == person
     assert child.anonymous  # the parent was anonymous: so is what it passes on
     assert list(to_clsc.sub_referrals.all()) == [child]
+
+
+def test_a_partner_without_a_region_refers_within_the_networks_region(
+    region, partner, need_domains
+):
+    assert partner.region_id is None
+    referral = create_referral(
+        ReferralInput(
+            "food", "Évaluation", "2w", target_team="social_consultation", anonymous=True
+        ),
+        by=partner,
+    )
+    assert referral.region == region and referral.requester_organization == partner.organization
+    from proxima.core.models import Region
+
+    Region.objects.create(code="07", name="Outaouais")
+    with pytest.raises(ReferralInputError) as refused:
+        create_referral(
+            ReferralInput(
+                "food", "Évaluation", "2w", target_team="social_consultation", anonymous=True
+            ),
+            by=partner,
+        )
+    assert "region" in refused.value.errors

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
 from proxima.core.errors import InputError
+from proxima.core.models import Region
 from proxima.directory.models import Service
 from proxima.intake.models import DEFAULT_TARGET_HOURS, Priority, PriorityTarget
 from proxima.people.models import InformationCategory, InternalTeam, Person
@@ -117,6 +118,11 @@ def create_referral(
     if errors:
         raise ReferralInputError(errors)
     region_id = region_id or by.region_id or (parent.region_id if parent else None)
+    if region_id is None:  # a partner account without a region: the network's only one
+        regions = list(Region.objects.values_list("pk", flat=True)[:2])
+        if len(regions) != 1:
+            raise ReferralInputError({"region": _("Say which region this referral belongs to.")})
+        region_id = regions[0]
     referral = Referral.objects.create(
         region_id=region_id,
         person=data.person,
