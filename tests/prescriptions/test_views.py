@@ -87,3 +87,10 @@ def test_malformed_ids_are_404s(client, family, orkidstra):
     for action, field in (("rate", "goal"), ("follow_up", "follow_up"), ("activity", "activity")):
         assert client.post(url, {"action": action, field: "x1"}).status_code == 404
     assert client.get(reverse("referrals:new"), {"person": "x"}).status_code == 404
+    assert (
+        client.get(reverse("prescriptions:measure", args=[prescription.pk, "nope"])).status_code
+        == 404
+    )
+    unknown = "6b1f2a4e-0000-4000-8000-000000000000"
+    for name in ("prescriptions:detail", "prescriptions:print"):
+        assert client.get(reverse(name, args=[unknown])).status_code == 404

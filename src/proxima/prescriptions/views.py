@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -179,7 +180,7 @@ def measure(request, prescription_id, code):
     try:
         used = instrument(code)
     except InstrumentError as error:
-        raise PermissionDenied(str(error)) from error
+        raise Http404(str(error)) from error
     definition = used.definition
     errors: list[str] = []
     if request.method == "POST":
@@ -229,6 +230,7 @@ def measure(request, prescription_id, code):
 def printable(request, prescription_id):
     """The prescription the family takes home, in the language asked (default: the
     person's, when French or English)."""
+    get_object_or_404(Prescription, pk=prescription_id)
     prescription = plans.read_prescription(prescription_id, by=request.user, reason="printed")
     language = request.GET.get("lang") or prescription.person.language
     language = language if language in ("fr", "en") else "fr"
