@@ -155,3 +155,43 @@ def test_the_fhir_api(owners, worker, region):
         content_type="application/json",
     )
     assert bad.status_code == 400 and "Bundle" in json.dumps(bad.json()["errors"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"x": 1}}]},
+        {"resourceType": "Bundle", "type": "collection", "entry": ["oops"]},
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {
+                    "resource": {
+                        "resourceType": "Task",
+                        "status": "requested",
+                        "intent": "order",
+                        "code": {"coding": [{"code": "fulfill"}]},
+                    }
+                }
+            ],
+        },
+        {
+            "resourceType": "Task",
+            "id": "t1",
+            "status": "ready",
+            "intent": "order",
+            "code": {"coding": [{"code": "fulfill"}]},
+        },
+        {"resourceType": "Patient", "id": "p1"},
+        {"resourceType": "Nope"},
+        {},
+    ],
+)
+def test_malformed_fhir_is_a_400_never_a_500(owners, worker, region, body):
+    client = Client()
+    client.force_login(worker)
+    response = client.post("/api/referrals/fhir", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"]
+    assert Referral.objects.count() == 0

@@ -81,6 +81,9 @@ def import_bundle(data, *, by, region_id: int | None = None) -> list[Referral]:
         validate_resource(resource)
     by_key = {_key(r): r for r in resources}
     tasks = [r for r in resources if r["resourceType"] == "Task" and _is_referral_task(r)]
+    for task in tasks:
+        if not task.get("id"):
+            raise FhirError({"Task": _("Each referral Task needs its id.")})
     if not tasks:
         raise FhirError({"bundle": _("No referral Task in this bundle.")})
     region_id = region_id or by.region_id
