@@ -220,8 +220,8 @@ def pass_on(
         }
     )
     if data.person is not None and not can_access_person(by, data.person):
-        # A partner passing on: the record is the parent's; it stays anonymous unless
-        # the person consented to share with the new receiver (checked at send).
+        # A partner passing on does not hold the network's record: what it passes on is
+        # anonymous (the person's identity can follow only through the network's staff).
         data = ReferralInput(**{**data.__dict__, "person": None, "anonymous": True})
     child = create_referral(data, by=by, region_id=parent.region_id, parent=parent)
     return send(child, by=by, version=child.version, acknowledge_duplicates=acknowledge_duplicates)
