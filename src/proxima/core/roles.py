@@ -44,6 +44,16 @@ PERMISSION_MATRIX: dict[str, set[str]] = {
 }
 
 
+def is_network_staff(user, region_id=None) -> bool:
+    """Network staff who read personal records, attached to a region: theirs, or the one
+    given (the person's, the contact's, the referral's)."""
+    return (
+        has_capability(user, READ_PERSONAL_RECORDS)
+        and user.region_id is not None
+        and (region_id is None or user.region_id == region_id)
+    )
+
+
 def has_capability(user, capability: str) -> bool:
     """True when the user's role grants the capability (anonymous users have none)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

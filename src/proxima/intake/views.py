@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from proxima.core.audit import record_audit_event
-from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+from proxima.core.roles import is_network_staff
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
 from proxima.intake import forms
@@ -33,7 +33,7 @@ from proxima.people.services import records
 
 
 def _require_staff(request) -> None:
-    if not has_capability(request.user, READ_PERSONAL_RECORDS) or request.user.region_id is None:
+    if not is_network_staff(request.user):
         raise PermissionDenied
 
 

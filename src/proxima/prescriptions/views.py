@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from proxima.core.roles import is_network_staff
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
@@ -56,9 +57,7 @@ def activities(request):
 
 
 def plans_staff_only(user) -> None:
-    from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
-
-    if not has_capability(user, READ_PERSONAL_RECORDS) or user.region_id is None:
+    if not is_network_staff(user):
         raise PermissionDenied
 
 

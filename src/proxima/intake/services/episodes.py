@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from proxima.core.audit import record_audit_event
-from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+from proxima.core.roles import is_network_staff
 from proxima.directory.models import Service
 from proxima.intake.models import (
     DEFAULT_TARGET_HOURS,
@@ -70,11 +70,7 @@ class ScreeningResult:
 
 
 def can_work_on(user, episode: ContactEpisode) -> bool:
-    return (
-        has_capability(user, READ_PERSONAL_RECORDS)
-        and user.region_id is not None
-        and user.region_id == episode.region_id
-    )
+    return is_network_staff(user, episode.region_id)
 
 
 def require_worker(user, episode: ContactEpisode) -> None:
@@ -92,7 +88,7 @@ def open_episode(
     *, by, channel: str, reason: str, language: str = "fr", started_at: datetime | None = None
 ) -> ContactEpisode:
     """A new contact in the worker's region; the caller may stay anonymous."""
-    if not has_capability(by, READ_PERSONAL_RECORDS) or by.region_id is None:
+    if not is_network_staff(by):
         raise PermissionDenied(_("You may not take contacts."))
     errors = {}
     if channel not in Channel.values:

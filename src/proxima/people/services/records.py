@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
 from proxima.core.errors import InputError
-from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+from proxima.core.roles import is_network_staff
 from proxima.directory.services import geo
 from proxima.directory.services.text import fold
 from proxima.people.models import (
@@ -68,11 +68,7 @@ def name_key(given_name: str, family_name: str) -> str:
 
 def can_access_person(user, person: Person) -> bool:
     """Network staff (not administrators) of the person's region."""
-    return (
-        has_capability(user, READ_PERSONAL_RECORDS)
-        and user.region_id is not None
-        and user.region_id == person.region_id
-    )
+    return is_network_staff(user, person.region_id)
 
 
 def require_access(user, person: Person) -> None:
@@ -182,7 +178,7 @@ def create_person(
     """Create a record in the worker's region; raises PossibleDuplicates first unless the
     worker confirmed it is a new person."""
     region_id = region_id or by.region_id
-    if not (has_capability(by, READ_PERSONAL_RECORDS) and region_id == by.region_id):
+    if not is_network_staff(by, region_id):
         raise PermissionDenied(_("You may not create records in this region."))
     data = clean_person_input(data)
     if not confirmed_new:
@@ -225,7 +221,7 @@ def search_people(query: str, *, by, birth_date: date | None = None) -> list[Per
     (accent- and case-insensitive, in any order), or born on `birth_date`; at most
     SEARCH_LIMIT. Each record listed is written to the audit log: being shown in a
     result list is a read of the name and birth date."""
-    if not (has_capability(by, READ_PERSONAL_RECORDS) and by.region_id is not None):
+    if not is_network_staff(by):
         raise PermissionDenied(_("You may not search person records."))
     words = fold(query.replace("-", " ").replace("'", " ")).split()
     if not words and birth_date is None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
 from proxima.core.errors import InputError
-from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
+from proxima.core.roles import is_network_staff
 from proxima.directory.models import Service
 from proxima.people.models import Person
 from proxima.people.services.records import require_access
@@ -84,10 +84,7 @@ def _check(person: Person, data: PrescriptionInput, by) -> dict[str, str]:
     if any(day < today for day in data.follow_ups):
         errors["follow_ups"] = _("A follow-up cannot be in the past.")
     link_worker = data.link_worker or by
-    if not (
-        has_capability(link_worker, READ_PERSONAL_RECORDS)
-        and link_worker.region_id == person.region_id
-    ):
+    if not is_network_staff(link_worker, person.region_id):
         errors["link_worker"] = _("The link worker must be network staff of the person's region.")
     return errors
 
@@ -131,9 +128,7 @@ def create_prescription(person: Person, data: PrescriptionInput, *, by) -> Presc
 def require_follower(user, prescription: Prescription) -> None:
     """Network staff of the person's region (the prescriber, the link worker, their
     colleagues) follow the prescription."""
-    if not (
-        has_capability(user, READ_PERSONAL_RECORDS) and user.region_id == prescription.region_id
-    ):
+    if not is_network_staff(user, prescription.region_id):
         raise PermissionDenied(_("You may not read this prescription."))
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from proxima.core.roles import READ_PERSONAL_RECORDS, Role, has_capability
+from proxima.core.roles import READ_PERSONAL_RECORDS, Role, has_capability, is_network_staff
 from proxima.people.services.records import can_access_person
 from proxima.referrals.lifecycle import Side
 from proxima.referrals.models import Referral
@@ -22,11 +22,7 @@ PARTNER_ROLES = {Role.PARTNER_EDITOR}
 
 
 def is_network_staff_of(user, region_id) -> bool:
-    return (
-        has_capability(user, READ_PERSONAL_RECORDS)
-        and user.region_id is not None
-        and user.region_id == region_id
-    )
+    return region_id is not None and is_network_staff(user, region_id)
 
 
 def is_partner_of(user, organization_id) -> bool:
@@ -41,7 +37,7 @@ def is_partner_of(user, organization_id) -> bool:
 
 def can_send_referrals(user) -> bool:
     """Network staff of a region, and partner staff passing a referral on."""
-    if has_capability(user, READ_PERSONAL_RECORDS) and user.region_id is not None:
+    if is_network_staff(user):
         return True
     return is_partner_of(user, getattr(user, "organization_id", None))
 
