@@ -21,9 +21,9 @@ def navigation(request):
     nav_referrals = unread = 0
     if getattr(user, "is_authenticated", False):
         from proxima.referrals.models import Notification
-        from proxima.referrals.services.access import can_send_referrals
+        from proxima.referrals.services.access import can_use_referrals
 
-        nav_referrals = can_send_referrals(user) or user.role == "coordinator"
+        nav_referrals = can_use_referrals(user)
         if nav_referrals:
             unread = Notification.objects.filter(user=user, read_at=None).count()
     return {

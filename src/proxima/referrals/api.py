@@ -138,14 +138,9 @@ def _input(payload, *, person=None, episode=None) -> workflow.ReferralInput:
 
 @router.get("/referrals", response=list[ReferralBrief], summary="Inbox: received, sent, region")
 def list_referrals(request, box: str = "received", status: str = ""):
-    if not (access.can_send_referrals(request.user) or request.user.role == "coordinator"):
+    if not access.can_use_referrals(request.user):
         raise PermissionDenied
-    if box == "sent":
-        referrals = access.sent_by(request.user)
-    elif box == "region":
-        referrals = access.overseen_by(request.user)
-    else:
-        referrals = access.received_by(request.user)
+    referrals = access.inbox(request.user, box)
     if status:
         referrals = referrals.filter(status=status)
     related = ("target_organization", "requester", "requester_organization")

@@ -24,16 +24,6 @@ from proxima.referrals.lifecycle import OPEN, Outcome, RejectReason, Side, Statu
 from proxima.referrals.models import Notification, Referral
 from proxima.referrals.services import access, sharing, workflow
 
-BOXES = ("received", "sent", "region")
-
-
-def _inbox_queryset(user, box: str):
-    if box == "sent":
-        return access.sent_by(user)
-    if box == "region":
-        return access.overseen_by(user)
-    return access.received_by(user)
-
 
 def _default_box(user) -> str:
     if user.role == "coordinator":
@@ -44,12 +34,12 @@ def _default_box(user) -> str:
 @login_required
 def inbox(request):
     """Referrals with filters and counts; overdue ones first within each status."""
-    if not (access.can_send_referrals(request.user) or request.user.role == "coordinator"):
+    if not access.can_use_referrals(request.user):
         raise PermissionDenied
     box = request.GET.get("box") or _default_box(request.user)
-    if box not in BOXES:
+    if box not in access.BOXES:
         box = "received"
-    referrals = _inbox_queryset(request.user, box)
+    referrals = access.inbox(request.user, box)
     counts = dict(referrals.values_list("status").annotate(n=Count("pk")))
     status = request.GET.get("status", "open")
     if status == "open":
@@ -66,7 +56,7 @@ def inbox(request):
     )
     context = {
         "box": box,
-        "boxes": [b for b in BOXES if b != "region" or request.user.role == "coordinator"],
+        "boxes": [b for b in access.BOXES if b != "region" or request.user.role == "coordinator"],
         "rows": rows,
         "now": now,
         "status": status,

@@ -137,7 +137,8 @@ def link_person(episode: ContactEpisode, person: Person, *, by) -> ContactEpisod
     return episode
 
 
-def _target_hours(region_id: int, priority: str) -> int:
+def target_hours(region_id: int, priority: str) -> int:
+    """The region's target delay for a priority (its own, or the default)."""
     target = PriorityTarget.objects.filter(region_id=region_id, priority=priority).first()
     return target.target_hours if target else DEFAULT_TARGET_HOURS[priority]
 
@@ -156,7 +157,7 @@ def set_priority(episode: ContactEpisode, priority: str, *, by) -> ContactEpisod
         )
     episode.priority = priority
     episode.priority_due_at = episode.started_at + timedelta(
-        hours=_target_hours(episode.region_id, priority)
+        hours=target_hours(episode.region_id, priority)
     )
     episode.save(update_fields=["priority", "priority_due_at"])
     record_audit_event(by, "set_priority", episode, detail={"priority": priority})

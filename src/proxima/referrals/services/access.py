@@ -42,6 +42,11 @@ def can_send_referrals(user) -> bool:
     return is_partner_of(user, getattr(user, "organization_id", None))
 
 
+def can_use_referrals(user) -> bool:
+    """The referral pages and API: those who send or receive, and coordinators."""
+    return can_send_referrals(user) or getattr(user, "role", None) == Role.COORDINATOR
+
+
 def side_of(user, referral: Referral) -> str | None:
     """The side this user acts for on this referral, or None."""
     if referral.target_organization_id and (
@@ -131,3 +136,15 @@ def overseen_by(user) -> QuerySet[Referral]:
     if getattr(user, "role", None) != Role.COORDINATOR or user.region_id is None:
         return Referral.objects.none()
     return Referral.objects.filter(region_id=user.region_id)
+
+
+BOXES = ("received", "sent", "region")
+
+
+def inbox(user, box: str) -> QuerySet[Referral]:
+    """One of the user's boxes: received (the default), sent, or the whole region."""
+    if box == "sent":
+        return sent_by(user)
+    if box == "region":
+        return overseen_by(user)
+    return received_by(user)

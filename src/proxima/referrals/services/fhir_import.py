@@ -21,7 +21,7 @@ from proxima.referrals.services.fhir_common import (
     _key,
     validate_resource,
 )
-from proxima.referrals.services.workflow import response_due
+from proxima.referrals.services.workflow import resolve_region, response_due
 
 
 def _resources_of(data) -> list[dict]:
@@ -86,14 +86,9 @@ def import_bundle(data, *, by, region_id: int | None = None) -> list[Referral]:
             raise FhirError({"Task": _("Each referral Task needs its id.")})
     if not tasks:
         raise FhirError({"bundle": _("No referral Task in this bundle.")})
-    region_id = region_id or by.region_id
+    region_id = resolve_region(region_id, by)
     if region_id is None:
-        from proxima.core.models import Region
-
-        regions = list(Region.objects.values_list("pk", flat=True)[:2])
-        if len(regions) != 1:
-            raise FhirError({"region": _("Say which region the referrals belong to.")})
-        region_id = regions[0]
+        raise FhirError({"region": _("Say which region the referrals belong to.")})
     imported: dict[str, Referral] = {}
     # Parents first, so that a sub-referral finds the referral it was passed on from.
     tasks.sort(key=lambda t: bool(t.get("partOf")))

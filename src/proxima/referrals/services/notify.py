@@ -41,6 +41,11 @@ def coordinators(referral: Referral):
     return User.objects.filter(role=Role.COORDINATOR, region_id=referral.region_id, is_active=True)
 
 
+def _once(*groups) -> list:
+    """The users of every group, each once (someone can be on both sides)."""
+    return list({user.pk: user for group in groups for user in group}.values())
+
+
 def _link(referral: Referral) -> str:
     return f"{settings.PROXIMA_BASE_URL}/referrals/{referral.pk}/"
 
@@ -92,13 +97,10 @@ def overdue(referral: Referral) -> int:
             "target": referral.target_label,
         }
 
-    users = (
-        list(requester_side_users(referral))
-        + list(target_side_users(referral))
-        + list(coordinators(referral))
+    everyone = _once(
+        requester_side_users(referral), target_side_users(referral), coordinators(referral)
     )
-    unique = list({user.pk: user for user in users}.values())
-    return notify(unique, referral, "overdue", text)
+    return notify(everyone, referral, "overdue", text)
 
 
 def stale(referral: Referral) -> int:
@@ -110,9 +112,8 @@ def stale(referral: Referral) -> int:
             "target": referral.target_label,
         }
 
-    users = list(requester_side_users(referral)) + list(target_side_users(referral))
-    unique = list({user.pk: user for user in users}.values())
-    return notify(unique, referral, "stale", text)
+    both_sides = _once(requester_side_users(referral), target_side_users(referral))
+    return notify(both_sides, referral, "stale", text)
 
 
 def send_digests(now=None) -> int:

@@ -38,11 +38,11 @@ class ReferralView:
         return InformationCategory.IDENTITY in self.categories
 
 
-def shared_categories(referral: Referral, user) -> set[str]:
-    """The information categories this user may see on this referral, now."""
+def shared_categories(referral: Referral, user, side: str | None) -> set[str]:
+    """The information categories this user (on `side`) may see on this referral, now."""
     if referral.person_id is None:
         return set()
-    if access.side_of(user, referral) != Side.TARGET and can_access_person(user, referral.person):
+    if side != Side.TARGET and can_access_person(user, referral.person):
         return set(InformationCategory.values)
     if referral.anonymous:
         return set()
@@ -53,7 +53,7 @@ def shared_categories(referral: Referral, user) -> set[str]:
     }
 
 
-def _message_visible(message: ReferralMessage, user, categories: set[str], side) -> bool:
+def _message_visible(message: ReferralMessage, categories: set[str], side) -> bool:
     if message.side == Side.TARGET or side != Side.TARGET:
         return True  # what the receiver wrote, and anything for the referring side
     return message.category in categories or message.referral.person_id is None
@@ -63,7 +63,7 @@ def view_referral(referral: Referral, *, by) -> ReferralView:
     """The referral as `by` may see it; the read is audited with the categories shown."""
     access.require_read(by, referral)
     side = access.side_of(by, referral)
-    categories = shared_categories(referral, by)
+    categories = shared_categories(referral, by, side)
     person = referral.person
     result = ReferralView(referral=referral, side=side, categories=categories)
     if person is not None and InformationCategory.IDENTITY in categories:
@@ -99,7 +99,7 @@ def view_referral(referral: Referral, *, by) -> ReferralView:
             for link in HouseholdLink.objects.filter(person=person).select_related("relative")
         ]
     for message in referral.messages.select_related("author"):
-        if _message_visible(message, by, categories, side):
+        if _message_visible(message, categories, side):
             result.messages.append(message)
         else:
             result.hidden_messages += 1

@@ -18,7 +18,8 @@ from proxima.core.audit import record_audit_event
 from proxima.core.errors import InputError
 from proxima.core.models import Region
 from proxima.directory.models import Service
-from proxima.intake.models import DEFAULT_TARGET_HOURS, Priority, PriorityTarget
+from proxima.intake.models import Priority
+from proxima.intake.services.episodes import target_hours
 from proxima.people.models import InformationCategory, InternalTeam, Person
 from proxima.people.services.consent import can_share
 from proxima.people.services.records import can_access_person
@@ -73,15 +74,10 @@ class ReferralInput:
     episode_id: object = None
 
 
-def _target_hours(region_id: int, priority: str) -> int:
-    target = PriorityTarget.objects.filter(region_id=region_id, priority=priority).first()
-    return target.target_hours if target else DEFAULT_TARGET_HOURS[priority]
-
-
 def response_due(region_id: int, priority: str, sent_at: datetime) -> datetime:
     """When the receiving side should have answered: the region's target delay for the
     priority (an immediate referral is expected to be answered within the hour)."""
-    return sent_at + timedelta(hours=max(_target_hours(region_id, priority), 1))
+    return sent_at + timedelta(hours=max(target_hours(region_id, priority), 1))
 
 
 def _check(data: ReferralInput, by) -> dict[str, str]:
@@ -107,6 +103,16 @@ def _check(data: ReferralInput, by) -> dict[str, str]:
     return errors
 
 
+def resolve_region(region_id: int | None, by) -> int | None:
+    """The region given, else the user's; a partner account without a region works in
+    the network's only region. None when that leaves a choice to make."""
+    region_id = region_id or by.region_id
+    if region_id is None:
+        regions = list(Region.objects.values_list("pk", flat=True)[:2])
+        region_id = regions[0] if len(regions) == 1 else None
+    return region_id
+
+
 @transaction.atomic
 def create_referral(
     data: ReferralInput, *, by, region_id: int | None = None, parent: Referral | None = None
@@ -117,12 +123,9 @@ def create_referral(
     errors = _check(data, by)
     if errors:
         raise ReferralInputError(errors)
-    region_id = region_id or by.region_id or (parent.region_id if parent else None)
-    if region_id is None:  # a partner account without a region: the network's only one
-        regions = list(Region.objects.values_list("pk", flat=True)[:2])
-        if len(regions) != 1:
-            raise ReferralInputError({"region": _("Say which region this referral belongs to.")})
-        region_id = regions[0]
+    region_id = resolve_region(region_id or (parent.region_id if parent else None), by)
+    if region_id is None:
+        raise ReferralInputError({"region": _("Say which region this referral belongs to.")})
     referral = Referral.objects.create(
         region_id=region_id,
         person=data.person,
