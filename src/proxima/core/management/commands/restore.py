@@ -1,0 +1,54 @@
+"""`proxima restore PATH`: put a backup made by `proxima backup` back into an empty database
+(or, with --force, over the one there), then tell whether it is older than the code."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS
+
+from proxima.core.backup import BackupError, describe_database, restore_database
+
+
+class Command(BaseCommand):
+    help = "Restore a backup made by `proxima backup` into an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="a backup file (.sqlite3 or .dump)")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="replace the contents of a database that is not empty",
+        )
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="database alias")
+
+    def handle(self, path: Path, database: str, force: bool, **options):
+        target = describe_database(database)
+        self.stdout.write(f"Restoring {path} into the {target}...")
+        try:
+            report = restore_database(path, using=database, force=force)
+        except BackupError as error:
+            raise CommandError(f"Restore failed: {error}") from error
+        if options["verbosity"] >= 2:
+            for table, rows in report.tables.items():
+                self.stdout.write(f"  {table:<45} {rows:>10,} rows")
+        self.stdout.write(
+            f"Restored {len(report.tables)} tables, {report.rows:,} rows, "
+            f"in {report.seconds:.1f} s."
+        )
+        if report.unapplied_migrations:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The backup is older than the code: {len(report.unapplied_migrations)} "
+                    f"migrations to apply ({', '.join(report.unapplied_migrations)}). "
+                    "Run `proxima migrate`."
+                )
+            )
+        if report.unknown_migrations:
+            self.stdout.write(
+                self.style.WARNING(
+                    "The backup is newer than the code: it has migrations this code does "
+                    f"not know ({', '.join(report.unknown_migrations)}). Run the version of "
+                    "Proxima that made it."
+                )
+            )
+        self.stdout.write(self.style.SUCCESS(f"Restore complete: {target}"))
