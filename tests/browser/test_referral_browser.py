@@ -32,7 +32,7 @@ def network():
         username="info811", role=Role.WORKER_811, region=region, team="info_social"
     )
     partner = UserFactory(
-        username="partenaire", role=Role.PARTNER_EDITOR, organization=organization
+        username="partenaire", role=Role.PARTNER_ADMIN, organization=organization
     )
     person = create_person(PersonInput("Élise", "Côté", date(1988, 3, 14)), by=worker)
     record_consent(

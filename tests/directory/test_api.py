@@ -195,7 +195,7 @@ def test_staff_see_the_address_and_the_read_is_audited(directory):
 
 
 def test_partner_editor_is_treated_as_public_for_confidential_places(directory):
-    partner = UserFactory(role=Role.PARTNER_EDITOR, organization=directory["food"].organization)
+    partner = UserFactory(role=Role.PARTNER_ADMIN, organization=directory["food"].organization)
     client = Client()
     client.force_login(partner)
     response = get(f"/services/{directory['shelter'].id}", client)

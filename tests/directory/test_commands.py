@@ -83,7 +83,7 @@ def test_demo_loads_the_territory_and_one_account_per_role(capsys):
     assert m.Service.objects.filter(is_demo=True).count() >= 300
     assert m.SearchDocument.objects.count() == m.Service.objects.count()
     roles = set(User.objects.values_list("role", flat=True))
-    assert {"admin", "coordinator", "worker_811", "clsc_worker", "partner_editor"} <= roles
+    assert {"admin", "coordinator", "worker_811", "clsc_worker", "partner_admin"} <= roles
     printed = capsys.readouterr().out
     assert "proxima-demo" in printed and "info811" in printed
     from proxima.referrals.lifecycle import Status

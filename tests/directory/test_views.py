@@ -94,7 +94,7 @@ def test_unknown_service_is_a_404(need_domains):
 
 
 def test_partner_editor_updates_own_capacity_and_hours(food_bank):
-    client, editor = logged_in(Role.PARTNER_EDITOR, food_bank.organization)
+    client, editor = logged_in(Role.PARTNER_ADMIN, food_bank.organization)
     url = reverse("directory:partner_edit", args=[food_bank.id])
     assert client.get(reverse("directory:partner_home")).status_code == 200
     response = client.post(url, {"action": "capacity", "capacity_status": "waitlist"})
@@ -119,7 +119,7 @@ def test_partner_editor_updates_own_capacity_and_hours(food_bank):
 
 
 def test_partner_edit_form_errors_are_shown_and_nothing_changes(food_bank):
-    client, _editor = logged_in(Role.PARTNER_EDITOR, food_bank.organization)
+    client, _editor = logged_in(Role.PARTNER_ADMIN, food_bank.organization)
     url = reverse("directory:partner_edit", args=[food_bank.id])
     hours = {
         "action": "hours",
@@ -138,7 +138,7 @@ def test_partner_edit_form_errors_are_shown_and_nothing_changes(food_bank):
 
 
 def test_partner_editor_cannot_change_another_organizations_service(food_bank):
-    client, _editor = logged_in(Role.PARTNER_EDITOR, OrganizationFactory())
+    client, _editor = logged_in(Role.PARTNER_ADMIN, OrganizationFactory())
     url = reverse("directory:partner_edit", args=[food_bank.id])
     assert client.get(url).status_code == 403
     response = client.post(url, {"action": "capacity", "capacity_status": "full"})
@@ -150,7 +150,7 @@ def test_partner_editor_cannot_change_another_organizations_service(food_bank):
 
 
 def test_partner_editor_without_organization_edits_nothing(food_bank):
-    client, _editor = logged_in(Role.PARTNER_EDITOR, None)
+    client, _editor = logged_in(Role.PARTNER_ADMIN, None)
     url = reverse("directory:partner_edit", args=[food_bank.id])
     assert client.post(url, {"action": "verify"}).status_code == 403
 
@@ -180,7 +180,7 @@ def test_administrator_may_edit_any_service(food_bank):
 def test_anonymous_and_non_staff_cannot_reach_the_admin(food_bank):
     response = Client().get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    for role in (Role.PARTNER_EDITOR, Role.WORKER_811, Role.COORDINATOR, Role.EVALUATOR):
+    for role in (Role.PARTNER_ADMIN, Role.WORKER_811, Role.COORDINATOR, Role.EVALUATOR):
         client, _user = logged_in(role)
         assert client.get("/admin/directory/service/").status_code == 302, role
     client, _admin = logged_in(Role.ADMIN)

@@ -122,7 +122,7 @@ def test_who_may_call_the_intake_api(worker, questionnaires):
         "/api/intake/contacts", {"channel": "phone_811"}, content_type="application/json"
     )
     assert anonymous.status_code == 401
-    partner = client_for(UserFactory(role=Role.PARTNER_EDITOR, region=worker.region))
+    partner = client_for(UserFactory(role=Role.PARTNER_ADMIN, region=worker.region))
     assert post(partner, "/contacts", {"channel": "phone_811"}).status_code == 403
     contact_id = post(client_for(worker), "/contacts", {"channel": "phone_811"}).json()["id"]
     elsewhere = Region.objects.create(code="07", name="Outaouais")

@@ -120,14 +120,14 @@ def test_other_regions_and_partners_cannot_work_on_a_contact(worker, call):
     elsewhere = Region.objects.create(code="07", name="Outaouais")
     for user in (
         UserFactory(role=Role.CLSC_WORKER, region=elsewhere),
-        UserFactory(role=Role.PARTNER_EDITOR, region=worker.region),
+        UserFactory(role=Role.PARTNER_ADMIN, region=worker.region),
         UserFactory(role=Role.EVALUATOR, region=worker.region),
     ):
         with pytest.raises(PermissionDenied):
             record_screening(call, "cssrs-screen", NO_RISK, by=user)
     with pytest.raises(PermissionDenied):
         open_episode(
-            by=UserFactory(role=Role.PARTNER_EDITOR, region=worker.region),
+            by=UserFactory(role=Role.PARTNER_ADMIN, region=worker.region),
             channel="phone_811",
             reason="",
         )

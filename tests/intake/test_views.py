@@ -96,7 +96,7 @@ def test_other_workers_cannot_open_the_screen(api, worker):
     episode = new_call(api)
     url = reverse("intake:call", args=[episode.pk])
     partner = Client()
-    partner.force_login(UserFactory(role=Role.PARTNER_EDITOR, region=worker.region))
+    partner.force_login(UserFactory(role=Role.PARTNER_ADMIN, region=worker.region))
     assert partner.get(url).status_code == 403
     assert partner.get(reverse("intake:home")).status_code == 403
     assert Client().get(url).status_code == 302  # to the login page

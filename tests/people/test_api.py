@@ -102,14 +102,14 @@ def test_other_regions_and_partners_cannot_touch_the_record(api, worker, other_r
     person = create(api, "Élise", "Côté", "1988-03-14")
     for user in (
         UserFactory(role=Role.WORKER_811, region=other_region),
-        UserFactory(role=Role.PARTNER_EDITOR, region=worker.region),
+        UserFactory(role=Role.PARTNER_ADMIN, region=worker.region),
     ):
         outsider = Client()
         outsider.force_login(user)
         assert call(outsider, "patch", f"/people/{person}", {"phone": "1"}).status_code == 403
         assert call(outsider, "get", f"/people/{person}/consents").status_code == 403
         found = call(outsider, "get", "/people?q=cote")
-        if user.role == Role.PARTNER_EDITOR:
+        if user.role == Role.PARTNER_ADMIN:
             assert found.status_code == 403
         else:  # searches only their own region's records
             assert found.status_code == 200 and found.json() == []

@@ -132,7 +132,7 @@ def test_reads_are_audited_and_limited_to_the_region(worker, other_region):
     assert (event.actor, event.reason) == (worker, "811 call")
 
     outsider = UserFactory(role=Role.CLSC_WORKER, region=other_region)
-    partner = UserFactory(role=Role.PARTNER_EDITOR, region=worker.region)
+    partner = UserFactory(role=Role.PARTNER_ADMIN, region=worker.region)
     admin = UserFactory(role=Role.ADMIN, region=worker.region)
     evaluator = UserFactory(role=Role.EVALUATOR, region=worker.region)
     for user in (outsider, partner, admin, evaluator):
@@ -142,7 +142,7 @@ def test_reads_are_audited_and_limited_to_the_region(worker, other_region):
 
 
 def test_only_network_staff_create_records_and_in_their_region(worker, other_region):
-    partner = UserFactory(role=Role.PARTNER_EDITOR, region=worker.region)
+    partner = UserFactory(role=Role.PARTNER_ADMIN, region=worker.region)
     with pytest.raises(PermissionDenied):
         create_person(PersonInput("Ana", "Roy"), by=partner)
     with pytest.raises(PermissionDenied):

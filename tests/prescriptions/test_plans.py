@@ -110,7 +110,7 @@ def test_goals_follow_ups_and_well_being_change(family, prescriber, orkidstra, s
 def test_only_network_staff_of_the_region_follow_it(family, prescriber, orkidstra, soccer, region):
     prescription = create_prescription(family, plan(orkidstra, soccer), by=prescriber)
     for user in (
-        UserFactory(role=Role.PARTNER_EDITOR),
+        UserFactory(role=Role.PARTNER_ADMIN),
         UserFactory(role=Role.WORKER_811, region=None),
         UserFactory(role=Role.EVALUATOR, region=region),
     ):

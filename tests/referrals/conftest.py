@@ -55,7 +55,7 @@ def service(partner_org, need_domains):
 @pytest.fixture
 def partner(partner_org, region):
     return UserFactory(
-        role=Role.PARTNER_EDITOR, organization=partner_org, email="accueil@comptoir.example"
+        role=Role.PARTNER_ADMIN, organization=partner_org, email="accueil@comptoir.example"
     )
 
 

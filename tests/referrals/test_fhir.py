@@ -101,7 +101,7 @@ def test_a_status_change_travels_back_in_the_task(owners, worker, region):
     from proxima.core.roles import Role
     from tests.factories import UserFactory
 
-    clinic_user = UserFactory(role=Role.PARTNER_EDITOR, organization=partner)
+    clinic_user = UserFactory(role=Role.PARTNER_ADMIN, organization=partner)
     transition(accepted, "in-progress", by=clinic_user, version=accepted.version)
     exported = export_referral(Referral.objects.get(pk=accepted.pk), by=clinic_user)
     [task] = [e["resource"] for e in exported["entry"] if e["resource"]["resourceType"] == "Task"]

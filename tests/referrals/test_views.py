@@ -115,7 +115,7 @@ def test_without_consent_the_referral_waits_as_a_draft(worker, person, service):
 
 def test_strangers_cannot_open_a_referral(sent, region):
     url = reverse("referrals:detail", args=[sent.pk])
-    stranger = UserFactory(role=Role.PARTNER_EDITOR, organization=OrganizationFactory())
+    stranger = UserFactory(role=Role.PARTNER_ADMIN, organization=OrganizationFactory())
     assert client_of(stranger).get(url).status_code == 403
     from proxima.core.models import Region
 

@@ -123,7 +123,7 @@ def test_strangers_cannot_act(sent, region):
     from proxima.core.roles import Role
     from tests.factories import OrganizationFactory, UserFactory
 
-    other_partner = UserFactory(role=Role.PARTNER_EDITOR, organization=OrganizationFactory())
+    other_partner = UserFactory(role=Role.PARTNER_ADMIN, organization=OrganizationFactory())
     for user in (other_partner, UserFactory(role=Role.EVALUATOR, region=region)):
         with pytest.raises(PermissionDenied):
             transition(sent, Status.CANCELLED, by=user, version=sent.version)

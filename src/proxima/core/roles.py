@@ -1,7 +1,11 @@
 """Roles and the written permission matrix: which role may do what.
 
-Every view and API route asks `has_capability(user, CAPABILITY)`; the matrix below is the
-single source of truth, and tests walk it for every route.
+Default deny: a capability is granted only to the roles listed for it in
+`PERMISSION_MATRIX`, the single source of truth. Views, API routes, services and commands
+ask `has_capability(user, CAPABILITY)`; no code compares a role itself. Which rows a user
+sees is the other half, one `visible_to(user)` per domain (people, contacts, referrals,
+prescriptions), built on these capabilities and on the user's region, organization and team.
+`docs/permissions.md` is this matrix in prose; tests walk it for every route and role.
 """
 
 from django.db import models
@@ -9,39 +13,73 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    COORDINATOR = "coordinator", _("Coordinator")
+    ADMIN = "admin", _("System administrator")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    COORDINATOR = "coordinator", _("Regional coordinator")
+    TEAM_LEAD = "team_lead", _("Team lead")
     WORKER_811 = "worker_811", _("811 Info-Social worker")
-    CLSC_WORKER = "clsc_worker", _("CLSC worker")
+    CLSC_WORKER = "clsc_worker", _("Proximity worker (CLSC)")
     SOCIAL_PRESCRIBER = "social_prescriber", _("Social prescriber")
-    PARTNER_EDITOR = "partner_editor", _("Partner organization editor")
+    PARTNER_ADMIN = "partner_admin", _("Partner organization administrator")
+    PARTNER_WORKER = "partner_worker", _("Partner organization worker")
     EVALUATOR = "evaluator", _("Evaluator")
 
 
-# Capabilities of the directory.
+# Directory.
 VIEW_CONFIDENTIAL_LOCATIONS = "directory.view_confidential_locations"
 EDIT_OWN_ORGANIZATION_SERVICES = "directory.edit_own_organization_services"
 EDIT_ANY_SERVICE = "directory.edit_any_service"
+# Accounts and the Django admin.
 ADMIN_SITE = "core.admin_site"
-# Capabilities on people's records (always within the user's own region).
+# People's records, contacts (intake) and social prescriptions: within the user's region.
 READ_PERSONAL_RECORDS = "people.read_personal_records"
+TAKE_CONTACTS = "intake.take_contacts"
+PRESCRIBE = "prescriptions.prescribe"
+# Referrals.
+SEND_REFERRALS = "referrals.send"
+RECEIVE_FOR_ORGANIZATION = "referrals.receive_for_organization"
+WORK_IN_TEAM_INBOX = "referrals.work_in_team_inbox"
+OVERSEE_REGION_REFERRALS = "referrals.oversee_region"
+# Privacy: the audit log, a person's access report and everything held on a person.
+READ_AUDIT_LOG = "audit.read_log"
+PERSON_ACCESS_REPORT = "audit.person_access_report"
+EXPORT_PERSON_RECORD = "people.export_record"
 
-NETWORK_STAFF = {
-    Role.ADMIN,
-    Role.COORDINATOR,
-    Role.WORKER_811,
-    Role.CLSC_WORKER,
-    Role.SOCIAL_PRESCRIBER,
+# Front-line staff of the network (811, CLSC proximity teams, social prescribing).
+FRONT_LINE = {Role.WORKER_811, Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_LEAD}
+# Staff who read people's files in their region (administrators manage accounts and
+# data, not files; privacy officers read the log about files, not the files).
+RECORD_READERS = FRONT_LINE | {Role.COORDINATOR}
+PARTNERS = {Role.PARTNER_ADMIN, Role.PARTNER_WORKER}
+
+PERMISSION_MATRIX: dict[str, frozenset[str]] = {
+    VIEW_CONFIDENTIAL_LOCATIONS: frozenset(RECORD_READERS | {Role.ADMIN}),
+    EDIT_OWN_ORGANIZATION_SERVICES: frozenset({Role.PARTNER_ADMIN, Role.ADMIN}),
+    EDIT_ANY_SERVICE: frozenset({Role.ADMIN}),
+    ADMIN_SITE: frozenset({Role.ADMIN}),
+    READ_PERSONAL_RECORDS: frozenset(RECORD_READERS),
+    TAKE_CONTACTS: frozenset(RECORD_READERS),
+    PRESCRIBE: frozenset(RECORD_READERS),
+    SEND_REFERRALS: frozenset(RECORD_READERS | PARTNERS),
+    RECEIVE_FOR_ORGANIZATION: frozenset(PARTNERS),
+    WORK_IN_TEAM_INBOX: frozenset(FRONT_LINE),
+    OVERSEE_REGION_REFERRALS: frozenset({Role.COORDINATOR}),
+    READ_AUDIT_LOG: frozenset({Role.PRIVACY_OFFICER}),
+    PERSON_ACCESS_REPORT: frozenset({Role.PRIVACY_OFFICER}),
+    EXPORT_PERSON_RECORD: frozenset({Role.PRIVACY_OFFICER}),
 }
 
-PERMISSION_MATRIX: dict[str, set[str]] = {
-    VIEW_CONFIDENTIAL_LOCATIONS: NETWORK_STAFF,
-    EDIT_OWN_ORGANIZATION_SERVICES: {Role.PARTNER_EDITOR, Role.ADMIN},
-    EDIT_ANY_SERVICE: {Role.ADMIN},
-    ADMIN_SITE: {Role.ADMIN},
-    # Administrators manage accounts and data, not people's files.
-    READ_PERSONAL_RECORDS: NETWORK_STAFF - {Role.ADMIN},
-}
+
+def has_capability(user, capability: str) -> bool:
+    """True when the user's role grants the capability (anonymous users have none)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role in PERMISSION_MATRIX[capability]
+
+
+def capabilities_of(role: str) -> set[str]:
+    """Every capability a role holds (for the matrix page and the docs)."""
+    return {name for name, roles in PERMISSION_MATRIX.items() if role in roles}
 
 
 def is_network_staff(user, region_id=None) -> bool:
@@ -54,8 +92,17 @@ def is_network_staff(user, region_id=None) -> bool:
     )
 
 
-def has_capability(user, capability: str) -> bool:
-    """True when the user's role grants the capability (anonymous users have none)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.role in PERMISSION_MATRIX[capability]
+def in_region(user, capability: str, region_id) -> bool:
+    """The user holds the capability and works in that region."""
+    return (
+        has_capability(user, capability)
+        and user.region_id is not None
+        and region_id is not None
+        and user.region_id == region_id
+    )
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    """The roles holding a capability (for queries such as "who receives for this
+    organization")."""
+    return PERMISSION_MATRIX[capability]

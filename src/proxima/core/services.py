@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from proxima.core.models import Region, User
-from proxima.core.roles import Role
+from proxima.core.roles import RECEIVE_FOR_ORGANIZATION, Role, roles_with
 
 DEMO_PASSWORD = "proxima-demo"
 DEMO_REGION = ("03", "Capitale-Nationale")
@@ -22,7 +22,9 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin", Role.ADMIN, "Alex", "Administrateur"),
+    DemoAccount("confidentialite", Role.PRIVACY_OFFICER, "Ariane", "Responsable vie privée"),
     DemoAccount("coordo", Role.COORDINATOR, "Camille", "Coordonnatrice"),
+    DemoAccount("chefequipe", Role.TEAM_LEAD, "Charlie", "Chef d’équipe", "social_consultation"),
     DemoAccount("info811", Role.WORKER_811, "Sam", "Intervenant 811", "info_social"),
     DemoAccount(
         "clsc", Role.CLSC_WORKER, "Dominique", "Travailleuse sociale", "social_consultation"
@@ -30,7 +32,8 @@ DEMO_ACCOUNTS = [
     DemoAccount(
         "prescripteur", Role.SOCIAL_PRESCRIBER, "Jo", "Prescriptrice sociale", "social_prescribing"
     ),
-    DemoAccount("partenaire", Role.PARTNER_EDITOR, "Maxime", "Éditeur partenaire"),
+    DemoAccount("partenaire", Role.PARTNER_ADMIN, "Maxime", "Administrateur partenaire"),
+    DemoAccount("benevole", Role.PARTNER_WORKER, "Rosalie", "Intervenante partenaire"),
     DemoAccount("evaluation", Role.EVALUATOR, "Noa", "Évaluatrice"),
 ]
 
@@ -46,7 +49,9 @@ def create_demo_accounts(partner_organization_id: str | None) -> list[DemoAccoun
         user.first_name, user.last_name = account.first_name, account.last_name
         user.email = f"{account.username}@demo.proxima.example"
         user.organization_id = (
-            partner_organization_id if account.role == Role.PARTNER_EDITOR else None
+            partner_organization_id
+            if account.role in roles_with(RECEIVE_FOR_ORGANIZATION)
+            else None
         )
         user.region = region
         user.team = account.team

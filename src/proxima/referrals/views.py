@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from proxima.core.forms import moment_or_error, whole_number
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
 from proxima.intake.models import ContactEpisode, Priority
@@ -26,7 +26,7 @@ from proxima.referrals.services import access, sharing, workflow
 
 
 def _default_box(user) -> str:
-    if user.role == "coordinator":
+    if access.oversees_region(user):
         return "region"
     return "received" if access.received_by(user).exists() else "sent"
 
@@ -56,7 +56,7 @@ def inbox(request):
     )
     context = {
         "box": box,
-        "boxes": [b for b in access.BOXES if b != "region" or request.user.role == "coordinator"],
+        "boxes": access.boxes_of(request.user),
         "rows": rows,
         "now": now,
         "status": status,
@@ -79,17 +79,15 @@ def _next_working_morning(now: datetime) -> str:
 
 
 def _appointment(value: str):
-    parsed = parse_datetime(value or "")
-    if parsed is None:
-        return None
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    """The appointment typed (local time), None if none; a date that does not exist is
+    a form error."""
+    return moment_or_error(value, "first_appointment_at", error=workflow.ReferralInputError)
 
 
 def _act(request, referral: Referral) -> str:
     """Carry out one posted action on the referral; returns the message to show."""
     action = request.POST.get("action", "")
-    typed_version = request.POST.get("version", "")
-    version = int(typed_version) if typed_version.isdigit() else 0  # 0: always stale
+    version = whole_number(request.POST.get("version")) or 0  # 0, unreadable: always stale
     by = request.user
     if action == "send":
         workflow.send(

@@ -11,14 +11,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from proxima.core.roles import READ_PERSONAL_RECORDS, Role, has_capability, is_network_staff
-from proxima.people.services.records import can_access_person
-from proxima.referrals.lifecycle import Side
+from proxima.core.roles import (
+    OVERSEE_REGION_REFERRALS,
+    RECEIVE_FOR_ORGANIZATION,
+    SEND_REFERRALS,
+    WORK_IN_TEAM_INBOX,
+    has_capability,
+    in_region,
+    is_network_staff,
+)
+from proxima.referrals.lifecycle import Side, Status
 from proxima.referrals.models import Referral
-
-# Partner organization staff (the editor role is the partner's account) handle the
-# referrals sent to their organization.
-PARTNER_ROLES = {Role.PARTNER_EDITOR}
 
 
 def is_network_staff_of(user, region_id) -> bool:
@@ -26,25 +29,37 @@ def is_network_staff_of(user, region_id) -> bool:
 
 
 def is_partner_of(user, organization_id) -> bool:
+    """Partner staff (administrator or worker) of this organization."""
     return (
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.role in PARTNER_ROLES
+        has_capability(user, RECEIVE_FOR_ORGANIZATION)
         and organization_id is not None
         and user.organization_id == organization_id
     )
 
 
+def works_in_team(user, team: str, region_id) -> bool:
+    """A front-line worker of that team in that region (coordinators oversee, they do not
+    work in a team's inbox)."""
+    return bool(team) and in_region(user, WORK_IN_TEAM_INBOX, region_id) and user.team == team
+
+
 def can_send_referrals(user) -> bool:
-    """Network staff of a region, and partner staff passing a referral on."""
+    """Network staff of a region, and partner staff of an organization."""
+    if not has_capability(user, SEND_REFERRALS):
+        return False
     if is_network_staff(user):
         return True
     return is_partner_of(user, getattr(user, "organization_id", None))
 
 
+def oversees_region(user) -> bool:
+    """Coordinators of a region read every referral of their region."""
+    return has_capability(user, OVERSEE_REGION_REFERRALS) and user.region_id is not None
+
+
 def can_use_referrals(user) -> bool:
     """The referral pages and API: those who send or receive, and coordinators."""
-    return can_send_referrals(user) or getattr(user, "role", None) == Role.COORDINATOR
+    return can_send_referrals(user) or oversees_region(user)
 
 
 def side_of(user, referral: Referral) -> str | None:
@@ -57,41 +72,27 @@ def side_of(user, referral: Referral) -> str | None:
         )
     ):
         return Side.TARGET
-    if (
-        referral.target_team
-        and is_network_staff_of(user, referral.region_id)
-        and user.team == referral.target_team
-        and user.role != Role.COORDINATOR
-    ):
+    if works_in_team(user, referral.target_team, referral.region_id):
         return Side.TARGET
-    if referral.requester_id == getattr(user, "pk", None):
+    if referral.requester_id == getattr(user, "pk", None) and can_send_referrals(user):
         return Side.REQUESTER
     if referral.requester_organization_id and is_partner_of(
         user, referral.requester_organization_id
     ):
         return Side.REQUESTER
-    if (
-        referral.requester_team
-        and is_network_staff_of(user, referral.region_id)
-        and user.team == referral.requester_team
-        and user.role != Role.COORDINATOR
-    ):
+    if works_in_team(user, referral.requester_team, referral.region_id):
         return Side.REQUESTER
     return None
 
 
 def is_overseer(user, referral: Referral) -> bool:
-    return getattr(user, "role", None) == Role.COORDINATOR and is_network_staff_of(
-        user, referral.region_id
-    )
+    return oversees_region(user) and user.region_id == referral.region_id
 
 
 def can_read(user, referral: Referral) -> bool:
-    """Its two sides, the region's coordinators, and the staff who may read the person's
-    record anyway (they see it on the person page; they read, they do not act)."""
-    if side_of(user, referral) is not None or is_overseer(user, referral):
-        return True
-    return referral.person_id is not None and can_access_person(user, referral.person)
+    """Its two sides (the receiving side once it was sent), the region's coordinators, and
+    the staff who may read the person's record (they read, they do not act)."""
+    return visible_to(user).filter(pk=referral.pk).exists()
 
 
 def require_read(user, referral: Referral) -> None:
@@ -106,39 +107,66 @@ def require_side(user, referral: Referral) -> str:
     return side
 
 
+def _target_side(user) -> Q:
+    rows = Q(pk__in=[])
+    organization_id = getattr(user, "organization_id", None)
+    if organization_id and has_capability(user, RECEIVE_FOR_ORGANIZATION):
+        rows |= Q(target_organization_id=organization_id)
+    elif organization_id and is_network_staff(user):
+        rows |= Q(target_organization_id=organization_id, region_id=user.region_id)
+    if works_in_team(user, getattr(user, "team", ""), getattr(user, "region_id", None)):
+        rows |= Q(target_team=user.team, region_id=user.region_id)
+    return rows
+
+
+def _requester_side(user) -> Q:
+    if not can_send_referrals(user):
+        return Q(pk__in=[])
+    rows = Q(requester=user)
+    if is_partner_of(user, user.organization_id):
+        rows |= Q(requester_organization_id=user.organization_id)
+    if works_in_team(user, user.team, user.region_id):
+        rows |= Q(requester_team=user.team, region_id=user.region_id)
+    return rows
+
+
 def received_by(user) -> QuerySet[Referral]:
     """The user's inbox: referrals sent to their organization or to their team."""
-    received = Q(pk__in=[])
-    if getattr(user, "organization_id", None) and (
-        user.role in PARTNER_ROLES or has_capability(user, READ_PERSONAL_RECORDS)
-    ):
-        received |= Q(target_organization_id=user.organization_id)
-    if (
-        getattr(user, "team", "")
-        and is_network_staff_of(user, user.region_id)
-        and user.role != Role.COORDINATOR
-    ):
-        received |= Q(target_team=user.team, region_id=user.region_id)
-    return Referral.objects.filter(received).exclude(status="draft")
+    return Referral.objects.filter(_target_side(user)).exclude(status=Status.DRAFT)
 
 
 def sent_by(user) -> QuerySet[Referral]:
     """Referrals the user, their team or their organization sent."""
-    sent = Q(requester=user)
-    if user.role in PARTNER_ROLES and user.organization_id:
-        sent |= Q(requester_organization_id=user.organization_id)
-    if user.team and user.role != Role.COORDINATOR and user.region_id:
-        sent |= Q(requester_team=user.team, region_id=user.region_id)
-    return Referral.objects.filter(sent)
+    return Referral.objects.filter(_requester_side(user))
 
 
 def overseen_by(user) -> QuerySet[Referral]:
-    if getattr(user, "role", None) != Role.COORDINATOR or user.region_id is None:
+    if not oversees_region(user):
         return Referral.objects.none()
     return Referral.objects.filter(region_id=user.region_id)
 
 
+def visible_to(user) -> QuerySet[Referral]:
+    """Every referral this user may read: the one row-level rule of the domain. Its
+    requesting side; its receiving side once sent; the region's coordinators; staff who
+    may read the person's record. Pages, API, exports and commands look referrals up
+    through it, so a referral one may not read is simply not found (404)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Referral.objects.none()
+    rows = _requester_side(user) | (_target_side(user) & ~Q(status=Status.DRAFT))
+    if oversees_region(user):
+        rows |= Q(region_id=user.region_id)
+    if is_network_staff(user):
+        rows |= Q(person__region_id=user.region_id)
+    return Referral.objects.filter(rows)
+
+
 BOXES = ("received", "sent", "region")
+
+
+def boxes_of(user) -> list[str]:
+    """The boxes this user has: received and sent, and the whole region for overseers."""
+    return [box for box in BOXES if box != "region" or oversees_region(user)]
 
 
 def inbox(user, box: str) -> QuerySet[Referral]:

@@ -9,36 +9,51 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from proxima.core.models import User
-from proxima.core.roles import Role
+from proxima.core.roles import (
+    OVERSEE_REGION_REFERRALS,
+    READ_PERSONAL_RECORDS,
+    RECEIVE_FOR_ORGANIZATION,
+    WORK_IN_TEAM_INBOX,
+    roles_with,
+)
 from proxima.intake.services.questionnaires import need_label
 from proxima.referrals.lifecycle import Side
 from proxima.referrals.models import Notification, Referral
-from proxima.referrals.services import access
 
 
 def requester_side_users(referral: Referral):
     users = Q(pk=referral.requester_id)
     if referral.requester_organization_id:
         users |= Q(
-            organization_id=referral.requester_organization_id, role__in=access.PARTNER_ROLES
+            organization_id=referral.requester_organization_id,
+            role__in=roles_with(RECEIVE_FOR_ORGANIZATION),
         )
     return User.objects.filter(users, is_active=True)
 
 
 def target_side_users(referral: Referral):
     if referral.target_organization_id:
-        users = Q(organization_id=referral.target_organization_id) & ~Q(
-            role__in=[Role.ADMIN, Role.EVALUATOR]
+        users = Q(
+            organization_id=referral.target_organization_id,
+            role__in=roles_with(RECEIVE_FOR_ORGANIZATION),
+        ) | Q(
+            organization_id=referral.target_organization_id,
+            region_id=referral.region_id,
+            role__in=roles_with(READ_PERSONAL_RECORDS),
         )
     else:
-        users = Q(team=referral.target_team, region_id=referral.region_id) & ~Q(
-            role__in=[Role.ADMIN, Role.EVALUATOR, Role.COORDINATOR]
+        users = Q(
+            team=referral.target_team,
+            region_id=referral.region_id,
+            role__in=roles_with(WORK_IN_TEAM_INBOX),
         )
     return User.objects.filter(users, is_active=True)
 
 
 def coordinators(referral: Referral):
-    return User.objects.filter(role=Role.COORDINATOR, region_id=referral.region_id, is_active=True)
+    return User.objects.filter(
+        role__in=roles_with(OVERSEE_REGION_REFERRALS), region_id=referral.region_id, is_active=True
+    )
 
 
 def _once(*groups) -> list:

@@ -137,7 +137,9 @@ def create_referral(
         priority=data.priority,
         requester=by,
         requester_team=by.team if access.is_network_staff_of(by, region_id) else "",
-        requester_organization=by.organization if by.role in access.PARTNER_ROLES else None,
+        requester_organization=(
+            by.organization if access.is_partner_of(by, by.organization_id) else None
+        ),
         service=data.service,
         target_organization=data.service.organization if data.service else None,
         target_team=data.target_team,

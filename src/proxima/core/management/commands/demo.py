@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from proxima.core.roles import RECEIVE_FOR_ORGANIZATION, roles_with
 from proxima.core.services import DEMO_PASSWORD, create_demo_accounts
 from proxima.directory.models import Organization
 from proxima.directory.services.demo_territory import load_demo_territory
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         for account in accounts:
             extra = (
                 f" — edits « {partner.name} »"
-                if account.role == "partner_editor" and partner
+                if account.role in roles_with(RECEIVE_FOR_ORGANIZATION) and partner
                 else ""
             )
             self.stdout.write(f"  {account.username:<14} {account.role}{extra}")
