@@ -1,6 +1,7 @@
 """Proxima settings: one module, configured by environment variables.
 
 DATABASE_URL   database (default: SQLite file `proxima.sqlite3` in the working directory)
+DATABASE_REPLICA_URL  a PostgreSQL streaming replica for public reads (optional)
 SECRET_KEY     required when DEBUG is off
 DEBUG          "1" for development (default on, the demo runs locally)
 ALLOWED_HOSTS  comma separated
@@ -151,3 +152,18 @@ LOGGING = {
 
 # Where the shared open data lives (postal-area centroids, taxonomies, HSDS schemas).
 SHARED_DIR = Path(os.environ.get("PROXIMA_SHARED_DIR", BASE_DIR.parents[2] / "shared"))
+
+# --- Read replica (issue 8, part 10) -------------------------------------------------------
+# DATABASE_REPLICA_URL: a PostgreSQL streaming replica of DATABASE_URL. Public reads that
+# tolerate a second of lag go there, everything else to the primary: proxima/core/db_router.py.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise RuntimeError("DATABASE_REPLICA_URL needs DATABASE_URL on PostgreSQL")
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read what they wrote
+    DATABASE_ROUTERS = ["proxima.core.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE = [*MIDDLEWARE, "proxima.core.db_router.ReplicaMiddleware"]
+# --- End of read replica -------------------------------------------------------------------

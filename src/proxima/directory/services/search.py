@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from django.db import connection
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,11 @@ MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 100
 REMOTE_EQUIVALENT_KM = 5.0
 DELIVERY_MODES = ("in_person", "phone", "online", "home_visit")
+
+
+def _connection():
+    """The database search reads: a read replica for public pages (proxima.core.db_router)."""
+    return connections[router.db_for_read(SearchDocument)]
 
 
 class SearchInputError(ValueError):
@@ -265,7 +270,7 @@ def _squared_radius(query: SearchQuery) -> float:
 def _fetch(expr: Expr | None, query, point, moment, order: str, limit: int, offset: int = 0):
     engine = backend()
     where, where_params = _sql_predicates(query, point, moment)
-    text_driven = expr is not None and connection.vendor != "postgresql"
+    text_driven = expr is not None and _connection().vendor != "postgresql"
     radius_after = text_driven and point is not None and query.max_km is not None
     if point is not None and query.max_km is not None and query.include_remote and not text_driven:
         where.append("(near.document_id IS NOT NULL OR d.is_remote)")
@@ -311,7 +316,7 @@ def _fetch(expr: Expr | None, query, point, moment, order: str, limit: int, offs
         f"SELECT service_id, relevance, hours, distance2 FROM ({select}) r "
         f"ORDER BY {final_order} LIMIT %s OFFSET %s"
     )
-    with connection.cursor() as cursor:
+    with _connection().cursor() as cursor:
         cursor.execute(sql, params + [limit, offset])
         rows = cursor.fetchall()
         count_sql = f"SELECT COUNT(*) FROM ({select}) r"
@@ -364,7 +369,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         rows, (count_sql, count_params) = _fetch(
             expression(True), query, None, None, "d.sort_name, d.service_id", query.per_page, offset
         )
-        with connection.cursor() as cursor:
+        with _connection().cursor() as cursor:
             cursor.execute(count_sql, count_params)
             total = cursor.fetchone()[0]
         candidates = [_Candidate(r[0], 0.0, r[2], None) for r in rows]

@@ -192,12 +192,13 @@ def taxonomy_stamp() -> tuple:
     """A cheap fingerprint of the terms, their equivalences and the lexicon (one query),
     so the caches built from them notice additions and deletions. Edits in place are not
     seen: `proxima reindex` or a restart refreshes them (docs/directory.md)."""
-    from django.db import connection
+    from django.db import connections, router
 
     term = TaxonomyTerm._meta.db_table
     through = TaxonomyTerm.equivalent_terms.through._meta.db_table
     lexicon = NeedLexiconEntry._meta.db_table
-    with connection.cursor() as cursor:
+    # The same database as the terms are then read from (a replica for public pages).
+    with connections[router.db_for_read(TaxonomyTerm)].cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {term}), (SELECT MAX(id) FROM {term}), "  # noqa: S608
             f"(SELECT COUNT(*) FROM {through}), (SELECT COUNT(*) FROM {lexicon}), "
