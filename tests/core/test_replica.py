@@ -31,6 +31,8 @@ from proxima.people.models import Person
 from tests.factories import UserFactory, make_service, new_id
 
 ROUTER = "proxima.core.db_router.PrimaryReplicaRouter"
+# The tests sharing the clusters run on one pytest-xdist worker: one pair started, not two.
+one_pair_of_clusters = pytest.mark.xdist_group("replica")
 MIDDLEWARE = "proxima.core.db_router.ReplicaMiddleware"
 
 
@@ -298,6 +300,7 @@ def directory_queries(captured) -> list[str]:
     return [query["sql"] for query in captured.captured_queries if "directory_" in query["sql"]]
 
 
+@one_pair_of_clusters
 def test_public_pages_and_the_hsds_api_read_the_replica_and_signed_in_pages_the_primary(
     replicated,
 ):
@@ -338,6 +341,7 @@ def public_request(view):
     return middleware(request)
 
 
+@one_pair_of_clusters
 def test_a_write_then_a_read_in_one_request_reads_the_primary(replicated):
     with replicated.connect(replicated.replica_port) as replica:
         replica.execute("SELECT pg_wal_replay_pause()")  # the replica now lags for sure
@@ -379,6 +383,7 @@ def test_a_write_then_a_read_in_one_request_reads_the_primary(replicated):
     assert seen["renamed"] == "Renommé" and seen["in_transaction"] == PRIMARY
 
 
+@one_pair_of_clusters
 def test_what_the_primary_writes_reaches_the_replica_within_two_seconds(replicated):
     lags = []
     for number in range(5):

@@ -4,7 +4,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
 from proxima.core.backup import BackupError, backup_database, describe_database, human_size
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Backing up the {describe_database(database)}...")
         try:
             report = backup_database(path, using=database)
-        except BackupError as error:
+        except (BackupError, DatabaseError) as error:
             raise CommandError(f"Backup failed: {error}") from error
         if options["verbosity"] >= 2:
             for table, rows in report.tables.items():

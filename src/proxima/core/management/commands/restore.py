@@ -4,7 +4,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
 from proxima.core.backup import BackupError, describe_database, restore_database
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Restoring {path} into the {target}...")
         try:
             report = restore_database(path, using=database, force=force)
-        except BackupError as error:
+        except (BackupError, DatabaseError) as error:
             raise CommandError(f"Restore failed: {error}") from error
         if options["verbosity"] >= 2:
             for table, rows in report.tables.items():
