@@ -127,7 +127,8 @@ def test_who_may_call_the_intake_api(worker, questionnaires):
     contact_id = post(client_for(worker), "/contacts", {"channel": "phone_811"}).json()["id"]
     elsewhere = Region.objects.create(code="07", name="Outaouais")
     outsider = client_for(UserFactory(role=Role.CLSC_WORKER, region=elsewhere))
-    assert outsider.get(f"/api/intake/contacts/{contact_id}").status_code == 403
+    # Another region's contact answers as a missing one would: nothing tells it exists.
+    assert outsider.get(f"/api/intake/contacts/{contact_id}").status_code == 404
     assert (
         client_for(worker)
         .get("/api/intake/contacts/6b1f2a4e-0000-4000-8000-000000000000")

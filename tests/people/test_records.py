@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 
 from proxima.core.models import AuditEvent
@@ -135,7 +136,9 @@ def test_reads_are_audited_and_limited_to_the_region(worker, other_region):
     partner = UserFactory(role=Role.PARTNER_ADMIN, region=worker.region)
     admin = UserFactory(role=Role.ADMIN, region=worker.region)
     evaluator = UserFactory(role=Role.EVALUATOR, region=worker.region)
-    for user in (outsider, partner, admin, evaluator):
+    with pytest.raises(Http404):  # another region's record is not found, as a missing one
+        read_person(record.pk, by=outsider, reason="curious")
+    for user in (partner, admin, evaluator):
         with pytest.raises(PermissionDenied):
             read_person(record.pk, by=user, reason="curious")
     assert AuditEvent.objects.filter(action="read_person").count() == 1

@@ -32,7 +32,7 @@ def test_person_page_shows_the_record_and_its_access_log(worker, other_region):
 
     outsider = Client()
     outsider.force_login(UserFactory(role=Role.WORKER_811, region=other_region))
-    assert outsider.get(reverse("people:person", args=[person.pk])).status_code == 403
+    assert outsider.get(reverse("people:person", args=[person.pk])).status_code == 404
     assert AuditEvent.objects.filter(action="read_person").count() == 1
 
 

@@ -116,12 +116,13 @@ def test_without_consent_the_referral_waits_as_a_draft(worker, person, service):
 def test_strangers_cannot_open_a_referral(sent, region):
     url = reverse("referrals:detail", args=[sent.pk])
     stranger = UserFactory(role=Role.PARTNER_ADMIN, organization=OrganizationFactory())
-    assert client_of(stranger).get(url).status_code == 403
+    # Someone who works with referrals but not this one: not found, as a missing one.
+    assert client_of(stranger).get(url).status_code == 404
     from proxima.core.models import Region
 
     elsewhere = Region.objects.create(code="07", name="Outaouais")
     other_region = UserFactory(role=Role.CLSC_WORKER, region=elsewhere, team="interprofessional")
-    assert client_of(other_region).get(url).status_code == 403
+    assert client_of(other_region).get(url).status_code == 404
     evaluator = UserFactory(role=Role.EVALUATOR, region=region)
     assert client_of(evaluator).get(url).status_code == 403
     bad = client_of(sent.requester).post(url, {"action": "status", "status": "nope", "version": 2})

@@ -11,19 +11,19 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.security import django_auth
+from pydantic import BaseModel, Field
 
-from proxima.core.audit import record_audit_event
+from proxima.core.api_errors import ApiRouter
 from proxima.core.roles import READ_PERSONAL_RECORDS, has_capability
 from proxima.directory.models import Service
-from proxima.intake.models import ContactEpisode, Escalation
+from proxima.intake.models import ContactEpisode
 from proxima.intake.services import episodes
 from proxima.matching.services import MatchConstraints, match
-from proxima.people.models import Person
 from proxima.people.services import records
 
-router = Router(tags=["Intake"], auth=django_auth)
+router = ApiRouter(tags=["Intake"], auth=django_auth)
 
 
 class ContactIn(Schema):
@@ -66,8 +66,17 @@ class OrientationIn(Schema):
     note: str = ""
 
 
+class NeedIn(BaseModel):
+    """A need as the needs screen records it. (A plain pydantic model: ninja's Schema
+    reads any value, a string or null too, as an object with every field defaulted.)"""
+
+    severity: int = Field(0, ge=0, le=3, strict=True)
+    wants_help: bool = False
+    note: str = ""
+
+
 class MatchIn(Schema):
-    needs: dict[str, dict[str, Any]]
+    needs: dict[str, NeedIn]
     person_id: UUID | None = None
     postal_code: str = ""
     max_km: float = 25.0
@@ -77,30 +86,35 @@ class MatchIn(Schema):
     per_need: int = 5
 
 
+class MatchOut(Schema):
+    service_id: str
+    name: str
+    score: float
+    distance_km: float | None
+    reasons: list[str]
+
+
 def _contact(request, contact_id: UUID) -> ContactEpisode:
-    contact = get_object_or_404(ContactEpisode, pk=contact_id)
-    if not episodes.can_work_on(request.user, contact):
-        raise PermissionDenied
-    return contact
+    return episodes.contact_for(request.user, contact_id)
 
 
 @router.post("/contacts", response={201: ContactOut}, summary="Open a contact (may be anonymous)")
 def open_contact(request, payload: ContactIn):
+    # The person is looked up (404 elsewhere) before anything is written.
+    person = records.person_for(request.user, payload.person_id) if payload.person_id else None
     contact = episodes.open_episode(
-        by=request.user, channel=payload.channel, reason=payload.reason, language=payload.language
+        by=request.user,
+        channel=payload.channel,
+        reason=payload.reason,
+        language=payload.language,
+        person=person,
     )
-    if payload.person_id:
-        episodes.link_person(
-            contact, get_object_or_404(Person, pk=payload.person_id), by=request.user
-        )
     return Status(201, contact)
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="A contact")
 def get_contact(request, contact_id: UUID):
-    contact = _contact(request, contact_id)
-    record_audit_event(request.user, "read_contact", contact, reason="api")
-    return contact
+    return episodes.read_contact(_contact(request, contact_id), by=request.user, reason="api")
 
 
 @router.post(
@@ -136,7 +150,7 @@ def record_screening(request, contact_id: UUID, payload: ScreeningIn):
     "/escalations/{escalation_id}/actions", response={201: dict}, summary="Record an action"
 )
 def record_action(request, escalation_id: int, payload: ActionIn):
-    escalation = get_object_or_404(Escalation, pk=escalation_id)
+    escalation = episodes.escalation_for(request.user, escalation_id)
     done = episodes.record_escalation_action(
         escalation, payload.action, by=request.user, taken_at=payload.taken_at, note=payload.note
     )
@@ -171,7 +185,9 @@ def close_contact(request, contact_id: UUID):
     return episodes.close_episode(_contact(request, contact_id), by=request.user)
 
 
-@router.post("/match", summary="Directory services for each need")
+@router.post(
+    "/match", response=dict[str, list[MatchOut]], summary="Directory services for each need"
+)
 def match_needs(request, payload: MatchIn):
     person = None
     if payload.person_id:
@@ -186,7 +202,8 @@ def match_needs(request, payload: MatchIn):
         barriers=frozenset(payload.barriers),
         per_need=max(1, min(payload.per_need, 20)),
     )
-    found = match(payload.needs, person, constraints)
+    needs = {domain: need.model_dump() for domain, need in payload.needs.items()}
+    found = match(needs, person, constraints)
     return {
         domain: [
             {

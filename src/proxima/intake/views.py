@@ -5,15 +5,12 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dateparse import parse_datetime
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from proxima.core.audit import record_audit_event
-from proxima.core.roles import is_network_staff
+from proxima.core.forms import moment_or_error
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
 from proxima.intake import forms
@@ -28,22 +25,23 @@ from proxima.intake.services import drafts, episodes
 from proxima.intake.services.questionnaires import ScreeningInputError, questionnaire
 from proxima.matching.services import MatchConstraints, match
 from proxima.people.forms import date_or_error
-from proxima.people.models import InternalTeam, Person
+from proxima.people.models import InternalTeam
 from proxima.people.services import records
 
 
 def _require_staff(request) -> None:
-    if not is_network_staff(request.user):
-        raise PermissionDenied
+    episodes.require_taker(request.user)
 
 
 @login_required
 def home(request):
     """The worker's open contacts and the button to take a new one."""
     _require_staff(request)
-    open_contacts = ContactEpisode.objects.filter(
-        taken_by=request.user, closed_at__isnull=True
-    ).order_by("-started_at")[:50]
+    open_contacts = (
+        episodes.visible_to(request.user)
+        .filter(taken_by=request.user, closed_at__isnull=True)
+        .order_by("-started_at")[:50]
+    )
     channels = [(code, label) for code, label in Channel.choices if code != Channel.PHONE_811]
     return render(request, "intake/home.html", {"contacts": open_contacts, "channels": channels})
 
@@ -105,12 +103,13 @@ def _handle_post(request, episode: ContactEpisode) -> None:
         escalation = get_from_request(
             Escalation.objects.filter(episode=episode), request.POST.get("escalation")
         )
-        taken_at = parse_datetime(request.POST.get("taken_at", "") or "") or None
         episodes.record_escalation_action(
             escalation,
             request.POST.get("what", ""),
             by=by,
-            taken_at=taken_at,
+            taken_at=moment_or_error(
+                request.POST.get("taken_at"), "taken_at", error=ScreeningInputError
+            ),
             note=request.POST.get("note", ""),
         )
     elif action == "orient":
@@ -139,8 +138,7 @@ def _handle_post(request, episode: ContactEpisode) -> None:
         )
         episodes.link_person(episode, person, by=by)
     elif action == "link_person":
-        person = get_from_request(Person, request.POST.get("person"))
-        records.require_access(by, person)
+        person = records.person_for(by, request.POST.get("person"))
         episodes.link_person(episode, person, by=by)
     elif action == "close":
         episodes.close_episode(episode, by=by)
@@ -151,8 +149,7 @@ def _handle_post(request, episode: ContactEpisode) -> None:
 
 @login_required
 def call(request, episode_id):
-    episode = get_object_or_404(ContactEpisode, pk=episode_id)
-    episodes.require_worker(request.user, episode)
+    episode = episodes.contact_for(request.user, episode_id)
     errors: list[str] = []
     candidates = []
     if request.method == "POST":
@@ -171,7 +168,7 @@ def call(request, episode_id):
             return redirect("intake:call", episode_id=episode.pk)
         if candidates:
             errors = []
-    record_audit_event(request.user, "read_contact", episode, reason="contact screen")
+    episodes.read_contact(episode, by=request.user, reason="contact screen")
     draft = drafts.load_draft(episode, by=request.user) if episode.is_open else {}
     outcomes = _latest_outcomes(episode)
     context = {
@@ -212,14 +209,37 @@ def call(request, episode_id):
     return render(request, "intake/call.html", context, status=400 if errors else 200)
 
 
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _draft_fields(request) -> dict:
+    """The fields to keep: JSON from the page's script, or form fields from a browser
+    posting the form itself (or navigator.sendBeacon)."""
+    if request.content_type in FORM_TYPES:
+        return {
+            name: values[0] if len(values) == 1 else values
+            for name, values in request.POST.lists()
+            if name != "csrfmiddlewaretoken"
+        }
+    try:
+        return json.loads(request.body or b"{}")
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, nested beyond reason
+        raise ScreeningInputError({"draft": _("The draft is not readable JSON.")}) from None
+
+
+def _plain(text: str, status: int) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
 @login_required
 @require_POST
 def save_call_draft(request, episode_id):
     """Autosave (every few seconds, from the page's script)."""
-    episode = get_object_or_404(ContactEpisode, pk=episode_id)
+    episode = episodes.contact_for(request.user, episode_id)
+    if request.content_type not in (*FORM_TYPES, "application/json"):
+        return _plain(_("Send the draft as JSON or as form fields."), 415)
     try:
-        data = json.loads(request.body or b"{}")
-        drafts.save_draft(episode, data, by=request.user)
-    except (ValueError, ScreeningInputError) as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+        drafts.save_draft(episode, _draft_fields(request), by=request.user)
+    except ScreeningInputError as error:
+        return _plain(" ".join(error.errors.values()), 400)
     return HttpResponse(status=204)

@@ -10,16 +10,16 @@ from uuid import UUID
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.security import django_auth
 
-from proxima.core.audit import record_audit_event
+from proxima.core.api_errors import ApiRouter
 from proxima.directory.models import Organization
 from proxima.people.models import Consent, Person
 from proxima.people.services import consent as consent_services
 from proxima.people.services import records
 
-router = Router(tags=["People"], auth=django_auth)
+router = ApiRouter(tags=["People"], auth=django_auth)
 
 
 class PersonIn(Schema):
@@ -118,6 +118,10 @@ class WithdrawIn(Schema):
     reason: str = ""
 
 
+class CanShareOut(Schema):
+    allowed: bool
+
+
 def _person_out(person: Person) -> dict:
     fields = {f: getattr(person, f) for f in PersonOut.model_fields if f != "region"}
     return {**fields, "region": person.region.code}
@@ -130,9 +134,7 @@ def _consent_out(consent: Consent) -> dict:
 
 def _person(request, person_id: UUID) -> Person:
     """The record (not audited here: the service that uses it writes the audit line)."""
-    person = get_object_or_404(Person, pk=person_id)
-    records.require_access(request.user, person)
-    return person
+    return records.person_for(request.user, person_id)
 
 
 @router.get("/people", response=list[PersonBrief], summary="Find people (each listed is audited)")
@@ -187,7 +189,7 @@ def read_household(request, person_id: UUID):
 )
 def link_relative(request, person_id: UUID, payload: RelativeIn):
     person = _person(request, person_id)
-    relative = get_object_or_404(Person, pk=payload.relative_id)
+    relative = records.person_for(request.user, payload.relative_id)
     records.link_household(person, relative, payload.relationship, by=request.user)
     return Status(201, records.household(person, by=request.user))
 
@@ -195,16 +197,17 @@ def link_relative(request, person_id: UUID, payload: RelativeIn):
 @router.post("/people/{person_id}/merge", response=PersonOut, summary="Merge a duplicate into it")
 def merge_person(request, person_id: UUID, payload: MergeIn):
     keep = _person(request, person_id)
-    duplicate = get_object_or_404(Person, pk=payload.duplicate_id)
+    duplicate = records.person_for(request.user, payload.duplicate_id)
     merged = records.merge_people(keep, duplicate, by=request.user, reason=payload.reason)
     return _person_out(merged)
 
 
 @router.get("/people/{person_id}/consents", response=list[ConsentOut], summary="Consents (audited)")
 def list_consents(request, person_id: UUID):
-    person = _person(request, person_id)
-    record_audit_event(request.user, "read_consents", person, reason="api")
-    return [_consent_out(consent) for consent in person.consents.all()]
+    consents = consent_services.list_consents(
+        _person(request, person_id), by=request.user, reason="api"
+    )
+    return [_consent_out(consent) for consent in consents]
 
 
 @router.post("/people/{person_id}/consents", response={201: ConsentOut}, summary="Record a consent")
@@ -215,7 +218,9 @@ def record_consent(request, person_id: UUID, payload: ConsentIn):
         if payload.recipient_organization_id
         else None
     )
-    guardian = get_object_or_404(Person, pk=payload.guardian_id) if payload.guardian_id else None
+    guardian = (
+        records.person_for(request.user, payload.guardian_id) if payload.guardian_id else None
+    )
     consent = consent_services.record_consent(
         person,
         consent_services.ConsentInput(
@@ -245,7 +250,11 @@ def withdraw_consent(request, person_id: UUID, consent_id: int, payload: Withdra
     return _consent_out(consent)
 
 
-@router.get("/people/{person_id}/can-share", summary="May this information be shared?")
+@router.get(
+    "/people/{person_id}/can-share",
+    response=CanShareOut,
+    summary="May this information be shared?",
+)
 def can_share(request, person_id: UUID, category: str, organization_id: str = "", team: str = ""):
     person = _person(request, person_id)
     recipient = get_object_or_404(Organization, pk=organization_id) if organization_id else team

@@ -5,7 +5,7 @@ or withdraw a consent. Rules and audit live in the services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from proxima.core.shortcuts import get_from_request
@@ -74,7 +74,7 @@ def _handle_post(request, person: Person) -> str:
                 confirmed_new=request.POST.get("confirmed_new") == "1",
             )
         else:
-            relative = get_from_request(Person, request.POST.get("relative"))
+            relative = records.person_for(by, request.POST.get("relative"))
         records.link_household(person, relative, relationship, by=by)
         return _("Household member added.")
     raise PermissionDenied(_("Unknown action."))
@@ -92,8 +92,7 @@ def _record_values(person: Person, posted, action: str) -> dict:
 
 @login_required
 def person_detail(request, person_id):
-    target = get_object_or_404(Person, pk=person_id)
-    records.require_access(request.user, target)
+    target = records.person_for(request.user, person_id)
     if not target.is_active:  # a merged record leads to the one kept
         while target.merged_into_id is not None:
             target = target.merged_into

@@ -8,19 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from proxima.core.roles import is_network_staff
+from proxima.core.forms import whole_number
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
 from proxima.outcomes.models import Instrument, Occasion
 from proxima.outcomes.services.instruments import InstrumentError, instrument, text
 from proxima.outcomes.services.measures import changes, record_measurement
-from proxima.people.models import Person
-from proxima.people.services.records import require_access
+from proxima.people.services import records
 from proxima.prescriptions.models import (
     ActivityStatus,
     Prescription,
@@ -57,8 +56,7 @@ def activities(request):
 
 
 def plans_staff_only(user) -> None:
-    if not is_network_staff(user):
-        raise PermissionDenied
+    plans.require_prescriber(user)
 
 
 def _input(post) -> plans.PrescriptionInput:
@@ -87,8 +85,7 @@ def _input(post) -> plans.PrescriptionInput:
 @login_required
 def new(request):
     source = request.POST if request.method == "POST" else request.GET
-    person = get_from_request(Person, source.get("person"))
-    require_access(request.user, person)
+    person = records.person_for(request.user, source.get("person"))
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -116,8 +113,7 @@ def _act(request, prescription: Prescription) -> str:
     by = request.user
     if action == "rate":
         goal = get_from_request(prescription.goals, request.POST.get("goal"))
-        rating = request.POST.get("rating", "")
-        plans.rate_goal(goal, int(rating) if rating.isdigit() else 0, by=by)
+        plans.rate_goal(goal, whole_number(request.POST.get("rating")) or 0, by=by)
         return _("Goal rated.")
     if action == "follow_up":
         follow_up = get_from_request(prescription.follow_ups, request.POST.get("follow_up"))
@@ -144,8 +140,7 @@ def _act(request, prescription: Prescription) -> str:
 
 @login_required
 def detail(request, prescription_id):
-    target = get_object_or_404(Prescription, pk=prescription_id)
-    plans.require_follower(request.user, target)
+    target = plans.prescription_for(request.user, prescription_id)
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -174,8 +169,7 @@ def detail(request, prescription_id):
 
 @login_required
 def measure(request, prescription_id, code):
-    prescription = get_object_or_404(Prescription, pk=prescription_id)
-    plans.require_follower(request.user, prescription)
+    prescription = plans.prescription_for(request.user, prescription_id)
     try:
         used = instrument(code)
     except InstrumentError as error:
@@ -185,8 +179,7 @@ def measure(request, prescription_id, code):
     if request.method == "POST":
         answers = {}
         for item in definition["items"]:
-            value = request.POST.get(item["id"], "")
-            answers[item["id"]] = int(value) if value.lstrip("-").isdigit() else None
+            answers[item["id"]] = whole_number(request.POST.get(item["id"]))
         try:
             result = record_measurement(
                 prescription.person,
@@ -229,7 +222,6 @@ def measure(request, prescription_id, code):
 def printable(request, prescription_id):
     """The prescription the family takes home, in the language asked (default: the
     person's, when French or English)."""
-    get_object_or_404(Prescription, pk=prescription_id)
     prescription = plans.read_prescription(prescription_id, by=request.user, reason="printed")
     language = request.GET.get("lang") or prescription.person.language
     language = language if language in ("fr", "en") else "fr"

@@ -8,18 +8,18 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Body, Router, Schema, Status
+from ninja import Body, Schema, Status
 from ninja.security import django_auth
 
+from proxima.core.api_errors import ApiRouter
 from proxima.directory.models import Service
-from proxima.intake.models import ContactEpisode
-from proxima.people.models import Person
-from proxima.people.services.records import require_access
+from proxima.intake.services import episodes
+from proxima.people.services import records
 from proxima.referrals.lifecycle import next_statuses
 from proxima.referrals.models import Notification, Referral
 from proxima.referrals.services import access, fhir, sharing, workflow
 
-router = Router(tags=["Referrals"], auth=django_auth)
+router = ApiRouter(tags=["Referrals"], auth=django_auth)
 FHIR_BODY = Body(..., description="A FHIR R4 Bundle")
 
 
@@ -82,6 +82,14 @@ class MessageIn(Schema):
     category: str = "follow_up"
 
 
+class NotificationOut(Schema):
+    referral_id: str
+    kind: str
+    text: str
+    at: datetime
+    read: bool
+
+
 def _brief(referral: Referral) -> dict:
     return {
         **{f: getattr(referral, f) for f in ReferralBrief.model_fields if hasattr(referral, f)},
@@ -117,9 +125,7 @@ def _detail(view: sharing.ReferralView) -> dict:
 
 
 def _referral(request, referral_id: UUID) -> Referral:
-    referral = get_object_or_404(Referral, pk=referral_id)
-    access.require_read(request.user, referral)
-    return referral
+    return access.referral_for(request.user, referral_id)
 
 
 def _input(payload, *, person=None, episode=None) -> workflow.ReferralInput:
@@ -149,24 +155,14 @@ def list_referrals(request, box: str = "received", status: str = ""):
 
 @router.post("/referrals", response={201: dict}, summary="Create (and by default send)")
 def create_referral(request, payload: ReferralIn):
-    person = episode = None
-    if payload.person_id:
-        person = get_object_or_404(Person, pk=payload.person_id)
-        require_access(request.user, person)
-    if payload.episode_id:
-        episode = get_object_or_404(ContactEpisode, pk=payload.episode_id)
-        if not access.is_network_staff_of(request.user, episode.region_id):
-            return Status(403, {"detail": "You may not refer from this contact."})
+    person = records.person_for(request.user, payload.person_id) if payload.person_id else None
+    episode = episodes.contact_for(request.user, payload.episode_id) if payload.episode_id else None
     referral = workflow.create_referral(
-        _input(payload, person=person, episode=episode), by=request.user
+        _input(payload, person=person, episode=episode),
+        by=request.user,
+        send_now=payload.send,
+        acknowledge_duplicates=payload.acknowledge_duplicates,
     )
-    if payload.send:
-        referral = workflow.send(
-            referral,
-            by=request.user,
-            version=referral.version,
-            acknowledge_duplicates=payload.acknowledge_duplicates,
-        )
     return Status(201, _detail(sharing.view_referral(referral, by=request.user)))
 
 
@@ -178,12 +174,16 @@ def import_fhir(request, bundle: dict[str, Any] = FHIR_BODY):
     return Status(201, [_brief(r) for r in referrals])
 
 
-@router.get("/referrals/{referral_id}", summary="A referral, as your side may see it (audited)")
+@router.get(
+    "/referrals/{referral_id}",
+    response=dict[str, Any],
+    summary="A referral, as your side may see it (audited)",
+)
 def get_referral(request, referral_id: UUID):
     return _detail(sharing.view_referral(_referral(request, referral_id), by=request.user))
 
 
-@router.post("/referrals/{referral_id}/send", summary="Send a draft")
+@router.post("/referrals/{referral_id}/send", response=dict[str, Any], summary="Send a draft")
 def send_referral(request, referral_id: UUID, payload: SendIn):
     referral = workflow.send(
         _referral(request, referral_id),
@@ -194,7 +194,11 @@ def send_referral(request, referral_id: UUID, payload: SendIn):
     return _detail(sharing.view_referral(referral, by=request.user))
 
 
-@router.post("/referrals/{referral_id}/status", summary="Change the status (409 if stale)")
+@router.post(
+    "/referrals/{referral_id}/status",
+    response=dict[str, Any],
+    summary="Change the status (409 if stale)",
+)
 def change_status(request, referral_id: UUID, payload: StatusIn):
     referral = workflow.transition(
         _referral(request, referral_id),
@@ -231,12 +235,16 @@ def pass_on(request, referral_id: UUID, payload: PassOnIn):
     return Status(201, _detail(sharing.view_referral(child, by=request.user)))
 
 
-@router.get("/referrals/{referral_id}/fhir", summary="The referral as a FHIR R4 bundle")
+@router.get(
+    "/referrals/{referral_id}/fhir",
+    response=dict[str, Any],
+    summary="The referral as a FHIR R4 bundle",
+)
 def export_fhir(request, referral_id: UUID):
     return fhir.export_referral(_referral(request, referral_id), by=request.user)
 
 
-@router.get("/notifications", summary="Your referral notifications")
+@router.get("/notifications", response=list[NotificationOut], summary="Your referral notifications")
 def list_notifications(request, unread: bool = False):
     notices = Notification.objects.filter(user=request.user)
     if unread:

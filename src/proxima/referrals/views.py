@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from proxima.core.forms import moment_or_error, whole_number
-from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
-from proxima.intake.models import ContactEpisode, Priority
+from proxima.intake.models import Priority
+from proxima.intake.services import episodes
 from proxima.matching.services import DIRECTORY_DOMAINS
-from proxima.people.models import InformationCategory, InternalTeam, Person
-from proxima.people.services.records import require_access
+from proxima.people.models import InformationCategory, InternalTeam
+from proxima.people.services import records
 from proxima.referrals.lifecycle import OPEN, Outcome, RejectReason, Side, Status, next_statuses
 from proxima.referrals.models import Notification, Referral
 from proxima.referrals.services import access, sharing, workflow
@@ -123,11 +123,11 @@ def _act(request, referral: Referral) -> str:
 
 @login_required
 def detail(request, referral_id):
-    referral = get_object_or_404(
+    referral = access.referral_for(
+        request.user,
+        referral_id,
         Referral.objects.select_related("target_organization", "service", "person", "parent"),
-        pk=referral_id,
     )
-    access.require_read(request.user, referral)
     errors: list[str] = []
     warnings: list[str] = []
     status = 200
@@ -200,15 +200,12 @@ def new(request):
     source = request.POST if request.method == "POST" else request.GET
     episode = person = parent = service = None
     if source.get("episode"):
-        episode = get_from_request(ContactEpisode, source["episode"])
-        if not access.is_network_staff_of(by, episode.region_id):
-            raise PermissionDenied
+        episode = episodes.contact_for(by, source["episode"])
         person = episode.person
     if source.get("person"):
-        person = get_from_request(Person, source["person"])
-        require_access(by, person)
+        person = records.person_for(by, source["person"])
     if source.get("parent"):
-        parent = get_from_request(Referral, source["parent"])
+        parent = access.referral_for(by, source["parent"])
         if access.side_of(by, parent) != Side.TARGET:
             raise PermissionDenied
     if source.get("service"):
@@ -311,7 +308,7 @@ def fhir_export(request, referral_id):
 
     from proxima.referrals.services.fhir import export_referral
 
-    referral = get_object_or_404(Referral, pk=referral_id)
+    referral = access.referral_for(request.user, referral_id)
     bundle = export_referral(referral, by=request.user)
     response = JsonResponse(bundle, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Type"] = "application/fhir+json"

@@ -5,12 +5,14 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from proxima.core.audit import record_audit_event
-from proxima.core.roles import is_network_staff
+from proxima.core.roles import TAKE_CONTACTS, in_region
+from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
 from proxima.intake.models import (
     DEFAULT_TARGET_HOURS,
@@ -33,6 +35,7 @@ from proxima.intake.services.questionnaires import (
     score,
 )
 from proxima.people.models import InternalTeam, Person
+from proxima.people.services.records import can_access_person
 
 ACTION_LABELS = {
     "crisis_intervention": gettext_lazy("crisis intervention"),
@@ -69,13 +72,57 @@ class ScreeningResult:
     escalations: list[Escalation]
 
 
+def takes_contacts(user) -> bool:
+    """Staff who take contacts, attached to a region."""
+    return in_region(user, TAKE_CONTACTS, getattr(user, "region_id", None))
+
+
+def visible_to(user) -> QuerySet[ContactEpisode]:
+    """Every contact this user may read and work on: the one row-level rule of the
+    domain. Staff who take contacts, in their own region."""
+    if not takes_contacts(user):
+        return ContactEpisode.objects.none()
+    return ContactEpisode.objects.filter(region_id=user.region_id)
+
+
 def can_work_on(user, episode: ContactEpisode) -> bool:
-    return is_network_staff(user, episode.region_id)
+    """The same rule as `visible_to`, for a contact already in hand."""
+    return in_region(user, TAKE_CONTACTS, episode.region_id)
 
 
 def require_worker(user, episode: ContactEpisode) -> None:
     if not can_work_on(user, episode):
         raise PermissionDenied(_("You may not work on this contact."))
+
+
+def require_taker(user) -> None:
+    """403 for those who take no contacts at all."""
+    if not takes_contacts(user):
+        raise PermissionDenied(_("You may not take contacts."))
+
+
+def contact_for(user, contact_id) -> ContactEpisode:
+    """The contact named in a request, if this user may work on it: 403 for those who
+    take no contacts, 404 for another region's contact, a missing one or a malformed id."""
+    require_taker(user)
+    return get_from_request(visible_to(user), contact_id)
+
+
+def escalation_for(user, escalation_id) -> Escalation:
+    """The escalation named in a request, on a contact this user may work on (else 404,
+    whether it exists elsewhere or not at all)."""
+    require_taker(user)
+    return get_from_request(
+        Escalation.objects.filter(episode__in=visible_to(user)).select_related("episode"),
+        escalation_id,
+    )
+
+
+def read_contact(episode: ContactEpisode, *, by, reason: str) -> ContactEpisode:
+    """The contact, for a reason; the read is written to the audit log."""
+    require_worker(by, episode)
+    record_audit_event(by, "read_contact", episode, reason=reason)
+    return episode
 
 
 def _require_open(episode: ContactEpisode) -> None:
@@ -85,11 +132,21 @@ def _require_open(episode: ContactEpisode) -> None:
 
 @transaction.atomic
 def open_episode(
-    *, by, channel: str, reason: str, language: str = "fr", started_at: datetime | None = None
+    *,
+    by,
+    channel: str,
+    reason: str,
+    language: str = "fr",
+    started_at: datetime | None = None,
+    person: Person | None = None,
 ) -> ContactEpisode:
-    """A new contact in the worker's region; the caller may stay anonymous."""
-    if not is_network_staff(by):
-        raise PermissionDenied(_("You may not take contacts."))
+    """A new contact in the worker's region; the caller may stay anonymous, or be a
+    person of the region (checked before anything is written)."""
+    require_taker(by)
+    if person is not None and (
+        person.region_id != by.region_id or not can_access_person(by, person)
+    ):
+        raise PermissionDenied(_("This person belongs to another region."))
     errors = {}
     if channel not in Channel.values:
         errors["channel"] = _("Unknown channel.")
@@ -107,8 +164,10 @@ def open_episode(
         language=language[:16],
         started_at=started_at,
         taken_by=by,
+        person=person,
     )
-    record_audit_event(by, "open_contact", episode)
+    detail = {"person": str(person.pk)} if person is not None else {}
+    record_audit_event(by, "open_contact", episode, detail=detail)
     return episode
 
 

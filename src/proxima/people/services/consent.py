@@ -122,6 +122,14 @@ def withdraw_consent(consent: Consent, *, by, reason: str = "") -> Consent:
     return consent
 
 
+def list_consents(person: Person, *, by, reason: str) -> list[Consent]:
+    """The person's consents, current and past; the read is written to the audit log."""
+    require_access(by, person)
+    consents = list(person.consents.select_related("recipient_organization", "guardian"))
+    record_audit_event(by, "read_consents", person, reason=reason)
+    return consents
+
+
 def can_share(
     person: Person,
     info_category: str,

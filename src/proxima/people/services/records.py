@@ -6,13 +6,14 @@ from difflib import SequenceMatcher
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
 from proxima.core.errors import InputError
 from proxima.core.roles import is_network_staff
+from proxima.core.shortcuts import get_from_request
 from proxima.directory.services import geo
 from proxima.directory.services.text import fold
 from proxima.people.models import (
@@ -66,14 +67,37 @@ def name_key(given_name: str, family_name: str) -> str:
     return " ".join(fold(text).split())
 
 
+def visible_to(user) -> QuerySet[Person]:
+    """Every record this user may read: the one row-level rule of the domain. Network
+    staff who read personal records (not administrators), in their own region."""
+    if not is_network_staff(user):
+        return Person.objects.none()
+    return Person.objects.filter(region_id=user.region_id)
+
+
 def can_access_person(user, person: Person) -> bool:
-    """Network staff (not administrators) of the person's region."""
+    """The same rule as `visible_to`, for a record already in hand."""
     return is_network_staff(user, person.region_id)
 
 
 def require_access(user, person: Person) -> None:
     if not can_access_person(user, person):
         raise PermissionDenied(_("You may not read this person's record."))
+
+
+def require_reader(user) -> None:
+    """403 for those who may read no record at all."""
+    if not is_network_staff(user):
+        raise PermissionDenied(_("You may not read person records."))
+
+
+def person_for(user, person_id) -> Person:
+    """The record named in a request, if this user may read it: 403 for those who read no
+    records, 404 for a record of another region, a missing one or a malformed id (so
+    that nobody learns which ids exist elsewhere). Not audited: the action that uses it
+    writes the audit line."""
+    require_reader(user)
+    return get_from_request(visible_to(user), person_id)
 
 
 def clean_person_input(data: PersonInput) -> PersonInput:
@@ -240,7 +264,8 @@ def search_people(query: str, *, by, birth_date: date | None = None) -> list[Per
 def read_person(person_id, *, by, reason: str) -> Person:
     """The record, for a reason; the read is written to the audit log. A merged record
     leads to the one it was merged into."""
-    person = Person.objects.select_related("region").get(pk=person_id)
+    require_reader(by)
+    person = get_from_request(visible_to(by).select_related("region"), person_id)
     while person.merged_into_id is not None:
         person = person.merged_into
     require_access(by, person)

@@ -7,12 +7,14 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
 from proxima.core.errors import InputError
-from proxima.core.roles import is_network_staff
+from proxima.core.roles import PRESCRIBE, in_region
+from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
 from proxima.people.models import Person
 from proxima.people.services.records import require_access
@@ -84,7 +86,7 @@ def _check(person: Person, data: PrescriptionInput, by) -> dict[str, str]:
     if any(day < today for day in data.follow_ups):
         errors["follow_ups"] = _("A follow-up cannot be in the past.")
     link_worker = data.link_worker or by
-    if not is_network_staff(link_worker, person.region_id):
+    if not in_region(link_worker, PRESCRIBE, person.region_id):
         errors["link_worker"] = _("The link worker must be network staff of the person's region.")
     return errors
 
@@ -125,18 +127,45 @@ def create_prescription(person: Person, data: PrescriptionInput, *, by) -> Presc
     return prescription
 
 
-def require_follower(user, prescription: Prescription) -> None:
-    """Network staff of the person's region (the prescriber, the link worker, their
+def prescribes(user) -> bool:
+    """Staff who co-produce and follow social prescriptions, attached to a region."""
+    return in_region(user, PRESCRIBE, getattr(user, "region_id", None))
+
+
+def visible_to(user) -> QuerySet[Prescription]:
+    """Every prescription this user may read: the one row-level rule of the domain.
+    Network staff of the person's region (the prescriber, the link worker, their
     colleagues) follow the prescription."""
-    if not is_network_staff(user, prescription.region_id):
+    if not prescribes(user):
+        return Prescription.objects.none()
+    return Prescription.objects.filter(region_id=user.region_id)
+
+
+def require_follower(user, prescription: Prescription) -> None:
+    """The same rule as `visible_to`, for a prescription already in hand."""
+    if not in_region(user, PRESCRIBE, prescription.region_id):
         raise PermissionDenied(_("You may not read this prescription."))
 
 
+def require_prescriber(user) -> None:
+    """403 for those who follow no prescription at all."""
+    if not prescribes(user):
+        raise PermissionDenied(_("You may not follow social prescriptions."))
+
+
+def prescription_for(user, prescription_id) -> Prescription:
+    """The prescription named in a request: 403 for those who follow none, 404 for another
+    region's, a missing one or a malformed id. Not audited (see `read_prescription`)."""
+    require_prescriber(user)
+    return get_from_request(visible_to(user), prescription_id)
+
+
 def read_prescription(prescription_id, *, by, reason: str) -> Prescription:
-    prescription = Prescription.objects.select_related("person", "prescriber", "link_worker").get(
-        pk=prescription_id
+    """The prescription, for a reason; the read is written to the audit log."""
+    require_prescriber(by)
+    prescription = get_from_request(
+        visible_to(by).select_related("person", "prescriber", "link_worker"), prescription_id
     )
-    require_follower(by, prescription)
     record_audit_event(
         by,
         "read_prescription",

@@ -20,6 +20,7 @@ from proxima.core.roles import (
     in_region,
     is_network_staff,
 )
+from proxima.core.shortcuts import get_from_request
 from proxima.referrals.lifecycle import Side, Status
 from proxima.referrals.models import Referral
 
@@ -98,6 +99,18 @@ def can_read(user, referral: Referral) -> bool:
 def require_read(user, referral: Referral) -> None:
     if not can_read(user, referral):
         raise PermissionDenied(_("You may not read this referral."))
+
+
+def referral_for(user, referral_id, queryset: QuerySet[Referral] | None = None) -> Referral:
+    """The referral named in a request, if this user may read it: 403 for those who read
+    no referrals at all, 404 for one they may not read, a missing one or a malformed id
+    (so nobody learns which referrals exist elsewhere)."""
+    if not (can_use_referrals(user) or is_network_staff(user)):
+        raise PermissionDenied(_("You may not read referrals."))
+    rows = visible_to(user)
+    if queryset is not None:
+        rows = queryset & rows
+    return get_from_request(rows, referral_id)
 
 
 def require_side(user, referral: Referral) -> str:

@@ -115,9 +115,21 @@ def resolve_region(region_id: int | None, by) -> int | None:
 
 @transaction.atomic
 def create_referral(
-    data: ReferralInput, *, by, region_id: int | None = None, parent: Referral | None = None
+    data: ReferralInput,
+    *,
+    by,
+    region_id: int | None = None,
+    parent: Referral | None = None,
+    send_now: bool = False,
+    acknowledge_duplicates: bool = False,
 ) -> Referral:
-    """A draft referral from `by` (who must be able to send referrals)."""
+    """A draft referral from `by` (who must be able to send referrals), sent at once when
+    `send_now`: in one transaction, so a refused send leaves no draft behind."""
+    if send_now:
+        draft = create_referral(data, by=by, region_id=region_id, parent=parent)
+        return send(
+            draft, by=by, version=draft.version, acknowledge_duplicates=acknowledge_duplicates
+        )
     if not access.can_send_referrals(by):
         raise PermissionDenied(_("You may not send referrals."))
     errors = _check(data, by)
