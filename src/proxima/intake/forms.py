@@ -3,6 +3,7 @@ question shows without code), and read back into answers."""
 
 from django.utils.translation import get_language
 
+from proxima.core.forms import whole_number
 from proxima.intake.models import Questionnaire
 from proxima.matching.services import BARRIERS
 
@@ -56,8 +57,10 @@ def answers_from(questionnaire: Questionnaire, post) -> dict:
                 answers[item["id"]] = True
         elif item["type"] == "need" and item["id"] in checked:
             severity = post.get(f"{field}.severity", "")
+            number = whole_number(severity)
             answers[item["id"]] = {
-                "severity": int(severity) if severity.isdigit() else severity,
+                # As typed when unreadable, so that the screening names the error.
+                "severity": severity if number is None else number,
                 "wants_help": post.get(f"{field}.help") == "on",
                 "note": post.get(f"{field}.note", ""),
             }

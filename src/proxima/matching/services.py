@@ -120,5 +120,14 @@ def match(needs: dict[str, dict], person, constraints: MatchConstraints) -> dict
     unknown = set(constraints.barriers) - set(BARRIERS)
     if unknown:
         raise MatchInputError(_("Unknown barrier: %s.") % ", ".join(sorted(unknown)))
-    ordered = sorted(needs.items(), key=lambda item: -int(item[1].get("severity", 0)))
-    return {domain: match_need(domain, person, constraints) for domain, _answer in ordered}
+    severities = {domain: _severity(answer) for domain, answer in needs.items()}
+    ordered = sorted(severities, key=lambda domain: -severities[domain])
+    return {domain: match_need(domain, person, constraints) for domain in ordered}
+
+
+def _severity(answer) -> int:
+    """A need's severity, 0 to 3 (0 when not given)."""
+    severity = answer.get("severity", 0) if isinstance(answer, dict) else None
+    if type(severity) is not int or not 0 <= severity <= 3:
+        raise MatchInputError(_("A need's severity is a whole number from 0 to 3."))
+    return severity

@@ -1,0 +1,29 @@
+"""Reading what people type into the pages' forms: a number or a date and time that
+cannot be read is None or an error naming the field, in the user's language (Django's
+own messages), never a crash."""
+
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from proxima.core.errors import InputError
+
+
+def whole_number(value) -> int | None:
+    """The whole number typed, or None when there is none or it is not one ("²" and
+    "--1" pass str.isdigit() or look like numbers, but int() refuses them)."""
+    try:
+        return forms.IntegerField(required=False).clean(value)
+    except ValidationError:
+        return None
+
+
+def moment_or_error(value, field: str, *, error: type[InputError] = InputError) -> datetime | None:
+    """The date and time typed (a datetime-local input, in local time, or ISO 8601 with
+    an offset), None when empty; one that does not exist (February 30, 25:61, an offset
+    of +25:00) raises `error` for the field."""
+    try:
+        return forms.DateTimeField(required=False).clean(value)
+    except ValidationError as invalid:
+        raise error({field: " ".join(invalid.messages)}) from None

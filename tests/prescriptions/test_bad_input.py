@@ -1,0 +1,52 @@
+"""Malformed numbers on the prescription pages (a goal's rating, a measure's answers):
+the form's error in the user's language and nothing recorded, never a 500."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from proxima.outcomes.models import Measurement
+from proxima.prescriptions.models import GoalRating
+from proxima.prescriptions.services.plans import PrescriptionInput, create_prescription
+
+pytestmark = pytest.mark.django_db
+
+UNREADABLE = ["²", "--1", "1.5", "", "99999999999999999999"]
+
+
+@pytest.fixture
+def prescription(family, orkidstra, prescriber):
+    return create_prescription(
+        family, PrescriptionInput("Bouger", "la famille", ["Jouer"], [orkidstra.pk]), by=prescriber
+    )
+
+
+@pytest.fixture
+def client(prescriber):
+    client = Client()
+    client.force_login(prescriber)
+    return client
+
+
+@pytest.mark.parametrize("rating", UNREADABLE)
+def test_an_unreadable_goal_rating_is_a_form_error(client, prescription, rating):
+    goal = prescription.goals.get()
+    response = client.post(
+        reverse("prescriptions:detail", args=[prescription.pk]),
+        {"action": "rate", "goal": goal.pk, "rating": rating},
+    )
+    assert response.status_code == 400
+    assert "Évaluez de 1 (pas du tout) à 5 (pleinement)." in response.content.decode()
+    assert not GoalRating.objects.exists()
+
+
+@pytest.mark.parametrize("answer", UNREADABLE)
+def test_an_unreadable_measure_answer_is_a_form_error(client, prescription, answer):
+    answers = {f"phq9_{i}": "1" for i in range(1, 10)} | {"phq9_3": answer}
+    response = client.post(
+        reverse("prescriptions:measure", args=[prescription.pk, "phq9"]),
+        {"occasion": "baseline", **answers},
+    )
+    assert response.status_code == 400
+    assert "Choisissez une des réponses." in response.content.decode()
+    assert not Measurement.objects.exists()
