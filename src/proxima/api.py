@@ -3,12 +3,16 @@
 Domain errors become 4xx answers with a reason here, in one place.
 """
 
+from functools import wraps
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from proxima.core.api_errors import UNSAFE_METHODS
 from proxima.core.errors import InputError
 from proxima.directory.api import router as hsds_router
 from proxima.directory.services.search import SearchInputError
@@ -30,6 +34,31 @@ api = NinjaAPI(
     "directory; `/api/intake/` serves signed-in network staff (session authentication).",
     urls_namespace="api",
 )
+
+
+def takes_json_only(run):
+    """Every route takes JSON: any other body is a 415 with the reason, before the CSRF
+    check (which would read a multipart body and leave nothing for the route to parse)."""
+
+    @wraps(run)
+    def checked(request, *args, **kwargs):
+        sends_a_body = request.META.get("CONTENT_LENGTH") not in (None, "", "0")
+        if request.method in UNSAFE_METHODS and sends_a_body and not _is_json(request):
+            detail = _("This API takes JSON (Content-Type: application/json).")
+            return api.create_response(request, {"detail": detail}, status=415)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+def _is_json(request) -> bool:
+    kind = request.content_type
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
+api.add_decorator(takes_json_only, mode="view")
 api.add_router("/hsds/", hsds_router)
 api.add_router("/intake/", intake_router)
 api.add_router("/intake/", people_router)
@@ -94,11 +123,33 @@ def missing_object(request, exc):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "Not found"}, status=404)
+    # get_object_or_404's own message is English and names a model: the caller gets ours.
+    detail = str(exc)
+    if not detail or detail.endswith("matches the given query."):
+        detail = _("Not found.")
+    return api.create_response(request, {"detail": detail}, status=404)
 
 
 @api.exception_handler(ValidationError)
 def invalid_input(request, exc: ValidationError):
-    return api.create_response(
-        request, {"detail": "Invalid request", "errors": exc.errors}, status=422
-    )
+    detail = _("Invalid request: see errors.")
+    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)
+
+
+# ninja's own refusals (a body it cannot parse, a missing CSRF token), in the caller's
+# language. The message may carry a detail after it (in DEBUG).
+NINJA_REFUSALS = {
+    "Cannot parse request body": gettext_noop("The request body is not readable JSON."),
+    "CSRF check Failed": gettext_noop(
+        "CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header."
+    ),
+}
+
+
+@api.exception_handler(HttpError)
+def refused_by_ninja(request, exc: HttpError):
+    message = str(exc)
+    for english, ours in NINJA_REFUSALS.items():
+        if message.startswith(english):
+            message = _(ours)
+    return api.create_response(request, {"detail": message}, status=exc.status_code)

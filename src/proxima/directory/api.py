@@ -15,8 +15,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Schema
 
+from proxima.core.api_errors import ApiRouter
 from proxima.core.audit import record_audit_event
 from proxima.core.roles import VIEW_CONFIDENTIAL_LOCATIONS, has_capability
 from proxima.directory import queries
@@ -31,7 +32,7 @@ from proxima.directory.services.hsds_export import HSDS_VERSION, scalars, serial
 from proxima.directory.services.hsds_spec import KINDS
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
 
-router = Router(tags=["HSDS 3.0"])
+router = ApiRouter(tags=["HSDS 3.0"])
 MAX_PER_PAGE = 100
 
 
@@ -50,10 +51,6 @@ class Page(Schema):
     last_page: bool
     empty: bool
     contents: list[dict[str, Any]]
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _page(items: list[dict], total: int, page: int, per_page: int) -> dict:
@@ -78,9 +75,14 @@ def _check_paging(page: int, per_page: int) -> None:
 
 
 def _paginate(queryset: QuerySet, page: int, per_page: int) -> tuple[list, int]:
+    """One page of rows and the total; a page past the last is empty (HSDS's `empty`),
+    however far past, without asking the database for an offset it cannot hold."""
     _check_paging(page, per_page)
     total = queryset.count()
-    return list(queryset[(page - 1) * per_page : page * per_page]), total
+    start = (page - 1) * per_page
+    if start >= total:
+        return [], total
+    return list(queryset[start : start + per_page]), total
 
 
 def _is_public(request: HttpRequest) -> bool:
@@ -104,7 +106,10 @@ def _audit_confidential(request: HttpRequest, service_ids: list[str]) -> None:
 def _parse_modified_after(value: str | None) -> datetime | None:
     if not value:
         return None
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:  # well formed but impossible: month 13, offset +25:00...
+        parsed = None
     if parsed is None:
         raise SearchInputError(_("modified_after must be a date and time (ISO 8601)."))
     return parsed
@@ -157,7 +162,7 @@ def api_meta(request: HttpRequest):
     }
 
 
-@router.get("/services", response={200: Page, 400: Problem}, summary="Services")
+@router.get("/services", response=Page, summary="Services")
 def list_services(
     request: HttpRequest,
     search: str = "",
@@ -217,7 +222,7 @@ def list_services(
 
 @router.get(
     "/services/{id}",
-    response={200: dict[str, Any], 404: Problem},
+    response=dict[str, Any],
     summary="One service, fully nested",
 )
 def get_service(request: HttpRequest, id: str):
@@ -226,7 +231,7 @@ def get_service(request: HttpRequest, id: str):
     return serialize("service", service, public=_is_public(request))
 
 
-@router.get("/organizations", response={200: Page, 400: Problem}, summary="Organizations")
+@router.get("/organizations", response=Page, summary="Organizations")
 def list_organizations(
     request: HttpRequest,
     search: str = "",
@@ -247,9 +252,7 @@ def list_organizations(
     return _page(items, total, page, per_page)
 
 
-@router.get(
-    "/organizations/{id}", response={200: dict[str, Any], 404: Problem}, summary="One organization"
-)
+@router.get("/organizations/{id}", response=dict[str, Any], summary="One organization")
 def get_organization(request: HttpRequest, id: str, full_service: bool = False):
     organization = get_object_or_404(Organization, id=id)
     public = _is_public(request)
@@ -266,9 +269,7 @@ def get_organization(request: HttpRequest, id: str, full_service: bool = False):
     return data
 
 
-@router.get(
-    "/service_at_locations", response={200: Page, 400: Problem}, summary="Services at locations"
-)
+@router.get("/service_at_locations", response=Page, summary="Services at locations")
 def list_service_at_locations(
     request: HttpRequest,
     search: str = "",
@@ -330,7 +331,7 @@ def list_service_at_locations(
 
 @router.get(
     "/service_at_locations/{id}",
-    response={200: dict[str, Any], 404: Problem},
+    response=dict[str, Any],
     summary="One service at a location",
 )
 def get_service_at_location(request: HttpRequest, id: str):
@@ -340,7 +341,7 @@ def get_service_at_location(request: HttpRequest, id: str):
     return serialize("service_at_location", row, public=_is_public(request))
 
 
-@router.get("/taxonomies", response={200: Page, 400: Problem}, summary="Taxonomies")
+@router.get("/taxonomies", response=Page, summary="Taxonomies")
 def list_taxonomies(
     request: HttpRequest,
     search: str = "",
@@ -356,14 +357,12 @@ def list_taxonomies(
     return _page([serialize("taxonomy", r) for r in rows], total, page, per_page)
 
 
-@router.get(
-    "/taxonomies/{id}", response={200: dict[str, Any], 404: Problem}, summary="One taxonomy"
-)
+@router.get("/taxonomies/{id}", response=dict[str, Any], summary="One taxonomy")
 def get_taxonomy(request: HttpRequest, id: str):
     return serialize("taxonomy", get_object_or_404(Taxonomy, id=id))
 
 
-@router.get("/taxonomy_terms", response={200: Page, 400: Problem}, summary="Taxonomy terms")
+@router.get("/taxonomy_terms", response=Page, summary="Taxonomy terms")
 def list_taxonomy_terms(
     request: HttpRequest,
     search: str = "",
@@ -390,7 +389,7 @@ def list_taxonomy_terms(
 
 @router.get(
     "/taxonomy_terms/{id}",
-    response={200: dict[str, Any], 404: Problem},
+    response=dict[str, Any],
     summary="One taxonomy term",
 )
 def get_taxonomy_term(request: HttpRequest, id: str):

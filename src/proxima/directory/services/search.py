@@ -25,6 +25,7 @@ from proxima.directory.services.vocabulary import NeedMatch, need_vocabulary
 CANDIDATE_LIMIT = 1000
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 100
+MAX_OFFSET = 2**63 - 1  # the largest OFFSET SQLite and PostgreSQL accept
 REMOTE_EQUIVALENT_KM = 5.0
 DELIVERY_MODES = ("in_person", "phone", "online", "home_visit")
 
@@ -364,10 +365,17 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         return All(tuple(parts)) if parts else None
 
     if not has_text and point is None and moment is None:
-        # A plain listing: the database pages it.
+        # A plain listing: the database pages it (a page past the last is empty, however
+        # far past: the offset is kept within what the database can hold).
         offset = (query.page - 1) * query.per_page
         rows, (count_sql, count_params) = _fetch(
-            expression(True), query, None, None, "d.sort_name, d.service_id", query.per_page, offset
+            expression(True),
+            query,
+            None,
+            None,
+            "d.sort_name, d.service_id",
+            query.per_page,
+            min(offset, MAX_OFFSET),
         )
         with _connection().cursor() as cursor:
             cursor.execute(count_sql, count_params)
