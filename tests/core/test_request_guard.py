@@ -1,0 +1,93 @@
+"""Bodies the site cannot take are refused before anything reads them, with the reason
+in the user's language: too large (413), not JSON for the API (415), unreadable (400)."""
+
+import json
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from proxima.core.models import Region
+from proxima.core.roles import Role
+from proxima.people.models import Person
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+THREE_MB = "x" * (3 * 1024 * 1024)
+
+
+@pytest.fixture
+def worker(db):
+    region = Region.objects.create(code="03", name="Capitale-Nationale")
+    return UserFactory(role=Role.WORKER_811, region=region, team="info_social")
+
+
+@pytest.fixture
+def browser(worker) -> Client:
+    """A signed-in browser: CSRF enforced, token in the cookie and the header."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(worker)
+    client.get("/login/")
+    client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
+    return client
+
+
+def test_a_body_over_the_limit_to_the_api_is_a_413_in_the_callers_language(browser):
+    body = json.dumps({"given_name": THREE_MB, "family_name": "Côté"})
+    french = browser.post("/api/intake/people", body, content_type="application/json")
+    assert french.status_code == 413 and french["Content-Type"].startswith("application/json")
+    assert french.json()["detail"] == "La requête est trop volumineuse (au plus 2,0\xa0Mio)."
+    english = browser.post(
+        "/api/intake/people", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.json()["detail"] == "The request is too large (at most 2.0\xa0MB)."
+    assert not Person.objects.exists()
+
+
+def test_a_body_over_the_limit_to_a_page_is_a_small_413_page(browser):
+    french = browser.post("/intake/calls/new/", {"channel": "phone_811", "reason": THREE_MB})
+    assert french.status_code == 413 and french["Content-Type"].startswith("text/html")
+    assert "La requête est trop volumineuse (au plus 2,0\xa0Mio)." in french.content.decode()
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = browser.post("/intake/calls/new/", {"channel": "phone_811", "reason": THREE_MB})
+    assert "The request is too large (at most 2.0\xa0MB)." in english.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ({"given_name": "Élise", "family_name": "Côté"}, "multipart/form-data; boundary=BoUnDaRy"),
+        ("given_name=%C3%89lise&family_name=C%C3%B4t%C3%A9", "application/x-www-form-urlencoded"),
+        ('{"given_name": "Élise", "family_name": "Côté"}', "text/plain"),
+        ('{"given_name": "Élise", "family_name": "Côté"}', ""),
+    ],
+)
+def test_the_api_takes_json_only_and_says_so(browser, body, content_type):
+    """A multipart body raised RawPostDataException (500) once the CSRF check had read it."""
+    response = browser.post("/api/intake/people", body, content_type=content_type)
+    assert response.status_code == 415
+    assert response.json()["detail"] == "Cette API reçoit du JSON (Content-Type: application/json)."
+    assert not Person.objects.exists()
+
+
+def test_unreadable_json_to_the_api_is_a_400_in_the_callers_language(browser):
+    for body in (b"\xff\xfe{", b"{", b"[" * 100_000):
+        response = browser.post("/api/intake/people", body, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json()["detail"] == "Le corps de la requête n’est pas du JSON lisible."
+
+
+def test_a_content_length_that_is_not_a_number_is_a_400(browser):
+    response = browser.generic(
+        "POST", "/intake/calls/new/", b"channel=phone_811", CONTENT_LENGTH="lots"
+    )
+    assert response.status_code == 400
+
+
+def test_a_malformed_multipart_body_to_a_page_is_a_400(browser):
+    response = browser.post(
+        "/intake/calls/new/", b"--nope\r\n\r\n", content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert "Le formulaire envoyé est illisible." in response.content.decode()
