@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from proxima.core.roles import Role
@@ -82,9 +83,13 @@ class User(AbstractUser):
 
 
 class AuditEvent(models.Model):
-    """One line of the append-only audit log: who did or read what, when, and why."""
+    """One line of the append-only audit log: who did or read what, when, and why.
 
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    Written only by `core.audit.record_audit_event`; chained by hash to the line before
+    (core/audit_chain.py) and guarded by triggers refusing UPDATE and DELETE."""
+
+    sequence = models.PositiveBigIntegerField(_("number"), unique=True, editable=False)
+    at = models.DateTimeField(_("at"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -94,11 +99,24 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=250, db_index=True)
     reason = models.CharField(_("reason"), max_length=250, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # The region of the object (a person, a contact, a referral), else the actor's: whose
+    # privacy officer reads the line.
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    entry_hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["region", "-sequence"], name="audit_region_recent")]
 
     def __str__(self) -> str:
         when = f"{self.at:%Y-%m-%d %H:%M}" if self.at else "-"

@@ -1,0 +1,242 @@
+"""The audit log's hash chain and its guard in the database.
+
+Each entry carries a `sequence` (1, 2, 3... with no gap), the `previous_hash` (the
+`entry_hash` of the entry before it; 64 zeros for the first) and its own `entry_hash`:
+SHA-256 of the canonical JSON of its fields and `previous_hash`. Changing, removing or
+inserting an entry breaks the chain from that entry on, and `verify_chain` names it.
+
+Appends are serialized so the chain never forks: on PostgreSQL by a transaction-level
+advisory lock taken before the head is read (held until the transaction commits), on
+SQLite by the write lock every transaction takes at BEGIN (IMMEDIATE mode, settings.py).
+A unique `sequence` is the backstop: a fork would be refused, never stored.
+
+In the database, triggers refuse UPDATE, DELETE and TRUNCATE on the table (migration
+core 0007). `audit_maintenance()` sets them aside for one transaction, for what must
+empty the table as a whole (`proxima flush`, used by the tests between transactional
+tests); see docs/privacy.md for why that does not weaken the guarantee.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
+
+GENESIS_HASH = "0" * 64
+# pg_advisory_xact_lock key of the audit append ("PRXAUDIT" as a 64-bit integer).
+APPEND_LOCK = int.from_bytes(b"PRXAUDIT", "big") - 2**63
+TABLE = "core_auditevent"
+VERIFY_BATCH = 5000
+
+
+def canonical(fields: dict) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the same bytes for the same entry on any database."""
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _timestamp(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def hashed_fields(
+    *,
+    sequence,
+    at,
+    actor_id,
+    actor_role,
+    action,
+    object_type,
+    object_id,
+    region_id,
+    reason,
+    detail,
+    previous_hash,
+) -> dict:
+    """What an entry's hash covers: every field but the database id."""
+    return {
+        "sequence": sequence,
+        "at": _timestamp(at),
+        "actor": actor_id,
+        "actor_role": actor_role,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "region": region_id,
+        "reason": reason,
+        "detail": detail,
+        "previous_hash": previous_hash,
+    }
+
+
+def entry_hash(event) -> str:
+    """The SHA-256 (hex) an AuditEvent must carry, from its fields."""
+    fields = hashed_fields(
+        sequence=event.sequence,
+        at=event.at,
+        actor_id=event.actor_id,
+        actor_role=event.actor_role,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        region_id=event.region_id,
+        reason=event.reason,
+        detail=event.detail,
+        previous_hash=event.previous_hash,
+    )
+    return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+def append(event):
+    """Insert a new AuditEvent at the head of the chain (sequence, time, hashes set here)."""
+    from proxima.core.models import AuditEvent
+
+    using = event._state.db or DEFAULT_DB_ALIAS
+    # No savepoint inside a caller's transaction: a failed append fails that transaction.
+    with transaction.atomic(using=using, savepoint=False):
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
+        # A statement after the lock: under READ COMMITTED it sees the last holder's commit.
+        head = (
+            AuditEvent.objects.using(using)
+            .order_by("-sequence")
+            .values_list("sequence", "entry_hash")
+            .first()
+        )
+        event.sequence, event.previous_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        event.at = timezone.now()
+        event.entry_hash = entry_hash(event)
+        event.save(using=using, force_insert=True)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What a verification found: `ok`, how many entries it read, the head it reached,
+    and where the chain breaks (`broken_at`, a sequence number) and why."""
+
+    ok: bool
+    entries: int
+    last_sequence: int
+    last_hash: str
+    broken_at: int | None = None
+    problem: str = ""
+
+
+FIELDS = (
+    "sequence",
+    "at",
+    "actor_id",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "region_id",
+    "reason",
+    "detail",
+    "previous_hash",
+    "entry_hash",
+)
+
+
+def _rows(using: str, after: int, limit: int | None) -> Iterator[tuple]:
+    from proxima.core.models import AuditEvent
+
+    rows = AuditEvent.objects.using(using).filter(sequence__gt=after).order_by("sequence")
+    if limit is not None:
+        rows = rows[:limit]
+    return rows.values_list(*FIELDS).iterator(chunk_size=VERIFY_BATCH)
+
+
+def verify_chain(
+    *,
+    after: tuple[int, str] | None = None,
+    limit: int | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> ChainReport:
+    """Recompute every entry's hash and link, from the first (or from `after`, a
+    (sequence, hash) already verified) to the head or `limit` entries; stops at the first
+    break: an altered entry, a missing one, or one that does not follow its predecessor."""
+    expected, previous = (after[0] + 1, after[1]) if after else (1, GENESIS_HASH)
+    count = 0
+    for row in _rows(using, expected - 1, limit):
+        values = dict(zip(FIELDS, row, strict=True))
+        sequence = values["sequence"]
+        broken = ""
+        if sequence != expected:
+            broken = f"entry #{expected} is missing (the next one is #{sequence})"
+        elif values["previous_hash"] != previous:
+            broken = f"entry #{sequence} does not follow entry #{sequence - 1}"
+        else:
+            stored = values.pop("entry_hash")
+            fields = hashed_fields(**{name: value for name, value in values.items()})
+            if hashlib.sha256(canonical(fields)).hexdigest() != stored:
+                broken = f"entry #{sequence} was altered"
+        if broken:
+            return ChainReport(False, count, expected - 1, previous, expected, broken)
+        previous = stored
+        expected += 1
+        count += 1
+    return ChainReport(True, count, expected - 1, previous)
+
+
+def entry_matches(sequence: int, expected_hash: str, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Is entry #sequence still there with this hash (a head noted outside the database)?"""
+    from proxima.core.models import AuditEvent
+
+    return (
+        AuditEvent.objects.using(using).filter(sequence=sequence, entry_hash=expected_hash).exists()
+    )
+
+
+def _guard_triggers(cursor, vendor: str) -> list[tuple[str, str]]:
+    """The triggers guarding the audit table now: (name, definition)."""
+    if vendor == "sqlite":
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+            [TABLE],
+        )
+    else:
+        cursor.execute(
+            "SELECT tgname, '' FROM pg_trigger WHERE tgrelid = %s::regclass "
+            "AND NOT tgisinternal AND tgenabled <> 'D'",
+            [TABLE],
+        )
+    return list(cursor.fetchall())
+
+
+@contextmanager
+def audit_maintenance(using: str = DEFAULT_DB_ALIAS):
+    """One transaction in which the audit table's guard triggers are set aside, then put
+    back before it commits (or restored by its rollback). Other connections never see the
+    table unguarded: PostgreSQL holds an exclusive lock on it until the commit; SQLite
+    writers are serialized and its schema changes are transactional. Only for emptying
+    the whole database (`proxima flush`); it needs the rights of the table's owner."""
+    connection = connections[using]
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            if postgresql:  # PostgreSQL alters no table with foreign-key checks pending
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            triggers = _guard_triggers(cursor, connection.vendor)
+            for name, _definition in triggers:
+                quoted = connection.ops.quote_name(name)
+                if not postgresql:
+                    cursor.execute(f"DROP TRIGGER {quoted}")
+                else:
+                    cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {quoted}")
+        yield
+        with connection.cursor() as cursor:
+            for name, definition in triggers:
+                if not postgresql:
+                    cursor.execute(definition)
+                else:
+                    quoted = connection.ops.quote_name(name)
+                    cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {quoted}")
+            if postgresql:  # Django's foreign keys are checked at commit again
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
