@@ -166,7 +166,7 @@ def _native_resources(referral: Referral) -> list[dict]:
     task = {
         "resourceType": "Task",
         "id": f"task-{referral.pk}",
-        "meta": {"profile": [TASK_PROFILE]},
+        "meta": {"profile": [TASK_PROFILE], "versionId": str(referral.version)},
         "identifier": [{"system": f"{PROXIMA}/referral", "value": str(referral.pk)}],
         "status": referral.status,
         "intent": "order",
@@ -211,6 +211,8 @@ def export_referral(referral: Referral, *, by) -> dict:
             if is_task and resource.get("status") != referral.status:
                 resource["status"] = referral.status
                 resource["lastModified"] = timezone.now().isoformat()
+            if is_task:  # the version to give back when changing its status by FHIR
+                resource["meta"] = {**resource.get("meta", {}), "versionId": str(referral.version)}
     else:
         resources = _native_resources(referral)
     for resource in resources:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
 from proxima.directory.models import Organization
-from proxima.referrals.lifecycle import Side, Status
+from proxima.referrals.lifecycle import OPEN, Outcome, RejectReason, Side, Status
 from proxima.referrals.models import Referral, ReferralEvent
 from proxima.referrals.services import access
 from proxima.referrals.services.fhir_common import (
@@ -21,7 +21,7 @@ from proxima.referrals.services.fhir_common import (
     _key,
     validate_resource,
 )
-from proxima.referrals.services.workflow import resolve_region, response_due
+from proxima.referrals.services.workflow import resolve_region, response_due, transition
 
 
 def _resources_of(data) -> list[dict]:
@@ -70,10 +70,23 @@ def _moment(value: str | None) -> datetime | None:
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
+# What a sending system may create: a request (or a draft it keeps to itself). Every
+# later status comes from the side that may set it, through the same rules as the API.
+NEW_STATUSES = {Status.REQUESTED, Status.DRAFT}
+
+
 @transaction.atomic
-def import_bundle(data, *, by, region_id: int | None = None) -> list[Referral]:
-    """Every referral Task of the bundle into its owner's inbox; all or nothing. Importing
-    the same Task again updates its status instead of duplicating it."""
+def import_bundle(
+    data, *, by, region_id: int | None = None, history: bool = False
+) -> list[Referral]:
+    """Every referral Task of the bundle, all or nothing, acting for `by`'s side only.
+
+    A Task not seen before becomes a referral from `by` into its owner's inbox, as
+    requested (or a draft). A Task already known (same id, same owner) is changed only
+    by one of its two sides: its status through the lifecycle's rules with the version
+    the caller saw (`Task.meta.versionId`), what was sent only by the sending side; anyone
+    else is refused and nothing changes. `history` (the `import-fhir --history` command,
+    for moving a network's past referrals in) keeps each new Task's status as received."""
     if not access.can_send_referrals(by):
         raise PermissionDenied(_("You may not import referrals."))
     resources = _resources_of(data)
@@ -87,18 +100,106 @@ def import_bundle(data, *, by, region_id: int | None = None) -> list[Referral]:
     if not tasks:
         raise FhirError({"bundle": _("No referral Task in this bundle.")})
     region_id = resolve_region(region_id, by)
-    if region_id is None:
-        raise FhirError({"region": _("Say which region the referrals belong to.")})
     imported: dict[str, Referral] = {}
     # Parents first, so that a sub-referral finds the referral it was passed on from.
     tasks.sort(key=lambda t: bool(t.get("partOf")))
     for task in tasks:
-        imported[task["id"]] = _import_task(task, by_key, by=by, region_id=region_id, done=imported)
+        imported[task["id"]] = _import_task(
+            task, by_key, by=by, region_id=region_id, done=imported, history=history
+        )
     record_audit_event(by, "import_fhir", detail={"tasks": sorted(imported)})
     return list(imported.values())
 
 
-def _import_task(task: dict, by_key: dict, *, by, region_id: int, done: dict) -> Referral:
+def _parent_of(task: dict, *, by, region_id: int, done: dict) -> Referral | None:
+    """The referral this Task was passed on from (`partOf`): one of this bundle, or one
+    the caller takes part in, in the same region. No `partOf`: none."""
+    where = f"Task/{task.get('id')}"
+    references = [_ref(p).removeprefix("Task/") for p in task.get("partOf") or []]
+    references = [r for r in references if r]
+    if not references:
+        return None
+    parent = done.get(references[0])
+    if parent is None:
+        known = access.visible_to(by).filter(external_id=references[0], region_id=region_id)
+        parent = next((r for r in known if access.side_of(by, r) is not None), None)
+    if parent is None or parent.region_id != region_id:
+        raise FhirError({where: _("partOf names no referral you take part in.")})
+    return parent
+
+
+def _version_of(task: dict) -> int | None:
+    value = str((task.get("meta") or {}).get("versionId") or "")
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def _status_details(task: dict) -> dict:
+    """What a status needs (reason, note, appointment, outcome), read from the Task."""
+    reason_codes = [c.get("code") for c in (task.get("statusReason") or {}).get("coding", [])]
+    outcome_codes = [c.get("code") for c in (task.get("businessStatus") or {}).get("coding", [])]
+    notes = [n.get("text", "") for n in task.get("note", []) if n.get("text")]
+    return {
+        "reason": next((c for c in reason_codes if c in RejectReason.values), "")
+        or (RejectReason.OTHER if (task.get("statusReason") or {}).get("text") else ""),
+        "note": (task.get("statusReason") or {}).get("text") or " ".join(notes),
+        "first_appointment_at": _moment((task.get("executionPeriod") or {}).get("start")),
+        "outcome": next((c for c in outcome_codes if c in Outcome.values), "")
+        or (Outcome.OTHER if (task.get("businessStatus") or {}).get("text") else ""),
+    }
+
+
+def _update_known(existing: Referral, task: dict, kept: dict, *, by) -> Referral:
+    """A Task seen before, posted again: changed only by one of its sides, by the rules."""
+    side = access.side_of(by, existing)
+    if side is None:
+        raise PermissionDenied(_("This referral belongs to others: you may not change it."))
+    where = f"Task/{task['id']}"
+    if side == Side.REQUESTER:
+        if kept != existing.external_resources:
+            if existing.status not in OPEN:
+                raise FhirError({where: _("This referral is closed: it can no longer change.")})
+            existing.external_resources = kept
+            existing.save(update_fields=["external_resources"])
+    elif kept != existing.external_resources and _without_status(kept) != _without_status(
+        existing.external_resources
+    ):
+        raise PermissionDenied(_("Only the sending side may change what it sent."))
+    if task["status"] == existing.status:
+        return existing
+    version = _version_of(task)
+    if version is None:
+        raise FhirError(
+            {where: _("Give the version you saw (Task.meta.versionId) to change the status.")}
+        )
+    return transition(existing, task["status"], by=by, version=version, **_status_details(task))
+
+
+def _without_status(resources: dict) -> dict:
+    """The resources as sent, but for the Task's own status fields (the receiver's)."""
+    cleaned = {}
+    for key, resource in resources.items():
+        if resource.get("resourceType") == "Task":
+            resource = {
+                k: v
+                for k, v in resource.items()
+                if k
+                not in {
+                    "status",
+                    "statusReason",
+                    "businessStatus",
+                    "executionPeriod",
+                    "meta",
+                    "lastModified",
+                    "note",
+                }
+            }
+        cleaned[key] = resource
+    return cleaned
+
+
+def _import_task(
+    task: dict, by_key: dict, *, by, region_id: int | None, done: dict, history: bool
+) -> Referral:
     where = f"Task/{task.get('id')}"
     if task.get("status") not in Status.values:
         raise FhirError({where: _("Status %s is not a referral status.") % task.get("status")})
@@ -122,24 +223,21 @@ def _import_task(task: dict, by_key: dict, *, by, region_id: int, done: dict) ->
     for resource in by_key.values():
         if resource["resourceType"] == "Consent" and _ref(resource.get("patient")) == patient_ref:
             kept[_key(resource)] = resource
-    parent_id = next((_ref(p).removeprefix("Task/") for p in task.get("partOf", [])), "")
-    parent = done.get(parent_id) or Referral.objects.filter(external_id=parent_id).first()
     existing = Referral.objects.filter(external_id=task["id"], target_organization=owner).first()
     if existing is not None:
-        if existing.status != task["status"]:
-            ReferralEvent.objects.create(
-                referral=existing,
-                from_status=existing.status,
-                to_status=task["status"],
-                actor=by,
-                side=Side.REQUESTER,
-                note=_("Updated from the sending system (FHIR)."),
-            )
-            existing.status = task["status"]
-            existing.version += 1
-        existing.external_resources = kept
-        existing.save()
-        return existing
+        return _update_known(existing, task, kept, by=by)
+    if not history and task["status"] not in NEW_STATUSES:
+        raise FhirError(
+            {
+                where: _(
+                    "A new referral arrives as requested: only its receiver may then accept, "
+                    "decline or complete it."
+                )
+            }
+        )
+    if region_id is None:
+        raise FhirError({"region": _("Say which region the referrals belong to.")})
+    parent = _parent_of(task, by=by, region_id=region_id, done=done)
     requested_at = _moment(task.get("authoredOn")) or timezone.now()
     priority = PRIORITY_FROM_FHIR.get(service_request.get("priority", "routine"), "2w")
     referral = Referral.objects.create(
@@ -151,6 +249,10 @@ def _import_task(task: dict, by_key: dict, *, by, region_id: int, done: dict) ->
         request_text=_request_text(service_request),
         priority=priority,
         requester=by,
+        requester_team=by.team if access.is_network_staff_of(by, region_id) else "",
+        requester_organization=(
+            by.organization if access.is_partner_of(by, by.organization_id) else None
+        ),
         external_requester=(task.get("requester") or {}).get("display", "")[:300],
         target_organization=owner,
         status=task["status"],
@@ -166,6 +268,13 @@ def _import_task(task: dict, by_key: dict, *, by, region_id: int, done: dict) ->
         side=Side.REQUESTER,
         note=_("Received from a clinical system (FHIR)."),
     )
+    record_audit_event(by, "create_referral", referral, reason="fhir")
+    if referral.status == Status.REQUESTED and not history:
+        from proxima.referrals.services import notify
+        from proxima.referrals.tasks import queue_reminder
+
+        notify.status_changed(referral, by=by, side=Side.REQUESTER)
+        queue_reminder(referral, referral.response_due_at)
     return referral
 
 
