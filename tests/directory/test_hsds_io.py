@@ -267,6 +267,10 @@ def service_json(**changes) -> dict:
             "does not match any organization",
         ),
         (lambda p: broken(p, "[1, 2]"), "expected a service object"),
+        (
+            lambda p: broken(p, json.dumps(service_json(url="javascript:alert(5)"))),
+            "is not a web, email or telephone link",
+        ),
     ],
     ids=[
         "truncated",
@@ -278,6 +282,7 @@ def service_json(**changes) -> dict:
         "unknown-taxonomy-term",
         "unknown-organization",
         "not-objects",
+        "javascript-link",
     ],
 )
 def test_malformed_data_is_refused_and_nothing_changes(tmp_path, make_file, expected):

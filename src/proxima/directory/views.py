@@ -1,11 +1,14 @@
 """Directory pages: public search and service pages, and the partner's editing pages."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -116,8 +119,22 @@ def service_detail(request, service_id: str):
         "pins": pins,
         "map_size": (presenters.MAP_WIDTH, presenters.MAP_HEIGHT),
         "can_edit": editing.can_edit_service(request.user, service),
+        "back_url": _back_to_results(request),
     }
     return render(request, "directory/service.html", context)
+
+
+def _back_to_results(request) -> str:
+    """The results page the person came from (same site only), else a new search."""
+    search = reverse("directory:search")
+    came_from = request.META.get("HTTP_REFERER", "")
+    if came_from and url_has_allowed_host_and_scheme(
+        came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        path = urlsplit(came_from)
+        if path.path == search:
+            return f"{path.path}?{path.query}" if path.query else path.path
+    return search
 
 
 def _require_partner(request) -> None:

@@ -3,6 +3,7 @@ from django.utils.translation import get_language_info
 
 from proxima.core.audit import action_label as audit_action_label
 from proxima.core.audit import reason_label as audit_reason_label
+from proxima.core.links import safe_link
 from proxima.core.roles import Role
 
 register = template.Library()
@@ -65,3 +66,9 @@ def percent(value) -> str:
         return ""
     number = round(float(value) * 100)
     return f"{number}\u00a0%" if (get_language() or "fr").startswith("fr") else f"{number}%"
+
+
+@register.filter
+def safe_href(value: str) -> str:
+    """The link for an href (http, https, mailto, tel), or "" (then show text, no link)."""
+    return safe_link(value)

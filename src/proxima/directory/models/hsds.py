@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from proxima.core.links import validate_safe_link
 from proxima.directory.models.base import HsdsRecord, Translatable, hsds_id_field, optional_fk
 
 T = models.TextField
@@ -20,7 +21,7 @@ class Organization(Translatable):
     alternate_name = T(_("alternate name"), **OPTIONAL_TEXT)
     description = T(_("description"), **OPTIONAL_TEXT)
     email = T(_("email"), **OPTIONAL_TEXT)
-    website = T(_("website"), **OPTIONAL_TEXT)
+    website = T(_("website"), validators=[validate_safe_link], **OPTIONAL_TEXT)
     tax_status = T(**OPTIONAL_TEXT)
     tax_id = T(**OPTIONAL_TEXT)
     year_incorporated = models.FloatField(null=True, blank=True)
@@ -71,7 +72,7 @@ class Service(Translatable):
     name = T(_("name"))
     alternate_name = T(_("alternate name"), **OPTIONAL_TEXT)
     description = T(_("description"), **OPTIONAL_TEXT)
-    url = T(_("website"), **OPTIONAL_TEXT)
+    url = T(_("website"), validators=[validate_safe_link], **OPTIONAL_TEXT)
     email = T(_("email"), **OPTIONAL_TEXT)
     status = models.CharField(_("status"), max_length=32, default="active")
     interpretation_services = T(_("interpretation services"), **OPTIONAL_TEXT)
@@ -142,7 +143,7 @@ class Service(Translatable):
 class Location(Translatable):
     id = hsds_id_field()
     location_type = models.CharField(_("type"), max_length=16, default="physical")
-    url = T(**OPTIONAL_TEXT)
+    url = T(validators=[validate_safe_link], **OPTIONAL_TEXT)
     organization = optional_fk("Organization", "locations")
     name = T(_("name"), **OPTIONAL_TEXT)
     alternate_name = T(**OPTIONAL_TEXT)
@@ -304,7 +305,7 @@ class Accessibility(HsdsRecord):
     location = optional_fk("Location", "accessibility")
     description = T(**OPTIONAL_TEXT)
     details = T(**OPTIONAL_TEXT)
-    url = T(**OPTIONAL_TEXT)
+    url = T(validators=[validate_safe_link], **OPTIONAL_TEXT)
 
 
 class RequiredDocument(HsdsRecord):

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from proxima.core.links import safe_link
 from proxima.directory.models import ServiceAtLocation
 from proxima.directory.services.hsds_spec import (
     INTEGER,
@@ -32,6 +33,8 @@ from proxima.directory.services.proxima_extension import apply_extension, check_
 
 MAX_TEXT_LENGTH = 100_000
 MAX_ID_LENGTH = 250
+# Links people click on a listing page: only http, https, mailto and tel are kept.
+LINK_FIELDS = frozenset({"url", "website"})
 MAX_PROBLEMS = 50
 
 
@@ -134,6 +137,14 @@ class _Collector:
         allowed = kind.enums.get(name)
         if allowed and value and value not in allowed:
             self.problem(source, where, name, f"{value!r} is not one of: {', '.join(allowed)}")
+            return None
+        if name in LINK_FIELDS and value and not safe_link(value):
+            self.problem(
+                source,
+                where,
+                name,
+                f"{value[:60]!r} is not a web, email or telephone link (http, https, mailto, tel)",
+            )
             return None
         if name == "last_modified" and value and parse_datetime(value) is None:
             self.problem(source, where, name, f"{value!r} is not a date and time (ISO 8601)")
