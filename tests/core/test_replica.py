@@ -4,6 +4,7 @@ reaches the replica within two seconds. The router's rules are also checked with
 
 import os
 import pwd
+import secrets
 import shutil
 import socket
 import subprocess
@@ -78,22 +79,27 @@ def test_only_listed_public_views_by_visitors_may_read_the_replica(rf):
     assert not public("/", user=User(username="x"))
 
 
-def test_the_replica_setting_installs_the_router_and_keeps_tests_on_one_database():
+def test_the_replica_setting_installs_the_router_and_keeps_tests_on_one_database(tmp_path):
     env = {
         **os.environ,
         "DATABASE_URL": "postgres://proxima:pw@db1:5432/proxima",
         "DATABASE_REPLICA_URL": "postgres://proxima:pw@db2:5432/proxima",
         "DJANGO_SETTINGS_MODULE": "proxima.settings",
-        "DEBUG": "1",
-        "SECRET_KEY": "test-only",
+        "SECRET_KEY": secrets.token_urlsafe(50),
     }
     script = (
         "from django.conf import settings as s; r = s.DATABASES['replica']; "
         "print(r['HOST'], r['TEST'], s.DATABASE_ROUTERS, s.MIDDLEWARE[-1])"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    assert done.returncode == 0, done.stderr
     assert done.stdout.split(" ", 1)[0] == "db2"
     assert "{'MIRROR': 'default'}" in done.stdout and ROUTER in done.stdout
     assert done.stdout.strip().endswith(MIDDLEWARE)
