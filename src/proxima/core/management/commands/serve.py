@@ -1,11 +1,32 @@
 """`proxima serve [ADDR]`: the web server and the background-task worker together (the
-worker runs referral reminders and digests); stopping one stops the other."""
+worker runs referral reminders and digests); stopping one stops the other.
 
+`proxima serve --production [ADDR]` runs gunicorn (proxima/gunicorn_conf.py) with
+production settings (PROXIMA_PRODUCTION=1) instead of Django's development server:
+static files are collected first and served by whitenoise, the task worker is restarted
+if it dies, SIGTERM or SIGINT stops both gracefully, and logs are JSON lines.
+"""
+
+import io
+import logging
+import os
+import signal
 import subprocess
 import sys
+import time
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from proxima import gunicorn_conf
+
+logger = logging.getLogger("proxima.serve")
+
+WORKER_COMMAND = ["-m", "proxima.manage", "db_worker", "--interval", "5", "--no-reload"]
+# A task worker that dies sooner than this after starting is restarted after a pause.
+QUICK_DEATH_SECONDS = 10
+STOP_GRACE_SECONDS = gunicorn_conf.graceful_timeout + 5
 
 
 class Command(BaseCommand):
@@ -13,12 +34,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-
-    def handle(self, addrport: str, **options):
-        call_command("start-schedules")
-        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "proxima.manage", "db_worker", "--interval", "5", "--no-reload"]
+        parser.add_argument(
+            "--production",
+            action="store_true",
+            help="gunicorn with production settings, static files collected, JSON logs.",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="gunicorn worker processes (default: PROXIMA_WEB_WORKERS or 2 x cores + 1).",
+        )
+
+    def handle(self, addrport: str, production: bool = False, workers=None, **options):
+        if production:
+            return self.serve_production(addrport, workers)
+        call_command("start-schedules")
+        worker = subprocess.Popen([sys.executable, *WORKER_COMMAND])  # noqa: S603
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
@@ -27,3 +59,90 @@ class Command(BaseCommand):
                 worker.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 worker.kill()
+
+    def serve_production(self, addrport: str, workers: int | None) -> None:
+        if os.environ.get("PROXIMA_PRODUCTION") != "1":
+            # Settings are read once per process: start again with production settings.
+            os.environ["PROXIMA_PRODUCTION"] = "1"
+            command = [sys.executable, "-m", "proxima.manage", "serve", "--production", addrport]
+            if workers is not None:
+                command += ["--workers", str(workers)]
+            os.execv(sys.executable, command)  # noqa: S606 - our own interpreter and module
+        if settings.DEBUG:
+            raise CommandError("DEBUG is on: production serving needs DEBUG off.")
+        if workers is not None and workers < 1:
+            raise CommandError("--workers must be at least 1.")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        schedules = io.StringIO()
+        call_command("start-schedules", stdout=schedules)
+        logger.info("periodic tasks: %s", "; ".join(schedules.getvalue().split("\n")).strip("; "))
+        Supervisor(addrport, workers).run()
+
+
+class Supervisor:
+    """gunicorn and one task worker; the worker is restarted when it dies, and both are
+    stopped (SIGTERM, then SIGKILL after the grace period) when we are asked to stop or
+    when gunicorn exits."""
+
+    def __init__(self, addrport: str, workers: int | None):
+        self.web_command = [sys.executable, "-m", "gunicorn", "-c", "python:proxima.gunicorn_conf"]
+        self.web_command += ["--bind", addrport]
+        if workers:
+            self.web_command += ["--workers", str(workers)]
+        self.stopping = False
+        self.web: subprocess.Popen | None = None
+        self.worker: subprocess.Popen | None = None
+        self.worker_started = 0.0
+
+    def run(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self.stop)
+        self.web = subprocess.Popen(self.web_command)  # noqa: S603 - our own interpreter
+        self.start_worker()
+        exit_code = 0
+        while not self.stopping:
+            if self.web.poll() is not None:
+                logger.error("gunicorn exited (%s): stopping", self.web.returncode)
+                exit_code = self.web.returncode or 1
+                break
+            if self.worker.poll() is not None:
+                self.restart_worker()
+            time.sleep(0.2)
+        self.shutdown()
+        if exit_code:
+            sys.exit(exit_code)
+
+    def stop(self, signum, frame) -> None:
+        logger.info("%s received: stopping", signal.Signals(signum).name)
+        self.stopping = True
+
+    def start_worker(self) -> None:
+        self.worker = subprocess.Popen([sys.executable, *WORKER_COMMAND])  # noqa: S603
+        self.worker_started = time.monotonic()
+
+    def restart_worker(self) -> None:
+        lived = time.monotonic() - self.worker_started
+        logger.error("task worker exited (%s) after %.0f s", self.worker.returncode, lived)
+        if lived < QUICK_DEATH_SECONDS:
+            # Dying at once (database down?): do not spin.
+            deadline = time.monotonic() + QUICK_DEATH_SECONDS
+            while not self.stopping and time.monotonic() < deadline:
+                time.sleep(0.2)
+        if not self.stopping:
+            logger.info("restarting the task worker")
+            self.start_worker()
+
+    def shutdown(self) -> None:
+        children = [child for child in (self.web, self.worker) if child is not None]
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for child in children:
+            try:
+                child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                logger.warning("pid %s did not stop in time: killed", child.pid)
+                child.kill()
+                child.wait()
+        logger.info("stopped")

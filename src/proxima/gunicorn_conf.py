@@ -1,0 +1,51 @@
+"""Gunicorn's configuration for `proxima serve --production` (gunicorn -c python:proxima.gunicorn_conf).
+
+Environment variables (the address and the number of workers usually come from the
+command line of `proxima serve --production`):
+
+PROXIMA_WEB_WORKERS   worker processes (default: 2 x CPU cores + 1, at most 12)
+PROXIMA_WEB_THREADS   threads per worker (default 4): a thread waiting on PostgreSQL lets
+                      another one run
+PROXIMA_WEB_TIMEOUT   seconds before a silent worker is restarted (default 30)
+LOG_LEVEL             gunicorn's own lines (default info)
+"""
+
+import multiprocessing
+import os
+
+
+def default_workers() -> int:
+    """Two per core and one more, as gunicorn advises, capped so a large machine does not
+    open more database connections than PostgreSQL's default 100."""
+    return min(2 * multiprocessing.cpu_count() + 1, 12)
+
+
+wsgi_app = "proxima.wsgi:application"
+workers = int(os.environ.get("PROXIMA_WEB_WORKERS") or default_workers())
+threads = int(os.environ.get("PROXIMA_WEB_THREADS") or 4)
+worker_class = "gthread" if threads > 1 else "sync"
+
+# A request that takes longer than this is stuck: its worker is replaced.
+timeout = int(os.environ.get("PROXIMA_WEB_TIMEOUT") or 30)
+# On SIGTERM, requests in flight get this long to finish.
+graceful_timeout = 20
+# Behind a reverse proxy that keeps connections open to us.
+keepalive = 5
+# Workers are replaced now and then (a slow leak never grows for long); the jitter keeps
+# them from all restarting at once.
+max_requests = 2000
+max_requests_jitter = 200
+
+# The reverse proxy says who the client was (X-Forwarded-For, X-Forwarded-Proto); gunicorn
+# trusts those headers from the addresses it lists (itself by default).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Requests are small (settings.DATA_UPLOAD_MAX_MEMORY_SIZE): refuse huge header blocks early.
+limit_request_line = 8190
+limit_request_fields = 100
+
+# Logs: JSON lines on standard output (proxima/core/logs.py).
+logger_class = "proxima.core.logs.GunicornJsonLogger"
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+proc_name = "proxima"
