@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "proxima.referrals",
     "proxima.prescriptions",
     "proxima.outcomes",
+    "proxima.privacy",
 ]
 
 MIDDLEWARE = [
@@ -168,3 +169,18 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["proxima.core.db_router.PrimaryReplicaRouter"]
     MIDDLEWARE = [*MIDDLEWARE, "proxima.core.db_router.ReplicaMiddleware"]
 # --- End of read replica -------------------------------------------------------------------
+
+# --- Retention (issue 8, part 7) -----------------------------------------------------------
+# How long each kind of record is kept, in days, before the daily task deletes it
+# (proxima/privacy/services/retention.py; the table is in docs/privacy.md). The audit log is
+# never deleted: entries older than RETENTION_AUDIT_YEARS are only counted, for archival.
+RETENTION_DAYS = {
+    "anonymous_contacts": int(os.environ.get("RETENTION_ANONYMOUS_CONTACT_DAYS", 2 * 365)),
+    "referral_drafts": int(os.environ.get("RETENTION_REFERRAL_DRAFT_DAYS", 90)),
+    "contact_drafts": int(os.environ.get("RETENTION_CONTACT_DRAFT_DAYS", 30)),
+    "read_notifications": int(os.environ.get("RETENTION_READ_NOTIFICATION_DAYS", 180)),
+    "finished_tasks": int(os.environ.get("RETENTION_FINISHED_TASK_DAYS", 30)),
+    "expired_sessions": int(os.environ.get("RETENTION_EXPIRED_SESSION_DAYS", 0)),
+}
+RETENTION_AUDIT_YEARS = int(os.environ.get("RETENTION_AUDIT_YEARS", 10))
+# --- End of retention ----------------------------------------------------------------------

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("proxima.intake.urls")),
     path("", include("proxima.referrals.urls")),
     path("", include("proxima.prescriptions.urls")),
+    path("", include("proxima.privacy.urls")),
 ]

@@ -27,6 +27,8 @@ SIGNED_IN = set(Role.values)
 REFERRAL_READERS = {Role.PARTNER_EDITOR, Role.COORDINATOR}
 # Of those, only the receiving partner acts on it (the coordinator oversees).
 REFERRAL_ACTORS = {Role.PARTNER_EDITOR}
+# The audit log, a person's access report and export: privacy officers of the region.
+PRIVACY_OFFICERS = {Role.PRIVACY_OFFICER}
 
 # route name -> who gets a 2xx answer (others: 403, or a redirect to a login page).
 MATRIX: dict[str, object] = {
@@ -100,6 +102,12 @@ MATRIX: dict[str, object] = {
     "api:orient": RECORD_READERS,
     "api:close_contact": RECORD_READERS,
     "api:match_needs": RECORD_READERS,
+    "privacy:log": PRIVACY_OFFICERS,
+    "privacy:search": PRIVACY_OFFICERS,
+    "privacy:access_report": PRIVACY_OFFICERS,
+    "privacy:access_report_csv": PRIVACY_OFFICERS,
+    "privacy:export": PRIVACY_OFFICERS,
+    "privacy:export_json": PRIVACY_OFFICERS,
 }
 POST_ONLY = {
     "core:logout",
@@ -288,6 +296,15 @@ def records(need_domains):
             )
         },
         "people:person": [person.pk],
+        **{
+            name: [person.pk]
+            for name in (
+                "privacy:access_report",
+                "privacy:access_report_csv",
+                "privacy:export",
+                "privacy:export_json",
+            )
+        },
         "api:update_person": [person.pk],
         "api:read_household": [person.pk],
         "api:link_relative": [person.pk],

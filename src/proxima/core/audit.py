@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from proxima.core import audit_chain
 from proxima.core.models import AuditEvent
+from proxima.core.roles import Role
 
 
 class SystemActor:
@@ -53,7 +54,8 @@ def record_audit_event(
     return audit_chain.append(event)
 
 
-# How each action reads in an access log; unknown actions show their code.
+# How each action reads in an access log (tests/core/test_audit.py checks that every
+# action written has its words here).
 ACTION_LABELS = {
     "create_person": _("created the record"),
     "read_person": _("read the record"),
@@ -66,11 +68,68 @@ ACTION_LABELS = {
     "read_consents": _("read the consents"),
     "withdraw_consent": _("recorded a consent withdrawal"),
     "read_contact": _("read a contact"),
+    # Contacts (intake).
+    "open_contact": _("opened a contact"),
+    "link_contact_person": _("linked a contact to the record"),
+    "set_priority": _("set the priority of a contact"),
+    "record_screening": _("recorded a screening"),
+    "escalation": _("a screening raised a risk"),
+    "escalation_action": _("recorded an action taken for a risk"),
+    "record_orientation": _("recorded where the contact leads"),
+    "close_contact": _("closed a contact"),
+    # Referrals.
+    "create_referral": _("created a referral"),
+    "read_referral": _("read a referral"),
+    "read_person_via_referral": _("read the record through a referral"),
+    "referral_status": _("changed the status of a referral"),
+    "referral_message": _("wrote a message on a referral"),
+    "export_fhir": _("exported a referral (FHIR)"),
+    "import_fhir": _("imported referrals (FHIR)"),
+    # Social prescriptions and outcome measures.
+    "create_prescription": _("created a social prescription"),
+    "read_prescription": _("read a social prescription"),
+    "follow_up_prescription": _("recorded a follow-up of a social prescription"),
+    "record_measure": _("recorded an outcome measure"),
+    # Directory.
+    "update_service": _("updated a service"),
+    "set_capacity_status": _("changed the capacity of a service"),
+    "replace_hours": _("changed the opening hours of a service"),
+    "verify_service": _("confirmed a service's information"),
+    "read_confidential_location": _("read a confidential address"),
+    "export_confidential_locations": _("exported the confidential addresses"),
+    # Accounts: signing in and out, the second factor.
+    "login_password": _("signed in with the password"),
+    "login_second_factor": _("confirmed the sign-in with the second factor"),
+    "second_factor_failed": _("gave a wrong second-factor code"),
+    "login_failed": _("failed to sign in"),
+    "login_locked_out": _("was locked out after repeated failures"),
+    "logout": _("signed out"),
+    "enrol_second_factor": _("set up the second factor"),
+    "new_recovery_codes": _("got new recovery codes"),
+    # Privacy: the audit log and the person's rights.
+    "verify_audit": _("verified the audit log's chain"),
+    "read_audit_log": _("read the audit log"),
+    "search_people_for_privacy": _("searched records for a privacy request"),
+    "read_access_report": _("read the access report"),
+    "download_access_report": _("downloaded the access report"),
+    "export_person": _("exported everything held on the person"),
+    "apply_retention": _("applied the retention rules"),
 }
 
 
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
+
+
+# Who acted, when it was not a signed-in user.
+ACTOR_ROLE_LABELS = {"system": _("Proxima (automatic)"), "anonymous": _("not signed in")}
+
+
+def actor_role_label(role: str) -> str:
+    """The role recorded on an audit line, in the reader's language."""
+    if role in Role.values:
+        return str(Role(role).label)
+    return str(ACTOR_ROLE_LABELS.get(role, role))
 
 
 # The reasons the application itself writes, shown in the reader's language; a reason a
@@ -84,6 +143,10 @@ REASON_LABELS = {
     "person page": _("person page"),
     "person search": _("person search"),
     "service page": _("service page"),
+    "fhir": _("FHIR interchange"),
+    "prescription page": _("prescription page"),
+    "printed": _("printed for the person"),
+    "oversight": _("regional oversight"),
 }
 
 

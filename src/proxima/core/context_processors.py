@@ -4,6 +4,7 @@ from proxima.core.roles import (
     ADMIN_SITE,
     EDIT_ANY_SERVICE,
     EDIT_OWN_ORGANIZATION_SERVICES,
+    READ_AUDIT_LOG,
     READ_PERSONAL_RECORDS,
     has_capability,
 )
@@ -33,5 +34,6 @@ def navigation(request):
         or has_capability(user, EDIT_ANY_SERVICE),
         "nav_admin": has_capability(user, ADMIN_SITE),
         "nav_intake": has_capability(user, READ_PERSONAL_RECORDS),
+        "nav_privacy": has_capability(user, READ_AUDIT_LOG),
         "demo_data": is_demo,
     }

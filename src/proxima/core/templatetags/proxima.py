@@ -2,20 +2,18 @@ from django import template
 from django.utils.translation import get_language_info
 
 from proxima.core.audit import action_label as audit_action_label
+from proxima.core.audit import actor_role_label as audit_actor_role_label
 from proxima.core.audit import reason_label as audit_reason_label
 from proxima.core.links import safe_link
-from proxima.core.roles import Role
 
 register = template.Library()
 
 
 @register.filter
 def role_label(role: str) -> str:
-    """A role code in the user's language ("worker_811" → "Intervenant·e 811 Info-Social")."""
-    try:
-        return str(Role(role).label)
-    except ValueError:
-        return role
+    """A role code in the user's language ("worker_811" → "Intervenant·e 811 Info-Social");
+    on an audit line also "system" and "anonymous"."""
+    return audit_actor_role_label(role)
 
 
 @register.filter
