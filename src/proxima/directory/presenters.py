@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from proxima.directory.models import Service
+from proxima.directory.models import Service, ServiceAtLocation
 from proxima.directory.services import geo, hours
 
 MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 360, 24
@@ -64,11 +64,20 @@ def results_map(
 
 
 def service_points(service: Service, *, public: bool) -> list[tuple[float, float]]:
-    points = []
-    for place in service.service_at_locations.select_related("location"):
+    return points_of([service], public=public).get(service.id, [])
+
+
+def points_of(services: list[Service], *, public: bool) -> dict[str, list[tuple[float, float]]]:
+    """Each service's points (latitude, longitude), in one query for a whole results page;
+    confidential locations left out of public pages."""
+    points: dict[str, list[tuple[float, float]]] = {}
+    places = ServiceAtLocation.objects.filter(
+        service_id__in=[service.id for service in services]
+    ).select_related("location")
+    for place in places.order_by("service_id", "pk"):
         location = place.location
         if location and location.has_valid_point and not (public and location.is_confidential):
-            points.append((location.latitude, location.longitude))
+            points.setdefault(place.service_id, []).append((location.latitude, location.longitude))
     return points
 
 

@@ -56,6 +56,7 @@ def search(request):
         except SearchInputError as error:
             form.add_error(None, str(error))
         else:
+            points = presenters.points_of([hit.service for hit in results.hits], public=True)
             pins = presenters.results_map(
                 [
                     (
@@ -64,7 +65,7 @@ def search(request):
                         *point,
                     )
                     for hit in results.hits
-                    for point in presenters.service_points(hit.service, public=True)[:1]
+                    for point in points.get(hit.service.id, [])[:1]
                 ],
                 results.point,
             )
