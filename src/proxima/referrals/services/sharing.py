@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
 from proxima.people.models import HouseholdLink, InformationCategory
-from proxima.people.services.consent import can_share
+from proxima.people.services.consent import can_share, categories_shared_with
 from proxima.people.services.records import can_access_person
 from proxima.referrals.lifecycle import TERMINAL, Side
 from proxima.referrals.models import MESSAGE_LENGTH, Referral, ReferralMessage
@@ -46,11 +46,8 @@ def shared_categories(referral: Referral, user, side: str | None) -> set[str]:
         return set(InformationCategory.values)
     if referral.anonymous:
         return set()
-    return {
-        category
-        for category in InformationCategory.values
-        if can_share(referral.person, category, referral.recipient)
-    }
+    shared = categories_shared_with(referral.person, referral.recipient)
+    return {category for category in InformationCategory.values if category in shared}
 
 
 def _message_visible(message: ReferralMessage, categories: set[str], side) -> bool:
