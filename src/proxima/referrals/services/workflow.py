@@ -333,13 +333,15 @@ def transition(
         reason=reason if new_status == Status.REJECTED else outcome,
         note=note.strip(),
     )
-    record_audit_event(
-        by, "referral_status", current, detail={"status": new_status, "side": str(side)}
-    )
     notify.status_changed(current, by=by, side=side)
     if new_status == Status.REQUESTED:
         # Queued in this transaction: the reminder exists if and only if the send does.
         from proxima.referrals.tasks import queue_reminder
 
         queue_reminder(current, current.response_due_at)
+    # Last: appending to the audit chain holds its lock until the commit (audit_chain.py),
+    # which every audited request waits for.
+    record_audit_event(
+        by, "referral_status", current, detail={"status": new_status, "side": str(side)}
+    )
     return current
