@@ -173,6 +173,11 @@ def _is_asked(item: dict, answers: dict) -> bool:
     return all(answers.get(other) is True for other in item.get("ask_if", {}).get("yes", []))
 
 
+def _is_severity(value) -> bool:
+    """0 to 3 exactly: not True or False (equal to 1 and 0), nor 1.0 or "1"."""
+    return type(value) is int and value in SEVERITIES
+
+
 def clean_answers(definition: dict, answers: dict) -> dict:
     """Answers checked against the items: every asked yes/no item answered with a boolean;
     needs as {"severity": 0-3, "wants_help": bool, "note": str}; strengths as booleans.
@@ -199,7 +204,7 @@ def clean_answers(definition: dict, answers: dict) -> dict:
         elif item["type"] == "need":
             if value is None:
                 continue
-            if not isinstance(value, dict) or value.get("severity") not in SEVERITIES:
+            if not isinstance(value, dict) or not _is_severity(value.get("severity")):
                 errors[item_id] = _("Give a severity from 0 to 3.")
                 continue
             note = str(value.get("note", ""))

@@ -142,7 +142,9 @@ def score(definition: dict, answers: dict) -> Score:
     values = {o["value"] for o in definition["options"]}
     errors = {}
     for item in definition["items"]:
-        if answers.get(item["id"]) not in values:
+        answer = answers.get(item["id"])
+        # An option's value exactly: not True for 1, nor a list, a text or a float.
+        if type(answer) is not int or answer not in values:
             errors[item["id"]] = _("Choose one of the answers.")
     unknown = set(answers) - {item["id"] for item in definition["items"]}
     for key in unknown:
