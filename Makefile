@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup test test-sqlite test-postgres browser lint format bench messages demo clean
+.PHONY: run setup test test-sqlite test-postgres browser lint format bench fuzz messages demo clean
 
 $(STAMP): requirements.lock requirements-build.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/search.py
+
+## Fuzz the API much harder than CI does: schemathesis, FUZZ_EXAMPLES examples per
+## operation and role (default 500; long), figures printed per role.
+FUZZ_EXAMPLES ?= 500
+fuzz: $(STAMP)
+	PROXIMA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n 2 -rA tests/core/test_api_fuzz.py
 
 ## Refresh the French catalog after changing user-facing strings (needs GNU gettext).
 messages: $(STAMP)
