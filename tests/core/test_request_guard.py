@@ -91,3 +91,21 @@ def test_a_malformed_multipart_body_to_a_page_is_a_400(browser):
     )
     assert response.status_code == 400
     assert "Le formulaire envoyé est illisible." in response.content.decode()
+
+
+def test_ninjas_own_refusals_are_in_the_callers_language(worker):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(worker)
+    body = {"given_name": "Élise", "family_name": "Côté"}
+    no_token = client.post("/api/intake/people", body, content_type="application/json")
+    assert no_token.status_code == 403
+    assert no_token.json()["detail"].startswith("Vérification CSRF échouée")
+    unknown = client.get("/api/intake/people/00000000-0000-4000-8000-000000000000")
+    assert unknown.status_code == 404 and unknown.json()["detail"] == "Introuvable."
+    malformed = client.get("/api/intake/people", {"birth_date": "2024-02-30"})
+    assert malformed.status_code == 422
+    assert malformed.json()["detail"] == "Requête invalide : voyez errors."
+    english = client.get(
+        "/api/intake/people", {"birth_date": "2024-02-30"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.json()["detail"] == "Invalid request: see errors."
