@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -18,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connections, router, transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
@@ -241,40 +244,31 @@ class Clusters:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def replicated(django_db_blocker):
-    """The app's default database moved to a temporary primary, with the alias 'replica'
+@contextmanager
+def pointed_at(clusters: Clusters) -> Iterator[None]:
+    """The app's default database moved to the temporary primary, with the alias 'replica'
     on its streaming replica and the router and middleware on, as DATABASE_REPLICA_URL
-    would set them; everything put back and both clusters deleted afterwards."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    clusters = Clusters()
+    would set them; everything put back afterwards."""
     default = connections[PRIMARY]
     saved = dict(default.settings_dict)
     routing = override_settings(
         DATABASE_ROUTERS=[ROUTER], MIDDLEWARE=[*settings.MIDDLEWARE, MIDDLEWARE]
     )
     try:
-        with django_db_blocker.unblock():
-            clusters.create()
-            default.close()
-            default.settings_dict.update(
-                NAME="proxima",
-                HOST="127.0.0.1",
-                PORT=str(clusters.primary_port),
-                USER="postgres",
-                PASSWORD="",
-            )
-            connections.settings[REPLICA] = {
-                **default.settings_dict,
-                "PORT": str(clusters.replica_port),
-            }
-            routing.enable()
-            from django.core.management import call_command
-
-            call_command("migrate", verbosity=0)
-            yield clusters
+        default.close()
+        default.settings_dict.update(
+            NAME="proxima",
+            HOST="127.0.0.1",
+            PORT=str(clusters.primary_port),
+            USER="postgres",
+            PASSWORD="",
+        )
+        connections.settings[REPLICA] = {
+            **default.settings_dict,
+            "PORT": str(clusters.replica_port),
+        }
+        routing.enable()
+        yield
     finally:
         routing.disable()
         for alias in (PRIMARY, REPLICA):
@@ -286,7 +280,30 @@ def replicated(django_db_blocker):
         default.settings_dict.clear()
         default.settings_dict.update(saved)
         ContentType.objects.clear_cache()
-        clusters.destroy()
+
+
+@pytest.fixture(scope="session")
+def clusters(django_db_blocker):
+    """A primary with the app's tables and its streaming replica, started once for the
+    tests that need them (one pytest-xdist worker), stopped and deleted at the end."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    pair = Clusters()
+    try:
+        pair.create()
+        with django_db_blocker.unblock(), pointed_at(pair):
+            call_command("migrate", verbosity=0)
+        yield pair
+    finally:
+        pair.destroy()
+
+
+@pytest.fixture
+def replicated(clusters, django_db_blocker):
+    """The app pointed at the clusters for one test."""
+    with django_db_blocker.unblock(), pointed_at(clusters):
+        yield clusters
 
 
 def wait_on_replica(sql: str, params: list, timeout: float = 5) -> float:
