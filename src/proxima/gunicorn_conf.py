@@ -10,8 +10,10 @@ PROXIMA_WEB_TIMEOUT   seconds before a silent worker is restarted (default 30)
 LOG_LEVEL             gunicorn's own lines (default info)
 """
 
+import logging
 import multiprocessing
 import os
+from pathlib import Path
 
 
 def default_workers() -> int:
@@ -25,6 +27,9 @@ workers = int(os.environ.get("PROXIMA_WEB_WORKERS") or default_workers())
 threads = int(os.environ.get("PROXIMA_WEB_THREADS") or 4)
 worker_class = "gthread" if threads > 1 else "sync"
 
+# The application is imported once, before the workers are forked: they start at once and
+# share its memory (nothing opens a database connection at import).
+preload_app = True
 # A request that takes longer than this is stuck: its worker is replaced.
 timeout = int(os.environ.get("PROXIMA_WEB_TIMEOUT") or 30)
 # On SIGTERM, requests in flight get this long to finish.
@@ -49,3 +54,29 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 proc_name = "proxima"
+
+
+def when_ready(server):
+    """Before the workers are forked from it (the application is preloaded): do once, here,
+    what each worker would otherwise do on its first requests: import every view and the
+    API, read the translations, compile the templates."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.template import TemplateSyntaxError, engines
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().reverse_dict  # noqa: B018 - imports every URLconf, view and API route
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("French")
+    engine = engines["django"]
+    for app in apps.get_app_configs():
+        if not app.name.startswith("proxima."):
+            continue  # the Django admin's pages are rare: compiled when first asked for
+        folder = Path(app.path) / "templates"
+        for template in folder.rglob("*.html"):
+            try:
+                engine.get_template(template.relative_to(folder).as_posix())
+            except TemplateSyntaxError as error:
+                logging.getLogger("proxima.serve").warning("template %s: %s", template, error)

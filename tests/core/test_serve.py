@@ -128,6 +128,13 @@ def test_serves_pages_and_static_files_logs_json_and_stops_on_sigterm(server):
     assert page.getheader("X-Frame-Options") == "DENY"
     assert page.getheader("Referrer-Policy") == "same-origin"
     assert page.getheader("X-Request-ID")
+    assert "max-age=" in page.getheader("Strict-Transport-Security")
+    assert "default-src 'self'" in page.getheader("Content-Security-Policy")
+    # Without the proxy's word that the request came over HTTPS: sent to https.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/")
+    assert connection.getresponse().getheader("Location", "").startswith("https://")
+    connection.close()
 
     manifest = json.loads((STATIC_ROOT / "staticfiles.json").read_text())
     hashed = manifest["paths"]["core/proxima.css"]
