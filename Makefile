@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup test test-sqlite test-postgres browser lint format bench fuzz messages demo clean
+.PHONY: run setup test test-sqlite test-postgres browser lint format bench load fuzz messages demo clean
 
 $(STAMP): requirements.lock requirements-build.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/search.py
+
+## Load test: front-line workers against `proxima serve --production` and against
+## runserver, on PostgreSQL (database proxima_load at LOAD_DATABASE_URL), 60 s each.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/proxima_load
+load: $(STAMP)
+	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python bench/load.py
 
 ## Fuzz the API much harder than CI does: schemathesis, FUZZ_EXAMPLES examples per
 ## operation and role (default 500; long), figures printed per role.
