@@ -48,6 +48,10 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 limit_request_line = 8190
 limit_request_fields = 100
 
+# No control socket (gunicorn's runtime control, one per user account by default, which
+# several servers of one account would share): signals and systemd are enough.
+control_socket_disable = True
+
 # Logs: JSON lines on standard output (proxima/core/logs.py).
 logger_class = "proxima.core.logs.GunicornJsonLogger"
 accesslog = "-"

@@ -9,6 +9,7 @@ Used by settings.LOGGING (Django, the task worker) and by the gunicorn configura
 """
 
 import logging
+import os
 import re
 import sys
 import uuid
@@ -65,6 +66,15 @@ def with_request_id(application):
     return run
 
 
+def client_address(environ) -> str:
+    """The caller: the address our reverse proxy appended last to X-Forwarded-For when
+    PROXIMA_BEHIND_PROXY says there is one (as the sign-in audit does), else the peer's."""
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
+    if os.environ.get("PROXIMA_BEHIND_PROXY") == "1" and forwarded:
+        return forwarded.split(",")[-1].strip()[:64]
+    return environ.get("REMOTE_ADDR", "")
+
+
 class GunicornJsonLogger(glogging.Logger):
     """Gunicorn's own lines and its access log as JSON lines on standard output."""
 
@@ -99,6 +109,6 @@ class GunicornJsonLogger(glogging.Logger):
                 "status": int(status) if str(status).isdigit() else status,
                 "duration_ms": round(request_time.total_seconds() * 1000, 2),
                 "bytes": getattr(resp, "sent", None),
-                "remote_addr": environ.get("HTTP_X_REAL_IP") or environ.get("REMOTE_ADDR"),
+                "remote_addr": client_address(environ),
             },
         )
