@@ -9,8 +9,9 @@ PostgreSQL database `proxima_audit_bench`, both recreated), then times `--append
 one by one in autocommit, as a read of a person's record does (each is its own
 transaction); then `--writers` processes append at once and the chain is checked for
 forks; then the log is filled to `--entries` chained entries and the whole chain is
-verified. Ends with one line of JSON. Run it against an older checkout (PYTHONPATH=...)
-to compare: the parts that need the chain are skipped there.
+verified (`--writers 0` and `--entries 0` skip those parts). Ends with one line of JSON.
+Run it against an older checkout (PYTHONPATH=...) to compare: the parts that need the
+chain are skipped there.
 """
 
 import argparse
@@ -120,6 +121,8 @@ def run_engine(engine: str, database_url: str, appends: int, writers: int, entri
         from proxima.core import audit_chain
     except ImportError:
         audit_chain = None
+    if writers == 0:  # --writers 0: the cost of one append only
+        return result
     connection.close()
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(writers + 1)
@@ -146,6 +149,8 @@ def run_engine(engine: str, database_url: str, appends: int, writers: int, entri
     result["concurrent"]["chain_ok"] = report.ok
     result["concurrent"]["entries"] = report.entries
 
+    if entries == 0:
+        return result
     _fill_chain(entries)
     started = time.perf_counter()
     report = audit_chain.verify_chain()
@@ -210,7 +215,10 @@ def main() -> None:
         summary[engine] = result
         print(f"== {engine}")
         print("  one append   " + "  ".join(f"{k}={v}" for k, v in result["append"].items()))
-        print("  concurrent   " + "  ".join(f"{k}={v}" for k, v in result["concurrent"].items()))
+        if "concurrent" in result:
+            print(
+                "  concurrent   " + "  ".join(f"{k}={v}" for k, v in result["concurrent"].items())
+            )
         if "verify" in result:
             print("  verify-audit " + "  ".join(f"{k}={v}" for k, v in result["verify"].items()))
     print(json.dumps(summary))

@@ -60,8 +60,7 @@ def test_entries_are_numbered_and_chained_and_carry_their_region(five_entries, r
 
 def test_the_hash_covers_every_field_in_a_canonical_form(five_entries):
     event = five_entries[0]
-    fields = audit_chain.hashed_fields(
-        sequence=1,
+    fields = audit_chain.content_fields(
         at=event.at,
         actor_id=event.actor_id,
         actor_role="worker_811",
@@ -71,10 +70,20 @@ def test_the_hash_covers_every_field_in_a_canonical_form(five_entries):
         region_id=event.region_id,
         reason="person page",
         detail={},
-        previous_hash="0" * 64,
     )
-    assert event.entry_hash == hashlib.sha256(audit_chain.canonical(fields)).hexdigest()
+    content = hashlib.sha256(audit_chain.canonical(fields)).hexdigest()
+    link = f"1\n{'0' * 64}\n{content}".encode()
+    assert event.entry_hash == hashlib.sha256(link).hexdigest()  # on PostgreSQL, made in SQL
     assert audit_chain.canonical({"b": 1, "a": "é"}) == '{"a":"é","b":1}'.encode()
+
+
+def test_postgresql_appends_with_the_lock_key_of_the_code(five_entries):
+    if connection.vendor != "postgresql":
+        pytest.skip("the append function exists on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'proxima_audit_append'")
+        [(source,)] = cursor.fetchall()
+    assert f"pg_advisory_xact_lock({audit_chain.APPEND_LOCK})" in source
 
 
 @pytest.mark.parametrize(

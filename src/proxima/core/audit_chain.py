@@ -2,13 +2,16 @@
 
 Each entry carries a `sequence` (1, 2, 3... with no gap), the `previous_hash` (the
 `entry_hash` of the entry before it; 64 zeros for the first) and its own `entry_hash`:
-SHA-256 of the canonical JSON of its fields and `previous_hash`. Changing, removing or
+SHA-256 of "sequence, previous_hash, content hash" (one per line), where the content hash
+is the SHA-256 of the canonical JSON of the entry's own fields. Changing, removing or
 inserting an entry breaks the chain from that entry on, and `verify_chain` names it.
 
-Appends are serialized so the chain never forks: on PostgreSQL by a transaction-level
-advisory lock taken before the head is read (held until the transaction commits), on
-SQLite by the write lock every transaction takes at BEGIN (IMMEDIATE mode, settings.py).
-A unique `sequence` is the backstop: a fork would be refused, never stored.
+Appends are serialized so the chain never forks. On PostgreSQL one statement does it,
+`proxima_audit_append()` (migration core 0008): it takes a transaction-level advisory lock
+(held until the transaction commits), reads the head, links and inserts the entry, so
+that a read of personal data costs one round trip, as a plain INSERT did. On SQLite the
+write lock every transaction takes at BEGIN (IMMEDIATE mode, settings.py) serializes the
+same steps done here. A unique `sequence` is the backstop: a fork is refused, not stored.
 
 In the database, triggers refuse UPDATE, DELETE and TRUNCATE on the table (migration
 core 0007). `audit_maintenance()` sets them aside for one transaction, for what must
@@ -27,7 +30,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 GENESIS_HASH = "0" * 64
-# pg_advisory_xact_lock key of the audit append ("PRXAUDIT" as a 64-bit integer).
+# pg_advisory_xact_lock key of the audit append ("PRXAUDIT" as a signed 64-bit integer),
+# written into proxima_audit_append() by migration core 0008.
 APPEND_LOCK = int.from_bytes(b"PRXAUDIT", "big") - 2**63
 TABLE = "core_auditevent"
 VERIFY_BATCH = 5000
@@ -40,6 +44,49 @@ def canonical(fields: dict) -> bytes:
 
 def _timestamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def content_fields(
+    *, at, actor_id, actor_role, action, object_type, object_id, region_id, reason, detail
+) -> dict:
+    """What an entry says: every field but its place in the chain and the database id."""
+    return {
+        "at": _timestamp(at),
+        "actor": actor_id,
+        "actor_role": actor_role,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "region": region_id,
+        "reason": reason,
+        "detail": detail,
+    }
+
+
+def content_hash(event) -> str:
+    fields = content_fields(
+        at=event.at,
+        actor_id=event.actor_id,
+        actor_role=event.actor_role,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        region_id=event.region_id,
+        reason=event.reason,
+        detail=event.detail,
+    )
+    return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+def link_hash(sequence: int, previous_hash: str, content: str) -> str:
+    """The entry's hash: its place in the chain and its content (proxima_audit_append
+    computes the same in SQL)."""
+    return hashlib.sha256(f"{sequence}\n{previous_hash}\n{content}".encode()).hexdigest()
+
+
+def entry_hash(event) -> str:
+    """The SHA-256 (hex) an AuditEvent must carry, from its fields."""
+    return link_hash(event.sequence, event.previous_hash, content_hash(event))
 
 
 def hashed_fields(
@@ -56,7 +103,8 @@ def hashed_fields(
     detail,
     previous_hash,
 ) -> dict:
-    """What an entry's hash covers: every field but the database id."""
+    """The chain's first format (migration core 0007 wrote it; 0008 re-linked every entry
+    in the current one)."""
     return {
         "sequence": sequence,
         "at": _timestamp(at),
@@ -72,22 +120,11 @@ def hashed_fields(
     }
 
 
-def entry_hash(event) -> str:
-    """The SHA-256 (hex) an AuditEvent must carry, from its fields."""
-    fields = hashed_fields(
-        sequence=event.sequence,
-        at=event.at,
-        actor_id=event.actor_id,
-        actor_role=event.actor_role,
-        action=event.action,
-        object_type=event.object_type,
-        object_id=event.object_id,
-        region_id=event.region_id,
-        reason=event.reason,
-        detail=event.detail,
-        previous_hash=event.previous_hash,
-    )
-    return hashlib.sha256(canonical(fields)).hexdigest()
+# Lock, head, link and insert in one statement (PostgreSQL; see migration core 0008).
+APPEND_SQL = (
+    "SELECT new_id, new_sequence, new_previous_hash, new_entry_hash "
+    "FROM proxima_audit_append(%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
+)
 
 
 def append(event):
@@ -95,13 +132,31 @@ def append(event):
     from proxima.core.models import AuditEvent
 
     using = event._state.db or DEFAULT_DB_ALIAS
+    connection = connections[using]
+    event.at = timezone.now()
+    content = content_hash(event)
+    if connection.vendor == "postgresql":
+        # In autocommit the statement is its own transaction; in a caller's transaction
+        # the lock is held until that one commits.
+        values = [
+            event.at,
+            event.actor_id,
+            event.actor_role,
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.region_id,
+            event.reason,
+            json.dumps(event.detail),
+            content,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(APPEND_SQL, values)
+            event.pk, event.sequence, event.previous_hash, event.entry_hash = cursor.fetchone()
+        event._state.adding, event._state.db = False, using
+        return event
     # No savepoint inside a caller's transaction: a failed append fails that transaction.
     with transaction.atomic(using=using, savepoint=False):
-        connection = connections[using]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
-        # A statement after the lock: under READ COMMITTED it sees the last holder's commit.
         head = (
             AuditEvent.objects.using(using)
             .order_by("-sequence")
@@ -109,8 +164,7 @@ def append(event):
             .first()
         )
         event.sequence, event.previous_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-        event.at = timezone.now()
-        event.entry_hash = entry_hash(event)
+        event.entry_hash = link_hash(event.sequence, event.previous_hash, content)
         event.save(using=using, force_insert=True)
     return event
 
@@ -174,8 +228,9 @@ def verify_chain(
             broken = f"entry #{sequence} does not follow entry #{sequence - 1}"
         else:
             stored = values.pop("entry_hash")
-            fields = hashed_fields(**{name: value for name, value in values.items()})
-            if hashlib.sha256(canonical(fields)).hexdigest() != stored:
+            del values["sequence"], values["previous_hash"]
+            content = hashlib.sha256(canonical(content_fields(**values))).hexdigest()
+            if link_hash(sequence, previous, content) != stored:
                 broken = f"entry #{sequence} was altered"
         if broken:
             return ChainReport(False, count, expected - 1, previous, expected, broken)
