@@ -27,3 +27,32 @@ def need_domains(db):
 def _english_off(settings):
     """Tests run in the default locale (French) unless they switch."""
     settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests create hundreds of accounts. (Production's
+    hashers are checked in tests/accounts/test_settings.py.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_signs_in_fully(monkeypatch):
+    """`Client.force_login(user)` in tests means "signed in with the password and the
+    one-time code", as every real session must be (the sign-in steps themselves are
+    tested through the pages in tests/accounts/)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from tests.factories import verified_device
+
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

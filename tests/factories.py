@@ -147,3 +147,11 @@ def make_confidential_shelter() -> m.Service:
             "address_type": "physical",
         },
     )
+
+
+def verified_device(user):
+    """The account's confirmed authenticator (created with a fixed secret if none)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)

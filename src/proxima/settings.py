@@ -2,24 +2,69 @@
 
 DATABASE_URL   database (default: SQLite file `proxima.sqlite3` in the working directory)
 DATABASE_REPLICA_URL  a PostgreSQL streaming replica for public reads (optional)
-SECRET_KEY     required when DEBUG is off
-DEBUG          "1" for development (default on, the demo runs locally)
+PROXIMA_PRODUCTION  "1" in production: DEBUG off, SECRET_KEY required, HTTPS only (HSTS,
+               secure cookies, redirect to https); `proxima check --deploy` is clean
+PROXIMA_BEHIND_PROXY  "1" when a reverse proxy terminates TLS and sets X-Forwarded-Proto
+PROXIMA_HSTS_SECONDS  HSTS max-age in production (default one year)
+SECRET_KEY     required in production; elsewhere a key is generated once and kept in
+               `.proxima-secret-key` in the working directory (never a published value)
+DEBUG          "1" for development (default off; `make run` turns it on)
 ALLOWED_HOSTS  comma separated
+PROXIMA_SESSION_IDLE_MINUTES  sign out after this long without a request (default 30)
+PROXIMA_SESSION_MAX_HOURS     sign out after this long in any case (default 10)
+PROXIMA_LOGIN_FAILURES        failed logins (same account, same address) before a lockout (5)
+PROXIMA_LOCKOUT_MINUTES       how long a lockout lasts (default 15)
 PROXIMA_BASE_URL  the address people use, for links in emails (default http://127.0.0.1:8000)
 EMAIL_BACKEND  Django email backend (default: printed on the console, as in the demo)
+LOG_LEVEL      root log level (default INFO in production, WARNING otherwise); logs are JSON
+               lines on standard output in production, plain lines otherwise
+PROXIMA_WEB_WORKERS, PROXIMA_WEB_THREADS, PROXIMA_WEB_TIMEOUT  gunicorn under
+               `proxima serve --production` (proxima/gunicorn_conf.py)
+PROXIMA_STATIC_ROOT  where collectstatic puts the static files (default `staticfiles` in
+               the working directory)
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
-DEBUG = os.environ.get("DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("SECRET_KEY") or ("dev-only-insecure-key-change-me" if DEBUG else None)
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+PRODUCTION = os.environ.get("PROXIMA_PRODUCTION") == "1"
+DEBUG = os.environ.get("DEBUG", "0") == "1" and not PRODUCTION
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment; required in production. Elsewhere, one generated
+    for this working directory and kept (readable by its owner only) for the next run."""
+    key = os.environ.get("SECRET_KEY", "")
+    if key or PRODUCTION:
+        if len(key) < 50 or len(set(key)) < 5:
+            raise RuntimeError("SECRET_KEY must be set (50 characters or more) in production")
+        return key
+    path = Path.cwd() / ".proxima-secret-key"
+    try:
+        return path.read_text().strip() or _new_key(path)
+    except FileNotFoundError:
+        return _new_key(path)
+
+
+def _new_key(path: Path) -> str:
+    from django.core.management.utils import get_random_secret_key
+
+    key = get_random_secret_key()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as file:
+        file.write(key)
+    return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -31,9 +76,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "proxima.core",
+    "proxima.accounts",
     "proxima.directory",
     "proxima.people",
     "proxima.intake",
@@ -46,14 +96,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "proxima.core.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "proxima.core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "proxima.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "proxima.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "proxima.urls"
@@ -103,14 +160,46 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
-LOGIN_URL = "core:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "directory:search"
 LOGOUT_REDIRECT_URL = "directory:search"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+# Signing in: a password (Argon2), then a one-time code (django-otp: an authenticator app,
+# or a single-use recovery code) for every account; wrong passwords are counted per
+# account and address, and lock that pair out for a while (django-axes). Sign-ins,
+# failures and lockouts are audited (proxima/accounts/signals.py).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # older hashes, upgraded at sign-in
 ]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PROXIMA_BEHIND_PROXY = os.environ.get("PROXIMA_BEHIND_PROXY") == "1"
+AXES_FAILURE_LIMIT = int(os.environ.get("PROXIMA_LOGIN_FAILURES", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PROXIMA_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "proxima.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "proxima.accounts.services.audit.client_address"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Proxima"
+PASSWORD_RESET_TIMEOUT = 60 * 60
+# Sessions: gone when the browser closes, after PROXIMA_SESSION_IDLE_MINUTES without a
+# request, and after PROXIMA_SESSION_MAX_HOURS in any case.
+PROXIMA_SESSION_IDLE_MINUTES = int(os.environ.get("PROXIMA_SESSION_IDLE_MINUTES", 30))
+SESSION_COOKIE_AGE = int(os.environ.get("PROXIMA_SESSION_MAX_HOURS", 10)) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -120,16 +209,57 @@ USE_TZ = True
 TIME_ZONE = "America/Toronto"
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path.cwd() / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("PROXIMA_STATIC_ROOT") or Path.cwd() / "staticfiles")
+# Static files are served by whitenoise. In production from STATIC_ROOT (filled by
+# collectstatic, which `proxima serve --production` runs first): names carry a hash of the
+# content, so they are cached for a year, and gzip and brotli copies are made once. Elsewhere
+# (development, tests) straight from the apps' folders, nothing to collect.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "proxima.core.staticfiles.StaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # read by the pages' scripts to send it with HTMX and JSON
+CSRF_FAILURE_VIEW = "proxima.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    # HTTPS only: cookies never sent in clear, browsers told to stay on HTTPS for a year.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("PROXIMA_HSTS_SECONDS", 365 * 24 * 60 * 60))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+if PROXIMA_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy: scripts, styles and images from this site only; no inline
+# script or style anywhere (the pages keep theirs in static files), no framing, no plugin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "proxima@localhost")
@@ -145,11 +275,26 @@ NINJA_PAGINATION_PER_PAGE = 50
 # SQLite and PostgreSQL, and enqueued in the same transaction as the change they follow.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Production: JSON lines on standard output (time, level, logger, message, request id;
+# proxima/core/logs.py), for the log collector. Development: plain readable lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "proxima.core.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout" if PRODUCTION else "ext://sys.stderr",
+            "formatter": "json" if PRODUCTION else "plain",
+        }
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING"),
+    },
 }
 
 # Where the shared open data lives (postal-area centroids, taxonomies, HSDS schemas).

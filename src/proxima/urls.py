@@ -6,11 +6,17 @@ from proxima.api import api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin signs in through Proxima's own sign-in (password, then one-time code).
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
     # The API's own root answers 404; people who type /api/ want its documentation.
     path("api/", RedirectView.as_view(url="/api/docs", permanent=False), name="api_home"),
     path("api/", api.urls),
-    path("", include("proxima.core.urls")),
+    path("", include("proxima.accounts.urls")),
     path("", include("proxima.directory.urls")),
     path("", include("proxima.people.urls")),
     path("", include("proxima.intake.urls")),

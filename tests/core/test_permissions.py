@@ -1,36 +1,41 @@
-"""Who reaches what: every URL and API route, for every role and for anonymous visitors,
-against the written matrix below. A new route fails this test until it is added here."""
+"""Who reaches what: every URL and API route, for anonymous visitors and every role, with
+two regions and two partner organizations, against the written matrix below
+(docs/permissions.md in prose). A route missing from the matrix fails the test.
 
+For each role the test asks every route about the objects of its own region and
+organization (allowed or refused as written), then about the OTHER region's and the OTHER
+organization's objects (always refused: 403 or 404, and nothing written)."""
+
+import hashlib
 import json
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from proxima.core.models import Region
 from proxima.core.roles import Role
 from tests.factories import OrganizationFactory, UserFactory, make_service
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = "everyone"  # anonymous visitors and every role
-ANONYMOUS = "anonymous"
-PARTNER_EDITORS = {Role.PARTNER_EDITOR, Role.ADMIN}
-ADMINISTRATORS = {Role.ADMIN}
-# Network staff of the person's region (administrators manage accounts, not files).
-RECORD_READERS = {Role.COORDINATOR, Role.WORKER_811, Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER}
+EVERYONE = "everyone"
+SIGNED_IN = frozenset(Role.values)
+ADMINISTRATORS = frozenset({Role.ADMIN})
+PRIVACY = frozenset({Role.PRIVACY_OFFICER})
+FRONT_LINE = frozenset({Role.WORKER_811, Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_LEAD})
+# Network staff who read people's files in their region.
+RECORD_READERS = FRONT_LINE | {Role.COORDINATOR}
+PARTNERS = frozenset({Role.PARTNER_ADMIN, Role.PARTNER_WORKER})
+PARTNER_EDITORS = frozenset({Role.PARTNER_ADMIN, Role.ADMIN})
+REFERRAL_USERS = RECORD_READERS | PARTNERS
+# The region's referral (811 team → the partner organization, about a person of the
+# region): its two sides act on it; the coordinator and record readers read it.
+REFERRAL_READERS = RECORD_READERS | PARTNERS
+REFERRAL_SIDES = frozenset({Role.WORKER_811}) | PARTNERS
+TARGET_SIDE = PARTNERS
 
-# Who sends and receives referrals: network staff and partner organization staff.
-REFERRAL_USERS = RECORD_READERS | {Role.PARTNER_EDITOR}
-SIGNED_IN = set(Role.values)
-# A referral from an 811 worker to the partner's organization: the receiving partner
-# and the region's coordinator read it; other workers (not of the sending team) do not.
-REFERRAL_READERS = {Role.PARTNER_EDITOR, Role.COORDINATOR}
-# Of those, only the receiving partner acts on it (the coordinator oversees).
-REFERRAL_ACTORS = {Role.PARTNER_EDITOR}
-# The audit log, a person's access report and export: privacy officers of the region.
-PRIVACY_OFFICERS = {Role.PRIVACY_OFFICER}
-
-# route name -> who gets a 2xx answer (others: 403, or a redirect to a login page).
+# route name -> who gets an answer other than 401/403/404/login.
 MATRIX: dict[str, object] = {
     "set_language": EVERYONE,
     "api:openapi-json": EVERYONE,
@@ -48,8 +53,19 @@ MATRIX: dict[str, object] = {
     "api:get_taxonomy": EVERYONE,
     "api:list_taxonomy_terms": EVERYONE,
     "api:get_taxonomy_term": EVERYONE,
-    "core:login": EVERYONE,
-    "core:logout": EVERYONE,
+    "accounts:login": EVERYONE,
+    "accounts:logout": EVERYONE,
+    "accounts:verify": SIGNED_IN,
+    "accounts:setup": SIGNED_IN,
+    "accounts:account": SIGNED_IN,
+    "accounts:recovery_codes": SIGNED_IN,
+    "accounts:password_change": SIGNED_IN,
+    "accounts:password_change_done": SIGNED_IN,
+    "accounts:password_reset": EVERYONE,
+    "accounts:password_reset_done": EVERYONE,
+    "accounts:password_reset_confirm": EVERYONE,  # the page says when the link is not valid
+    "accounts:password_reset_complete": EVERYONE,
+    "admin_login": EVERYONE,  # a redirect to Proxima's own sign-in (see SIGN_IN_REDIRECTS)
     "directory:search": EVERYONE,
     "directory:service": EVERYONE,
     "directory:partner_home": PARTNER_EDITORS,
@@ -58,41 +74,47 @@ MATRIX: dict[str, object] = {
     "people:search": RECORD_READERS,
     "people:person": RECORD_READERS,
     "intake:home": RECORD_READERS,
+    "intake:new_call": RECORD_READERS,
+    "intake:call": RECORD_READERS,
+    "intake:draft": RECORD_READERS,
     "referrals:inbox": REFERRAL_USERS,
+    "referrals:new": REFERRAL_USERS,
+    "referrals:detail": REFERRAL_READERS,
+    "referrals:fhir": REFERRAL_READERS,
+    "referrals:notifications": SIGNED_IN,
+    "referrals:mark_all_read": SIGNED_IN,
+    "referrals:notification_settings": SIGNED_IN,
     "prescriptions:new": RECORD_READERS,
     "prescriptions:activities": RECORD_READERS,
     "prescriptions:detail": RECORD_READERS,
     "prescriptions:print": RECORD_READERS,
     "prescriptions:measure": RECORD_READERS,
-    "referrals:new": REFERRAL_USERS,
-    "referrals:detail": REFERRAL_READERS,
-    "referrals:notifications": SIGNED_IN,
-    "referrals:mark_all_read": SIGNED_IN,
-    "referrals:notification_settings": SIGNED_IN,
+    "privacy:log": PRIVACY,
+    "privacy:search": PRIVACY,
+    "privacy:access_report": PRIVACY,
+    "privacy:access_report_csv": PRIVACY,
+    "privacy:export": PRIVACY,
+    "privacy:export_json": PRIVACY,
     "api:list_referrals": REFERRAL_USERS,
     "api:create_referral": REFERRAL_USERS,
-    "api:get_referral": REFERRAL_READERS,
-    "api:send_referral": REFERRAL_ACTORS,
-    "api:change_status": REFERRAL_ACTORS,
-    "api:post_message": REFERRAL_ACTORS,
-    "api:pass_on": REFERRAL_ACTORS,
-    "api:list_notifications": SIGNED_IN,
-    "referrals:fhir": REFERRAL_READERS,
-    "api:export_fhir": REFERRAL_READERS,
     "api:import_fhir": REFERRAL_USERS,
-    "intake:new_call": RECORD_READERS,
-    "intake:call": RECORD_READERS,
-    "intake:draft": RECORD_READERS,
+    "api:get_referral": REFERRAL_READERS,
+    "api:export_fhir": REFERRAL_READERS,
+    "api:send_referral": REFERRAL_SIDES,
+    "api:change_status": REFERRAL_SIDES,
+    "api:post_message": REFERRAL_SIDES,
+    "api:pass_on": TARGET_SIDE,
+    "api:list_notifications": SIGNED_IN,
     "api:create_person": RECORD_READERS,
     "api:search_people": RECORD_READERS,
+    "api:read_person": RECORD_READERS,
     "api:update_person": RECORD_READERS,
     "api:read_household": RECORD_READERS,
     "api:link_relative": RECORD_READERS,
     "api:merge_person": RECORD_READERS,
     "api:list_consents": RECORD_READERS,
-    "api:withdraw_consent": RECORD_READERS,
-    "api:read_person": RECORD_READERS,
     "api:record_consent": RECORD_READERS,
+    "api:withdraw_consent": RECORD_READERS,
     "api:can_share": RECORD_READERS,
     "api:open_contact": RECORD_READERS,
     "api:get_contact": RECORD_READERS,
@@ -102,26 +124,21 @@ MATRIX: dict[str, object] = {
     "api:orient": RECORD_READERS,
     "api:close_contact": RECORD_READERS,
     "api:match_needs": RECORD_READERS,
-    "privacy:log": PRIVACY_OFFICERS,
-    "privacy:search": PRIVACY_OFFICERS,
-    "privacy:access_report": PRIVACY_OFFICERS,
-    "privacy:access_report_csv": PRIVACY_OFFICERS,
-    "privacy:export": PRIVACY_OFFICERS,
-    "privacy:export_json": PRIVACY_OFFICERS,
 }
 POST_ONLY = {
-    "core:logout",
+    "accounts:logout",
+    "accounts:recovery_codes",
     "referrals:notification_settings",
+    "referrals:mark_all_read",
+    "intake:new_call",
+    "intake:draft",
+    "set_language",
     "api:import_fhir",
     "api:create_referral",
     "api:send_referral",
     "api:change_status",
     "api:post_message",
     "api:pass_on",
-    "referrals:mark_all_read",
-    "intake:new_call",
-    "intake:draft",
-    "set_language",
     "api:create_person",
     "api:link_relative",
     "api:merge_person",
@@ -135,6 +152,7 @@ POST_ONLY = {
     "api:close_contact",
     "api:match_needs",
 }
+PATCH = {"api:update_person": {"phone": "418 555-0101"}}
 # Valid requests, so that the permission check decides (not input validation).
 BODIES = {
     "api:create_person": {"given_name": "Ana", "family_name": "Roy", "confirmed_new": True},
@@ -164,7 +182,7 @@ BODIES = {
     "api:send_referral": {"version": 1},
     "api:change_status": {
         "status": "accepted",
-        "version": 1,
+        "version": 2,
         "first_appointment_at": "2026-12-01T09:00:00-05:00",
     },
     "api:post_message": {"body": "Rendez-vous confirmé."},
@@ -175,18 +193,30 @@ BODIES = {
         "priority": "2w",
         "target_team": "social_consultation",
     },
-    "api:link_relative": {},  # built per test (see body_of)
-    "api:merge_person": {},
 }
 QUERIES = {
     "prescriptions:activities": "?q=alimentaire",
     "api:can_share": "?category=needs&team=info_social",
     "api:search_people": "?q=roy",
+    "privacy:search": "?q=roy&reason=demande+de+la+personne",
+    "privacy:access_report": "?reason=demande+de+la+personne",
+    "privacy:access_report_csv": "?reason=demande+de+la+personne",
+    "privacy:export": "?reason=demande+de+la+personne",
+    "privacy:export_json": "?reason=demande+de+la+personne",
 }
-PATCH = {"api:update_person": {"phone": "418 555-0101"}}
-# A permitted caller may still get a 4xx about the state of things (409: actions
-# missing before closing; 400: an action that does not answer this risk), never 401/403.
-INPUT_CHECKED = set(BODIES) | set(QUERIES) | set(PATCH) | {"api:close_contact"}
+# A permitted caller may still get a 4xx about the state of things or its input (409:
+# actions missing before closing; 400: a status its side may not set), never 401/403/404.
+INPUT_CHECKED = (
+    set(BODIES)
+    | set(PATCH)
+    | {"api:close_contact", "api:link_relative", "api:merge_person", "referrals:new"}
+    | {"prescriptions:new", "accounts:password_reset_confirm"}
+)
+REFUSED = (401, 403, 404, 405)
+# Routes whose whole job is to send people to the sign-in page.
+SIGN_IN_REDIRECTS = {"admin_login"}
+# Administrators maintain the whole directory, every organization's services included.
+OTHER_OBJECT_EXCEPTIONS = {("directory:partner_edit", Role.ADMIN)}
 
 
 def route_names() -> list[str]:
@@ -211,183 +241,344 @@ def test_every_route_is_in_the_matrix():
     assert sorted(set(route_names())) == sorted(MATRIX)
 
 
-@pytest.fixture
-def records(need_domains):
-    organization = OrganizationFactory()
-    service = make_service("Dépannage alimentaire", domain="food", point=(46.8, -71.2))
+def _region_objects(region, organization, suffix: str) -> dict:
+    """One of everything in a region: a person with a relative, a duplicate and a consent,
+    a contact with an escalation, a referral from its 811 team to the organization (sent),
+    a prescription; the organization's service."""
+    from proxima.directory.models import TaxonomyTerm
+    from proxima.intake.models import ContactEpisode, Escalation, Screening
+    from proxima.intake.services.questionnaires import questionnaire
+    from proxima.people.models import Person
+    from proxima.prescriptions.models import Prescription
+    from proxima.referrals.models import Referral
+
+    service = make_service(f"Dépannage alimentaire {suffix}", domain="food", point=(46.8, -71.2))
     service.organization = organization
     service.save()
-    sal = service.service_at_locations.get()
-    from proxima.directory.models import TaxonomyTerm
-
-    term = TaxonomyTerm.objects.first()
-    from proxima.core.models import Region
-    from proxima.people.models import Person
-
-    region = Region.objects.create(code="03", name="Capitale-Nationale")
     person, relative, duplicate = (
         Person.objects.create(region=region, given_name=given, family_name="Roy", name_key=key)
         for given, key in (("Léa", "roy lea"), ("Marc", "roy marc"), ("Lea", "roy lea"))
     )
     consent = person.consents.create(
-        categories=["needs"],
-        recipient_team="info_social",
+        categories=["needs", "identity"],
+        recipient_organization=organization,
         purpose="Référence",
         method="verbal",
         given_at="2026-11-01T10:00Z",
     )
-    from proxima.intake.models import ContactEpisode, Escalation, Screening
-    from proxima.intake.services.questionnaires import load_questionnaires, questionnaire
-
-    load_questionnaires()
-    staff = UserFactory(role=Role.WORKER_811, region=region)
+    author = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
     contact = ContactEpisode.objects.create(
-        region=region, channel="phone_811", started_at="2026-11-24T10:00Z", taken_by=staff
+        region=region, channel="phone_811", started_at="2026-11-24T10:00Z", taken_by=author
     )
     screening = Screening.objects.create(
-        episode=contact, questionnaire=questionnaire("cssrs-screen"), answers={}, recorded_by=staff
+        episode=contact, questionnaire=questionnaire("cssrs-screen"), answers={}, recorded_by=author
     )
     escalation = Escalation.objects.create(
-        episode=contact, screening=screening, kind="suicide", level="high", required_actions=[]
+        episode=contact,
+        screening=screening,
+        kind="suicide",
+        level="high",
+        required_actions=["crisis_intervention"],
     )
-    from proxima.referrals.models import Referral
-
     referral = Referral.objects.create(
         region=region,
+        person=person,
         need_domain="food",
         request_text="Dépannage",
         priority="72h",
-        requester=UserFactory(role=Role.WORKER_811, region=region, team="info_social"),
+        requester=author,
         requester_team="info_social",
         service=service,
         target_organization=organization,
         status="requested",
-        anonymous=True,
+        version=2,
     )
-    from proxima.outcomes.services.instruments import load_instruments
-    from proxima.prescriptions.models import Prescription
-
-    load_instruments()
     prescription = Prescription.objects.create(
         region=region,
         person=person,
-        prescriber=staff,
-        link_worker=staff,
+        prescriber=author,
+        link_worker=author,
         co_produced_with="la personne",
         what_matters="Bouger",
     )
+    sal = service.service_at_locations.get()
+    term = TaxonomyTerm.objects.first()
+    person_routes = (
+        "people:person",
+        "api:update_person",
+        "api:read_household",
+        "api:link_relative",
+        "api:merge_person",
+        "api:list_consents",
+        "api:read_person",
+        "api:record_consent",
+        "api:can_share",
+        "privacy:access_report",
+        "privacy:access_report_csv",
+        "privacy:export",
+        "privacy:export_json",
+    )
+    referral_routes = (
+        "referrals:detail",
+        "referrals:fhir",
+        "api:get_referral",
+        "api:send_referral",
+        "api:change_status",
+        "api:post_message",
+        "api:pass_on",
+        "api:export_fhir",
+    )
+    contact_routes = (
+        "api:get_contact",
+        "api:record_screening",
+        "api:set_priority",
+        "api:orient",
+        "api:close_contact",
+        "intake:call",
+        "intake:draft",
+    )
+    prescription_routes = ("prescriptions:detail", "prescriptions:print")
     return {
-        "region": region,
-        "person": person,
-        "prescriptions:detail": [prescription.pk],
-        "prescriptions:print": [prescription.pk],
+        **{name: [person.pk] for name in person_routes},
+        **{name: [referral.pk] for name in referral_routes},
+        **{name: [contact.pk] for name in contact_routes},
+        **{name: [prescription.pk] for name in prescription_routes},
         "prescriptions:measure": [prescription.pk, "k10"],
-        "referrals:detail": [referral.pk],
-        **{
-            name: [referral.pk]
-            for name in (
-                "api:get_referral",
-                "api:send_referral",
-                "api:change_status",
-                "api:post_message",
-                "api:pass_on",
-                "api:export_fhir",
-                "referrals:fhir",
-            )
-        },
-        "people:person": [person.pk],
-        **{
-            name: [person.pk]
-            for name in (
-                "privacy:access_report",
-                "privacy:access_report_csv",
-                "privacy:export",
-                "privacy:export_json",
-            )
-        },
-        "api:update_person": [person.pk],
-        "api:read_household": [person.pk],
-        "api:link_relative": [person.pk],
-        "api:merge_person": [person.pk],
-        "api:list_consents": [person.pk],
         "api:withdraw_consent": [person.pk, consent.pk],
-        "relative": relative,
-        "duplicate": duplicate,
-        "api:read_person": [person.pk],
-        "api:record_consent": [person.pk],
-        "api:can_share": [person.pk],
-        "api:get_contact": [contact.pk],
-        "api:record_screening": [contact.pk],
-        "api:set_priority": [contact.pk],
-        "api:orient": [contact.pk],
-        "api:close_contact": [contact.pk],
         "api:record_action": [escalation.pk],
-        "intake:call": [contact.pk],
-        "intake:draft": [contact.pk],
+        "directory:partner_edit": [service.id],
         "api:get_service": [service.id],
         "api:get_organization": [organization.id],
         "api:get_service_at_location": [sal.id],
         "api:get_taxonomy": [term.taxonomy_id],
         "api:get_taxonomy_term": [term.id],
         "directory:service": [service.id],
-        "directory:partner_edit": [service.id],
-        "organization": organization,
+        "person": person,
+        "relative": relative,
+        "duplicate": duplicate,
     }
 
 
-def url_of(name: str, records: dict) -> str:
+@pytest.fixture
+def world(need_domains):
+    """Two regions and two partner organizations, each with one of everything."""
+    from proxima.intake.services.questionnaires import load_questionnaires
+    from proxima.outcomes.services.instruments import load_instruments
+
+    load_questionnaires()
+    load_instruments()
+    here = Region.objects.create(code="03", name="Capitale-Nationale")
+    elsewhere = Region.objects.create(code="07", name="Outaouais")
+    ours, theirs = OrganizationFactory(), OrganizationFactory()
+    return {
+        "region": here,
+        "organization": ours,
+        "own": _region_objects(here, ours, "ici"),
+        "other": _region_objects(elsewhere, theirs, "ailleurs"),
+    }
+
+
+# Objects the public may see whichever region they belong to (the directory).
+PUBLIC_OBJECTS = {
+    "api:get_service",
+    "api:get_organization",
+    "api:get_service_at_location",
+    "api:get_taxonomy",
+    "api:get_taxonomy_term",
+    "directory:service",
+}
+
+
+def url_of(name: str, objects: dict) -> str:
     if name == "admin":
         return "/admin/directory/service/"
     if name == "prescriptions:new":
-        return reverse(name) + f"?person={records['person'].pk}"
-    return reverse(name, args=records.get(name, [])) + QUERIES.get(name, "")
+        return reverse(name) + f"?person={objects['person'].pk}"
+    if name == "accounts:password_reset_confirm":
+        return reverse(name, args=["MQ", "set-password"])
+    return reverse(name, args=objects.get(name, [])) + QUERIES.get(name, "")
 
 
-def body_of(name: str, records: dict) -> dict:
+def body_of(name: str, objects: dict) -> dict:
     if name == "api:link_relative":
-        return {"relative_id": str(records["relative"].pk), "relationship": "sibling"}
+        return {"relative_id": str(objects["relative"].pk), "relationship": "sibling"}
     if name == "api:merge_person":
-        return {"duplicate_id": str(records["duplicate"].pk), "reason": "same person"}
+        return {"duplicate_id": str(objects["duplicate"].pk), "reason": "same person"}
     return BODIES.get(name, {})
 
 
+def fingerprint() -> str:
+    """Everything a refused request must leave as it was."""
+    from django.apps import apps
+
+    labels = (
+        "people.Person",
+        "people.Consent",
+        "people.HouseholdLink",
+        "intake.ContactEpisode",
+        "intake.Screening",
+        "intake.EscalationAction",
+        "intake.Orientation",
+        "referrals.Referral",
+        "referrals.ReferralEvent",
+        "referrals.ReferralMessage",
+        "prescriptions.Prescription",
+        "directory.Service",
+    )
+    rows = [list(apps.get_model(label).objects.order_by("pk").values()) for label in labels]
+    return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def ask(client: Client, name: str, objects: dict):
+    url = url_of(name, objects)
+    if name in PATCH:
+        return client.patch(url, json.dumps(PATCH[name]), content_type="application/json")
+    if name in POST_ONLY:
+        body = json.dumps(body_of(name, objects))
+        return client.post(url, body, content_type="application/json")
+    return client.get(url)
+
+
+def is_refused(response) -> bool:
+    status = response.status_code
+    location = response.get("Location", "")
+    return status in REFUSED or (status == 302 and ("/login" in location))
+
+
 def allowed(rule, role) -> bool:
-    if rule == EVERYONE:
-        return True
-    return role is not None and role in rule
+    return rule == EVERYONE or (role is not None and role in rule)
+
+
+def signed_in_client(role, world) -> Client:
+    client = Client()
+    if role is not None:
+        partner = role in PARTNERS or role == Role.PARTNER_ADMIN
+        team = {Role.WORKER_811: "info_social", Role.TEAM_LEAD: "social_consultation"}.get(
+            role, "social_consultation" if role in FRONT_LINE else ""
+        )
+        client.force_login(
+            UserFactory(
+                role=role,
+                organization=world["organization"] if partner else None,
+                region=world["region"],
+                team=team,
+            )
+        )
+    return client
 
 
 @pytest.mark.parametrize("role", [None, *Role.values])
-def test_each_route_answers_each_role_as_written(records, role):
-    client = Client()
-    if role is not None:
-        # The partner editor belongs to the organization whose service is edited.
-        organization = records["organization"] if role == Role.PARTNER_EDITOR else None
-        client.force_login(
-            UserFactory(role=role, organization=organization, region=records["region"])
-        )
+def test_each_route_answers_each_role_as_written(world, role):
+    client = signed_in_client(role, world)
     problems = []
     # Posting to logout signs the client out: it goes last.
-    for name, rule in sorted(MATRIX.items(), key=lambda item: item[0] == "core:logout"):
-        url = url_of(name, records)
-        if name in PATCH:
-            body = json.dumps(PATCH[name])
-            response = client.patch(url, body, content_type="application/json")
-        elif name in POST_ONLY:
-            body = json.dumps(body_of(name, records))
-            response = client.post(url, body, content_type="application/json")
-        else:
-            response = client.get(url)
+    for name, rule in sorted(MATRIX.items(), key=lambda item: item[0] == "accounts:logout"):
+        response = ask(client, name, world["own"])
         status = response.status_code
-        if allowed(rule, role) and name in INPUT_CHECKED:
-            ok = status < 500 and status not in (401, 403)
+        if name in SIGN_IN_REDIRECTS:
+            ok = status == 302 and "/login/" in response["Location"]
+        elif allowed(rule, role) and name in INPUT_CHECKED:
+            ok = status < 500 and not is_refused(response)
         elif allowed(rule, role):
-            ok = status < 400 and not (status == 302 and "login" in response.get("Location", ""))
+            ok = status < 400 and not is_refused(response)
         else:
-            ok = status in (401, 403) or (status == 302 and "login" in response.get("Location", ""))
+            ok = is_refused(response)
         if not ok:
-            problems.append(f"{name} {url} → {status}")
+            problems.append(f"{name} {url_of(name, world['own'])} → {status}")
     assert not problems, f"role {role}: {problems}"
+
+
+OBJECT_ROUTES = sorted(name for name in MATRIX if name not in PUBLIC_OBJECTS)
+
+
+@pytest.mark.parametrize("role", [None, *Role.values])
+def test_no_role_reaches_another_regions_or_organizations_objects(world, role):
+    """The same routes about the other region's person, contact, escalation, referral and
+    prescription, and the other organization's service: refused, nothing written."""
+    client = signed_in_client(role, world)
+    other = world["other"]
+    problems = []
+    for name in OBJECT_ROUTES:
+        if name not in other or (name, role) in OTHER_OBJECT_EXCEPTIONS:
+            continue
+        before = fingerprint() if name in POST_ONLY or name in PATCH else None
+        response = ask(client, name, other)
+        if not is_refused(response):
+            problems.append(f"{name} {url_of(name, other)} → {response.status_code}")
+        if before is not None and fingerprint() != before:
+            problems.append(f"{name} wrote something although refused")
+    assert not problems, f"role {role}: {problems}"
+
+
+@pytest.mark.parametrize("role", [None, *Role.values])
+def test_refused_writes_leave_everything_as_it_was(world, role):
+    """Every write route a role may not use, on its own region's objects: nothing written."""
+    client = signed_in_client(role, world)
+    problems = []
+    for name, rule in sorted(MATRIX.items()):
+        if allowed(rule, role) or not (name in POST_ONLY or name in PATCH):
+            continue
+        before = fingerprint()
+        response = ask(client, name, world["own"])
+        if not is_refused(response):
+            problems.append(f"{name} → {response.status_code}")
+        if fingerprint() != before:
+            problems.append(f"{name} wrote something although refused")
+    assert not problems, f"role {role}: {problems}"
+
+
+def test_the_object_level_cases_cover_every_route_that_names_an_object(world):
+    """A new route with an id in its path must come with its other-region case."""
+    missing = [
+        name
+        for name in MATRIX
+        if "<" in _pattern_of(name)
+        and name not in world["other"]
+        and name != "admin"
+        and name != "accounts:password_reset_confirm"
+    ]
+    assert not missing, missing
+
+
+def _pattern_of(name: str) -> str:
+    found = {}
+
+    def walk(patterns, namespace="", prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                found[namespace + (pattern.name or "")] = prefix + str(pattern.pattern)
+
+    walk(get_resolver().url_patterns)
+    return found.get(name, "")
+
+
+@pytest.mark.parametrize(
+    ("route", "field_name"),
+    [
+        ("api:open_contact", "person_id"),
+        ("api:create_referral", "person_id"),
+        ("api:create_referral", "episode_id"),
+    ],
+)
+def test_an_object_of_another_region_named_in_the_body_is_refused_before_any_write(
+    world, route, field_name
+):
+    client = Client()
+    client.force_login(
+        UserFactory(role=Role.WORKER_811, region=world["region"], team="info_social")
+    )
+    other = world["other"]
+    named = other["api:get_contact"][0] if field_name == "episode_id" else other["person"].pk
+    body = {**BODIES[route], field_name: str(named), "anonymous": False}
+    before = fingerprint()
+    response = client.post(reverse(route), json.dumps(body), content_type="application/json")
+    assert response.status_code == 404, response.content
+    assert fingerprint() == before
 
 
 @pytest.mark.parametrize(
@@ -399,16 +590,32 @@ def test_each_route_answers_each_role_as_written(records, role):
         ("intake:call", "escalation"),
     ],
 )
-def test_a_malformed_id_in_a_form_is_a_404_not_a_500(records, route, field):
+def test_a_malformed_id_in_a_form_is_a_404_not_a_500(world, route, field):
     client = Client()
-    client.force_login(UserFactory(role=Role.WORKER_811, region=records["region"]))
+    client.force_login(UserFactory(role=Role.WORKER_811, region=world["region"]))
     action = {
         "consent": "withdraw",
         "relative": "link_relative",
         "person": "link_person",
         "escalation": "escalation_action",
     }[field]
-    url = reverse(route, args=records[route])
+    url = reverse(route, args=world["own"][route])
     for value in ("not-a-number", "12abc", "00000000-0000-0000-0000-00000000000Z"):
         response = client.post(url, {"action": action, field: value, "relationship": "parent"})
         assert response.status_code == 404, (field, value, response.status_code)
+
+
+def test_an_escalation_elsewhere_answers_as_a_missing_one(world):
+    """An existing escalation of another region and one that does not exist answer alike."""
+    client = Client()
+    client.force_login(UserFactory(role=Role.WORKER_811, region=world["region"]))
+    body = json.dumps(BODIES["api:record_action"])
+    [other_id] = world["other"]["api:record_action"]
+    elsewhere = client.post(
+        f"/api/intake/escalations/{other_id}/actions", body, content_type="application/json"
+    )
+    missing = client.post(
+        "/api/intake/escalations/999999/actions", body, content_type="application/json"
+    )
+    assert elsewhere.status_code == missing.status_code == 404
+    assert elsewhere.json() == missing.json()

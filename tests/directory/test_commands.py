@@ -82,10 +82,26 @@ def test_demo_loads_the_territory_and_one_account_per_role(capsys):
     assert m.Organization.objects.filter(is_demo=True).count() >= 120
     assert m.Service.objects.filter(is_demo=True).count() >= 300
     assert m.SearchDocument.objects.count() == m.Service.objects.count()
-    roles = set(User.objects.values_list("role", flat=True))
-    assert {"admin", "coordinator", "worker_811", "clsc_worker", "partner_admin"} <= roles
+    from proxima.core.roles import Role
+
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     printed = capsys.readouterr().out
     assert "proxima-demo" in printed and "info811" in printed
+    # The administrator's password is generated for this installation, never published.
+    admin = User.objects.get(username="admin")
+    assert not admin.check_password("proxima-demo")
+    admin_line = next(line for line in printed.splitlines() if line.strip().startswith("admin "))
+    generated = admin_line.split("password")[1].split()[0]
+    assert admin.check_password(generated)
+    # The others come with an authenticator whose secret is printed beside them.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from proxima.accounts.services.two_factor import secret_of
+
+    worker_device = TOTPDevice.objects.get(user__username="info811", confirmed=True)
+    assert secret_of(worker_device) in printed
+    call_command("demo-code", "info811")
+    assert capsys.readouterr().out.strip().isdigit()
     from proxima.referrals.lifecycle import Status
     from proxima.referrals.models import Referral
     from proxima.referrals.services.responsiveness import service_responsiveness

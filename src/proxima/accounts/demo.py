@@ -1,14 +1,25 @@
-"""Core actions: demo accounts."""
+"""The demo's accounts: one per role, in the demo region.
 
+Every account but the administrator's shares the published demo password and comes with
+its authenticator already set up: its secret (random for each installation) is printed
+beside the logins, so a newcomer adds it to an authenticator app, or asks
+`proxima demo-code USERNAME` for the current code. The administrator's password is
+generated and printed once; it sets up its authenticator at first sign-in.
+"""
+
+import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from proxima.accounts.services import two_factor
 from proxima.core.models import Region, User
 from proxima.core.roles import RECEIVE_FOR_ORGANIZATION, Role, roles_with
 
 DEMO_PASSWORD = "proxima-demo"
 DEMO_REGION = ("03", "Capitale-Nationale")
+DEMO_EMAIL_DOMAIN = "demo.proxima.example"
 
 
 @dataclass(frozen=True)
@@ -18,6 +29,16 @@ class DemoAccount:
     first_name: str
     last_name: str
     team: str = ""
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """What the demo command prints for one account."""
+
+    username: str
+    role: str
+    password: str
+    authenticator_secret: str  # "" when the account sets up its own at first sign-in
 
 
 DEMO_ACCOUNTS = [
@@ -38,16 +59,23 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def is_demo_account(user) -> bool:
+    return user.email.endswith(f"@{DEMO_EMAIL_DOMAIN}") and user.username in {
+        account.username for account in DEMO_ACCOUNTS
+    }
+
+
 @transaction.atomic
-def create_demo_accounts(partner_organization_id: str | None) -> list[DemoAccount]:
-    """One account per role, all with the demo password, in the demo region; the partner
-    edits one organization."""
+def create_demo_accounts(partner_organization_id: str | None) -> list[DemoLogin]:
+    """One account per role in the demo region; the partners work for one organization.
+    Refreshing keeps each account's authenticator; the administrator gets a new password."""
     region, _ = Region.objects.get_or_create(code=DEMO_REGION[0], defaults={"name": DEMO_REGION[1]})
+    logins = []
     for account in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=account.username)
         user.role = account.role
         user.first_name, user.last_name = account.first_name, account.last_name
-        user.email = f"{account.username}@demo.proxima.example"
+        user.email = f"{account.username}@{DEMO_EMAIL_DOMAIN}"
         user.organization_id = (
             partner_organization_id
             if account.role in roles_with(RECEIVE_FOR_ORGANIZATION)
@@ -55,6 +83,15 @@ def create_demo_accounts(partner_organization_id: str | None) -> list[DemoAccoun
         )
         user.region = region
         user.team = account.team
-        user.set_password(DEMO_PASSWORD)
+        is_admin = account.role == Role.ADMIN
+        password = secrets.token_urlsafe(12) if is_admin else DEMO_PASSWORD
+        user.set_password(password)
         user.save()
-    return DEMO_ACCOUNTS
+        secret = ""
+        if not is_admin:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = two_factor.enrol_with_key(user, secrets.token_hex(20))
+            secret = two_factor.secret_of(device)
+        logins.append(DemoLogin(account.username, account.role, password, secret))
+    return logins

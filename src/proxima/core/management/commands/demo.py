@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from proxima.accounts.demo import create_demo_accounts
 from proxima.core.roles import RECEIVE_FOR_ORGANIZATION, roles_with
-from proxima.core.services import DEMO_PASSWORD, create_demo_accounts
 from proxima.directory.models import Organization
 from proxima.directory.services.demo_territory import load_demo_territory
 from proxima.intake.services.questionnaires import load_questionnaires
@@ -39,11 +39,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo social prescriptions: {prescriptions} (active, completed, stopped)."
             )
-        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-        for account in accounts:
+        self.stdout.write(
+            "Demo accounts. Sign in with the password, then the one-time code of an "
+            "authenticator app holding the secret shown (or: proxima demo-code USERNAME):"
+        )
+        for login in accounts:
             extra = (
-                f" — edits « {partner.name} »"
-                if account.role in roles_with(RECEIVE_FOR_ORGANIZATION) and partner
+                f" — works for « {partner.name} »"
+                if login.role in roles_with(RECEIVE_FOR_ORGANIZATION) and partner
                 else ""
             )
-            self.stdout.write(f"  {account.username:<14} {account.role}{extra}")
+            secret = login.authenticator_secret or "(sets up its authenticator at first sign-in)"
+            self.stdout.write(
+                f"  {login.username:<16} {login.role:<18} password {login.password:<18} "
+                f"secret {secret}{extra}"
+            )

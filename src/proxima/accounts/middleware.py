@@ -1,0 +1,88 @@
+"""Nothing but the sign-in steps before the second factor; signed out after inactivity."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from proxima.accounts.services import two_factor
+
+# Reachable once the password was accepted, before the one-time code.
+SIGN_IN_STEPS = ("accounts:verify", "accounts:setup", "accounts:logout", "accounts:login")
+ALWAYS_OPEN_PREFIXES = ("/static/", "/i18n/")
+# How often the last activity is written to the session (not on every request).
+ACTIVITY_RESOLUTION_SECONDS = 60
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+class TwoFactorRequiredMiddleware:
+    """A signed-in account that has not given its one-time code in this session reaches
+    only the sign-in steps: pages redirect there, the API answers 401."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.open_paths: set[str] | None = None
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        verified = user is None or not user.is_authenticated or user.is_verified()
+        if not verified and not self._is_open(request.path):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    def _is_open(self, path: str) -> bool:
+        if self.open_paths is None:
+            self.open_paths = {reverse(name) for name in SIGN_IN_STEPS}
+        return path in self.open_paths or path.startswith(ALWAYS_OPEN_PREFIXES)
+
+    def _refuse(self, request):
+        if _is_api(request):
+            return JsonResponse(
+                {"detail": _("Finish signing in: give your one-time code first.")}, status=401
+            )
+        step = "accounts:verify" if two_factor.has_second_factor(request.user) else "accounts:setup"
+        target = reverse(step)
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)
+
+
+class SessionIdleTimeoutMiddleware:
+    """Signs out after PROXIMA_SESSION_IDLE_MINUTES without a request (a worker's screen
+    left open on a shared desk), saying why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get("last_activity")
+            idle = settings.PROXIMA_SESSION_IDLE_MINUTES * 60
+            if last is not None and now - last > idle:
+                request.logout_reason = "inactivity"  # for the audit line (signals.py)
+                logout(request)
+                return self._expired(request)
+            if last is None or now - last >= ACTIVITY_RESOLUTION_SECONDS:
+                request.session["last_activity"] = now
+        return self.get_response(request)
+
+    def _expired(self, request):
+        text = _("You were signed out after %(minutes)d minutes without activity.") % {
+            "minutes": settings.PROXIMA_SESSION_IDLE_MINUTES
+        }
+        if _is_api(request):
+            return JsonResponse({"detail": text}, status=401)
+        messages.info(request, text)
+        query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+        return redirect(reverse("accounts:login") + (f"?{query}" if query else ""))

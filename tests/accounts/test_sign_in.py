@@ -1,0 +1,185 @@
+"""Signing in: a password, then a one-time code; nothing else is reachable in between;
+wrong passwords lock the account out from that address; everything is audited."""
+
+import re
+import time
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from proxima.accounts.services.two_factor import current_code
+from proxima.core.models import AuditEvent, Region
+from proxima.core.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "secret-pass-123"
+
+
+@pytest.fixture
+def worker(db):
+    region = Region.objects.create(code="03", name="Capitale-Nationale")
+    return UserFactory(
+        role=Role.WORKER_811, region=region, team="info_social", email="sam@example.org"
+    )
+
+
+@pytest.fixture
+def enrolled(worker):
+    TOTPDevice.objects.create(user=worker, name="authenticator", confirmed=True)
+    return worker
+
+
+def sign_in(client: Client, user, password=PASSWORD, next_url="/people/"):
+    return client.post(
+        f"/login/?next={next_url}", {"username": user.username, "password": password}
+    )
+
+
+def actions_of(user) -> list[str]:
+    return list(
+        AuditEvent.objects.filter(object_type="core.user", object_id=str(user.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+
+
+def test_first_sign_in_sets_up_the_authenticator_and_gives_recovery_codes(worker):
+    client = Client()
+    response = sign_in(client, worker)
+    assert response.status_code == 302 and response["Location"].startswith("/account/two-factor/")
+    # Signed in with the password only: nothing else opens yet.
+    assert client.get("/people/").status_code == 302
+    assert client.get("/api/intake/people?q=roy").status_code == 401
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and b"<svg" in page.content
+    device = TOTPDevice.objects.get(user=worker, confirmed=False)
+    wrong = client.post("/account/two-factor/", {"code": "000000"})
+    assert wrong.status_code == 400
+    retry_at_once = client.post("/account/two-factor/", {"code": current_code(device)})
+    assert "secondes" in retry_at_once.content.decode()  # wrong codes slow the next ones
+    device.refresh_from_db()
+    device.throttling_failure_timestamp = None
+    device.save()
+    codes_page = client.post(
+        "/account/two-factor/?next=/people/", {"code": current_code(device), "next": "/people/"}
+    )
+    assert codes_page.status_code == 200
+    codes = re.findall(r"<code>([a-z2-7]{4}-[a-z2-7]{4})</code>", codes_page.content.decode())
+    assert len(codes) == 10
+    assert client.get("/people/").status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+    assert "enrol_second_factor" in actions_of(worker)
+
+
+def test_a_returning_account_gives_its_code_before_anything_else(enrolled):
+    client = Client()
+    response = sign_in(client, enrolled)
+    assert response["Location"].startswith("/login/code/")
+    assert client.get("/intake/").status_code == 302
+    assert client.get("/api/referrals").status_code == 401
+    wrong = client.post("/login/code/", {"code": "123456", "next": "/people/"})
+    assert wrong.status_code == 400 and "pas valide" in wrong.content.decode()
+    device = TOTPDevice.objects.get(user=enrolled)
+    device.throttling_failure_count = 0  # the wrong code above slowed further tries down
+    device.throttling_failure_timestamp = None
+    device.save()
+    right = client.post("/login/code/", {"code": current_code(device), "next": "/people/"})
+    assert right.status_code == 302 and right["Location"] == "/people/"
+    assert client.get("/people/").status_code == 200
+    assert actions_of(enrolled)[-3:] == [
+        "login_password",
+        "second_factor_failed",
+        "login_second_factor",
+    ]
+
+
+def test_a_code_is_refused_from_another_site_as_next(enrolled):
+    client = Client()
+    sign_in(client, enrolled, next_url="https://evil.example/")
+    device = TOTPDevice.objects.get(user=enrolled)
+    response = client.post(
+        "/login/code/", {"code": current_code(device), "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and not response["Location"].startswith("https://evil")
+
+
+def test_a_recovery_code_signs_in_once(enrolled):
+    from proxima.accounts.services.two_factor import new_recovery_codes
+
+    [first, *_] = new_recovery_codes(enrolled)
+    client = Client()
+    sign_in(client, enrolled)
+    assert client.post("/login/code/", {"code": first.upper()}).status_code == 302
+    assert client.get("/people/").status_code == 200
+    again = Client()
+    sign_in(again, enrolled)
+    assert again.post("/login/code/", {"code": first}).status_code == 400
+
+
+def test_the_password_alone_never_replaces_an_authenticator(enrolled):
+    client = Client()
+    sign_in(client, enrolled)
+    response = client.get("/account/two-factor/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/code/")
+    client.post("/account/two-factor/", {"code": "000000"})
+    assert TOTPDevice.objects.filter(user=enrolled).count() == 1
+
+
+def test_wrong_passwords_lock_the_account_out_from_that_address(enrolled, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, enrolled, password="wrong-password").status_code == 200
+    assert sign_in(client, enrolled, password="wrong-password").status_code == 429
+    locked = sign_in(client, enrolled)  # even the right password, now
+    assert locked.status_code == 429 and "bloquée" in locked.content.decode()
+    assert client.get("/people/").status_code == 302  # not signed in
+    elsewhere = Client(REMOTE_ADDR="10.1.2.3")  # the account itself still works elsewhere
+    assert sign_in(elsewhere, enrolled).status_code == 302
+    actions = actions_of(enrolled)
+    assert actions.count("login_failed") >= settings.AXES_FAILURE_LIMIT
+    assert "login_locked_out" in actions
+
+
+def test_an_unknown_username_is_audited_without_keeping_what_was_typed(db):
+    Client().post("/login/", {"username": "mon-mot-de-passe", "password": "x"})
+    event = AuditEvent.objects.get(action="login_failed")
+    assert event.object_id == "" and "mon-mot-de-passe" not in str(event.detail)
+
+
+def test_a_session_ends_after_inactivity(worker, settings):
+    client = Client()
+    client.force_login(worker)
+    assert client.get("/people/").status_code == 200
+    session = client.session
+    session["last_activity"] = int(time.time()) - settings.PROXIMA_SESSION_IDLE_MINUTES * 60 - 5
+    session.save()
+    response = client.get("/people/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert client.get("/api/intake/people?q=roy").status_code == 401
+    assert AuditEvent.objects.filter(action="logout", reason="inactivity").exists()
+
+
+def test_a_forgotten_password_is_reset_by_email_and_the_code_is_still_asked(enrolled):
+    client = Client()
+    response = client.post("/password/reset/", {"email": enrolled.email})
+    assert response.status_code == 302
+    assert client.post("/password/reset/", {"email": "nobody@example.org"}).status_code == 302
+    [message] = mail.outbox  # nothing tells whether the other address has an account
+    link = re.search(r"https?://[^/]+(/password/reset/\S+/)", message.body).group(1)
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    new = "une-nouvelle-phrase-secrete"
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    fresh = Client()
+    assert sign_in(fresh, enrolled, password=new)["Location"].startswith("/login/code/")
+    assert fresh.get("/people/").status_code == 302  # still needs the code
+
+
+def test_the_admin_signs_in_through_the_same_steps(db):
+    response = Client().get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")

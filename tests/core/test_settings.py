@@ -1,0 +1,83 @@
+"""Production settings: DEBUG off unless asked, a real secret, HTTPS only, strict CSP;
+`proxima check --deploy` gives no warning."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from proxima import settings as project_settings
+
+pytestmark = pytest.mark.django_db
+
+PRODUCTION_ENV = {
+    "PROXIMA_PRODUCTION": "1",
+    "SECRET_KEY": "k" * 20 + "production-secret-for-the-test-only-0123456789",
+    "ALLOWED_HOSTS": "proxima.example.org",
+}
+
+
+def run_proxima(*args: str, env: dict, tmp_path) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "-m", "proxima.manage", *args],
+        env={**clean, **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_a_warning(tmp_path):
+    result = run_proxima(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = run_proxima("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_asked_and_the_key_is_never_a_published_one(tmp_path):
+    script = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "PROXIMA_PRODUCTION"}
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proxima.settings'); django.setup(); {script}",
+        ],
+        env=clean,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    debug, key = result.stdout.split()
+    assert debug == "False"
+    assert len(key) >= 50 and "insecure" not in key
+    assert (tmp_path / ".proxima-secret-key").read_text().strip() == key
+    assert oct((tmp_path / ".proxima-secret-key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_passwords_are_hashed_with_argon2():
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_every_page_carries_a_strict_content_security_policy(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
