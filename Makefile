@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(BIN)/proxima migrate --noinput
 	$(BIN)/proxima demo
 	@echo "Proxima: http://$(HOST)/  (API docs: http://$(HOST)/api/docs)"
-	$(BIN)/proxima serve $(HOST)
+	DEBUG=1 $(BIN)/proxima serve $(HOST)
 
 ## Every test: unit, API, import/export, permissions and browser, on SQLite
 ## (and on PostgreSQL when DATABASE_URL is set).

@@ -45,5 +45,38 @@ def page(browser, live_server):
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.base_url = live_server.url
+    blocked = watch_content_security_policy(page)
     yield page
     context.close()
+    assert not blocked, f"blocked by the Content-Security-Policy: {blocked}"
+
+
+def watch_content_security_policy(page) -> list[str]:
+    """What the browser refused under the Content-Security-Policy (inline script or style,
+    another origin...): every journey must run without one."""
+    blocked: list[str] = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text[:300])
+
+    page.on("console", on_console)
+    return blocked
+
+
+def sign_in(page, base_url: str, user, password: str, next_url: str) -> None:
+    """Through the pages, as a person does: the password, then the authenticator's code."""
+    from proxima.accounts.services.two_factor import current_code
+    from tests.factories import verified_device
+
+    device = verified_device(user)
+    # The same account signing in twice within one 30-second step would give the same
+    # code, which is refused as a replay (tests/accounts); a test may sign in again.
+    device.last_t = -1
+    device.save(update_fields=["last_t"])
+    page.goto(f"{base_url}/login/?next={next_url}")
+    page.get_by_label("Nom d’utilisateur").fill(user.username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label("Code à usage unique").fill(current_code(device))
+    page.get_by_role("button", name="Continuer").click()

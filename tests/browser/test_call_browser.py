@@ -12,6 +12,7 @@ from proxima.directory.services.search_backends import backend
 from proxima.directory.services.taxonomy import load_need_domains
 from proxima.intake.models import ContactEpisode
 from proxima.intake.services.questionnaires import load_questionnaires
+from tests.browser.conftest import sign_in as sign_in_with_code
 from tests.factories import UserFactory, make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,10 +30,7 @@ def worker():
 
 
 def sign_in(page, user) -> None:
-    page.goto(page.base_url + "/login/?next=/intake/")
-    page.get_by_label("Nom d’utilisateur").fill(user.username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in_with_code(page, page.base_url, user, PASSWORD, "/intake/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Accueil")
 
 

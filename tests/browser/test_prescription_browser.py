@@ -13,6 +13,7 @@ from proxima.directory.services.taxonomy import load_need_domains
 from proxima.outcomes.services.instruments import load_instruments
 from proxima.people.services.records import PersonInput, create_person
 from proxima.prescriptions.models import Prescription
+from tests.browser.conftest import sign_in
 from tests.factories import UserFactory, make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,10 +40,7 @@ def family():
 
 def test_create_and_print_a_prescription(page, family):
     prescriber, child = family
-    page.goto(f"{page.base_url}/login/?next=/people/{child.pk}/")
-    page.get_by_label("Nom d’utilisateur").fill(prescriber.username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, page.base_url, prescriber, PASSWORD, f"/people/{child.pk}/")
     page.get_by_role("link", name="Coproduire une prescription sociale").click()
 
     page.get_by_label("Faite avec").fill("Ousmane et sa mère")

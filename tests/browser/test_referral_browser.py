@@ -14,6 +14,7 @@ from proxima.intake.services.questionnaires import load_questionnaires
 from proxima.people.services.consent import ConsentInput, record_consent
 from proxima.people.services.records import PersonInput, create_person
 from proxima.referrals.models import Referral
+from tests.browser.conftest import sign_in, watch_content_security_policy
 from tests.factories import OrganizationFactory, UserFactory, make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,9 +32,7 @@ def network():
     worker = UserFactory(
         username="info811", role=Role.WORKER_811, region=region, team="info_social"
     )
-    partner = UserFactory(
-        username="partenaire", role=Role.PARTNER_ADMIN, organization=organization
-    )
+    partner = UserFactory(username="partenaire", role=Role.PARTNER_ADMIN, organization=organization)
     person = create_person(PersonInput("Élise", "Côté", date(1988, 3, 14)), by=worker)
     record_consent(
         person,
@@ -50,6 +49,8 @@ def contexts(browser):
     yield opened
     for context in opened:
         context.close()
+    blocked = [text for context in opened for text in getattr(context, "blocked", [])]
+    assert not blocked, f"blocked by the Content-Security-Policy: {blocked}"
 
 
 def signed_in(contexts, browser, live_server, user, next_url):
@@ -57,10 +58,8 @@ def signed_in(contexts, browser, live_server, user, next_url):
     contexts.append(context)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/?next={next_url}")
-    page.get_by_label("Nom d’utilisateur").fill(user.username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    context.blocked = watch_content_security_policy(page)
+    sign_in(page, live_server.url, user, PASSWORD, next_url)
     return page
 
 
