@@ -72,6 +72,32 @@ def _writer(database_url: str, count: int, user_id: int, start) -> None:
     _append_many(count, user_id)
 
 
+def _concurrent(database_url: str, appends: int, writers: int, user_id: int) -> dict:
+    """`writers` processes append at once: appends per second, all writers together."""
+    from django.db import connection
+
+    connection.close()
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(writers + 1)
+    per_writer = max(appends // writers, 1)
+    processes = [
+        context.Process(target=_writer, args=(database_url, per_writer, user_id, start))
+        for _ in range(writers)
+    ]
+    for process in processes:
+        process.start()
+    start.wait()
+    started = time.perf_counter()
+    for process in processes:
+        process.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "writers": writers,
+        "appends": per_writer * writers,
+        "appends_per_s": round(per_writer * writers / elapsed),
+    }
+
+
 def _fill_chain(total: int) -> None:
     """Chained entries up to `total`, written in batches (much faster than one by one)."""
     from django.db import transaction
@@ -106,7 +132,6 @@ def _fill_chain(total: int) -> None:
 def run_engine(engine: str, database_url: str, appends: int, writers: int, entries: int) -> dict:
     _setup_django(database_url)
     from django.core.management import call_command
-    from django.db import connection
 
     from proxima.core.models import User
     from proxima.core.roles import Role
@@ -121,34 +146,13 @@ def run_engine(engine: str, database_url: str, appends: int, writers: int, entri
         from proxima.core import audit_chain
     except ImportError:
         audit_chain = None
-    if writers == 0:  # --writers 0: the cost of one append only
-        return result
-    connection.close()
-    context = multiprocessing.get_context("spawn")
-    start = context.Barrier(writers + 1)
-    per_writer = max(appends // writers, 1)
-    processes = [
-        context.Process(target=_writer, args=(database_url, per_writer, user.pk, start))
-        for _ in range(writers)
-    ]
-    for process in processes:
-        process.start()
-    start.wait()
-    started = time.perf_counter()
-    for process in processes:
-        process.join()
-    elapsed = time.perf_counter() - started
-    result["concurrent"] = {
-        "writers": writers,
-        "appends": per_writer * writers,
-        "appends_per_s": round(per_writer * writers / elapsed),
-    }
+    if writers:
+        result["concurrent"] = _concurrent(database_url, appends, writers, user.pk)
+        if audit_chain is not None:
+            report = audit_chain.verify_chain()
+            result["concurrent"].update(chain_ok=report.ok, entries=report.entries)
     if audit_chain is None:
         return result
-    report = audit_chain.verify_chain()
-    result["concurrent"]["chain_ok"] = report.ok
-    result["concurrent"]["entries"] = report.entries
-
     if entries == 0:
         return result
     _fill_chain(entries)

@@ -22,7 +22,7 @@ from proxima.privacy.services.report import AccessLine, access_line, entries_abo
 PAGE_SIZE = 50
 # The page checks at most this many entries newer than the last full check (the daily
 # task and `proxima verify-audit` check the whole chain).
-CHECK_ON_PAGE = 20_000
+CHECK_ON_PAGE = 5_000
 
 
 @dataclass(frozen=True)
