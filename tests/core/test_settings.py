@@ -19,7 +19,8 @@ PRODUCTION_ENV = {
 
 
 def run_proxima(*args: str, env: dict, tmp_path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    unwanted = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unwanted}
     return subprocess.run(
         [sys.executable, "-m", "proxima.manage", *args],
         env={**clean, **env},
@@ -81,3 +82,12 @@ def test_every_page_carries_a_strict_content_security_policy(client):
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_written_matrix_in_the_docs_is_the_one_the_code_enforces():
+    from pathlib import Path
+
+    from proxima.core.roles import matrix_table
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
+    assert matrix_table() in docs.read_text(encoding="utf-8")

@@ -154,7 +154,7 @@ def test_a_new_task_arrives_only_as_a_request(worker, partner_org):
     for status in ("completed", "accepted", "in-progress", "failed"):
         response = post(worker, bundle(partner_org.id, status=status, task_id=f"t-{status}"))
         assert response.status_code == 400, status
-        assert "requested" in response.json()["detail"] or "demande" in response.json()["detail"]
+        assert "requested" in response.json()["detail"] or "demandée" in response.json()["detail"]
     assert Referral.objects.count() == 0
 
 
@@ -185,7 +185,7 @@ def test_the_history_command_moves_past_referrals_in_with_their_status(
 
     path = tmp_path / "past.json"
     path.write_text(json.dumps(bundle(partner_org.id, status="completed")))
-    with pytest.raises(CommandError, match="requested|demande"):
+    with pytest.raises(CommandError, match="requested|demandée"):
         call_command("import-fhir", str(path), "--as", worker.username)
     assert Referral.objects.count() == 0
     call_command("import-fhir", str(path), "--as", worker.username, "--history")

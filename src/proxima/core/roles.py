@@ -106,3 +106,18 @@ def roles_with(capability: str) -> frozenset[str]:
     """The roles holding a capability (for queries such as "who receives for this
     organization")."""
     return PERMISSION_MATRIX[capability]
+
+
+def matrix_table() -> str:
+    """The matrix as a Markdown table (roles across, capabilities down), as printed in
+    docs/permissions.md; a test keeps the two the same."""
+    roles = list(Role)
+    header = "| capability | " + " | ".join(f"`{role.value}`" for role in roles) + " |"
+    rule = "|---|" + "---|" * len(roles)
+    rows = [
+        f"| `{capability}` | "
+        + " | ".join("yes" if role in granted else "" for role in roles)
+        + " |"
+        for capability, granted in PERMISSION_MATRIX.items()
+    ]
+    return "\n".join([header, rule, *rows])

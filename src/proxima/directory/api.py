@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 
 from proxima.core.api_errors import ApiRouter
-from proxima.core.audit import record_audit_event
 from proxima.core.roles import VIEW_CONFIDENTIAL_LOCATIONS, has_capability
 from proxima.directory import queries
 from proxima.directory.models import (
@@ -28,6 +27,7 @@ from proxima.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from proxima.directory.services import confidential
 from proxima.directory.services.hsds_export import HSDS_VERSION, scalars, serialize
 from proxima.directory.services.hsds_spec import KINDS
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
@@ -90,17 +90,7 @@ def _is_public(request: HttpRequest) -> bool:
 
 
 def _audit_confidential(request: HttpRequest, service_ids: list[str]) -> None:
-    """Staff reading a confidential location's address leaves a trace."""
-    if _is_public(request):
-        return
-    for location_id in queries.confidential_location_ids_of(service_ids):
-        record_audit_event(
-            request.user,
-            "read_confidential_location",
-            object_type="directory.location",
-            object_id=location_id,
-            reason="api",
-        )
+    confidential.record_confidential_reads(request.user, service_ids, reason="api")
 
 
 def _parse_modified_after(value: str | None) -> datetime | None:

@@ -12,7 +12,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from proxima.core.audit import record_audit_event
 from proxima.core.roles import (
     EDIT_ANY_SERVICE,
     EDIT_OWN_ORGANIZATION_SERVICES,
@@ -27,7 +26,7 @@ from proxima.directory.forms import (
     ServiceEditForm,
 )
 from proxima.directory.models import Service
-from proxima.directory.services import editing
+from proxima.directory.services import confidential, editing
 from proxima.directory.services.search import SearchInputError, search_services
 
 SEARCH_FIELDS = (
@@ -95,12 +94,8 @@ def service_detail(request, service_id: str):
             "location__addresses", "location__accessibility"
         )
     )
-    confidential = [p.location for p in places if p.location and p.location.is_confidential]
-    if staff and confidential:
-        for location in confidential:
-            record_audit_event(
-                request.user, "read_confidential_location", location, reason="service page"
-            )
+    if any(p.location and p.location.is_confidential for p in places):
+        confidential.record_confidential_reads(request.user, [service.id], reason="service page")
     points = presenters.service_points(service, public=not staff)
     pins = presenters.results_map(
         [(service.localized_name, "", lat, lon) for lat, lon in points], None

@@ -1,0 +1,26 @@
+"""Confidential locations (shelters for people fleeing violence...): only network staff
+see their address, and each such read is written to the audit log here, whichever page,
+API route or export shows it."""
+
+from proxima.core.audit import record_audit_event
+from proxima.core.roles import VIEW_CONFIDENTIAL_LOCATIONS, has_capability
+from proxima.directory import queries
+
+
+def sees_confidential(user) -> bool:
+    """Network staff see confidential addresses; everyone else sees the public view."""
+    return has_capability(user, VIEW_CONFIDENTIAL_LOCATIONS)
+
+
+def record_confidential_reads(user, service_ids: list[str], *, reason: str) -> None:
+    """One audit line per confidential location of these services shown to `user`."""
+    if not sees_confidential(user):
+        return
+    for location_id in queries.confidential_location_ids_of(service_ids):
+        record_audit_event(
+            user,
+            "read_confidential_location",
+            object_type="directory.location",
+            object_id=location_id,
+            reason=reason,
+        )
