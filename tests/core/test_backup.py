@@ -4,6 +4,7 @@ table and row by row; a damaged copy is noticed; refusals say why."""
 
 import copy
 import io
+import sqlite3
 import time
 import uuid
 from datetime import date, timedelta
@@ -185,7 +186,8 @@ def empty_database(tmp_path):
         settings_dict["NAME"] = str(tmp_path / "restored.sqlite3")
     else:
         name = f"ops_restore_{uuid.uuid4().hex[:12]}"
-        with source.cursor() as cursor:
+        admin = source.copy()  # its own session, outside the test's transaction if any
+        with admin.cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{name}"')
         settings_dict["NAME"] = name
     # Registered as a connection but not in settings: Django's test case lets it connect.
@@ -198,8 +200,9 @@ def empty_database(tmp_path):
         connections[RESTORED].close()
         del connections[RESTORED]
         if name:
-            with source.cursor() as cursor:
+            with admin.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.close()
 
 
 @pytest.fixture
@@ -316,3 +319,14 @@ def test_the_password_goes_in_the_environment_never_on_the_command_line():
         {"HOST": "db", "PORT": "5433", "USER": "proxima", "PASSWORD": "s3cret", "OPTIONS": {}}
     )
     assert "s3cret" not in " ".join(arguments) and env["PGPASSWORD"] == "s3cret"
+
+
+def test_a_copy_that_waits_for_a_lock_gives_up_with_the_reason(tmp_path):
+    source = sqlite3.connect(tmp_path / "source.db", timeout=0.1)
+    source.execute("CREATE TABLE t (x)")
+    source.commit()
+    writer = sqlite3.connect(tmp_path / "source.db")
+    writer.execute("BEGIN EXCLUSIVE")  # a rollback-journal database, held by a writer
+    with pytest.raises(backup.BackupError, match="stayed locked"):
+        source.backup(sqlite3.connect(tmp_path / "copy.db"), progress=backup._give_up_after(0.3))
+    writer.rollback()

@@ -30,6 +30,8 @@ PG_DUMP_MAGIC = b"PGDMP"
 # Without these a file is not a Proxima database, whatever else it holds.
 REQUIRED_TABLES = ("django_migrations", "django_content_type", "core_user")
 PG_BIN_DIRS = ("/usr/lib/postgresql/{major}/bin", "/usr/pgsql-{major}/bin")
+# sqlite3 retries a locked database forever; a backup gives up after this many seconds.
+LOCK_WAIT = 60.0
 
 
 class BackupError(Exception):
@@ -214,7 +216,7 @@ def _backup_sqlite(connection: BaseDatabaseWrapper, target_path: Path) -> dict[s
     target = sqlite3.connect(target_path)
     try:
         # pages=-1: every page in one step, so no write can slip in between two parts.
-        connection.connection.backup(target, pages=-1)
+        connection.connection.backup(target, pages=-1, progress=_give_up_after(LOCK_WAIT))
         target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside
         _check_sqlite(target, target_path)
         return _count(target.cursor(), _sqlite_tables(target), _quote)
@@ -234,11 +236,22 @@ def _restore_sqlite(connection: BaseDatabaseWrapper, path: Path) -> None:
         connection.ensure_connection()
         # Through SQLite's own locking: other connections of a running app see the whole
         # restored database or the old one, never a half-copied file.
-        source.backup(connection.connection, pages=-1)
+        source.backup(connection.connection, pages=-1, progress=_give_up_after(LOCK_WAIT))
     except sqlite3.Error as error:
         raise BackupError(f"SQLite could not restore {path}: {error}") from error
     finally:
         source.close()
+
+
+def _give_up_after(seconds: float):
+    """A backup progress callback that stops a copy still waiting for a lock after `seconds`."""
+    deadline = time.monotonic() + seconds
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status in (5, 6) and time.monotonic() > deadline:  # SQLITE_BUSY, SQLITE_LOCKED
+            raise BackupError(f"the database stayed locked for {seconds:.0f} s; try again.")
+
+    return progress
 
 
 def _check_sqlite(database: sqlite3.Connection, path: Path) -> None:
