@@ -128,6 +128,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "proxima.core.context_processors.navigation",
+                "proxima.directory.context_processors.demo_banner",
+                "proxima.referrals.context_processors.referrals_menu",
             ],
         },
     },

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from proxima.core.roles import Role
+from proxima.core.roles import ADMIN_SITE, Role, roles_with
 from proxima.people.models import InternalTeam
 
 
@@ -78,7 +78,7 @@ class User(AbstractUser):
     objects = ProximaUserManager()
 
     def save(self, *args, **kwargs):
-        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        self.is_staff = self.is_superuser = self.role in roles_with(ADMIN_SITE)
         super().save(*args, **kwargs)
 
 
