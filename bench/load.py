@@ -418,6 +418,15 @@ def start_server(kind: str, port: int, env: dict, args) -> subprocess.Popen:
     raise SystemExit(f"{kind} did not start: see {RESULTS / f'load-{kind}.log'}")
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) used so far by one process; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """CPU time (user and system) used so far by a process and all its descendants."""
     parents: dict[int, int] = {}
@@ -439,20 +448,38 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
-def postgres_cpu_seconds(database_url: str) -> float:
-    """CPU time used by the PostgreSQL backends serving the benchmark's database (they
-    were started by the server under test: persistent connections, CONN_MAX_AGE)."""
-    import psycopg
+class PostgresCpu:
+    """CPU time used by the PostgreSQL backends serving the benchmark's database (opened
+    by the server under test), read twice a second while it runs, so that a backend closed
+    on the way (CONN_MAX_AGE) still counts up to its last reading."""
 
-    name = database_url.rsplit("/", 1)[1].split("?")[0]
-    with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres") as connection:
-        pids = [
-            row[0]
-            for row in connection.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]
-            )
-        ]
-    return sum(tree_cpu_seconds(pid) for pid in pids)
+    def __init__(self, database_url: str):
+        import threading
+
+        import psycopg
+
+        self.name = database_url.rsplit("/", 1)[1].split("?")[0]
+        self.connection = psycopg.connect(
+            database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True
+        )
+        self.seen: dict[int, float] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+
+    def watch(self) -> None:
+        while not self.done.wait(0.5):
+            rows = self.connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.name]
+            ).fetchall()
+            for (pid,) in rows:
+                self.seen[pid] = max(self.seen.get(pid, 0.0), process_cpu_seconds(pid))
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join()
+        self.connection.close()
+        return sum(self.seen.values())
 
 
 def _children_cpu_seconds() -> float:
@@ -486,6 +513,7 @@ def run_server(kind: str, env: dict, args) -> dict:
     out_path = RESULTS / f"load-result-{kind}.json"
     server_cpu = tree_cpu_seconds(server.pid)
     generator_cpu = _children_cpu_seconds()
+    database_cpu = PostgresCpu(args.database_url)
     try:
         subprocess.run(
             [
@@ -508,8 +536,8 @@ def run_server(kind: str, env: dict, args) -> dict:
         )
         server_cpu = tree_cpu_seconds(server.pid) - server_cpu
         generator_cpu = _children_cpu_seconds() - generator_cpu
-        database_cpu = postgres_cpu_seconds(args.database_url)
     finally:
+        database_cpu = database_cpu.stop()
         stop_server(server)
     result = json.loads(out_path.read_text())
     completed = max(result["completed_requests"], 1)
