@@ -43,7 +43,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help="gunicorn worker processes (default: PROXIMA_WEB_WORKERS or 2 x cores + 1).",
+            help="gunicorn worker processes (default: PROXIMA_WEB_WORKERS or cores + 1).",
         )
 
     def handle(self, addrport: str, production: bool = False, workers=None, **options):
