@@ -117,7 +117,9 @@ def _ids(rows: QuerySet) -> list:
     return list(rows.values_list("pk", flat=True).distinct())
 
 
-def apply_retention(*, by: Any = SYSTEM, now: datetime | None = None, dry_run: bool = False):
+def apply_retention(
+    *, by: Any = SYSTEM, now: datetime | None = None, dry_run: bool = False
+) -> RetentionReport:
     """Delete what is past its retention time, rule by rule, in one transaction with one
     audit line of counts. A dry run counts, changes nothing and writes nothing."""
     now = now or timezone.now()
