@@ -145,8 +145,11 @@ def test_serves_pages_and_static_files_logs_json_and_stops_on_sigterm(server):
     cache = static.getheader("Cache-Control")
     assert "immutable" in cache and "max-age=315360000" in cache
 
-    children = descendants(server["process"].pid)
-    assert len(children) >= 4  # gunicorn's master, two workers and the task worker
+    # gunicorn's master, its two workers and the task worker (which may still be starting).
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while len(children := descendants(server["process"].pid)) < 4:
+        assert time.monotonic() < deadline, children
+        time.sleep(0.2)
     server["process"].send_signal(signal.SIGTERM)
     assert server["process"].wait(timeout=30) == 0
     time.sleep(0.2)
