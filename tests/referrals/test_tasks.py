@@ -36,10 +36,13 @@ def test_sending_queues_a_reminder_at_the_due_time(sent):
     assert queued.args_kwargs["args"] == [str(sent.pk)]
 
 
-def test_an_unanswered_referral_tells_everyone_concerned(sent, worker, partner, coordinator):
+def test_an_unanswered_referral_tells_everyone_concerned(
+    sent, worker, partner, coordinator, django_capture_on_commit_callbacks
+):
     assert remind_if_unanswered.call(str(sent.pk)) is False  # not due yet
     make_overdue(sent)
-    assert remind_if_unanswered.call(str(sent.pk)) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_if_unanswered.call(str(sent.pk)) is True
     told = {n.user for n in Notification.objects.filter(kind="overdue")}
     assert told == {worker, partner, coordinator}
     assert any("Toujours pas de réponse" in m.subject for m in mail.outbox)
@@ -66,13 +69,14 @@ def test_the_sweep_catches_a_lost_reminder(sent, worker):
     assert Notification.objects.filter(kind="overdue", user=worker).count() == 1
 
 
-def test_digest_users_get_one_email(sent, partner, worker):
+def test_digest_users_get_one_email(sent, partner, worker, django_capture_on_commit_callbacks):
     from proxima.referrals.services.workflow import transition
 
     worker.referral_digest = True
     worker.save()
     mail.outbox.clear()
-    transition(sent, "cancelled", by=partner, version=sent.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(sent, "cancelled", by=partner, version=sent.version)
     assert mail.outbox == []
     assert send_daily_digests.call(requeue=False) == 1
     [digest] = mail.outbox

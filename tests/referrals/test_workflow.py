@@ -129,8 +129,13 @@ def test_strangers_cannot_act(sent, region):
             transition(sent, Status.CANCELLED, by=user, version=sent.version)
 
 
-def test_the_other_side_is_told_by_email_and_in_app(partner, worker, sent):
-    assert [n.user for n in Notification.objects.filter(kind="status:requested")] == [partner]
+def test_the_other_side_is_told_by_email_and_in_app(
+    partner, worker, draft, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = send(draft, by=worker, version=draft.version)
+    [notice] = Notification.objects.filter(kind="status:requested")
+    assert notice.user == partner and notice.emailed_at is not None
     assert "Comptoir alimentaire Limoilou" in mail.outbox[-1].body
     assert "Côté" not in mail.outbox[-1].body  # notices never name the person
     partner.referral_digest = True
@@ -138,6 +143,26 @@ def test_the_other_side_is_told_by_email_and_in_app(partner, worker, sent):
     transition(sent, Status.CANCELLED, by=worker, version=sent.version)
     notice = Notification.objects.get(kind="status:cancelled")
     assert notice.user == partner and notice.emailed_at is None  # kept for the digest
+
+
+def test_no_email_leaves_before_the_change_is_committed(
+    partner, worker, draft, django_capture_on_commit_callbacks
+):
+    """Emails go once the change is saved: a change that fails sends nothing, and the mail
+    server's delay never holds the referral (the email is not sent inside its transaction)."""
+    from django.db import transaction
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        send(draft, by=worker, version=draft.version)
+        assert mail.outbox == []  # not yet: still inside the transaction
+        raise RuntimeError("the rest of the action failed")
+    assert callbacks == [] and mail.outbox == []
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
 
 
 def test_without_consent_only_an_anonymous_request(worker, person, service, consent):

@@ -2,8 +2,11 @@
 daily digest. Notices name the referral and its status, never the person (an email
 may be read anywhere)."""
 
+from functools import partial
+
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -76,17 +79,22 @@ def notify(users, referral: Referral, kind: str, make_text, *, skip=None) -> int
             text = str(make_text())[:300]
             notice = Notification.objects.create(user=user, referral=referral, kind=kind, text=text)
             if not user.referral_digest and user.email:
-                send_mail(
-                    subject=f"Proxima — {text}"[:150],
-                    message=f"{text}\n\n{_link(referral)}",
-                    from_email=None,
-                    recipient_list=[user.email],
-                    fail_silently=True,
-                )
-                notice.emailed_at = timezone.now()
-                notice.save(update_fields=["emailed_at"])
+                # Sent once the change is committed: never for a change rolled back, and
+                # the mail server's delay never holds the referral's lock (nor the audit's).
+                transaction.on_commit(partial(_email, notice.pk, user.email, text, _link(referral)))
         sent += 1
     return sent
+
+
+def _email(notice_id: int, address: str, text: str, link: str) -> None:
+    send_mail(
+        subject=f"Proxima — {text}"[:150],
+        message=f"{text}\n\n{link}",
+        from_email=None,
+        recipient_list=[address],
+        fail_silently=True,
+    )
+    Notification.objects.filter(pk=notice_id).update(emailed_at=timezone.now())
 
 
 def status_changed(referral: Referral, *, by, side: str) -> int:
