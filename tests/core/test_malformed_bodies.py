@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -43,6 +44,8 @@ MALFORMED = {
         ).encode(),
         "application/json",
     ),
+    "JSON, a NUL character": (b'{"reason": "a\\u0000b", "body": "\\u0000"}', "application/json"),
+    "form, a NUL character": (b"reason=a%00b&body=%00", "application/x-www-form-urlencoded"),
     "JSON, deeply nested": (b"[" * 50_000 + b"]" * 50_000, "application/json"),
     "JSON, huge numbers": (
         b'{"version": 1e999, "page": 99999999999999999999999}',
@@ -74,12 +77,25 @@ def site_routes(network) -> list[tuple[str, str]]:
                 names = (
                     getattr(pattern.pattern, "converters", None) or pattern.pattern.regex.groupindex
                 )
-                kwargs = {name: values.get(name, "1") for name in names}
+                if namespace == "admin":  # a record of the page's model
+                    own = dict.fromkeys(("object_id", "pk"), admin_object_id(pattern.name))
+                else:
+                    own = {}
+                kwargs = {name: own.get(name) or values.get(name, "1") for name in names}
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
                 routes.append((namespace or "", reverse(name, kwargs=kwargs)))
 
     walk(get_resolver().url_patterns, None)
     return sorted(set(routes))
+
+
+def admin_object_id(name: str) -> str | None:
+    """A record of the model an admin page is for (`<app>_<model>_<page>`), if any."""
+    for model in admin.site._registry:
+        if name.startswith(f"{model._meta.app_label}_{model._meta.model_name}_"):
+            pk = model._default_manager.values_list("pk", flat=True).first()
+            return None if pk is None else str(pk)
+    return None
 
 
 def api_operations(network) -> list[tuple[str, str]]:
@@ -120,15 +136,17 @@ def malformed_bodies_refused(client, method: str, url: str, kinds) -> list[str]:
 
 
 def test_every_write_route_refuses_malformed_bodies_without_a_500(network):
+    # The users first: signing in gives each its one-time-code device (a record the
+    # admin's pages name too).
+    users = {role: network.user(role) for role in {*ROLE_OF_NAMESPACE.values(), Role.WORKER_811}}
+    for user in users.values():
+        browser(user)
     routes = [("POST", url, namespace) for namespace, url in site_routes(network)]
     routes += [(method, url, "api") for method, url in api_operations(network)]
     assert len(routes) > 60 and any(method == "PATCH" for method, _url, _ns in routes)
-    users = {}
     errors = []
     for method, url, namespace in routes:
         role = ROLE_OF_NAMESPACE.get(namespace, Role.WORKER_811)
-        if role not in users:
-            users[role] = network.user(role)
         # Each route from the same records (the admin's delete pages delete) and its own
         # session (a route may end it: logout).
         with transaction.atomic():

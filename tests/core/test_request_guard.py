@@ -109,3 +109,26 @@ def test_ninjas_own_refusals_are_in_the_callers_language(worker):
         "/api/intake/people", {"birth_date": "2024-02-30"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert english.json()["detail"] == "Invalid request: see errors."
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "content_type"),
+    [
+        ("/api/intake/people?q=%C3%89lise%00", None, None),
+        ("/api/referrals?box=sent&status=%00", None, None),
+        ("/api/hsds/services/%00", None, None),
+        ("/api/intake/people", '{"given_name": "\\u0000", "family_name": "C"}', "application/json"),
+        ("/people/?q=%00", None, None),
+        ("/intake/calls/new/", "channel=phone_811&reason=%00", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_nul_character_anywhere_is_a_400_not_a_database_error(browser, path, body, content_type):
+    """PostgreSQL stores no NUL character in text: a query with one was a 500 there."""
+    if body is None:
+        response = browser.get(path)
+    else:
+        response = browser.post(path, body, content_type=content_type)
+    assert response.status_code == 400
+    said = response.json()["detail"] if path.startswith("/api/") else response.content.decode()
+    assert "La requête contient un caractère NUL" in said
+    assert not Person.objects.exists()

@@ -38,8 +38,9 @@ def language_of(request) -> str:
 class RequestGuardMiddleware:
     """Refuse a request body the site cannot take before anything reads it, with the
     reason in the user's language (JSON for the API, a short page otherwise): over
-    DATA_UPLOAD_MAX_MEMORY_SIZE (413); a Content-Length that is not a number, or a form
-    that cannot be parsed (400). (The API refuses what is not JSON itself: proxima/api.py.)"""
+    DATA_UPLOAD_MAX_MEMORY_SIZE (413); a Content-Length that is not a number, a form that
+    cannot be parsed, or a NUL character anywhere, which no text field of PostgreSQL can
+    hold (400). (The API refuses what is not JSON itself: proxima/api.py.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,6 +58,8 @@ class RequestGuardMiddleware:
         if limit is not None and int(length) > limit:
             message = _("The request is too large (at most %s).") % filesizeformat(limit)
             return _refuse(request, 413, message)
+        if _holds_nul(request, int(length)):
+            return _refuse(request, 400, _("The request holds a NUL character, which is not text."))
         is_page = not request.path.startswith("/api/")
         if is_page and request.method == "POST" and request.content_type in FORM_TYPES:
             try:
@@ -67,6 +70,15 @@ class RequestGuardMiddleware:
 
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# A NUL character as sent: raw, in a URL or a form, in JSON.
+NUL_SPELLINGS = (b"\x00", b"%00", b"\\u0000")
+
+
+def _holds_nul(request, length: int) -> bool:
+    query = request.META.get("QUERY_STRING", "")
+    if "\x00" in request.path or "%00" in query or "\x00" in query:
+        return True
+    return length > 0 and any(spelling in request.body for spelling in NUL_SPELLINGS)
 
 
 def _refuse(request, status: int, reason: str) -> HttpResponse:
