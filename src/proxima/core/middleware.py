@@ -19,10 +19,7 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request):
         if request.path.startswith("/api/"):
             return super().process_request(request)
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(language_of(request))
         request.LANGUAGE_CODE = translation.get_language()
 
 
