@@ -16,6 +16,8 @@ PROXIMA_LOGIN_FAILURES        failed logins (same account, same address) before 
 PROXIMA_LOCKOUT_MINUTES       how long a lockout lasts (default 15)
 PROXIMA_BASE_URL  the address people use, for links in emails (default http://127.0.0.1:8000)
 EMAIL_BACKEND  Django email backend (default: printed on the console, as in the demo)
+EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS ("1"),
+EMAIL_USE_SSL ("1")  the SMTP server, with the SMTP backend
 LOG_LEVEL      root log level (default INFO in production, WARNING otherwise); logs are JSON
                lines on standard output in production, plain lines otherwise
 PROXIMA_WEB_WORKERS, PROXIMA_WEB_THREADS, PROXIMA_WEB_TIMEOUT  gunicorn under
@@ -264,6 +266,14 @@ CONTENT_SECURITY_POLICY = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# An SMTP server (with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL") == "1"
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "proxima@localhost")
 PROXIMA_BASE_URL = os.environ.get("PROXIMA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

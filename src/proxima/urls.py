@@ -24,3 +24,9 @@ urlpatterns = [
     path("", include("proxima.prescriptions.urls")),
     path("", include("proxima.privacy.urls")),
 ]
+
+# Django's own error answers: a page in the person's language, JSON under /api/.
+handler400 = "proxima.core.views.bad_request"
+handler403 = "proxima.core.views.permission_denied"
+handler404 = "proxima.core.views.page_not_found"
+handler500 = "proxima.core.views.server_error"

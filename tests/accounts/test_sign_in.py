@@ -183,3 +183,20 @@ def test_a_forgotten_password_is_reset_by_email_and_the_code_is_still_asked(enro
 def test_the_admin_signs_in_through_the_same_steps(db):
     response = Client().get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_behind_the_proxy_a_lockout_holds_the_client_not_everyone(enrolled, settings):
+    """nginx connects from 127.0.0.1 for everyone: the client is the address it appended
+    last to X-Forwarded-For, so one client's wrong passwords do not lock out the others
+    (and a forged first entry changes nothing)."""
+    settings.PROXIMA_BEHIND_PROXY = True
+    attacker = Client(HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(attacker, enrolled, password="wrong-password")
+    assert sign_in(attacker, enrolled).status_code == 429
+    forged = Client(HTTP_X_FORWARDED_FOR="10.0.0.1, 203.0.113.9")
+    assert sign_in(forged, enrolled).status_code == 429  # same client, whatever it claims
+    colleague = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert sign_in(colleague, enrolled)["Location"].startswith("/login/code/")
+    event = AuditEvent.objects.filter(action="login_failed").first()
+    assert event.detail["address"] == "203.0.113.9"

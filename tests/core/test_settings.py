@@ -91,3 +91,10 @@ def test_the_written_matrix_in_the_docs_is_the_one_the_code_enforces():
 
     docs = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
     assert matrix_table() in docs.read_text(encoding="utf-8")
+
+
+def test_a_foreign_host_header_is_a_400_not_a_500(client):
+    page = client.get("/", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and "Requête refusée" in page.content.decode()
+    api = client.get("/api/hsds/services", HTTP_HOST="evil.example")
+    assert api.status_code == 400 and api.json()["detail"]

@@ -11,7 +11,7 @@ from proxima.core.roles import (
 def navigation(request):
     """What the header shows, by capability (the apps add their own: the directory's demo
     banner, the referrals' badge)."""
-    user = request.user
+    user = getattr(request, "user", None)  # none yet on an error page (a bad Host header)
     return {
         "nav_partner": has_capability(user, EDIT_OWN_ORGANIZATION_SERVICES)
         or has_capability(user, EDIT_ANY_SERVICE),

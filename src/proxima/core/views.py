@@ -11,3 +11,33 @@ def csrf_failure(request, reason: str = ""):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": text}, status=403)
     return render(request, "403.html", {"reason": text}, status=403)
+
+
+def _error(request, status: int, template: str, text: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": text}, status=status)
+    return render(request, template, status=status)
+
+
+def bad_request(request, exception=None):
+    """A request Proxima cannot take (a bad Host header, a broken form): 400."""
+    return _error(request, 400, "400.html", _("Proxima could not read this request."))
+
+
+def permission_denied(request, exception=None):
+    text = str(exception) if exception and str(exception) else _("Access refused.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": text}, status=403)
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, "404.html", _("Not found."))
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": _("Something went wrong; try again in a moment.")}, status=500
+        )
+    return render(request, "500.html", status=500)
