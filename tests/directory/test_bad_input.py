@@ -51,3 +51,10 @@ def test_the_search_page_far_past_the_last_page_shows_no_results(listed, criteri
     response = Client().get("/", {**criteria, "page": BEYOND_64_BITS})
     assert response.status_code == 200
     assert "Dépannage alimentaire" not in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+01:00"])
+def test_a_modified_after_at_the_ends_of_the_calendar_is_a_400(listed, value):
+    response = Client().get("/api/hsds/services", {"modified_after": value})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "modified_after doit être une date et une heure (ISO 8601)."

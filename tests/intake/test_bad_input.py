@@ -118,3 +118,29 @@ def test_the_matching_service_refuses_a_malformed_severity_itself(need_domains):
     for severity in ("x", [1], None, 1.5, True):
         with pytest.raises(MatchInputError):
             match({"food": {"severity": severity}}, None, MatchConstraints())
+
+
+@pytest.mark.parametrize("taken_at", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:30:00-05:00"])
+def test_an_escalation_action_at_the_ends_of_the_calendar_is_a_400(client, episode, taken_at):
+    url = reverse("intake:call", args=[episode.pk])
+    client.post(url, {"action": "screen", **{f"cssrs-screen.q{i}": "on" for i in range(1, 5)}})
+    escalation = episode.escalations.get()
+    response = client.post(
+        f"/api/intake/escalations/{escalation.pk}/actions",
+        {"action": "crisis_intervention", "taken_at": taken_at},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["taken_at"] == "Donnez une date entre 1900 et 2199."
+    page = client.post(
+        url,
+        {
+            "action": "escalation_action",
+            "escalation": escalation.pk,
+            "what": "crisis_intervention",
+            "taken_at": "9999-12-31T23:30",
+        },
+    )
+    assert page.status_code == 400
+    assert "Donnez une date entre 1900 et 2199." in page.content.decode()
+    assert not EscalationAction.objects.exists()

@@ -89,3 +89,32 @@ def test_referring_from_another_regions_contact_is_refused_in_json(worker, servi
     )
     assert response.status_code in (403, 404) and response.json()["detail"]
     assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:30", "0001-01-01T00:00", "1066-10-14T09:00"])
+def test_an_appointment_at_the_ends_of_the_calendar_is_a_form_error(sent, partner, moment):
+    """Year 9999 at 23:30 in Québec is year 10000 in UTC: it was a 500 when saved."""
+    response = client_of(partner).post(
+        reverse("referrals:detail", args=[sent.pk]),
+        {
+            "action": "status",
+            "status": "accepted",
+            "version": sent.version,
+            "first_appointment_at": moment,
+        },
+    )
+    assert response.status_code == 400
+    assert "Donnez une date entre 1900 et 2199." in response.content.decode()
+    assert Referral.objects.get(pk=sent.pk).status == "requested"
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:30:00-05:00", "0001-01-01T00:00:00+01:00"])
+def test_an_appointment_at_the_ends_of_the_calendar_over_the_api_is_a_400(sent, partner, moment):
+    body = {"status": "accepted", "version": sent.version, "first_appointment_at": moment}
+    response = client_of(partner).post(
+        f"/api/referrals/{sent.pk}/status", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert (
+        response.json()["errors"]["first_appointment_at"] == "Donnez une date entre 1900 et 2199."
+    )

@@ -2,6 +2,10 @@
 message for the user in their language. Services raise a subclass; pages list the
 messages, the API answers 400 with them (proxima/api.py)."""
 
+from django.utils.translation import gettext as _
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
 
 class InputError(ValueError):
     """`errors` maps field names (or records) to messages for the user."""
@@ -9,3 +13,14 @@ class InputError(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
         self.errors = errors
+
+
+def moment_out_of_range(value) -> str:
+    """Why a date and time given cannot be used, or "": outside 1900-2199 it is a typing
+    mistake (and at the calendar's ends it cannot even be moved to UTC or local time)."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return _("Give a date between %(first)d and %(last)d.") % {
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+        }
+    return ""

@@ -6,13 +6,14 @@ staff do, and each such read is written to the audit log.
 """
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -98,7 +99,10 @@ def _parse_modified_after(value: str | None) -> datetime | None:
         return None
     try:
         parsed = parse_datetime(value)
-    except ValueError:  # well formed but impossible: month 13, offset +25:00...
+        if parsed is not None:  # the database compares in UTC: year 1 at +01:00 is year 0
+            parsed = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+            parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # impossible: month 13, offset +25:00, year 0...
         parsed = None
     if parsed is None:
         raise SearchInputError(_("modified_after must be a date and time (ISO 8601)."))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from proxima.core.audit import record_audit_event
+from proxima.core.errors import moment_out_of_range
 from proxima.core.roles import TAKE_CONTACTS, in_region
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
@@ -274,9 +275,11 @@ def record_escalation_action(
     errors = {}
     if action not in escalation.required_actions:
         errors["action"] = _("This action does not answer this risk.")
-    if taken_at > timezone.now() + timedelta(minutes=5):
+    if problem := moment_out_of_range(taken_at):
+        errors["taken_at"] = problem
+    elif taken_at > timezone.now() + timedelta(minutes=5):
         errors["taken_at"] = _("An action cannot be recorded in the future.")
-    if taken_at < escalation.episode.started_at:
+    elif taken_at < escalation.episode.started_at:
         errors["taken_at"] = _("The action cannot come before the contact started.")
     if len(note) > 2000:
         errors["note"] = _("At most %d characters.") % 2000

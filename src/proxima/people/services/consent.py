@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
+from proxima.core.errors import moment_out_of_range
 from proxima.directory.models import Organization
 from proxima.people.models import (
     GUARDIAN_RELATIONSHIPS,
@@ -63,6 +64,11 @@ def _check(person: Person, data: ConsentInput, now: datetime) -> dict[str, str]:
         errors["recipient"] = _("Say with whom the information may be shared.")
     if data.recipient_team and data.recipient_team not in InternalTeam.values:
         errors["recipient"] = _("Unknown team.")
+    for field, moment in (("given_at", data.given_at), ("expires_at", data.expires_at)):
+        if problem := moment_out_of_range(moment):
+            errors[field] = problem
+    if "given_at" in errors or "expires_at" in errors:
+        return errors  # what follows moves these dates to local time
     given_at = data.given_at or now
     if given_at > now:
         errors["given_at"] = _("Consent cannot be given in the future.")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
-from proxima.core.errors import InputError
+from proxima.core.errors import InputError, moment_out_of_range
 from proxima.core.models import Region
 from proxima.directory.models import Service
 from proxima.intake.models import Priority
@@ -248,6 +248,8 @@ def _requirements(new_status: str, reason: str, note: str, appointment, outcome:
     errors = {}
     if new_status == Status.ACCEPTED and appointment is None:
         errors["first_appointment_at"] = _("Give the date of the first appointment.")
+    elif new_status == Status.ACCEPTED and (problem := moment_out_of_range(appointment)):
+        errors["first_appointment_at"] = problem
     if new_status == Status.REJECTED:
         if reason not in RejectReason.values:
             errors["reason"] = _("Choose why the referral is declined.")

@@ -1,0 +1,44 @@
+"""Malformed input on the people API: a 400 with the reason in the caller's language, and
+nothing recorded; never a 500."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from proxima.people.models import Consent
+from proxima.people.services.records import PersonInput, create_person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("field", "moment"),
+    [
+        ("given_at", "0001-01-01T00:00:06Z"),
+        ("given_at", "1066-10-14T09:00:00Z"),
+        ("expires_at", "9999-12-31T23:00:00-05:00"),
+        ("expires_at", "2300-01-01T00:00:00Z"),
+    ],
+)
+def test_a_consent_at_the_ends_of_the_calendar_is_a_400(worker, field, moment):
+    """Year 1 in UTC is year 0 in Québec; 9999 at 23:00 in Québec is 10000 in UTC: both
+    were a 500 (the date could not be moved to local time or to UTC)."""
+    person = create_person(
+        PersonInput("Élise", "Côté", date(1988, 3, 14)), by=worker, confirmed_new=True
+    )
+    client = Client()
+    client.force_login(worker)
+    body = {
+        "categories": ["identity"],
+        "purpose": "Suivi",
+        "method": "verbal",
+        "recipient_team": "info_social",
+        field: moment,
+    }
+    response = client.post(
+        f"/api/intake/people/{person.pk}/consents", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][field] == "Donnez une date entre 1900 et 2199."
+    assert not Consent.objects.exists()
