@@ -191,5 +191,7 @@ def test_login_page_and_failed_login_message(need_domains):
     UserFactory(username="marie", role=Role.WORKER_811)
     page = Client().post(reverse("accounts:login"), {"username": "marie", "password": "wrong"})
     assert "Nom d’utilisateur ou mot de passe incorrect" in page.content.decode()
-    ok = Client().post(reverse("accounts:login"), {"username": "marie", "password": "secret-pass-123"})
+    ok = Client().post(
+        reverse("accounts:login"), {"username": "marie", "password": "secret-pass-123"}
+    )
     assert ok.status_code == 302
