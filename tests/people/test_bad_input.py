@@ -42,3 +42,12 @@ def test_a_consent_at_the_ends_of_the_calendar_is_a_400(worker, field, moment):
     assert response.status_code == 400
     assert response.json()["errors"][field] == "Donnez une date entre 1900 et 2199."
     assert not Consent.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_search_by_a_birth_date_out_of_range_is_a_form_error(worker, day):
+    client = Client()
+    client.force_login(worker)
+    response = client.get("/people/", {"birth_date": day})
+    assert response.status_code == 400
+    assert "Donnez une date entre 1900 et 2199." in response.content.decode()

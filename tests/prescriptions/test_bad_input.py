@@ -50,3 +50,31 @@ def test_an_unreadable_measure_answer_is_a_form_error(client, prescription, answ
     assert response.status_code == 400
     assert "Choisissez une des réponses." in response.content.decode()
     assert not Measurement.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1066-10-14"])
+def test_a_follow_up_at_the_ends_of_the_calendar_is_a_form_error(client, family, day):
+    from proxima.prescriptions.models import Prescription
+
+    response = client.post(
+        reverse("prescriptions:new"),
+        {"person": family.pk, "what_matters": "Bouger", "follow_up_0": day},
+    )
+    assert response.status_code == 400
+    assert "Donnez une date entre 1900 et 2199." in response.content.decode()
+    assert not Prescription.objects.exists()
+
+
+def test_a_next_follow_up_in_year_9999_is_a_form_error(client, prescription):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    follow_up = prescription.follow_ups.create(due_on=timezone.localdate() + timedelta(days=7))
+    response = client.post(
+        reverse("prescriptions:detail", args=[prescription.pk]),
+        {"action": "follow_up", "follow_up": follow_up.pk, "note": "Vu", "next_on": "9999-12-31"},
+    )
+    assert response.status_code == 400
+    assert "Donnez une date entre 1900 et 2199." in response.content.decode()
+    assert prescription.follow_ups.count() == 1

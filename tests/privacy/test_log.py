@@ -131,3 +131,12 @@ def test_an_entry_changed_since_the_last_check_is_found_by_the_page(network, lea
 def test_a_long_chain_not_yet_checked_in_full_says_so(network, lea):
     state = log_services.chain_state(limit=10)
     assert (state.status, state.through) == ("unverified", 10)
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_period_at_the_ends_of_the_calendar_is_a_form_error(network, day):
+    """The end of the period is read up to the next midnight: after 9999-12-31 there
+    is none, which was a 500."""
+    response = signed_in(network.officer).get(URL, {"since": day, "until": day})
+    assert response.status_code == 400
+    assert "Donnez une date entre 1900 et 2199." in response.content.decode()

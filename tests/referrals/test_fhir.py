@@ -141,6 +141,11 @@ def test_bad_bundles_are_refused_and_nothing_is_imported(owners, worker, region)
     with pytest.raises(FhirError) as refused:
         import_bundle(bundle, by=worker, history=True)
     assert any("authoredOn" in message for message in refused.value.errors.values())
+    task["authoredOn"] = "9999-12-31T23:30:00-05:00"  # FHIR's, but not movable to UTC
+    with pytest.raises(FhirError) as refused:
+        import_bundle(bundle, by=worker, history=True)
+    assert list(refused.value.errors.values()) == ["Donnez une date entre 1900 et 2199."]
+    assert any(key.endswith(".authoredOn") for key in refused.value.errors)
     unknown_owner = ig_bundle()
     for entry in unknown_owner["entry"]:
         if entry["resource"]["resourceType"] == "Task" and "Subtask" in entry["resource"]["id"]:

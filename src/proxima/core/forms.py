@@ -2,12 +2,13 @@
 cannot be read is None or an error naming the field, in the user's language (Django's
 own messages), never a crash."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
-from proxima.core.errors import InputError
+from proxima.core.errors import InputError, moment_out_of_range
 
 
 def whole_number(value) -> int | None:
@@ -24,6 +25,24 @@ def moment_or_error(value, field: str, *, error: type[InputError] = InputError) 
     an offset), None when empty; one that does not exist (February 30, 25:61, an offset
     of +25:00) raises `error` for the field."""
     try:
-        return forms.DateTimeField(required=False).clean(value)
+        moment = forms.DateTimeField(required=False).clean(value)
     except ValidationError as invalid:
         raise error({field: " ".join(invalid.messages)}) from None
+    if problem := moment_out_of_range(moment):
+        raise error({field: problem})
+    return moment
+
+
+def day_or_error(value, field: str, *, error: type[InputError] = InputError) -> date | None:
+    """A date typed as YYYY-MM-DD (the date input's format), None when empty; one that
+    does not exist, or lies outside the years Proxima accepts, raises `error`."""
+    value = (value or "").strip() if isinstance(value, str) else value
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise error({field: _("This date does not exist.")}) from None
+    if problem := moment_out_of_range(day):
+        raise error({field: problem})
+    return day

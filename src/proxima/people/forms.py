@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proxima.core.forms import day_or_error
 from proxima.directory.models import Organization
 from proxima.people.models import GUARDIAN_RELATIONSHIPS, Person
 from proxima.people.services.consent import ConsentInput
@@ -26,13 +27,7 @@ PERSON_FIELDS = (
 
 def date_or_error(value: str, field: str) -> date | None:
     """A date typed as YYYY-MM-DD (the date input's format), or a clear error."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise PersonInputError({field: _("This date does not exist.")}) from None
+    return day_or_error(value, field, error=PersonInputError)
 
 
 def person_input(post, prefix: str = "") -> PersonInput:

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from proxima.core.forms import whole_number
+from proxima.core.forms import day_or_error, whole_number
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
@@ -32,13 +32,7 @@ SUPPORT_FIELDS = range(3)
 
 
 def _day(value: str, field: str) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise plans.PrescriptionInputError({field: _("This date does not exist.")}) from None
+    return day_or_error(value, field, error=plans.PrescriptionInputError)
 
 
 @login_required

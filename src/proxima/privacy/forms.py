@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from proxima.core.errors import moment_out_of_range
 from proxima.privacy import labels
 
 
@@ -22,6 +23,11 @@ class LogFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        for name, day in (("since", since), ("until", until)):
+            if problem := moment_out_of_range(day):
+                self.add_error(name, problem)
+                cleaned[name] = None
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end of the period comes before its start."))

@@ -154,7 +154,9 @@ def open_episode(
     if len(reason) > REASON_LENGTH:
         errors["reason"] = _("At most %d characters.") % REASON_LENGTH
     started_at = started_at or timezone.now()
-    if started_at > timezone.now() + timedelta(minutes=5):
+    if problem := moment_out_of_range(started_at):
+        errors["started_at"] = problem
+    elif started_at > timezone.now() + timedelta(minutes=5):
         errors["started_at"] = _("A contact cannot start in the future.")
     if errors:
         raise ScreeningInputError(errors)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
+from proxima.core.errors import moment_out_of_range
 from proxima.directory.models import Organization
 from proxima.referrals.lifecycle import OPEN, Outcome, RejectReason, Side, Status
 from proxima.referrals.models import Referral, ReferralEvent
@@ -97,6 +98,7 @@ def import_bundle(
     for task in tasks:
         if not task.get("id"):
             raise FhirError({"Task": _("Each referral Task needs its id.")})
+        _check_moments(task)
     if not tasks:
         raise FhirError({"bundle": _("No referral Task in this bundle.")})
     region_id = resolve_region(region_id, by)
@@ -109,6 +111,18 @@ def import_bundle(
         )
     record_audit_event(by, "import_fhir", detail={"tasks": sorted(imported)})
     return list(imported.values())
+
+
+def _check_moments(task: dict) -> None:
+    """A date FHIR accepts but Proxima cannot keep (year 1, year 9999: they cannot even
+    be moved to UTC) is refused, naming the element."""
+    moments = {
+        "authoredOn": task.get("authoredOn"),
+        "executionPeriod.start": (task.get("executionPeriod") or {}).get("start"),
+    }
+    for element, value in moments.items():
+        if problem := moment_out_of_range(_moment(value)):
+            raise FhirError({f"Task/{task['id']}.{element}": problem})
 
 
 def _parent_of(task: dict, *, by, region_id: int, done: dict) -> Referral | None:
