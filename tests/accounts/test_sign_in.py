@@ -129,6 +129,42 @@ def test_the_password_alone_never_replaces_an_authenticator(enrolled):
     assert TOTPDevice.objects.filter(user=enrolled).count() == 1
 
 
+def test_replacing_the_authenticator_asks_for_the_password_and_tells_the_owner(
+    enrolled, django_capture_on_commit_callbacks
+):
+    """A session left open is not enough to take the account over: without the password
+    the authenticator stays; with it, it is replaced and the owner receives an email."""
+    old = TOTPDevice.objects.get(user=enrolled)
+    client = Client()
+    sign_in(client, enrolled)
+    assert client.post("/login/code/", {"code": current_code(old)}).status_code == 302
+    page = client.get("/account/two-factor/")
+    assert page.status_code == 200 and 'name="password"' in page.content.decode()
+    new = TOTPDevice.objects.get(user=enrolled, confirmed=False)
+    for password in ("", "wrong-password"):
+        refused = client.post(
+            "/account/two-factor/", {"code": current_code(new), "password": password}
+        )
+        assert refused.status_code == 400
+        assert TOTPDevice.objects.get(user=enrolled, confirmed=True) == old
+        old.refresh_from_db()
+        assert old.throttling_failure_timestamp is not None  # counted like a wrong code
+        old.throttling_failure_timestamp = None
+        old.save()
+    assert "Ce n’est pas votre mot de passe." in refused.content.decode()
+    assert actions_of(enrolled).count("second_factor_failed") == 2
+    assert not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        with_password = client.post(
+            "/account/two-factor/", {"code": current_code(new), "password": PASSWORD}
+        )
+    assert with_password.status_code == 200
+    assert list(TOTPDevice.objects.filter(user=enrolled).values_list("pk", flat=True)) == [new.pk]
+    [email] = mail.outbox
+    assert email.to == ["sam@example.org"] and "remplacée" in email.subject
+    assert enrolled.username in email.body
+
+
 def test_wrong_passwords_lock_the_account_out_from_that_address(enrolled, settings):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):

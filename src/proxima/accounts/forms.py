@@ -15,6 +15,9 @@ class CodeForm(forms.Form):
 
 
 class SetupForm(forms.Form):
+    """The code the new app shows; to replace an authenticator that exists, the account's
+    password too (a session left open must not be enough to take the account over)."""
+
     code = forms.CharField(
         label=_("Code shown by the app"),
         max_length=12,
@@ -23,3 +26,17 @@ class SetupForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+    password = forms.CharField(
+        label=_("Your password"), required=False, max_length=4096, strip=False
+    )
+
+    def __init__(self, *args, user=None, replacing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.replacing = user, replacing
+        self.fields["password"].required = replacing
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password", "")
+        if self.replacing and not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password

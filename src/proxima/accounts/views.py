@@ -93,10 +93,15 @@ def setup(request):
     if two_factor.has_second_factor(request.user) and not request.user.is_verified():
         return redirect(_with_next(reverse("accounts:verify"), _next(request)))
     device = two_factor.pending_authenticator(request.user)
-    form = SetupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _wait_message(request.user):
+    replacing = two_factor.has_second_factor(request.user)
+    form = SetupForm(request.POST or None, user=request.user, replacing=replacing)
+    if request.method == "POST" and _wait_message(request.user):
+        form.is_valid()
         form.add_error("code", _wait_message(request.user))
-    elif request.method == "POST" and form.is_valid():
+    elif request.method == "POST" and not form.is_valid():
+        if "password" in form.errors:
+            two_factor.replacement_refused(request)
+    elif request.method == "POST":
         codes = two_factor.confirm_authenticator(request, device, form.cleaned_data["code"])
         if codes is not None:
             context = {"codes": codes, "next": _next(request)}
@@ -107,6 +112,7 @@ def setup(request):
         "qr_code": two_factor.qr_code_svg(device),
         "secret": two_factor.secret_of(device),
         "next": _next(request),
+        "replacing": replacing,
     }
     return render(request, "accounts/setup.html", context, status=400 if form.errors else 200)
 

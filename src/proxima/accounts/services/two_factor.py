@@ -12,7 +12,11 @@ from base64 import b32encode
 import django_otp
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -59,20 +63,47 @@ def confirm_authenticator(request, device: TOTPDevice, code: str) -> list[str] |
     if device.user_id != user.pk or device.confirmed or not device.verify_token(_digits(code)):
         audit.second_factor(user, request, accepted=False, kind="setup")
         return None
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    replaced, _by_kind = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = new_recovery_codes(user)
     django_otp.login(request, device)
     record_audit_event(user, "enrol_second_factor", user)
     audit.second_factor(user, request, accepted=True, kind="setup")
+    if replaced and user.email:
+        transaction.on_commit(lambda: _tell_of_replacement(user))
     return codes
+
+
+def replacement_refused(request) -> None:
+    """A wrong password given to replace the authenticator: audited, and counted like a
+    wrong code (the wait before the next try doubles)."""
+    for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
+        device.throttle_increment()
+    audit.second_factor(request.user, request, accepted=False, kind="replace_password")
+
+
+def _tell_of_replacement(user) -> None:
+    """An email to the account's owner, in their language: if it was not them, they know."""
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        moment = formats.date_format(timezone.localtime(), "DATETIME_FORMAT")
+        send_mail(
+            subject=_("Proxima: your authenticator app was replaced"),
+            message=_(
+                "The authenticator app of your Proxima account (%(username)s) was replaced "
+                "on %(moment)s, and new recovery codes were made.\n\nIf you did not do "
+                "this, call your administrator right away: someone else may be using your "
+                "account."
+            )
+            % {"username": user.username, "moment": moment},
+            from_email=None,
+            recipient_list=[user.email],
+            fail_silently=True,
+        )
 
 
 def wait_seconds(user) -> int:
     """Seconds before the account may try another code (each wrong one doubles the wait)."""
-    from django.utils import timezone
-
     waits = []
     for device in [*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)]:
         allowed, details = device.verify_is_allowed()
