@@ -1,34 +1,10 @@
+"""The administrator's site: the network's setup (regions; directory and intake settings
+in their apps; accounts in proxima.accounts). Never people's files, and never the audit
+log: that is the privacy officer's, read through proxima.privacy, each reading audited."""
+
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-from django.utils.translation import gettext_lazy as _
 
-from proxima.core.models import AuditEvent, Region, User
-
-
-@admin.register(User)
-class ProximaUserAdmin(UserAdmin):
-    list_display = ("username", "first_name", "last_name", "role", "organization", "is_active")
-    list_filter = ("role", "region", "is_active")
-    fieldsets = UserAdmin.fieldsets + (
-        (_("Proxima"), {"fields": ("role", "organization", "region", "preferred_language")}),
-    )
-    autocomplete_fields = ("organization",)
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor", "actor_role", "action", "object_type", "object_id")
-    list_filter = ("action", "object_type", "actor_role")
-    search_fields = ("object_id", "actor__username")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from proxima.core.models import Region
 
 
 @admin.register(Region)

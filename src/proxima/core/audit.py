@@ -106,6 +106,7 @@ ACTION_LABELS = {
     "logout": _("signed out"),
     "enrol_second_factor": _("set up the second factor"),
     "new_recovery_codes": _("got new recovery codes"),
+    "reset_second_factor": _("reset the second factor of an account"),
     # Privacy: the audit log and the person's rights.
     "verify_audit": _("verified the audit log's chain"),
     "read_audit_log": _("read the audit log"),

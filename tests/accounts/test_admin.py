@@ -1,0 +1,75 @@
+"""The administrator's site shows no authenticator secret and no audit log: an
+administrator helps someone who lost their phone by resetting their two-factor
+authentication, which is audited, and the owner's open sessions stop counting."""
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from proxima.accounts.services.two_factor import current_code, new_recovery_codes
+from proxima.core.models import AuditEvent, Region
+from proxima.core.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def region(db):
+    return Region.objects.create(code="03", name="Capitale-Nationale")
+
+
+@pytest.fixture
+def admin_client(region):
+    admin = UserFactory(role=Role.ADMIN, region=region, is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    return client, admin
+
+
+@pytest.fixture
+def enrolled(region):
+    worker = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
+    device = TOTPDevice.objects.create(user=worker, name="authenticator", confirmed=True)
+    new_recovery_codes(worker)
+    return worker, device
+
+
+def test_no_secret_and_no_audit_log_on_the_admin_site(admin_client, enrolled):
+    client, _admin = admin_client
+    worker, device = enrolled
+    assert client.get("/admin/").status_code == 200
+    for url in (
+        "/admin/otp_totp/totpdevice/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/change/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/config/",
+        "/admin/otp_static/staticdevice/",
+        "/admin/core/auditevent/",
+    ):
+        assert client.get(url).status_code == 404, url
+    page = client.get(f"/admin/core/user/{worker.pk}/change/").content.decode()
+    assert device.key not in page
+
+
+def test_the_admin_resets_a_lost_authenticator(admin_client, enrolled):
+    client, admin = admin_client
+    worker, device = enrolled
+    owner = Client()
+    owner.post("/login/", {"username": worker.username, "password": "secret-pass-123"})
+    assert owner.post("/login/code/", {"code": current_code(device)}).status_code == 302
+    assert owner.get("/people/").status_code == 200
+    response = client.post(
+        "/admin/core/user/",
+        {"action": "reset_two_factor", "_selected_action": [worker.pk]},
+        follow=True,
+    )
+    assert "Authentification à deux facteurs réinitialisée pour 1 compte." in (
+        response.content.decode()
+    )
+    assert not TOTPDevice.objects.filter(user=worker).exists()
+    assert not StaticDevice.objects.filter(user=worker).exists()
+    event = AuditEvent.objects.get(action="reset_second_factor")
+    assert event.actor == admin and event.object_id == str(worker.pk)
+    # The owner's open session is no longer verified: a new app at the next step.
+    assert owner.get("/people/").status_code == 302
