@@ -132,3 +132,61 @@ def test_a_nul_character_anywhere_is_a_400_not_a_database_error(browser, path, b
     said = response.json()["detail"] if path.startswith("/api/") else response.content.decode()
     assert "La requête contient un caractère NUL" in said
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "content_type"),
+    [
+        (
+            "/api/intake/contacts",
+            '{"channel": "phone_811", "reason": "\\ud800"}',
+            "application/json",
+        ),
+        (
+            "/api/intake/people",
+            '{"given_name": "\\udc00x", "family_name": "C"}',
+            "application/json",
+        ),
+        ("/people/?q=%FF%FE", None, None),
+        ("/api/intake/people?q=%C3", None, None),
+        (
+            "/intake/calls/new/",
+            "channel=phone_811&reason=%FF%FE",
+            "application/x-www-form-urlencoded",
+        ),
+        (
+            "/intake/calls/new/",
+            b"channel=phone_811&reason=\xff\xfe",
+            "application/x-www-form-urlencoded",
+        ),
+    ],
+)
+def test_what_is_not_text_is_a_400_not_garbled_nor_a_500(browser, path, body, content_type):
+    """A lone surrogate escape in JSON was a 500 (the database cannot encode it); bytes
+    that are not UTF-8 in a form were stored garbled."""
+    from proxima.intake.models import ContactEpisode
+
+    if body is None:
+        response = browser.get(path)
+    else:
+        response = browser.post(path, body, content_type=content_type)
+    assert response.status_code == 400
+    said = response.json()["detail"] if path.startswith("/api/") else response.content.decode()
+    assert "La requête contient des caractères qui ne sont pas du texte." in said
+    assert not Person.objects.exists() and not ContactEpisode.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (
+            "/api/intake/people",
+            '{"given_name": "\\ud83d\\ude00 %00", "family_name": "C\\u00f4t\\u00e9"}',
+        ),
+    ],
+)
+def test_text_that_only_looks_odd_is_taken(browser, path, body):
+    """An emoji written as a surrogate pair, and "%00" inside a JSON string, are text."""
+    response = browser.post(path, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Person.objects.get().given_name == "\U0001f600 %00"

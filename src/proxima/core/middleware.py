@@ -1,5 +1,8 @@
 """Language selection (French first), and the guard that refuses unusable bodies."""
 
+import json
+from urllib.parse import unquote_to_bytes
+
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse, JsonResponse
@@ -36,8 +39,8 @@ class RequestGuardMiddleware:
     """Refuse a request body the site cannot take before anything reads it, with the
     reason in the user's language (JSON for the API, a short page otherwise): over
     DATA_UPLOAD_MAX_MEMORY_SIZE (413); a Content-Length that is not a number, a form that
-    cannot be parsed, or a NUL character anywhere, which no text field of PostgreSQL can
-    hold (400). (The API refuses what is not JSON itself: proxima/api.py.)"""
+    cannot be parsed, a NUL character anywhere, which no text field of PostgreSQL can
+    hold, or what does not decode to text (400). (The API refuses what is not JSON itself: proxima/api.py.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,8 +58,11 @@ class RequestGuardMiddleware:
         if limit is not None and int(length) > limit:
             message = _("The request is too large (at most %s).") % filesizeformat(limit)
             return _refuse(request, 413, message)
-        if _holds_nul(request, int(length)):
+        problem = _text_problem(request, int(length))
+        if problem == NUL:
             return _refuse(request, 400, _("The request holds a NUL character, which is not text."))
+        if problem == NOT_UTF8:
+            return _refuse(request, 400, _("The request holds characters that are not text."))
         is_page = not request.path.startswith("/api/")
         if is_page and request.method == "POST" and request.content_type in FORM_TYPES:
             try:
@@ -67,15 +73,67 @@ class RequestGuardMiddleware:
 
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-# A NUL character as sent: raw, in a URL or a form, in JSON.
-NUL_SPELLINGS = (b"\x00", b"%00", b"\\u0000")
+NUL, NOT_UTF8 = "nul", "not_utf8"
 
 
-def _holds_nul(request, length: int) -> bool:
-    query = request.META.get("QUERY_STRING", "")
-    if "\x00" in request.path or "%00" in query or "\x00" in query:
-        return True
-    return length > 0 and any(spelling in request.body for spelling in NUL_SPELLINGS)
+def _text_problem(request, length: int) -> str:
+    """NUL when a NUL character is sent (raw, in the URL, in a form, in JSON): PostgreSQL
+    keeps none in text; NOT_UTF8 when what is sent decodes to no text: bytes that are not
+    UTF-8 in the query string or a form (Django would store them garbled), a lone
+    surrogate escape in JSON (the database cannot encode it). "" when all is text."""
+    if "\x00" in request.path:
+        return NUL
+    problem = _encoded_text_problem(_query_bytes(request.META.get("QUERY_STRING", "")))
+    if problem or length == 0:
+        return problem
+    body = request.body
+    if request.content_type == "application/x-www-form-urlencoded":
+        return _encoded_text_problem(body)
+    if request.content_type == "application/json" or request.content_type.endswith("+json"):
+        return _json_text_problem(body)
+    return NUL if b"\x00" in body else ""
+
+
+def _query_bytes(query: str) -> bytes:
+    try:
+        return query.encode("latin-1")  # how WSGI hands the raw bytes over
+    except UnicodeEncodeError:
+        return query.encode("utf-8")
+
+
+def _encoded_text_problem(raw: bytes) -> str:
+    """A query string or urlencoded form: each value percent-decoded must be UTF-8."""
+    decoded = unquote_to_bytes(raw.replace(b"+", b" "))
+    try:
+        text = decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return NOT_UTF8
+    return NUL if "\x00" in text else ""
+
+
+def _json_text_problem(body: bytes) -> str:
+    if b"\x00" in body:
+        return NUL
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return ""  # not JSON: the API says so itself (proxima/api.py)
+    pending = [data]
+    while pending:  # every key and string of the document, without recursion
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return NUL
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return NOT_UTF8
+    return ""
 
 
 def _refuse(request, status: int, reason: str) -> HttpResponse:
