@@ -118,3 +118,23 @@ def test_an_appointment_at_the_ends_of_the_calendar_over_the_api_is_a_400(sent, 
     assert (
         response.json()["errors"]["first_appointment_at"] == "Donnez une date entre 1900 et 2199."
     )
+
+
+@pytest.mark.parametrize("need", ["x" * 200, '"><script>alert(1)</script>', "alimentation"])
+def test_a_need_that_is_not_one_of_the_needs_offered_is_a_400(worker, service, need):
+    """Any text was kept as the need (over the column's 64 characters: a 500 on
+    PostgreSQL), then shown raw in lists and in the FHIR export."""
+    response = client_of(worker).post(
+        "/api/referrals",
+        {
+            "need_domain": need,
+            "request_text": "Panier",
+            "priority": "72h",
+            "service_id": service.pk,
+            "anonymous": True,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["need_domain"] == "Choisissez un des besoins proposés."
+    assert not Referral.objects.exists()

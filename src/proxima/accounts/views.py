@@ -94,7 +94,8 @@ def setup(request):
         return redirect(_with_next(reverse("accounts:verify"), _next(request)))
     device = two_factor.pending_authenticator(request.user)
     replacing = two_factor.has_second_factor(request.user)
-    form = SetupForm(request.POST or None, user=request.user, replacing=replacing)
+    posted = request.POST if request.method == "POST" else None
+    form = SetupForm(posted, user=request.user, replacing=replacing)
     if request.method == "POST" and _wait_message(request.user):
         form.is_valid()
         form.add_error("code", _wait_message(request.user))

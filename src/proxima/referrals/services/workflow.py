@@ -20,6 +20,7 @@ from proxima.core.models import Region
 from proxima.directory.models import Service
 from proxima.intake.models import Priority
 from proxima.intake.services.episodes import target_hours
+from proxima.matching.services import DIRECTORY_DOMAINS
 from proxima.people.models import InformationCategory, InternalTeam, Person
 from proxima.people.services.consent import can_share
 from proxima.people.services.records import can_access_person
@@ -84,6 +85,8 @@ def _check(data: ReferralInput, by) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.need_domain.strip():
         errors["need_domain"] = _("Say which need this referral is for.")
+    elif data.need_domain.strip() not in DIRECTORY_DOMAINS:
+        errors["need_domain"] = _("Choose one of the needs offered.")
     if not data.request_text.strip():
         errors["request_text"] = _("Say what is asked of the receiving side.")
     elif len(data.request_text) > TEXT_LENGTH:
