@@ -17,8 +17,28 @@ pytestmark = pytest.mark.django_db
 TASK_ID = "clinic-task-42"
 
 
-def bundle(owner_id: str, *, status="requested", family="Tremblay", task_id=TASK_ID, **task):
-    """A clinical system's referral: Task, ServiceRequest and Patient."""
+# The person agreed to share with the receiver (the sending system says so).
+CONSENT = {
+    "resourceType": "Consent",
+    "id": "c1",
+    "status": "active",
+    "scope": {"coding": [{"code": "patient-privacy"}]},
+    "category": [{"coding": [{"code": "IDSCL"}]}],
+    "patient": {"reference": "Patient/p1"},
+    "provision": {"type": "permit"},
+}
+
+
+def bundle(
+    owner_id: str,
+    *,
+    status="requested",
+    family="Tremblay",
+    task_id=TASK_ID,
+    consent: dict | None = CONSENT,
+    **task,
+):
+    """A clinical system's referral: Task, ServiceRequest, Patient and its Consent."""
     return {
         "resourceType": "Bundle",
         "type": "collection",
@@ -52,8 +72,10 @@ def bundle(owner_id: str, *, status="requested", family="Tremblay", task_id=TASK
                     "resourceType": "Patient",
                     "id": "p1",
                     "name": [{"family": family, "given": ["Julie"]}],
+                    "telecom": [{"system": "phone", "value": "418-555-0199"}],
                 }
             },
+            *([{"resource": consent}] if consent else []),
         ],
     }
 

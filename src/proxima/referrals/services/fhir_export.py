@@ -22,6 +22,7 @@ from proxima.referrals.services.fhir_common import (
     _key,
     validate_resource,
 )
+from proxima.referrals.services.fhir_import import shared_resources
 
 
 def _organization(organization: Organization) -> dict:
@@ -203,7 +204,7 @@ def export_referral(referral: Referral, *, by) -> dict:
     """The referral as a FHIR Bundle for the receiving side's system."""
     access.require_read(by, referral)
     if referral.external_resources:
-        resources = copy.deepcopy(list(referral.external_resources.values()))
+        resources = copy.deepcopy(list(shared_resources(referral).values()))
         for resource in resources:
             is_task = (
                 resource["resourceType"] == "Task" and resource.get("id") == referral.external_id

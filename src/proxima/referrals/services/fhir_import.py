@@ -237,6 +237,8 @@ def _import_task(
     for resource in by_key.values():
         if resource["resourceType"] == "Consent" and _ref(resource.get("patient")) == patient_ref:
             kept[_key(resource)] = resource
+    if not patient_consented(kept, patient_ref):
+        kept.pop(patient_ref, None)  # no consent to share the person: an anonymous request
     existing = Referral.objects.filter(external_id=task["id"], target_organization=owner).first()
     if existing is not None:
         return _update_known(existing, task, kept, by=by)
@@ -292,9 +294,47 @@ def _import_task(
     return referral
 
 
+def patient_consented(resources: dict, patient_ref: str, now: datetime | None = None) -> bool:
+    """The sending system says the person agreed to share with the receiver: one of its
+    Consents for this Patient is active, permits (no provision says "deny") and, when it
+    has a period, holds now. Without one, the Patient is neither kept nor shown."""
+    now = now or timezone.now()
+    for resource in resources.values():
+        if resource.get("resourceType") != "Consent" or not patient_ref:
+            continue
+        if _ref(resource.get("patient")) != patient_ref or resource.get("status") != "active":
+            continue
+        provision = resource.get("provision") or {}
+        if provision.get("type", "permit") != "permit":
+            continue
+        period = provision.get("period") or {}
+        try:
+            start, end = _moment(period.get("start")), _moment(period.get("end"))
+        except (ValueError, OverflowError):
+            continue
+        if (period.get("start") and start is None) or (period.get("end") and end is None):
+            continue  # a period that cannot be read permits nothing
+        if (start is None or start <= now) and (end is None or now <= end):
+            return True
+    return False
+
+
+def shared_resources(referral: Referral) -> dict:
+    """What the sending system sent, less the Patient when no Consent permits it now
+    (one may have ended since): what the receiver may see and get back."""
+    resources = referral.external_resources or {}
+    task = resources.get(f"Task/{referral.external_id}", {})
+    focus = resources.get(_ref(task.get("focus")), {})
+    patient_ref = _ref(task.get("for")) or _ref(focus.get("subject"))
+    if patient_ref in resources and not patient_consented(resources, patient_ref):
+        return {key: value for key, value in resources.items() if key != patient_ref}
+    return resources
+
+
 def imported_patient(referral: Referral) -> dict:
-    """The Patient the sending system shared with this referral, in plain fields."""
-    for resource in referral.external_resources.values():
+    """The Patient the sending system shared with this referral, in plain fields; nothing
+    when no Consent of the bundle permits sharing it now."""
+    for resource in shared_resources(referral).values():
         if resource.get("resourceType") == "Patient":
             name = (resource.get("name") or [{}])[0]
             phone = next(

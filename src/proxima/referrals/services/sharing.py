@@ -105,13 +105,20 @@ def view_referral(referral: Referral, *, by) -> ReferralView:
         "read_referral",
         referral,
         reason=str(side or "oversight"),
-        detail={"categories": sorted(categories)},
+        detail={"categories": sorted(categories), **_imported(result)},
     )
     if person is not None and categories:
         record_audit_event(
             by, "read_person_via_referral", person, detail={"referral": str(referral.pk)}
         )
     return result
+
+
+def _imported(result: ReferralView) -> dict:
+    """For the audit: a clinical system's Patient shown (its identity, as it sent it)."""
+    if result.referral.person_id is None and result.person:
+        return {"imported_patient": sorted(result.person)}
+    return {}
 
 
 @transaction.atomic

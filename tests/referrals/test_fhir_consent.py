@@ -1,0 +1,82 @@
+"""A clinical system's referral shows its Patient to the receiver only when the bundle
+holds a Consent of that person permitting it, now: otherwise the request arrives as an
+anonymous one, its export holds no Patient, and each read is audited with what was shown."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from proxima.core.models import AuditEvent
+from proxima.referrals.models import Referral
+from tests.referrals.test_fhir_authorization import CONSENT, TASK_ID, bundle, post
+
+pytestmark = pytest.mark.django_db
+
+DENY = {**CONSENT, "provision": {"type": "deny"}}
+INACTIVE = {**CONSENT, "status": "inactive"}
+ENDED = {**CONSENT, "provision": {"type": "permit", "period": {"end": "2025-01-31"}}}
+NOT_YET = {**CONSENT, "provision": {"type": "permit", "period": {"start": "2199-01-01"}}}
+OTHER_PERSON = {**CONSENT, "patient": {"reference": "Patient/someone-else"}}
+
+
+def seen_by(user, referral: Referral) -> tuple[dict, str, dict]:
+    client = Client()
+    client.force_login(user)
+    api = client.get(f"/api/referrals/{referral.pk}").json()
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    fhir = client.get(f"/api/referrals/{referral.pk}/fhir").json()
+    return api, page, fhir
+
+
+def kinds(fhir: dict) -> set[str]:
+    return {entry["resource"]["resourceType"] for entry in fhir["entry"]}
+
+
+@pytest.mark.parametrize(
+    "consent",
+    [None, DENY, INACTIVE, ENDED, NOT_YET, OTHER_PERSON],
+    ids=["none", "deny", "inactive", "ended", "not-yet", "another-person"],
+)
+def test_without_a_consent_permitting_it_the_receiver_sees_no_one(
+    worker, partner, partner_org, consent
+):
+    response = post(worker, bundle(partner_org.id, consent=consent))
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get(external_id=TASK_ID)
+    assert referral.anonymous and "Patient/p1" not in referral.external_resources
+    api, page, fhir = seen_by(partner, referral)
+    assert "Tremblay" not in json.dumps(api) and "418-555-0199" not in json.dumps(api)
+    assert "Tremblay" not in page and "418-555-0199" not in page
+    assert "Patient" not in kinds(fhir)
+    read = AuditEvent.objects.filter(action="read_referral", actor=partner).first()
+    assert "imported_patient" not in read.detail
+
+
+def test_with_a_consent_the_receiver_sees_the_person_and_the_read_says_so(
+    worker, partner, partner_org
+):
+    post(worker, bundle(partner_org.id))
+    referral = Referral.objects.get(external_id=TASK_ID)
+    assert not referral.anonymous
+    api, page, fhir = seen_by(partner, referral)
+    assert "Tremblay" in json.dumps(api) and "Tremblay" in page
+    assert "Patient" in kinds(fhir)
+    read = AuditEvent.objects.filter(action="read_referral", actor=partner).first()
+    assert "family_name" in read.detail["imported_patient"]
+
+
+def test_a_consent_that_ends_later_hides_the_person_from_then_on(
+    worker, partner, partner_org, settings
+):
+    ends_soon = {**CONSENT, "provision": {"type": "permit", "period": {"end": "2199-12-31"}}}
+    post(worker, bundle(partner_org.id, consent=ends_soon))
+    referral = Referral.objects.get(external_id=TASK_ID)
+    assert "Tremblay" in seen_by(partner, referral)[1]
+    resources = referral.external_resources
+    resources["Consent/c1"]["provision"]["period"]["end"] = "2026-01-01"  # since passed
+    Referral.objects.filter(pk=referral.pk).update(external_resources=resources)
+    referral.refresh_from_db()
+    api, page, fhir = seen_by(partner, referral)
+    assert "Tremblay" not in page and "Tremblay" not in json.dumps(api)
+    assert "Patient" not in kinds(fhir)
