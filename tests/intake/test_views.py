@@ -66,7 +66,8 @@ def test_positive_screen_blocks_closing_until_the_action(api):
         "cssrs-screen.q3": "on",
         "cssrs-screen.q4": "on",
     }
-    api.post(url, screen)
+    page = api.post(url, screen, follow=True).content.decode()
+    assert "risque suicidaire — élevé" in page and "— high" not in page  # words, not codes
     refused = api.post(url, {"action": "close"})
     assert refused.status_code == 400
     assert "Enregistrez ces actions avant de fermer" in refused.content.decode()

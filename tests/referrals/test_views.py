@@ -179,3 +179,28 @@ def test_colleagues_who_read_the_record_read_its_referrals_but_do_not_act(sent, 
     assert "Mettre à jour la référence" not in page.content.decode()
     refused = client.post(url, {"action": "status", "status": "cancelled", "version": sent.version})
     assert refused.status_code == 403
+
+
+def test_the_risks_shared_with_the_receiver_are_in_words(worker, person, partner, sent):
+    """They were shown as codes ("suicide — high")."""
+    from proxima.intake.services.episodes import open_episode, record_screening
+    from proxima.people.services.consent import ConsentInput, record_consent
+
+    episode = open_episode(by=worker, channel="phone_811", reason="", person=person)
+    answers = {"q1": True, "q2": True, "q3": True, "q4": True, "q5": False, "q6": False}
+    record_screening(episode, "cssrs-screen", answers, by=worker)
+    Referral.objects.filter(pk=sent.pk).update(episode=episode)
+    record_consent(
+        person,
+        ConsentInput(
+            categories=["risk"],
+            purpose="Sécurité",
+            method="verbal",
+            recipient_organization=partner.organization,
+        ),
+        by=worker,
+    )
+    client = Client()
+    client.force_login(partner)
+    page = client.get(reverse("referrals:detail", args=[sent.pk])).content.decode()
+    assert "risque suicidaire — élevé" in page and "suicide — high" not in page

@@ -130,6 +130,25 @@ class RiskKind(models.TextChoices):
     ELDER_ABUSE = "elder_abuse", _("elder abuse")
 
 
+# The levels risk screens name (their own slugs); shown to people in words.
+RISK_LEVELS = {
+    "low": _("low"),
+    "moderate": _("moderate"),
+    "high": _("high"),
+    "imminent": _("imminent"),
+}
+
+
+def risk_level_label(level: str) -> str:
+    """A screen's level in the reader's language; a level only a screen of the
+    administrator's names is shown as words, not as its slug."""
+    return str(RISK_LEVELS.get(level, "")) or level.replace("_", " ").replace("-", " ")
+
+
+def risk_kind_label(kind: str) -> str:
+    return str(dict(RiskKind.choices).get(kind, "")) or kind.replace("_", " ")
+
+
 class Escalation(models.Model):
     """A positive risk screen: what must be done before the contact can be closed."""
 
@@ -142,6 +161,10 @@ class Escalation(models.Model):
     required_actions = models.JSONField(_("required actions"))
     mandatory_actions = models.JSONField(_("actions no one may skip"), default=list)
     raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+
+    @property
+    def level_label(self) -> str:
+        return risk_level_label(self.level)
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.level}) on {self.episode_id}"
