@@ -227,6 +227,17 @@ def test_a_referral_passed_on_keeps_the_chain(worker, clsc, person, service, par
     assert child.requester_team == "social_consultation" and child.person == person
     assert child.anonymous  # the parent was anonymous: so is what it passes on
     assert list(to_clsc.sub_referrals.all()) == [child]
+    # The receiver sees who passed it on, without a link to a file it may not open.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(partner)
+    page = client.get(f"/referrals/{child.pk}/").content.decode()
+    assert "Transmise par" in page
+    assert f"/referrals/{to_clsc.pk}/" not in page
+    assert client.get(f"/referrals/{to_clsc.pk}/").status_code == 404
+    client.force_login(clsc)
+    assert f"/referrals/{to_clsc.pk}/" in client.get(f"/referrals/{child.pk}/").content.decode()
 
 
 def test_a_partner_without_a_region_refers_within_the_networks_region(

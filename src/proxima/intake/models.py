@@ -162,12 +162,12 @@ class Escalation(models.Model):
     mandatory_actions = models.JSONField(_("actions no one may skip"), default=list)
     raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.level}) on {self.episode_id}"
+
     @property
     def level_label(self) -> str:
         return risk_level_label(self.level)
-
-    def __str__(self) -> str:
-        return f"{self.kind} ({self.level}) on {self.episode_id}"
 
 
 class EscalationAction(models.Model):

@@ -172,7 +172,7 @@ def detail(request, referral_id):
         "outcomes": Outcome.choices,
         "categories": InformationCategory.choices,
         "events": referral.events.select_related("actor"),
-        "chain": _chain(referral),
+        "chain": _chain(referral, request.user),
         "default_appointment": _next_working_morning(timezone.now()),
         "can_pass_on": side == Side.TARGET
         and referral.status in {Status.ACCEPTED, Status.IN_PROGRESS, Status.ON_HOLD},
@@ -180,14 +180,18 @@ def detail(request, referral_id):
     return render(request, "referrals/detail.html", context, status=status)
 
 
-def _chain(referral: Referral) -> list[Referral]:
-    """The referrals this one was passed on from, oldest first."""
+def _chain(referral: Referral, user) -> list[tuple[Referral, bool]]:
+    """The referrals this one was passed on from, oldest first, each with whether this
+    user may open it (a receiver down the chain sees who passed it on, not their file)."""
     chain = []
     parent = referral.parent
     while parent is not None:
         chain.insert(0, parent)
         parent = parent.parent
-    return chain
+    readable = set(
+        access.visible_to(user).filter(pk__in=[p.pk for p in chain]).values_list("pk", flat=True)
+    )
+    return [(p, p.pk in readable) for p in chain]
 
 
 @login_required
