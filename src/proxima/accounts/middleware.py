@@ -16,8 +16,13 @@ from proxima.accounts.services import two_factor
 # Reachable once the password was accepted, before the one-time code.
 SIGN_IN_STEPS = ("accounts:verify", "accounts:setup", "accounts:logout", "accounts:login")
 ALWAYS_OPEN_PREFIXES = ("/static/", "/i18n/")
-# How often the last activity is written to the session (not on every request).
+# How often, at most, the last activity is written to the session (not on every request):
+# a 30th of the idle time, a minute at most.
 ACTIVITY_RESOLUTION_SECONDS = 60
+
+
+def activity_resolution(idle_seconds: int) -> int:
+    return max(1, min(ACTIVITY_RESOLUTION_SECONDS, idle_seconds // 30))
 
 
 def _is_api(request) -> bool:
@@ -69,11 +74,14 @@ class SessionIdleTimeoutMiddleware:
             now = int(time.time())
             last = request.session.get("last_activity")
             idle = settings.PROXIMA_SESSION_IDLE_MINUTES * 60
-            if last is not None and now - last > idle:
+            resolution = activity_resolution(idle)
+            # `last` may lag the true last request by up to `resolution`: the session
+            # ends once idle for certain (never early; late by at most `resolution`).
+            if last is not None and now - last > idle + resolution:
                 request.logout_reason = "inactivity"  # for the audit line (signals.py)
                 logout(request)
                 return self._expired(request)
-            if last is None or now - last >= ACTIVITY_RESOLUTION_SECONDS:
+            if last is None or now - last >= resolution:
                 request.session["last_activity"] = now
         return self.get_response(request)
 
