@@ -98,3 +98,17 @@ def test_a_foreign_host_header_is_a_400_not_a_500(client):
     assert page.status_code == 400 and "Requête refusée" in page.content.decode()
     api = client.get("/api/hsds/services", HTTP_HOST="evil.example")
     assert api.status_code == 400 and api.json()["detail"]
+
+
+def test_short_dates_in_english_cannot_be_misread_against_french():
+    """December 1 is 01/12/2026 in French: English shows 2026-12-01, not the US 12/01/2026."""
+    from datetime import datetime
+
+    from django.utils import formats, translation
+
+    moment = datetime(2026, 12, 1, 9, 30)
+    with translation.override("en"):
+        assert formats.date_format(moment, "SHORT_DATE_FORMAT") == "2026-12-01"
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "2026-12-01 9:30 a.m."
+    with translation.override("fr"):
+        assert formats.date_format(moment, "SHORT_DATE_FORMAT") == "01/12/2026"
