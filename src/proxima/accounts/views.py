@@ -1,6 +1,7 @@
 """Signing in (password, then a one-time code), setting up the authenticator, recovery
 codes, signing out, and resetting a forgotten password by email."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -149,6 +150,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        """The link goes to the address people use (as referral emails do), never to
+        the Host the request named."""
+        return {"base_url": settings.PROXIMA_BASE_URL}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
