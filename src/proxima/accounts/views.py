@@ -182,7 +182,5 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 def locked_out(request, credentials=None, *args, **kwargs):
     """What django-axes answers during a lockout: a page in the person's language (429)."""
-    from django.conf import settings
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"lockout_minutes": minutes}, status=429)
