@@ -3,9 +3,10 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from proxima.api import api
+from proxima.core import views as core_views
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     # The admin signs in through Proxima's own sign-in (password, then one-time code).
     path(
         "admin/login/",

@@ -81,3 +81,23 @@ def test_the_api_follows_accept_language(db):
     assert "page number" in english.json()["detail"]
     french = Client().get("/api/hsds/services", {"page": 0})
     assert "numéro de page" in french.json()["detail"]
+
+
+def test_the_language_chosen_becomes_the_accounts_for_notices_and_emails(db):
+    """Notices about referrals are written in the account's language: choosing English
+    with the switch makes it the account's (it stayed French)."""
+    from proxima.core.models import Region
+    from proxima.core.roles import Role
+    from tests.factories import UserFactory
+
+    region = Region.objects.create(code="03", name="Capitale-Nationale")
+    user = UserFactory(role=Role.WORKER_811, region=region, preferred_language="fr")
+    client = Client()
+    client.force_login(user)
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    user.refresh_from_db()
+    assert user.preferred_language == "en"  # an unknown language changes nothing
+    assert Client().post("/i18n/setlang/", {"language": "en"}).status_code == 302  # public

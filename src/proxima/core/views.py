@@ -1,8 +1,12 @@
-"""Pages Django shows by itself (errors), in the person's language and the site's look."""
+"""Pages Django shows by itself (errors), in the person's language and the site's look;
+the language switch."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
+from django.views.decorators.http import require_POST
 
 
 def csrf_failure(request, reason: str = ""):
@@ -41,3 +45,17 @@ def server_error(request):
             {"detail": _("Something went wrong; try again in a moment.")}, status=500
         )
     return render(request, "500.html", status=500)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch; for someone signed in, the choice also becomes their
+    account's language, in which notices and emails about referrals are then written."""
+    response = i18n_views.set_language(request)
+    chosen = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and chosen in dict(settings.LANGUAGES):
+        if user.preferred_language != chosen:
+            user.preferred_language = chosen
+            user.save(update_fields=["preferred_language"])
+    return response

@@ -1,7 +1,5 @@
 """English as written in Canada: short dates year first (2026-12-01), which a bilingual
 team cannot misread against the French 01/12/2026 (Django's English is the US 12/01/2026)."""
 
-DATE_FORMAT = "F j, Y"
-DATETIME_FORMAT = "F j, Y, P"
 SHORT_DATE_FORMAT = "Y-m-d"
 SHORT_DATETIME_FORMAT = "Y-m-d P"
