@@ -54,8 +54,8 @@ def set_language(request):
     response = i18n_views.set_language(request)
     chosen = request.POST.get("language", "")
     user = request.user
-    if user.is_authenticated and chosen in dict(settings.LANGUAGES):
-        if user.preferred_language != chosen:
-            user.preferred_language = chosen
-            user.save(update_fields=["preferred_language"])
+    known = chosen in dict(settings.LANGUAGES)
+    if known and user.is_authenticated and user.preferred_language != chosen:
+        user.preferred_language = chosen
+        user.save(update_fields=["preferred_language"])
     return response
