@@ -105,6 +105,16 @@ def test_ninjas_own_refusals_are_in_the_callers_language(worker):
     malformed = client.get("/api/intake/people", {"birth_date": "2024-02-30"})
     assert malformed.status_code == 422
     assert malformed.json()["detail"] == "Requête invalide : voyez errors."
+    [error] = malformed.json()["errors"]  # pydantic's own words are English: ours
+    assert error["msg"] == "Donnez une date (AAAA-MM-JJ)." and error["type"]
+    signed_in = Client()
+    signed_in.force_login(worker)
+    body = signed_in.post("/api/intake/people", {"given_name": 5}, content_type="application/json")
+    messages = {e["loc"][-1]: e["msg"] for e in body.json()["errors"]}
+    assert messages == {
+        "given_name": "Donnez du texte.",
+        "family_name": "Ce champ est obligatoire.",
+    }
     english = client.get(
         "/api/intake/people", {"birth_date": "2024-02-30"}, HTTP_ACCEPT_LANGUAGE="en"
     )
