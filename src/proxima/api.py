@@ -8,11 +8,11 @@ from functools import wraps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from proxima.core.api_errors import UNSAFE_METHODS
+from proxima.core.api_errors import UNSAFE_METHODS, in_words
 from proxima.core.errors import InputError
 from proxima.directory.api import router as hsds_router
 from proxima.directory.services.search import SearchInputError
@@ -133,56 +133,8 @@ def not_found(request, exc):
 @api.exception_handler(ValidationError)
 def invalid_input(request, exc: ValidationError):
     detail = _("Invalid request: see errors.")
-    errors = [_in_words(error) for error in exc.errors]
+    errors = [in_words(error) for error in exc.errors]
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
-
-
-# Pydantic's messages are English: each error's `msg` in the caller's language, by its
-# `type` (kept, with `loc`, for programs).
-PYDANTIC_MESSAGES = {
-    "missing": gettext_lazy("This field is required."),
-    "string_type": gettext_lazy("Give text."),
-    "string_too_long": gettext_lazy("This text is too long."),
-    "string_too_short": gettext_lazy("This text is too short."),
-    "int_type": gettext_lazy("Give a whole number."),
-    "int_parsing": gettext_lazy("Give a whole number."),
-    "int_from_float": gettext_lazy("Give a whole number."),
-    "float_type": gettext_lazy("Give a number."),
-    "float_parsing": gettext_lazy("Give a number."),
-    "finite_number": gettext_lazy("Give a number."),
-    "bool_type": gettext_lazy("Give true or false."),
-    "bool_parsing": gettext_lazy("Give true or false."),
-    "uuid_type": gettext_lazy("Give an identifier (UUID)."),
-    "uuid_parsing": gettext_lazy("Give an identifier (UUID)."),
-    "date_type": gettext_lazy("Give a date (YYYY-MM-DD)."),
-    "date_parsing": gettext_lazy("Give a date (YYYY-MM-DD)."),
-    "date_from_datetime_parsing": gettext_lazy("Give a date (YYYY-MM-DD)."),
-    "date_from_datetime_inexact": gettext_lazy("Give a date (YYYY-MM-DD)."),
-    "datetime_type": gettext_lazy("Give a date and time (ISO 8601)."),
-    "datetime_parsing": gettext_lazy("Give a date and time (ISO 8601)."),
-    "datetime_from_date_parsing": gettext_lazy("Give a date and time (ISO 8601)."),
-    "list_type": gettext_lazy("Give a list."),
-    "dict_type": gettext_lazy("Give an object."),
-    "model_type": gettext_lazy("Give an object."),
-    "model_attributes_type": gettext_lazy("Give an object."),
-    "json_invalid": gettext_lazy("This is not readable JSON."),
-    "literal_error": gettext_lazy("This value is not one of those accepted."),
-    "enum": gettext_lazy("This value is not one of those accepted."),
-    "greater_than": gettext_lazy("This number is too small."),
-    "greater_than_equal": gettext_lazy("This number is too small."),
-    "less_than": gettext_lazy("This number is too large."),
-    "less_than_equal": gettext_lazy("This number is too large."),
-    "too_long": gettext_lazy("This list is too long."),
-    "too_short": gettext_lazy("This list is too short."),
-}
-
-
-def _in_words(error) -> dict:
-    if not isinstance(error, dict):
-        return error
-    message = PYDANTIC_MESSAGES.get(error.get("type", ""))
-    words = str(message) if message else _("This value cannot be used.")
-    return {**{k: v for k, v in error.items() if k not in ("msg", "ctx", "url")}, "msg": words}
 
 
 # ninja's own refusals (a body it cannot parse, a missing CSRF token), in the caller's

@@ -141,6 +141,8 @@ def test_bad_bundles_are_refused_and_nothing_is_imported(owners, worker, region)
     with pytest.raises(FhirError) as refused:
         import_bundle(bundle, by=worker, history=True)
     assert any("authoredOn" in message for message in refused.value.errors.values())
+    [said] = refused.value.errors.values()  # in the user's language, not the validator's
+    assert said.endswith(" : Cette valeur ne peut pas être utilisée."), said
     task["authoredOn"] = "9999-12-31T23:30:00-05:00"  # FHIR's, but not movable to UTC
     with pytest.raises(FhirError) as refused:
         import_bundle(bundle, by=worker, history=True)

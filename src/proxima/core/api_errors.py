@@ -10,6 +10,8 @@ returning an error status never fails for want of its schema.
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja.constants import NOT_SET
 
@@ -70,3 +72,57 @@ class ApiRouter(Router):
         for status in error_statuses(methods, path, signed_in=signed_in):
             declared.setdefault(status, ConflictOut if status == 409 else ErrorOut)
         super().add_api_operation(path, methods, view_func, auth=auth, response=declared, **options)
+
+
+# Pydantic's messages are English: each error's `msg` in the caller's language, by its
+# `type` (kept, with `loc`, for programs).
+PYDANTIC_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "string_type": gettext_lazy("Give text."),
+    "string_too_long": gettext_lazy("This text is too long."),
+    "string_too_short": gettext_lazy("This text is too short."),
+    "int_type": gettext_lazy("Give a whole number."),
+    "int_parsing": gettext_lazy("Give a whole number."),
+    "int_from_float": gettext_lazy("Give a whole number."),
+    "float_type": gettext_lazy("Give a number."),
+    "float_parsing": gettext_lazy("Give a number."),
+    "finite_number": gettext_lazy("Give a number."),
+    "bool_type": gettext_lazy("Give true or false."),
+    "bool_parsing": gettext_lazy("Give true or false."),
+    "uuid_type": gettext_lazy("Give an identifier (UUID)."),
+    "uuid_parsing": gettext_lazy("Give an identifier (UUID)."),
+    "date_type": gettext_lazy("Give a date (YYYY-MM-DD)."),
+    "date_parsing": gettext_lazy("Give a date (YYYY-MM-DD)."),
+    "date_from_datetime_parsing": gettext_lazy("Give a date (YYYY-MM-DD)."),
+    "date_from_datetime_inexact": gettext_lazy("Give a date (YYYY-MM-DD)."),
+    "datetime_type": gettext_lazy("Give a date and time (ISO 8601)."),
+    "datetime_parsing": gettext_lazy("Give a date and time (ISO 8601)."),
+    "datetime_from_date_parsing": gettext_lazy("Give a date and time (ISO 8601)."),
+    "list_type": gettext_lazy("Give a list."),
+    "dict_type": gettext_lazy("Give an object."),
+    "model_type": gettext_lazy("Give an object."),
+    "model_attributes_type": gettext_lazy("Give an object."),
+    "json_invalid": gettext_lazy("This is not readable JSON."),
+    "literal_error": gettext_lazy("This value is not one of those accepted."),
+    "enum": gettext_lazy("This value is not one of those accepted."),
+    "greater_than": gettext_lazy("This number is too small."),
+    "greater_than_equal": gettext_lazy("This number is too small."),
+    "less_than": gettext_lazy("This number is too large."),
+    "less_than_equal": gettext_lazy("This number is too large."),
+    "too_long": gettext_lazy("This list is too long."),
+    "too_short": gettext_lazy("This list is too short."),
+}
+
+
+def in_words(error) -> dict:
+    if not isinstance(error, dict):
+        return error
+    return {
+        **{k: v for k, v in error.items() if k not in ("msg", "ctx", "url")},
+        "msg": pydantic_message(error),
+    }
+
+
+def pydantic_message(error: dict) -> str:
+    message = PYDANTIC_MESSAGES.get(error.get("type", ""))
+    return str(message) if message else _("This value cannot be used.")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
+from proxima.core.api_errors import pydantic_message
 from proxima.referrals.services.workflow import ReferralInputError
 
 IG = "http://hl7.org/fhir/us/sdoh-clinicalcare"
@@ -73,7 +74,8 @@ def validate_resource(resource: dict) -> None:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
-        raise FhirError({where: f"{field}: {first['msg']}"}) from None
+        message = _("%(field)s: %(message)s") % {"field": field, "message": pydantic_message(first)}
+        raise FhirError({where: message}) from None
 
 
 def _key(resource: dict) -> str:
