@@ -162,3 +162,46 @@ def test_serves_pages_and_static_files_logs_json_and_stops_on_sigterm(server):
     assert requests[0]["status"] == 200
     assert requests[0]["request_id"] and requests[0]["duration_ms"] >= 0
     assert any(r["logger"] == "proxima.serve" and r["message"] == "stopped" for r in records)
+
+
+def test_the_development_server_stops_its_task_worker_on_sigterm(tmp_path):
+    """`proxima serve` (runserver and the task worker): SIGTERM left the worker running."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_", "PROXIMA_", "DJANGO_"))
+    }
+    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'proxima.sqlite3'}", "DEBUG": "1"}
+    manage = [sys.executable, "-m", "proxima.manage"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=tmp_path, env=env, check=True)
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [*manage, "serve", f"127.0.0.1:{port}"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("GET", "/api/hsds/")
+                connection.getresponse().read()
+                connection.close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        children = descendants(process.pid)
+        assert children  # the task worker
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        time.sleep(0.5)
+        assert not [pid for pid in children if is_running(pid)]
+    finally:
+        for pid in descendants(process.pid):
+            os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()

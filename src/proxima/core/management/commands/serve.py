@@ -51,6 +51,8 @@ class Command(BaseCommand):
             return self.serve_production(addrport, workers)
         call_command("start-schedules")
         worker = subprocess.Popen([sys.executable, *WORKER_COMMAND])  # noqa: S603
+        # SIGTERM ends Python without `finally`: as Ctrl-C, so the worker stops too.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
@@ -146,3 +148,7 @@ class Supervisor:
                 child.kill()
                 child.wait()
         logger.info("stopped")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
