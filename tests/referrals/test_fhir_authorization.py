@@ -212,3 +212,23 @@ def test_the_history_command_moves_past_referrals_in_with_their_status(
     assert Referral.objects.count() == 0
     call_command("import-fhir", str(path), "--as", worker.username, "--history")
     assert Referral.objects.get(external_id=TASK_ID).status == "completed"
+
+
+def test_the_command_speaks_the_sending_accounts_language(worker, partner_org, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    with pytest.raises(CommandError, match="ce n’est pas un fichier JSON lisible"):
+        call_command("import-fhir", str(bad), "--as", worker.username)
+    with pytest.raises(CommandError, match="Aucun compte actif nommé personne"):
+        call_command("import-fhir", str(bad), "--as", "personne")
+    worker.preferred_language = "en"
+    worker.save()
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(bundle(partner_org.id)))
+    out = StringIO()
+    call_command("import-fhir", str(good), "--as", worker.username, stdout=out)
+    assert "Imported 1 referral from" in out.getvalue()
