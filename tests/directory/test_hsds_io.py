@@ -271,6 +271,17 @@ def service_json(**changes) -> dict:
             lambda p: broken(p, json.dumps(service_json(url="javascript:alert(5)"))),
             "is not a web, email or telephone link",
         ),
+        (
+            lambda p: broken(p, json.dumps(service_json(last_modified="2024-13-45T00:00:00Z"))),
+            "is not a date and time",
+        ),
+        (
+            # Year 10000 in UTC: it could not be saved.
+            lambda p: broken(
+                p, json.dumps(service_json(last_modified="9999-12-31T23:30:00-05:00"))
+            ),
+            "is not a date and time",
+        ),
     ],
     ids=[
         "truncated",
@@ -283,6 +294,8 @@ def service_json(**changes) -> dict:
         "unknown-organization",
         "not-objects",
         "javascript-link",
+        "impossible-date",
+        "end-of-the-calendar",
     ],
 )
 def test_malformed_data_is_refused_and_nothing_changes(tmp_path, make_file, expected):

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from proxima.core.errors import InputError, moment_out_of_range
@@ -46,3 +48,19 @@ def day_or_error(value, field: str, *, error: type[InputError] = InputError) -> 
     if problem := moment_out_of_range(day):
         raise error({field: problem})
     return day
+
+
+def iso_moment(value) -> datetime | None:
+    """A date and time written in ISO 8601 in a file or a query (HSDS, Proxima's
+    extension), aware; None when it is not one, does not exist (month 13, an offset of
+    +25:00) or lies outside the years Proxima accepts (year 9999 at 23:00 in Québec is
+    year 10000 in UTC: it could not even be saved)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = parse_datetime(value.strip())
+    except ValueError:
+        return None
+    if moment is None or moment_out_of_range(moment):
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

@@ -6,19 +6,18 @@ staff do, and each such read is written to the audit log.
 """
 
 import math
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Schema
 
 from proxima.core.api_errors import ApiRouter
+from proxima.core.forms import iso_moment
 from proxima.core.roles import VIEW_CONFIDENTIAL_LOCATIONS, has_capability
 from proxima.directory import queries
 from proxima.directory.models import (
@@ -97,13 +96,7 @@ def _audit_confidential(request: HttpRequest, service_ids: list[str]) -> None:
 def _parse_modified_after(value: str | None) -> datetime | None:
     if not value:
         return None
-    try:
-        parsed = parse_datetime(value)
-        if parsed is not None:  # the database compares in UTC: year 1 at +01:00 is year 0
-            parsed = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-            parsed.astimezone(UTC)
-    except (ValueError, OverflowError):  # impossible: month 13, offset +25:00, year 0...
-        parsed = None
+    parsed = iso_moment(value)  # None when impossible: month 13, offset +25:00, year 0...
     if parsed is None:
         raise SearchInputError(_("modified_after must be a date and time (ISO 8601)."))
     return parsed

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils.dateparse import parse_datetime
 
+from proxima.core.forms import iso_moment
 from proxima.core.links import safe_link
 from proxima.directory.models import ServiceAtLocation
 from proxima.directory.services.hsds_spec import (
@@ -146,7 +146,7 @@ class _Collector:
                 f"{value[:60]!r} is not a web, email or telephone link (http, https, mailto, tel)",
             )
             return None
-        if name == "last_modified" and value and parse_datetime(value) is None:
+        if name == "last_modified" and value and iso_moment(value) is None:
             self.problem(source, where, name, f"{value!r} is not a date and time (ISO 8601)")
             return None
         return value
@@ -288,7 +288,7 @@ def _model_values(kind: HsdsKind, record: dict) -> dict[str, Any]:
     for name, value in record.items():
         target = kind.id_field if name == "id" else name
         if name == "last_modified":
-            value = parse_datetime(value)
+            value = iso_moment(value)
         values[target] = value
     return values
 

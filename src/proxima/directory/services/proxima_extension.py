@@ -10,8 +10,7 @@ properties; see docs/directory.md for the documented fields).
 
 from typing import Any
 
-from django.utils.dateparse import parse_datetime
-
+from proxima.core.forms import iso_moment
 from proxima.directory.models import CapacityStatus
 
 TRANSLATABLE = {"organization", "program", "service", "location", "taxonomy_term"}
@@ -45,9 +44,7 @@ def check_extension(kind: str, data: Any) -> str | None:
     if "capacity_status" in data and data["capacity_status"] not in CapacityStatus.values:
         return f"capacity_status must be one of {', '.join(CapacityStatus.values)}"
     for name in ("capacity_updated_at", "last_verified_at"):
-        if data.get(name) and (
-            not isinstance(data[name], str) or parse_datetime(data[name]) is None
-        ):
+        if data.get(name) and iso_moment(data[name]) is None:
             return f"{name} must be a date and time (ISO 8601)"
     modes = data.get("delivery_modes")
     if modes is not None and (not _is_text_list(modes) or set(modes) - set(MODES)):
@@ -83,7 +80,7 @@ def apply_extension(kind: str, instance: Any, data: dict) -> set[str]:
                 changed[name] = data[name]
         for name in ("capacity_updated_at", "last_verified_at"):
             if data.get(name):
-                changed[name] = parse_datetime(data[name])
+                changed[name] = iso_moment(data[name])
         if "delivery_modes" in data:
             for mode, field in MODES.items():
                 changed[field] = mode in data["delivery_modes"]
