@@ -92,7 +92,7 @@ def test_a_positive_suicide_screen_blocks_closing_until_an_action(page, worker):
     page.get_by_label(re.compile("façon dont vous pourriez")).check()  # shown after a yes
     page.get_by_role("button", name="Enregistrer le dépistage").click()
     expect(
-        page.get_by_role("heading", name=re.compile("risque suicidaire — moderate"))
+        page.get_by_role("heading", name=re.compile("risque suicidaire — modéré"))
     ).to_be_visible()
     page.get_by_role("button", name="Fermer le contact").click()
     expect(page.get_by_role("alert").first).to_contain_text(
