@@ -334,6 +334,12 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 # never deleted: entries older than RETENTION_AUDIT_YEARS are only counted, for archival.
 RETENTION_DAYS = {
     "anonymous_contacts": int(os.environ.get("RETENTION_ANONYMOUS_CONTACT_DAYS", 2 * 365)),
+    # An anonymous contact that raised a risk (suicide, violence, a report to youth
+    # protection) is the only trace of what was done: kept longer. Set it from the
+    # region's retention calendar.
+    "anonymous_risk_contacts": int(
+        os.environ.get("RETENTION_ANONYMOUS_RISK_CONTACT_DAYS", 10 * 365)
+    ),
     "referral_drafts": int(os.environ.get("RETENTION_REFERRAL_DRAFT_DAYS", 90)),
     "contact_drafts": int(os.environ.get("RETENTION_CONTACT_DRAFT_DAYS", 30)),
     "read_notifications": int(os.environ.get("RETENTION_READ_NOTIFICATION_DAYS", 180)),

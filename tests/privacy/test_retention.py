@@ -13,8 +13,19 @@ from django_tasks_db.models import DBTaskResult
 
 from proxima.core.audit import SYSTEM, record_audit_event
 from proxima.core.models import AuditEvent
-from proxima.intake.models import CallDraft, ContactEpisode, Escalation, Screening
-from proxima.intake.services.episodes import close_episode, open_episode, record_screening
+from proxima.intake.models import (
+    CallDraft,
+    ContactEpisode,
+    Escalation,
+    EscalationAction,
+    Screening,
+)
+from proxima.intake.services.episodes import (
+    close_episode,
+    open_episode,
+    record_escalation_action,
+    record_screening,
+)
 from proxima.privacy import tasks
 from proxima.privacy.services.retention import RULES, apply_retention
 from proxima.referrals.models import Notification, Referral
@@ -38,6 +49,7 @@ def records(network, lea, settings):
     """For each rule, one record just past its time and one just within it."""
     settings.RETENTION_DAYS = {
         "anonymous_contacts": 730,
+        "anonymous_risk_contacts": 3650,
         "referral_drafts": 90,
         "contact_drafts": 30,
         "read_notifications": 180,
@@ -55,6 +67,21 @@ def records(network, lea, settings):
     aged(ContactEpisode, contacts[:1], "closed_at", 731)
     aged(ContactEpisode, contacts[1:], "closed_at", 729)
     made["anonymous_contacts"] = contacts
+    # Anonymous callers who raised a risk: a report to youth protection made and recorded.
+    risky = []
+    for _ in range(3):
+        contact = open_episode(by=worker, channel="phone_811", reason="Appel anonyme")
+        answers = {"harm_to_others": False, "violence": False, "child_in_danger": True}
+        answers["elder_abuse"] = False
+        [escalation] = record_screening(contact, "safety-screen", answers, by=worker).escalations
+        for action in escalation.required_actions:
+            record_escalation_action(escalation, action, by=worker)
+        close_episode(contact, by=worker)
+        risky.append(contact)
+    aged(ContactEpisode, risky[:1], "closed_at", 3651)
+    aged(ContactEpisode, risky[1:2], "closed_at", 3649)
+    aged(ContactEpisode, risky[2:], "closed_at", 731)  # past the no-risk time: kept
+    made["anonymous_risk_contacts"] = risky
     drafts = [
         create_referral(
             ReferralInput(
@@ -108,6 +135,7 @@ def still_there(rows) -> list[bool]:
 def test_each_rule_deletes_the_older_and_keeps_the_younger(records):
     report = apply_retention(now=NOW)
     assert still_there(records["anonymous_contacts"]) == [False, True]
+    assert still_there(records["anonymous_risk_contacts"]) == [False, True, True]
     assert still_there(records["referral_drafts"]) == [False, True]
     assert still_there(records["contact_drafts"]) == [False, True]
     assert still_there(records["read_notifications"]) == [False, True, True]
@@ -115,6 +143,7 @@ def test_each_rule_deletes_the_older_and_keeps_the_younger(records):
     assert still_there(records["expired_sessions"]) == [False, True]
     assert report.due == {
         "anonymous_contacts": 1,
+        "anonymous_risk_contacts": 1,
         "referral_drafts": 1,
         "contact_drafts": 1,
         "read_notifications": 1,
@@ -126,6 +155,14 @@ def test_each_rule_deletes_the_older_and_keeps_the_younger(records):
     assert Screening.objects.filter(episode=records["anonymous_contacts"][1]).exists()
     assert report.deleted_rows["anonymous_contacts"] == 2  # the contact and its screening
     assert not Escalation.objects.filter(episode_id=records["anonymous_contacts"][0].pk).exists()
+    # The risk contact went with its screening, escalation and actions (PROTECT refused it
+    # once, and the whole run with it).
+    gone = records["anonymous_risk_contacts"][0]
+    assert not Escalation.objects.filter(episode_id=gone.pk).exists()
+    assert not EscalationAction.objects.filter(escalation__episode_id=gone.pk).exists()
+    assert EscalationAction.objects.filter(
+        escalation__episode_id=records["anonymous_risk_contacts"][1].pk
+    ).exists()
 
 
 def test_contacts_linked_to_a_person_are_never_deleted_by_the_anonymous_rule(network, lea, records):
@@ -196,3 +233,20 @@ def test_start_schedules_queues_them(network):
 def test_system_lines_written_by_the_task_are_system(network):
     record_audit_event(SYSTEM, "apply_retention")
     assert AuditEvent.objects.get().actor_role == "system"
+
+
+def test_a_failing_night_still_queues_the_next(network, monkeypatch):
+    """The nightly run raised before requeuing itself: one failure ended the schedule."""
+
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(tasks, "apply_retention", broken)
+    monkeypatch.setattr(tasks, "check_audit_chain", broken)
+    for daily in tasks.PERIODIC:
+        with pytest.raises(RuntimeError):
+            daily.call()
+    queued = DBTaskResult.objects.filter(status="READY")
+    assert sorted(queued.values_list("task_path", flat=True)) == sorted(
+        t.module_path for t in tasks.PERIODIC
+    )

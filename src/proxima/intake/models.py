@@ -155,7 +155,9 @@ class Escalation(models.Model):
     episode = models.ForeignKey(
         ContactEpisode, on_delete=models.CASCADE, related_name="escalations"
     )
-    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="escalations")
+    # RESTRICT: a screening is not deleted alone while its escalation stands, but a
+    # contact goes with both (retention); PROTECT refused that too.
+    screening = models.ForeignKey(Screening, on_delete=models.RESTRICT, related_name="escalations")
     kind = models.CharField(_("risk"), max_length=32, choices=RiskKind.choices)
     level = models.CharField(_("level"), max_length=16)
     required_actions = models.JSONField(_("required actions"))

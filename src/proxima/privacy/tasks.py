@@ -34,17 +34,27 @@ def next_run(at: time, now: datetime) -> datetime:
 
 @task()
 def apply_retention_daily(requeue: bool = True) -> dict:
-    """The counts of what was due, per rule."""
-    report = apply_retention()
-    if requeue:
-        apply_retention_daily.using(run_after=next_run(RETENTION_AT, timezone.now())).enqueue()
+    """The counts of what was due, per rule. Tomorrow's run is queued whatever happens
+    tonight: one failure must not end the schedule."""
+    try:
+        report = apply_retention()
+    except Exception:
+        logger.exception("retention FAILED: nothing was deleted tonight")
+        raise
+    finally:
+        if requeue:
+            apply_retention_daily.using(run_after=next_run(RETENTION_AT, timezone.now())).enqueue()
     return report.due
 
 
 @task()
 def verify_audit_daily(requeue: bool = True) -> bool:
-    """True when the chain is whole."""
-    report = check_audit_chain()
+    """True when the chain is whole (tomorrow's check is queued whatever happens)."""
+    try:
+        report = check_audit_chain()
+    finally:
+        if requeue:
+            verify_audit_daily.using(run_after=next_run(VERIFY_AT, timezone.now())).enqueue()
     if report.ok:
         logger.info(
             "audit chain verified: %d entries, head %d:%s",
@@ -54,8 +64,6 @@ def verify_audit_daily(requeue: bool = True) -> bool:
         )
     else:
         logger.error("audit chain BROKEN at entry #%s: %s", report.broken_at, report.problem)
-    if requeue:
-        verify_audit_daily.using(run_after=next_run(VERIFY_AT, timezone.now())).enqueue()
     return report.ok
 
 

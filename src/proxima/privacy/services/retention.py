@@ -53,7 +53,21 @@ RULES: list[Rule] = [
         _("contacts of anonymous callers (never linked to a record)"),
         _("after the contact was closed"),
         lambda before: ContactEpisode.objects.filter(
-            person__isnull=True, closed_at__isnull=False, closed_at__lt=before
+            person__isnull=True,
+            closed_at__isnull=False,
+            closed_at__lt=before,
+            escalations__isnull=True,
+        ),
+    ),
+    Rule(
+        "anonymous_risk_contacts",
+        _("contacts of anonymous callers that raised a risk (with what was done about it)"),
+        _("after the contact was closed"),
+        lambda before: ContactEpisode.objects.filter(
+            person__isnull=True,
+            closed_at__isnull=False,
+            closed_at__lt=before,
+            escalations__isnull=False,
         ),
     ),
     Rule(
