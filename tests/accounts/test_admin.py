@@ -73,3 +73,46 @@ def test_the_admin_resets_a_lost_authenticator(admin_client, enrolled):
     assert event.actor == admin and event.object_id == str(worker.pk)
     # The owner's open session is no longer verified: a new app at the next step.
     assert owner.get("/people/").status_code == 302
+
+
+def test_the_admin_cannot_change_their_own_role_and_every_change_is_audited(admin_client, region):
+    """An administrator made themselves coordinator and read people's files, unaudited."""
+    client, admin = admin_client
+    url = f"/admin/core/user/{admin.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="role"' not in page and 'name="is_superuser"' not in page  # read-only
+    worker = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
+    form = {
+        "username": worker.username,
+        "first_name": "Sam",
+        "last_name": "Roy",
+        "email": "",
+        "is_active": "on",
+        "role": Role.COORDINATOR,
+        "region": region.pk,
+        "organization": "",
+        "preferred_language": "fr",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+    }
+    response = client.post(f"/admin/core/user/{worker.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    worker.refresh_from_db()
+    assert worker.role == Role.COORDINATOR
+    event = AuditEvent.objects.get(action="change_account")
+    assert event.actor == admin and event.object_id == str(worker.pk)
+    assert event.detail["fields"]["role"] == [Role.WORKER_811, Role.COORDINATOR]
+    assert event.region_id == region.pk  # in the region's log, for its privacy officer
+    password = client.post(
+        f"/admin/core/user/{worker.pk}/password/",
+        {"password1": "une-phrase-assez-longue", "password2": "une-phrase-assez-longue"},
+    )
+    assert password.status_code == 302
+    assert AuditEvent.objects.filter(action="set_account_password", object_id=str(worker.pk))
+
+
+def test_failed_sign_ins_are_in_the_accounts_region_log(region):
+    worker = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
+    Client().post("/login/", {"username": worker.username, "password": "wrong-password"})
+    event = AuditEvent.objects.get(action="login_failed")
+    assert event.region_id == region.pk and event.object_id == str(worker.pk)

@@ -10,7 +10,8 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from proxima.accounts.services import two_factor
+from proxima.accounts.services import audit, two_factor
+from proxima.core.audit import record_audit_event
 from proxima.core.models import User
 
 for device_model in (TOTPDevice, StaticDevice):
@@ -27,6 +28,44 @@ class ProximaUserAdmin(UserAdmin):
     )
     autocomplete_fields = ("organization",)
     actions = ["reset_two_factor"]
+    # What an administrator may not change on their own account: no one grants
+    # themselves a role that reads people's files (a colleague must, and it is audited).
+    OWN_FIELDS_LOCKED = (
+        "role",
+        "region",
+        "organization",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.pk == request.user.pk:
+            return (*fields, *self.OWN_FIELDS_LOCKED)
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        before = audit.watched(User.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        audit.account_saved(request.user, obj, before)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit.account_password_set(request.user, User.objects.get(pk=id))
+        return response
+
+    def delete_model(self, request, obj):
+        record_audit_event(request.user, "delete_account", obj)
+        super().delete_model(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one account at a time, each audited
+        return actions
 
     @admin.action(description=_("Reset two-factor authentication (a new app at next sign-in)"))
     def reset_two_factor(self, request, queryset):

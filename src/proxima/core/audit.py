@@ -107,6 +107,10 @@ ACTION_LABELS = {
     "enrol_second_factor": _("set up the second factor"),
     "new_recovery_codes": _("got new recovery codes"),
     "reset_second_factor": _("reset the second factor of an account"),
+    "create_account": _("created an account"),
+    "change_account": _("changed an account's role, region, organization or status"),
+    "set_account_password": _("set an account's password"),
+    "delete_account": _("deleted an account"),
     # Privacy: the audit log and the person's rights.
     "verify_audit": _("verified the audit log's chain"),
     "read_audit_log": _("read the audit log"),

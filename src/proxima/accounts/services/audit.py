@@ -36,23 +36,14 @@ def login_failed(username: str, request) -> None:
     detail = _detail(request)
     if account is None:
         detail["account"] = "unknown"
-    record_audit_event(
-        None,
-        "login_failed",
-        object_type="core.user",
-        object_id=str(account.pk) if account else "",
-        detail=detail,
-    )
+    # The account's line (so its region's privacy officer sees it), or an unknown name's.
+    record_audit_event(None, "login_failed", account, object_type="core.user", detail=detail)
 
 
 def locked_out(username: str, request) -> None:
     account = _account(username)
     record_audit_event(
-        None,
-        "login_locked_out",
-        object_type="core.user",
-        object_id=str(account.pk) if account else "",
-        detail=_detail(request),
+        None, "login_locked_out", account, object_type="core.user", detail=_detail(request)
     )
 
 
@@ -63,3 +54,44 @@ def second_factor(user, request, *, accepted: bool, kind: str = "") -> None:
 
 def logged_out(user, request, *, reason: str = "") -> None:
     record_audit_event(user, "logout", user, reason=reason, detail=_detail(request))
+
+
+# What an administrator changes on an account that decides what it may see.
+WATCHED_FIELDS = (
+    "role",
+    "region_id",
+    "organization_id",
+    "team",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "username",
+)
+
+
+def watched(user: User) -> dict:
+    return {name: getattr(user, name) for name in WATCHED_FIELDS}
+
+
+def account_saved(by, user: User, before: dict | None) -> None:
+    """The administrator created an account, or changed what it may see: the line names
+    each field with its value before and after (roles, regions and teams are not personal
+    information)."""
+    after = watched(user)
+    if before is None:
+        record_audit_event(by, "create_account", user, detail={"fields": _plain(after)})
+        return
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:
+        record_audit_event(by, "change_account", user, detail={"fields": _plain(changes)})
+
+
+def account_password_set(by, user: User) -> None:
+    record_audit_event(by, "set_account_password", user)
+
+
+def _plain(values: dict) -> dict:
+    return {
+        key: value if isinstance(value, (bool, int, str, list)) or value is None else str(value)
+        for key, value in values.items()
+    }
