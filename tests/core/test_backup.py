@@ -330,3 +330,62 @@ def test_a_copy_that_waits_for_a_lock_gives_up_with_the_reason(tmp_path):
     with pytest.raises(backup.BackupError, match="stayed locked"):
         source.backup(sqlite3.connect(tmp_path / "copy.db"), progress=backup._give_up_after(0.3))
     writer.rollback()
+
+
+@committed
+def test_a_backup_whose_audit_log_was_edited_restores_its_guards_and_fails(
+    empty_database, tmp_path
+):
+    """Someone drops the guard triggers, edits an audit line, then takes a backup: the
+    restore said "complete", with the chain broken and the log editable."""
+    from proxima.core import audit_chain
+    from proxima.core.audit import SYSTEM, record_audit_event
+
+    for n in range(3):
+        record_audit_event(SYSTEM, "verify_audit", detail={"n": n})
+    call_command("backup", str(tmp_path / "now"), stdout=io.StringIO())
+    call_command("restore", str(tmp_path / "now"), database=empty_database, stdout=io.StringIO())
+    assert audit_chain.missing_guards(empty_database) == []
+    connection = connections[empty_database]
+    with connection.cursor() as cursor:
+        for name in audit_chain.GUARDS[connection.vendor]:
+            on = " ON core_auditevent" if connection.vendor == "postgresql" else ""
+            cursor.execute(f"DROP TRIGGER {name}{on}")
+        cursor.execute("UPDATE core_auditevent SET reason = 'edited' WHERE sequence = 2")
+    assert audit_chain.missing_guards(empty_database) == sorted(
+        audit_chain.GUARDS[connection.vendor]
+    )
+    call_command("backup", str(tmp_path / "edited"), database=empty_database, stdout=io.StringIO())
+    output = io.StringIO()
+    with pytest.raises(CommandError, match="audit chain is BROKEN: entry #2 was altered"):
+        call_command(
+            "restore",
+            str(tmp_path / "edited"),
+            database=empty_database,
+            force=True,
+            stdout=output,
+        )
+    assert "had lost its guards" in output.getvalue()
+    assert audit_chain.missing_guards(empty_database) == []  # the log is guarded again
+    with pytest.raises(Exception, match="append-only"):
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE core_auditevent SET reason = 'again' WHERE sequence = 1")
+
+
+def test_the_guards_put_back_are_those_the_migration_installs():
+    import importlib
+
+    from proxima.core import audit_chain
+
+    migration = importlib.import_module("proxima.core.migrations.0007_audit_chain")
+
+    def words(sql: str) -> str:
+        return " ".join(sql.split())
+
+    assert [words(s) for s in migration.SQLITE_GUARD] == [
+        words(s) for s in audit_chain.GUARDS["sqlite"].values()
+    ]
+    assert [words(s) for s in migration.POSTGRESQL_GUARD] == [
+        words(audit_chain.POSTGRESQL_GUARD_FUNCTION),
+        *[words(s) for s in audit_chain.GUARDS["postgresql"].values()],
+    ]

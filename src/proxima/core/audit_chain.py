@@ -295,3 +295,62 @@ def audit_maintenance(using: str = DEFAULT_DB_ALIAS):
                     cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {quoted}")
             if postgresql:  # Django's foreign keys are checked at commit again
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+# The guards migration 0007 installs (kept equal to it by tests/core/test_backup.py): a
+# restored database must have them, whatever the backup held.
+GUARDS = {
+    "sqlite": {
+        "audit_no_update": "CREATE TRIGGER audit_no_update BEFORE UPDATE ON core_auditevent "
+        "BEGIN SELECT RAISE(ABORT, 'audit events are append-only: UPDATE refused'); END",
+        "audit_no_delete": "CREATE TRIGGER audit_no_delete BEFORE DELETE ON core_auditevent "
+        "BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE refused'); END",
+    },
+    "postgresql": {
+        "audit_append_only": "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON "
+        "core_auditevent FOR EACH ROW EXECUTE FUNCTION proxima_audit_append_only()",
+        "audit_no_truncate": "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON "
+        "core_auditevent FOR EACH STATEMENT EXECUTE FUNCTION proxima_audit_append_only()",
+    },
+}
+POSTGRESQL_GUARD_FUNCTION = """
+    CREATE OR REPLACE FUNCTION proxima_audit_append_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION USING
+            MESSAGE = 'audit events are append-only: ' || TG_OP || ' refused',
+            HINT = 'See docs/privacy.md.';
+    END;
+    $$
+"""
+
+
+def missing_guards(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The guard triggers the audit table lacks now (dropped or disabled)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        present = {name for name, _definition in _guard_triggers(cursor, connection.vendor)}
+    return sorted(set(GUARDS[connection.vendor]) - present)
+
+
+def put_back_guards(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Reinstall (or enable again) the guards the table lacks; the names put back. It
+    needs the rights of the table's owner."""
+    connection = connections[using]
+    missing = missing_guards(using)
+    if not missing:
+        return []
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(POSTGRESQL_GUARD_FUNCTION)
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [TABLE])
+            disabled = {row[0] for row in cursor.fetchall()}
+        else:
+            disabled = set()
+        for name in missing:
+            if name in disabled:
+                quoted = connection.ops.quote_name(name)
+                cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {quoted}")
+            else:
+                cursor.execute(GUARDS[connection.vendor][name])
+    return missing

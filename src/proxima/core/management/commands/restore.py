@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
+from proxima.core import audit_chain
 from proxima.core.backup import BackupError, describe_database, restore_database
 
 
@@ -51,4 +52,31 @@ class Command(BaseCommand):
                     "Proxima that made it."
                 )
             )
+        if not report.unapplied_migrations and not report.unknown_migrations:
+            self.check_audit(database)
         self.stdout.write(self.style.SUCCESS(f"Restore complete: {target}"))
+
+    def check_audit(self, database: str) -> None:
+        """A backup may have been tampered with: the audit table's guards are put back
+        if they were gone, and the chain is checked whole; a broken chain fails the
+        command (the data is restored, for whoever must investigate)."""
+        put_back = audit_chain.put_back_guards(database)
+        if put_back:
+            self.stdout.write(
+                self.style.WARNING(
+                    "The backup's audit table had lost its guards against changes "
+                    f"({', '.join(put_back)}): they are put back. Someone may have edited "
+                    "the log before the backup; the chain check follows."
+                )
+            )
+        chain = audit_chain.verify_chain(using=database)
+        if not chain.ok:
+            raise CommandError(
+                f"Restored, but the audit chain is BROKEN: {chain.problem}. The log of this "
+                "backup cannot be trusted past that entry; keep the file and tell the "
+                "privacy officer."
+            )
+        self.stdout.write(
+            f"Audit chain whole: {chain.entries:,} entries, head {chain.last_sequence}:"
+            f"{chain.last_hash}."
+        )
