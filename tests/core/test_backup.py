@@ -367,9 +367,8 @@ def test_a_backup_whose_audit_log_was_edited_restores_its_guards_and_fails(
         )
     assert "had lost its guards" in output.getvalue()
     assert audit_chain.missing_guards(empty_database) == []  # the log is guarded again
-    with pytest.raises(Exception, match="append-only"):
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE core_auditevent SET reason = 'again' WHERE sequence = 1")
+    with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET reason = 'again' WHERE sequence = 1")
 
 
 def test_the_guards_put_back_are_those_the_migration_installs():
