@@ -140,3 +140,8 @@ def test_a_period_at_the_ends_of_the_calendar_is_a_form_error(network, day):
     response = signed_in(network.officer).get(URL, {"since": day, "until": day})
     assert response.status_code == 400
     assert "Donnez une date entre 1900 et 2199." in response.content.decode()
+
+
+def test_a_search_that_finds_nothing_is_a_page_not_an_error(network):
+    response = signed_in(network.officer).get(URL, {"actor": "zzzz"})
+    assert response.status_code == 200

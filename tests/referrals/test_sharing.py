@@ -70,3 +70,19 @@ def test_messages_need_consent_for_their_category(sent, partner, worker, person,
     assert seen.hidden_messages == 2
     assert len(view_referral(sent, by=worker).messages) == 3  # the referrer sees all
     assert ReferralMessage.objects.count() == 3
+
+
+def test_each_read_says_why_the_reader_may_read(sent, partner, worker, clsc, coordinator):
+    """Someone who reads the referral through the person's file was written down as
+    "regional oversight" in the person's access report."""
+    from proxima.core.models import AuditEvent
+
+    for reader in (partner, worker, clsc, coordinator):
+        view_referral(sent, by=reader)
+    reasons = dict(AuditEvent.objects.filter(action="read_referral").values_list("actor", "reason"))
+    assert reasons == {
+        partner.pk: "target",
+        worker.pk: "requester",
+        clsc.pk: "person file",
+        coordinator.pk: "oversight",
+    }

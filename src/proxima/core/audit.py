@@ -152,6 +152,7 @@ REASON_LABELS = {
     "prescription page": _("prescription page"),
     "printed": _("printed for the person"),
     "oversight": _("regional oversight"),
+    "person file": _("access to the person's file"),
 }
 
 

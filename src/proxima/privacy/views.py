@@ -62,7 +62,7 @@ def log(request):
     if filters is not None:
         page = log_services.read_log(by=request.user, filters=filters, page=request.GET.get("page"))
     context = {"form": form, "page": page, "chain": log_services.chain_state()}
-    return render(request, "privacy/log.html", context, status=200 if page else 400)
+    return render(request, "privacy/log.html", context, status=400 if form.errors else 200)
 
 
 @never_cache

@@ -104,7 +104,7 @@ def view_referral(referral: Referral, *, by) -> ReferralView:
         by,
         "read_referral",
         referral,
-        reason=str(side or "oversight"),
+        reason=_read_reason(referral, by, side),
         detail={"categories": sorted(categories), **_imported(result)},
     )
     if person is not None and categories:
@@ -112,6 +112,16 @@ def view_referral(referral: Referral, *, by) -> ReferralView:
             by, "read_person_via_referral", person, detail={"referral": str(referral.pk)}
         )
     return result
+
+
+def _read_reason(referral: Referral, user, side: str | None) -> str:
+    """Why this user reads the referral: as one of its sides, as the region's
+    coordinator, or because they may read the person's file."""
+    if side:
+        return str(side)
+    if access.oversees_region(user):
+        return "oversight"
+    return "person file"
 
 
 def _imported(result: ReferralView) -> dict:

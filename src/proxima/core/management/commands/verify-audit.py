@@ -9,8 +9,9 @@ from proxima.core.audit_chain import entry_matches
 
 
 def _noted(value: str) -> tuple[int, str]:
-    sequence, _, digest = value.partition(":")
-    if not sequence.isdecimal() or len(digest) != 64:
+    sequence, _, digest = value.strip().partition(":")
+    digest = digest.lower()  # hashes are written in lower case; a copy may not be
+    if not sequence.isdecimal() or len(digest) != 64 or set(digest) - set("0123456789abcdef"):
         raise CommandError(f"--expect {value!r}: write NUMBER:HASH, as a previous run printed it")
     return int(sequence), digest
 
@@ -44,10 +45,14 @@ class Command(BaseCommand):
             )
         for sequence, digest in noted:
             if not entry_matches(sequence, digest):
+                gone = sequence > report.last_sequence
+                what = (
+                    f"is gone (the chain now ends at #{report.last_sequence}: it was cut short)"
+                    if gone
+                    else "was changed, and the chain rewritten after it"
+                )
                 raise CommandError(
-                    f"Audit chain BROKEN: entry #{sequence} noted earlier is gone or changed "
-                    f"(the chain now ends at #{report.last_sequence}).",
-                    returncode=1,
+                    f"Audit chain BROKEN: entry #{sequence} noted earlier {what}.", returncode=1
                 )
         self.stdout.write(
             self.style.SUCCESS(
