@@ -388,3 +388,15 @@ def test_the_guards_put_back_are_those_the_migration_installs():
         words(audit_chain.POSTGRESQL_GUARD_FUNCTION),
         *[words(s) for s in audit_chain.GUARDS["postgresql"].values()],
     ]
+
+
+def test_a_backup_to_a_place_it_cannot_write_says_so(tmp_path):
+    """A file where a folder should be was a traceback (NotADirectoryError)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(CommandError, match="Backup failed: cannot write"):
+        call_command("backup", str(blocker / "b.sqlite3"), stdout=io.StringIO())
+    deep = tmp_path / "new" / "deeper" / "b"
+    backup._private_folder(deep)
+    modes = {folder: folder.stat().st_mode & 0o777 for folder in (deep, deep.parent)}
+    assert set(modes.values()) == {0o700}, modes  # every folder made, not only the last

@@ -112,3 +112,27 @@ def test_short_dates_in_english_cannot_be_misread_against_french():
         assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "2026-12-01 9:30 a.m."
     with translation.override("fr"):
         assert formats.date_format(moment, "SHORT_DATE_FORMAT") == "01/12/2026"
+
+
+def test_a_sqlite_database_is_readable_by_its_owner_only(tmp_path):
+    """It was 0644 once migrated or restored: readable by every account of the machine."""
+    import sqlite3
+
+    from django.db import connections
+    from django.db.utils import load_backend
+
+    if connections["default"].vendor != "sqlite":
+        pytest.skip("a SQLite file: the suite runs on PostgreSQL")
+    path = tmp_path / "proxima.sqlite3"
+    sqlite3.connect(path).close()
+    path.chmod(0o644)
+    settings_dict = {**connections["default"].settings_dict, "NAME": str(path)}
+    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "private")
+    try:
+        wrapper.ensure_connection()
+        assert path.stat().st_mode & 0o777 == 0o600
+        for companion in (tmp_path / "proxima.sqlite3-wal", tmp_path / "proxima.sqlite3-shm"):
+            if companion.exists():
+                assert companion.stat().st_mode & 0o777 == 0o600
+    finally:
+        wrapper.close()

@@ -107,11 +107,13 @@ def backup_database(path: Path | None = None, *, using: str = DEFAULT_DB_ALIAS) 
     path = Path(path) if path else default_backup_path(connection.vendor)
     if path.exists():
         raise BackupError(f"{path} already exists: choose another file name.")
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
     started = time.monotonic()
     partial = path.with_name(f".{path.name}.partial")
-    _create_private_file(partial)
+    try:
+        _private_folder(path.parent)
+        _create_private_file(partial)
+    except OSError as error:  # not a folder, no right to write there, a read-only disk...
+        raise BackupError(f"cannot write {path}: {error.strerror or error}.") from error
     try:
         if connection.vendor == "sqlite":
             tables = _backup_sqlite(connection, partial)
@@ -412,6 +414,16 @@ def _backup_kind(path: Path) -> str:
         f"{path} is neither a SQLite database nor a pg_dump custom-format file: "
         "not a Proxima backup."
     )
+
+
+def _private_folder(folder: Path) -> None:
+    """The folder, created with every missing parent readable by the owner only."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=0o700)
 
 
 def _create_private_file(path: Path) -> None:
