@@ -271,6 +271,10 @@ def service_json(**changes) -> dict:
             lambda p: broken(p, json.dumps(service_json(url="javascript:alert(5)"))),
             "is not a web, email or telephone link",
         ),
+        (lambda p: broken(p, "[" * 100_000 + "]" * 100_000), "nested too deeply"),
+        (lambda p: broken(p, json.dumps(service_json(minimum_age=1e30))), "expected a number"),
+        (lambda p: broken(p, json.dumps(service_json(minimum_age=-3))), "an age is from 0"),
+        (lambda p: broken(p, json.dumps(service_json(maximum_age=float("nan")))), "got nan"),
         (
             lambda p: broken(p, json.dumps(service_json(last_modified="2024-13-45T00:00:00Z"))),
             "is not a date and time",
@@ -294,6 +298,10 @@ def service_json(**changes) -> dict:
         "unknown-organization",
         "not-objects",
         "javascript-link",
+        "nested-100000-deep",
+        "age-1e30",
+        "negative-age",
+        "age-NaN",
         "impossible-date",
         "end-of-the-calendar",
     ],
@@ -352,3 +360,12 @@ def test_open_eligibility_tagged_data_is_found_with_proxima_words(need_domains, 
     assert [
         h.service.name for h in search_services(SearchQuery(text="banque alimentaire")).hits
     ] == ["Northside Pantry"]
+
+
+def test_a_json_file_with_a_byte_order_mark_is_read(tmp_path):
+    """Spreadsheet tools and Windows editors write one; the CSV reader took it already."""
+    import_hsds(examples() / "taxonomy.json")
+    path = tmp_path / "services.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([service_json()]).encode())
+    import_hsds(path)
+    assert m.Service.objects.filter(pk=service_json()["id"]).exists()

@@ -8,6 +8,7 @@ matched by id, so importing the same data twice changes nothing.
 
 import csv
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,9 @@ from proxima.directory.services.proxima_extension import apply_extension, check_
 
 MAX_TEXT_LENGTH = 100_000
 MAX_ID_LENGTH = 250
+# Numbers a directory holds (ages, capacities, coordinates): beyond these, a typing error.
+LARGEST_NUMBER = 1_000_000_000
+OLDEST_AGE = 150
 # Links people click on a listing page: only http, https, mailto and tel are kept.
 LINK_FIELDS = frozenset({"url", "website"})
 MAX_PROBLEMS = 50
@@ -118,6 +122,12 @@ class _Collector:
                     return None
             if isinstance(value, bool) or not isinstance(value, int | float):
                 self.problem(source, where, name, f"expected a number, got {type(value).__name__}")
+                return None
+            if not math.isfinite(value) or abs(value) > LARGEST_NUMBER:
+                self.problem(source, where, name, f"expected a number, got {value!r}")
+                return None
+            if name.endswith("_age") and not 0 <= value <= OLDEST_AGE:
+                self.problem(source, where, name, f"an age is from 0 to {OLDEST_AGE}, got {value}")
                 return None
             if expected == INTEGER:
                 if value != int(value):
@@ -376,7 +386,7 @@ def _guess_kind(path: Path, data: Any) -> str:
 def _read_json(path: Path, collector: _Collector, kind_name: str | None) -> None:
     source = path.name
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte-order mark is fine
     except UnicodeDecodeError as error:
         collector.problem(source, "file", "", f"not UTF-8 text ({error.reason})")
         return
@@ -384,6 +394,9 @@ def _read_json(path: Path, collector: _Collector, kind_name: str | None) -> None
         collector.problem(
             source, f"line {error.lineno}, column {error.colno}", "", f"invalid JSON: {error.msg}"
         )
+        return
+    except RecursionError:
+        collector.problem(source, "file", "", "invalid JSON: nested too deeply")
         return
     kind = KINDS[kind_name or _guess_kind(path, data)]
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
@@ -427,8 +440,8 @@ def _read_tabular(folder: Path, collector: _Collector) -> None:
     extension_file = folder / "proxima.json"
     if extension_file.exists():
         try:
-            extensions = json.loads(extension_file.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            extensions = json.loads(extension_file.read_text(encoding="utf-8-sig"))
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
             collector.problem(extension_file.name, "file", "", f"invalid JSON: {error}")
             return
         for kind_name, by_id in extensions.items():
