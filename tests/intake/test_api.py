@@ -60,6 +60,10 @@ def test_people_duplicates_consent_and_can_share(worker):
     person_id = created.json()["id"]
     again = post(api, "/people", {**person, "given_name": "Elise"})
     assert again.status_code == 409 and again.json()["candidates"][0]["id"] == person_id
+    from proxima.core.models import AuditEvent
+
+    shown = AuditEvent.objects.filter(action="list_person", reason="possible duplicate")
+    assert list(shown.values_list("object_id", flat=True)) == [person_id]
     assert post(api, "/people", {**person, "confirmed_new": True}).status_code == 201
     consent = {
         "categories": ["needs"],

@@ -51,3 +51,25 @@ def test_a_search_by_a_birth_date_out_of_range_is_a_form_error(worker, day):
     response = client.get("/people/", {"birth_date": day})
     assert response.status_code == 400
     assert "Donnez une date entre 1900 et 2199." in response.content.decode()
+
+
+def test_the_forms_that_show_a_persons_name_write_it_to_their_access_log(worker):
+    """A new referral's and a new prescription's pages named the person, unaudited."""
+    from proxima.core.models import AuditEvent
+    from proxima.core.roles import Role
+    from tests.factories import UserFactory
+
+    person = create_person(
+        PersonInput("Élise", "Côté", date(1988, 3, 14)), by=worker, confirmed_new=True
+    )
+    prescriber = UserFactory(role=Role.SOCIAL_PRESCRIBER, region=worker.region)
+    for user, url, reason in (
+        (worker, "/referrals/new/", "new referral"),
+        (prescriber, "/prescriptions/new/", "new prescription"),
+    ):
+        client = Client()
+        client.force_login(user)
+        page = client.get(url, {"person": str(person.pk)})
+        assert page.status_code == 200 and "Côté" in page.content.decode()
+        shown = AuditEvent.objects.get(action="show_person_name", actor=user)
+        assert (shown.object_id, shown.reason) == (str(person.pk), reason)

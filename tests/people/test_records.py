@@ -59,6 +59,13 @@ def test_possible_duplicates_are_suggested(worker, given, family, born):
         create_person(PersonInput(given, family, born), by=worker)
     assert [c.person for c in raised.value.candidates] == [existing]
     assert Person.objects.count() == 1  # nothing saved until the worker decides
+    # Shown to the worker: in the candidate's access log, as a search result is.
+    shown = AuditEvent.objects.get(action="list_person")
+    assert (shown.actor, shown.object_id, shown.reason) == (
+        worker,
+        str(existing.pk),
+        "possible duplicate",
+    )
 
 
 def test_day_and_month_swapped_is_a_possible_duplicate(worker):

@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "read_person": _("read the record"),
     "update_person": _("corrected the record"),
     "list_person": _("saw the record in a search result"),
+    "show_person_name": _("saw the person's name on a form"),
     "read_household": _("read the household"),
     "link_household": _("linked a household member"),
     "merge_person": _("merged records"),
@@ -153,6 +154,9 @@ REASON_LABELS = {
     "printed": _("printed for the person"),
     "oversight": _("regional oversight"),
     "person file": _("access to the person's file"),
+    "possible duplicate": _("possible duplicate of a new record"),
+    "new prescription": _("new social prescription"),
+    "new referral": _("new referral"),
 }
 
 

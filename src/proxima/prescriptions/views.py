@@ -99,6 +99,7 @@ def new(request):
         "support_kinds": SupportKind.choices,
         "chosen": chosen,
     }
+    records.note_person_shown(request.user, person, reason="new prescription")
     return render(request, "prescriptions/new.html", context, status=400 if errors else 200)
 
 

@@ -273,6 +273,8 @@ def new(request):
             episode.priority if episode and episode.priority else Priority.HOURS_72
         ),
     }
+    if person is not None:
+        records.note_person_shown(by, person, reason="new referral")
     return render(request, "referrals/new.html", context, status=400 if errors else 200)
 
 

@@ -100,6 +100,13 @@ def person_for(user, person_id) -> Person:
     return get_from_request(visible_to(user), person_id)
 
 
+def note_person_shown(user, person: Person, *, reason: str) -> None:
+    """A form shows this person's name to the user (a new referral, a new prescription):
+    written to the person's access log."""
+    require_access(user, person)
+    record_audit_event(user, "show_person_name", person, reason=reason)
+
+
 def clean_person_input(data: PersonInput) -> PersonInput:
     """The input, trimmed and checked; raises PersonInputError listing every problem."""
     errors: dict[str, str] = {}
@@ -195,12 +202,13 @@ def find_possible_duplicates(data: PersonInput, region_id: int) -> list[Duplicat
     return sorted(candidates, key=lambda c: -c.score)
 
 
-@transaction.atomic
 def create_person(
     data: PersonInput, *, by, region_id: int | None = None, confirmed_new: bool = False
 ) -> Person:
     """Create a record in the worker's region; raises PossibleDuplicates first unless the
-    worker confirmed it is a new person."""
+    worker confirmed it is a new person. The possible duplicates are shown to the worker:
+    each is audited as a search result is (written before the refusal, which rolls
+    nothing of it back)."""
     region_id = region_id or by.region_id
     if not is_network_staff(by, region_id):
         raise PermissionDenied(_("You may not create records in this region."))
@@ -208,7 +216,17 @@ def create_person(
     if not confirmed_new:
         candidates = find_possible_duplicates(data, region_id)
         if candidates:
+            with transaction.atomic():
+                for candidate in candidates:
+                    record_audit_event(
+                        by, "list_person", candidate.person, reason="possible duplicate"
+                    )
             raise PossibleDuplicates(candidates)
+    return _create_person(data, by=by, region_id=region_id)
+
+
+@transaction.atomic
+def _create_person(data: PersonInput, *, by, region_id: int) -> Person:
     person = Person.objects.create(
         region_id=region_id,
         name_key=name_key(data.given_name, data.family_name),
