@@ -19,6 +19,7 @@ from proxima.people.services.records import (
     household,
     link_household,
     merge_people,
+    person_file,
     read_person,
 )
 from tests.factories import UserFactory
@@ -172,6 +173,14 @@ def test_household_links_go_both_ways(worker):
     } == {("Léa", "child")}
     with pytest.raises(PersonInputError):
         link_household(child, child, Relationship.SIBLING, by=worker)
+    # Each relative named on another's file is in their own access log.
+    person_file(child.pk, by=worker, reason="person page")
+    shown = AuditEvent.objects.filter(action="show_person_name", reason="household")
+    assert set(shown.values_list("object_id", flat=True)) == {
+        str(mother.pk),
+        str(sister.pk),
+        str(child.pk),
+    }
 
 
 def test_merge_keeps_every_history(worker):

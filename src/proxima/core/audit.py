@@ -61,7 +61,7 @@ ACTION_LABELS = {
     "read_person": _("read the record"),
     "update_person": _("corrected the record"),
     "list_person": _("saw the record in a search result"),
-    "show_person_name": _("saw the person's name on a form"),
+    "show_person_name": _("saw the person's name (on a form, or on a relative's file)"),
     "read_household": _("read the household"),
     "link_household": _("linked a household member"),
     "merge_person": _("merged records"),
@@ -157,6 +157,7 @@ REASON_LABELS = {
     "possible duplicate": _("possible duplicate of a new record"),
     "new prescription": _("new social prescription"),
     "new referral": _("new referral"),
+    "referral": _("a referral of a relative"),
 }
 
 

@@ -310,9 +310,11 @@ def person_file(person_id, *, by, reason: str) -> PersonFile:
     access_log = AuditEvent.objects.filter(
         object_type=Person._meta.label_lower, object_id=str(person.pk)
     ).select_related("actor")[:100]
+    links = list(person.household_links.select_related("relative").order_by("relationship"))
+    note_relatives_shown(by, links)
     return PersonFile(
         person=person,
-        household=list(person.household_links.select_related("relative").order_by("relationship")),
+        household=links,
         consents=list(person.consents.select_related("recipient_organization", "guardian")),
         contacts=list(person.contacts.order_by("-started_at")[:50]),
         access_log=list(access_log),
@@ -324,7 +326,14 @@ def household(person: Person, *, by) -> list[HouseholdLink]:
     require_access(by, person)
     links = list(person.household_links.select_related("relative").order_by("relationship"))
     record_audit_event(by, "read_household", person, reason="household")
+    note_relatives_shown(by, links)
     return links
+
+
+def note_relatives_shown(by, links: list[HouseholdLink]) -> None:
+    """Each relative named on another's file is in their own access log too."""
+    for link in links:
+        record_audit_event(by, "show_person_name", link.relative, reason="household")
 
 
 @transaction.atomic

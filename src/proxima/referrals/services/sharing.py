@@ -91,10 +91,18 @@ def view_referral(referral: Referral, *, by) -> ReferralView:
         if InformationCategory.RISK in categories:
             result.risks = list(episode.escalations.values("kind", "level"))
     if person is not None and InformationCategory.FAMILY in categories:
+        links = list(HouseholdLink.objects.filter(person=person).select_related("relative"))
         result.household = [
-            (link.relative.given_name, link.get_relationship_display())
-            for link in HouseholdLink.objects.filter(person=person).select_related("relative")
+            (link.relative.given_name, link.get_relationship_display()) for link in links
         ]
+        for link in links:  # each relative named is in their own access log too
+            record_audit_event(
+                by,
+                "show_person_name",
+                link.relative,
+                reason="referral",
+                detail={"referral": str(referral.pk)},
+            )
     for message in referral.messages.select_related("author"):
         if _message_visible(message, categories, side):
             result.messages.append(message)
