@@ -51,12 +51,18 @@ def test_from_the_person_page_to_the_printed_prescription(client, family, orkids
     done = client.post(measure, {"occasion": "baseline", **answers}, follow=True)
     assert "évaluez le risque suicidaire maintenant" in done.content.decode()
     assert "<td>léger" in done.content.decode()  # the band, named in French
+    assert "Mesure enregistrée : 9,00." in done.content.decode()  # a decimal comma
+    assert "Mesurer (PHQ9)" not in done.content.decode()  # the instrument's name, not code
 
     french = client.get(reverse("prescriptions:print", args=[prescription.pk])).content.decode()
     assert "Ma prescription sociale" in french and "12, rue du Parvis" in french
     assert "Transport" in french or "transport" in french
     english = client.get(reverse("prescriptions:print", args=[prescription.pk]), {"lang": "en"})
     assert "My social prescription" in english.content.decode()
+    # Colons as each language writes them: "Transport : …" in French, "Transport: …" in English.
+    assert "\xa0: Billets d’autobus" in french
+    assert ": Billets d’autobus" in english.content.decode()
+    assert " : " not in english.content.decode().split("<body")[1]
 
 
 def test_bad_form_input_is_named_and_nothing_saved(client, family):

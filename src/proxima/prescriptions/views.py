@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from proxima.core.forms import day_or_error, whole_number
@@ -74,6 +74,15 @@ def _input(post) -> plans.PrescriptionInput:
         supports=supports,
         follow_ups=follow_ups,
     )
+
+
+def _instruments_offered() -> list[dict]:
+    """The instruments in use, each once (its latest version), named in the reader's
+    language."""
+    offered = {}
+    for item in Instrument.objects.filter(is_active=True).order_by("code", "-version"):
+        offered.setdefault(item.code, {"code": item.code, "name": text(item.title) or item.code})
+    return list(offered.values())
 
 
 @login_required
@@ -155,7 +164,7 @@ def detail(request, prescription_id):
         "follow_ups": prescription.follow_ups.all(),
         "measurements": prescription.measurements.select_related("instrument"),
         "changes": changes(prescription.person, prescription=prescription),
-        "instruments": Instrument.objects.filter(is_active=True).order_by("code", "-version"),
+        "instruments": _instruments_offered(),
         "activity_statuses": ActivityStatus.choices,
         "errors": errors,
     }
@@ -191,7 +200,8 @@ def measure(request, prescription_id, code):
                 else list(error.errors.values())
             )
         else:
-            messages.success(request, _("Measure recorded: %(score)s.") % {"score": result.score})
+            score = formats.localize(result.score)  # 50,00 in French
+            messages.success(request, _("Measure recorded: %(score)s.") % {"score": score})
             for alert in result.alerts:
                 messages.error(request, alert)
             return redirect("prescriptions:detail", prescription_id=prescription.pk)

@@ -70,3 +70,13 @@ def percent(value) -> str:
 def safe_href(value: str) -> str:
     """The link for an href (http, https, mailto, tel), or "" (then show text, no link)."""
     return safe_link(value)
+
+
+@register.filter
+def with_colon(label) -> str:
+    """A label followed by a colon as the language writes it: "K10 :" (a no-break space
+    before it in French), "K10:" in English."""
+    from django.utils.translation import get_language
+
+    french = (get_language() or "fr").startswith("fr")
+    return f"{label}\u00a0:" if french else f"{label}:"
