@@ -428,7 +428,8 @@ def process_cpu_seconds(pid: int) -> float:
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user and system) used so far by a process and all its descendants."""
+    """CPU time (user and system) used so far by a process and all its descendants, those
+    that ended included."""
     parents: dict[int, int] = {}
     cpu: dict[int, float] = {}
     tick = os.sysconf("SC_CLK_TCK")
@@ -439,7 +440,10 @@ def tree_cpu_seconds(pid: int) -> float:
             except OSError:
                 continue
             parents[int(entry.name)] = int(fields[1])
-            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+            # Its own time, and its children's that ended (gunicorn restarts its workers
+            # after so many requests: their time moves to the master's cutime/cstime).
+            used = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+            cpu[int(entry.name)] = used / tick
     total, todo = 0.0, [pid]
     while todo:
         current = todo.pop()
