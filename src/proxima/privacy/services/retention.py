@@ -47,28 +47,27 @@ class Rule:
         return settings.RETENTION_DAYS[self.code]
 
 
+def _anonymous_contacts_closed(before: datetime, *, raised_a_risk: bool) -> QuerySet:
+    return ContactEpisode.objects.filter(
+        person__isnull=True,
+        closed_at__isnull=False,
+        closed_at__lt=before,
+        escalations__isnull=not raised_a_risk,
+    )
+
+
 RULES: list[Rule] = [
     Rule(
         "anonymous_contacts",
         _("contacts of anonymous callers (never linked to a record)"),
         _("after the contact was closed"),
-        lambda before: ContactEpisode.objects.filter(
-            person__isnull=True,
-            closed_at__isnull=False,
-            closed_at__lt=before,
-            escalations__isnull=True,
-        ),
+        lambda before: _anonymous_contacts_closed(before, raised_a_risk=False),
     ),
     Rule(
         "anonymous_risk_contacts",
         _("contacts of anonymous callers that raised a risk (with what was done about it)"),
         _("after the contact was closed"),
-        lambda before: ContactEpisode.objects.filter(
-            person__isnull=True,
-            closed_at__isnull=False,
-            closed_at__lt=before,
-            escalations__isnull=False,
-        ),
+        lambda before: _anonymous_contacts_closed(before, raised_a_risk=True),
     ),
     Rule(
         "referral_drafts",
