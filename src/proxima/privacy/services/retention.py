@@ -53,7 +53,7 @@ def _anonymous_contacts_closed(before: datetime, *, raised_a_risk: bool) -> Quer
         closed_at__isnull=False,
         closed_at__lt=before,
         escalations__isnull=not raised_a_risk,
-    )
+    ).distinct()  # a contact with two escalations is one contact
 
 
 RULES: list[Rule] = [
