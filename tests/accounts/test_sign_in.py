@@ -165,6 +165,53 @@ def test_replacing_the_authenticator_asks_for_the_password_and_tells_the_owner(
     assert enrolled.username in email.body
 
 
+def test_while_the_wait_runs_the_password_is_not_even_checked(enrolled):
+    """Each answer during the wait told whether a guessed password was right, at full
+    speed: the page now says only that one must wait."""
+    old = TOTPDevice.objects.get(user=enrolled)
+    client = Client()
+    sign_in(client, enrolled)
+    client.post("/login/code/", {"code": current_code(old)})
+    client.post("/account/two-factor/", {"code": "000000", "password": "wrong-one"})
+    new = TOTPDevice.objects.get(user=enrolled, confirmed=False)
+    answers = {
+        password: client.post(
+            "/account/two-factor/", {"code": current_code(new), "password": password}
+        ).content.decode()
+        for password in ("guess-1", PASSWORD)
+    }
+    for page in answers.values():
+        assert "secondes" in page and "Ce n’est pas votre mot de passe." not in page
+    assert TOTPDevice.objects.get(user=enrolled, confirmed=True) == old
+
+
+def test_new_recovery_codes_ask_for_the_password_and_tell_the_owner(
+    enrolled, django_capture_on_commit_callbacks
+):
+    from proxima.accounts.services.two_factor import new_recovery_codes
+
+    [first, *_] = new_recovery_codes(enrolled)
+    device = TOTPDevice.objects.get(user=enrolled)
+    client = Client()
+    sign_in(client, enrolled)
+    client.post("/login/code/", {"code": current_code(device)})
+    refused = client.post("/account/recovery-codes/", {"password": "wrong-password"})
+    assert refused.status_code == 400
+    assert "Ce n’est pas votre mot de passe." in refused.content.decode()
+    assert "second_factor_failed" in actions_of(enrolled)
+    device.refresh_from_db()
+    device.throttling_failure_timestamp = None
+    device.save()
+    again = Client()
+    sign_in(again, enrolled)
+    assert again.post("/login/code/", {"code": first}).status_code == 302  # still valid
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client.post("/account/recovery-codes/", {"password": PASSWORD})
+    assert made.status_code == 200
+    [email] = mail.outbox
+    assert email.to == ["sam@example.org"] and "codes de secours" in email.subject
+
+
 def test_wrong_passwords_lock_the_account_out_from_that_address(enrolled, settings):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):

@@ -96,10 +96,12 @@ def setup(request):
     device = two_factor.pending_authenticator(request.user)
     replacing = two_factor.has_second_factor(request.user)
     posted = request.POST if request.method == "POST" else None
-    form = SetupForm(posted, user=request.user, replacing=replacing)
-    if request.method == "POST" and _wait_message(request.user):
-        form.is_valid()
-        form.add_error("code", _wait_message(request.user))
+    wait = _wait_message(request.user) if posted is not None else ""
+    # While the wait runs nothing is checked, the password least of all (each answer
+    # would tell whether a guess was right, at full speed).
+    form = SetupForm(None if wait else posted, user=request.user, replacing=replacing)
+    if wait:
+        pass
     elif request.method == "POST" and not form.is_valid():
         if "password" in form.errors:
             two_factor.replacement_refused(request)
@@ -115,25 +117,34 @@ def setup(request):
         "secret": two_factor.secret_of(device),
         "next": _next(request),
         "replacing": replacing,
+        "wait": wait,
     }
-    return render(request, "accounts/setup.html", context, status=400 if form.errors else 200)
+    refused = wait or form.errors
+    return render(request, "accounts/setup.html", context, status=400 if refused else 200)
 
 
 @login_required
-def account(request):
+def account(request, refusal: str = ""):
     """The account page: two-factor status, recovery codes, password."""
     context = {
         "has_second_factor": two_factor.has_second_factor(request.user),
         "codes_left": two_factor.recovery_codes_left(request.user),
+        "refusal": refusal,
     }
-    return render(request, "accounts/account.html", context)
+    return render(request, "accounts/account.html", context, status=400 if refusal else 200)
 
 
 @login_required
 @require_POST
 def recovery_codes(request):
-    """New recovery codes (shown once; the old ones stop working)."""
-    codes = two_factor.new_recovery_codes(request.user)
+    """New recovery codes (shown once; the old ones stop working), for the account's
+    password (a session left open must not be enough); the owner is emailed."""
+    if wait := _wait_message(request.user):
+        return account(request, refusal=wait)
+    if not request.user.check_password(request.POST.get("password", "")):
+        two_factor.replacement_refused(request, kind="recovery_codes_password")
+        return account(request, refusal=_("This is not your password."))
+    codes = two_factor.new_recovery_codes(request.user, tell_owner=True)
     return render(
         request,
         "accounts/recovery_codes.html",

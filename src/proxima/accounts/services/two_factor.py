@@ -71,31 +71,45 @@ def confirm_authenticator(request, device: TOTPDevice, code: str) -> list[str] |
     record_audit_event(user, "enrol_second_factor", user)
     audit.second_factor(user, request, accepted=True, kind="setup")
     if replaced and user.email:
-        transaction.on_commit(lambda: _tell_of_replacement(user))
+        transaction.on_commit(lambda: _tell_owner(user, REPLACED_AUTHENTICATOR))
     return codes
 
 
-def replacement_refused(request) -> None:
-    """A wrong password given to replace the authenticator: audited, and counted like a
-    wrong code (the wait before the next try doubles)."""
+def replacement_refused(request, *, kind: str = "replace_password") -> None:
+    """A wrong password given to replace the authenticator or the recovery codes:
+    audited, and counted like a wrong code (the wait before the next try doubles)."""
     for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
         device.throttle_increment()
-    audit.second_factor(request.user, request, accepted=False, kind="replace_password")
+    audit.second_factor(request.user, request, accepted=False, kind=kind)
 
 
-def _tell_of_replacement(user) -> None:
+REPLACED_AUTHENTICATOR, NEW_RECOVERY_CODES = "authenticator", "recovery_codes"
+
+
+def _tell_owner(user, what: str) -> None:
     """An email to the account's owner, in their language: if it was not them, they know."""
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         moment = formats.date_format(timezone.localtime(), "DATETIME_FORMAT")
-        send_mail(
-            subject=_("Proxima: your authenticator app was replaced"),
-            message=_(
+        values = {"username": user.username, "moment": moment}
+        if what == REPLACED_AUTHENTICATOR:
+            subject = _("Proxima: your authenticator app was replaced")
+            done = _(
                 "The authenticator app of your Proxima account (%(username)s) was replaced "
-                "on %(moment)s, and new recovery codes were made.\n\nIf you did not do "
-                "this, call your administrator right away: someone else may be using your "
-                "account."
+                "on %(moment)s, and new recovery codes were made."
             )
-            % {"username": user.username, "moment": moment},
+        else:
+            subject = _("Proxima: new recovery codes were made")
+            done = _(
+                "New recovery codes were made for your Proxima account (%(username)s) on "
+                "%(moment)s; the former ones no longer work."
+            )
+        warning = _(
+            "If you did not do this, call your administrator right away: someone else may "
+            "be using your account."
+        )
+        send_mail(
+            subject=subject,
+            message=f"{done % values}\n\n{warning}",
             from_email=None,
             recipient_list=[user.email],
             fail_silently=True,
@@ -147,8 +161,9 @@ def _recovery(code: str) -> str:
 
 
 @transaction.atomic
-def new_recovery_codes(user) -> list[str]:
-    """Ten new single-use recovery codes (the old ones stop working)."""
+def new_recovery_codes(user, *, tell_owner: bool = False) -> list[str]:
+    """Ten new single-use recovery codes (the old ones stop working); `tell_owner`
+    emails the account's owner once they are saved."""
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY, defaults={"confirmed": True}
     )
@@ -159,6 +174,8 @@ def new_recovery_codes(user) -> list[str]:
         device.token_set.create(token=token)
         codes.append(f"{token[:4]}-{token[4:]}")
     record_audit_event(user, "new_recovery_codes", user)
+    if tell_owner and user.email:
+        transaction.on_commit(lambda: _tell_owner(user, NEW_RECOVERY_CODES))
     return codes
 
 
