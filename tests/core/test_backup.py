@@ -400,3 +400,58 @@ def test_a_backup_to_a_place_it_cannot_write_says_so(tmp_path):
     backup._private_folder(deep)
     modes = {folder: folder.stat().st_mode & 0o777 for folder in (deep, deep.parent)}
     assert set(modes.values()) == {0o700}, modes  # every folder made, not only the last
+
+
+@committed
+def test_a_restore_is_not_fooled_by_a_forged_migration_a_hollow_guard_or_a_cut_tail(
+    empty_database, tmp_path
+):
+    from proxima.core import audit_chain
+    from proxima.core.audit import SYSTEM, record_audit_event
+
+    for n in range(4):
+        record_audit_event(SYSTEM, "verify_audit", detail={"n": n})
+    head = audit_chain.verify_chain()
+    noted = f"{head.last_sequence}:{head.last_hash.upper()}"
+    call_command("backup", str(tmp_path / "now"), stdout=io.StringIO())
+    call_command("restore", str(tmp_path / "now"), database=empty_database, stdout=io.StringIO())
+    connection = connections[empty_database]
+    postgresql = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        # The guards keep their names but let everything through...
+        if postgresql:
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION proxima_audit_append_only() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END; $$"
+            )
+        else:
+            for name in audit_chain.GUARDS["sqlite"]:
+                cursor.execute(f"DROP TRIGGER {name}")
+                cursor.execute(
+                    f"CREATE TRIGGER {name} BEFORE UPDATE ON core_auditevent BEGIN SELECT 1; END"
+                )
+        # ...the last entry is cut off, and a migration row says the backup is newer.
+        cursor.execute("DELETE FROM core_auditevent WHERE sequence = %s", [head.last_sequence])
+        cursor.execute(
+            "INSERT INTO django_migrations (app, name, applied) VALUES ('core', '9999_x', %s)",
+            [timezone.now()],
+        )
+    assert audit_chain.missing_guards(empty_database) == sorted(
+        audit_chain.GUARDS[connection.vendor]
+    )
+    call_command("backup", str(tmp_path / "cut"), database=empty_database, stdout=io.StringIO())
+    output = io.StringIO()
+    with pytest.raises(CommandError, match=f"entry #{head.last_sequence} noted earlier"):
+        call_command(
+            "restore",
+            str(tmp_path / "cut"),
+            database=empty_database,
+            force=True,
+            expect=[noted],
+            stdout=output,
+        )
+    assert "newer than the code" in output.getvalue()
+    assert "had lost its guards" in output.getvalue()
+    assert audit_chain.missing_guards(empty_database) == []
+    with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET reason = 'again' WHERE sequence = 1")

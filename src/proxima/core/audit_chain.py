@@ -240,6 +240,17 @@ def verify_chain(
     return ChainReport(True, count, expected - 1, previous)
 
 
+def parse_head(value: str) -> tuple[int, str]:
+    """NUMBER:HASH as verify-audit prints a head (the hash in any case)."""
+    from django.core.management.base import CommandError
+
+    sequence, _, digest = value.strip().partition(":")
+    digest = digest.lower()
+    if not sequence.isdecimal() or len(digest) != 64 or set(digest) - set("0123456789abcdef"):
+        raise CommandError(f"--expect {value!r}: write NUMBER:HASH, as a previous run printed it")
+    return int(sequence), digest
+
+
 def entry_matches(sequence: int, expected_hash: str, using: str = DEFAULT_DB_ALIAS) -> bool:
     """Is entry #sequence still there with this hash (a head noted outside the database)?"""
     from proxima.core.models import AuditEvent
@@ -326,16 +337,51 @@ POSTGRESQL_GUARD_FUNCTION = """
 
 
 def missing_guards(using: str = DEFAULT_DB_ALIAS) -> list[str]:
-    """The guard triggers the audit table lacks now (dropped or disabled)."""
+    """The guard triggers the audit table lacks now: dropped, disabled, or not the ones
+    Proxima installs (same name, another body; on PostgreSQL, the function they call
+    changed to let everything through)."""
     connection = connections[using]
+    expected = GUARDS[connection.vendor]
     with connection.cursor() as cursor:
-        present = {name for name, _definition in _guard_triggers(cursor, connection.vendor)}
-    return sorted(set(GUARDS[connection.vendor]) - present)
+        present = dict(_guard_triggers(cursor, connection.vendor))
+        if connection.vendor == "postgresql":
+            present = _postgresql_guard_definitions(cursor, present)
+    return sorted(
+        name
+        for name, definition in expected.items()
+        if name not in present or _words(present[name]) != _words(definition)
+    )
+
+
+def _words(sql: str) -> str:
+    """A definition compared word for word, as a sorted bag: PostgreSQL writes its
+    triggers back in its own order ("DELETE OR UPDATE", "public.core_auditevent")."""
+    words = sql.replace("(", " ( ").replace(")", " ) ").replace("public.", "").lower().split()
+    return " ".join(sorted(words))
+
+
+def _postgresql_guard_definitions(cursor, present: dict) -> dict:
+    """Each enabled guard trigger as CREATE TRIGGER writes it, or "" when the function
+    it calls is no longer Proxima's refusal."""
+    cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'proxima_audit_append_only'")
+    row = cursor.fetchone()
+    body = _words(row[0]) if row else ""
+    expected_body = _words(POSTGRESQL_GUARD_FUNCTION.split("$$")[1])
+    definitions = {}
+    for name in present:
+        cursor.execute(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = %s "
+            "AND tgrelid = %s::regclass",
+            [name, TABLE],
+        )
+        found = cursor.fetchone()
+        definitions[name] = found[0] if found and body == expected_body else ""
+    return definitions
 
 
 def put_back_guards(using: str = DEFAULT_DB_ALIAS) -> list[str]:
-    """Reinstall (or enable again) the guards the table lacks; the names put back. It
-    needs the rights of the table's owner."""
+    """Reinstall the guards the table lacks (whatever stands under their names goes);
+    the names put back. It needs the rights of the table's owner."""
     connection = connections[using]
     missing = missing_guards(using)
     if not missing:
@@ -343,14 +389,9 @@ def put_back_guards(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(POSTGRESQL_GUARD_FUNCTION)
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [TABLE])
-            disabled = {row[0] for row in cursor.fetchall()}
-        else:
-            disabled = set()
         for name in missing:
-            if name in disabled:
-                quoted = connection.ops.quote_name(name)
-                cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {quoted}")
-            else:
-                cursor.execute(GUARDS[connection.vendor][name])
+            quoted = connection.ops.quote_name(name)
+            on = f" ON {TABLE}" if connection.vendor == "postgresql" else ""
+            cursor.execute(f"DROP TRIGGER IF EXISTS {quoted}{on}")
+            cursor.execute(GUARDS[connection.vendor][name])
     return missing

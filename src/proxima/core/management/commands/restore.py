@@ -21,8 +21,17 @@ class Command(BaseCommand):
             help="replace the contents of a database that is not empty",
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="database alias")
+        parser.add_argument(
+            "--expect",
+            action="append",
+            default=[],
+            metavar="NUMBER:HASH",
+            help="an audit entry noted outside the database (a head printed by "
+            "verify-audit or the nightly check): it must be in the backup, unchanged",
+        )
 
-    def handle(self, path: Path, database: str, force: bool, **options):
+    def handle(self, path: Path, database: str, force: bool, expect: list, **options):
+        noted = [audit_chain.parse_head(value) for value in expect]
         target = describe_database(database)
         self.stdout.write(f"Restoring {path} into the {target}...")
         try:
@@ -52,11 +61,18 @@ class Command(BaseCommand):
                     "Proxima that made it."
                 )
             )
-        if not report.unapplied_migrations and not report.unknown_migrations:
-            self.check_audit(database)
+        if "core.0008_audit_append" in report.unapplied_migrations:
+            self.stdout.write(
+                self.style.WARNING(
+                    "The backup predates the audit chain: run `proxima migrate`, then "
+                    "`proxima verify-audit`."
+                )
+            )
+        else:  # whatever else the backup says of itself (a migration row can be forged)
+            self.check_audit(database, noted)
         self.stdout.write(self.style.SUCCESS(f"Restore complete: {target}"))
 
-    def check_audit(self, database: str) -> None:
+    def check_audit(self, database: str, noted: list[tuple[int, str]]) -> None:
         """A backup may have been tampered with: the audit table's guards are put back
         if they were gone, and the chain is checked whole; a broken chain fails the
         command (the data is restored, for whoever must investigate)."""
@@ -76,6 +92,13 @@ class Command(BaseCommand):
                 "backup cannot be trusted past that entry; keep the file and tell the "
                 "privacy officer."
             )
+        for sequence, digest in noted:
+            if not audit_chain.entry_matches(sequence, digest, using=database):
+                raise CommandError(
+                    f"Restored, but audit entry #{sequence} noted earlier is not in this "
+                    f"backup as it was (its chain ends at #{chain.last_sequence}): the log "
+                    "was cut short or rewritten. Keep the file and tell the privacy officer."
+                )
         self.stdout.write(
             f"Audit chain whole: {chain.entries:,} entries, head {chain.last_sequence}:"
             f"{chain.last_hash}."

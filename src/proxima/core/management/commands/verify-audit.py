@@ -5,15 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from proxima.core.audit import check_audit_chain
-from proxima.core.audit_chain import entry_matches
-
-
-def _noted(value: str) -> tuple[int, str]:
-    sequence, _, digest = value.strip().partition(":")
-    digest = digest.lower()  # hashes are written in lower case; a copy may not be
-    if not sequence.isdecimal() or len(digest) != 64 or set(digest) - set("0123456789abcdef"):
-        raise CommandError(f"--expect {value!r}: write NUMBER:HASH, as a previous run printed it")
-    return int(sequence), digest
+from proxima.core.audit_chain import entry_matches, parse_head
 
 
 class Command(BaseCommand):
@@ -33,7 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, **options):
-        noted = [_noted(value) for value in options["expect"]]
+        noted = [parse_head(value) for value in options["expect"]]
         started = time.monotonic()
         report = check_audit_chain()
         seconds = time.monotonic() - started
