@@ -46,6 +46,9 @@ def test_no_secret_and_no_audit_log_on_the_admin_site(admin_client, enrolled):
         f"/admin/otp_totp/totpdevice/{device.pk}/config/",
         "/admin/otp_static/staticdevice/",
         "/admin/core/auditevent/",
+        "/admin/axes/accessattempt/",
+        "/admin/axes/accesslog/",
+        "/admin/django_tasks_database/dbtaskresult/",
     ):
         assert client.get(url).status_code == 404, url
     page = client.get(f"/admin/core/user/{worker.pk}/change/").content.decode()
@@ -109,6 +112,14 @@ def test_the_admin_cannot_change_their_own_role_and_every_change_is_audited(admi
     )
     assert password.status_code == 302
     assert AuditEvent.objects.filter(action="set_account_password", object_id=str(worker.pk))
+    # Where password resets and two-factor notices go is watched too.
+    response = client.post(
+        f"/admin/core/user/{worker.pk}/change/",
+        {**form, "role": Role.COORDINATOR, "email": "x@evil.example"},
+    )
+    assert response.status_code == 302
+    changed = AuditEvent.objects.filter(action="change_account").latest("sequence")
+    assert changed.detail["fields"] == {"email": ["", "x@evil.example"]}
 
 
 def test_failed_sign_ins_are_in_the_accounts_region_log(region):

@@ -3,20 +3,25 @@
 must help someone who lost their phone resets the account's two-factor authentication,
 and its owner sets up a new app at the next sign-in."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from proxima.accounts.services import audit, two_factor
 from proxima.core.audit import record_audit_event
 from proxima.core.models import User
 
-for device_model in (TOTPDevice, StaticDevice):
-    if admin.site.is_registered(device_model):
-        admin.site.unregister(device_model)
+# Not on the admin site: authenticator secrets (django-otp), what people typed as a
+# username when signing in failed, a mistyped password among them (django-axes: the
+# audit log keeps none), and the task queue's internals.
+for hidden in (TOTPDevice, StaticDevice, AccessAttempt, AccessFailureLog, AccessLog, DBTaskResult):
+    if admin.site.is_registered(hidden):
+        admin.site.unregister(hidden)
 
 
 @admin.register(User)

@@ -66,6 +66,7 @@ WATCHED_FIELDS = (
     "is_staff",
     "is_superuser",
     "username",
+    "email",  # where password resets and two-factor notices go
 )
 
 
