@@ -250,3 +250,32 @@ def test_a_failing_night_still_queues_the_next(network, monkeypatch):
     assert sorted(queued.values_list("task_path", flat=True)) == sorted(
         t.module_path for t in tasks.PERIODIC
     )
+
+
+def test_a_contact_whose_referral_is_under_way_is_kept(network, settings):
+    """Its receiver reads the contact's needs and risks until the referral is closed: the
+    contact went, and the referral lost them."""
+    from proxima.referrals.services.workflow import send
+
+    worker = network.worker
+    contact = open_episode(by=worker, channel="phone_811", reason="Appel anonyme")
+    record_screening(contact, "cssrs-screen", NEGATIVE_SCREEN, by=worker)
+    referral = create_referral(
+        ReferralInput(
+            need_domain="food",
+            request_text="Panier",
+            priority="2w",
+            target_team="social_consultation",
+            anonymous=True,
+            episode_id=contact.pk,
+        ),
+        by=worker,
+    )
+    send(referral, by=worker, version=referral.version)
+    close_episode(contact, by=worker)
+    aged(ContactEpisode, [contact], "closed_at", 3000)
+    apply_retention(now=NOW)
+    assert ContactEpisode.objects.filter(pk=contact.pk).exists()
+    Referral.objects.filter(pk=referral.pk).update(status="completed")
+    apply_retention(now=NOW)
+    assert not ContactEpisode.objects.filter(pk=contact.pk).exists()

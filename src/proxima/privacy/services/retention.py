@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from proxima.core.audit import SYSTEM, record_audit_event
 from proxima.core.models import AuditEvent
 from proxima.intake.models import CallDraft, ContactEpisode
-from proxima.referrals.lifecycle import Status
+from proxima.referrals.lifecycle import TERMINAL, Status
 from proxima.referrals.models import Notification, Referral
 
 DELETE_BATCH = 500
@@ -48,12 +48,19 @@ class Rule:
 
 
 def _anonymous_contacts_closed(before: datetime, *, raised_a_risk: bool) -> QuerySet:
-    return ContactEpisode.objects.filter(
-        person__isnull=True,
-        closed_at__isnull=False,
-        closed_at__lt=before,
-        escalations__isnull=not raised_a_risk,
-    ).distinct()  # a contact with two escalations is one contact
+    """Closed before `before`, and no referral made from them still under way (its
+    receiver reads the contact's needs and risks until it is closed)."""
+    under_way = Referral.objects.exclude(status__in=TERMINAL).filter(episode__isnull=False)
+    return (
+        ContactEpisode.objects.filter(
+            person__isnull=True,
+            closed_at__isnull=False,
+            closed_at__lt=before,
+            escalations__isnull=not raised_a_risk,
+        )
+        .exclude(pk__in=under_way.values("episode_id"))
+        .distinct()  # a contact with two escalations is one contact
+    )
 
 
 RULES: list[Rule] = [
