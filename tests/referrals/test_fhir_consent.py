@@ -33,15 +33,77 @@ def kinds(fhir: dict) -> set[str]:
     return {entry["resource"]["resourceType"] for entry in fhir["entry"]}
 
 
+NESTED_DENY = {
+    **CONSENT,
+    "provision": {"type": "permit", "provision": [{"type": "deny"}]},
+}
+RESEARCH = {**CONSENT, "scope": {"coding": [{"code": "research"}]}}
+
+
+def to_someone_else(consent: dict) -> dict:
+    actor = {"role": {"text": "recipient"}, "reference": {"reference": "Organization/other"}}
+    return {**consent, "provision": {"type": "permit", "actor": [actor]}}
+
+
+def also_denied(data: dict) -> dict:
+    deny = {**DENY, "id": "c2"}
+    data["entry"].append({"resource": deny})
+    return data
+
+
+def identity_without_consent(data: dict) -> dict:
+    """No Consent, and the person named anyway: a display, an identifier, a contained
+    Patient."""
+    for entry in data["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "Task":
+            resource["for"] = {
+                "reference": "Patient/p1",
+                "display": "Tremblay, Julie",
+                "identifier": {"system": "https://ramq.example", "value": "TREJ 8001 0101"},
+            }
+        if resource["resourceType"] == "ServiceRequest":
+            resource["contained"] = [
+                {"resourceType": "Patient", "id": "c", "name": [{"family": "Tremblay"}]}
+            ]
+    return data
+
+
 @pytest.mark.parametrize(
-    "consent",
-    [None, DENY, INACTIVE, ENDED, NOT_YET, OTHER_PERSON],
-    ids=["none", "deny", "inactive", "ended", "not-yet", "another-person"],
+    ("consent", "change"),
+    [
+        (None, None),
+        (DENY, None),
+        (INACTIVE, None),
+        (ENDED, None),
+        (NOT_YET, None),
+        (OTHER_PERSON, None),
+        (NESTED_DENY, None),
+        (RESEARCH, None),
+        ("to-someone-else", None),
+        (CONSENT, also_denied),
+        (None, identity_without_consent),
+    ],
+    ids=[
+        "none",
+        "deny",
+        "inactive",
+        "ended",
+        "not-yet",
+        "another-person",
+        "nested-deny",
+        "research-scope",
+        "another-receiver",
+        "a-permit-and-a-deny",
+        "named-in-references",
+    ],
 )
 def test_without_a_consent_permitting_it_the_receiver_sees_no_one(
-    worker, partner, partner_org, consent
+    worker, partner, partner_org, consent, change
 ):
-    response = post(worker, bundle(partner_org.id, consent=consent))
+    consent = to_someone_else(CONSENT) if consent == "to-someone-else" else consent
+    data = bundle(partner_org.id, consent=consent)
+    response = post(worker, change(data) if change else data)
     assert response.status_code == 201, response.content
     referral = Referral.objects.get(external_id=TASK_ID)
     assert referral.anonymous and "Patient/p1" not in referral.external_resources
@@ -49,8 +111,21 @@ def test_without_a_consent_permitting_it_the_receiver_sees_no_one(
     assert "Tremblay" not in json.dumps(api) and "418-555-0199" not in json.dumps(api)
     assert "Tremblay" not in page and "418-555-0199" not in page
     assert "Patient" not in kinds(fhir)
+    assert "Tremblay" not in json.dumps(fhir) and "TREJ" not in json.dumps(fhir)
+    assert "Tremblay" not in json.dumps(referral.external_resources)  # not even kept
     read = AuditEvent.objects.filter(action="read_referral", actor=partner).first()
     assert "imported_patient" not in read.detail
+
+
+def test_a_consent_naming_the_receiver_shows_the_person(worker, partner, partner_org):
+    actor = {
+        "role": {"text": "recipient"},
+        "reference": {"reference": f"Organization/{partner_org.id}"},
+    }
+    named = {**CONSENT, "provision": {"type": "permit", "actor": [actor]}}
+    post(worker, bundle(partner_org.id, consent=named))
+    referral = Referral.objects.get(external_id=TASK_ID)
+    assert "Tremblay" in seen_by(partner, referral)[1]
 
 
 def test_with_a_consent_the_receiver_sees_the_person_and_the_read_says_so(

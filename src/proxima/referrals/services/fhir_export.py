@@ -218,5 +218,6 @@ def export_referral(referral: Referral, *, by) -> dict:
         resources = _native_resources(referral)
     for resource in resources:
         validate_resource(resource)
-    record_audit_event(by, "export_fhir", referral)
+    kinds = sorted({resource["resourceType"] for resource in resources})
+    record_audit_event(by, "export_fhir", referral, detail={"resources": kinds})
     return _bundle(resources)

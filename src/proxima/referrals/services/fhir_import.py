@@ -1,5 +1,6 @@
 """FHIR R4 import of referral Tasks into the owners' inboxes: see services/fhir.py."""
 
+import copy
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -237,8 +238,8 @@ def _import_task(
     for resource in by_key.values():
         if resource["resourceType"] == "Consent" and _ref(resource.get("patient")) == patient_ref:
             kept[_key(resource)] = resource
-    if not patient_consented(kept, patient_ref):
-        kept.pop(patient_ref, None)  # no consent to share the person: an anonymous request
+    if not patient_consented(kept, patient_ref, owner_ref):
+        kept = without_identity(kept, patient_ref)  # no consent: an anonymous request
     existing = Referral.objects.filter(external_id=task["id"], target_organization=owner).first()
     if existing is not None:
         return _update_known(existing, task, kept, by=by)
@@ -294,40 +295,102 @@ def _import_task(
     return referral
 
 
-def patient_consented(resources: dict, patient_ref: str, now: datetime | None = None) -> bool:
-    """The sending system says the person agreed to share with the receiver: one of its
-    Consents for this Patient is active, permits (no provision says "deny") and, when it
-    has a period, holds now. Without one, the Patient is neither kept nor shown."""
+# Consent scopes that say nothing of sharing with the one who receives a referral.
+OTHER_SCOPES = {"research", "adr"}
+# Where a resource names the person (kept as a bare reference without a consent).
+PERSON_ELEMENTS = ("for", "subject", "patient", "beneficiary")
+
+
+def patient_consented(
+    resources: dict, patient_ref: str, receiver_ref: str = "", now: datetime | None = None
+) -> bool:
+    """The sending system says the person agreed to share with this receiver, now: a
+    Consent of this Patient that is active, whose scope is sharing (not research), whose
+    provision permits, holds now and, when it names actors, names the receiver; and no
+    active Consent of theirs denies it at any level of its provisions."""
     now = now or timezone.now()
-    for resource in resources.values():
-        if resource.get("resourceType") != "Consent" or not patient_ref:
+    if not patient_ref:
+        return False
+    consents = [
+        r
+        for r in resources.values()
+        if r.get("resourceType") == "Consent"
+        and _ref(r.get("patient")) == patient_ref
+        and r.get("status") == "active"
+    ]
+    if any(_denies(c.get("provision") or {}, receiver_ref) for c in consents):
+        return False
+    return any(_permits(c, receiver_ref, now) for c in consents)
+
+
+def _scope_codes(consent: dict) -> set[str]:
+    return {c.get("code", "") for c in (consent.get("scope") or {}).get("coding", [])}
+
+
+def _names(provision: dict, receiver_ref: str) -> bool:
+    """The provision applies to the receiver: it names no actor, or names it."""
+    actors = provision.get("actor") or []
+    return not actors or any(_ref(a.get("reference")) == receiver_ref for a in actors)
+
+
+def _denies(provision: dict, receiver_ref: str) -> bool:
+    if provision.get("type") == "deny" and _names(provision, receiver_ref):
+        return True
+    return any(_denies(p, receiver_ref) for p in provision.get("provision") or [])
+
+
+def _permits(consent: dict, receiver_ref: str, now: datetime) -> bool:
+    if _scope_codes(consent) & OTHER_SCOPES:
+        return False
+    provision = consent.get("provision") or {}
+    if provision.get("type", "permit") != "permit" or not _names(provision, receiver_ref):
+        return False
+    period = provision.get("period") or {}
+    start, end = _moment(period.get("start")), _moment(period.get("end"))
+    if (period.get("start") and start is None) or (period.get("end") and end is None):
+        return False  # a period that cannot be read permits nothing
+    return (start is None or start <= now) and (end is None or now <= end)
+
+
+def without_identity(resources: dict, patient_ref: str) -> dict:
+    """The resources less whatever names the person: the Patient, a Patient contained
+    in another resource, and references to them cut down to the bare reference (no
+    display, no identifier such as a health-card number)."""
+    kept = {}
+    for key, resource in resources.items():
+        if key == patient_ref or resource.get("resourceType") in ("Patient", "RelatedPerson"):
             continue
-        if _ref(resource.get("patient")) != patient_ref or resource.get("status") != "active":
-            continue
-        provision = resource.get("provision") or {}
-        if provision.get("type", "permit") != "permit":
-            continue
-        period = provision.get("period") or {}
-        try:
-            start, end = _moment(period.get("start")), _moment(period.get("end"))
-        except (ValueError, OverflowError):
-            continue
-        if (period.get("start") and start is None) or (period.get("end") and end is None):
-            continue  # a period that cannot be read permits nothing
-        if (start is None or start <= now) and (end is None or now <= end):
-            return True
-    return False
+        resource = copy.deepcopy(resource)
+        resource["contained"] = [
+            r
+            for r in resource.get("contained") or []
+            if r.get("resourceType") not in ("Patient", "RelatedPerson")
+        ]
+        if not resource["contained"]:
+            del resource["contained"]
+        for element in PERSON_ELEMENTS:
+            value = resource.get(element)
+            if isinstance(value, dict):
+                bare = {"reference": value["reference"]} if value.get("reference") else {}
+                if bare:
+                    resource[element] = bare
+                else:
+                    del resource[element]
+        kept[key] = resource
+    return kept
 
 
 def shared_resources(referral: Referral) -> dict:
-    """What the sending system sent, less the Patient when no Consent permits it now
-    (one may have ended since): what the receiver may see and get back."""
+    """What the sending system sent, less what names the person when no Consent permits
+    sharing it with the receiver now (one may have ended since): what the receiver may
+    see and get back."""
     resources = referral.external_resources or {}
     task = resources.get(f"Task/{referral.external_id}", {})
     focus = resources.get(_ref(task.get("focus")), {})
     patient_ref = _ref(task.get("for")) or _ref(focus.get("subject"))
-    if patient_ref in resources and not patient_consented(resources, patient_ref):
-        return {key: value for key, value in resources.items() if key != patient_ref}
+    receiver_ref = f"Organization/{referral.target_organization_id}"
+    if not patient_consented(resources, patient_ref, receiver_ref):
+        return without_identity(resources, patient_ref)
     return resources
 
 
