@@ -200,3 +200,47 @@ def test_text_that_only_looks_odd_is_taken(browser, path, body):
     response = browser.post(path, body, content_type="application/json")
     assert response.status_code == 201, response.content
     assert Person.objects.get().given_name == "\U0001f600 %00"
+
+
+def multipart(part_headers: str, payload: bytes) -> bytes:
+    return (
+        b"--BoUnDaRy\r\n"
+        b'Content-Disposition: form-data; name="channel"\r\n\r\nphone_811\r\n'
+        b"--BoUnDaRy\r\n"
+        b'Content-Disposition: form-data; name="reason"\r\n'
+        + part_headers.encode()
+        + b"\r\n"
+        + payload
+        + b"\r\n--BoUnDaRy--\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (
+            multipart("Content-Transfer-Encoding: base64\r\n", b"aGVsbG8Ad29ybGQ="),
+            "caractère NUL",
+        ),
+        (multipart("", b"caf\xe9 \xff"), "ne sont pas du texte"),
+    ],
+    ids=["nul-in-base64", "latin-1-bytes"],
+)
+def test_a_multipart_form_is_checked_once_decoded(browser, body, said):
+    """A part in base64 hides a NUL from the raw body (a 500 on PostgreSQL); bytes that
+    are not UTF-8 were kept as U+FFFD."""
+    from proxima.intake.models import ContactEpisode
+
+    response = browser.post(
+        "/intake/calls/new/", body, content_type="multipart/form-data; boundary=BoUnDaRy"
+    )
+    assert response.status_code == 400 and said in response.content.decode()
+    assert not ContactEpisode.objects.exists()
+
+
+def test_a_nul_in_a_header_is_a_400(db):
+    """django-axes writes the User-Agent of a failed sign-in to the database."""
+    response = Client(HTTP_USER_AGENT="Mozilla\x00evil").post(
+        "/login/", {"username": "x", "password": "y"}
+    )
+    assert response.status_code == 400

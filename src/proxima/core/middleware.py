@@ -66,9 +66,16 @@ class RequestGuardMiddleware:
         is_page = not request.path.startswith("/api/")
         if is_page and request.method == "POST" and request.content_type in FORM_TYPES:
             try:
-                request.POST  # noqa: B018 (parsed now, so that a malformed form is a 400 here)
+                fields = request.POST  # parsed now, so that a malformed form is a 400 here
             except (MultiPartParserError, SuspiciousOperation):
                 return _refuse(request, 400, _("The form sent cannot be read."))
+            problem = _form_text_problem(request, fields)
+            if problem == NUL:
+                return _refuse(
+                    request, 400, _("The request holds a NUL character, which is not text.")
+                )
+            if problem == NOT_UTF8:
+                return _refuse(request, 400, _("The request holds characters that are not text."))
         return None
 
 
@@ -76,13 +83,29 @@ FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 NUL, NOT_UTF8 = "nul", "not_utf8"
 
 
+def _form_text_problem(request, fields) -> str:
+    """A form's fields once decoded (a multipart part may come in base64 or quoted-
+    printable, where the raw body shows neither a NUL nor bytes that are not UTF-8):
+    Django puts U+FFFD for bytes it could not decode."""
+    replaced_in_body = "\ufffd".encode() in request.body
+    for values in fields.lists():
+        for value in (values[0], *values[1]):
+            if "\x00" in value:
+                return NUL
+            if "\ufffd" in value and not replaced_in_body:
+                return NOT_UTF8
+    return ""
+
+
 def _text_problem(request, length: int) -> str:
     """NUL when a NUL character is sent (raw, in the URL, in a form, in JSON): PostgreSQL
     keeps none in text; NOT_UTF8 when what is sent decodes to no text: bytes that are not
     UTF-8 in the query string or a form (Django would store them garbled), a lone
     surrogate escape in JSON (the database cannot encode it). "" when all is text."""
-    if "\x00" in request.path:
-        return NUL
+    if "\x00" in request.path or any(
+        "\x00" in value for key, value in request.META.items() if key.startswith("HTTP_")
+    ):
+        return NUL  # a header too: django-axes keeps the User-Agent in the database
     problem = _encoded_text_problem(_query_bytes(request.META.get("QUERY_STRING", "")))
     if problem or length == 0:
         return problem
