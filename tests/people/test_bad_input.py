@@ -73,3 +73,12 @@ def test_the_forms_that_show_a_persons_name_write_it_to_their_access_log(worker)
         assert page.status_code == 200 and "Côté" in page.content.decode()
         shown = AuditEvent.objects.get(action="show_person_name", actor=user)
         assert (shown.object_id, shown.reason) == (str(person.pk), reason)
+
+
+@pytest.mark.parametrize("day", ["1899-12-31", "9999-12-31"])
+def test_the_api_search_by_a_birth_date_out_of_range_is_a_400(worker, day):
+    client = Client()
+    client.force_login(worker)
+    response = client.get("/api/intake/people", {"birth_date": day})
+    assert response.status_code == 400
+    assert response.json()["errors"]["birth_date"] == "Donnez une date entre 1900 et 2199."

@@ -155,3 +155,21 @@ def test_a_consent_that_ends_later_hides_the_person_from_then_on(
     api, page, fhir = seen_by(partner, referral)
     assert "Tremblay" not in page and "Tremblay" not in json.dumps(api)
     assert "Patient" not in kinds(fhir)
+
+
+@pytest.mark.parametrize("born", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_an_imported_birth_date_outside_the_years_taken_is_refused(worker, partner_org, born):
+    data = bundle(partner_org.id)
+    for entry in data["entry"]:
+        if entry["resource"]["resourceType"] == "Patient":
+            entry["resource"]["birthDate"] = born
+    response = post(worker, data)
+    assert response.status_code == 400
+    assert "Donnez une date entre 1900 et 2199." in json.dumps(response.json(), ensure_ascii=False)
+    assert not Referral.objects.exists()
+
+
+def test_a_moment_near_the_ends_is_judged_in_utc_too(worker, partner_org):
+    """2199-12-31 23:59 in Québec is 2200 in UTC, where it is stored."""
+    response = post(worker, bundle(partner_org.id, authoredOn="2199-12-31T23:59:00-05:00"))
+    assert response.status_code == 400

@@ -2,6 +2,8 @@
 message for the user in their language. Services raise a subclass; pages list the
 messages, the API answers 400 with them (proxima/api.py)."""
 
+from datetime import UTC
+
 from django.utils.translation import gettext as _
 
 FIRST_YEAR, LAST_YEAR = 1900, 2199
@@ -18,7 +20,15 @@ class InputError(ValueError):
 def moment_out_of_range(value) -> str:
     """Why a date and time given cannot be used, or "": outside 1900-2199 it is a typing
     mistake (and at the calendar's ends it cannot even be moved to UTC or local time)."""
-    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+    if value is None:
+        return ""
+    years = [value.year]
+    if getattr(value, "tzinfo", None) is not None:  # stored in UTC: its year counts too
+        try:
+            years.append(value.astimezone(UTC).year)
+        except OverflowError:
+            years.append(0)
+    if not all(FIRST_YEAR <= year <= LAST_YEAR for year in years):
         return _("Give a date between %(first)d and %(last)d.") % {
             "first": FIRST_YEAR,
             "last": LAST_YEAR,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
-from proxima.core.errors import InputError
+from proxima.core.errors import InputError, moment_out_of_range
 from proxima.core.roles import is_network_staff
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.services import geo
@@ -265,6 +265,8 @@ def search_people(query: str, *, by, birth_date: date | None = None) -> list[Per
     result list is a read of the name and birth date."""
     if not is_network_staff(by):
         raise PermissionDenied(_("You may not search person records."))
+    if problem := moment_out_of_range(birth_date):
+        raise PersonInputError({"birth_date": problem})
     words = fold(query.replace("-", " ").replace("'", " ")).split()
     if not words and birth_date is None:
         return []

@@ -1,7 +1,7 @@
 """FHIR R4 import of referral Tasks into the owners' inboxes: see services/fhir.py."""
 
 import copy
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
-from proxima.core.errors import moment_out_of_range
+from proxima.core.errors import FIRST_YEAR, LAST_YEAR, moment_out_of_range
 from proxima.directory.models import Organization
 from proxima.referrals.lifecycle import OPEN, Outcome, RejectReason, Side, Status
 from proxima.referrals.models import Referral, ReferralEvent
@@ -100,6 +100,8 @@ def import_bundle(
         if not task.get("id"):
             raise FhirError({"Task": _("Each referral Task needs its id.")})
         _check_moments(task)
+    for resource in resources:
+        _check_birth_date(resource)
     if not tasks:
         raise FhirError({"bundle": _("No referral Task in this bundle.")})
     region_id = resolve_region(region_id, by)
@@ -124,6 +126,15 @@ def _check_moments(task: dict) -> None:
     for element, value in moments.items():
         if problem := moment_out_of_range(_moment(value)):
             raise FhirError({f"Task/{task['id']}.{element}": problem})
+
+
+def _check_birth_date(resource: dict) -> None:
+    """A Patient's birthDate (YYYY, YYYY-MM or YYYY-MM-DD) in the years Proxima takes."""
+    value = resource.get("birthDate") if resource.get("resourceType") == "Patient" else None
+    year = int(value[:4]) if isinstance(value, str) and value[:4].isdigit() else None
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        where = f"Patient/{resource.get('id', '?')}.birthDate"
+        raise FhirError({where: moment_out_of_range(date.min)})
 
 
 def _parent_of(task: dict, *, by, region_id: int, done: dict) -> Referral | None:
