@@ -40,7 +40,8 @@ class RequestGuardMiddleware:
     reason in the user's language (JSON for the API, a short page otherwise): over
     DATA_UPLOAD_MAX_MEMORY_SIZE (413); a Content-Length that is not a number, a form that
     cannot be parsed, a NUL character anywhere, which no text field of PostgreSQL can
-    hold, or what does not decode to text (400). (The API refuses what is not JSON itself: proxima/api.py.)"""
+    hold, or what does not decode to text (400). (The API refuses what is not JSON
+    itself: proxima/api.py.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
