@@ -28,6 +28,7 @@ from proxima.directory.models import (
     TaxonomyTerm,
 )
 from proxima.directory.services import confidential
+from proxima.directory.services.crisis import EMERGENCY_NUMBERS, CrisisSignal
 from proxima.directory.services.hsds_export import HSDS_VERSION, scalars, serialize
 from proxima.directory.services.hsds_spec import KINDS
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
@@ -42,6 +43,21 @@ class ApiMeta(Schema):
     openapi_url: str
 
 
+class EmergencyNumberOut(Schema):
+    number: str
+    dial: str
+    label: str
+
+
+class CrisisOut(Schema):
+    """Proxima's profile: the search speaks of a crisis (suicide, self-harm, danger to
+    someone, violence now). Show these numbers before anything else; the crisis services
+    of the directory come first in `contents`."""
+
+    kinds: list[str]
+    emergency_numbers: list[EmergencyNumberOut]
+
+
 class Page(Schema):
     total_items: int
     total_pages: int
@@ -51,6 +67,7 @@ class Page(Schema):
     last_page: bool
     empty: bool
     contents: list[dict[str, Any]]
+    proxima_crisis: CrisisOut | None = None
 
 
 def _page(items: list[dict], total: int, page: int, per_page: int) -> dict:
@@ -171,6 +188,7 @@ def list_services(
     _check_paging(page, per_page)
     public = _is_public(request)
     modified = _parse_modified_after(modified_after)
+    crisis = None
     if search or postcode or proximity is not None:
         if proximity is not None and not postcode:
             raise SearchInputError(_("proximity needs a postcode."))
@@ -186,6 +204,7 @@ def list_services(
             ).with_page(page, per_page)
         )
         services, total = [hit.service for hit in results.hits], results.total
+        crisis = _crisis_out(results.crisis)
     else:
         queryset = queries.services_filtered(
             taxonomy_term_id=taxonomy_term_id,
@@ -204,7 +223,16 @@ def list_services(
         items = [serialize("service", s, public=public) for s in services]
     else:
         items = [_service_summary(s, public) for s in services]
-    return _page(items, total, page, per_page)
+    return {**_page(items, total, page, per_page), "proxima_crisis": crisis}
+
+
+def _crisis_out(crisis: CrisisSignal | None) -> dict | None:
+    if crisis is None:
+        return None
+    numbers = [
+        {"number": n.number, "dial": n.dial, "label": str(n.label)} for n in EMERGENCY_NUMBERS
+    ]
+    return {"kinds": sorted(crisis.kinds), "emergency_numbers": numbers}
 
 
 @router.get(

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from proxima.directory.models import Attribute, SearchDocument, Service, TaxonomyTerm
 from proxima.directory.services import geo, hours
+from proxima.directory.services.crisis import EMERGENCY_NUMBERS, CrisisSignal, detect_crisis
 from proxima.directory.services.search_backends import All, Any_, Expr, Term, backend
-from proxima.directory.services.taxonomy import term_graph, term_token
+from proxima.directory.services.taxonomy import need_domain_term_id, term_graph, term_token
 from proxima.directory.services.text import index_tokens, is_content_word, query_words, stems
 from proxima.directory.services.text import words as text_words
 from proxima.directory.services.vocabulary import NeedMatch, need_vocabulary
@@ -85,12 +86,18 @@ class SearchResults:
     point: geo.Place | None
     need_matches: list[NeedMatch]
     relaxed: bool = False
+    crisis: CrisisSignal | None = None  # the search speaks of a crisis: numbers shown first
 
     @property
     def understood_phrases(self) -> list[str]:
         """The everyday phrases recognised as needs, once each (a phrase can map to a
         domain and its sub-domain)."""
         return list(dict.fromkeys(match.phrase for match in self.need_matches))
+
+    @property
+    def emergency_numbers(self) -> tuple:
+        """The numbers to show above everything when the search speaks of a crisis."""
+        return EMERGENCY_NUMBERS if self.crisis else ()
 
     @property
     def page_count(self) -> int:
@@ -355,13 +362,18 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     words = query_words(query.text)
     needs = need_vocabulary().match(query.text) if query.text.strip() else []
     filters = _filters_expr(query)
-    has_text = bool(words or needs)
+    crisis = detect_crisis(query.text)
+    crisis_expr = _crisis_expr(crisis) if crisis else None
+    has_text = bool(words or needs or crisis_expr)
     relaxed = False
 
     def expression(every_word: bool) -> Expr | None:
         parts = list(filters)
         if has_text:
-            parts.insert(0, _text_expr(words, needs, every_word=every_word))
+            text = _text_expr(words, needs, every_word=every_word) if words or needs else None
+            if crisis_expr is not None:  # the crisis services come whatever else was said
+                text = Any_((text, crisis_expr)) if text is not None else crisis_expr
+            parts.insert(0, text)
         return All(tuple(parts)) if parts else None
 
     if not has_text and point is None and moment is None:
@@ -409,8 +421,15 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
                 continue
         candidates.append(candidate)
     _score(candidates, has_text, point)
+    crisis_ids: set[str] = set()
+    if crisis_expr is not None:
+        crisis_rows, _count = _fetch(
+            All((crisis_expr, *filters)), query, point, moment, order, CANDIDATE_LIMIT
+        )
+        crisis_ids = {row[0] for row in crisis_rows}
+        candidates.sort(key=lambda c: c.service_id not in crisis_ids)  # stable: by score within
     total = len(candidates)
-    return _results(
+    results = _results(
         query,
         candidates,
         total,
@@ -419,8 +438,22 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         needs,
         moment,
         words,
-        relaxed=relaxed,
+        relaxed=relaxed and not crisis_ids,
     )
+    results.crisis = crisis
+    for hit in results.hits:
+        if hit.service.id in crisis_ids:
+            hit.reasons.insert(0, _("a crisis service, for what was said"))
+    return results
+
+
+def _crisis_expr(crisis: CrisisSignal) -> Expr | None:
+    """The services that answer this crisis: tagged with its need domains, or naming it
+    in their own words (a directory with its own taxonomy)."""
+    terms = [Term(term_token(need_domain_term_id(domain))) for domain in crisis.domains]
+    for alternatives in query_words(" ".join(crisis.service_words)):
+        terms.extend(Term(stem) for stem in alternatives)
+    return Any_(tuple(terms)) if terms else None
 
 
 def _score(candidates: list[_Candidate], has_text: bool, point) -> None:

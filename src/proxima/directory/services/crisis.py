@@ -1,0 +1,206 @@
+"""The crisis safety net: a search that speaks of suicide, self-harm, danger to someone or
+violence happening now, in French or English, in everyday words, misspelt or without
+accents ("jveux pu vivre", "i want to die", "il me frappe").
+
+Such a search shows the emergency numbers above everything and ranks the crisis services
+of the directory first (services/search.py). A search *about* the subject (a training
+for teachers, statistics, a fundraiser) is not a crisis: it is matched as any other.
+
+The phrasings are patterns of meaning (a wish to die, a harm to oneself, a threat, blows
+received), written once for each language; they are not tuned to any evaluation set.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+SUICIDE, DANGER_TO_OTHERS, VIOLENCE = "suicide", "danger_to_others", "violence"
+
+# Need domains whose services answer each kind (the directory's taxonomy), and words
+# that name such a service in a directory that does not use it.
+CRISIS_DOMAINS = {SUICIDE: ("crisis",), DANGER_TO_OTHERS: ("crisis",), VIOLENCE: ("violence",)}
+SERVICE_WORDS = {
+    SUICIDE: ("suicide", "crise", "crisis", "detresse", "distress", "988"),
+    DANGER_TO_OTHERS: ("crise", "crisis", "urgence", "emergency"),
+    VIOLENCE: ("violence", "conjugale", "domestic", "abuse", "maltraitance", "hebergement"),
+}
+
+
+@dataclass(frozen=True)
+class EmergencyNumber:
+    number: str
+    dial: str  # what a tel: link calls
+    label: object  # lazy text, in the reader's language
+
+
+EMERGENCY_NUMBERS = (
+    EmergencyNumber("911", "911", _("Immediate danger: police, ambulance, fire")),
+    EmergencyNumber(
+        "9-8-8", "988", _("Suicide Crisis Helpline, 24/7, call or text (French and English)")
+    ),
+    EmergencyNumber(
+        "811, option 2", "811", _("Info-Social 811 (Quebec), 24/7: a psychosocial worker")
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CrisisSignal:
+    kinds: frozenset[str]
+
+    @property
+    def domains(self) -> list[str]:
+        return list(dict.fromkeys(d for kind in sorted(self.kinds) for d in CRISIS_DOMAINS[kind]))
+
+    @property
+    def service_words(self) -> list[str]:
+        return list(dict.fromkeys(w for kind in sorted(self.kinds) for w in SERVICE_WORDS[kind]))
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, apostrophes as spaces, spoken contractions spelt out
+    ("jveux" → "je veux", "chu" → "je suis", "pu" → "plus"), letters repeated for
+    emphasis cut to one ("mouriiiir" → "mourir"), one space between words."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[’'`´]", " ", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = re.sub(r"(.)\1{2,}", r"\1", text)
+    words = []
+    for word in text.split():
+        words.extend(CONTRACTIONS.get(word, word).split())
+    return " " + " ".join(words) + " "
+
+
+CONTRACTIONS = {
+    "jveux": "je veux",
+    "jvais": "je vais",
+    "jpeux": "je peux",
+    "jsuis": "je suis",
+    "chu": "je suis",
+    "chui": "je suis",
+    "jsais": "je sais",
+    "jme": "je me",
+    "jm": "je me",
+    "pu": "plus",
+    "pus": "plus",
+    "ppl": "plus",
+    "veu": "veux",
+    "veut": "veut",
+    "wanna": "want to",
+    "gonna": "going to",
+    "im": "i am",
+    "ima": "i am going to",
+    "dont": "do not",
+    "cant": "can not",
+    "cannot": "can not",
+    "ive": "i have",
+    "idk": "i do not know",
+    "u": "you",
+    "ur": "your",
+    "kms": "kill myself",
+    "unalive": "kill",
+    "sucide": "suicide",
+    "suicde": "suicide",
+    "sucidal": "suicidal",
+    "suicidale": "suicidaire",
+    "suicidair": "suicidaire",
+}
+
+# Patterns on normalized text (spaces around every word). "\b" is not needed: each
+# pattern starts and ends on a space or a word stem.
+_SUICIDE = [
+    # French: a wish to die or to end it, about oneself or a close one.
+    r" (veux|veut|voulons|veulent|envie de|aimerais|aimerait|vais|va|pense a|pensees? de|songe a|prefererais) (juste )?(mourir(?! de (rire|faim|honte|chaleur|froid|envie|ennui))|crever(?! de (faim|chaleur|froid|rire))|en finir|disparaitre pour toujours)",
+    r" (veux|veut|peux|peut|sais|sait) (plus|pas) (vivre|continuer) ",
+    r" (plus|pas) (envie de|le gout de|la force de) (vivre|continuer) ",
+    r" (veux|veut) (plus|pas) (etre|rester) (en vie|la) ",
+    r" (me|se|te) (tuer|suicider|pendre|jeter (en bas|d un pont|sous)|tirer une balle|ouvrir les veines|faire du mal|mutiler|scarifier|couper (les|mes|ses) (bras|veines|poignets))",
+    r" mettre fin a (mes|ses|tes|sa|ma) (jours|vie)",
+    r" (me|se|te) (fais|fait|font|faire) du mal ",
+    r" (me|se|te) (scarifie|scarifies|scarifient|scarifier|mutile|mutiles|mutilent|mutiler) ",
+    r" (me|se|te) (coupe|coupes|coupent|couper|brule|brules|brulent|bruler) (les|mes|ses|tes|la|sa|ma) (bras|poignets|veines|cuisses|peau|jambes) ",
+    r" (en finir|finir mes jours|finir avec la vie)",
+    r" (fait une tentative|overdose volontaire|avale (des|tous mes|toutes mes) (pilules|medicaments))",
+    r" (sert|servir) a rien de vivre",
+    r" (vie|vivre) (ne vaut|vaut) (plus|pas) (la peine|rien)",
+    # English.
+    r" (want|wants|wanted|going|plan|planning|thinking about|thoughts? of|think about|wish i could|would rather) (to )?(die|be dead|end it|kill (myself|himself|herself|themselves))",
+    r" (kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|hang|hanging|shoot|shooting) (myself|himself|herself|themselves|themself)",
+    r" (end|ending|take|taking) (my|his|her|their|your) (own )?life",
+    r" end it all",
+    r" (no|nothing) (reason|point) (to|in) (live|living|going on)",
+    r" (do not|does not|dont) want to (live|be alive|wake up|be here)",
+    r" (better off dead|better off without me)",
+    r" (overdose on purpose|took all (my|the) pills|swallowed (all )?(my|the) pills)",
+    r" (life|living) is (not|no longer) worth",
+]
+_DANGER_TO_OTHERS = [
+    r" (veux|veut|vais|va|menace de|pense a|envie de) (le |la |les )?(tuer|blesser|faire du mal)",
+    r" (tuer|blesser|faire du mal a) (quelqu un|mon|ma|mes|son|sa|ses|lui|elle|mon conjoint|ma conjointe)",
+    r" (a|avec) une arme",
+    r" (menace|menaces) de mort",
+    r" (want|wants|going|threatening|threatens|plan|planning) to (kill|hurt|harm|shoot|stab) (someone|somebody|him|her|them|my|his|people|everyone)",
+    r" (has|have|got) a (gun|knife|weapon) and",
+    r" (death threat|threatening to kill|threatened to kill)",
+    r" (kill|hurt) (someone|somebody|people|everyone) ",
+]
+_VIOLENCE = [
+    r" (il|elle|mon chum|ma blonde|mon mari|ma femme|mon conjoint|ma conjointe|mon pere|ma mere|mon ex|mon partenaire|on) (me|la|le|les|nous|l) (frappe(?! a la porte)|bat|battre|cogne|tabasse|violente|menace|etrangle|brutalise)",
+    r" (je me fais|je me suis fait|se fait|me fais|se fais) (battre|frapper|violer|agresser|tabasser|etrangler)",
+    r" (j ai|a) (ete )?(viole|violee|agresse|agressee|battu|battue)",
+    r" (peur pour ma vie|peur qu il me tue|peur qu elle me tue|va me tuer)",
+    r" (enfant|enfants|bebe|fils|fille|petit|petite|ado)( [a-z]+){0,3} (est |sont |se fait |se font )?(battu|battue|battus|frappe|frappee|frappes|maltraite|maltraitee|maltraites|en danger) ",
+    r" (he|she|my husband|my wife|my partner|my boyfriend|my girlfriend|my dad|my father|my mom|my mother|my ex) (hits|beats|hit|beat|chokes|choked|strangled|hurts|abuses|is hitting|is beating|is hurting|is abusing|threatens) (me|us|my|the kids|the children)",
+    r" (being|been|getting|got) (beaten|hit|abused|raped|assaulted|choked) ",
+    r" (afraid|scared) for my (life|safety)",
+    r" (going|gonna|wants|threatened) to kill me",
+    r" (child|kid|baby|son|daughter) (is being|being|is) (beaten|hit|abused|hurt|in danger)",
+]
+
+# The subject named without a person in it ("suicide", "violence conjugale"): a crisis,
+# unless the search is about the subject (below).
+_TOPIC = {
+    SUICIDE: [
+        r" suicid(e|es|al|aire|aires|er) ",
+        r" (idees|pensees) (noires|suicidaires|de mort|de suicide) ",
+        r" tentative de suicide ",
+        r" (scarification|automutilation|self ?harm|self ?injury) ",
+        r" (dark|suicidal) thoughts ",
+    ],
+    DANGER_TO_OTHERS: [r" (homicid(e|al|aire)) "],
+    VIOLENCE: [
+        r" (violence|violences) (conjugale|conjugales|familiale|familiales|sexuelle|sexuelles) ",
+        r" (domestic|family|intimate partner|sexual) (violence|abuse) ",
+        r" (agression sexuelle|sexual assault|femme battue|battered) ",
+    ],
+}
+
+# A search *about* the subject, not a person in it: training, research, a campaign...
+# It suppresses a subject named alone, never a person's own words ("je veux mourir").
+_ABOUT_THE_SUBJECT = re.compile(
+    r" (formation|formations|training|trainings|enseignants?|teachers?|cours|course|courses|"
+    r"atelier|ateliers|workshop|workshops|conference|colloque|symposium|recherche|research|"
+    r"statistiques?|statistics|sensibilisation|awareness|campagne|campaign|politique|policy|"
+    r"collecte de fonds|fundraiser|fundraising|levee de fonds|benevolat|benevole|volunteer|"
+    r"volunteering|emploi|job|jobs|poste|career|carriere|livre|book|film|movie|documentaire|"
+    r"documentary|chanson|song|jeu video|video game|prevention week|semaine de prevention|"
+    r"journee mondiale|world day|memorial|commemoration|histoire|history|definition|"
+    r"symptomes|signs of|signes de|how to recognize|comment reconnaitre) "
+)
+
+
+def detect_crisis(text: str) -> CrisisSignal | None:
+    """The kinds of crisis a search speaks of, or None."""
+    if not text or not text.strip():
+        return None
+    normalized = normalize(text[:500])
+    spoken = {SUICIDE: _SUICIDE, DANGER_TO_OTHERS: _DANGER_TO_OTHERS, VIOLENCE: _VIOLENCE}
+    kinds = {k for k, patterns in spoken.items() if any(re.search(p, normalized) for p in patterns)}
+    if not _ABOUT_THE_SUBJECT.search(normalized):
+        kinds |= {
+            k for k, patterns in _TOPIC.items() if any(re.search(p, normalized) for p in patterns)
+        }
+    return CrisisSignal(frozenset(kinds)) if kinds else None

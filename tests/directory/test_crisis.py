@@ -1,0 +1,241 @@
+"""The crisis safety net: phrasings of suicide, self-harm, danger to someone and violence
+happening now (French and English, everyday words, misspellings, no accents) trigger it;
+searches about the subject, or merely near it, do not."""
+
+import pytest
+
+from proxima.directory.services.crisis import (
+    DANGER_TO_OTHERS,
+    SUICIDE,
+    VIOLENCE,
+    detect_crisis,
+)
+
+CRISES = [
+    # Suicide and self-harm, oneself, French.
+    ("je veux mourir", SUICIDE),
+    ("jveux pu vivre", SUICIDE),
+    ("j'ai envie de mourir", SUICIDE),
+    ("je pense à me suicider", SUICIDE),
+    ("je vais me tuer", SUICIDE),
+    ("j'ai des idées noires", SUICIDE),
+    ("idees noires depuis des semaines", SUICIDE),
+    ("je veux en finir", SUICIDE),
+    ("je veux plus vivre", SUICIDE),
+    ("j'ai plus envie de vivre", SUICIDE),
+    ("je veux mettre fin à mes jours", SUICIDE),
+    ("je me coupe les bras", SUICIDE),
+    ("je me fais du mal", SUICIDE),
+    ("pensées suicidaires", SUICIDE),
+    ("je suis suicidaire", SUICIDE),
+    ("chu suicidaire", SUICIDE),
+    ("ça sert à rien de vivre", SUICIDE),
+    ("la vie vaut pas la peine", SUICIDE),
+    ("j'aimerais disparaître pour toujours", SUICIDE),
+    ("JE VEUX MOURIIIR", SUICIDE),
+    ("jai envie de me pendre", SUICIDE),
+    ("suicide", SUICIDE),
+    # About a close one, French.
+    ("mon fils veut mourir", SUICIDE),
+    ("ma fille parle de se suicider", SUICIDE),
+    ("mon ado se scarifie", SUICIDE),
+    ("mon père a fait une tentative de suicide", SUICIDE),
+    ("mon chum veut se tuer", SUICIDE),
+    # English.
+    ("i want to die", SUICIDE),
+    ("I wanna die", SUICIDE),
+    ("im going to kill myself", SUICIDE),
+    ("thinking about ending my life", SUICIDE),
+    ("i dont want to live anymore", SUICIDE),
+    ("suicidal thoughts", SUICIDE),
+    ("I feel suicidal", SUICIDE),
+    ("i've been cutting myself", SUICIDE),
+    ("self harm", SUICIDE),
+    ("no reason to live", SUICIDE),
+    ("everyone would be better off without me", SUICIDE),
+    ("i want to end it all", SUICIDE),
+    ("my son wants to kill himself", SUICIDE),
+    ("my friend is talking about suicide", SUICIDE),
+    ("my daughter is hurting herself", SUICIDE),
+    ("sucidal", SUICIDE),
+    ("kms", SUICIDE),
+    # Danger to someone.
+    ("je veux le tuer", DANGER_TO_OTHERS),
+    ("il menace de tuer quelqu'un", DANGER_TO_OTHERS),
+    ("mon voisin a une arme et il menace", DANGER_TO_OTHERS),
+    ("j'ai envie de faire du mal à mon bébé", DANGER_TO_OTHERS),
+    ("i want to hurt someone", DANGER_TO_OTHERS),
+    ("he is threatening to kill people", DANGER_TO_OTHERS),
+    ("my brother has a gun and wants to shoot his ex", DANGER_TO_OTHERS),
+    # Violence now.
+    ("il me frappe", VIOLENCE),
+    ("mon chum me bat", VIOLENCE),
+    ("je me fais battre", VIOLENCE),
+    ("je me fais frapper par mon mari", VIOLENCE),
+    ("violence conjugale", VIOLENCE),
+    ("j'ai peur pour ma vie", VIOLENCE),
+    ("il va me tuer", VIOLENCE),
+    ("mon ex me menace", VIOLENCE),
+    ("l'enfant du voisin est battu", VIOLENCE),
+    ("j'ai été violée", VIOLENCE),
+    ("my husband hits me", VIOLENCE),
+    ("my boyfriend is beating me", VIOLENCE),
+    ("I'm being abused at home", VIOLENCE),
+    ("domestic violence", VIOLENCE),
+    ("i am scared for my life", VIOLENCE),
+    ("he is going to kill me", VIOLENCE),
+    ("a child is being beaten next door", VIOLENCE),
+]
+
+NEAR_MISSES = [
+    "suicide prevention training for teachers",
+    "formation en prévention du suicide pour les enseignants",
+    "statistiques sur le suicide au Québec",
+    "suicide research",
+    "semaine de prévention du suicide",
+    "atelier de sensibilisation à la violence conjugale",
+    "domestic violence awareness campaign",
+    "emploi intervenant en prévention du suicide",
+    "volunteer at a crisis line",
+    "bénévolat ligne d'écoute",
+    "film Suicide Squad",
+    "livre sur la violence conjugale",
+    "documentaire sur le suicide",
+    "collecte de fonds pour la prévention du suicide",
+    "conference on sexual violence policy",
+    "comment reconnaître les signes de détresse",
+    "banque alimentaire",
+    "food bank",
+    "aide aux devoirs",
+    "tutoring for my son",
+    "cours de musique",
+    "music lessons",
+    "mon proprio veut me mettre dehors",
+    "my landlord wants to evict me",
+    "frigo vide",
+    "empty fridge",
+    "je cherche un médecin de famille",
+    "i need a family doctor",
+    "deuil après le décès de ma mère",
+    "bereavement support",
+    "my dog died",
+    "mon chat est mort",
+    "je meurs de faim",
+    "I'm dying to know the opening hours",
+    "dead battery help",
+    "killer deals on furniture",
+    "la batterie de mon auto est morte",
+    "this traffic is killing me",
+    "ça me tue de chercher un logement",
+    "je veux vivre en appartement",
+    "comment ne pas vivre seul",
+    "vivre avec un handicap",
+    "il me faut un logement",
+    "elle me frappe à la porte tous les jours pour du sucre",
+    "hit the road transport aide",
+    "cours d'autodéfense pour femmes",
+    "self defence classes",
+    "harm reduction",
+    "réduction des méfaits",
+    "needle exchange",
+    "safe injection site",
+    "debt help",
+    "aide pour mes dettes",
+    "taxes and income tax clinic",
+    "arts martiaux pour enfants",
+    "boxing club",
+    "jeu vidéo violent",
+    "violent video games research",
+    "mental health first aid course",
+    "premiers soins en santé mentale formation",
+    "stress au travail",
+    "anxiety support group",
+    "groupe de soutien anxiété",
+    "parenting classes",
+    "je veux mourir de rire",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), CRISES, ids=[t for t, _ in CRISES])
+def test_a_crisis_is_recognized(text, kind):
+    signal = detect_crisis(text)
+    assert signal is not None and kind in signal.kinds
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_a_near_miss_is_not_a_crisis(text):
+    assert detect_crisis(text) is None
+
+
+def test_the_lists_are_long_enough():
+    assert len(CRISES) >= 60 and len(NEAR_MISSES) >= 60
+    assert {kind for _, kind in CRISES} == {SUICIDE, DANGER_TO_OTHERS, VIOLENCE}
+
+
+# --- In the search: the crisis services first, the numbers above everything ------------
+
+ENGLISH_ONLY_CRISIS_LINE = "Distress and Crisis Line"
+
+
+@pytest.fixture
+def directory(need_domains):
+    from tests.factories import make_service
+
+    return {
+        "crisis": make_service(
+            "Centre de prévention du suicide",
+            "Intervention téléphonique 24/7 pour les personnes en détresse",
+            domain="crisis",
+        ),
+        # A directory of its own: no taxonomy of ours, the listing's words only.
+        "foreign": make_service(
+            ENGLISH_ONLY_CRISIS_LINE,
+            "Talk to someone now if you are thinking of suicide.",
+            text_language="en",
+        ),
+        "shelter": make_service(
+            "Maison d'hébergement pour femmes victimes de violence conjugale",
+            "Hébergement et accompagnement",
+            domain="violence",
+        ),
+        "respite": make_service(
+            "Répit pour proches aidants", "Vivre une pause", domain="caregivers"
+        ),
+        "alcohol": make_service(
+            "Counselling en alcoolisme", "Aide et soutien", domain="substance_use"
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "query", ["jveux pu vivre", "je veux mourir", "i want to die", "idées noires", "kms"]
+)
+def test_a_crisis_search_ranks_the_crisis_services_first_with_the_numbers(directory, query):
+    from django.test import Client
+
+    api = Client().get("/api/hsds/services", {"search": query, "per_page": 5}).json()
+    names = [item["name"] for item in api["contents"]]
+    assert set(names[:2]) == {"Centre de prévention du suicide", ENGLISH_ONLY_CRISIS_LINE}, names
+    crisis = api["proxima_crisis"]
+    assert "suicide" in crisis["kinds"]
+    assert [n["dial"] for n in crisis["emergency_numbers"]] == ["911", "988", "811"]
+    page = Client().get("/", {"q": query}).content.decode()
+    assert "9-8-8" in page and 'href="tel:988"' in page and "811, option 2" in page
+    assert page.index("9-8-8") < page.index("Centre de prévention du suicide")
+
+
+def test_violence_happening_now_ranks_the_violence_services_first(directory):
+    from django.test import Client
+
+    api = Client().get("/api/hsds/services", {"search": "il me frappe", "per_page": 5}).json()
+    assert api["contents"][0]["name"].startswith("Maison d'hébergement")
+    assert api["proxima_crisis"]["kinds"] == ["violence"]
+
+
+def test_a_search_about_the_subject_is_an_ordinary_search(directory):
+    from django.test import Client
+
+    query = "suicide prevention training for teachers"
+    api = Client().get("/api/hsds/services", {"search": query, "per_page": 5}).json()
+    assert api["proxima_crisis"] is None
+    assert "9-8-8" not in Client().get("/", {"q": query}).content.decode()
