@@ -32,6 +32,7 @@ def test_routine_call_screen_orient_close(api, need_domains):
     url = reverse("intake:call", args=[episode.pk])
     page = api.get(url).content.decode()
     assert "Risques" in page and "Alimentation" in page and "Alt+5 fermer" in page
+    assert "9-8-8" not in page  # nothing said of a crisis: no emergency numbers
     screen = {
         "action": "screen",
         "reason": "Plus rien dans le frigo",
@@ -163,3 +164,13 @@ def test_every_door_opens_a_contact_and_an_unknown_one_is_refused(api):
     refused = api.post(reverse("intake:new_call"), {"channel": "carrier-pigeon"}, follow=True)
     assert "Porte d’entrée inconnue." in refused.content.decode()
     assert ContactEpisode.objects.count() == 1
+
+
+def test_a_reason_that_speaks_of_a_crisis_shows_the_emergency_numbers(api):
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    api.post(
+        url, {"action": "screen", "reason": "Sa fille dit qu'elle veut mourir", "language": "fr"}
+    )
+    page = api.get(url).content.decode()
+    assert "9-8-8" in page and 'href="tel:988"' in page and "811, option 2" in page

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from proxima.core.forms import moment_or_error
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Service
+from proxima.directory.services.crisis import EMERGENCY_NUMBERS, detect_crisis
 from proxima.intake import forms
 from proxima.intake.models import (
     Channel,
@@ -192,6 +193,11 @@ def call(request, episode_id):
             for escalation in episode.escalations.prefetch_related("actions")
         ],
         "missing": episodes.missing_actions(episode),
+        # What the caller said speaks of a crisis, or a risk screen escalated: the
+        # numbers stay in sight until the contact is closed.
+        "emergency_numbers": EMERGENCY_NUMBERS
+        if episode.is_open and (detect_crisis(episode.reason) or episode.escalations.exists())
+        else (),
         "matches": _matches(episode, outcomes, draft),
         "priorities": Priority.choices,
         "orientation_kinds": OrientationKind.choices,
