@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 
 from proxima.directory import models as m
 from proxima.directory.services.hsds_export import export_json, export_tabular, serialize
-from proxima.directory.services.hsds_import import HsdsImportError, import_hsds
+from proxima.directory.services.hsds_import import HsdsImportError, import_hsds, legacy_uuid
 from tests.conftest import shared_path
 from tests.factories import make_service
 from tests.hsds_schemas import validator
@@ -253,7 +253,11 @@ def service_json(**changes) -> dict:
                 json.dumps(
                     service_json(
                         attributes=[
-                            {"id": "a1", "taxonomy_term_id": "no-such-term", "link_type": "x"}
+                            {
+                                "id": "6a0f6a4e-1b7d-4c1e-8d2a-0f7c3b9e5d11",
+                                "taxonomy_term_id": "6a0f6a4e-1b7d-4c1e-8d2a-0f7c3b9e5d12",
+                                "link_type": "x",
+                            }
                         ]
                     )
                 ),
@@ -262,7 +266,12 @@ def service_json(**changes) -> dict:
         ),
         (
             lambda p: broken(
-                p, json.dumps(service_json(organization_id="ghost", organization=None))
+                p,
+                json.dumps(
+                    service_json(
+                        organization_id="6a0f6a4e-1b7d-4c1e-8d2a-0f7c3b9e5d13", organization=None
+                    )
+                ),
             ),
             "does not match any organization",
         ),
@@ -348,12 +357,16 @@ def test_open_eligibility_tagged_data_is_found_with_proxima_words(need_domains, 
     import_open_eligibility(shared_path("ext", "taxonomies", "open-eligibility", "taxonomy.csv"))
     food_pantry = m.TaxonomyTerm.objects.get(code="102-04")
     payload = {
-        "id": "s-oe-1",
+        "id": "0c1d6a52-7c0e-4a8e-9f55-3f4f1e2a9b01",
         "name": "Northside Pantry",
         "status": "active",
         "description": "Groceries.",
         "attributes": [
-            {"id": "a-oe-1", "taxonomy_term_id": food_pantry.id, "link_type": "service_type"}
+            {
+                "id": "0c1d6a52-7c0e-4a8e-9f55-3f4f1e2a9b02",
+                "taxonomy_term_id": food_pantry.id,
+                "link_type": "service_type",
+            }
         ],
     }
     import_hsds(broken(tmp_path, json.dumps(payload)))
@@ -369,3 +382,32 @@ def test_a_json_file_with_a_byte_order_mark_is_read(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps([service_json()]).encode())
     import_hsds(path)
     assert m.Service.objects.filter(pk=service_json()["id"]).exists()
+
+
+def test_an_id_that_is_not_a_uuid_is_refused_or_converted_with_legacy_ids(tmp_path):
+    """HSDS 3.0's schema says `format: uuid`: such a file imported without complaint.
+    With --legacy-ids the ids become stable UUIDs (re-import updates, not duplicates),
+    links follow, and each original stays in the record's metadata."""
+    from django.core.management import call_command
+
+    legacy = {
+        "id": "svc-42",
+        "name": "Friperie du quartier",
+        "status": "active",
+        "description": "Vêtements à petit prix.",
+        "organization": {"id": "org-7", "name": "Entraide Vanier", "description": "OBNL"},
+        "organization_id": "org-7",
+    }
+    path = broken(tmp_path, json.dumps(legacy))
+    with pytest.raises(HsdsImportError) as refused:
+        import_hsds(path)
+    assert "'svc-42' is not a UUID" in str(refused.value)
+    assert not m.Service.objects.exists()
+    for _ in range(2):
+        call_command("import-hsds", str(path), "--legacy-ids", "vanier-211", verbosity=0)
+    service = m.Service.objects.get()
+    assert service.id == legacy_uuid("vanier-211", "svc-42")
+    assert service.organization_id == legacy_uuid("vanier-211", "org-7")
+    kept = m.Metadata.objects.get(resource_id=service.id)
+    assert (kept.field_name, kept.previous_value) == ("id", "svc-42")
+    assert m.Metadata.objects.count() == 2  # the service and the organization, once each

@@ -9,12 +9,15 @@ matched by id, so importing the same data twice changes nothing.
 import csv
 import json
 import math
+import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from proxima.core.forms import iso_moment
 from proxima.core.links import safe_link
@@ -96,7 +99,11 @@ def _key(kind: HsdsKind, record: dict) -> Any:
 class _Collector:
     """Gathers and checks records before anything is written."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, legacy_ids: str = "") -> None:
+        # --legacy-ids: ids that are not UUIDs become uuid5(source, id) (`legacy_ids`
+        # names the source); the originals are kept as HSDS metadata.
+        self.legacy_ids = legacy_ids
+        self.converted: dict[tuple[str, str], str] = {}  # (kind, new id) → original id
         self.records: dict[str, dict[Any, dict]] = {name: {} for name in KINDS}
         self.origins: dict[tuple[str, Any], str] = {}
         self.extensions: dict[tuple[str, str], dict] = {}
@@ -144,6 +151,21 @@ class _Collector:
                 source, where, name, f"text too long ({len(value):,} characters, at most {limit:,})"
             )
             return None
+        is_reference = name == "id" or (name in kind.link_fields and name not in NOT_REFERENCES)
+        if is_reference and value and not is_uuid(value):
+            if not self.legacy_ids:
+                self.problem(
+                    source,
+                    where,
+                    name,
+                    f"{value[:60]!r} is not a UUID (HSDS 3.0 ids are UUIDs; "
+                    "import with --legacy-ids to convert them)",
+                )
+                return None
+            converted = legacy_uuid(self.legacy_ids, value)
+            if name == "id":
+                self.converted[(kind.name, converted)] = value
+            return converted
         allowed = kind.enums.get(name)
         if allowed and value and value not in allowed:
             self.problem(source, where, name, f"{value!r} is not one of: {', '.join(allowed)}")
@@ -459,17 +481,39 @@ def _read_tabular(folder: Path, collector: _Collector) -> None:
         )
 
 
+def is_uuid(value: str) -> bool:
+    """HSDS 3.0's `format: uuid`: 8-4-4-4-12 hexadecimal digits."""
+    return bool(UUID_PATTERN.fullmatch(value))
+
+
+# Fields named *_id that name no record (an organization's tax number).
+NOT_REFERENCES = frozenset({"tax_id"})
+UUID_PATTERN = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+LEGACY_NAMESPACE = uuid.UUID("0b8a6f2e-3c1d-5e7a-9f4b-6d2c8e1a7b30")
+
+
+def legacy_uuid(source: str, value: str) -> str:
+    """The UUID an id that is not one becomes: the same for the same source and id, so a
+    re-import updates what the first one made."""
+    return str(uuid.uuid5(LEGACY_NAMESPACE, f"{source}\x1f{value}"))
+
+
 def import_hsds(
     path: Path | str,
     *,
     kind: str | None = None,
     on_progress: Callable[[int], None] | None = None,
+    legacy_ids: str = "",
 ) -> ImportReport:
-    """Import an HSDS JSON file or tabular folder; raises HsdsImportError and writes nothing on any problem."""
+    """Import an HSDS JSON file or tabular folder; raises HsdsImportError and writes nothing
+    on any problem. Ids must be UUIDs, unless `legacy_ids` names the source: then other
+    ids become stable UUIDs and the originals are kept as metadata."""
     path = Path(path)
     if kind is not None and kind not in TOP_LEVEL_KINDS:
         raise ValueError(f"kind must be one of {', '.join(TOP_LEVEL_KINDS)}")
-    collector = _Collector()
+    collector = _Collector(legacy_ids=legacy_ids)
     if path.is_dir():
         _read_tabular(path, collector)
     elif path.is_file():
@@ -483,11 +527,34 @@ def import_hsds(
     report = ImportReport()
     with transaction.atomic():
         _write(collector, report, on_progress)
+        _keep_legacy_ids(collector)
         from proxima.directory.services.taxonomy import link_open_eligibility_equivalents
 
         link_open_eligibility_equivalents()
         report.indexed_services = reindex_services(_services_to_reindex(collector))
     return report
+
+
+def _keep_legacy_ids(collector: _Collector) -> None:
+    """Each converted id, as HSDS metadata on its record: field `id`, the original as the
+    previous value (one row per record, updated on re-import)."""
+    from proxima.directory.models import Metadata
+
+    today = timezone.localdate().isoformat()
+    for (kind_name, new_id), original in collector.converted.items():
+        Metadata.objects.update_or_create(
+            hsds_id=legacy_uuid(collector.legacy_ids, f"metadata:{kind_name}:{original}"),
+            resource_id=new_id,
+            defaults={
+                "resource_type": kind_name,
+                "field_name": "id",
+                "previous_value": original,
+                "replacement_value": new_id,
+                "last_action_type": "legacy id converted",
+                "last_action_date": today,
+                "updated_by": f"proxima import-hsds --legacy-ids {collector.legacy_ids}",
+            },
+        )
 
 
 def record_counts(report: ImportReport) -> dict[str, int]:

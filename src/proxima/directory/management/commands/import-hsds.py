@@ -17,11 +17,23 @@ class Command(BaseCommand):
             choices=TOP_LEVEL_KINDS,
             help="What the JSON holds (guessed from the file name otherwise).",
         )
+        parser.add_argument(
+            "--legacy-ids",
+            nargs="?",
+            const="",
+            default=None,
+            metavar="SOURCE",
+            help="Convert ids that are not UUIDs (older directories) to stable UUIDs, "
+            "the same on every import of SOURCE (default: the file or folder name); the "
+            "originals are kept as metadata.",
+        )
 
     def handle(self, path: Path, kind: str | None = None, **options):
+        legacy = options.get("legacy_ids")
+        source = (legacy or path.resolve().name) if legacy is not None else ""
         with tqdm(desc="Import", unit=" records", disable=options["verbosity"] == 0) as bar:
             try:
-                report = import_hsds(path, kind=kind, on_progress=bar.update)
+                report = import_hsds(path, kind=kind, on_progress=bar.update, legacy_ids=source)
             except HsdsImportError as error:
                 raise CommandError(str(error)) from error
         created = sum(report.created.values())
