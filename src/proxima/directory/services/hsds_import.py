@@ -232,6 +232,8 @@ class _Collector:
                             source, label, single.link, "does not match the nested object's id"
                         )
                     record[single.link] = child_id
+        for field_name, message in semantic_problems(kind.name, record):
+            self.problem(source, label, field_name, message)
         if "proxima" in data:
             message = check_extension(kind.name, data["proxima"])
             if message:
@@ -479,6 +481,51 @@ def _read_tabular(folder: Path, collector: _Collector) -> None:
         collector.problem(
             folder.name, "folder", "", "no HSDS table (services.csv, organizations.csv, ...) found"
         )
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+BYDAY_PATTERN = re.compile(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)")
+TIME_PATTERN = re.compile(
+    r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?"
+)
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+LANGUAGE_PATTERN = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*")
+EMAIL_FIELDS = frozenset({"email", "assurer_email"})
+
+
+def semantic_problems(kind_name: str, record: dict) -> list[tuple[str, str]]:
+    """What the schema lets through but cannot be: ages reversed, coordinates off the
+    globe, a weekday or an hour that does not exist (overnight hours, 20:00 to 08:00,
+    are fine), an email that is not one, a language code of no shape. (Links are checked
+    with the values: check_value.)"""
+    found = []
+    low, high = record.get("minimum_age"), record.get("maximum_age")
+    if low is not None and high is not None and low > high:
+        found.append(("minimum_age", f"{low:g} is above maximum_age {high:g}"))
+    for name, limit in (("latitude", 90), ("longitude", 180)):
+        value = record.get(name)
+        if value is not None and not -limit <= value <= limit:
+            found.append((name, f"{value:g} is not a {name} (from -{limit} to {limit})"))
+    if kind_name == "schedule":
+        for day in str(record.get("byday") or "").split(","):
+            if day.strip() and not BYDAY_PATTERN.fullmatch(day.strip().upper()):
+                found.append(("byday", f"{day.strip()!r} is not a weekday (MO to SU)"))
+        wkst = record.get("wkst")
+        if wkst and str(wkst).upper() not in WEEKDAYS:
+            found.append(("wkst", f"{wkst!r} is not a weekday (MO to SU)"))
+        for name in ("opens_at", "closes_at"):
+            value = record.get(name)
+            if value and not TIME_PATTERN.fullmatch(str(value).strip()):
+                found.append((name, f"{value!r} is not a time of day (HH:MM, 00:00 to 23:59)"))
+    for name in EMAIL_FIELDS:
+        value = record.get(name)
+        if value and not EMAIL_PATTERN.fullmatch(str(value).strip()):
+            found.append((name, f"{value!r} is not an email address"))
+    if kind_name == "language":
+        code = record.get("code")
+        if code and not LANGUAGE_PATTERN.fullmatch(str(code).strip()):
+            found.append(("code", f"{code!r} is not a language code (such as fr, en, es, cr)"))
+    return found
 
 
 def is_uuid(value: str) -> bool:
