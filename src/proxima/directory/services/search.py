@@ -87,6 +87,7 @@ class SearchResults:
     need_matches: list[NeedMatch]
     relaxed: bool = False
     crisis: CrisisSignal | None = None  # the search speaks of a crisis: numbers shown first
+    only_generic: bool = False  # the text held only words any listing may hold
 
     @property
     def understood_phrases(self) -> list[str]:
@@ -359,13 +360,20 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     """Find services for a query; raises SearchInputError with a message for the user."""
     point = _validate(query)
     moment = query.open_at
-    words = query_words(query.text)
+    said = query_words(query.text)
+    # Words any listing may hold ("aide", "help", "service"...) never make a match alone:
+    # better no result than a transport service for "food bank help".
+    words = [alternatives for alternatives in said if not is_generic(alternatives)]
     needs = need_vocabulary().match(query.text) if query.text.strip() else []
     filters = _filters_expr(query)
     crisis = detect_crisis(query.text)
     crisis_expr = _crisis_expr(crisis) if crisis else None
     has_text = bool(words or needs or crisis_expr)
     relaxed = False
+    if said and not has_text:  # only generic words: nothing to look for
+        results = SearchResults([], 0, False, query.page, query.per_page, point, [])
+        results.only_generic = True
+        return results
 
     def expression(every_word: bool) -> Expr | None:
         parts = list(filters)
@@ -445,6 +453,23 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         if hit.service.id in crisis_ids:
             hit.reasons.insert(0, _("a crisis service, for what was said"))
     return results
+
+
+# Words that any listing may hold: they narrow nothing, so they match nothing alone.
+GENERIC_WORDS = (
+    "aide aides aider help helps helping helper service services programme programmes "
+    "program programs besoin besoins need needs needed soutien support supports ressource "
+    "ressources resource resources organisme organismes organisation organization "
+    "organizations information informations info infos trouver find finding cherche "
+    "chercher looking search recherche quelque something chose thing offre offer offert "
+    "offered disponible available gratuit free"
+)
+_GENERIC_STEMS = frozenset(stem for word in GENERIC_WORDS.split() for stem in stems(word))
+
+
+def is_generic(alternatives: tuple[str, ...]) -> bool:
+    """A query word all of whose stems are generic words' stems."""
+    return all(stem in _GENERIC_STEMS for stem in alternatives)
 
 
 def _crisis_expr(crisis: CrisisSignal) -> Expr | None:

@@ -1,0 +1,48 @@
+"""Precision: words any listing may hold ("aide", "help", "service", "programme") never make
+a match alone, and a search that finds nothing says one thing, not two."""
+
+import pytest
+from django.test import Client
+
+from proxima.directory.services.search import SearchQuery, search_services
+from tests.factories import make_service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def listings(need_domains):
+    return {
+        "transport": make_service(
+            "Aide au transport médical", "Un service d'aide pour aller à vos rendez-vous"
+        ),
+        "food": make_service(
+            "Banque alimentaire Saint-Roch", "Paniers de nourriture", domain="food"
+        ),
+    }
+
+
+def names(text: str) -> list[str]:
+    return [hit.service.name for hit in search_services(SearchQuery(text=text)).hits]
+
+
+@pytest.mark.parametrize(
+    "text", ["aide", "help", "service", "programme", "besoin d'aide", "I need help"]
+)
+def test_generic_words_alone_find_nothing(listings, text):
+    results = search_services(SearchQuery(text=text))
+    assert results.hits == [] and results.only_generic
+
+
+def test_a_generic_word_beside_a_real_one_does_not_bring_noise(listings):
+    assert names("food bank help") == ["Banque alimentaire Saint-Roch"]
+    assert names("aide banque alimentaire") == ["Banque alimentaire Saint-Roch"]
+
+
+def test_the_page_says_one_thing_when_nothing_matches(listings):
+    page = Client().get("/", {"q": "aide"}).content.decode()
+    assert "Précisez un peu" in page
+    assert "ne correspond à tous les mots" not in page
+    nothing = Client().get("/", {"q": "zzzz yyyy"}).content.decode()
+    assert "Aucun service ne correspond." in nothing
+    assert "ne correspond à tous les mots" not in nothing  # not both messages
