@@ -377,11 +377,9 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
 
     def expression(every_word: bool) -> Expr | None:
         parts = list(filters)
-        if has_text:
+        if has_text:  # (the crisis services are fetched on their own, below)
             text = _text_expr(words, needs, every_word=every_word) if words or needs else None
-            if crisis_expr is not None:  # the crisis services come whatever else was said
-                text = Any_((text, crisis_expr)) if text is not None else crisis_expr
-            parts.insert(0, text)
+            parts.insert(0, text if text is not None else crisis_expr)
         return All(tuple(parts)) if parts else None
 
     if not has_text and point is None and moment is None:
@@ -417,25 +415,19 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         relaxed = True
         rows, _count = _fetch(expression(False), query, point, moment, order, CANDIDATE_LIMIT)
 
-    candidates = []
-    for service_id, relevance, hours_json, distance2 in rows:
-        km = math.sqrt(distance2) * geo.KM_PER_DEGREE if distance2 is not None else None
-        if query.max_km is not None and km is not None and km > query.max_km:
-            continue
-        candidate = _Candidate(service_id, float(relevance or 0), hours_json, km)
-        if moment is not None:
-            candidate.is_open = hours.is_open_at(hours.decode(hours_json), moment)
-            if not candidate.is_open:
-                continue
-        candidates.append(candidate)
+    candidates = _candidates(rows, query, moment)
     _score(candidates, has_text, point)
     crisis_ids: set[str] = set()
     if crisis_expr is not None:
+        # The crisis services that can reach the page shown, the best first, then the rest.
+        shown = min(query.page * query.per_page, CANDIDATE_LIMIT)
         crisis_rows, _count = _fetch(
-            All((crisis_expr, *filters)), query, point, moment, order, CANDIDATE_LIMIT
+            All((crisis_expr, *filters)), query, point, moment, order, shown
         )
-        crisis_ids = {row[0] for row in crisis_rows}
-        candidates.sort(key=lambda c: c.service_id not in crisis_ids)  # stable: by score within
+        first = _candidates(crisis_rows, query, moment)
+        _score(first, True, point)
+        crisis_ids = {c.service_id for c in first}
+        candidates = first + [c for c in candidates if c.service_id not in crisis_ids]
     total = len(candidates)
     results = _results(
         query,
@@ -479,6 +471,22 @@ def _crisis_expr(crisis: CrisisSignal) -> Expr | None:
     for alternatives in query_words(" ".join(crisis.service_words)):
         terms.extend(Term(stem) for stem in alternatives)
     return Any_(tuple(terms)) if terms else None
+
+
+def _candidates(rows, query: SearchQuery, moment) -> list[_Candidate]:
+    """The rows fetched, within the radius and open at the moment asked."""
+    found = []
+    for service_id, relevance, hours_json, distance2 in rows:
+        km = math.sqrt(distance2) * geo.KM_PER_DEGREE if distance2 is not None else None
+        if query.max_km is not None and km is not None and km > query.max_km:
+            continue
+        candidate = _Candidate(service_id, float(relevance or 0), hours_json, km)
+        if moment is not None:
+            candidate.is_open = hours.is_open_at(hours.decode(hours_json), moment)
+            if not candidate.is_open:
+                continue
+        found.append(candidate)
+    return found
 
 
 def _score(candidates: list[_Candidate], has_text: bool, point) -> None:
