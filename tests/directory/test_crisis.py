@@ -34,6 +34,7 @@ CRISES = [
     ("j'aimerais disparaître pour toujours", SUICIDE),
     ("JE VEUX MOURIIIR", SUICIDE),
     ("jai envie de me pendre", SUICIDE),
+    ("j'ai le goût de mourir", SUICIDE),
     ("suicide", SUICIDE),
     # About a close one, French.
     ("mon fils veut mourir", SUICIDE),
@@ -54,6 +55,7 @@ CRISES = [
     ("no reason to live", SUICIDE),
     ("everyone would be better off without me", SUICIDE),
     ("i want to end it all", SUICIDE),
+    ("i feel like ending it", SUICIDE),
     ("my son wants to kill himself", SUICIDE),
     ("my friend is talking about suicide", SUICIDE),
     ("my daughter is hurting herself", SUICIDE),
@@ -69,6 +71,8 @@ CRISES = [
     ("my brother has a gun and wants to shoot his ex", DANGER_TO_OTHERS),
     # Violence now.
     ("il me frappe", VIOLENCE),
+    ("il m'a frappé hier soir", VIOLENCE),
+    ("je suis battue", VIOLENCE),
     ("mon chum me bat", VIOLENCE),
     ("je me fais battre", VIOLENCE),
     ("je me fais frapper par mon mari", VIOLENCE),
@@ -153,6 +157,7 @@ NEAR_MISSES = [
     "groupe de soutien anxiété",
     "parenting classes",
     "je veux mourir de rire",
+    "loi sur l'aide médicale à mourir",
 ]
 
 
@@ -239,3 +244,8 @@ def test_a_search_about_the_subject_is_an_ordinary_search(directory):
     api = Client().get("/api/hsds/services", {"search": query, "per_page": 5}).json()
     assert api["proxima_crisis"] is None
     assert "9-8-8" not in Client().get("/", {"q": query}).content.decode()
+
+
+@pytest.mark.parametrize("text", ["I want to kill myself", "she threatened to kill herself"])
+def test_harm_to_oneself_is_not_danger_to_others(text):
+    assert detect_crisis(text).kinds == {SUICIDE}

@@ -113,7 +113,7 @@ CONTRACTIONS = {
 # pattern starts and ends on a space or a word stem.
 _SUICIDE = [
     # French: a wish to die or to end it, about oneself or a close one.
-    r" (veux|veut|voulons|veulent|envie de|aimerais|aimerait|vais|va|pense a|pensees? de|songe a|prefererais) (juste )?(mourir(?! de (rire|faim|honte|chaleur|froid|envie|ennui))|crever(?! de (faim|chaleur|froid|rire))|en finir|disparaitre pour toujours)",
+    r" (veux|veut|voulons|veulent|envie de|gout de|aimerais|aimerait|vais|va|pense a|pensees? de|songe a|prefererais) (juste )?(mourir(?! de (rire|faim|honte|chaleur|froid|envie|ennui))|crever(?! de (faim|chaleur|froid|rire))|en finir|disparaitre pour toujours)",
     r" (veux|veut|peux|peut|sais|sait) (plus|pas) (vivre|continuer) ",
     r" (plus|pas) (envie de|le gout de|la force de) (vivre|continuer) ",
     r" (veux|veut) (plus|pas) (etre|rester) (en vie|la) ",
@@ -131,6 +131,7 @@ _SUICIDE = [
     r" (kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|hang|hanging|shoot|shooting) (myself|himself|herself|themselves|themself)",
     r" (end|ending|take|taking) (my|his|her|their|your) (own )?life",
     r" end it all",
+    r" feel like (dying|ending it|ending my life|killing myself|disappearing forever)",
     r" (no|nothing) (reason|point) (to|in) (live|living|going on)",
     r" (do not|does not|dont) want to (live|be alive|wake up|be here)",
     r" (better off dead|better off without me)",
@@ -139,17 +140,19 @@ _SUICIDE = [
 ]
 _DANGER_TO_OTHERS = [
     r" (veux|veut|vais|va|menace de|pense a|envie de) (le |la |les )?(tuer|blesser|faire du mal)",
-    r" (tuer|blesser|faire du mal a) (quelqu un|mon|ma|mes|son|sa|ses|lui|elle|mon conjoint|ma conjointe)",
+    r" (tuer|blesser|faire du mal a) (quelqu un|mon|ma|mes|son|sa|ses|lui|elle|mon conjoint|ma conjointe) ",
     r" (a|avec) une arme",
     r" (menace|menaces) de mort",
-    r" (want|wants|going|threatening|threatens|plan|planning) to (kill|hurt|harm|shoot|stab) (someone|somebody|him|her|them|my|his|people|everyone)",
+    r" (want|wants|going|threatening|threatens|plan|planning) to (kill|hurt|harm|shoot|stab) (someone|somebody|him|her|them|my|his|people|everyone)\b",
     r" (has|have|got) a (gun|knife|weapon) and",
-    r" (death threat|threatening to kill|threatened to kill)",
+    r" (death threats?|threat(en|ens|ened|ening)? to kill (someone|somebody|him|her|them|people|my|his|everyone)\b)",
     r" (kill|hurt) (someone|somebody|people|everyone) ",
 ]
 _VIOLENCE = [
     r" (il|elle|mon chum|ma blonde|mon mari|ma femme|mon conjoint|ma conjointe|mon pere|ma mere|mon ex|mon partenaire|on) (me|la|le|les|nous|l) (frappe(?! a la porte)|bat|battre|cogne|tabasse|violente|menace|etrangle|brutalise)",
     r" (je me fais|je me suis fait|se fait|me fais|se fais) (battre|frapper|violer|agresser|tabasser|etrangler)",
+    r" (il|elle|mon chum|mon mari|ma femme|mon conjoint|ma conjointe|mon pere|ma mere|mon ex|on) (m|nous|l) a (frappe|frappee|battu|battue|viole|violee|etrangle|etranglee|agresse|agressee|menace|menacee|tabasse|tabassee)",
+    r" je suis (battue|battu|violentee|maltraitee|maltraite|menacee de mort) ",
     r" (j ai|a) (ete )?(viole|violee|agresse|agressee|battu|battue)",
     r" (peur pour ma vie|peur qu il me tue|peur qu elle me tue|va me tuer)",
     r" (enfant|enfants|bebe|fils|fille|petit|petite|ado)( [a-z]+){0,3} (est |sont |se fait |se font )?(battu|battue|battus|frappe|frappee|frappes|maltraite|maltraitee|maltraites|en danger) ",
@@ -188,7 +191,8 @@ _ABOUT_THE_SUBJECT = re.compile(
     r"volunteering|emploi|job|jobs|poste|career|carriere|livre|book|film|movie|documentaire|"
     r"documentary|chanson|song|jeu video|video game|prevention week|semaine de prevention|"
     r"journee mondiale|world day|memorial|commemoration|histoire|history|definition|"
-    r"symptomes|signs of|signes de|how to recognize|comment reconnaitre) "
+    r"symptomes|signs of|signes de|how to recognize|comment reconnaitre|loi|law|assiste|"
+    r"assisted|aide medicale a mourir|medical assistance in dying) "
 )
 
 
