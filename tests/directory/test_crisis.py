@@ -249,3 +249,19 @@ def test_a_search_about_the_subject_is_an_ordinary_search(directory):
 @pytest.mark.parametrize("text", ["I want to kill myself", "she threatened to kill herself"])
 def test_harm_to_oneself_is_not_danger_to_others(text):
     assert detect_crisis(text).kinds == {SUICIDE}
+
+
+def test_violence_now_does_not_bring_substance_abuse_or_emergency_food_first(need_domains):
+    from django.test import Client
+
+    from tests.factories import make_service
+
+    make_service(
+        "Substance abuse counselling", "Help with alcohol and drug abuse", text_language="en"
+    )
+    make_service("Dépannage alimentaire d'urgence", "Paniers", domain="food")
+    make_service("Refuge pour hommes", "Hébergement d'urgence", domain="housing")
+    shelter = make_service("SOS violence conjugale", "Ligne 24/7", domain="violence")
+    api = Client().get("/api/hsds/services", {"search": "il me frappe", "per_page": 5}).json()
+    assert [item["name"] for item in api["contents"]][:1] == [shelter.name]
+    assert "Substance abuse counselling" not in [item["name"] for item in api["contents"]]

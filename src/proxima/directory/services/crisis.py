@@ -21,10 +21,12 @@ SUICIDE, DANGER_TO_OTHERS, VIOLENCE = "suicide", "danger_to_others", "violence"
 # Need domains whose services answer each kind (the directory's taxonomy), and words
 # that name such a service in a directory that does not use it.
 CRISIS_DOMAINS = {SUICIDE: ("crisis",), DANGER_TO_OTHERS: ("crisis",), VIOLENCE: ("violence",)}
+# (Not "abuse", "urgence" nor "hébergement": substance abuse programs, emergency food
+# and homeless shelters would come first.)
 SERVICE_WORDS = {
     SUICIDE: ("suicide", "crise", "crisis", "detresse", "distress", "988"),
-    DANGER_TO_OTHERS: ("crise", "crisis", "urgence", "emergency"),
-    VIOLENCE: ("violence", "conjugale", "domestic", "abuse", "maltraitance", "hebergement"),
+    DANGER_TO_OTHERS: ("crise", "crisis"),
+    VIOLENCE: ("violence", "conjugale", "domestic", "maltraitance"),
 }
 
 
@@ -86,9 +88,7 @@ CONTRACTIONS = {
     "jm": "je me",
     "pu": "plus",
     "pus": "plus",
-    "ppl": "plus",
     "veu": "veux",
-    "veut": "veut",
     "wanna": "want to",
     "gonna": "going to",
     "im": "i am",
