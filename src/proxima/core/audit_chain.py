@@ -104,20 +104,20 @@ def hashed_fields(
     previous_hash,
 ) -> dict:
     """The chain's first format (migration core 0007 wrote it; 0008 re-linked every entry
-    in the current one)."""
-    return {
-        "sequence": sequence,
-        "at": _timestamp(at),
-        "actor": actor_id,
-        "actor_role": actor_role,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "region": region_id,
-        "reason": reason,
-        "detail": detail,
-        "previous_hash": previous_hash,
-    }
+    in the current one): the content with the place in the chain (keys are sorted by
+    `canonical`)."""
+    content = content_fields(
+        at=at,
+        actor_id=actor_id,
+        actor_role=actor_role,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        region_id=region_id,
+        reason=reason,
+        detail=detail,
+    )
+    return {"sequence": sequence, **content, "previous_hash": previous_hash}
 
 
 # Lock, head, link and insert in one statement (PostgreSQL; see migration core 0008).

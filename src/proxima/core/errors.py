@@ -28,9 +28,11 @@ def moment_out_of_range(value) -> str:
             years.append(value.astimezone(UTC).year)
         except OverflowError:
             years.append(0)
-    if not all(FIRST_YEAR <= year <= LAST_YEAR for year in years):
-        return _("Give a date between %(first)d and %(last)d.") % {
-            "first": FIRST_YEAR,
-            "last": LAST_YEAR,
-        }
-    return ""
+    return "" if all(FIRST_YEAR <= year <= LAST_YEAR for year in years) else year_range_message()
+
+
+def year_range_message() -> str:
+    return _("Give a date between %(first)d and %(last)d.") % {
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+    }

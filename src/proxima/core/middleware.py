@@ -59,24 +59,16 @@ class RequestGuardMiddleware:
         if limit is not None and int(length) > limit:
             message = _("The request is too large (at most %s).") % filesizeformat(limit)
             return _refuse(request, 413, message)
-        problem = _text_problem(request, int(length))
-        if problem == NUL:
-            return _refuse(request, 400, _("The request holds a NUL character, which is not text."))
-        if problem == NOT_UTF8:
-            return _refuse(request, 400, _("The request holds characters that are not text."))
+        if problem := _text_problem(request, int(length)):
+            return _refuse_text(request, problem)
         is_page = not request.path.startswith("/api/")
         if is_page and request.method == "POST" and request.content_type in FORM_TYPES:
             try:
                 fields = request.POST  # parsed now, so that a malformed form is a 400 here
             except (MultiPartParserError, SuspiciousOperation):
                 return _refuse(request, 400, _("The form sent cannot be read."))
-            problem = _form_text_problem(request, fields)
-            if problem == NUL:
-                return _refuse(
-                    request, 400, _("The request holds a NUL character, which is not text.")
-                )
-            if problem == NOT_UTF8:
-                return _refuse(request, 400, _("The request holds characters that are not text."))
+            if problem := _form_text_problem(request, fields):
+                return _refuse_text(request, problem)
         return None
 
 
@@ -158,6 +150,12 @@ def _json_text_problem(body: bytes) -> str:
             except UnicodeEncodeError:
                 return NOT_UTF8
     return ""
+
+
+def _refuse_text(request, problem: str) -> HttpResponse:
+    if problem == NUL:
+        return _refuse(request, 400, _("The request holds a NUL character, which is not text."))
+    return _refuse(request, 400, _("The request holds characters that are not text."))
 
 
 def _refuse(request, status: int, reason: str) -> HttpResponse:

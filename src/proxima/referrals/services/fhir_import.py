@@ -1,7 +1,7 @@
 """FHIR R4 import of referral Tasks into the owners' inboxes: see services/fhir.py."""
 
 import copy
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
-from proxima.core.errors import FIRST_YEAR, LAST_YEAR, moment_out_of_range
+from proxima.core.errors import FIRST_YEAR, LAST_YEAR, moment_out_of_range, year_range_message
 from proxima.directory.models import Organization
 from proxima.referrals.lifecycle import OPEN, Outcome, RejectReason, Side, Status
 from proxima.referrals.models import Referral, ReferralEvent
@@ -134,7 +134,7 @@ def _check_birth_date(resource: dict) -> None:
     year = int(value[:4]) if isinstance(value, str) and value[:4].isdigit() else None
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         where = f"Patient/{resource.get('id', '?')}.birthDate"
-        raise FhirError({where: moment_out_of_range(date.min)})
+        raise FhirError({where: year_range_message()})
 
 
 def _parent_of(task: dict, *, by, region_id: int, done: dict) -> Referral | None:
