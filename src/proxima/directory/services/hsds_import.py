@@ -82,6 +82,12 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     indexed_services: int = 0
+    # The HSDS version read, and for older ones the source their ids were converted with.
+    from_version: str = "3.0"
+    legacy_source: str = ""
+    # What was left out without refusing the import (a placeholder date, a column with no
+    # place in HSDS 3.0), said where, as the problems are.
+    warnings: list[ImportProblem] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -99,6 +105,9 @@ def _key(kind: HsdsKind, record: dict) -> Any:
 class _Collector:
     """Gathers and checks records before anything is written."""
 
+    # Links that must resolve to a record in the data or the directory.
+    links: dict[tuple[str, str], str] = REQUIRED_LINKS
+
     def __init__(self, *, legacy_ids: str = "") -> None:
         # --legacy-ids: ids that are not UUIDs become uuid5(source, id) (`legacy_ids`
         # names the source); the originals are kept as HSDS metadata.
@@ -108,10 +117,14 @@ class _Collector:
         self.origins: dict[tuple[str, Any], str] = {}
         self.extensions: dict[tuple[str, str], dict] = {}
         self.problems: list[ImportProblem] = []
+        self.warnings: list[ImportProblem] = []
         self._top_level_seen: set[tuple[str, str, str]] = set()
 
     def problem(self, source: str, record: str, field_name: str, message: str) -> None:
         self.problems.append(ImportProblem(source, record, field_name, message))
+
+    def warn(self, source: str, record: str, field_name: str, message: str) -> None:
+        self.warnings.append(ImportProblem(source, record, field_name, message))
 
     def check_value(self, kind: HsdsKind, name: str, value: Any, source: str, where: str) -> Any:
         """The value converted to its stored form, or a problem (and None)."""
@@ -297,7 +310,7 @@ class _Collector:
 
 def _check_links(collector: _Collector) -> None:
     from_db: dict[str, set[str]] = {}
-    for (kind_name, link), target in REQUIRED_LINKS.items():
+    for (kind_name, link), target in collector.links.items():
         wanted = {r[link] for r in collector.records[kind_name].values() if r.get(link)}
         missing = wanted - {k for k in collector.records[target]}
         if not missing:
@@ -553,25 +566,55 @@ def import_hsds(
     kind: str | None = None,
     on_progress: Callable[[int], None] | None = None,
     legacy_ids: str = "",
+    from_version: str | None = None,
+    text_language: str = "en",
 ) -> ImportReport:
     """Import an HSDS JSON file or tabular folder; raises HsdsImportError and writes nothing
     on any problem. Ids must be UUIDs, unless `legacy_ids` names the source: then other
-    ids become stable UUIDs and the originals are kept as metadata."""
+    ids become stable UUIDs and the originals are kept as metadata.
+
+    `from_version` (1.0, 1.1, 2.0 or 3.0; detected from the files when None): an older
+    tabular folder, Ohana's CSV layout included, is turned into HSDS 3.0 records first
+    (hsds_legacy), its ids converted (source: `legacy_ids`, else the folder name) and its
+    texts taken to be in `text_language`; then the same checks and the same write apply."""
+    from proxima.directory.services import hsds_legacy
+
     path = Path(path)
     if kind is not None and kind not in TOP_LEVEL_KINDS:
         raise ValueError(f"kind must be one of {', '.join(TOP_LEVEL_KINDS)}")
-    collector = _Collector(legacy_ids=legacy_ids)
-    if path.is_dir():
-        _read_tabular(path, collector)
-    elif path.is_file():
-        _read_json(path, collector, kind)
+    version = from_version or hsds_legacy.detect_version(path)
+    if version not in hsds_legacy.HSDS_VERSIONS:
+        raise HsdsImportError(
+            [
+                ImportProblem(
+                    path.name,
+                    "option --from",
+                    "from_version",
+                    f"{version!r} is not an HSDS version this import reads "
+                    f"({', '.join(hsds_legacy.HSDS_VERSIONS)})",
+                )
+            ]
+        )
+    if version in hsds_legacy.LEGACY_VERSIONS:
+        collector: _Collector = hsds_legacy.LegacyCollector(
+            legacy_ids=legacy_ids or path.resolve().name
+        )
+        hsds_legacy.read_legacy(path, collector, text_language=text_language)
     else:
-        collector.problem(str(path), "path", "", "no such file or folder")
+        collector = _Collector(legacy_ids=legacy_ids)
+        if path.is_dir():
+            _read_tabular(path, collector)
+        elif path.is_file():
+            _read_json(path, collector, kind)
+        else:
+            collector.problem(str(path), "path", "", "no such file or folder")
     if not collector.problems:
         _check_links(collector)
     if collector.problems:
         raise HsdsImportError(collector.problems)
-    report = ImportReport()
+    report = ImportReport(from_version=version, warnings=collector.warnings)
+    if version in hsds_legacy.LEGACY_VERSIONS:
+        report.legacy_source = collector.legacy_ids
     with transaction.atomic():
         _write(collector, report, on_progress)
         _keep_legacy_ids(collector)

@@ -4,11 +4,15 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from proxima.directory.services.hsds_import import HsdsImportError, import_hsds
+from proxima.directory.services.hsds_legacy import HSDS_VERSIONS
 from proxima.directory.services.hsds_spec import TOP_LEVEL_KINDS
 
 
 class Command(BaseCommand):
-    help = "Import HSDS 3.0 data: a JSON file (service, list, organization...) or a tabular CSV folder. All or nothing."
+    help = (
+        "Import HSDS data: a JSON file (service, list, organization...) or a tabular CSV "
+        "folder, in HSDS 3.0 or an older layout (1.0, 1.1, 2.0, Ohana's CSV). All or nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -18,6 +22,14 @@ class Command(BaseCommand):
             help="What the JSON holds (guessed from the file name otherwise).",
         )
         parser.add_argument(
+            "--from",
+            dest="from_version",
+            metavar="VERSION",
+            help=f"The HSDS version of the data ({', '.join(HSDS_VERSIONS)}; detected from "
+            "the files otherwise). Older tabular folders are converted to 3.0, their ids "
+            "with --legacy-ids.",
+        )
+        parser.add_argument(
             "--legacy-ids",
             nargs="?",
             const="",
@@ -25,7 +37,13 @@ class Command(BaseCommand):
             metavar="SOURCE",
             help="Convert ids that are not UUIDs (older directories) to stable UUIDs, "
             "the same on every import of SOURCE (default: the file or folder name); the "
-            "originals are kept as metadata.",
+            "originals are kept as metadata. Always on for versions before 3.0.",
+        )
+        parser.add_argument(
+            "--text-language",
+            default="en",
+            metavar="CODE",
+            help="The language the texts of an older folder are written in (default: en).",
         )
 
     def handle(self, path: Path, kind: str | None = None, **options):
@@ -33,14 +51,33 @@ class Command(BaseCommand):
         source = (legacy or path.resolve().name) if legacy is not None else ""
         with tqdm(desc="Import", unit=" records", disable=options["verbosity"] == 0) as bar:
             try:
-                report = import_hsds(path, kind=kind, on_progress=bar.update, legacy_ids=source)
+                report = import_hsds(
+                    path,
+                    kind=kind,
+                    on_progress=bar.update,
+                    legacy_ids=source,
+                    from_version=options.get("from_version"),
+                    text_language=options.get("text_language") or "en",
+                )
             except HsdsImportError as error:
                 raise CommandError(str(error)) from error
         created = sum(report.created.values())
         updated = sum(report.updated.values())
+        origin = ""
+        if report.legacy_source:
+            origin = (
+                f" (HSDS {report.from_version} layout, ids converted with source "
+                f"{report.legacy_source!r})"
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {path}: {created} created, {updated} updated, "
+                f"Imported {path}{origin}: {created} created, {updated} updated, "
                 f"{report.indexed_services} services indexed."
             )
         )
+        if report.warnings:
+            self.stdout.write(
+                self.style.WARNING(f"{len(report.warnings)} warning(s), nothing refused:")
+            )
+            for warning in report.warnings:
+                self.stdout.write(f"  - {warning}")
