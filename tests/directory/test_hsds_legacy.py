@@ -3,6 +3,7 @@ idempotent, searchable; malformed older files refused with file, row, field and 
 and nothing written."""
 
 import csv
+import json
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -11,11 +12,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from proxima.directory import models as m
+from proxima.directory.services.hsds_export import export_json
 from proxima.directory.services.hsds_import import HsdsImportError, import_hsds
 from proxima.directory.services.hsds_legacy import detect_version
 from proxima.directory.services.search import SearchQuery, search_services
 from proxima.directory.services.taxonomy import open_eligibility_term_id
 from tests.conftest import shared_path
+from tests.hsds_schemas import validator
 
 pytestmark = pytest.mark.django_db
 
@@ -370,3 +373,16 @@ def test_the_command_refuses_with_file_row_field_and_reason(tmp_path):
     assert "regular_schedules.csv: row 2 (id 'rs-1'), field 'weekday'" in str(refused.value)
     with pytest.raises(CommandError, match="'9.9' is not an HSDS version"):
         call_command("import-hsds", str(folder), "--from", "9.9", verbosity=0)
+
+
+def test_the_imported_ohana_sample_exports_as_valid_hsds_3_0(tmp_path):
+    load_open_eligibility()
+    import_hsds(ohana())
+    path = tmp_path / "services.json"
+    export_json(path)
+    services = json.loads(path.read_text(encoding="utf-8"))
+    assert len(services) == 23
+    check = validator("service.json")
+    for service in services:
+        errors = list(check.iter_errors(service))
+        assert not errors, (service["name"], [e.message for e in errors[:3]])
