@@ -344,6 +344,12 @@ def test_an_unknown_version_is_refused_and_nothing_is_written(tmp_path):
     assert set(counts().values()) == {0}
 
 
+def test_a_text_language_that_is_no_code_is_refused(tmp_path):
+    with pytest.raises(HsdsImportError, match="'English' is not a language code"):
+        import_hsds(small_1_1_folder(tmp_path), text_language="English")
+    assert set(counts().values()) == {0}
+
+
 def test_older_versions_are_read_from_a_folder_only(tmp_path):
     path = tmp_path / "services.json"
     path.write_text("[]", encoding="utf-8")

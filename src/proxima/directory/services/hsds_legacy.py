@@ -21,6 +21,7 @@ from typing import Any
 
 from proxima.directory.models import TaxonomyTerm
 from proxima.directory.services.hsds_import import (
+    LANGUAGE_PATTERN,
     UUID_PATTERN,
     _Collector,
     is_uuid,
@@ -336,6 +337,14 @@ def read_legacy(path: Path, collector: LegacyCollector, *, text_language: str = 
         )
         collector.problem(path.name, where, "", message)
         return
+    if not LANGUAGE_PATTERN.fullmatch(text_language):
+        collector.problem(
+            path.name,
+            "option --text-language",
+            "text_language",
+            f"{text_language!r} is not a language code (such as en or fr)",
+        )
+        return
     _LegacyReader(path, collector, text_language).read()
 
 
@@ -349,6 +358,7 @@ class _LegacyReader:
         self.location_organization: dict[str, str] = {}  # raw location id → raw org id
         self.term_ids: dict[str, str] = {}  # raw taxonomy term id → term UUID
         self.oe_codes: set[str] = set()  # Open Eligibility codes the folder's taxonomy holds
+        self._oe_loaded: set[str] | None = None
         self.service_extras: dict[str, dict[str, list[str]]] = {}
 
     # --- ids -------------------------------------------------------------------------
@@ -553,9 +563,7 @@ class _LegacyReader:
         Eligibility code already loaded, else a converted id (refused if unknown)."""
         if raw in self.term_ids:
             return self.term_ids[raw]
-        known = TaxonomyTerm.objects.filter(
-            taxonomy_id=OPEN_ELIGIBILITY_TAXONOMY_ID, code=raw
-        ).exists()
+        known = raw in self._open_eligibility_loaded()
         return open_eligibility_term_id(raw) if known else self.ref("taxonomy_term", raw)
 
     # --- organizations, programs, locations ------------------------------------------------
@@ -776,11 +784,14 @@ class _LegacyReader:
                 self._child("attribute", attribute, table, number)
 
     def _open_eligibility_loaded(self) -> set[str]:
-        return set(
-            TaxonomyTerm.objects.filter(taxonomy_id=OPEN_ELIGIBILITY_TAXONOMY_ID).values_list(
-                "code", flat=True
+        """The Open Eligibility codes the directory holds (read once)."""
+        if self._oe_loaded is None:
+            self._oe_loaded = set(
+                TaxonomyTerm.objects.filter(taxonomy_id=OPEN_ELIGIBILITY_TAXONOMY_ID).values_list(
+                    "code", flat=True
+                )
             )
-        )
+        return self._oe_loaded
 
     def _services_at_locations(self) -> None:
         for table, number, row in self._each("service_at_location"):
