@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from proxima.core.models import Region
 from proxima.core.roles import Role
+from proxima.directory.services.taxonomy import need_domain_term_id
 from tests.factories import OrganizationFactory, UserFactory, make_service
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,8 @@ FRONT_LINE = frozenset({Role.WORKER_811, Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBE
 RECORD_READERS = FRONT_LINE | {Role.COORDINATOR}
 PARTNERS = frozenset({Role.PARTNER_ADMIN, Role.PARTNER_WORKER})
 PARTNER_EDITORS = frozenset({Role.PARTNER_ADMIN, Role.ADMIN})
+# Who says what the categories of an imported directory mean.
+MAPPERS = frozenset({Role.COORDINATOR, Role.ADMIN})
 REFERRAL_USERS = RECORD_READERS | PARTNERS
 # The region's referral (811 team → the partner organization, about a person of the
 # region): its two sides act on it; the coordinator and record readers read it.
@@ -70,6 +73,11 @@ MATRIX: dict[str, object] = {
     "directory:service": EVERYONE,
     "directory:partner_home": PARTNER_EDITORS,
     "directory:partner_edit": PARTNER_EDITORS,
+    "directory:taxonomies": MAPPERS,
+    "directory:taxonomy_terms": MAPPERS,
+    "directory:confirm_mapping": MAPPERS,
+    "directory:reject_mapping": MAPPERS,
+    "directory:add_mapping": MAPPERS,
     "admin": ADMINISTRATORS,
     "people:search": RECORD_READERS,
     "people:person": RECORD_READERS,
@@ -126,6 +134,9 @@ MATRIX: dict[str, object] = {
     "api:match_needs": RECORD_READERS,
 }
 POST_ONLY = {
+    "directory:confirm_mapping",
+    "directory:reject_mapping",
+    "directory:add_mapping",
     "accounts:logout",
     "accounts:recovery_codes",
     "referrals:notification_settings",
@@ -303,6 +314,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
     )
     sal = service.service_at_locations.get()
     term = TaxonomyTerm.objects.first()
+    mapping = _imported_category(suffix, service)
     person_routes = (
         "people:person",
         "api:update_person",
@@ -347,6 +359,10 @@ def _region_objects(region, organization, suffix: str) -> dict:
         "api:withdraw_consent": [person.pk, consent.pk],
         "api:record_action": [escalation.pk],
         "directory:partner_edit": [service.id],
+        "directory:taxonomy_terms": [mapping.term.taxonomy_id],
+        "directory:confirm_mapping": [mapping.pk],
+        "directory:reject_mapping": [mapping.pk],
+        "directory:add_mapping": [mapping.term_id],
         "api:get_service": [service.id],
         "api:get_organization": [organization.id],
         "api:get_service_at_location": [sal.id],
@@ -357,6 +373,20 @@ def _region_objects(region, organization, suffix: str) -> dict:
         "relative": relative,
         "duplicate": duplicate,
     }
+
+
+def _imported_category(suffix: str, service):
+    """A category of an imported directory carried by the service, proposed as food aid."""
+    from proxima.directory.models import Attribute, Taxonomy, TaxonomyTerm, TermMapping
+
+    taxonomy = Taxonomy.objects.create(id=f"taxonomy-{suffix}", name=f"Répertoire {suffix}")
+    category = TaxonomyTerm.objects.create(
+        id=f"category-{suffix}", name="Sécurité alimentaire", taxonomy_id=taxonomy.id
+    )
+    Attribute.objects.create(
+        hsds_id=f"attribute-{suffix}", link_id=service.id, taxonomy_term=category
+    )
+    return TermMapping.objects.get_or_create(term=category, need_id=need_domain_term_id("food"))[0]
 
 
 @pytest.fixture
@@ -378,8 +408,13 @@ def world(need_domains):
     }
 
 
-# Objects the public may see whichever region they belong to (the directory).
+# Objects the public may see whichever region they belong to (the directory), and the
+# categories of imported directories, shared by every region (docs/permissions.md).
 PUBLIC_OBJECTS = {
+    "directory:taxonomy_terms",
+    "directory:confirm_mapping",
+    "directory:reject_mapping",
+    "directory:add_mapping",
     "api:get_service",
     "api:get_organization",
     "api:get_service_at_location",
@@ -424,6 +459,8 @@ def fingerprint() -> str:
         "referrals.ReferralMessage",
         "prescriptions.Prescription",
         "directory.Service",
+        "directory.TermMapping",
+        "directory.ServiceNeed",
     )
     rows = [list(apps.get_model(label).objects.order_by("pk").values()) for label in labels]
     return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
@@ -442,7 +479,12 @@ def ask(client: Client, name: str, objects: dict):
 
 
 # Pages that take a form, with what a right answer sends (the factory's password).
-FORM_POSTS = {"accounts:recovery_codes": {"password": "secret-pass-123"}}
+FORM_POSTS = {
+    "accounts:recovery_codes": {"password": "secret-pass-123"},
+    "directory:confirm_mapping": {},
+    "directory:reject_mapping": {},
+    "directory:add_mapping": {"need": need_domain_term_id("youth")},
+}
 
 
 def is_refused(response) -> bool:

@@ -2,6 +2,7 @@ from proxima.core.roles import (
     ADMIN_SITE,
     EDIT_ANY_SERVICE,
     EDIT_OWN_ORGANIZATION_SERVICES,
+    MAP_TAXONOMY_TERMS,
     READ_AUDIT_LOG,
     READ_PERSONAL_RECORDS,
     has_capability,
@@ -16,6 +17,7 @@ def navigation(request):
         "nav_partner": has_capability(user, EDIT_OWN_ORGANIZATION_SERVICES)
         or has_capability(user, EDIT_ANY_SERVICE),
         "nav_admin": has_capability(user, ADMIN_SITE),
+        "nav_taxonomies": has_capability(user, MAP_TAXONOMY_TERMS),
         "nav_intake": has_capability(user, READ_PERSONAL_RECORDS),
         "nav_privacy": has_capability(user, READ_AUDIT_LOG),
     }

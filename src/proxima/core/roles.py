@@ -29,6 +29,8 @@ class Role(models.TextChoices):
 VIEW_CONFIDENTIAL_LOCATIONS = "directory.view_confidential_locations"
 EDIT_OWN_ORGANIZATION_SERVICES = "directory.edit_own_organization_services"
 EDIT_ANY_SERVICE = "directory.edit_any_service"
+# Reviewing which need domains the terms of imported taxonomies mean.
+MAP_TAXONOMY_TERMS = "directory.map_taxonomy_terms"
 # Accounts and the Django admin.
 ADMIN_SITE = "core.admin_site"
 # People's records, contacts (intake) and social prescriptions: within the user's region.
@@ -56,6 +58,7 @@ PERMISSION_MATRIX: dict[str, frozenset[str]] = {
     VIEW_CONFIDENTIAL_LOCATIONS: frozenset(RECORD_READERS | {Role.ADMIN}),
     EDIT_OWN_ORGANIZATION_SERVICES: frozenset({Role.PARTNER_ADMIN, Role.ADMIN}),
     EDIT_ANY_SERVICE: frozenset({Role.ADMIN}),
+    MAP_TAXONOMY_TERMS: frozenset({Role.COORDINATOR, Role.ADMIN}),
     ADMIN_SITE: frozenset({Role.ADMIN}),
     READ_PERSONAL_RECORDS: frozenset(RECORD_READERS),
     TAKE_CONTACTS: frozenset(RECORD_READERS),

@@ -8,6 +8,7 @@ from proxima.directory.models import CapacityStatus, TaxonomyTerm
 from proxima.directory.services import geo
 from proxima.directory.services.search import MAX_QUERY_LENGTH, SearchQuery
 from proxima.directory.services.taxonomy import need_domain_term_id
+from proxima.directory.services.text import sort_key
 
 DELIVERY_CHOICES = [
     ("in_person", _("In person")),
@@ -195,3 +196,26 @@ class HoursForm(forms.Form):
 
 
 HoursFormSet = forms.formset_factory(HoursForm, extra=2, max_num=21, can_delete=True)
+
+
+def need_domain_choices():
+    """Every need domain and sub-domain, as "Domain › Sub-domain", in the user's language."""
+    from proxima.directory.services.taxonomy import NEED_DOMAINS_TAXONOMY_ID
+
+    terms = {t.id: t for t in TaxonomyTerm.objects.filter(taxonomy_id=NEED_DOMAINS_TAXONOMY_ID)}
+
+    def label(term) -> str:
+        parent = terms.get(term.parent_id)
+        return f"{parent.localized_name} › {term.localized_name}" if parent else term.localized_name
+
+    return sorted(((t.id, label(t)) for t in terms.values()), key=lambda c: sort_key(c[1]))
+
+
+class NeedMappingForm(forms.Form):
+    """A need domain a coordinator adds to a term of an imported taxonomy."""
+
+    need = forms.ChoiceField(label=_("Need domain"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].choices = [("", "—")] + need_domain_choices()

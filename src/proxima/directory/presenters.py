@@ -101,3 +101,78 @@ def is_open_now(service: Service, moment) -> bool:
         + [s for p in places if p.location for s in p.location.schedules.all()],
     )
     return hours.is_open_at(intervals, moment)
+
+
+@dataclass
+class TaxonomySummary:
+    taxonomy: object
+    terms: int
+    to_review: int
+    decided: int
+
+
+def taxonomy_summaries(taxonomies) -> list[TaxonomySummary]:
+    """Each taxonomy with its count of terms, of terms left to review (no mapping decided
+    by a person yet) and of decided ones."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from proxima.directory.models import MappingStatus, TaxonomyTerm, TermMapping
+
+    decided = TermMapping.objects.filter(term=OuterRef("pk")).exclude(status=MappingStatus.PROPOSED)
+    counts = {
+        row["taxonomy_id"]: row
+        for row in TaxonomyTerm.objects.filter(taxonomy_id__in=[t.id for t in taxonomies])
+        .annotate(reviewed=Exists(decided))
+        .values("taxonomy_id")
+        .annotate(terms=Count("id"), decided=Count("id", filter=Q(reviewed=True)))
+    }
+    summaries = []
+    for taxonomy in taxonomies:
+        row = counts.get(taxonomy.id, {"terms": 0, "decided": 0})
+        summaries.append(
+            TaxonomySummary(taxonomy, row["terms"], row["terms"] - row["decided"], row["decided"])
+        )
+    return summaries
+
+
+@dataclass
+class TermRow:
+    term: object
+    services: int
+    mappings: list
+
+
+def term_mapping_page(taxonomy, *, to_review: bool, page, per_page: int = 50):
+    """One page of a taxonomy's terms, each with its services count and its mappings
+    (best first: confirmed, proposed, rejected)."""
+    from django.core.paginator import Paginator
+    from django.db.models import Count
+
+    from proxima.directory.models import Attribute, MappingStatus, TaxonomyTerm, TermMapping
+
+    terms = TaxonomyTerm.objects.filter(taxonomy_id=taxonomy.id).order_by("name", "id")
+    if to_review:
+        terms = terms.exclude(
+            id__in=TermMapping.objects.exclude(status=MappingStatus.PROPOSED).values("term_id")
+        )
+    current = Paginator(terms, per_page).get_page(page)
+    ids = [t.id for t in current]
+    services = dict(
+        Attribute.objects.filter(taxonomy_term_id__in=ids)
+        .values("taxonomy_term_id")
+        .annotate(n=Count("link_id", distinct=True))
+        .values_list("taxonomy_term_id", "n")
+    )
+    order = {MappingStatus.CONFIRMED: 0, MappingStatus.PROPOSED: 1, MappingStatus.REJECTED: 2}
+    mappings: dict[str, list] = {}
+    for mapping in TermMapping.objects.filter(term_id__in=ids).select_related("need", "decided_by"):
+        mappings.setdefault(mapping.term_id, []).append(mapping)
+    current.object_list = [
+        TermRow(
+            term,
+            services.get(term.id, 0),
+            sorted(mappings.get(term.id, []), key=lambda m: (order[m.status], m.need.name)),
+        )
+        for term in current
+    ]
+    return current

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from proxima.core.roles import (
     EDIT_ANY_SERVICE,
     EDIT_OWN_ORGANIZATION_SERVICES,
+    MAP_TAXONOMY_TERMS,
     VIEW_CONFIDENTIAL_LOCATIONS,
     has_capability,
 )
@@ -22,11 +23,12 @@ from proxima.directory import presenters
 from proxima.directory.forms import (
     CapacityForm,
     HoursFormSet,
+    NeedMappingForm,
     SearchForm,
     ServiceEditForm,
 )
-from proxima.directory.models import Service
-from proxima.directory.services import confidential, editing
+from proxima.directory.models import Service, TaxonomyTerm, TermMapping
+from proxima.directory.services import confidential, editing, needs
 from proxima.directory.services.search import SearchInputError, search_services
 
 SEARCH_FIELDS = (
@@ -248,3 +250,103 @@ def partner_edit(request, service_id: str):
             "hours": hours,
         },
     )
+
+
+def _require_mapper(request) -> None:
+    if not has_capability(request.user, MAP_TAXONOMY_TERMS):
+        raise PermissionDenied
+
+
+@login_required
+def taxonomies(request):
+    """The imported taxonomies, and how much of each is left to review."""
+    _require_mapper(request)
+    return render(
+        request,
+        "directory/taxonomies.html",
+        {"taxonomies": presenters.taxonomy_summaries(needs.mappable_taxonomies())},
+    )
+
+
+@login_required
+def taxonomy_terms(request, taxonomy_id: str):
+    """A taxonomy's terms with the need domains proposed for each, to confirm or correct."""
+    _require_mapper(request)
+    taxonomy = get_object_or_404(needs.mappable_taxonomies(), id=taxonomy_id)
+    to_review = request.GET.get("show") != "all"
+    page = presenters.term_mapping_page(taxonomy, to_review=to_review, page=request.GET.get("page"))
+    context = {
+        "taxonomy": taxonomy,
+        "page": page,
+        "to_review": to_review,
+        "form": NeedMappingForm(),
+    }
+    return render(request, "directory/taxonomy_terms.html", context)
+
+
+def _mapping_for(request, mapping_id: int) -> TermMapping:
+    _require_mapper(request)
+    return get_object_or_404(
+        TermMapping.objects.select_related("term", "need").filter(
+            term__taxonomy_id__in=needs.mappable_taxonomies().values("id")
+        ),
+        id=mapping_id,
+    )
+
+
+def _back_to_terms(request, term: TaxonomyTerm):
+    came_from = request.POST.get("next", "")
+    target = reverse("directory:taxonomy_terms", args=[term.taxonomy_id])
+    if came_from.startswith(target + "?") and url_has_allowed_host_and_scheme(
+        came_from, allowed_hosts={request.get_host()}
+    ):
+        target = came_from
+    return redirect(f"{target}#term-{term.pk}")
+
+
+@login_required
+@require_http_methods(["POST"])
+def confirm_mapping(request, mapping_id: int):
+    mapping = _mapping_for(request, mapping_id)
+    needs.confirm_mapping(mapping, by=request.user)
+    messages.success(
+        request,
+        _("“%(term)s” now means “%(need)s”.")
+        % {"term": mapping.term.localized_name, "need": mapping.need.localized_name},
+    )
+    return _back_to_terms(request, mapping.term)
+
+
+@login_required
+@require_http_methods(["POST"])
+def reject_mapping(request, mapping_id: int):
+    mapping = _mapping_for(request, mapping_id)
+    needs.reject_mapping(mapping, by=request.user)
+    messages.success(
+        request,
+        _("“%(term)s” no longer means “%(need)s”.")
+        % {"term": mapping.term.localized_name, "need": mapping.need.localized_name},
+    )
+    return _back_to_terms(request, mapping.term)
+
+
+@login_required
+@require_http_methods(["POST"])
+def add_mapping(request, term_id: str):
+    _require_mapper(request)
+    term = get_object_or_404(
+        TaxonomyTerm.objects.filter(taxonomy_id__in=needs.mappable_taxonomies().values("id")),
+        id=term_id,
+    )
+    form = NeedMappingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a need domain from the list."))
+        return _back_to_terms(request, term)
+    need = TaxonomyTerm.objects.get(id=form.cleaned_data["need"])
+    needs.add_mapping(term, need, by=request.user)
+    messages.success(
+        request,
+        _("“%(term)s” now means “%(need)s”.")
+        % {"term": term.localized_name, "need": need.localized_name},
+    )
+    return _back_to_terms(request, term)

@@ -22,5 +22,11 @@ from proxima.directory.models.hsds import (  # noqa: F401
     ServiceArea,
     ServiceAtLocation,
 )
+from proxima.directory.models.needs import (  # noqa: F401
+    MappingStatus,
+    NeedSource,
+    ServiceNeed,
+    TermMapping,
+)
 from proxima.directory.models.search import SearchDocument, SearchPoint  # noqa: F401
 from proxima.directory.models.taxonomy import NeedLexiconEntry, Taxonomy, TaxonomyTerm  # noqa: F401

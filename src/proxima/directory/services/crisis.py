@@ -208,3 +208,9 @@ def detect_crisis(text: str) -> CrisisSignal | None:
             k for k, patterns in _TOPIC.items() if any(re.search(p, normalized) for p in patterns)
         }
     return CrisisSignal(frozenset(kinds)) if kinds else None
+
+
+def is_about_the_subject(text: str) -> bool:
+    """A text about crisis as a subject (training, awareness, research...), not an
+    answer to one: a listing's sentence of that kind does not make it a crisis service."""
+    return bool(_ABOUT_THE_SUBJECT.search(normalize(text[:2000])))

@@ -5,6 +5,7 @@ imports and the demo loader reindex what they wrote.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -15,11 +16,14 @@ from proxima.directory.models import (
     SearchPoint,
     Service,
     ServiceAtLocation,
+    ServiceNeed,
+    TaxonomyTerm,
 )
-from proxima.directory.services import geo, hours
+from proxima.directory.services import geo, hours, needs
 from proxima.directory.services.search_backends import backend
 from proxima.directory.services.taxonomy import TermGraph, term_token
 from proxima.directory.services.text import index_tokens, sort_key
+from proxima.directory.services.vocabulary import NeedVocabulary, need_vocabulary
 
 SEARCHABLE_STATUSES = ("active", "temporarily closed")
 BATCH_SIZE = 1000
@@ -69,7 +73,11 @@ def area_tokens(service_areas) -> list[str]:
     return sorted(f"f_area_{prefix}" for prefix in prefixes) or ["f_area_any"]
 
 
-def _fields(service: Service, locations: list, term_ids: set[str]) -> dict[str, list[str]]:
+def _fields(
+    service: Service, locations: list, term_ids: set[str], read_ids: set[str]
+) -> dict[str, list[str]]:
+    """The indexed fields. The listing's categories (and the need domains they map to) go
+    in `terms`; the need domains read from its own words in `body`, weighing as its words."""
     names = service.all_texts("name") + service.all_texts("alternate_name")
     body = service.all_texts("description") + [service.eligibility_description]
     if service.organization:
@@ -79,7 +87,7 @@ def _fields(service: Service, locations: list, term_ids: set[str]) -> dict[str, 
         body += [address.city for address in location.addresses.all()]
     return {
         "name": index_tokens(" ".join(names)),
-        "body": index_tokens(" ".join(body)),
+        "body": index_tokens(" ".join(body)) + sorted(term_token(t) for t in read_ids - term_ids),
         "terms": sorted(term_token(t) for t in term_ids),
         "flags": _flags(service, locations),
     }
@@ -98,12 +106,29 @@ def _services_with_relations(ids: list[str]):
     )
 
 
-def _index_batch(ids: list[str], graph: TermGraph, engine) -> int:
+@dataclass(frozen=True)
+class _Reading:
+    """What indexing reads needs with, loaded once per run."""
+
+    graph: TermGraph
+    vocabulary: NeedVocabulary
+    confirmed: dict[str, set[str]]
+
+
+def _index_batch(ids: list[str], reading: _Reading, engine) -> int:
+    graph = reading.graph
     terms_by_service: dict[str, set[str]] = {}
     for link_id, term_id in Attribute.objects.filter(
         link_id__in=ids, taxonomy_term__isnull=False
     ).values_list("link_id", "taxonomy_term_id"):
         terms_by_service.setdefault(link_id, set()).add(term_id)
+    term_names = dict(
+        TaxonomyTerm.objects.filter(
+            id__in={t for terms in terms_by_service.values() for t in terms}
+        ).values_list("id", "name")
+    )
+    ServiceNeed.objects.filter(service_id__in=ids).delete()
+    served: list[ServiceNeed] = []
 
     old = list(SearchDocument.objects.filter(service_id__in=ids).values_list("id", flat=True))
     if old:
@@ -132,8 +157,24 @@ def _index_batch(ids: list[str], graph: TermGraph, engine) -> int:
             **dict(zip(SearchDocument.WEEKDAY_COLUMNS, masks, strict=True)),
         )
         documents.append(document)
+        attached = terms_by_service.get(service.id, ())
+        found = needs.service_needs(
+            service,
+            attached,
+            graph,
+            reading.vocabulary,
+            confirmed=reading.confirmed,
+            term_names=term_names,
+        )
+        served += [
+            ServiceNeed(service=service, need_id=n.need_id, source=n.source, evidence=n.evidence)
+            for n in found
+        ]
         fields_by_service[service.id] = _fields(
-            service, locations, graph.closure(terms_by_service.get(service.id, ()))
+            service,
+            locations,
+            graph.closure(attached),
+            graph.closure(n.need_id for n in found if n.source == needs.NeedSource.TEXT),
         )
         points_by_service[service.id] = [
             geo.coarsen(loc.latitude, loc.longitude)
@@ -143,6 +184,7 @@ def _index_batch(ids: list[str], graph: TermGraph, engine) -> int:
             if loc.has_valid_point
         ]
     SearchDocument.objects.bulk_create(documents)
+    ServiceNeed.objects.bulk_create(served)
     SearchPoint.objects.bulk_create(
         SearchPoint(document=d, latitude=lat, longitude=lon)
         for d in documents
@@ -168,19 +210,23 @@ def reindex_services(
 ) -> int:
     """Rebuild the index rows of these services (every service when None); returns rows written."""
     engine = backend()
-    graph = TermGraph.load()
     if service_ids is None:
         ids = list(Service.objects.order_by("id").values_list("id", flat=True))
+        needs.propose_mappings()  # every term read again (names may have changed)
         with transaction.atomic():
             engine.clear()
             SearchDocument.objects.all().delete()
     else:
         ids = list(dict.fromkeys(service_ids))
+        unread = needs.unread_terms(ids)
+        if unread:  # categories of a newly imported taxonomy: proposed before use
+            needs.propose_mappings(unread)
+    reading = _Reading(TermGraph.load(), need_vocabulary(), needs.confirmed_mappings())
     written = 0
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start : start + BATCH_SIZE]
         with transaction.atomic():
-            written += _index_batch(batch, graph, engine)
+            written += _index_batch(batch, reading, engine)
         if on_progress:
             on_progress(len(batch))
     return written

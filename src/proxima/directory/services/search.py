@@ -14,12 +14,27 @@ from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proxima.directory.models import Attribute, SearchDocument, Service, TaxonomyTerm
+from proxima.directory.models import (
+    Attribute,
+    NeedSource,
+    SearchDocument,
+    Service,
+    ServiceNeed,
+    TaxonomyTerm,
+)
 from proxima.directory.services import geo, hours
 from proxima.directory.services.crisis import EMERGENCY_NUMBERS, CrisisSignal, detect_crisis
+from proxima.directory.services.needs import SOURCE_RANK
 from proxima.directory.services.search_backends import All, Any_, Expr, Term, backend
 from proxima.directory.services.taxonomy import need_domain_term_id, term_graph, term_token
-from proxima.directory.services.text import index_tokens, is_content_word, query_words, stems
+from proxima.directory.services.text import (
+    GENERIC_WORDS,  # noqa: F401 (the words themselves, for tests and docs)
+    index_tokens,
+    is_content_word,
+    is_generic,
+    query_words,
+    stems,
+)
 from proxima.directory.services.text import words as text_words
 from proxima.directory.services.vocabulary import NeedMatch, need_vocabulary
 
@@ -447,23 +462,6 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     return results
 
 
-# Words that any listing may hold: they narrow nothing, so they match nothing alone.
-GENERIC_WORDS = (
-    "aide aides aider help helps helping helper service services programme programmes "
-    "program programs besoin besoins need needs needed soutien support supports ressource "
-    "ressources resource resources organisme organismes organisation organization "
-    "organizations information informations info infos trouver find finding cherche "
-    "chercher looking search recherche quelque something chose thing offre offer offert "
-    "offered disponible available gratuit free"
-)
-_GENERIC_STEMS = frozenset(stem for word in GENERIC_WORDS.split() for stem in stems(word))
-
-
-def is_generic(alternatives: tuple[str, ...]) -> bool:
-    """A query word all of whose stems are generic words' stems."""
-    return all(stem in _GENERIC_STEMS for stem in alternatives)
-
-
 def _crisis_expr(crisis: CrisisSignal) -> Expr | None:
     """The services that answer this crisis: tagged with its need domains, or naming it
     in their own words (a directory with its own taxonomy)."""
@@ -529,6 +527,10 @@ def _reasons(query, page, services, needs, words, moment) -> dict[str, list[str]
         link_id__in=list(services), taxonomy_term__isnull=False
     ).values_list("link_id", "taxonomy_term_id"):
         attached.setdefault(link_id, set()).add(term_id)
+    served_by: dict[str, list[ServiceNeed]] = {}
+    if needs:
+        for row in ServiceNeed.objects.filter(service_id__in=list(services)):
+            served_by.setdefault(row.service_id, []).append(row)
     wanted_terms = {m.term_id for m in needs} | set(query.taxonomy_term_ids)
     term_names = {t.id: t.localized_name for t in TaxonomyTerm.objects.filter(id__in=wanted_terms)}
     result: dict[str, list[str]] = {}
@@ -548,14 +550,17 @@ def _reasons(query, page, services, needs, words, moment) -> dict[str, list[str]
             if found:
                 reasons.append(_("Words: %s") % ", ".join(found))
         closure = graph.closure(attached.get(service.id, ()))
-        matched = [m for m in needs if m.term_id in closure]
+        served = served_by.get(service.id, [])
+        matched = [
+            m
+            for m in needs
+            if m.term_id in closure
+            or any(m.term_id in graph.ancestors_and_self(n.need_id) for n in served)
+        ]
         broader = {a for m in matched for a in graph.ancestors_and_self(m.term_id)[1:]}
         for match in matched:
             if match.term_id not in broader:
-                reasons.append(
-                    _("Need: %(domain)s (“%(phrase)s”)")
-                    % {"domain": term_names.get(match.term_id, ""), "phrase": match.phrase}
-                )
+                reasons.append(_need_reason(match, term_names, graph, served))
         for term_id in query.taxonomy_term_ids:
             reasons.append(_("Category: %s") % term_names.get(term_id, term_id))
         if candidate.distance_km is not None:
@@ -576,6 +581,25 @@ def _reasons(query, page, services, needs, words, moment) -> dict[str, list[str]
             reasons.append(_("Wheelchair accessible"))
         result[service.id] = reasons
     return result
+
+
+def _need_reason(match: NeedMatch, term_names, graph, served: list[ServiceNeed]) -> str:
+    """ "Need: Food aid (“empty fridge”)", and where the listing says it: its category,
+    confirmed or not, or its own words."""
+    values = {"domain": term_names.get(match.term_id, ""), "phrase": match.phrase}
+    sources = sorted(
+        (n for n in served if match.term_id in graph.ancestors_and_self(n.need_id)),
+        key=lambda n: SOURCE_RANK[n.source],
+    )
+    if not sources:
+        return _("Need: %(domain)s (“%(phrase)s”)") % values
+    best = sources[0]
+    values["evidence"] = best.evidence
+    if best.source == NeedSource.CONFIRMED:
+        return _("Need: %(domain)s (“%(phrase)s”), its category “%(evidence)s”, confirmed") % values
+    if best.source == NeedSource.TERM:
+        return _("Need: %(domain)s (“%(phrase)s”), its category “%(evidence)s”") % values
+    return _("Need: %(domain)s (“%(phrase)s”), in its own words: “%(evidence)s”") % values
 
 
 def open_now() -> datetime:

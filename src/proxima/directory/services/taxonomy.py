@@ -10,10 +10,18 @@ from pathlib import Path
 
 from django.db import transaction
 
-from proxima.directory.models import NeedLexiconEntry, Taxonomy, TaxonomyTerm
+from proxima.directory.models import (
+    MappingStatus,
+    NeedLexiconEntry,
+    Taxonomy,
+    TaxonomyTerm,
+    TermMapping,
+)
 
 NEED_DOMAINS_FILE = Path(__file__).resolve().parent.parent / "data" / "need_domains.json"
 OPEN_ELIGIBILITY_TAXONOMY_ID = "7a1c9e6b-5c7e-5d1b-8f0a-0e1f4d2c3b01"
+# Proxima's need domains (the id in data/need_domains.json; a test keeps them the same).
+NEED_DOMAINS_TAXONOMY_ID = "8f0c5b8e-3d5f-5b7a-9a51-6b1f0c4e7a01"
 _NAMESPACE = uuid.UUID("5b7a4c1e-2f9d-4e8a-b6c3-9d0e1f2a3b4c")
 
 
@@ -135,21 +143,41 @@ def link_open_eligibility_equivalents(path: Path = NEED_DOMAINS_FILE) -> int:
 
 @dataclass(frozen=True)
 class TermGraph:
-    """Parents and equivalents of every term, held in memory for indexing."""
+    """Parents and equivalents of every term, held in memory for indexing.
+
+    A term of an imported taxonomy leads to the need domains it is mapped to (proposed or
+    confirmed; a rejected mapping leads nowhere), as an equivalent one way."""
 
     parent_of: dict[str, str | None]
     equivalents_of: dict[str, set[str]]
+    need_domain_ids: frozenset = frozenset()
 
     @classmethod
     def load(cls) -> "TermGraph":
-        parent_of = dict(TaxonomyTerm.objects.values_list("id", "parent_id"))
+        parent_of, needs = {}, set()
+        for term_id, parent_id, taxonomy_id in TaxonomyTerm.objects.values_list(
+            "id", "parent_id", "taxonomy_id"
+        ):
+            parent_of[term_id] = parent_id
+            if taxonomy_id == NEED_DOMAINS_TAXONOMY_ID:
+                needs.add(term_id)
         equivalents: dict[str, set[str]] = {}
         through = TaxonomyTerm.equivalent_terms.through
         for source, target in through.objects.values_list(
             "from_taxonomyterm_id", "to_taxonomyterm_id"
         ):
             equivalents.setdefault(source, set()).add(target)
-        return cls(parent_of, equivalents)
+        for source, target in TermMapping.objects.exclude(
+            status=MappingStatus.REJECTED
+        ).values_list("term_id", "need_id"):
+            equivalents.setdefault(source, set()).add(target)
+        return cls(parent_of, equivalents, frozenset(needs))
+
+    def most_specific(self, term_ids: Iterable[str]) -> set[str]:
+        """The terms that are not an ancestor of another one of them."""
+        terms = set(term_ids)
+        broader = {a for t in terms for a in self.ancestors_and_self(t)[1:]}
+        return terms - broader
 
     def ancestors_and_self(self, term_id: str) -> list[str]:
         chain: list[str] = []
@@ -189,20 +217,23 @@ _graph_cache: tuple[tuple, TermGraph] | None = None
 
 
 def taxonomy_stamp() -> tuple:
-    """A cheap fingerprint of the terms, their equivalences and the lexicon (one query),
-    so the caches built from them notice additions and deletions. Edits in place are not
-    seen: `proxima reindex` or a restart refreshes them (docs/directory.md)."""
+    """A cheap fingerprint of the terms, their equivalences and mappings, and the lexicon
+    (one query), so the caches built from them notice additions, deletions and mapping
+    decisions. Edits of a term in place are not seen: `proxima reindex` or a restart
+    refreshes them (docs/directory.md)."""
     from django.db import connections, router
 
     term = TaxonomyTerm._meta.db_table
     through = TaxonomyTerm.equivalent_terms.through._meta.db_table
     lexicon = NeedLexiconEntry._meta.db_table
+    mapping = TermMapping._meta.db_table
     # The same database as the terms are then read from (a replica for public pages).
     with connections[router.db_for_read(TaxonomyTerm)].cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {term}), (SELECT MAX(id) FROM {term}), "  # noqa: S608
             f"(SELECT COUNT(*) FROM {through}), (SELECT COUNT(*) FROM {lexicon}), "
-            f"(SELECT MAX(id) FROM {lexicon})"
+            f"(SELECT MAX(id) FROM {lexicon}), (SELECT COUNT(*) FROM {mapping}), "
+            f"(SELECT MAX(changed_at) FROM {mapping})"
         )
         return tuple(cursor.fetchone())
 

@@ -267,3 +267,20 @@ def query_words(text: str) -> list[tuple[str, ...]]:
 
 def sort_key(text: str) -> str:
     return fold(text).strip()[:200]
+
+
+# Words that any listing may hold: they narrow nothing, so they match nothing alone.
+GENERIC_WORDS = (
+    "aide aides aider help helps helping helper service services programme programmes "
+    "program programs besoin besoins need needs needed soutien support supports ressource "
+    "ressources resource resources organisme organismes organisation organization "
+    "organizations information informations info infos trouver find finding cherche "
+    "chercher looking search recherche quelque something chose thing offre offer offert "
+    "offered disponible available gratuit free"
+)
+_GENERIC_STEMS = frozenset(stem for word in GENERIC_WORDS.split() for stem in stems(word))
+
+
+def is_generic(alternatives: tuple[str, ...]) -> bool:
+    """A query word all of whose stems are generic words' stems."""
+    return all(stem in _GENERIC_STEMS for stem in alternatives)
