@@ -89,6 +89,30 @@ CRISES = [
     ("i am scared for my life", VIOLENCE),
     ("he is going to kill me", VIOLENCE),
     ("a child is being beaten next door", VIOLENCE),
+    # Said in other ways: a farewell letter, pills taken, talk of dying, a psychotic
+    # episode, violence happening now, unaccented and contracted.
+    ("ma blonde a écrit une lettre d'adieu", SUICIDE),
+    ("mon fils a laissé un mot d'adieu sur la table", SUICIDE),
+    ("he left a goodbye note", SUICIDE),
+    ("my sister wrote a suicide note", SUICIDE),
+    ("personne m'aimerait si je disparaissais", SUICIDE),
+    ("nobody would care if i died", SUICIDE),
+    ("I took a bunch of pills and I'm scared", SUICIDE),
+    ("she swallowed all her pills", SUICIDE),
+    ("j'ai pris plein de pilules", SUICIDE),
+    ("il a fait une surdose", SUICIDE),
+    ("ma mère parle de mourir", SUICIDE),
+    ("my dad keeps talking about dying", SUICIDE),
+    ("I don't want to live anymore", SUICIDE),
+    ("she doesn't want to be alive", SUICIDE),
+    ("my brother is having a psychotic breakdown", DANGER_TO_OTHERS),
+    ("mon fils fait une psychose", DANGER_TO_OTHERS),
+    ("il est en train de me battre", VIOLENCE),
+    ("il vient de me frapper", VIOLENCE),
+    ("my boyfriend is choking me", VIOLENCE),
+    ("he keeps hitting me", VIOLENCE),
+    ("jai été violée", VIOLENCE),
+    ("my daughter was raped", VIOLENCE),
 ]
 
 NEAR_MISSES = [
@@ -158,6 +182,15 @@ NEAR_MISSES = [
     "parenting classes",
     "je veux mourir de rire",
     "loi sur l'aide médicale à mourir",
+    "je parle de mourir de rire",
+    "overdose prevention site",
+    "naloxone kit near me",
+    "psychosis early intervention program",
+    "I'm so tired of my job",
+    "lettre d'adieu à mes collègues",
+    "farewell letter to my coworkers",
+    "she took a lot of pictures",
+    "he keeps talking about his job",
 ]
 
 

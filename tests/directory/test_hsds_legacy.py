@@ -125,11 +125,6 @@ def test_ohana_taxonomy_ids_link_open_eligibility_terms_and_keywords_are_kept():
     assert "Dementia Management" in keywords.values_list("value", flat=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="keywords reach the index once indexing._fields reads keyword attributes "
-    "(docs/directory.md); remove this mark then",
-)
 def test_ohana_keywords_are_searchable(need_domains):
     import_hsds(ohana())
     hits = search_services(SearchQuery(text="dementia")).hits

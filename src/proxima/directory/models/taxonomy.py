@@ -50,6 +50,9 @@ class NeedLexiconEntry(models.Model):
     term = models.ForeignKey(TaxonomyTerm, on_delete=models.CASCADE, related_name="lexicon")
     language = models.CharField(max_length=8)
     phrase = models.CharField(max_length=200)
+    # Said by a person, this phrase names the need; written in a listing it may not
+    # ("bénévoles", "travail de rue", "en cas d'urgence"): not read in listings.
+    query_only = models.BooleanField(default=False)
 
     class Meta:
         unique_together = [("term", "language", "phrase")]

@@ -67,6 +67,10 @@ def normalize(text: str) -> str:
     emphasis cut to one ("mouriiiir" → "mourir"), one space between words."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
+    # English contractions keep their words together ("don't" → "dont", "I'm" → "im");
+    # French elisions part them ("j'ai" → "j ai").
+    text = re.sub(r"\bi[’'`´](m|ve|ll|d)\b", r"i\1", text)
+    text = re.sub(r"([a-z]{2,})[’'`´](t|s|re|ve|ll|d)\b", r"\1\2", text)
     text = re.sub(r"[’'`´]", " ", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = re.sub(r"(.)\1{2,}", r"\1", text)
@@ -80,7 +84,6 @@ CONTRACTIONS = {
     "jveux": "je veux",
     "jvais": "je vais",
     "jpeux": "je peux",
-    "jsuis": "je suis",
     "chu": "je suis",
     "chui": "je suis",
     "jsais": "je sais",
@@ -94,7 +97,15 @@ CONTRACTIONS = {
     "im": "i am",
     "ima": "i am going to",
     "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "wont": "will not",
+    "isnt": "is not",
     "cant": "can not",
+    "couldnt": "could not",
+    "jai": "j ai",
+    "jsuis": "je suis",
+    "jpense": "je pense",
     "cannot": "can not",
     "ive": "i have",
     "idk": "i do not know",
@@ -125,6 +136,11 @@ _SUICIDE = [
     r" (en finir|finir mes jours|finir avec la vie)",
     r" (fait une tentative|overdose volontaire|avale (des|tous mes|toutes mes) (pilules|medicaments))",
     r" (sert|servir) a rien de vivre",
+    r" (ecrit|laisse|envoye|ecrire|laisser|envoyer)( une| un| des| sa| son| ses| ma| mon| mes)? (lettre|lettres|mot|message|messages) d adieu(?! (a|aux) (mes |ses |son |sa )?(collegues|equipe|travail|job|employes|clients|eleves|fans|abonnes))",
+    r" (parle|parlent|parlait|parler) (de|d) (mourir(?! de (rire|faim|honte|chaleur|froid|envie|ennui))|se tuer|se suicider|suicide|en finir|disparaitre) ",
+    r" si je (disparaissais|mourais|etais plus la|n etais plus la|etais morte?) ",
+    r" (pris|avale|avalé|prendre|avaler) (plein de|trop de|beaucoup de|une poignee de|tous mes|toutes mes|tous les|toutes les) (pilules|medicaments|comprimes|cachets) ",
+    r" (fait|fais|faire|en) (une )?(surdose|overdose) ",
     r" (vie|vivre) (ne vaut|vaut) (plus|pas) (la peine|rien)",
     # English.
     r" (want|wants|wanted|going|plan|planning|thinking about|thoughts? of|think about|wish i could|would rather) (to )?(die|be dead|end it|kill (myself|himself|herself|themselves))",
@@ -137,6 +153,11 @@ _SUICIDE = [
     r" (better off dead|better off without me)",
     r" (overdose on purpose|took all (my|the) pills|swallowed (all )?(my|the) pills)",
     r" (life|living) is (not|no longer) worth",
+    r" (wrote|written|left|sent|writing|write) (a |an |his |her |their |my )?(suicide note|goodbye (letter|note|message)|farewell (letter|note))(?! to (my |his |her |the )?(colleagues|team|coworkers|co workers|job|work|fans|students|clients))",
+    r" (talks|talking|talked|talk|speaks|keeps talking) about (dying|death|suicide|killing (himself|herself|themselves|myself)|ending (it|his life|her life|their life)) ",
+    r" if i (died|disappeared|was gone|were gone|was dead|were dead|killed myself) ",
+    r" (took|taken|take|swallowed|ate) (a bunch of|a lot of|too many|all (my|the|his|her)|a handful of|lots of) (pills|meds|medication|medications|tablets|sleeping pills) ",
+    r" (overdosed|overdosing|od d|od ing) ",
 ]
 _DANGER_TO_OTHERS = [
     r" (veux|veut|vais|va|menace de|pense a|envie de) (le |la |les )?(tuer|blesser|faire du mal)",
@@ -147,17 +168,23 @@ _DANGER_TO_OTHERS = [
     r" (has|have|got) a (gun|knife|weapon) and",
     r" (death threats?|threat(en|ens|ened|ening)? to kill (someone|somebody|him|her|them|people|my|his|everyone)\b)",
     r" (kill|hurt) (someone|somebody|people|everyone) ",
+    # An acute psychotic episode: a mobile crisis team or 911.
+    r" (fait|fais|fait une|en|en pleine) (psychose|crise psychotique|crise de psychose) ",
+    r" (is|am|are|s|having|has|had) (having )?a (psychotic|mental health|nervous) (breakdown|episode|crisis) ",
+    r" (psychotic|hallucinating|delusional) and (will not|wont|won t|can not|cannot|does not|doesnt) ",
 ]
 _VIOLENCE = [
     r" (il|elle|mon chum|ma blonde|mon mari|ma femme|mon conjoint|ma conjointe|mon pere|ma mere|mon ex|mon partenaire|on) (me|la|le|les|nous|l) (frappe(?! a la porte)|bat|battre|cogne|tabasse|violente|menace|etrangle|brutalise)",
     r" (je me fais|je me suis fait|se fait|me fais|se fais) (battre|frapper|violer|agresser|tabasser|etrangler)",
     r" (il|elle|mon chum|mon mari|ma femme|mon conjoint|ma conjointe|mon pere|ma mere|mon ex|on) (m|nous|l) a (frappe|frappee|battu|battue|viole|violee|etrangle|etranglee|agresse|agressee|menace|menacee|tabasse|tabassee)",
     r" je suis (battue|battu|violentee|maltraitee|maltraite|menacee de mort) ",
+    r" (en train de|vient de|viens de) (me|la|le|nous|les) (battre|frapper|tabasser|etrangler|violer|menacer) ",
     r" (j ai|a) (ete )?(viole|violee|agresse|agressee|battu|battue)",
     r" (peur pour ma vie|peur qu il me tue|peur qu elle me tue|va me tuer)",
     r" (enfant|enfants|bebe|fils|fille|petit|petite|ado)( [a-z]+){0,3} (est |sont |se fait |se font )?(battu|battue|battus|frappe|frappee|frappes|maltraite|maltraitee|maltraites|en danger) ",
     r" (he|she|my husband|my wife|my partner|my boyfriend|my girlfriend|my dad|my father|my mom|my mother|my ex) (hits|beats|hit|beat|chokes|choked|strangled|hurts|abuses|is hitting|is beating|is hurting|is abusing|threatens) (me|us|my|the kids|the children)",
-    r" (being|been|getting|got) (beaten|hit|abused|raped|assaulted|choked) ",
+    r" (being|been|getting|got|was|were|is being) (beaten|hit|abused|raped|assaulted|sexually assaulted|choked|strangled) ",
+    r" (is|keeps|started|starts|s) (hitting|beating|choking|strangling|punching|kicking|hurting|abusing|threatening) (me|us|my|the kids|the children|her|him) ",
     r" (afraid|scared) for my (life|safety)",
     r" (going|gonna|wants|threatened) to kill me",
     r" (child|kid|baby|son|daughter) (is being|being|is) (beaten|hit|abused|hurt|in danger)",

@@ -74,12 +74,16 @@ def area_tokens(service_areas) -> list[str]:
 
 
 def _fields(
-    service: Service, locations: list, term_ids: set[str], read_ids: set[str]
+    service: Service,
+    locations: list,
+    term_ids: set[str],
+    read_ids: set[str],
+    keywords: list[str] = (),
 ) -> dict[str, list[str]]:
     """The indexed fields. The listing's categories (and the need domains they map to) go
     in `terms`; the need domains read from its own words in `body`, weighing as its words."""
     names = service.all_texts("name") + service.all_texts("alternate_name")
-    body = service.all_texts("description") + [service.eligibility_description]
+    body = service.all_texts("description") + [service.eligibility_description, *keywords]
     if service.organization:
         body += service.organization.all_texts("name")
     for location in locations:
@@ -122,6 +126,12 @@ def _index_batch(ids: list[str], reading: _Reading, engine) -> int:
         link_id__in=ids, taxonomy_term__isnull=False
     ).values_list("link_id", "taxonomy_term_id"):
         terms_by_service.setdefault(link_id, set()).add(term_id)
+    # Free keywords of older directories (HSDS 1.x and Ohana: services/hsds_legacy.py).
+    keywords: dict[str, list[str]] = {}
+    for link_id, value in Attribute.objects.filter(
+        link_id__in=ids, link_type="keyword"
+    ).values_list("link_id", "value"):
+        keywords.setdefault(link_id, []).append(value)
     term_names = dict(
         TaxonomyTerm.objects.filter(
             id__in={t for terms in terms_by_service.values() for t in terms}
@@ -165,6 +175,7 @@ def _index_batch(ids: list[str], reading: _Reading, engine) -> int:
             reading.vocabulary,
             confirmed=reading.confirmed,
             term_names=term_names,
+            keywords=keywords.get(service.id, []),
         )
         served += [
             ServiceNeed(service=service, need_id=n.need_id, source=n.source, evidence=n.evidence)
@@ -175,6 +186,7 @@ def _index_batch(ids: list[str], reading: _Reading, engine) -> int:
             locations,
             graph.closure(attached),
             graph.closure(n.need_id for n in found if n.source == needs.NeedSource.TEXT),
+            keywords.get(service.id, []),
         )
         points_by_service[service.id] = [
             geo.coarsen(loc.latitude, loc.longitude)

@@ -73,7 +73,7 @@ def read_needs(
     found: dict[str, str] = {}
     for sentence in _sentences(texts):
         about = None
-        for match in vocabulary.match(sentence):
+        for match in vocabulary.match(sentence, listing=True):
             if _is_generic_phrase(match.phrase):
                 continue
             needs = graph.closure([match.term_id]) & graph.need_domain_ids
@@ -96,6 +96,7 @@ def service_needs(
     *,
     confirmed: dict[str, set[str]],
     term_names: dict[str, str],
+    keywords: list[str] = (),
 ) -> list[FoundNeed]:
     """Every need domain the service serves and where it came from, the best source of
     each first. `confirmed` maps a term to the need domains a coordinator confirmed for
@@ -115,6 +116,7 @@ def service_needs(
         + service.all_texts("alternate_name")
         + service.all_texts("description")
         + [service.eligibility_description]
+        + list(keywords)  # each one a sentence of its own
     )
     for need, phrase in read_needs(texts, vocabulary, graph).items():
         found.setdefault((need, NeedSource.TEXT), FoundNeed(need, NeedSource.TEXT, phrase[:200]))

@@ -23,9 +23,16 @@ from proxima.directory.models import (
     TaxonomyTerm,
 )
 from proxima.directory.services import geo, hours
-from proxima.directory.services.crisis import EMERGENCY_NUMBERS, CrisisSignal, detect_crisis
+from proxima.directory.services.crisis import (
+    CRISIS_DOMAINS,
+    EMERGENCY_NUMBERS,
+    VIOLENCE,
+    CrisisSignal,
+    detect_crisis,
+    is_about_the_subject,
+)
 from proxima.directory.services.needs import SOURCE_RANK
-from proxima.directory.services.search_backends import All, Any_, Expr, Term, backend
+from proxima.directory.services.search_backends import All, Any_, Expr, FieldTerm, Term, backend
 from proxima.directory.services.taxonomy import need_domain_term_id, term_graph, term_token
 from proxima.directory.services.text import (
     GENERIC_WORDS,  # noqa: F401 (the words themselves, for tests and docs)
@@ -39,6 +46,9 @@ from proxima.directory.services.text import words as text_words
 from proxima.directory.services.vocabulary import NeedMatch, need_vocabulary
 
 CANDIDATE_LIMIT = 1000
+CRISIS_NEED_IDS = frozenset(
+    need_domain_term_id(code) for codes in CRISIS_DOMAINS.values() for code in codes
+)
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 100
 MAX_OFFSET = 2**63 - 1  # the largest OFFSET SQLite and PostgreSQL accept
@@ -380,6 +390,10 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     # better no result than a transport service for "food bank help".
     words = [alternatives for alternatives in said if not is_generic(alternatives)]
     needs = need_vocabulary().match(query.text) if query.text.strip() else []
+    if needs and is_about_the_subject(query.text):
+        # "Suicide prevention training for teachers" looks for a training, not a crisis line.
+        graph = term_graph()
+        needs = [m for m in needs if not CRISIS_NEED_IDS & set(graph.ancestors_and_self(m.term_id))]
     filters = _filters_expr(query)
     crisis = detect_crisis(query.text)
     crisis_expr = _crisis_expr(crisis) if crisis else None
@@ -426,21 +440,34 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         rows = _fetch_nearest(query, point, order)
     else:
         rows, _count = _fetch(expression(True), query, point, moment, order, CANDIDATE_LIMIT)
-    if not rows and len(words) > 1:
-        relaxed = True
-        rows, _count = _fetch(expression(False), query, point, moment, order, CANDIDATE_LIMIT)
+    if len(rows) < RELAX_BELOW and len(words) > 1:
+        # Few listings hold every word: those holding some follow (ranked by how many
+        # they hold, see _rerank). Said so only when none held them all.
+        relaxed = not rows
+        found = {row[0] for row in rows}
+        more, _count = _fetch(expression(False), query, point, moment, order, CANDIDATE_LIMIT)
+        rows = list(rows) + [row for row in more if row[0] not in found]
 
     candidates = _candidates(rows, query, moment)
     _score(candidates, has_text, point)
+    # A search about a subject (a course, a training) looks for that, not for the
+    # services of the need it names: its words weigh more than its needs.
+    about = bool(said) and is_about_the_subject(query.text)
+    if has_text:
+        _rerank(candidates, words, needs, point, about=about)
     crisis_ids: set[str] = set()
     if crisis_expr is not None:
-        # The crisis services that can reach the page shown, the best first, then the rest.
-        shown = min(query.page * query.per_page, CANDIDATE_LIMIT)
+        # The crisis services that can reach the page shown (and a few more, for the
+        # ranking to choose from), the best first, then the rest.
+        shown = min(max(query.page * query.per_page, RERANK_DEPTH // 2), CANDIDATE_LIMIT)
         crisis_rows, _count = _fetch(
             All((crisis_expr, *filters)), query, point, moment, order, shown
         )
         first = _candidates(crisis_rows, query, moment)
         _score(first, True, point)
+        # Violence now (an ex's death threats too) first brings violence services.
+        preferred = ["violence"] if VIOLENCE in crisis.kinds else crisis.domains[:1]
+        _rerank(first, words, needs, point, preferred=preferred, about=about)
         crisis_ids = {c.service_id for c in first}
         candidates = first + [c for c in candidates if c.service_id not in crisis_ids]
     total = len(candidates)
@@ -469,6 +496,101 @@ def _crisis_expr(crisis: CrisisSignal) -> Expr | None:
     for alternatives in query_words(" ".join(crisis.service_words)):
         terms.extend(Term(stem) for stem in alternatives)
     return Any_(tuple(terms)) if terms else None
+
+
+# How many of the best full-text candidates are ranked again by what the query asked.
+RERANK_DEPTH = 100
+# Fewer listings than this holding every word: those holding some are looked for too.
+RELAX_BELOW = 10
+NEED_WEIGHT, WORDS_WEIGHT, ENGINE_WEIGHT = 1.5, 0.6, 0.4
+READ_NEED_SHARE = 0.7  # a need read in a listing's words, against one its category says
+BROADER_NEED_SHARE = 0.5  # the broader domain of the need (food aid for emergency food)
+PREFERRED_BONUS = 10.0
+
+
+def _rerank(
+    candidates: list[_Candidate],
+    words: list[tuple[str, ...]],
+    needs: list[NeedMatch],
+    point,
+    *,
+    preferred: list[str] = (),
+    about: bool = False,
+) -> None:
+    """Rank the best candidates by what the query asked rather than by how rare its words
+    are: the share of the needs it expressed that a service serves (weighed by the words
+    each need took; a need its category says counts fully, one read in its own words
+    counts less), then the share of its words the listing holds, then the engine's rank.
+    A food bank answers "where can I get free groceries" before a transport service whose
+    description happens to say "get groceries". A search about a subject (a course, a
+    training: `about`) weighs its words more than its needs. `preferred` need domains
+    (the crisis spoken of first) put the services serving them ahead."""
+    head = candidates[:RERANK_DEPTH]
+    if not head:
+        return
+    # A phrase naming a domain and its sub-domain ("plus rien dans le frigo": food aid,
+    # emergency food) is one need: the sub-domain, the broader domain earning a part.
+    graph = term_graph()
+    broader_of = {m.term_id: graph.ancestors_and_self(m.term_id)[1:] for m in needs}
+    named = {m.term_id for m in needs}
+    needs = [m for m in needs if not any(m.term_id in broader_of[o] for o in named)]
+    tokens = [term_token(m.term_id) for m in needs]
+    parents = [term_token(broader_of[m.term_id][0]) if broader_of[m.term_id] else "" for m in needs]
+    features: list[Expr] = [Any_(tuple(Term(s) for s in alternatives)) for alternatives in words]
+    features += [Term(t) for t in tokens]  # served, by its category or its words
+    features += [FieldTerm(t, "terms") for t in tokens]  # served by its category
+    features += [Term(t or tokens[0]) for t in parents]  # its broader domain served
+    features += [Term(term_token(need_domain_term_id(code))) for code in preferred]
+    held = _features_held([c.service_id for c in head], features)
+    n_words, n_needs = len(words), len(needs)
+    need_total = sum(m.strength for m in needs) or 1
+    need_weight = NEED_WEIGHT / 4 if about else NEED_WEIGHT
+    top = max((c.relevance for c in head), default=0) or 1.0
+    for c in head:
+        mine = held.get(c.service_id, set())
+        word_share = sum(1 for i in range(n_words) if i in mine) / n_words if n_words else 0.0
+        need_share = 0.0
+        for j, match in enumerate(needs):
+            if n_words + n_needs + j in mine:
+                need_share += match.strength
+            elif n_words + j in mine:
+                need_share += READ_NEED_SHARE * match.strength
+            elif parents[j] and n_words + 2 * n_needs + j in mine:
+                need_share += BROADER_NEED_SHARE * match.strength
+        need_share /= need_total
+        first = n_words + 3 * n_needs
+        preferred_hit = any(first + k in mine for k in range(len(preferred)))
+        text = (
+            need_weight * need_share + WORDS_WEIGHT * word_share + ENGINE_WEIGHT * c.relevance / top
+        )
+        km = c.distance_km if c.distance_km is not None else REMOTE_EQUIVALENT_KM
+        proximity = 1 / (1 + km / 2) if point is not None else 0.0
+        c.score = text + 0.6 * proximity + (PREFERRED_BONUS if preferred_hit else 0.0)
+    head.sort(key=lambda c: -c.score)
+    candidates[: len(head)] = head
+
+
+def _features_held(service_ids: list[str], features: list[Expr]) -> dict[str, set[int]]:
+    """Which of the features (a word's stems, a need's token) each service's index holds:
+    one query, each feature matched within these services only."""
+    if not features or not service_ids:
+        return {}
+    engine = backend()
+    parts, params = [], []
+    marks = ", ".join(["%s"] * len(service_ids))
+    for number, feature in enumerate(features):
+        match = engine.match_sql(feature)
+        parts.append(
+            f"SELECT d.service_id, {number} FROM {match.from_clause} "  # noqa: S608
+            f"WHERE {match.where} AND d.service_id IN ({marks})"
+        )
+        params += match.from_params + match.where_params + service_ids
+    held: dict[str, set[int]] = {}
+    with _connection().cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for service_id, number in cursor.fetchall():
+            held.setdefault(service_id, set()).add(number)
+    return held
 
 
 def _candidates(rows, query: SearchQuery, moment) -> list[_Candidate]:

@@ -10,11 +10,20 @@ from dataclasses import dataclass
 from django.db import connection
 
 FIELDS = ("name", "body", "terms", "flags")
+WEIGHT_OF = dict(zip(FIELDS, "ABCD", strict=True))  # PostgreSQL's weight letter per field
 
 
 @dataclass(frozen=True)
 class Term:
     token: str
+
+
+@dataclass(frozen=True)
+class FieldTerm:
+    """A token in one field only (a category's need token in `terms`, not read in `body`)."""
+
+    token: str
+    field: str
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,7 @@ class All:
     parts: tuple
 
 
-Expr = Term | Any_ | All
+Expr = Term | FieldTerm | Any_ | All
 
 
 @dataclass(frozen=True)
@@ -41,11 +50,13 @@ class MatchSql:
     relevance: str
 
 
-def _render(expr: Expr, quote, and_op: str, or_op: str) -> str:
+def _render(expr: Expr, quote, and_op: str, or_op: str, in_field) -> str:
     if isinstance(expr, Term):
         return quote(expr.token)
+    if isinstance(expr, FieldTerm):
+        return in_field(expr.token, expr.field)
     op = and_op if isinstance(expr, All) else or_op
-    inner = [_render(part, quote, and_op, or_op) for part in expr.parts]
+    inner = [_render(part, quote, and_op, or_op, in_field) for part in expr.parts]
     return inner[0] if len(inner) == 1 else "(" + f" {op} ".join(inner) + ")"
 
 
@@ -82,7 +93,7 @@ class SqliteFts5:
             cursor.execute(f"DELETE FROM {self.table}")
 
     def match_sql(self, expr: Expr) -> "MatchSql":
-        query = _render(expr, lambda t: f'"{t}"', "AND", "OR")
+        query = _render(expr, lambda t: f'"{t}"', "AND", "OR", lambda t, f: f'{f} : "{t}"')
         return MatchSql(
             from_clause=f"{self.table} JOIN directory_searchdocument d ON d.id = {self.table}.rowid",
             from_params=[],
@@ -132,7 +143,7 @@ class PostgresTsvector:
         """The column lives in the document table, emptied with it."""
 
     def match_sql(self, expr: Expr) -> "MatchSql":
-        query = _render(expr, lambda t: f"'{t}'", "&", "|")
+        query = _render(expr, lambda t: f"'{t}'", "&", "|", lambda t, f: f"'{t}':{WEIGHT_OF[f]}")
         return MatchSql(
             from_clause="directory_searchdocument d CROSS JOIN CAST(%s AS tsquery) q",
             from_params=[query],

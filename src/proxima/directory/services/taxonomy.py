@@ -73,9 +73,15 @@ def load_need_domains(path: Path = NEED_DOMAINS_FILE) -> int:
             },
         )
         count += 1
+        query_only = set(domain.get("query_only", []))
         for language in ("fr", "en"):
             for phrase in domain.get(f"lex_{language}", []):
-                NeedLexiconEntry.objects.get_or_create(term=term, language=language, phrase=phrase)
+                NeedLexiconEntry.objects.update_or_create(
+                    term=term,
+                    language=language,
+                    phrase=phrase,
+                    defaults={"query_only": phrase in query_only},
+                )
         for child in domain.get("children", []):
             save(child, term)
 

@@ -27,6 +27,7 @@ class _Phrase:
     term_id: str
     text: str
     words: tuple[tuple[str, ...], ...]
+    query_only: bool = False  # not read in listings (NeedLexiconEntry.query_only)
 
 
 class NeedVocabulary:
@@ -41,25 +42,28 @@ class NeedVocabulary:
     def build(cls) -> "NeedVocabulary":
         phrases: list[_Phrase] = []
 
-        def add(term_id: str, text: str) -> None:
+        def add(term_id: str, text: str, query_only: bool = False) -> None:
             analyzed = tuple(query_words(text))
             if analyzed:
-                phrases.append(_Phrase(term_id, text, analyzed))
+                phrases.append(_Phrase(term_id, text, analyzed, query_only))
 
-        for entry in NeedLexiconEntry.objects.values("term_id", "phrase"):
-            add(entry["term_id"], entry["phrase"])
+        for entry in NeedLexiconEntry.objects.values("term_id", "phrase", "query_only"):
+            add(entry["term_id"], entry["phrase"], entry["query_only"])
         for term in TaxonomyTerm.objects.only("id", "name", "translations"):
             for name in term.all_texts("name"):
                 add(term.id, name)
         return cls(phrases)
 
-    def match(self, text: str) -> list[NeedMatch]:
-        """Terms whose phrases are all present in the text, strongest phrase per term."""
+    def match(self, text: str, *, listing: bool = False) -> list[NeedMatch]:
+        """Terms whose phrases are all present in the text, strongest phrase per term.
+        A listing's text (`listing`) is not read with the phrases only people say."""
         query = query_words(text)
         query_stems = {stem for alternatives in query for stem in alternatives}
         best: dict[str, NeedMatch] = {}
         candidates = {p for stem in query_stems for p in self._by_stem.get(stem, ())}
         for phrase in candidates:
+            if listing and phrase.query_only:
+                continue
             if all(any(s in query_stems for s in alternatives) for alternatives in phrase.words):
                 used = frozenset(
                     s for alternatives in phrase.words for s in alternatives if s in query_stems
