@@ -364,7 +364,17 @@ def test_overnight_hours_and_real_values_are_taken(tmp_path):
             lambda p: broken(
                 p, json.dumps(service_json(languages=[{"id": UUID_1, "code": "français!"}]))
             ),
-            "is not a language code",
+            "is not an ISO 639 language code",
+        ),
+        (
+            lambda p: broken(p, json.dumps(service_json(languages=[{"id": UUID_1, "code": "zz"}]))),
+            "'zz' is not an ISO 639 language code",
+        ),
+        (
+            lambda p: broken(
+                p, json.dumps(service_json(languages=[{"id": UUID_1, "code": "qqq-CA"}]))
+            ),
+            "'qqq-CA' is not an ISO 639 language code",
         ),
         (
             lambda p: broken(
@@ -421,6 +431,8 @@ def test_overnight_hours_and_real_values_are_taken(tmp_path):
         "weekday-XX",
         "hour-25",
         "language-code",
+        "language-not-iso-639",
+        "language-unknown-with-region",
         "latitude-200",
         "age-1e30",
         "negative-age",

@@ -536,9 +536,28 @@ def semantic_problems(kind_name: str, record: dict) -> list[tuple[str, str]]:
             found.append((name, f"{value!r} is not an email address"))
     if kind_name == "language":
         code = record.get("code")
-        if code and not LANGUAGE_PATTERN.fullmatch(str(code).strip()):
-            found.append(("code", f"{code!r} is not a language code (such as fr, en, es, cr)"))
+        if code and not is_language_code(str(code)):
+            found.append(
+                ("code", f"{code!r} is not an ISO 639 language code (such as fr, en, es, cr, iu)")
+            )
     return found
+
+
+def is_language_code(value: str) -> bool:
+    """An ISO 639 language (639-1, 639-2 or 639-3 code), optionally with a region or
+    script as BCP 47 adds them ("fr-CA", "cr-Cans")."""
+    import pycountry
+
+    text = value.strip()
+    if not LANGUAGE_PATTERN.fullmatch(text):
+        return False
+    base = text.split("-")[0].lower()
+    if len(base) == 2:
+        return pycountry.languages.get(alpha_2=base) is not None
+    return (
+        pycountry.languages.get(alpha_3=base) is not None
+        or pycountry.languages.get(bibliographic=base) is not None
+    )
 
 
 def is_uuid(value: str) -> bool:

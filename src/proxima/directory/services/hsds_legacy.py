@@ -21,9 +21,9 @@ from typing import Any
 
 from proxima.directory.models import TaxonomyTerm
 from proxima.directory.services.hsds_import import (
-    LANGUAGE_PATTERN,
     UUID_PATTERN,
     _Collector,
+    is_language_code,
     is_uuid,
     legacy_uuid,
 )
@@ -337,7 +337,7 @@ def read_legacy(path: Path, collector: LegacyCollector, *, text_language: str = 
         )
         collector.problem(path.name, where, "", message)
         return
-    if not LANGUAGE_PATTERN.fullmatch(text_language):
+    if not is_language_code(text_language):
         collector.problem(
             path.name,
             "option --text-language",
