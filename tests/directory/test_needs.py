@@ -310,3 +310,25 @@ def test_unknown_or_unmappable_ids_are_not_found(imported):
     response = client.post(reverse("directory:add_mapping", args=[youth]), {"need": youth})
     assert response.status_code == 404
     assert client.get(reverse("directory:confirm_mapping", args=[1])).status_code == 405
+
+
+def test_a_word_finds_its_equivalent_in_the_other_language(need_domains):
+    """No need domain links these: the words do (services/bilingual.py)."""
+    make_service(
+        "After-School Violin Lessons", "Free violin lessons for children.", text_language="en"
+    )
+    make_service("Cours de guitare", "Pour les adultes.")
+    assert names("cours de violon pour enfants")[:1] == ["After-School Violin Lessons"]
+    hit = search_services(SearchQuery(text="cours de violon pour enfants")).hits[0]
+    assert any("violon" in reason for reason in hit.reasons), hit.reasons
+    assert names("guitar class")[:1] == ["Cours de guitare"]
+
+
+def test_equivalents_are_added_to_a_word_not_put_in_its_place():
+    from proxima.directory.services.bilingual import expand
+    from proxima.directory.services.text import stems
+
+    debt = expand(stems("debt"))
+    assert debt[: len(stems("debt"))] == stems("debt")
+    assert set(stems("endettement")) <= set(debt)
+    assert expand(("zzzz",)) == ("zzzz",)

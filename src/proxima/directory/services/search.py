@@ -23,6 +23,7 @@ from proxima.directory.models import (
     TaxonomyTerm,
 )
 from proxima.directory.services import geo, hours
+from proxima.directory.services.bilingual import expand
 from proxima.directory.services.crisis import (
     CRISIS_DOMAINS,
     EMERGENCY_NUMBERS,
@@ -388,7 +389,8 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     said = query_words(query.text)
     # Words any listing may hold ("aide", "help", "service"...) never make a match alone:
     # better no result than a transport service for "food bank help".
-    words = [alternatives for alternatives in said if not is_generic(alternatives)]
+    # Each word also looks for its equivalents in the other language (services/bilingual.py).
+    words = [expand(alternatives) for alternatives in said if not is_generic(alternatives)]
     needs = need_vocabulary().match(query.text) if query.text.strip() else []
     if needs and is_about_the_subject(query.text):
         # "Suicide prevention training for teachers" looks for a training, not a crisis line.
@@ -667,7 +669,7 @@ def _reasons(query, page, services, needs, words, moment) -> dict[str, list[str]
             found = [
                 word
                 for word in dict.fromkeys(text_words(query.text))
-                if is_content_word(word) and any(s in tokens for s in stems(word))
+                if is_content_word(word) and any(s in tokens for s in expand(stems(word)))
             ]
             if found:
                 reasons.append(_("Words: %s") % ", ".join(found))

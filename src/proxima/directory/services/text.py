@@ -284,3 +284,8 @@ _GENERIC_STEMS = frozenset(stem for word in GENERIC_WORDS.split() for stem in st
 def is_generic(alternatives: tuple[str, ...]) -> bool:
     """A query word all of whose stems are generic words' stems."""
     return all(stem in _GENERIC_STEMS for stem in alternatives)
+
+
+def content_stems_of(text: str) -> set[str]:
+    """The stems of a short text's content words."""
+    return {stem for word in words(text) for stem in _content_stems(word)}
