@@ -298,3 +298,23 @@ def test_violence_now_does_not_bring_substance_abuse_or_emergency_food_first(nee
     api = Client().get("/api/hsds/services", {"search": "il me frappe", "per_page": 5}).json()
     assert [item["name"] for item in api["contents"]][:1] == [shelter.name]
     assert "Substance abuse counselling" not in [item["name"] for item in api["contents"]]
+
+
+def _phrasings() -> dict:
+    """120 crises and 60 near-misses written apart from the patterns (by someone who had
+    not read them), in Quebec French, joual, texting English, typos and euphemisms."""
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).parent / "data" / "crisis_phrasings.json").read_text())
+
+
+@pytest.mark.parametrize("item", _phrasings()["crises"], ids=lambda item: item["text"][:60])
+def test_a_crisis_written_apart_is_recognized(item):
+    signal = detect_crisis(item["text"])
+    assert signal is not None and item["kind"] in signal.kinds, signal
+
+
+@pytest.mark.parametrize("item", _phrasings()["near_misses"], ids=lambda item: item["text"][:60])
+def test_a_near_miss_written_apart_does_not_trigger(item):
+    assert detect_crisis(item["text"]) is None

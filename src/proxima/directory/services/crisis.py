@@ -69,8 +69,9 @@ def normalize(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     # English contractions keep their words together ("don't" → "dont", "I'm" → "im");
     # French elisions part them ("j'ai" → "j ai").
-    text = re.sub(r"\bi[’'`´](m|ve|ll|d)\b", r"i\1", text)
-    text = re.sub(r"([a-z]{2,})[’'`´](t|s|re|ve|ll|d)\b", r"\1\2", text)
+    text = re.sub(r"\bi[’'`´]m\b", "im", text)
+    text = re.sub(r"\b([a-z]+)[’'`´](ll|re|ve|d)\b", r"\1 \2", text)  # he'll → he ll
+    text = re.sub(r"([a-z]{2,})[’'`´](t|s)\b", r"\1\2", text)
     text = re.sub(r"[’'`´]", " ", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = re.sub(r"(.)\1{2,}", r"\1", text)
@@ -105,7 +106,6 @@ CONTRACTIONS = {
     "couldnt": "could not",
     "jai": "j ai",
     "jsuis": "je suis",
-    "jpense": "je pense",
     "cannot": "can not",
     "ive": "i have",
     "idk": "i do not know",
@@ -113,12 +113,37 @@ CONTRACTIONS = {
     "ur": "your",
     "kms": "kill myself",
     "unalive": "kill",
+    "unaliving": "killing",
+    "rn": "right now",
+    "ya": "il y a",
+    "jentend": "j entends",
+    "jlentend": "je l entends",
+    "jlentends": "je l entends",
+    "jy": "j y",
+    "sest": "s est",
+    "mest": "m est",
+    "dadieu": "d adieu",
+    "hell": "he ll",
+    "shell": "she ll",
+    "theyll": "they ll",
+    "yr": "year",
+    "lappart": "l appart",
+    "lecole": "l ecole",
+    "jetais": "j etais",
+    "jpense": "je pense",
     "sucide": "suicide",
     "suicde": "suicide",
     "sucidal": "suicidal",
     "suicidale": "suicidaire",
     "suicidair": "suicidaire",
 }
+
+# A goodbye to colleagues, students or fans is not one to life.
+_NOT_TO_COLLEAGUES = (
+    r"(?! (to|for|a|aux|pour) (my |his |her |the |our |mes |ses |nos |son |sa )?"
+    r"(colleagues|team|coworkers|co workers|job|work|fans|students|clients|class|collegues|"
+    r"equipe|eleves|employes|abonnes|travail))"
+)
 
 # Patterns on normalized text (spaces around every word). "\b" is not needed: each
 # pattern starts and ends on a space or a word stem.
@@ -158,9 +183,46 @@ _SUICIDE = [
     r" if i (died|disappeared|was gone|were gone|was dead|were dead|killed myself) ",
     r" (took|taken|take|swallowed|ate) (a bunch of|a lot of|too many|all (my|the|his|her)|a handful of|lots of) (pills|meds|medication|medications|tablets|sleeping pills) ",
     r" (overdosed|overdosing|od d|od ing) ",
+    # Pills taken, a lot of them: an overdose, whatever is said of it.
+    r" (pris|prit|avale|avaler|bu|took|taken|take|swallowed|ate|had)( [a-z0-9]+){0,3} (toute|toutes|tous|trop|plein|une bouteille|all|whole|bottle|bunch|too many|handful|[0-9]{2,})( [a-z0-9]+){0,4} (pilules|pillules|pills|meds|medicaments|comprimes|cachets|tylenol|advil|tablets|somniferes)",
+    r" (pilules|pills|meds|medicaments|comprimes|tylenol|advil|tablets|somniferes|sleeping pills) ( [a-z]+ )?(all of them|toutes|tous|au complet)",
+    r" (avale|avaler|swallowed) (des |some |a lot of |beaucoup de )?(tylenol|advil|pilules|pills|comprimes|somniferes|sleeping pills)",
+    r" (how many|combien de) (pills|pilules|tylenol|advil|comprimes)( [a-z]+){0,4} (die|mourir|wake|reveiller|kill|tuer|od|overdose)",
+    r" (respire (plus|pas) (bien )?|not breathing|isnt breathing|stopped breathing|cant breathe|can not breathe|inconsciente?|unconscious)",
+    # A place or a means at hand.
+    r" (sauter|saute|jump|jumping|jumped|me jeter|throw myself)( [a-z]+){0,2} (du|d un|de la|en bas|off|from|in front of|devant|sous|under)( [a-z]+){0,3} (pont|bridge|balcon|balcony|toit|roof|metro|subway|train|edifice|building|falaise|cliff|char|truck|camion)",
+    r" (sur le bord du|au bord du|standing on the|standing on|on the edge of the|on the ledge|on the roof|sur le toit)( [a-z]+)? (pont|bridge|balcon|balcony|toit|roof|ledge|building|edifice)",
+    r" (une corde|the rope|a rope|rope ready|noose|noeud coulant|gun to my head|loaded gun|fusil charge)",
+    r" (me|se|te) suis (ouvert|ouverte|coupe|coupee) (les )?(veines|poignets)",
+    r" (je|il|elle|tu) (me|se|te) (coupe|coupes|coupent|brule|brules|brulent|scarifie)(?! (les |mes |ses |tes )?(cheveux|ongles|frange|barbe|doigt|legumes))",
+    r" (burned|burnt|burning|cut|cutting) (myself|herself|himself|themselves) ",
+    r" (saigne|saigner|bleeding|bleed)( [a-z]+){0,3} (beaucoup|pas|arrete pas|a lot|wont stop|will not stop|cant stop|badly)",
+    # A goodbye, or giving one's things away.
+    r" (texte|texto|message|lettre|mot|text|note|letter|dit|dire|saying|said|say|publie|publier|poste|posted|sent)( [a-z]+){0,2} (d adieu|adieu|goodbye|good bye|farewell)"
+    + _NOT_TO_COLLEAGUES,
+    r" (adieu|goodbye|good bye|farewell) (text|texto|message|note|letter|post)"
+    + _NOT_TO_COLLEAGUES,
+    r" (giving|gave|give|given) away (all )?(my|his|her|their) (stuff|things|belongings|possessions)",
+    r" (donne|donner|donnes|donnait) (toutes |tous )?(mes|ses|tes) (affaires|choses|biens)",
+    r" (wrote|written|writing|ecrit) (my|ma|sa|his|her) (note|last letter|derniere lettre|lettre pour)",
+    r" left a (note|letter) and (locked|left|disappeared|isnt|is not|wont|hasnt|has not)",
+    # Not wanting to wake up, to go on, to be here.
+    r" ((plus|pas) jamais me reveiller|jamais me reveiller|pas me reveiller|not wake up|never wake up|sleep forever|dormir pour toujours|dormir pour l eternite)",
+    r" (want|wants|need|needs) (it|this|everything|all this|it all|the pain) to (end|stop|be over)",
+    r" (can not|cant|cannot) (do this|take (it|this)|go on|keep going|keep living) any ?more",
+    r" (plus|pas) capable (de continuer|de vivre|d endurer)",
+    r" (plus|pas) de raison de vivre",
+    r" (fardeau|burden) (pour|for|to) (tout le monde|everyone|ma famille|my family|them|les autres|others)",
+    r" (mieux sans moi|better without me|better off without me)",
+    r" (plus simple|mieux|easier|better) si (j etais|je serais) (plus|pas|morte?) (la)?",
+    r" (easier|better) if i (was not|wasnt|were not|werent) (here|around|alive)",
+    r" (how to|comment) (end it|en finir|mourir|die|kill myself|me tuer|me suicider)",
+    r" (no|nothing|plus de|pas de) (point|reason|raison|sens) (anymore|any more|to anything|a rien)",
+    r" (tonight is the night|c est ce soir que|ce soir c est fini)",
+    r" (bu|drank|drinking|drunk|alcool|alcohol|booze)( [a-z]+){0,3} (et|pis|and|plus|with|avec) (pris |took |taken )?(des |some |my |mes )?(pilules|pills|meds|medicaments|comprimes|somniferes)",
 ]
 _DANGER_TO_OTHERS = [
-    r" (veux|veut|vais|va|menace de|pense a|envie de) (le |la |les )?(tuer|blesser|faire du mal)",
+    r" (veux|veut|vais|va|menace de|pense a|envie de) (le |la |les )?(tuer|blesser|faire du mal)(?! le temps| du temps)",
     r" (tuer|blesser|faire du mal a) (quelqu un|mon|ma|mes|son|sa|ses|lui|elle|mon conjoint|ma conjointe) ",
     r" (a|avec) une arme",
     r" (menace|menaces) de mort",
@@ -168,6 +230,17 @@ _DANGER_TO_OTHERS = [
     r" (has|have|got) a (gun|knife|weapon) and",
     r" (death threats?|threat(en|ens|ened|ening)? to kill (someone|somebody|him|her|them|people|my|his|everyone)\b)",
     r" (kill|hurt) (someone|somebody|people|everyone) ",
+    r" (threatening|threatens|threatened|threaten|going|wants|want|plans|planning|says he ll|says she ll|he ll|she ll|they ll|will|gonna|coming over) to (kill|hurt|shoot|stab) (our|the|your|me|us|my|his|her|them|him|everyone|the kids|the children) ",
+    r" (he ll|she ll|they ll|he will|she will) (kill|hurt|shoot|stab) ",
+    r" (va|veut|vont|menace de) (venir )?(me|nous|les|la|le|l) (tuer|blesser|frapper|poignarder)(?! le temps)",
+    r" (menace|menacent|menacait|threatens|threatening|threatened)( [a-z]+){0,3} (avec|with) (un|une|a|an) (fusil|arme|couteau|gun|knife|hache|axe|bat|baton|batte)",
+    r" (shoot up|shooting up|shoot|tirer sur|tirer dans) (the |l |la |le |a )?(school|ecole|cegep|college|work|bureau|mall|centre)",
+    r" (mettre le feu|mettre feu|set (the |our |my |his |her )?(house |apartment |apt |place |building |appart )?on fire|burn (the|our|my|his|her) (house|place|apartment) down)",
+    r" (thoughts? of|pensees? de|idees? de|urge to|envie de) (killing|hurting|stabbing|shooting|tuer|blesser|poignarder) ",
+    # Someone out of touch with reality now, or with a weapon and threatening or raving.
+    r" (is|est|am|are|s|semble|seems) (psychotic|psychotique|en psychose|manic|maniaque|en delire|delirant|delirante) ",
+    r"(?=.* (knife|couteau|gun|fusil|axe|hache|arme|weapon|machette|bat|batte) )(?=.* (voices|voix|psychot[a-z]*|manic|maniaque|delire|hallucin[a-z]*|yelling|crie|hurle|menace|threat[a-z]*|demons?|diable|devil|screaming) )",
+    r" (veut|va|want|wants|going to|gonna) (frapper|battre|hit|beat|hurt|blesser|attack|attaquer) (tout le monde|everyone|everybody|someone|quelqu un|people|le monde)",
     # An acute psychotic episode: a mobile crisis team or 911.
     r" (fait|fais|fait une|en|en pleine) (psychose|crise psychotique|crise de psychose) ",
     r" (is|am|are|s|having|has|had) (having )?a (psychotic|mental health|nervous) (breakdown|episode|crisis) ",
@@ -184,6 +257,15 @@ _VIOLENCE = [
     r" (enfant|enfants|bebe|fils|fille|petit|petite|ado)( [a-z]+){0,3} (est |sont |se fait |se font )?(battu|battue|battus|frappe|frappee|frappes|maltraite|maltraitee|maltraites|en danger) ",
     r" (he|she|my husband|my wife|my partner|my boyfriend|my girlfriend|my dad|my father|my mom|my mother|my ex) (hits|beats|hit|beat|chokes|choked|strangled|hurts|abuses|is hitting|is beating|is hurting|is abusing|threatens) (me|us|my|the kids|the children)",
     r" (being|been|getting|got|was|were|is being) (beaten|hit|abused|raped|assaulted|sexually assaulted|choked|strangled) ",
+    # Someone hitting someone, said of oneself or overheard; the object a person.
+    r" (frappe|frappent|frappait|bat|battent|battait|battre|tabasse|gifle|giflent|cogne|hits|hit|hitting|beats|beating|beat|slaps|slapped|slapping|punches|punched|punching|kicks|kicked|kicking|chokes|choked|choking|strangles|strangled) (me|moi|nous|us|her|him|them|les enfants|l enfant|le bebe|the kids?|the children|the baby|(son|sa|ses|mon|ma|mes|my|his|her|their|our) (enfant|enfants|fils|fille|femme|mere|pere|soeur|frere|blonde|chum|bebe|kid|kids|child|children|son|daughter|wife|husband|mom|mother|dad|father|sister|brother|girlfriend|boyfriend|partner|baby)) (?!out |up |dehors )",
+    r" (me|m|te|le|la|les|nous|l) (frappe|frappent|frappait|bat|battent|battait|cogne|tabasse|gifle|violente|etrangle|brutalise|agresse|viole) (?!a la porte)",
+    r" (ma|m a|l a|nous a|t a) (etrangle|etranglee|frappe|frappee|battu|battue|viole|violee|agresse|agressee|pousse|poussee|enferme|enfermee|tabasse|tabassee|drogue|droguee)( |$)",
+    r" (s est|sest|est|me suis|m est|se sont) (fait|faite) (battre|frapper|violer|agresser|tabasser|etrangler|droguer|attaquer)",
+    r" (pousse|poussee|pushed|shoved|thrown|threw|lance|lancee) (me |moi |him |her |them )?(dans|down|en bas|off)( les| the| des)? (escaliers?|stairs|balcon|balcony)",
+    r" (me|la|le|l|nous|les) touch(e|ent|ait|aient) (la nuit|le soir|quand|dans|sous|partout)| touch(es|ed|ing) (me|her|him|them) (at night|when|in|under|down|there|everywhere)",
+    r" (drugged|spiked) (me|my drink|her|him)| (m a|ma|on m a|quelqu un m a) droguee?",
+    r" (locked|enferme|enfermee)( [a-z]+){0,3} (and|pis|et) (beat|hit|frappe|frappee|battu|battue)",
     r" (is|keeps|started|starts|s) (hitting|beating|choking|strangling|punching|kicking|hurting|abusing|threatening) (me|us|my|the kids|the children|her|him) ",
     r" (afraid|scared) for my (life|safety)",
     r" (going|gonna|wants|threatened) to kill me",
@@ -219,7 +301,8 @@ _ABOUT_THE_SUBJECT = re.compile(
     r"documentary|chanson|song|jeu video|video game|prevention week|semaine de prevention|"
     r"journee mondiale|world day|memorial|commemoration|histoire|history|definition|"
     r"symptomes|signs of|signes de|how to recognize|comment reconnaitre|loi|law|assiste|"
-    r"assisted|aide medicale a mourir|medical assistance in dying) "
+    r"assisted|aide medicale a mourir|medical assistance in dying|programme|programmes|program|"
+    r"programs|sentinelle|sentinelles|milieu de travail|workplace) "
 )
 
 

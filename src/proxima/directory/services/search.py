@@ -32,7 +32,7 @@ from proxima.directory.services.crisis import (
     detect_crisis,
     is_about_the_subject,
 )
-from proxima.directory.services.needs import SOURCE_RANK
+from proxima.directory.services.needs import SOURCE_RANK, FoundNeed
 from proxima.directory.services.search_backends import All, Any_, Expr, FieldTerm, Term, backend
 from proxima.directory.services.taxonomy import need_domain_term_id, term_graph, term_token
 from proxima.directory.services.text import (
@@ -389,9 +389,18 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     said = query_words(query.text)
     # Words any listing may hold ("aide", "help", "service"...) never make a match alone:
     # better no result than a transport service for "food bank help".
-    # Each word also looks for its equivalents in the other language (services/bilingual.py).
-    words = [expand(alternatives) for alternatives in said if not is_generic(alternatives)]
     needs = need_vocabulary().match(query.text) if query.text.strip() else []
+    # A word also looks for its equivalents in the other language (services/bilingual.py),
+    # unless a need it names already reaches both languages (and far more listings).
+    # (The ranking counts the equivalents of every word: `expanded`.)
+    in_needs = {stem for match in needs for stem in match.words}
+    expanded = [expand(alternatives) for alternatives in said if not is_generic(alternatives)]
+    words = [
+        alternatives if in_needs & set(alternatives) else wider
+        for alternatives, wider in zip(
+            [a for a in said if not is_generic(a)], expanded, strict=True
+        )
+    ]
     if needs and is_about_the_subject(query.text):
         # "Suicide prevention training for teachers" looks for a training, not a crisis line.
         graph = term_graph()
@@ -456,7 +465,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     # services of the need it names: its words weigh more than its needs.
     about = bool(said) and is_about_the_subject(query.text)
     if has_text:
-        _rerank(candidates, words, needs, point, about=about)
+        _rerank(candidates, expanded, needs, point, about=about)
     crisis_ids: set[str] = set()
     if crisis_expr is not None:
         # The crisis services that can reach the page shown (and a few more, for the
@@ -469,7 +478,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         _score(first, True, point)
         # Violence now (an ex's death threats too) first brings violence services.
         preferred = ["violence"] if VIOLENCE in crisis.kinds else crisis.domains[:1]
-        _rerank(first, words, needs, point, preferred=preferred, about=about)
+        _rerank(first, expanded, needs, point, preferred=preferred, about=about)
         crisis_ids = {c.service_id for c in first}
         candidates = first + [c for c in candidates if c.service_id not in crisis_ids]
     total = len(candidates)
@@ -573,26 +582,10 @@ def _rerank(
 
 
 def _features_held(service_ids: list[str], features: list[Expr]) -> dict[str, set[int]]:
-    """Which of the features (a word's stems, a need's token) each service's index holds:
-    one query, each feature matched within these services only."""
+    """Which of the features (a word's stems, a need's token) each service's index holds."""
     if not features or not service_ids:
         return {}
-    engine = backend()
-    parts, params = [], []
-    marks = ", ".join(["%s"] * len(service_ids))
-    for number, feature in enumerate(features):
-        match = engine.match_sql(feature)
-        parts.append(
-            f"SELECT d.service_id, {number} FROM {match.from_clause} "  # noqa: S608
-            f"WHERE {match.where} AND d.service_id IN ({marks})"
-        )
-        params += match.from_params + match.where_params + service_ids
-    held: dict[str, set[int]] = {}
-    with _connection().cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for service_id, number in cursor.fetchall():
-            held.setdefault(service_id, set()).add(number)
-    return held
+    return backend().features_held(_connection(), service_ids, features)
 
 
 def _candidates(rows, query: SearchQuery, moment) -> list[_Candidate]:
@@ -651,10 +644,12 @@ def _reasons(query, page, services, needs, words, moment) -> dict[str, list[str]
         link_id__in=list(services), taxonomy_term__isnull=False
     ).values_list("link_id", "taxonomy_term_id"):
         attached.setdefault(link_id, set()).add(term_id)
-    served_by: dict[str, list[ServiceNeed]] = {}
+    served_by: dict[str, list[FoundNeed]] = {}
     if needs:
-        for row in ServiceNeed.objects.filter(service_id__in=list(services)):
-            served_by.setdefault(row.service_id, []).append(row)
+        for service_id, need_id, source, evidence in ServiceNeed.objects.filter(
+            service_id__in=list(services)
+        ).values_list("service_id", "need_id", "source", "evidence"):
+            served_by.setdefault(service_id, []).append(FoundNeed(need_id, source, evidence))
     wanted_terms = {m.term_id for m in needs} | set(query.taxonomy_term_ids)
     term_names = {t.id: t.localized_name for t in TaxonomyTerm.objects.filter(id__in=wanted_terms)}
     result: dict[str, list[str]] = {}
@@ -707,7 +702,7 @@ def _reasons(query, page, services, needs, words, moment) -> dict[str, list[str]
     return result
 
 
-def _need_reason(match: NeedMatch, term_names, graph, served: list[ServiceNeed]) -> str:
+def _need_reason(match: NeedMatch, term_names, graph, served: list[FoundNeed]) -> str:
     """ "Need: Food aid (“empty fridge”)", and where the listing says it: its category,
     confirmed or not, or its own words."""
     values = {"domain": term_names.get(match.term_id, ""), "phrase": match.phrase}

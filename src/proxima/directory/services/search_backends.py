@@ -60,8 +60,45 @@ def _render(expr: Expr, quote, and_op: str, or_op: str, in_field) -> str:
     return inner[0] if len(inner) == 1 else "(" + f" {op} ".join(inner) + ")"
 
 
+def _holds(expr: Expr, fields: dict[str, set[str]], everything: set[str]) -> bool:
+    if isinstance(expr, Term):
+        return expr.token in everything
+    if isinstance(expr, FieldTerm):
+        return expr.token in fields.get(expr.field, ())
+    parts = (_holds(part, fields, everything) for part in expr.parts)
+    return all(parts) if isinstance(expr, All) else any(parts)
+
+
 class SqliteFts5:
     table = "directory_search_fts"
+
+    def features_held(
+        self, db, service_ids: list[str], features: list[Expr]
+    ) -> dict[str, set[int]]:
+        """Which features each service's index row holds: the rows read by rowid (the
+        full-text index would walk every listing holding a common word), checked here."""
+        marks = ", ".join(["%s"] * len(service_ids))
+        with db.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.service_id, f.name, f.body, f.terms FROM directory_searchdocument d "  # noqa: S608
+                f"JOIN {self.table} f ON f.rowid = d.id WHERE d.service_id IN ({marks})",
+                service_ids,
+            )
+            rows = cursor.fetchall()
+        held: dict[str, set[int]] = {}
+        for service_id, name, body, terms in rows:
+            fields = {
+                "name": set(name.split()),
+                "body": set(body.split()),
+                "terms": set(terms.split()),
+            }
+            everything = fields["name"] | fields["body"] | fields["terms"]
+            held[service_id] = {
+                number
+                for number, feature in enumerate(features)
+                if _holds(feature, fields, everything)
+            }
+        return held
 
     def create_sql(self) -> list[str]:
         return [
@@ -104,6 +141,27 @@ class SqliteFts5:
 
 
 class PostgresTsvector:
+    def features_held(
+        self, db, service_ids: list[str], features: list[Expr]
+    ) -> dict[str, set[int]]:
+        """Which features each service's tsvector holds, tested on these rows only."""
+        tests = ", ".join("(d.tsv @@ CAST(%s AS tsquery))" for _ in features)
+        queries = [
+            _render(f, lambda t: f"'{t}'", "&", "|", lambda t, w: f"'{t}':{WEIGHT_OF[w]}")
+            for f in features
+        ]
+        marks = ", ".join(["%s"] * len(service_ids))
+        with db.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.service_id, {tests} FROM directory_searchdocument d "  # noqa: S608
+                f"WHERE d.service_id IN ({marks})",
+                queries + service_ids,
+            )
+            return {
+                row[0]: {number for number, hit in enumerate(row[1:]) if hit}
+                for row in cursor.fetchall()
+            }
+
     def create_sql(self) -> list[str]:
         return [
             "ALTER TABLE directory_searchdocument ADD COLUMN IF NOT EXISTS tsv tsvector "
