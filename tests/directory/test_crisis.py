@@ -191,6 +191,8 @@ NEAR_MISSES = [
     "farewell letter to my coworkers",
     "she took a lot of pictures",
     "he keeps talking about his job",
+    "hit me up later about the food bank",
+    "my parents kicked me out",
 ]
 
 

@@ -198,16 +198,6 @@ def _filters_expr(query: SearchQuery) -> list[Expr]:
     return parts
 
 
-def _text_expr(words: list[tuple[str, ...]], needs: list[NeedMatch], *, every_word: bool) -> Expr:
-    word_terms = [Any_(tuple(Term(s) for s in alternatives)) for alternatives in words]
-    parts: list[Expr] = []
-    if word_terms:
-        parts.append(All(tuple(word_terms)) if every_word else Any_(tuple(word_terms)))
-    if needs:
-        parts.append(Any_(tuple(Term(term_token(m.term_id)) for m in needs)))
-    return Any_(tuple(parts))
-
-
 def _sql_predicates(query: SearchQuery, point: geo.Place | None, moment: datetime | None):
     where, params = [], []
     if query.age is not None:
@@ -302,7 +292,9 @@ def _squared_radius(query: SearchQuery) -> float:
     return (query.max_km / geo.KM_PER_DEGREE) ** 2
 
 
-def _fetch(expr: Expr | None, query, point, moment, order: str, limit: int, offset: int = 0):
+def _fetch(expr: Expr | None, query, point, moment, order: str | None, limit: int, offset: int = 0):
+    """Rows (service_id, relevance, hours, distance2) and the count query. `order` None:
+    neither ranked nor sorted, the first rows the index gives (a text search's pool)."""
     engine = backend()
     where, where_params = _sql_predicates(query, point, moment)
     text_driven = expr is not None and _connection().vendor != "postgresql"
@@ -316,7 +308,7 @@ def _fetch(expr: Expr | None, query, point, moment, order: str, limit: int, offs
     if expr is not None:
         match = engine.match_sql(expr)
         from_clause, from_params, relevance = match.from_clause, match.from_params, match.relevance
-        if "relevance" not in order:
+        if order is None or "relevance" not in order:
             relevance = "0"  # filters only (category, language...): no ranking to compute
         where = [match.where, *where]
         where_params = match.where_params + where_params
@@ -341,15 +333,16 @@ def _fetch(expr: Expr | None, query, point, moment, order: str, limit: int, offs
             f"FROM ({select}) x WHERE {keep}"
         )
         params = [radius, *params, radius]
-        order = order.replace("d.", "x.")
-    final_order = order.replace("d.", "").replace("x.", "")
+        order = order.replace("d.", "x.") if order else None
+    final_order = order.replace("d.", "").replace("x.", "") if order else ""
     if expr is not None:
         # Matches first, then sorted: an index on the name would otherwise walk every
         # document in name order looking for the few that match (PostgreSQL chose that).
         final_order = final_order.replace("sort_name", "(sort_name || '')")
     sql = (
         f"SELECT service_id, relevance, hours, distance2 FROM ({select}) r "
-        f"ORDER BY {final_order} LIMIT %s OFFSET %s"
+        + (f"ORDER BY {final_order} " if final_order else "")
+        + "LIMIT %s OFFSET %s"
     )
     with _connection().cursor() as cursor:
         cursor.execute(sql, params + [limit, offset])
@@ -409,25 +402,23 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     crisis = detect_crisis(query.text)
     crisis_expr = _crisis_expr(crisis) if crisis else None
     has_text = bool(words or needs or crisis_expr)
-    relaxed = False
     if said and not has_text:  # only generic words: nothing to look for
         results = SearchResults([], 0, False, query.page, query.per_page, point, [])
         results.only_generic = True
         return results
 
-    def expression(every_word: bool) -> Expr | None:
-        parts = list(filters)
-        if has_text:  # (the crisis services are fetched on their own, below)
-            text = _text_expr(words, needs, every_word=every_word) if words or needs else None
-            parts.insert(0, text if text is not None else crisis_expr)
-        return All(tuple(parts)) if parts else None
-
-    if not has_text and point is None and moment is None:
+    about = bool(said) and is_about_the_subject(query.text)
+    if has_text:
+        return _text_search(
+            query, point, moment, filters, words, expanded, needs, crisis, crisis_expr, about
+        )
+    only_filters = All(tuple(filters)) if filters else None
+    if point is None and moment is None:
         # A plain listing: the database pages it (a page past the last is empty, however
         # far past: the offset is kept within what the database can hold).
         offset = (query.page - 1) * query.per_page
         rows, (count_sql, count_params) = _fetch(
-            expression(True),
+            only_filters,
             query,
             None,
             None,
@@ -441,52 +432,75 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         candidates = [_Candidate(r[0], 0.0, r[2], None) for r in rows]
         return _results(query, candidates, total, False, point, needs, moment, words, paged=True)
 
-    if has_text:
-        order = "relevance DESC, d.sort_name"
-    elif point is not None:
+    if point is not None:
         order = "distance2 ASC NULLS LAST, d.sort_name"
     else:
         order = "d.sort_name, d.service_id"
-    if _is_nearest_only(query, point, moment, expression(True)):
+    if _is_nearest_only(query, point, moment, only_filters):
         rows = _fetch_nearest(query, point, order)
     else:
-        rows, _count = _fetch(expression(True), query, point, moment, order, CANDIDATE_LIMIT)
+        rows, _count = _fetch(only_filters, query, point, moment, order, CANDIDATE_LIMIT)
+    candidates = _candidates(rows, query, moment)
+    _score(candidates, point)
+    return _results(
+        query,
+        candidates,
+        len(candidates),
+        len(rows) >= CANDIDATE_LIMIT,
+        point,
+        needs,
+        moment,
+        words,
+    )
+
+
+def _text_search(query, point, moment, filters, words, expanded, needs, crisis, crisis_expr, about):
+    """A search with words, needs or a crisis in it.
+
+    The candidates are a pool taken in tiers, each as the index gives them, unranked
+    (ranking every listing that holds a common word is what costs at 100,000 listings):
+    those holding every word and serving a need the query names, then every word, then a
+    need, then (when few hold every word) some of the words. The pool is then ranked by
+    what the query asked (`_rank_pool`). Crisis services are pooled and ranked on their
+    own, and come first."""
+    need_terms = Any_(tuple(Term(term_token(m.term_id)) for m in needs)) if needs else None
+    every_word = (
+        All(tuple(Any_(tuple(Term(s) for s in alternatives)) for alternatives in words))
+        if words
+        else None
+    )
+    tiers = [
+        All((every_word, need_terms)) if every_word and need_terms else None,
+        every_word,
+        need_terms,
+    ]
+    if not words and not needs:
+        tiers = [crisis_expr]
+    rows, capped = _pool(tiers, filters, query, point, moment, POOL_SIZE)
+    relaxed = False
     if len(rows) < RELAX_BELOW and len(words) > 1:
         # Few listings hold every word: those holding some follow (ranked by how many
-        # they hold, see _rerank). Said so only when none held them all.
-        relaxed = not rows
-        found = {row[0] for row in rows}
-        more, _count = _fetch(expression(False), query, point, moment, order, CANDIDATE_LIMIT)
-        rows = list(rows) + [row for row in more if row[0] not in found]
-
+        # they hold). Said so only when none held them all.
+        some = Any_(tuple(Any_(tuple(Term(s) for s in alternatives)) for alternatives in words))
+        more, more_capped = _pool([some], filters, query, point, moment, POOL_SIZE, rows)
+        relaxed, rows, capped = not rows, rows + more, capped or more_capped
     candidates = _candidates(rows, query, moment)
-    _score(candidates, has_text, point)
-    # A search about a subject (a course, a training) looks for that, not for the
-    # services of the need it names: its words weigh more than its needs.
-    about = bool(said) and is_about_the_subject(query.text)
-    if has_text:
-        _rerank(candidates, expanded, needs, point, about=about)
+    _rank_pool(candidates, expanded, needs, point, about=about)
     crisis_ids: set[str] = set()
     if crisis_expr is not None:
-        # The crisis services that can reach the page shown (and a few more, for the
-        # ranking to choose from), the best first, then the rest.
-        shown = min(max(query.page * query.per_page, RERANK_DEPTH // 2), CANDIDATE_LIMIT)
-        crisis_rows, _count = _fetch(
-            All((crisis_expr, *filters)), query, point, moment, order, shown
-        )
+        shown = max(query.page * query.per_page, CRISIS_POOL_SIZE)
+        crisis_rows, _capped = _pool([crisis_expr], filters, query, point, moment, shown)
         first = _candidates(crisis_rows, query, moment)
-        _score(first, True, point)
         # Violence now (an ex's death threats too) first brings violence services.
         preferred = ["violence"] if VIOLENCE in crisis.kinds else crisis.domains[:1]
-        _rerank(first, expanded, needs, point, preferred=preferred, about=about)
+        _rank_pool(first, expanded, needs, point, preferred=preferred, about=about)
         crisis_ids = {c.service_id for c in first}
         candidates = first + [c for c in candidates if c.service_id not in crisis_ids]
-    total = len(candidates)
     results = _results(
         query,
         candidates,
-        total,
-        len(rows) >= CANDIDATE_LIMIT,
+        len(candidates),
+        capped,
         point,
         needs,
         moment,
@@ -500,6 +514,24 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     return results
 
 
+def _pool(tiers, filters, query, point, moment, size: int, already=()) -> tuple[list, bool]:
+    """Up to `size` rows matching the tiers in turn (with the filters), unranked; True
+    when a tier had more than the pool could take."""
+    rows, seen = [], {row[0] for row in already}
+    for tier in tiers:
+        if tier is None:
+            continue
+        found, _count = _fetch(All((tier, *filters)), query, point, moment, None, size + 1)
+        capped = len(found) > size
+        for row in found[:size]:
+            if row[0] not in seen:
+                seen.add(row[0])
+                rows.append(row)
+        if len(rows) >= size or capped:
+            return rows[:size], True
+    return rows, False
+
+
 def _crisis_expr(crisis: CrisisSignal) -> Expr | None:
     """The services that answer this crisis: tagged with its need domains, or naming it
     in their own words (a directory with its own taxonomy)."""
@@ -509,8 +541,9 @@ def _crisis_expr(crisis: CrisisSignal) -> Expr | None:
     return Any_(tuple(terms)) if terms else None
 
 
-# How many of the best full-text candidates are ranked again by what the query asked.
-RERANK_DEPTH = 100
+# How many listings a text search ranks: taken in tiers, the best first (_text_search).
+POOL_SIZE = 200
+CRISIS_POOL_SIZE = 50
 # Fewer listings than this holding every word: those holding some are looked for too.
 RELAX_BELOW = 10
 NEED_WEIGHT, WORDS_WEIGHT, ENGINE_WEIGHT = 1.5, 0.6, 0.4
@@ -519,7 +552,7 @@ BROADER_NEED_SHARE = 0.5  # the broader domain of the need (food aid for emergen
 PREFERRED_BONUS = 10.0
 
 
-def _rerank(
+def _rank_pool(
     candidates: list[_Candidate],
     words: list[tuple[str, ...]],
     needs: list[NeedMatch],
@@ -528,16 +561,16 @@ def _rerank(
     preferred: list[str] = (),
     about: bool = False,
 ) -> None:
-    """Rank the best candidates by what the query asked rather than by how rare its words
-    are: the share of the needs it expressed that a service serves (weighed by the words
-    each need took; a need its category says counts fully, one read in its own words
-    counts less), then the share of its words the listing holds, then the engine's rank.
+    """Rank the pool by what the query asked rather than by how rare its words are: the
+    share of the needs it expressed that a service serves (weighed by the words each need
+    took; a need its category says counts fully, one read in its own words 0.7, only the
+    broader domain 0.5), then the share of its words the listing holds, then a text rank
+    (bm25-like within the pool on SQLite, ts_rank on PostgreSQL), plus proximity.
     A food bank answers "where can I get free groceries" before a transport service whose
     description happens to say "get groceries". A search about a subject (a course, a
     training: `about`) weighs its words more than its needs. `preferred` need domains
     (the crisis spoken of first) put the services serving them ahead."""
-    head = candidates[:RERANK_DEPTH]
-    if not head:
+    if not candidates:
         return
     # A phrase naming a domain and its sub-domain ("plus rien dans le frigo": food aid,
     # emergency food) is one need: the sub-domain, the broader domain earning a part.
@@ -552,13 +585,18 @@ def _rerank(
     features += [FieldTerm(t, "terms") for t in tokens]  # served by its category
     features += [Term(t or tokens[0]) for t in parents]  # its broader domain served
     features += [Term(term_token(need_domain_term_id(code))) for code in preferred]
-    held = _features_held([c.service_id for c in head], features)
     n_words, n_needs = len(words), len(needs)
+    # The text rank counts the words and the needs (features 0 .. n_words + n_needs - 1).
+    scored = backend().pool_scores(
+        _connection(), [c.service_id for c in candidates], features, n_words + n_needs
+    )
     need_total = sum(m.strength for m in needs) or 1
     need_weight = NEED_WEIGHT / 4 if about else NEED_WEIGHT
-    top = max((c.relevance for c in head), default=0) or 1.0
-    for c in head:
-        mine = held.get(c.service_id, set())
+    for c in candidates:
+        c.relevance, mine = scored.get(c.service_id, (0.0, set()))
+    top = max((c.relevance for c in candidates), default=0) or 1.0
+    for c in candidates:
+        mine = scored.get(c.service_id, (0.0, set()))[1]
         word_share = sum(1 for i in range(n_words) if i in mine) / n_words if n_words else 0.0
         need_share = 0.0
         for j, match in enumerate(needs):
@@ -577,15 +615,7 @@ def _rerank(
         km = c.distance_km if c.distance_km is not None else REMOTE_EQUIVALENT_KM
         proximity = 1 / (1 + km / 2) if point is not None else 0.0
         c.score = text + 0.6 * proximity + (PREFERRED_BONUS if preferred_hit else 0.0)
-    head.sort(key=lambda c: -c.score)
-    candidates[: len(head)] = head
-
-
-def _features_held(service_ids: list[str], features: list[Expr]) -> dict[str, set[int]]:
-    """Which of the features (a word's stems, a need's token) each service's index holds."""
-    if not features or not service_ids:
-        return {}
-    return backend().features_held(_connection(), service_ids, features)
+    candidates.sort(key=lambda c: (-c.score, c.service_id))
 
 
 def _candidates(rows, query: SearchQuery, moment) -> list[_Candidate]:
@@ -604,13 +634,12 @@ def _candidates(rows, query: SearchQuery, moment) -> list[_Candidate]:
     return found
 
 
-def _score(candidates: list[_Candidate], has_text: bool, point) -> None:
-    top = max((c.relevance for c in candidates), default=0) or 1.0
+def _score(candidates: list[_Candidate], point) -> None:
+    """Searches without text: nearest first when there is a place."""
     for c in candidates:
         km = c.distance_km if c.distance_km is not None else REMOTE_EQUIVALENT_KM
-        proximity = 1 / (1 + km / 2) if point is not None else 0.0
-        c.score = (c.relevance / top + 0.6 * proximity) if has_text else proximity
-    if has_text or point is not None:
+        c.score = 1 / (1 + km / 2) if point is not None else 0.0
+    if point is not None:
         candidates.sort(key=lambda c: -c.score)
 
 

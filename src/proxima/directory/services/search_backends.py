@@ -4,6 +4,7 @@ Both index the tokens made by `text.py` as they are (no engine-side stemming), i
 weighted fields: name, body, terms (taxonomy tokens), flags (filter tokens, weight 0).
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -60,23 +61,66 @@ def _render(expr: Expr, quote, and_op: str, or_op: str, in_field) -> str:
     return inner[0] if len(inner) == 1 else "(" + f" {op} ".join(inner) + ")"
 
 
-def _holds(expr: Expr, fields: dict[str, set[str]], everything: set[str]) -> bool:
-    if isinstance(expr, Term):
-        return expr.token in everything
+def _tokens_of(expr: Expr) -> set[str]:
+    if isinstance(expr, (Term, FieldTerm)):
+        return {expr.token}
+    return {token for part in expr.parts for token in _tokens_of(part)}
+
+
+def _tsquery(expr: Expr) -> str:
+    return _render(expr, lambda t: f"'{t}'", "&", "|", lambda t, f: f"'{t}':{WEIGHT_OF[f]}")
+
+
+FIELD_WEIGHTS = {"name": 8.0, "body": 2.0, "terms": 4.0}  # as bm25's weights in match_sql
+
+
+def _simple(expr: Expr) -> tuple[str | None, frozenset[str]]:
+    """A feature as (its field or None for any, the tokens any of which it takes)."""
     if isinstance(expr, FieldTerm):
-        return expr.token in fields.get(expr.field, ())
-    parts = (_holds(part, fields, everything) for part in expr.parts)
-    return all(parts) if isinstance(expr, All) else any(parts)
+        return expr.field, frozenset({expr.token})
+    if isinstance(expr, Term) or (
+        isinstance(expr, Any_) and all(isinstance(p, Term) for p in expr.parts)
+    ):
+        return None, frozenset(_tokens_of(expr))
+    raise ValueError("a pool feature is a token, a field's token or tokens of which any")
+
+
+def _bm25(documents, scoring: list[tuple[str | None, frozenset[str]]]):
+    """bm25 (k1 1.2, b 0.75) over the scoring features, their rarity counted within these
+    documents: the pool is what is ranked, not the whole index."""
+    total = len(documents) or 1
+    average = {
+        field: (sum(d[2][field] for d in documents) / total) or 1.0 for field in FIELD_WEIGHTS
+    }
+    holding = [sum(1 for d in documents if n in d[3]) for n in range(len(scoring))]
+    rarity = [math.log(1 + (total - h + 0.5) / (h + 0.5)) for h in holding]
+    result = {}
+    for service_id, counts, lengths, held in documents:
+        score = 0.0
+        for n, (_field, tokens) in enumerate(scoring):
+            if n not in held:
+                continue
+            for field, weight in FIELD_WEIGHTS.items():
+                mine = counts[field]
+                tf = sum(mine[t] for t in tokens if t in mine)
+                if tf:
+                    norm = 1.2 * (0.25 + 0.75 * lengths[field] / average[field])
+                    score += rarity[n] * weight * tf * 2.2 / (tf + norm)
+        result[service_id] = (score, held)
+    return result
 
 
 class SqliteFts5:
     table = "directory_search_fts"
 
-    def features_held(
-        self, db, service_ids: list[str], features: list[Expr]
-    ) -> dict[str, set[int]]:
-        """Which features each service's index row holds: the rows read by rowid (the
-        full-text index would walk every listing holding a common word), checked here."""
+    def pool_scores(
+        self, db, service_ids: list[str], features: list[Expr], scoring: int
+    ) -> dict[str, tuple[float, set[int]]]:
+        """Each service's text rank (bm25 over the first `scoring` features, their rarity
+        counted within the pool) and the features its index row holds. The rows are read
+        by id: the full-text index would walk every listing holding a common word."""
+        if not service_ids:
+            return {}
         marks = ", ".join(["%s"] * len(service_ids))
         with db.cursor() as cursor:
             cursor.execute(
@@ -85,20 +129,26 @@ class SqliteFts5:
                 service_ids,
             )
             rows = cursor.fetchall()
-        held: dict[str, set[int]] = {}
-        for service_id, name, body, terms in rows:
-            fields = {
-                "name": set(name.split()),
-                "body": set(body.split()),
-                "terms": set(terms.split()),
+        simple = [_simple(f) for f in features]
+        wanted = frozenset().union(*(tokens for _field, tokens in simple))
+        documents = []
+        for service_id, *texts in rows:
+            counts, lengths = {}, {}
+            for field, text in zip(("name", "body", "terms"), texts, strict=True):
+                tokens = text.split()
+                lengths[field] = len(tokens)
+                mine: dict[str, int] = {}
+                for token in wanted.intersection(tokens):
+                    mine[token] = tokens.count(token)
+                counts[field] = mine
+            everything = counts["name"].keys() | counts["body"].keys() | counts["terms"].keys()
+            held = {
+                n
+                for n, (field, tokens) in enumerate(simple)
+                if not tokens.isdisjoint(counts[field] if field else everything)
             }
-            everything = fields["name"] | fields["body"] | fields["terms"]
-            held[service_id] = {
-                number
-                for number, feature in enumerate(features)
-                if _holds(feature, fields, everything)
-            }
-        return held
+            documents.append((service_id, counts, lengths, held))
+        return _bm25(documents, simple[:scoring])
 
     def create_sql(self) -> list[str]:
         return [
@@ -141,24 +191,26 @@ class SqliteFts5:
 
 
 class PostgresTsvector:
-    def features_held(
-        self, db, service_ids: list[str], features: list[Expr]
-    ) -> dict[str, set[int]]:
-        """Which features each service's tsvector holds, tested on these rows only."""
-        tests = ", ".join("(d.tsv @@ CAST(%s AS tsquery))" for _ in features)
-        queries = [
-            _render(f, lambda t: f"'{t}'", "&", "|", lambda t, w: f"'{t}':{WEIGHT_OF[w]}")
-            for f in features
-        ]
+    def pool_scores(
+        self, db, service_ids: list[str], features: list[Expr], scoring: int
+    ) -> dict[str, tuple[float, set[int]]]:
+        """Each service's ts_rank over the first `scoring` features and the features its
+        tsvector holds, computed on these rows only."""
+        if not service_ids:
+            return {}
+        queries = [_tsquery(f) for f in features]
+        ranked = _tsquery(Any_(tuple(features[:scoring]))) if scoring else ""
+        tests = "".join(", (d.tsv @@ CAST(%s AS tsquery))" for _ in features)
         marks = ", ".join(["%s"] * len(service_ids))
         with db.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.service_id, {tests} FROM directory_searchdocument d "  # noqa: S608
+                "SELECT d.service_id, ts_rank('{0, 0.5, 0.25, 1}', d.tsv, "  # noqa: S608
+                f"CAST(%s AS tsquery)){tests} FROM directory_searchdocument d "
                 f"WHERE d.service_id IN ({marks})",
-                queries + service_ids,
+                [ranked, *queries, *service_ids],
             )
             return {
-                row[0]: {number for number, hit in enumerate(row[1:]) if hit}
+                row[0]: (float(row[1] or 0), {n for n, hit in enumerate(row[2:]) if hit})
                 for row in cursor.fetchall()
             }
 
