@@ -34,7 +34,13 @@ from proxima.directory.services.crisis import (
 )
 from proxima.directory.services.needs import SOURCE_RANK, FoundNeed
 from proxima.directory.services.search_backends import All, Any_, Expr, FieldTerm, Term, backend
-from proxima.directory.services.taxonomy import need_domain_term_id, term_graph, term_token
+from proxima.directory.services.taxonomy import (
+    TermGraph,
+    need_domain_term_id,
+    taxonomy_stamp,
+    term_graph,
+    term_token,
+)
 from proxima.directory.services.text import (
     GENERIC_WORDS,  # noqa: F401 (the words themselves, for tests and docs)
     index_tokens,
@@ -382,7 +388,9 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     said = query_words(query.text)
     # Words any listing may hold ("aide", "help", "service"...) never make a match alone:
     # better no result than a transport service for "food bank help".
-    needs = need_vocabulary().match(query.text) if query.text.strip() else []
+    stamp = taxonomy_stamp()  # read once: the vocabulary and the term graph follow it
+    graph = term_graph(stamp)
+    needs = need_vocabulary(stamp).match(query.text) if query.text.strip() else []
     # A word also looks for its equivalents in the other language (services/bilingual.py),
     # unless a need it names already reaches both languages (and far more listings).
     # (The ranking counts the equivalents of every word: `expanded`.)
@@ -396,7 +404,6 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     ]
     if needs and is_about_the_subject(query.text):
         # "Suicide prevention training for teachers" looks for a training, not a crisis line.
-        graph = term_graph()
         needs = [m for m in needs if not CRISIS_NEED_IDS & set(graph.ancestors_and_self(m.term_id))]
     filters = _filters_expr(query)
     crisis = detect_crisis(query.text)
@@ -410,7 +417,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     about = bool(said) and is_about_the_subject(query.text)
     if has_text:
         return _text_search(
-            query, point, moment, filters, words, expanded, needs, crisis, crisis_expr, about
+            query, point, moment, filters, words, expanded, needs, crisis, crisis_expr, about, graph
         )
     only_filters = All(tuple(filters)) if filters else None
     if point is None and moment is None:
@@ -454,7 +461,9 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     )
 
 
-def _text_search(query, point, moment, filters, words, expanded, needs, crisis, crisis_expr, about):
+def _text_search(
+    query, point, moment, filters, words, expanded, needs, crisis, crisis_expr, about, graph
+):
     """A search with words, needs or a crisis in it.
 
     The candidates are a pool taken in tiers, each as the index gives them, unranked
@@ -485,7 +494,7 @@ def _text_search(query, point, moment, filters, words, expanded, needs, crisis, 
         more, more_capped = _pool([some], filters, query, point, moment, POOL_SIZE, rows)
         relaxed, rows, capped = not rows, rows + more, capped or more_capped
     candidates = _candidates(rows, query, moment)
-    _rank_pool(candidates, expanded, needs, point, about=about)
+    _rank_pool(candidates, expanded, needs, point, graph, about=about)
     crisis_ids: set[str] = set()
     if crisis_expr is not None:
         shown = max(query.page * query.per_page, CRISIS_POOL_SIZE)
@@ -493,7 +502,7 @@ def _text_search(query, point, moment, filters, words, expanded, needs, crisis, 
         first = _candidates(crisis_rows, query, moment)
         # Violence now (an ex's death threats too) first brings violence services.
         preferred = ["violence"] if VIOLENCE in crisis.kinds else crisis.domains[:1]
-        _rank_pool(first, expanded, needs, point, preferred=preferred, about=about)
+        _rank_pool(first, expanded, needs, point, graph, preferred=preferred, about=about)
         crisis_ids = {c.service_id for c in first}
         candidates = first + [c for c in candidates if c.service_id not in crisis_ids]
     results = _results(
@@ -506,6 +515,7 @@ def _text_search(query, point, moment, filters, words, expanded, needs, crisis, 
         moment,
         words,
         relaxed=relaxed and not crisis_ids,
+        graph=graph,
     )
     results.crisis = crisis
     for hit in results.hits:
@@ -557,6 +567,7 @@ def _rank_pool(
     words: list[tuple[str, ...]],
     needs: list[NeedMatch],
     point,
+    graph: TermGraph,
     *,
     preferred: list[str] = (),
     about: bool = False,
@@ -574,7 +585,6 @@ def _rank_pool(
         return
     # A phrase naming a domain and its sub-domain ("plus rien dans le frigo": food aid,
     # emergency food) is one need: the sub-domain, the broader domain earning a part.
-    graph = term_graph()
     broader_of = {m.term_id: graph.ancestors_and_self(m.term_id)[1:] for m in needs}
     named = {m.term_id for m in needs}
     needs = [m for m in needs if not any(m.term_id in broader_of[o] for o in named)]
@@ -644,7 +654,18 @@ def _score(candidates: list[_Candidate], point) -> None:
 
 
 def _results(
-    query, candidates, total, capped, point, needs, moment, words, *, paged=False, relaxed=False
+    query,
+    candidates,
+    total,
+    capped,
+    point,
+    needs,
+    moment,
+    words,
+    *,
+    paged=False,
+    relaxed=False,
+    graph=None,
 ):
     page = (
         candidates
@@ -656,7 +677,7 @@ def _results(
         .select_related("organization")
         .in_bulk()
     )
-    reasons = _reasons(query, page, services, needs, words, moment)
+    reasons = _reasons(query, page, services, needs, words, moment, graph)
     hits = [
         SearchHit(services[c.service_id], c.score, c.distance_km, c.is_open, reasons[c.service_id])
         for c in page
@@ -665,16 +686,16 @@ def _results(
     return SearchResults(hits, total, capped, query.page, query.per_page, point, needs, relaxed)
 
 
-def _reasons(query, page, services, needs, words, moment) -> dict[str, list[str]]:
+def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[str, list[str]]:
     """Why each hit matched, in the user's language."""
-    graph = term_graph()
+    graph = graph or term_graph()
     attached: dict[str, set[str]] = {}
-    for link_id, term_id in Attribute.objects.filter(
-        link_id__in=list(services), taxonomy_term__isnull=False
-    ).values_list("link_id", "taxonomy_term_id"):
-        attached.setdefault(link_id, set()).add(term_id)
     served_by: dict[str, list[FoundNeed]] = {}
     if needs:
+        for link_id, term_id in Attribute.objects.filter(
+            link_id__in=list(services), taxonomy_term__isnull=False
+        ).values_list("link_id", "taxonomy_term_id"):
+            attached.setdefault(link_id, set()).add(term_id)
         for service_id, need_id, source, evidence in ServiceNeed.objects.filter(
             service_id__in=list(services)
         ).values_list("service_id", "need_id", "source", "evidence"):

@@ -110,6 +110,67 @@ def _bm25(documents, scoring: list[tuple[str | None, frozenset[str]]]):
     return result
 
 
+POOL_FIELDS = ("name", "body", "terms")
+
+
+def _pool_ranks(rows, features: list[Expr], scoring: int) -> dict[str, tuple[float, set[int]]]:
+    """The same ranking on both databases. `rows` give, per service, a function that
+    counts the wanted tokens in each field and the fields' lengths; out come the features
+    held and bm25 over the first `scoring` features."""
+    simple = [_simple(f) for f in features]
+    wanted = frozenset().union(*(tokens for _field, tokens in simple))
+    documents = []
+    for service_id, read in rows:
+        counts, lengths = read(wanted)
+        everything = counts["name"].keys() | counts["body"].keys() | counts["terms"].keys()
+        held = {
+            n
+            for n, (field, tokens) in enumerate(simple)
+            if not tokens.isdisjoint(counts[field] if field else everything)
+        }
+        documents.append((service_id, counts, lengths, held))
+    return _bm25(documents, simple[:scoring])
+
+
+def _text_fields(texts):
+    """Counting in FTS5's columns (space-separated tokens)."""
+
+    def read(wanted):
+        counts, lengths = {}, {}
+        for field, text in zip(POOL_FIELDS, texts, strict=True):
+            tokens = text.split()
+            lengths[field] = len(tokens)
+            counts[field] = {token: tokens.count(token) for token in wanted.intersection(tokens)}
+        return counts, lengths
+
+    return read
+
+
+_FIELD_OF_WEIGHT = {"A": "name", "B": "body", "C": "terms"}
+
+
+def _tsvector_fields(text: str):
+    """Counting in a tsvector's text ('tok':1A,2B ...): each position's weight letter says
+    its field (tokens are lower case, so capitals are weights)."""
+
+    def read(wanted):
+        lengths = {field: text.count(letter) for letter, field in _FIELD_OF_WEIGHT.items()}
+        counts = {field: {} for field in POOL_FIELDS}
+        for token in wanted:
+            start = text.find(f"'{token}':")
+            if start < 0:
+                continue
+            start += len(token) + 3
+            end = text.find(" ", start)
+            for position in text[start : end if end >= 0 else len(text)].split(","):
+                field = _FIELD_OF_WEIGHT.get(position[-1:])
+                if field:
+                    counts[field][token] = counts[field].get(token, 0) + 1
+        return counts, lengths
+
+    return read
+
+
 class SqliteFts5:
     table = "directory_search_fts"
 
@@ -129,26 +190,9 @@ class SqliteFts5:
                 service_ids,
             )
             rows = cursor.fetchall()
-        simple = [_simple(f) for f in features]
-        wanted = frozenset().union(*(tokens for _field, tokens in simple))
-        documents = []
-        for service_id, *texts in rows:
-            counts, lengths = {}, {}
-            for field, text in zip(("name", "body", "terms"), texts, strict=True):
-                tokens = text.split()
-                lengths[field] = len(tokens)
-                mine: dict[str, int] = {}
-                for token in wanted.intersection(tokens):
-                    mine[token] = tokens.count(token)
-                counts[field] = mine
-            everything = counts["name"].keys() | counts["body"].keys() | counts["terms"].keys()
-            held = {
-                n
-                for n, (field, tokens) in enumerate(simple)
-                if not tokens.isdisjoint(counts[field] if field else everything)
-            }
-            documents.append((service_id, counts, lengths, held))
-        return _bm25(documents, simple[:scoring])
+        return _pool_ranks(
+            [(service_id, _text_fields(texts)) for service_id, *texts in rows], features, scoring
+        )
 
     def create_sql(self) -> list[str]:
         return [
@@ -194,25 +238,20 @@ class PostgresTsvector:
     def pool_scores(
         self, db, service_ids: list[str], features: list[Expr], scoring: int
     ) -> dict[str, tuple[float, set[int]]]:
-        """Each service's ts_rank over the first `scoring` features and the features its
-        tsvector holds, computed on these rows only."""
+        """As on SQLite (the same ranking in Python), from these rows' tsvectors."""
         if not service_ids:
             return {}
-        queries = [_tsquery(f) for f in features]
-        ranked = _tsquery(Any_(tuple(features[:scoring]))) if scoring else ""
-        tests = "".join(", (d.tsv @@ CAST(%s AS tsquery))" for _ in features)
         marks = ", ".join(["%s"] * len(service_ids))
         with db.cursor() as cursor:
             cursor.execute(
-                "SELECT d.service_id, ts_rank('{0, 0.5, 0.25, 1}', d.tsv, "  # noqa: S608
-                f"CAST(%s AS tsquery)){tests} FROM directory_searchdocument d "
+                "SELECT d.service_id, d.tsv::text FROM directory_searchdocument d "  # noqa: S608
                 f"WHERE d.service_id IN ({marks})",
-                [ranked, *queries, *service_ids],
+                service_ids,
             )
-            return {
-                row[0]: (float(row[1] or 0), {n for n, hit in enumerate(row[2:]) if hit})
-                for row in cursor.fetchall()
-            }
+            rows = cursor.fetchall()
+        return _pool_ranks(
+            [(service_id, _tsvector_fields(text)) for service_id, text in rows], features, scoring
+        )
 
     def create_sql(self) -> list[str]:
         return [

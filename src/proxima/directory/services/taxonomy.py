@@ -244,10 +244,11 @@ def taxonomy_stamp() -> tuple:
         return tuple(cursor.fetchone())
 
 
-def term_graph() -> TermGraph:
-    """The term graph, reloaded when terms or their equivalences change."""
+def term_graph(stamp: tuple | None = None) -> TermGraph:
+    """The term graph, reloaded when terms or their equivalences change (`stamp`: the
+    taxonomy's fingerprint, when the caller read it already)."""
     global _graph_cache
-    stamp = taxonomy_stamp()
+    stamp = stamp if stamp is not None else taxonomy_stamp()
     if _graph_cache is None or _graph_cache[0] != stamp:
         _graph_cache = (stamp, TermGraph.load())
     return _graph_cache[1]

@@ -85,10 +85,11 @@ _lock = threading.Lock()
 _cached: tuple[tuple, NeedVocabulary] | None = None
 
 
-def need_vocabulary() -> NeedVocabulary:
-    """The vocabulary, rebuilt when terms or lexicon entries change."""
+def need_vocabulary(stamp: tuple | None = None) -> NeedVocabulary:
+    """The vocabulary, rebuilt when terms or lexicon entries change (`stamp`: the
+    taxonomy's fingerprint, when the caller read it already)."""
     global _cached
-    stamp = taxonomy_stamp()
+    stamp = stamp if stamp is not None else taxonomy_stamp()
     with _lock:
         if _cached is None or _cached[0] != stamp:
             _cached = (stamp, NeedVocabulary.build())
