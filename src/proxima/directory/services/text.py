@@ -276,7 +276,7 @@ GENERIC_WORDS = (
     "ressources resource resources organisme organismes organisation organization "
     "organizations information informations info infos trouver find finding cherche "
     "chercher looking search recherche quelque something chose thing offre offer offert "
-    "offered disponible available gratuit free"
+    "offered disponible available gratuit free get gets getting"
 )
 _GENERIC_STEMS = frozenset(stem for word in GENERIC_WORDS.split() for stem in stems(word))
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from proxima.directory.models import NeedLexiconEntry, TaxonomyTerm
 from proxima.directory.services.taxonomy import taxonomy_stamp
-from proxima.directory.services.text import query_words
+from proxima.directory.services.text import is_generic, query_words
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,8 @@ class NeedVocabulary:
 
         def add(term_id: str, text: str, query_only: bool = False) -> None:
             analyzed = tuple(query_words(text))
-            if analyzed:
+            # A phrase of words any listing may hold ("getting there": get) says no need.
+            if analyzed and not all(is_generic(alternatives) for alternatives in analyzed):
                 phrases.append(_Phrase(term_id, text, analyzed, query_only))
 
         for entry in NeedLexiconEntry.objects.values("term_id", "phrase", "query_only"):

@@ -1,0 +1,62 @@
+"""How a text search ranks: by the needs a service serves and the words it holds, over a
+pool taken in tiers (services/search.py: _text_search, _rank_pool)."""
+
+import pytest
+
+from proxima.directory.services import search
+from proxima.directory.services.search import SearchQuery, search_services
+from tests.factories import make_service
+
+pytestmark = pytest.mark.django_db
+
+
+def names(text: str, **criteria) -> list[str]:
+    return [hit.service.name for hit in search_services(SearchQuery(text=text, **criteria)).hits]
+
+
+def test_a_word_any_listing_may_hold_brings_nothing(need_domains):
+    """The issue's example: "food bank" put a transport service at the top."""
+    make_service("Transport bénévole", "Help getting to your appointments.", text_language="en")
+    make_service("Banque alimentaire du quartier", "Paniers chaque jeudi.", domain="food")
+    assert names("food bank help") == ["Banque alimentaire du quartier"]
+    assert names("where can I get help") == []
+
+
+def test_a_category_weighs_more_than_the_same_need_read_in_a_listing(need_domains):
+    """Same words, same need: the one whose category says it comes first."""
+    description = "On offre des paniers de nourriture aux familles."
+    make_service("Entraide Limoilou", description)
+    make_service("Entraide Vanier", description, domain="food.emergency")
+    assert names("banque alimentaire")[:2] == ["Entraide Vanier", "Entraide Limoilou"]
+
+
+def test_the_pool_takes_those_holding_every_word_and_a_need_first(need_domains, monkeypatch):
+    """With more candidates than the pool holds, the tiers decide who is ranked: those
+    holding every word and serving the need are never crowded out by the rest."""
+    monkeypatch.setattr(search, "POOL_SIZE", 3)
+    for number in range(6):
+        make_service(f"Comptoir {number}", "Dépannage.", domain="food")
+    best = make_service("Frigo partagé", "Frigo communautaire, dépannage.", domain="food")
+    hits = search_services(SearchQuery(text="frigo")).hits
+    assert [h.service.name for h in hits][:1] == [best.name]
+    assert len(hits) == 3  # the pool, no more
+
+
+def test_both_tiers_fill_the_pool_when_few_hold_every_word(need_domains, monkeypatch):
+    monkeypatch.setattr(search, "POOL_SIZE", 4)
+    make_service("Frigo partagé", "Frigo communautaire.", domain="food")
+    for number in range(5):
+        make_service(f"Comptoir {number}", "Dépannage.", domain="food")
+    hits = search_services(SearchQuery(text="frigo vide")).hits
+    assert hits[0].service.name == "Frigo partagé"
+    assert len(hits) == 4
+
+
+def test_a_search_about_a_course_finds_the_course_not_the_services(need_domains):
+    make_service("Dépannage alimentaire", "Paniers de nourriture.", domain="food")
+    make_service(
+        "Food handler certification course",
+        "A one-day course on food safety for kitchen volunteers.",
+        text_language="en",
+    )
+    assert names("food handler certification course")[:1] == ["Food handler certification course"]
