@@ -113,6 +113,18 @@ CRISES = [
     ("he keeps hitting me", VIOLENCE),
     ("jai été violée", VIOLENCE),
     ("my daughter was raped", VIOLENCE),
+    # Found missing by a review: firearms, overdose said alone, self-harm as a verb.
+    ("mon père a un fusil et dit qu'il va tirer", DANGER_TO_OTHERS),
+    ("il menace de tirer sur tout le monde", DANGER_TO_OTHERS),
+    ("he has a gun", DANGER_TO_OTHERS),
+    ("ma soeur a pris une overdose", SUICIDE),
+    ("surdose", SUICIDE),
+    ("mon ado s'automutile", SUICIDE),
+    ("thinking about ending it all", SUICIDE),
+    ("j'ai plus envie d'être là", SUICIDE),
+    ("i wnat to die", SUICIDE),
+    ("je veux disparaître", SUICIDE),
+    ("I want to disappear", SUICIDE),
 ]
 
 NEAR_MISSES = [
@@ -192,6 +204,12 @@ NEAR_MISSES = [
     "she took a lot of pictures",
     "he keeps talking about his job",
     "hit me up later about the food bank",
+    "tirer au sort les gagnants",
+    "I want to disappear from social media",
+    "permis de port d'arme",
+    "gun control debate",
+    "mon fils a un couteau suisse pour le camp",
+    "overdose prevention site",
     "my parents kicked me out",
 ]
 

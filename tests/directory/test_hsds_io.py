@@ -377,6 +377,20 @@ def test_overnight_hours_and_real_values_are_taken(tmp_path):
             "'qqq-CA' is not an ISO 639 language code",
         ),
         (
+            lambda p: broken(p, json.dumps(service_json(description="x\u0000y"))),
+            "contains a NUL character",
+        ),
+        (
+            lambda p: broken(
+                p, json.dumps(service_json(proxima={"translations": {"en": {"name": "a\u0000"}}}))
+            ),
+            "contains a NUL character",
+        ),
+        (
+            lambda p: broken(p, json.dumps(service_json(phones=[{"id": UUID_1, "number": " "}]))),
+            "a phone without a number",
+        ),
+        (
             lambda p: broken(
                 p,
                 json.dumps(
@@ -433,6 +447,9 @@ def test_overnight_hours_and_real_values_are_taken(tmp_path):
         "language-code",
         "language-not-iso-639",
         "language-unknown-with-region",
+        "nul-in-a-text",
+        "nul-in-an-extension",
+        "phone-without-number",
         "latitude-200",
         "age-1e30",
         "negative-age",

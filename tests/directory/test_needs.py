@@ -332,3 +332,18 @@ def test_equivalents_are_added_to_a_word_not_put_in_its_place():
     assert debt[: len(stems("debt"))] == stems("debt")
     assert set(stems("endettement")) <= set(debt)
     assert expand(("zzzz",)) == ("zzzz",)
+
+
+def test_a_term_stays_to_review_while_a_mapping_is_only_proposed(imported):
+    """Rejecting one proposal of a term does not take it out of the queue while another
+    proposal waits."""
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    food = m.TaxonomyTerm.objects.get(id=uid("RR-01"))
+    extra = m.TermMapping.objects.create(term=food, need_id=need_domain_term_id("income"))
+    client = Client()
+    client.force_login(coordinator)
+    url = reverse("directory:taxonomy_terms", args=[TAXONOMY])
+    needs.reject_mapping(extra, by=coordinator)
+    assert 'id="term-' + uid("RR-01") in client.get(url).content.decode()
+    needs.confirm_mapping(mapping_of("RR-01", "food"), by=coordinator)
+    assert 'id="term-' + uid("RR-01") not in client.get(url).content.decode()

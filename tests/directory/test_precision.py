@@ -46,3 +46,10 @@ def test_the_page_says_one_thing_when_nothing_matches(listings):
     nothing = Client().get("/", {"q": "zzzz yyyy"}).content.decode()
     assert "Aucun service ne correspond." in nothing
     assert "ne correspond à tous les mots" not in nothing  # not both messages
+
+
+@pytest.mark.parametrize("text", ["!!!", "😀", "*", '"', "en", "(((", "AND OR"])
+def test_a_search_with_nothing_to_look_for_asks_for_more_not_everything(need_domains, text):
+    make_service("Banque alimentaire", "Paniers.", domain="food")
+    results = search_services(SearchQuery(text=text))
+    assert results.hits == [] and results.only_generic

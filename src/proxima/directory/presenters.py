@@ -111,18 +111,30 @@ class TaxonomySummary:
     decided: int
 
 
+def _reviewed():
+    """Whether a term (the outer query's row) is reviewed: a person decided one of its
+    mappings and none is left only proposed."""
+    from django.db.models import Exists, OuterRef
+
+    from proxima.directory.models import MappingStatus, TermMapping
+
+    mappings = TermMapping.objects.filter(term=OuterRef("pk"))
+    return Exists(mappings.exclude(status=MappingStatus.PROPOSED)) & ~Exists(
+        mappings.filter(status=MappingStatus.PROPOSED)
+    )
+
+
 def taxonomy_summaries(taxonomies) -> list[TaxonomySummary]:
-    """Each taxonomy with its count of terms, of terms left to review (no mapping decided
-    by a person yet) and of decided ones."""
-    from django.db.models import Count, Exists, OuterRef, Q
+    """Each taxonomy with its count of terms, of terms left to review (a mapping only
+    proposed, or none decided) and of reviewed ones."""
+    from django.db.models import Count, Q
 
-    from proxima.directory.models import MappingStatus, TaxonomyTerm, TermMapping
+    from proxima.directory.models import TaxonomyTerm
 
-    decided = TermMapping.objects.filter(term=OuterRef("pk")).exclude(status=MappingStatus.PROPOSED)
     counts = {
         row["taxonomy_id"]: row
         for row in TaxonomyTerm.objects.filter(taxonomy_id__in=[t.id for t in taxonomies])
-        .annotate(reviewed=Exists(decided))
+        .annotate(reviewed=_reviewed())
         .values("taxonomy_id")
         .annotate(terms=Count("id"), decided=Count("id", filter=Q(reviewed=True)))
     }
@@ -152,9 +164,7 @@ def term_mapping_page(taxonomy, *, to_review: bool, page, per_page: int = 50):
 
     terms = TaxonomyTerm.objects.filter(taxonomy_id=taxonomy.id).order_by("name", "id")
     if to_review:
-        terms = terms.exclude(
-            id__in=TermMapping.objects.exclude(status=MappingStatus.PROPOSED).values("term_id")
-        )
+        terms = terms.annotate(reviewed=_reviewed()).filter(reviewed=False)
     current = Paginator(terms, per_page).get_page(page)
     ids = [t.id for t in current]
     services = dict(

@@ -164,6 +164,11 @@ class _Collector:
                 source, where, name, f"text too long ({len(value):,} characters, at most {limit:,})"
             )
             return None
+        if "\x00" in value:
+            self.problem(
+                source, where, name, "contains a NUL character (U+0000), which no text may hold"
+            )
+            return None
         is_reference = name == "id" or (name in kind.link_fields and name not in NOT_REFERENCES)
         if is_reference and value and not is_uuid(value):
             if not self.legacy_ids:
@@ -420,6 +425,25 @@ def _guess_kind(path: Path, data: Any) -> str:
     return "service"
 
 
+def _nul_paths(data: Any, where: str = "file", found: list | None = None) -> list[str]:
+    """Where a NUL character hides in a JSON document (keys and values), at most ten."""
+    found = [] if found is None else found
+    stack = [(data, where)]
+    while stack and len(found) < 10:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                found.append(path)
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                if "\x00" in key:
+                    found.append(path)
+                stack.append((inner, f"{path}.{key}"))
+        elif isinstance(value, list):
+            stack.extend((inner, f"{path}[{index}]") for index, inner in enumerate(value))
+    return found
+
+
 def _read_json(path: Path, collector: _Collector, kind_name: str | None) -> None:
     source = path.name
     try:
@@ -434,6 +458,13 @@ def _read_json(path: Path, collector: _Collector, kind_name: str | None) -> None
         return
     except RecursionError:
         collector.problem(source, "file", "", "invalid JSON: nested too deeply")
+        return
+    nul = _nul_paths(data)  # anywhere, Proxima's extensions included
+    for where in nul:
+        collector.problem(
+            source, where, "", "contains a NUL character (U+0000), which no text may hold"
+        )
+    if nul:
         return
     kind = KINDS[kind_name or _guess_kind(path, data)]
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
@@ -534,8 +565,12 @@ def semantic_problems(kind_name: str, record: dict) -> list[tuple[str, str]]:
         value = record.get(name)
         if value and not EMAIL_PATTERN.fullmatch(str(value).strip()):
             found.append((name, f"{value!r} is not an email address"))
+    if kind_name == "phone" and "number" in record and not str(record["number"] or "").strip():
+        found.append(("number", "a phone without a number"))
     if kind_name == "language":
         code = record.get("code")
+        if "code" in record and not str(code or "").strip() and not record.get("name"):
+            found.append(("code", "a language with neither a code nor a name"))
         if code and not is_language_code(str(code)):
             found.append(
                 ("code", f"{code!r} is not an ISO 639 language code (such as fr, en, es, cr, iu)")

@@ -409,7 +409,9 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     crisis = detect_crisis(query.text)
     crisis_expr = _crisis_expr(crisis) if crisis else None
     has_text = bool(words or needs or crisis_expr)
-    if said and not has_text:  # only generic words: nothing to look for
+    if query.text.strip() and not has_text:
+        # Only generic words ("aide", "help"), or none that can be looked for (punctuation,
+        # "en", an emoji): nothing to look for, rather than every listing.
         results = SearchResults([], 0, False, query.page, query.per_page, point, [])
         results.only_generic = True
         return results
