@@ -304,30 +304,30 @@ def _back_to_terms(request, term: TaxonomyTerm):
     return redirect(f"{target}#term-{term.pk}")
 
 
+def _decide(request, mapping_id: int, action, message: str):
+    mapping = _mapping_for(request, mapping_id)
+    action(mapping, by=request.user)
+    messages.success(
+        request,
+        message % {"term": mapping.term.localized_name, "need": mapping.need.localized_name},
+    )
+    return _back_to_terms(request, mapping.term)
+
+
 @login_required
 @require_http_methods(["POST"])
 def confirm_mapping(request, mapping_id: int):
-    mapping = _mapping_for(request, mapping_id)
-    needs.confirm_mapping(mapping, by=request.user)
-    messages.success(
-        request,
-        _("“%(term)s” now means “%(need)s”.")
-        % {"term": mapping.term.localized_name, "need": mapping.need.localized_name},
+    return _decide(
+        request, mapping_id, needs.confirm_mapping, _("“%(term)s” now means “%(need)s”.")
     )
-    return _back_to_terms(request, mapping.term)
 
 
 @login_required
 @require_http_methods(["POST"])
 def reject_mapping(request, mapping_id: int):
-    mapping = _mapping_for(request, mapping_id)
-    needs.reject_mapping(mapping, by=request.user)
-    messages.success(
-        request,
-        _("“%(term)s” no longer means “%(need)s”.")
-        % {"term": mapping.term.localized_name, "need": mapping.need.localized_name},
+    return _decide(
+        request, mapping_id, needs.reject_mapping, _("“%(term)s” no longer means “%(need)s”.")
     )
-    return _back_to_terms(request, mapping.term)
 
 
 @login_required
