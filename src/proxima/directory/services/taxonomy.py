@@ -53,6 +53,7 @@ def load_need_domains(path: Path = NEED_DOMAINS_FILE) -> int:
         defaults={k: meta[k] for k in ("name", "description", "uri", "version")},
     )
     count = 0
+    wanted: dict[tuple[str, str, str], bool] = {}  # (term, language, phrase) → query only
 
     def save(domain: dict, parent: TaxonomyTerm | None) -> None:
         nonlocal count
@@ -76,19 +77,37 @@ def load_need_domains(path: Path = NEED_DOMAINS_FILE) -> int:
         query_only = set(domain.get("query_only", []))
         for language in ("fr", "en"):
             for phrase in domain.get(f"lex_{language}", []):
-                NeedLexiconEntry.objects.update_or_create(
-                    term=term,
-                    language=language,
-                    phrase=phrase,
-                    defaults={"query_only": phrase in query_only},
-                )
+                wanted[(term.id, language, phrase)] = phrase in query_only
         for child in domain.get("children", []):
             save(child, term)
 
     for domain in data["domains"]:
         save(domain, None)
+    _save_lexicon(wanted)
     link_open_eligibility_equivalents(path)
     return count
+
+
+def _save_lexicon(wanted: dict[tuple[str, str, str], bool]) -> None:
+    """The lexicon entries added or their flag updated, in a few queries (the loader runs
+    at every set-up, and before many tests)."""
+    existing = {
+        (entry.term_id, entry.language, entry.phrase): entry
+        for entry in NeedLexiconEntry.objects.filter(term_id__in={key[0] for key in wanted})
+    }
+    NeedLexiconEntry.objects.bulk_create(
+        [
+            NeedLexiconEntry(term_id=term, language=language, phrase=phrase, query_only=flag)
+            for (term, language, phrase), flag in wanted.items()
+            if (term, language, phrase) not in existing
+        ]
+    )
+    changed = []
+    for key, entry in existing.items():
+        if key in wanted and entry.query_only != wanted[key]:
+            entry.query_only = wanted[key]
+            changed.append(entry)
+    NeedLexiconEntry.objects.bulk_update(changed, ["query_only"])
 
 
 @transaction.atomic
