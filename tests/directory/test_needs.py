@@ -144,6 +144,14 @@ def test_each_need_is_stored_with_where_it_came_from(imported):
     assert fridge.evidence
 
 
+def test_a_workshop_about_sexual_violence_is_not_read_as_a_violence_service(need_domains):
+    service = make_service(
+        "Ateliers de sensibilisation", "Ateliers de sensibilisation aux agressions sexuelles."
+    )
+    violence = {need_domain_term_id(c) for c in ("violence", "violence.sexual")}
+    assert not m.ServiceNeed.objects.filter(service=service, need_id__in=violence).exists()
+
+
 def test_a_training_about_suicide_is_not_read_as_a_crisis_service(imported):
     crisis_needs = {need_domain_term_id("crisis")}
     assert not m.ServiceNeed.objects.filter(

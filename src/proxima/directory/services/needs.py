@@ -80,8 +80,10 @@ def read_needs(
             if needs & _CRISIS_NEEDS:
                 if about is None:
                     about = is_about_the_subject(sentence)
-                if about:
-                    needs -= _CRISIS_NEEDS
+                if about:  # the sub-domains too (sexual violence under violence)
+                    needs = {
+                        n for n in needs if not _CRISIS_NEEDS & set(graph.ancestors_and_self(n))
+                    }
             for need in graph.most_specific(needs):
                 found.setdefault(need, match.phrase)
     # "Paniers" (emergency food) and "se nourrir" (food): the emergency food is what it is.
