@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from proxima.directory.models import (
     Attribute,
@@ -121,17 +121,17 @@ class _Reading:
 
 def _index_batch(ids: list[str], reading: _Reading, engine) -> int:
     graph = reading.graph
+    # The services' categories, and the free keywords of older directories (HSDS 1.x and
+    # Ohana: services/hsds_legacy.py), in one read.
     terms_by_service: dict[str, set[str]] = {}
-    for link_id, term_id in Attribute.objects.filter(
-        link_id__in=ids, taxonomy_term__isnull=False
-    ).values_list("link_id", "taxonomy_term_id"):
-        terms_by_service.setdefault(link_id, set()).add(term_id)
-    # Free keywords of older directories (HSDS 1.x and Ohana: services/hsds_legacy.py).
     keywords: dict[str, list[str]] = {}
-    for link_id, value in Attribute.objects.filter(
-        link_id__in=ids, link_type="keyword"
-    ).values_list("link_id", "value"):
-        keywords.setdefault(link_id, []).append(value)
+    for link_id, term_id, link_type, value in Attribute.objects.filter(
+        Q(taxonomy_term__isnull=False) | Q(link_type="keyword"), link_id__in=ids
+    ).values_list("link_id", "taxonomy_term_id", "link_type", "value"):
+        if term_id:
+            terms_by_service.setdefault(link_id, set()).add(term_id)
+        if link_type == "keyword":
+            keywords.setdefault(link_id, []).append(value)
     term_names = dict(
         TaxonomyTerm.objects.filter(
             id__in={t for terms in terms_by_service.values() for t in terms}

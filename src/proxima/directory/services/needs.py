@@ -34,18 +34,26 @@ from proxima.directory.services.taxonomy import (
     NEED_DOMAINS_TAXONOMY_ID,
     TermGraph,
     need_domain_term_id,
+    term_graph,
 )
-from proxima.directory.services.text import is_generic, query_words
 from proxima.directory.services.vocabulary import NeedVocabulary, need_vocabulary
 
 # A listing's text is read a sentence (or a list item) at a time: a phrase's words must
 # be said together, not gathered from the four corners of a long description.
 _SENTENCE_BREAK = re.compile(r"[.!?;:\n\r•·|/()\[\]]+|\s[-–—]\s")
 # Crisis and violence are read from a listing only where it answers them, not where it
-# speaks about them (training, awareness, research: see crisis.is_about_the_subject).
-_CRISIS_NEEDS = frozenset(
+# speaks about them (training, awareness, research: see crisis.is_about_the_subject);
+# search drops them from a query about the subject the same way.
+CRISIS_NEED_IDS = frozenset(
     need_domain_term_id(code) for codes in CRISIS_DOMAINS.values() for code in codes
 )
+
+
+def is_crisis_need(term_id: str, graph: TermGraph) -> bool:
+    """A crisis or violence domain, or one of their sub-domains."""
+    return bool(CRISIS_NEED_IDS.intersection(graph.ancestors_and_self(term_id)))
+
+
 SOURCE_RANK = {NeedSource.CONFIRMED: 0, NeedSource.TERM: 1, NeedSource.TEXT: 2}
 
 
@@ -60,11 +68,6 @@ def _sentences(texts: Iterable[str]) -> list[str]:
     return [s.strip() for text in texts for s in _SENTENCE_BREAK.split(text or "") if s.strip()]
 
 
-def _is_generic_phrase(phrase: str) -> bool:
-    """A phrase of words any listing may hold ("information") says no need."""
-    return all(is_generic(alternatives) for alternatives in query_words(phrase))
-
-
 def read_needs(
     texts: Iterable[str], vocabulary: NeedVocabulary, graph: TermGraph
 ) -> dict[str, str]:
@@ -73,17 +76,14 @@ def read_needs(
     found: dict[str, str] = {}
     for sentence in _sentences(texts):
         about = None
+        # (The vocabulary holds no phrase of generic words only: NeedVocabulary.build.)
         for match in vocabulary.match(sentence, listing=True):
-            if _is_generic_phrase(match.phrase):
-                continue
             needs = graph.closure([match.term_id]) & graph.need_domain_ids
-            if needs & _CRISIS_NEEDS:
+            if needs & CRISIS_NEED_IDS:
                 if about is None:
                     about = is_about_the_subject(sentence)
                 if about:  # the sub-domains too (sexual violence under violence)
-                    needs = {
-                        n for n in needs if not _CRISIS_NEEDS & set(graph.ancestors_and_self(n))
-                    }
+                    needs = {n for n in needs if not is_crisis_need(n, graph)}
             for need in graph.most_specific(needs):
                 found.setdefault(need, match.phrase)
     # "Paniers" (emergency food) and "se nourrir" (food): the emergency food is what it is.
@@ -197,8 +197,6 @@ def unread_terms(service_ids: list[str]) -> set[str]:
 
 def services_with_terms(term_ids: Iterable[str]) -> list[str]:
     """The services a change of these terms' mappings touches (their descendants too)."""
-    from proxima.directory.services.taxonomy import term_graph
-
     graph = term_graph()
     terms = set()
     for term_id in term_ids:

@@ -25,14 +25,13 @@ from proxima.directory.models import (
 from proxima.directory.services import geo, hours
 from proxima.directory.services.bilingual import expand
 from proxima.directory.services.crisis import (
-    CRISIS_DOMAINS,
     EMERGENCY_NUMBERS,
     VIOLENCE,
     CrisisSignal,
     detect_crisis,
     is_about_the_subject,
 )
-from proxima.directory.services.needs import SOURCE_RANK, FoundNeed
+from proxima.directory.services.needs import SOURCE_RANK, FoundNeed, is_crisis_need
 from proxima.directory.services.search_backends import All, Any_, Expr, FieldTerm, Term, backend
 from proxima.directory.services.taxonomy import (
     TermGraph,
@@ -53,9 +52,6 @@ from proxima.directory.services.text import words as text_words
 from proxima.directory.services.vocabulary import NeedMatch, need_vocabulary
 
 CANDIDATE_LIMIT = 1000
-CRISIS_NEED_IDS = frozenset(
-    need_domain_term_id(code) for codes in CRISIS_DOMAINS.values() for code in codes
-)
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 100
 MAX_OFFSET = 2**63 - 1  # the largest OFFSET SQLite and PostgreSQL accept
@@ -395,16 +391,18 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     # unless a need it names already reaches both languages (and far more listings).
     # (The ranking counts the equivalents of every word: `expanded`.)
     in_needs = {stem for match in needs for stem in match.words}
-    expanded = [expand(alternatives) for alternatives in said if not is_generic(alternatives)]
+    kept = [alternatives for alternatives in said if not is_generic(alternatives)]
+    expanded = [expand(alternatives) for alternatives in kept]
     words = [
         alternatives if in_needs & set(alternatives) else wider
-        for alternatives, wider in zip(
-            [a for a in said if not is_generic(a)], expanded, strict=True
-        )
+        for alternatives, wider in zip(kept, expanded, strict=True)
     ]
-    if needs and is_about_the_subject(query.text):
+    # A search about a subject (a course, a training) looks for that, not for the
+    # services of the need it names: its words weigh more than its needs (_rank_pool).
+    about = bool(said) and is_about_the_subject(query.text)
+    if needs and about:
         # "Suicide prevention training for teachers" looks for a training, not a crisis line.
-        needs = [m for m in needs if not CRISIS_NEED_IDS & set(graph.ancestors_and_self(m.term_id))]
+        needs = [m for m in needs if not is_crisis_need(m.term_id, graph)]
     filters = _filters_expr(query)
     crisis = detect_crisis(query.text)
     crisis_expr = _crisis_expr(crisis) if crisis else None
@@ -416,7 +414,6 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         results.only_generic = True
         return results
 
-    about = bool(said) and is_about_the_subject(query.text)
     if has_text:
         return _text_search(
             query, point, moment, filters, words, expanded, needs, crisis, crisis_expr, about, graph
@@ -577,8 +574,8 @@ def _rank_pool(
     """Rank the pool by what the query asked rather than by how rare its words are: the
     share of the needs it expressed that a service serves (weighed by the words each need
     took; a need its category says counts fully, one read in its own words 0.7, only the
-    broader domain 0.5), then the share of its words the listing holds, then a text rank
-    (bm25-like within the pool on SQLite, ts_rank on PostgreSQL), plus proximity.
+    broader domain 0.5), then the share of its words the listing holds, then a bm25
+    computed within the pool (the same on both databases), plus proximity.
     A food bank answers "where can I get free groceries" before a transport service whose
     description happens to say "get groceries". A search about a subject (a course, a
     training: `about`) weighs its words more than its needs. `preferred` need domains
@@ -604,11 +601,12 @@ def _rank_pool(
     )
     need_total = sum(m.strength for m in needs) or 1
     need_weight = NEED_WEIGHT / 4 if about else NEED_WEIGHT
+    held: dict[str, set[int]] = {}
     for c in candidates:
-        c.relevance, mine = scored.get(c.service_id, (0.0, set()))
+        c.relevance, held[c.service_id] = scored.get(c.service_id, (0.0, set()))
     top = max((c.relevance for c in candidates), default=0) or 1.0
     for c in candidates:
-        mine = scored.get(c.service_id, (0.0, set()))[1]
+        mine = held[c.service_id]
         word_share = sum(1 for i in range(n_words) if i in mine) / n_words if n_words else 0.0
         need_share = 0.0
         for j, match in enumerate(needs):
