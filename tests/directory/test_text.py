@@ -14,3 +14,19 @@ def test_french_and_english_stems_meet():
 def test_stopwords_and_elisions_are_dropped():
     assert query_words("on n'a plus rien dans le frigo") == [("rien",), ("frigo",)]
     assert index_tokens("the and of le la les") == []
+
+
+def test_of_two_phrases_as_strong_the_same_one_wins_whatever_their_order():
+    """The phrase kept (and the words it used) must not depend on a set's order, which
+    changes with each process's hash seed."""
+    from proxima.directory.services.vocabulary import NeedVocabulary, _Phrase
+
+    def phrase(text: str) -> _Phrase:
+        return _Phrase("food", text, tuple(query_words(text)))
+
+    texts = ["épicerie", "groceries", "nourriture"]
+    chosen = {
+        NeedVocabulary([phrase(t) for t in order]).match("épicerie groceries nourriture")[0].phrase
+        for order in (texts, texts[::-1], texts[1:] + texts[:1])
+    }
+    assert chosen == {"groceries"}

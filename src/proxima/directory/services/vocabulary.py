@@ -62,7 +62,9 @@ class NeedVocabulary:
         query_stems = {stem for alternatives in query for stem in alternatives}
         best: dict[str, NeedMatch] = {}
         candidates = {p for stem in query_stems for p in self._by_stem.get(stem, ())}
-        for phrase in candidates:
+        # In a fixed order: of two phrases as strong for one term, the same one wins on
+        # every run (a set's order changes with each process's hash seed).
+        for phrase in sorted(candidates, key=lambda p: (p.term_id, p.text)):
             if listing and phrase.query_only:
                 continue
             if all(any(s in query_stems for s in alternatives) for alternatives in phrase.words):
