@@ -54,7 +54,11 @@ class SearchPoint(models.Model):
         indexes = [
             models.Index(
                 fields=["latitude", "longitude", "document"], name="searchpoint_lat_lon_doc"
-            )
+            ),
+            # And a document's nearest point, when the full-text index found the document.
+            models.Index(
+                fields=["document", "latitude", "longitude"], name="searchpoint_doc_lat_lon"
+            ),
         ]
 
     def __str__(self) -> str:

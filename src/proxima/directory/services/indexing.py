@@ -19,7 +19,7 @@ from proxima.directory.models import (
     ServiceNeed,
     TaxonomyTerm,
 )
-from proxima.directory.services import geo, hours, needs
+from proxima.directory.services import facets, geo, hours, needs
 from proxima.directory.services.search_backends import backend
 from proxima.directory.services.taxonomy import TermGraph, term_token
 from proxima.directory.services.text import index_tokens, sort_key
@@ -188,6 +188,11 @@ def _index_batch(ids: list[str], reading: _Reading, engine) -> int:
             graph.closure(n.need_id for n in found if n.source == needs.NeedSource.TEXT),
             keywords.get(service.id, []),
         )
+        # Ages, hours and places as tokens too: the index narrows by them first
+        # (services/facets.py).
+        fields_by_service[service.id]["flags"] += facets.age_tokens(
+            document.min_age, document.max_age
+        ) + facets.open_tokens(masks)
         points_by_service[service.id] = [
             geo.coarsen(loc.latitude, loc.longitude)
             if loc.is_confidential
@@ -195,6 +200,9 @@ def _index_batch(ids: list[str], reading: _Reading, engine) -> int:
             for loc in locations
             if loc.has_valid_point
         ]
+        fields_by_service[service.id]["flags"] += facets.place_tokens(
+            points_by_service[service.id], remote=document.is_remote
+        )
     SearchDocument.objects.bulk_create(documents)
     ServiceNeed.objects.bulk_create(served)
     SearchPoint.objects.bulk_create(
@@ -241,4 +249,6 @@ def reindex_services(
             written += _index_batch(batch, reading, engine)
         if on_progress:
             on_progress(len(batch))
+    if service_ids is None:
+        engine.optimize()  # after rewriting every row: one compact index, not thousands of pieces
     return written

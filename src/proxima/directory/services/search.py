@@ -22,7 +22,7 @@ from proxima.directory.models import (
     ServiceNeed,
     TaxonomyTerm,
 )
-from proxima.directory.services import geo, hours
+from proxima.directory.services import facets, geo, hours
 from proxima.directory.services.bilingual import expand
 from proxima.directory.services.crisis import (
     EMERGENCY_NUMBERS,
@@ -141,6 +141,7 @@ class _Candidate:
     distance_km: float | None
     is_open: bool | None = None
     score: float = 0.0
+    texts: str | None = None  # its index row, read with it, for the pool's ranking
 
 
 def _validate(query: SearchQuery) -> geo.Place | None:
@@ -200,6 +201,25 @@ def _filters_expr(query: SearchQuery) -> list[Expr]:
     return parts
 
 
+def _narrowing_expr(query: SearchQuery, point: geo.Place | None) -> list[Expr]:
+    """The radius, the age and the moment asked, as the index's coarse tokens
+    (services/facets.py): with words or other filters, the index keeps only the listings
+    that can fit, and the exact checks (the distance, `_sql_predicates`, then
+    `_candidates`) run on those."""
+    parts: list[Expr] = []
+    if point is not None and query.max_km is not None:
+        cells = facets.place_query_tokens(
+            point.latitude, point.longitude, query.max_km, include_remote=query.include_remote
+        )
+        if cells:
+            parts.append(Any_(tuple(Term(t) for t in cells)))
+    if query.age is not None:
+        parts.append(Any_(tuple(Term(t) for t in facets.age_query_tokens(query.age))))
+    if query.open_at is not None:
+        parts.append(Any_(tuple(Term(t) for t in facets.open_query_tokens(query.open_at))))
+    return parts
+
+
 def _sql_predicates(query: SearchQuery, point: geo.Place | None, moment: datetime | None):
     where, params = [], []
     if query.age is not None:
@@ -253,8 +273,9 @@ def _distance_sql(
     """(distance column, its params, join clause, its params).
 
     Three plans, chosen by what narrows the search most:
-    - text (full-text match first): each matched document's nearest point, looked up by
-      document; the radius is applied around it (see `_fetch`);
+    - the full-text index first (words or filters, the radius's cells among them:
+      `_narrowing_expr`): each document found looks up its nearest point (the
+      (document, latitude, longitude) index), and the radius is applied to it (`_fetch`);
     - a radius and no text: the points inside it, found through the covering
       (latitude, longitude, document_id) index, joined to the documents; when nothing
       else filters, only the `nearest` documents are joined;
@@ -294,12 +315,27 @@ def _squared_radius(query: SearchQuery) -> float:
     return (query.max_km / geo.KM_PER_DEGREE) ** 2
 
 
-def _fetch(expr: Expr | None, query, point, moment, order: str | None, limit: int, offset: int = 0):
-    """Rows (service_id, relevance, hours, distance2) and the count query. `order` None:
-    neither ranked nor sorted, the first rows the index gives (a text search's pool)."""
+def _fetch(
+    expr: Expr | None,
+    query,
+    point,
+    moment,
+    order: str | None,
+    limit: int,
+    offset: int = 0,
+    *,
+    with_total: bool = False,
+    with_texts: bool = False,
+):
+    """Rows (service_id, relevance, hours, distance2), and how many match in all when
+    `with_total` (else None). `order` None: neither ranked nor sorted, the first rows the
+    index gives (a text search's pool). `with_texts` (with an expression): each row also
+    holds its index row's texts, which the pool's ranking reads (`pool_scores`)."""
     engine = backend()
     where, where_params = _sql_predicates(query, point, moment)
-    text_driven = expr is not None and _connection().vendor != "postgresql"
+    # The index drives (it holds the place too: `_narrowing_expr`): each document found
+    # looks up its nearest point, and the radius is applied to it.
+    text_driven = expr is not None
     radius_after = text_driven and point is not None and query.max_km is not None
     if point is not None and query.max_km is not None and query.include_remote and not text_driven:
         where.append("(near.document_id IS NOT NULL OR d.is_remote)")
@@ -319,10 +355,12 @@ def _fetch(expr: Expr | None, query, point, moment, order: str | None, limit: in
     from_clause += near_join
     from_params = from_params + near_params
     where_sql = " AND ".join(where) or "1=1"
+    texts = with_texts and expr is not None
     select = (
         f"SELECT d.service_id AS service_id, {relevance} AS relevance, d.hours AS hours, "
-        f"{distance} AS distance2, d.is_remote AS is_remote, d.sort_name AS sort_name "
-        f"FROM {from_clause} WHERE {where_sql}"
+        f"{distance} AS distance2, d.is_remote AS is_remote, d.sort_name AS sort_name"
+        + (f", {engine.texts_sql()} AS texts" if texts else "")
+        + f" FROM {from_clause} WHERE {where_sql}"
     )
     params = distance_params + from_params + where_params
     if radius_after:
@@ -331,8 +369,9 @@ def _fetch(expr: Expr | None, query, point, moment, order: str | None, limit: in
         keep = "x.distance2 <= %s" + (" OR x.is_remote" if query.include_remote else "")
         select = (
             "SELECT x.service_id, x.relevance, x.hours, "
-            "CASE WHEN x.distance2 <= %s THEN x.distance2 END AS distance2, x.sort_name "
-            f"FROM ({select}) x WHERE {keep}"
+            "CASE WHEN x.distance2 <= %s THEN x.distance2 END AS distance2, x.sort_name"
+            + (", x.texts" if texts else "")
+            + f" FROM ({select}) x WHERE {keep}"
         )
         params = [radius, *params, radius]
         order = order.replace("d.", "x.") if order else None
@@ -342,15 +381,23 @@ def _fetch(expr: Expr | None, query, point, moment, order: str | None, limit: in
         # document in name order looking for the few that match (PostgreSQL chose that).
         final_order = final_order.replace("sort_name", "(sort_name || '')")
     sql = (
-        f"SELECT service_id, relevance, hours, distance2 FROM ({select}) r "
+        "SELECT service_id, relevance, hours, distance2"
+        + (", texts" if texts else "")
+        + f" FROM ({select}) r "
         + (f"ORDER BY {final_order} " if final_order else "")
         + "LIMIT %s OFFSET %s"
     )
     with _connection().cursor() as cursor:
         cursor.execute(sql, params + [limit, offset])
         rows = cursor.fetchall()
-        count_sql = f"SELECT COUNT(*) FROM ({select}) r"
-        return rows, (count_sql, params)
+        if not with_total:
+            return rows, None
+        if not offset and len(rows) < limit:
+            return rows, len(rows)  # the first page holds them all
+        # Counted apart: a window's count in the same query made both databases sort
+        # every match in full (measured: a category's listing twice as slow on SQLite).
+        cursor.execute(f"SELECT COUNT(*) FROM ({select}) r", params)  # noqa: S608
+        return rows, cursor.fetchone()[0]
 
 
 def _is_nearest_only(query: SearchQuery, point, moment, expr: Expr | None) -> bool:
@@ -369,12 +416,28 @@ def _fetch_nearest(query: SearchQuery, point: geo.Place, order: str) -> list:
     of the radius already holds enough services, they are the nearest ones, found without
     measuring the distance to every service of a dense city."""
     radius = query.max_km
-    for fraction in (0.125, 0.25, 0.5, 1.0):
+    fractions = (0.125, 0.25, 0.5, 1.0)
+    if _points_within_box(point, radius, 4 * CANDIDATE_LIMIT) < 4 * CANDIDATE_LIMIT:
+        fractions = (1.0,)  # few places in all: the whole circle at once
+    for fraction in fractions:
         narrower = replace(query, max_km=radius * fraction)
-        rows, _count = _fetch(None, narrower, point, None, order, CANDIDATE_LIMIT)
+        rows, _total = _fetch(None, narrower, point, None, order, CANDIDATE_LIMIT)
         if len(rows) >= CANDIDATE_LIMIT:
             break
     return rows
+
+
+def _points_within_box(point: geo.Place, km: float, cap: int) -> int:
+    """How many points the box around the circle holds, counted up to `cap` (from the
+    (latitude, longitude) index alone)."""
+    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point.latitude, point.longitude, km)
+    with _connection().cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM directory_searchpoint p "
+            "WHERE p.latitude BETWEEN %s AND %s AND p.longitude BETWEEN %s AND %s LIMIT %s) x",
+            [min_lat, max_lat, min_lon, max_lon, cap],
+        )
+        return cursor.fetchone()[0]
 
 
 def search_services(query: SearchQuery, *, now: datetime | None = None) -> SearchResults:
@@ -404,6 +467,11 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         # "Suicide prevention training for teachers" looks for a training, not a crisis line.
         needs = [m for m in needs if not is_crisis_need(m.term_id, graph)]
     filters = _filters_expr(query)
+    if (filters or query.text.strip()) and backend().narrows_by_facets:
+        # The index drives the search: it narrows by place, age and hours too. (Without
+        # it, the listings are walked in order of name or distance, which these would
+        # not speed.)
+        filters += _narrowing_expr(query, point)
     crisis = detect_crisis(query.text)
     crisis_expr = _crisis_expr(crisis) if crisis else None
     has_text = bool(words or needs or crisis_expr)
@@ -423,7 +491,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         # A plain listing: the database pages it (a page past the last is empty, however
         # far past: the offset is kept within what the database can hold).
         offset = (query.page - 1) * query.per_page
-        rows, (count_sql, count_params) = _fetch(
+        rows, total = _fetch(
             only_filters,
             query,
             None,
@@ -431,10 +499,8 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
             "d.sort_name, d.service_id",
             query.per_page,
             min(offset, MAX_OFFSET),
+            with_total=True,
         )
-        with _connection().cursor() as cursor:
-            cursor.execute(count_sql, count_params)
-            total = cursor.fetchone()[0]
         candidates = [_Candidate(r[0], 0.0, r[2], None) for r in rows]
         return _results(query, candidates, total, False, point, needs, moment, words, paged=True)
 
@@ -445,7 +511,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     if _is_nearest_only(query, point, moment, only_filters):
         rows = _fetch_nearest(query, point, order)
     else:
-        rows, _count = _fetch(only_filters, query, point, moment, order, CANDIDATE_LIMIT)
+        rows, _total = _fetch(only_filters, query, point, moment, order, CANDIDATE_LIMIT)
     candidates = _candidates(rows, query, moment)
     _score(candidates, point)
     return _results(
@@ -530,7 +596,9 @@ def _pool(tiers, filters, query, point, moment, size: int, already=()) -> tuple[
     for tier in tiers:
         if tier is None:
             continue
-        found, _count = _fetch(All((tier, *filters)), query, point, moment, None, size + 1)
+        found, _total = _fetch(
+            All((tier, *filters)), query, point, moment, None, size + 1, with_texts=True
+        )
         capped = len(found) > size
         for row in found[:size]:
             if row[0] not in seen:
@@ -597,7 +665,10 @@ def _rank_pool(
     n_words, n_needs = len(words), len(needs)
     # The text rank counts the words and the needs (features 0 .. n_words + n_needs - 1).
     scored = backend().pool_scores(
-        _connection(), [c.service_id for c in candidates], features, n_words + n_needs
+        _connection(),
+        {c.service_id: c.texts for c in candidates},
+        features,
+        n_words + n_needs,
     )
     need_total = sum(m.strength for m in needs) or 1
     need_weight = NEED_WEIGHT / 4 if about else NEED_WEIGHT
@@ -630,14 +701,17 @@ def _rank_pool(
 
 def _candidates(rows, query: SearchQuery, moment) -> list[_Candidate]:
     """The rows fetched, within the radius and open at the moment asked."""
-    found = []
-    for service_id, relevance, hours_json, distance2 in rows:
+    found, open_by_hours = [], {}  # many listings keep the same hours: each read once
+    for service_id, relevance, hours_json, distance2, *texts in rows:
         km = math.sqrt(distance2) * geo.KM_PER_DEGREE if distance2 is not None else None
         if query.max_km is not None and km is not None and km > query.max_km:
             continue
         candidate = _Candidate(service_id, float(relevance or 0), hours_json, km)
+        candidate.texts = texts[0] if texts else None
         if moment is not None:
-            candidate.is_open = hours.is_open_at(hours.decode(hours_json), moment)
+            if hours_json not in open_by_hours:
+                open_by_hours[hours_json] = hours.is_open_at(hours.decode(hours_json), moment)
+            candidate.is_open = open_by_hours[hours_json]
             if not candidate.is_open:
                 continue
         found.append(candidate)
