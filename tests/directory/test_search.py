@@ -261,3 +261,23 @@ def test_territory_served_by_postal_prefix(need_domains):
     found = find(served_postal_code="g1k 3b2", per_page=10)
     assert sorted(found) == ["Partout", "Saint-Roch", "Toute la région"]
     assert sorted(find(served_postal_code="G6W")) == ["Lévis", "Partout"]
+
+
+def test_a_listing_counts_up_to_a_cap_and_says_more(need_domains, monkeypatch):
+    """A category's listing counts its services only so far (counting 17,000 took
+    longer than finding the page): past the cap the total says "more than"; never less
+    than the page shown."""
+    from proxima.directory.services import search
+
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 5)
+    for number in range(8):
+        make_service(f"Cuisine {number}", domain="food")
+    food = [need_domain_term_id("food")]
+    first = search_services(SearchQuery(taxonomy_term_ids=food, per_page=2))
+    assert (first.total, first.total_is_capped) == (5, True)
+    assert names(first) == ["Cuisine 0", "Cuisine 1"]
+    last = search_services(SearchQuery(taxonomy_term_ids=food, per_page=4, page=2))
+    assert (last.total, last.total_is_capped) == (8, False)
+    assert names(last) == ["Cuisine 4", "Cuisine 5", "Cuisine 6", "Cuisine 7"]
+    alone = search_services(SearchQuery(taxonomy_term_ids=food, per_page=20))
+    assert (alone.total, alone.total_is_capped) == (8, False)  # the first page holds them all

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.directory.models import (
-    Attribute,
     NeedSource,
     SearchDocument,
     Service,
@@ -327,8 +326,8 @@ def _fetch(
     with_total: bool = False,
     with_texts: bool = False,
 ):
-    """Rows (service_id, relevance, hours, distance2), and how many match in all when
-    `with_total` (else None). `order` None: neither ranked nor sorted, the first rows the
+    """Rows (service_id, relevance, hours, distance2), and when `with_total` how many match
+    (counted up to a cap: (count, True) past it; else None). `order` None: neither ranked nor sorted, the first rows the
     index gives (a text search's pool). `with_texts` (with an expression): each row also
     holds its index row's texts, which the pool's ranking reads (`pool_scores`)."""
     engine = backend()
@@ -393,11 +392,15 @@ def _fetch(
         if not with_total:
             return rows, None
         if not offset and len(rows) < limit:
-            return rows, len(rows)  # the first page holds them all
-        # Counted apart: a window's count in the same query made both databases sort
-        # every match in full (measured: a category's listing twice as slow on SQLite).
-        cursor.execute(f"SELECT COUNT(*) FROM ({select}) r", params)  # noqa: S608
-        return rows, cursor.fetchone()[0]
+            return rows, (len(rows), False)  # the first page holds them all
+        # Counted apart (a window's count in the same query made both databases sort
+        # every match in full), and only so far: past CANDIDATE_LIMIT (and the page
+        # shown) the count says "more than", as a text search's does. Counting a
+        # category of 17,000 listings took longer than finding its first page.
+        cap = min(max(CANDIDATE_LIMIT, offset + limit), MAX_OFFSET - 1)
+        cursor.execute(f"SELECT COUNT(*) FROM ({select} LIMIT %s) r", [*params, cap + 1])  # noqa: S608
+        count = cursor.fetchone()[0]
+        return rows, (min(count, cap), count > cap)
 
 
 def _is_nearest_only(query: SearchQuery, point, moment, expr: Expr | None) -> bool:
@@ -491,7 +494,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         # A plain listing: the database pages it (a page past the last is empty, however
         # far past: the offset is kept within what the database can hold).
         offset = (query.page - 1) * query.per_page
-        rows, total = _fetch(
+        rows, (total, capped) = _fetch(
             only_filters,
             query,
             None,
@@ -502,7 +505,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
             with_total=True,
         )
         candidates = [_Candidate(r[0], 0.0, r[2], None) for r in rows]
-        return _results(query, candidates, total, False, point, needs, moment, words, paged=True)
+        return _results(query, candidates, total, capped, point, needs, moment, words, paged=True)
 
     if point is not None:
         order = "distance2 ASC NULLS LAST, d.sort_name"
@@ -763,13 +766,10 @@ def _results(
 def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[str, list[str]]:
     """Why each hit matched, in the user's language."""
     graph = graph or term_graph()
-    attached: dict[str, set[str]] = {}
+    # The needs each listing serves, from its categories (their closure, mappings
+    # included: written at indexing, again on every mapping decision) and its words.
     served_by: dict[str, list[FoundNeed]] = {}
     if needs:
-        for link_id, term_id in Attribute.objects.filter(
-            link_id__in=list(services), taxonomy_term__isnull=False
-        ).values_list("link_id", "taxonomy_term_id"):
-            attached.setdefault(link_id, set()).add(term_id)
         for service_id, need_id, source, evidence in ServiceNeed.objects.filter(
             service_id__in=list(services)
         ).values_list("service_id", "need_id", "source", "evidence"):
@@ -792,13 +792,11 @@ def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[st
             ]
             if found:
                 reasons.append(_("Words: %s") % ", ".join(found))
-        closure = graph.closure(attached.get(service.id, ()))
         served = served_by.get(service.id, [])
         matched = [
             m
             for m in needs
-            if m.term_id in closure
-            or any(m.term_id in graph.ancestors_and_self(n.need_id) for n in served)
+            if any(m.term_id in graph.ancestors_and_self(n.need_id) for n in served)
         ]
         broader = {a for m in matched for a in graph.ancestors_and_self(m.term_id)[1:]}
         for match in matched:
