@@ -505,7 +505,9 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
             with_total=True,
         )
         candidates = [_Candidate(r[0], 0.0, r[2], None) for r in rows]
-        return _results(query, candidates, total, capped, point, needs, moment, words, paged=True)
+        return _results(
+            query, candidates, total, capped, point, needs, moment, words, paged=True, graph=graph
+        )
 
     if point is not None:
         order = "distance2 ASC NULLS LAST, d.sort_name"
@@ -526,6 +528,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         needs,
         moment,
         words,
+        graph=graph,
     )
 
 
