@@ -19,10 +19,10 @@ setup: $(STAMP)
 
 ## Start the app with demo data on SQLite at http://127.0.0.1:8000
 run: $(STAMP)
-	$(BIN)/proxima migrate --noinput
-	$(BIN)/proxima demo
-	@echo "Proxima: http://$(HOST)/  (API docs: http://$(HOST)/api/docs)"
-	DEBUG=1 $(BIN)/proxima serve $(HOST)
+	@$(BIN)/proxima migrate --noinput -v 0
+	@echo "Loading the demo territory and accounts…"
+	@(umask 077 && $(BIN)/proxima demo > proxima-demo.txt)
+	@DEBUG=1 $(BIN)/proxima serve $(HOST) --banner proxima-demo.txt
 
 ## Every test: unit, API, import/export, permissions and browser, on SQLite
 ## (and on PostgreSQL when DATABASE_URL is set).

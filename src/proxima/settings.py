@@ -15,7 +15,8 @@ PROXIMA_SESSION_MAX_HOURS     sign out after this long in any case (default 10)
 PROXIMA_LOGIN_FAILURES        failed logins (same account, same address) before a lockout (5)
 PROXIMA_LOCKOUT_MINUTES       how long a lockout lasts (default 15)
 PROXIMA_BASE_URL  the address people use, for links in emails (default http://127.0.0.1:8000)
-EMAIL_BACKEND  Django email backend (default: printed on the console, as in the demo)
+EMAIL_BACKEND  Django email backend (default: printed on the console; with DEBUG, one file
+               per email in EMAIL_FILE_PATH, default ./proxima-emails)
 EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS ("1"),
 EMAIL_USE_SSL ("1")  the SMTP server, with the SMTP backend
 LOG_LEVEL      root log level (default INFO in production, WARNING otherwise); logs are JSON
@@ -266,7 +267,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# In development (`make run`) each email is a file in EMAIL_FILE_PATH, not printed over the
+# address and the demo logins; otherwise printed on the console unless a backend is set.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(Path.cwd() / "proxima-emails"))
 # An SMTP server (with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))

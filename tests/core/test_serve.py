@@ -175,12 +175,14 @@ def test_the_development_server_stops_its_task_worker_on_sigterm(tmp_path):
     manage = [sys.executable, "-m", "proxima.manage"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=tmp_path, env=env, check=True)
     port = free_port()
+    (tmp_path / "logins.txt").write_text("  admin  password demo\n", encoding="utf-8")
+    output = open(tmp_path / "out.txt", "wb")  # noqa: SIM115 - the server's whole life
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [*manage, "serve", f"127.0.0.1:{port}"],
+        [*manage, "serve", f"127.0.0.1:{port}", "--banner", "logins.txt"],
         cwd=tmp_path,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -196,6 +198,18 @@ def test_the_development_server_stops_its_task_worker_on_sigterm(tmp_path):
                 time.sleep(0.2)
         children = descendants(process.pid)
         assert children  # the task worker
+        # A quiet start (`make run`): the address and the logins come last, the task
+        # worker writes to its own log and emails go to files.
+        printed = (tmp_path / "out.txt").read_text(encoding="utf-8").splitlines()
+        lines = [line for line in printed if line.strip() and '"GET ' not in line]  # requests
+        address = f"http://127.0.0.1:{port}"
+        assert lines[-4:] == [
+            f"Proxima: {address}/  (API docs: {address}/api/docs)",
+            f"Emails sent: files in {tmp_path / 'proxima-emails'}",
+            f"Task worker log: {tmp_path / 'proxima-worker.log'}",
+            "  admin  password demo",
+        ], printed
+        assert (tmp_path / "proxima-worker.log").exists()
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
         time.sleep(0.5)
@@ -205,3 +219,4 @@ def test_the_development_server_stops_its_task_worker_on_sigterm(tmp_path):
             os.kill(pid, signal.SIGKILL)
         if process.poll() is None:
             process.kill()
+        output.close()

@@ -14,10 +14,12 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.commands.runserver import Command as RunserverCommand
 
 from proxima import gunicorn_conf
 
@@ -26,6 +28,9 @@ logger = logging.getLogger("proxima.serve")
 WORKER_COMMAND = ["-m", "proxima.manage", "db_worker", "--interval", "5", "--no-reload"]
 # A task worker that dies sooner than this after starting is restarted after a pause.
 QUICK_DEATH_SECONDS = 10
+# The development server's task worker writes here (its reminders and digests would
+# otherwise print over the address and the demo logins).
+WORKER_LOG = "proxima-worker.log"
 STOP_GRACE_SECONDS = gunicorn_conf.graceful_timeout + 5
 
 
@@ -45,16 +50,28 @@ class Command(BaseCommand):
             default=None,
             help="gunicorn worker processes (default: PROXIMA_WEB_WORKERS or cores + 1).",
         )
+        parser.add_argument(
+            "--banner",
+            default="",
+            help="a text file printed last, once the development server listens "
+            "(`make run`: the demo logins).",
+        )
 
-    def handle(self, addrport: str, production: bool = False, workers=None, **options):
+    def handle(self, addrport: str, production: bool = False, workers=None, banner="", **options):
         if production:
             return self.serve_production(addrport, workers)
-        call_command("start-schedules")
-        worker = subprocess.Popen([sys.executable, *WORKER_COMMAND])  # noqa: S603
+        call_command("start-schedules", stdout=io.StringIO())
+        log = Path(WORKER_LOG).resolve()
+        with open(log, "ab") as output:
+            worker = subprocess.Popen(  # noqa: S603
+                [sys.executable, *WORKER_COMMAND], stdout=output, stderr=subprocess.STDOUT
+            )
         # SIGTERM ends Python without `finally`: as Ctrl-C, so the worker stops too.
         signal.signal(signal.SIGTERM, _interrupt)
+        server = _Runserver()
+        server.banner = _banner(addrport, banner, log)
         try:
-            call_command("runserver", addrport, use_reloader=False)
+            call_command(server, addrport, use_reloader=False)
         finally:
             worker.terminate()
             try:
@@ -148,6 +165,27 @@ class Supervisor:
                 child.kill()
                 child.wait()
         logger.info("stopped")
+
+
+class _Runserver(RunserverCommand):
+    """Django's development server, printing the banner last, once it listens."""
+
+    banner = ""
+
+    def on_bind(self, server_port):
+        super().on_bind(server_port)
+        self.stdout.write(self.banner)
+
+
+def _banner(addrport: str, path: str, worker_log: Path) -> str:
+    address = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
+    lines = ["", f"Proxima: http://{address}/  (API docs: http://{address}/api/docs)"]
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        lines.append(f"Emails sent: files in {settings.EMAIL_FILE_PATH}")
+    lines.append(f"Task worker log: {worker_log}")
+    if path:
+        lines += ["", Path(path).read_text(encoding="utf-8").rstrip()]
+    return "\n".join(lines)
 
 
 def _interrupt(signum, frame):
