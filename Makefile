@@ -21,7 +21,7 @@ setup: $(STAMP)
 run: $(STAMP)
 	@$(BIN)/proxima migrate --noinput -v 0
 	@echo "Loading the demo territory and accounts…"
-	@(umask 077 && $(BIN)/proxima demo > proxima-demo.txt)
+	@(umask 077 && DEBUG=1 $(BIN)/proxima demo > proxima-demo.txt)
 	@DEBUG=1 $(BIN)/proxima serve $(HOST) --banner proxima-demo.txt
 
 ## Every test: unit, API, import/export, permissions and browser, on SQLite

@@ -1,5 +1,6 @@
 """Directory pages: public search and service pages, and the partner's editing pages."""
 
+import uuid
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -73,6 +74,7 @@ def search(request):
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {
+        "for_person": _for_person(request),
         "form": form,
         "results": results,
         "pins": pins,
@@ -117,9 +119,23 @@ def service_detail(request, service_id: str):
         "pins": pins,
         "map_size": (presenters.MAP_WIDTH, presenters.MAP_HEIGHT),
         "can_edit": editing.can_edit_service(request.user, service),
+        "for_person": _for_person(request),
         "back_url": _back_to_results(request),
     }
     return render(request, "directory/service.html", context)
+
+
+def _for_person(request) -> str:
+    """The person a worker is finding a service for (`?for=`, from their record), carried
+    to the "Refer" links; only an id's shape is checked here: nothing of the person is read
+    until the referral form, which checks the worker may see them (and audits it)."""
+    value = request.GET.get("for", "")
+    if not request.user.is_authenticated:
+        return ""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return ""
 
 
 def _back_to_results(request) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from proxima.core.forms import moment_or_error, whole_number
+from proxima.core.roles import is_network_staff
 from proxima.directory.models import Service
 from proxima.intake.models import Priority
 from proxima.intake.services import episodes
@@ -218,6 +219,10 @@ def new(request):
         )
     errors: list[str] = []
     warnings: list[str] = []
+    # Nobody named yet (from the directory, a service page): find the person here.
+    finding = person is None and episode is None and parent is None and is_network_staff(by)
+    find = source.get("find", "").strip()[:200] if finding else ""
+    found = records.search_people(find, by=by) if find else []
     if request.method == "POST":
         data = workflow.ReferralInput(
             need_domain=source.get("need_domain", ""),
@@ -264,6 +269,9 @@ def new(request):
         "parent": parent,
         "service": service,
         "posted": source,
+        "finding": finding,
+        "find": find,
+        "found": found,
         "errors": errors,
         "warnings": warnings,
         "priorities": Priority.choices,
