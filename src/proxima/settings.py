@@ -166,7 +166,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "directory:search"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "directory:search"
 
 # Signing in: a password (Argon2), then a one-time code (django-otp: an authenticator app,

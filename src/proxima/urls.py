@@ -7,6 +7,7 @@ from proxima.core import views as core_views
 
 urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("home/", core_views.home, name="home"),
     # The admin signs in through Proxima's own sign-in (password, then one-time code).
     path(
         "admin/login/",

@@ -291,3 +291,43 @@ def test_behind_the_proxy_a_lockout_holds_the_client_not_everyone(enrolled, sett
     assert sign_in(colleague, enrolled)["Location"].startswith("/login/code/")
     event = AuditEvent.objects.filter(action="login_failed").first()
     assert event.detail["address"] == "203.0.113.9"
+
+
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [
+        (Role.WORKER_811, "/intake/"),
+        (Role.CLSC_WORKER, "/referrals/"),
+        (Role.SOCIAL_PRESCRIBER, "/referrals/"),
+        (Role.TEAM_LEAD, "/referrals/"),
+        (Role.COORDINATOR, "/referrals/"),
+        (Role.PARTNER_ADMIN, "/referrals/"),
+        (Role.PARTNER_WORKER, "/referrals/"),
+        (Role.PRIVACY_OFFICER, "/privacy/"),
+        (Role.EVALUATOR, "/"),
+        (Role.ADMIN, "/admin/"),
+    ],
+)
+def test_signing_in_without_a_page_asked_lands_on_the_roles_work(role, home):
+    from tests.factories import OrganizationFactory
+
+    region = Region.objects.create(code="03", name="Capitale-Nationale")
+    partner = role in (Role.PARTNER_ADMIN, Role.PARTNER_WORKER)
+    user = UserFactory(
+        role=role,
+        region=None if partner or role == Role.ADMIN else region,
+        organization=OrganizationFactory() if partner else None,
+        team="info_social" if role == Role.WORKER_811 else "",
+        is_staff=role == Role.ADMIN,
+    )
+    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    client = Client()
+    step = client.post("/login/", {"username": user.username, "password": PASSWORD})
+    assert step.status_code == 302 and step["Location"].startswith("/login/code/")
+    code = client.get(step["Location"]).content.decode()
+    next_url = re.search(r'name="next" value="([^"]*)"', code).group(1)
+    done = client.post("/login/code/", {"code": current_code(device), "next": next_url})
+    assert done.status_code == 302 and done["Location"] == "/home/"
+    landed = client.get("/home/")
+    assert landed.status_code == 302 and landed["Location"] == home
+    assert client.get(home).status_code == 200  # a page the role may open

@@ -41,6 +41,7 @@ TARGET_SIDE = PARTNERS
 # route name -> who gets an answer other than 401/403/404/login.
 MATRIX: dict[str, object] = {
     "set_language": EVERYONE,
+    "home": EVERYONE,  # a redirect to each role's home page, the directory for the public
     "api:openapi-json": EVERYONE,
     "api:openapi-view": EVERYONE,
     "api_home": EVERYONE,

@@ -22,7 +22,7 @@ def _next(request, default: str = "") -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return default or reverse("directory:search")
+    return default or reverse("home")  # each role's work (core.roles.HOME_OF_ROLE)
 
 
 def _with_next(url: str, next_url: str) -> str:

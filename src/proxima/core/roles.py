@@ -73,6 +73,31 @@ PERMISSION_MATRIX: dict[str, frozenset[str]] = {
 }
 
 
+# Where each role lands after signing in: its work (a URL name; each page's own
+# capability check still applies). The contact list for 811; the inbox for CLSC teams,
+# prescribers and partners; the coordinator's region referrals; the log for the privacy
+# officer; the directory (all an evaluator may see today) for the evaluator.
+HOME_OF_ROLE: dict[str, str] = {
+    Role.ADMIN: "admin:index",
+    Role.PRIVACY_OFFICER: "privacy:log",
+    Role.COORDINATOR: "referrals:inbox",
+    Role.TEAM_LEAD: "referrals:inbox",
+    Role.WORKER_811: "intake:home",
+    Role.CLSC_WORKER: "referrals:inbox",
+    Role.SOCIAL_PRESCRIBER: "referrals:inbox",
+    Role.PARTNER_ADMIN: "referrals:inbox",
+    Role.PARTNER_WORKER: "referrals:inbox",
+    Role.EVALUATOR: "directory:search",
+}
+
+
+def home_of(user) -> str:
+    """The URL name of the user's home page (the public directory for anyone else)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return "directory:search"
+    return HOME_OF_ROLE.get(user.role, "directory:search")
+
+
 def has_capability(user, capability: str) -> bool:
     """True when the user's role grants the capability (anonymous users have none)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

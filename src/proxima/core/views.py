@@ -3,10 +3,12 @@ the language switch."""
 
 from django.conf import settings
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
+
+from proxima.core.roles import home_of
 
 
 def csrf_failure(request, reason: str = ""):
@@ -26,6 +28,11 @@ def _error(request, status: int, template: str, text: str):
 def bad_request(request, exception=None):
     """A request Proxima cannot take (a bad Host header, a broken form): 400."""
     return _error(request, 400, "400.html", _("Proxima could not read this request."))
+
+
+def home(request):
+    """Where signing in leads: each role's work (core.roles.HOME_OF_ROLE)."""
+    return redirect(home_of(request.user))
 
 
 def permission_denied(request, exception=None):
