@@ -51,7 +51,7 @@ def test_refer_from_a_contact_then_accept_from_the_inbox(worker, person, service
 
     receiver = client_of(partner)
     inbox = receiver.get(reverse("referrals:inbox")).content.decode()
-    assert "Accepter" in inbox and "Élise" not in inbox  # the list names no one
+    assert "Accepter" in inbox and "Élise Côté" in inbox  # named as consented (identity)
     accepted = receiver.post(
         reverse("referrals:detail", args=[referral.pk]),
         {

@@ -52,9 +52,12 @@ def inbox(request):
         referrals = referrals.filter(status=Status.REQUESTED, response_due_at__lt=now)
     rows = list(
         referrals.select_related(
-            "target_organization", "requester", "requester_organization"
+            "target_organization", "requester", "requester_organization", "person", "service"
         ).order_by("response_due_at", "-requested_at")[:200]
     )
+    names = sharing.names_in_list(rows, by=request.user)
+    for row in rows:
+        row.shown_name = names[row.pk]
     context = {
         "box": box,
         "boxes": access.boxes_of(request.user),
@@ -163,7 +166,7 @@ def detail(request, referral_id):
         "view": view,
         "referral": referral,
         "side": side,
-        "next_statuses": next_statuses(referral.status, side) if side else [],
+        "next_statuses": _shown_statuses(referral.status, side),
         "errors": errors,
         "warnings": warnings,
         "consent_problem": workflow.consent_problem(referral)
@@ -193,6 +196,16 @@ def _chain(referral: Referral, user) -> list[tuple[Referral, bool]]:
         access.visible_to(user).filter(pk__in=[p.pk for p in chain]).values_list("pk", flat=True)
     )
     return [(p, p.pk in readable) for p in chain]
+
+
+def _shown_statuses(current: str, side) -> list[str]:
+    """The statuses offered as buttons. The IG lets the receiving side cancel too (the API
+    and FHIR imports follow it), but on the page the receiver declines before accepting
+    and says "could not be done" after: "Cancel the referral" is the sender's button."""
+    if not side:
+        return []
+    statuses = next_statuses(current, side)
+    return [s for s in statuses if not (side == Side.TARGET and s == Status.CANCELLED)]
 
 
 @login_required

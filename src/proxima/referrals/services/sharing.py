@@ -122,6 +122,30 @@ def view_referral(referral: Referral, *, by) -> ReferralView:
     return result
 
 
+def names_in_list(referrals: list[Referral], *, by) -> dict:
+    """For a list of referrals (an inbox): the person's name where `by`'s side may see
+    the person's identity (as consented), else None. Each name shown is a read of the
+    person's identity: one audit line per name, as a search result is."""
+    names = {}
+    for referral in referrals:
+        names[referral.pk] = None
+        if referral.person_id is None:
+            continue
+        side = access.side_of(by, referral)
+        if InformationCategory.IDENTITY not in shared_categories(referral, by, side):
+            continue
+        person = referral.person
+        names[referral.pk] = f"{person.given_name} {person.family_name}"
+        record_audit_event(
+            by,
+            "show_person_name",
+            person,
+            reason="referral list",
+            detail={"referral": str(referral.pk)},
+        )
+    return names
+
+
 def _read_reason(referral: Referral, user, side: str | None) -> str:
     """Why this user reads the referral: as one of its sides, as the region's
     coordinator, or because they may read the person's file."""
