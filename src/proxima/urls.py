@@ -9,11 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("home/", core_views.home, name="home"),
     # The admin signs in through Proxima's own sign-in (password, then one-time code).
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
-        name="admin_login",
-    ),
+    path("admin/login/", core_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     # The API's own root answers 404; people who type /api/ want its documentation.
     path("api/", RedirectView.as_view(url="/api/docs", permanent=False), name="api_home"),

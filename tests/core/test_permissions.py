@@ -69,7 +69,9 @@ MATRIX: dict[str, object] = {
     "accounts:password_reset_done": EVERYONE,
     "accounts:password_reset_confirm": EVERYONE,  # the page says when the link is not valid
     "accounts:password_reset_complete": EVERYONE,
-    "admin_login": EVERYONE,  # a redirect to Proxima's own sign-in (see SIGN_IN_REDIRECTS)
+    # The public is sent to Proxima's own sign-in (SIGN_IN_REDIRECTS), the administrator
+    # to the administration, anyone else signed in is told it is not for them.
+    "admin_login": ADMINISTRATORS,
     "directory:search": EVERYONE,
     "directory:service": EVERYONE,
     "directory:partner_home": PARTNER_EDITORS,
@@ -524,7 +526,7 @@ def test_each_route_answers_each_role_as_written(world, role):
     for name, rule in sorted(MATRIX.items(), key=lambda item: item[0] == "accounts:logout"):
         response = ask(client, name, world["own"])
         status = response.status_code
-        if name in SIGN_IN_REDIRECTS:
+        if name in SIGN_IN_REDIRECTS and role is None:
             ok = status == 302 and "/login/" in response["Location"]
         elif allowed(rule, role) and name in INPUT_CHECKED:
             ok = status < 500 and not is_refused(response)

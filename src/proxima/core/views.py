@@ -2,13 +2,15 @@
 the language switch."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
-from proxima.core.roles import home_of
+from proxima.core.roles import ADMIN_SITE, has_capability, home_of
 
 
 def csrf_failure(request, reason: str = ""):
@@ -28,6 +30,17 @@ def _error(request, status: int, template: str, text: str):
 def bad_request(request, exception=None):
     """A request Proxima cannot take (a bad Host header, a broken form): 400."""
     return _error(request, 400, "400.html", _("Proxima could not read this request."))
+
+
+def admin_login(request):
+    """The admin's own sign-in page: Proxima's (password, then code). Someone signed in
+    whose role is not the administrator's is told so rather than asked to sign in again."""
+    if has_capability(request.user, ADMIN_SITE):
+        return redirect("admin:index")
+    if request.user.is_authenticated:
+        raise PermissionDenied(_("The administration pages are for Proxima's administrator."))
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("accounts:login") + (f"?{query}" if query else ""))
 
 
 def home(request):
