@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from proxima.core import formats
 from proxima.directory.models import Service, ServiceAtLocation
 from proxima.directory.services import geo, hours
 
@@ -82,7 +83,7 @@ def points_of(services: list[Service], *, public: bool) -> dict[str, list[tuple[
 
 
 def opening_hours(service: Service) -> list[tuple[str, str]]:
-    """[(day name, "9:00–17:00"), ...] for the service page."""
+    """[(day name, "9 h à 17 h"), ...] for the service page, in the reader's language."""
     places = list(service.service_at_locations.select_related("location"))
     intervals = hours.service_intervals(
         service.schedules.all(),
@@ -90,7 +91,10 @@ def opening_hours(service: Service) -> list[tuple[str, str]]:
         + [s for p in places if p.location for s in p.location.schedules.all()],
     )
     names = day_names()
-    return [(names[day], spans) for day, spans in hours.describe(intervals)]
+    return [
+        (names[day], ", ".join(formats.time_span(o, c) for o, c in spans))
+        for day, spans in hours.describe(intervals)
+    ]
 
 
 def is_open_now(service: Service, moment) -> bool:

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proxima.core import formats
 from proxima.directory.models import CapacityStatus, Service
 from proxima.directory.services.search import SearchHit, SearchQuery, search_services
 from proxima.directory.services.taxonomy import need_domain_term_id
@@ -81,7 +82,7 @@ def _rank(hit: SearchHit, constraints: MatchConstraints) -> Match:
             reasons.append(_("No travel needed"))
         elif hit.distance_km is not None and hit.distance_km <= NEARBY_KM:
             score += 0.4
-            reasons.append(_("Close by (%s km)") % f"{hit.distance_km:.1f}")
+            reasons.append(_("Close by (%s km)") % formats.decimal(hit.distance_km, 1))
     if "cost" in constraints.barriers and service.is_free:
         score += 0.6
         reasons.append(_("Free of charge"))

@@ -119,10 +119,10 @@ def service_intervals(service_schedules, location_schedules) -> list[Interval]:
     return own or [i for s in location_schedules for i in schedule_intervals(s)]
 
 
-def describe(intervals: list[Interval]) -> list[tuple[int, str]]:
-    """Human summary per weekday: [(0, "9:00–17:00"), ...]; localized day names in templates."""
-    by_day: dict[int, list[str]] = {}
+def describe(intervals: list[Interval]) -> list[tuple[int, list[tuple[int, int]]]]:
+    """Per weekday, its spans in minutes: [(0, [(540, 1020)]), ...] (the words and the
+    times in the reader's language are the presenter's: core/formats.py)."""
+    by_day: dict[int, list[tuple[int, int]]] = {}
     for weekday, opens, closes, *_rest in sorted(intervals):
-        closes_text = "24:00" if closes == MINUTES_PER_DAY else f"{closes // 60}:{closes % 60:02d}"
-        by_day.setdefault(weekday, []).append(f"{opens // 60}:{opens % 60:02d}–{closes_text}")
-    return [(day, ", ".join(spans)) for day, spans in sorted(by_day.items())]
+        by_day.setdefault(weekday, []).append((opens, closes))
+    return sorted(by_day.items())

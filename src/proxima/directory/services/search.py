@@ -14,6 +14,7 @@ from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proxima.core import formats
 from proxima.directory.models import (
     NeedSource,
     SearchDocument,
@@ -808,7 +809,7 @@ def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[st
         for term_id in query.taxonomy_term_ids:
             reasons.append(_("Category: %s") % term_names.get(term_id, term_id))
         if candidate.distance_km is not None:
-            reasons.append(_("%s km away") % f"{candidate.distance_km:.1f}")
+            reasons.append(_("%s km away") % formats.decimal(candidate.distance_km, 1))
         elif query.max_km is not None or query.place or query.postal_code:
             reasons.append(_("Reachable remotely (online or by phone)"))
         if moment is not None and candidate.is_open:
@@ -816,7 +817,9 @@ def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[st
         if query.free_only:
             reasons.append(_("Free of charge"))
         if query.languages:
-            reasons.append(_("Offered in: %s") % ", ".join(query.languages))
+            reasons.append(
+                _("Offered in: %s") % ", ".join(formats.language_name(c) for c in query.languages)
+            )
         if query.age is not None:
             reasons.append(_("Accepts age %s") % f"{query.age:g}")
         if query.delivery_modes:
