@@ -281,3 +281,41 @@ def test_a_listing_counts_up_to_a_cap_and_says_more(need_domains, monkeypatch):
     assert names(last) == ["Cuisine 4", "Cuisine 5", "Cuisine 6", "Cuisine 7"]
     alone = search_services(SearchQuery(taxonomy_term_ids=food, per_page=20))
     assert (alone.total, alone.total_is_capped) == (8, False)  # the first page holds them all
+
+
+def test_a_capped_listing_pages_on_and_the_api_counts_them_all(need_domains, monkeypatch):
+    """Past the cap the page says "more than" (its number in the reader's format) and
+    offers the next page while pages are full; the HSDS API still counts every item (it
+    says how many pages there are)."""
+    from django.test import Client
+
+    from proxima.directory.services import search
+
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 5)
+    for number in range(30):
+        make_service(f"Cuisine {number:02d}", domain="food")
+    food = need_domain_term_id("food")
+    first = Client().get("/", {"category": food}).content.decode()  # 20 a page
+    assert "Plus de 20 résultats" in first and "Suivant" in first and "Page 1 sur" not in first
+    last = Client().get("/", {"category": food, "page": 2}).content.decode()
+    assert "30 résultats" in last and "Cuisine 29" in last and "Suivant" not in last
+    api = Client().get("/api/hsds/services", {"postcode": "G1K 3B2", "per_page": 5}).json()
+    assert api["total_items"] == 30 and api["total_pages"] == 6 and not api["last_page"]
+
+
+def test_equal_distances_are_ordered_the_same_way_on_every_database(need_domains):
+    for number in range(4):
+        make_service("Même nom", f"Numéro {number}.", point=LIMOILOU)
+    results = search_services(SearchQuery(postal_code="G1K 3B2", max_km=25, include_remote=False))
+    ids = [hit.service.id for hit in results.hits]
+    assert ids == sorted(ids)
+
+
+def test_near_a_pole_a_text_search_finds_what_the_distance_allows(need_domains):
+    make_service(
+        "Banque alimentaire boréale", "Banque alimentaire.", domain="food", point=(89.95, 100)
+    )
+    found = find(
+        text="banque alimentaire", latitude=90, longitude=0, max_km=10, include_remote=False
+    )
+    assert found == ["Banque alimentaire boréale"]

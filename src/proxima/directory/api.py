@@ -149,6 +149,7 @@ def _hsds_search_query(
         served_postal_code=postcode,
         max_km=proximity / 1000 if proximity is not None else None,
         include_remote=False,
+        exact_total=True,  # HSDS pages say how many items and pages there are
     )
 
 

@@ -102,6 +102,8 @@ def place_query_tokens(
     box touches; or the remote token); None when even the largest cells would be too
     many to ask for (near a pole): the exact distance alone then decides."""
     min_lat, max_lat, min_lon, max_lon = geo.bounding_box(latitude, longitude, km)
+    if max_lat > 89 or min_lat < -89:
+        return None  # near a pole the box (its cosine held above 0.01) no longer holds the circle
     for level, size in enumerate(CELL_DEGREES):
         rows = range(math.floor(min_lat / size), math.floor(max_lat / size) + 1)
         columns = range(math.floor(min_lon / size), math.floor(max_lon / size) + 1)

@@ -88,6 +88,9 @@ class SearchQuery:
     taxonomy_id: str = ""
     modified_after: datetime | None = None
     served_postal_code: str = ""  # only services whose service areas cover it (or have none)
+    # A plain listing counts every match (the HSDS API pages by the total) rather than
+    # stopping past CANDIDATE_LIMIT and saying "more than" (the pages).
+    exact_total: bool = False
     page: int = 1
     per_page: int = 20
 
@@ -116,6 +119,14 @@ class SearchResults:
     relaxed: bool = False
     crisis: CrisisSignal | None = None  # the search speaks of a crisis: numbers shown first
     only_generic: bool = False  # the text held only words any listing may hold
+    # A listing counted only so far (more than `total`): pages go on while they are full.
+    open_ended: bool = False
+
+    @property
+    def has_next_page(self) -> bool:
+        if self.open_ended:
+            return len(self.hits) == self.per_page
+        return self.page < self.page_count
 
     @property
     def understood_phrases(self) -> list[str]:
@@ -324,11 +335,12 @@ def _fetch(
     limit: int,
     offset: int = 0,
     *,
-    with_total: bool = False,
+    with_total: bool | str = False,
     with_texts: bool = False,
 ):
     """Rows (service_id, relevance, hours, distance2), and when `with_total` how many match
-    (counted up to a cap: (count, True) past it; else None). `order` None: neither ranked nor sorted, the first rows the
+    (counted up to a cap: (count, True) past it; `with_total="exact"` counts them all;
+    else None). `order` None: neither ranked nor sorted, the first rows the
     index gives (a text search's pool). `with_texts` (with an expression): each row also
     holds its index row's texts, which the pool's ranking reads (`pool_scores`)."""
     engine = backend()
@@ -398,7 +410,8 @@ def _fetch(
         # every match in full), and only so far: past CANDIDATE_LIMIT (and the page
         # shown) the count says "more than", as a text search's does. Counting a
         # category of 17,000 listings took longer than finding its first page.
-        cap = min(max(CANDIDATE_LIMIT, offset + limit), MAX_OFFSET - 1)
+        cap = MAX_OFFSET - 1 if with_total == "exact" else CANDIDATE_LIMIT
+        cap = min(max(cap, offset + limit), MAX_OFFSET - 1)
         cursor.execute(f"SELECT COUNT(*) FROM ({select} LIMIT %s) r", [*params, cap + 1])  # noqa: S608
         count = cursor.fetchone()[0]
         return rows, (min(count, cap), count > cap)
@@ -503,15 +516,17 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
             "d.sort_name, d.service_id",
             query.per_page,
             min(offset, MAX_OFFSET),
-            with_total=True,
+            with_total="exact" if query.exact_total else True,
         )
         candidates = [_Candidate(r[0], 0.0, r[2], None) for r in rows]
-        return _results(
+        results = _results(
             query, candidates, total, capped, point, needs, moment, words, paged=True, graph=graph
         )
+        results.open_ended = capped
+        return results
 
     if point is not None:
-        order = "distance2 ASC NULLS LAST, d.sort_name"
+        order = "distance2 ASC NULLS LAST, d.sort_name, d.service_id"
     else:
         order = "d.sort_name, d.service_id"
     if _is_nearest_only(query, point, moment, only_filters):
