@@ -48,7 +48,7 @@ def test_the_words_exist_in_french():
 def test_roles_without_a_user():
     with translation.override("fr"):
         assert audit.actor_role_label("system") == "Proxima (automatique)"
-        assert audit.actor_role_label("anonymous") == "non connecté·e"
-        assert audit.actor_role_label("worker_811") == "Intervenant·e 811 Info-Social"
+        assert audit.actor_role_label("anonymous") == "personne non connectée"
+        assert audit.actor_role_label("worker_811") == "Intervenant ou intervenante 811 Info-Social"
     with translation.override("en"):
         assert audit.actor_role_label("system") == "Proxima (automatic)"

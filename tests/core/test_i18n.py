@@ -101,3 +101,19 @@ def test_the_language_chosen_becomes_the_accounts_for_notices_and_emails(db):
     user.refresh_from_db()
     assert user.preferred_language == "en"  # an unknown language changes nothing
     assert Client().post("/i18n/setlang/", {"language": "en"}).status_code == 302  # public
+
+
+def test_french_has_no_point_median():
+    """Quebec's public-service French writes "intervenant ou intervenante" (or an epicene
+    word), not "intervenant·e": in the catalogue and in the data shown to people."""
+    pattern = re.compile(r"\w·\w")
+    found = [strs for strs in po_entries().values() if pattern.search(strs)]
+    source = LOCALE.parents[2]
+    found += [
+        f"{path.name}: {line.strip()}"
+        for path in source.rglob("*")
+        if path.suffix in {".json", ".html", ".py", ".txt"} and "locale" not in path.parts
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if pattern.search(line)
+    ]
+    assert not found, found

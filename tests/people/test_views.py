@@ -24,7 +24,7 @@ def test_person_page_shows_the_record_and_its_access_log(worker, other_region):
     html = client.get(reverse("people:person", args=[person.pk])).content.decode()
     assert "&lt;b&gt;Roy&lt;/b&gt;" in html and "<b>Roy</b>" not in html  # escaped
     assert "Qui a consulté ce dossier" in html and "a consulté le dossier" in html
-    assert "Intervenant·e 811 Info-Social" in html
+    assert "Intervenant ou intervenante 811 Info-Social" in html
     assert "page de la personne" in html and "person page" not in html  # reason translated
     assert "<dd>Français</dd>" in html  # the language code, named
     assert "Aucun consentement enregistré" in html

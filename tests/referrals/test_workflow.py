@@ -185,7 +185,9 @@ def test_duplicates_are_flagged_before_sending(sent, worker, person, service, cl
     )
     with pytest.raises(PossibleDuplicateReferral) as warned:
         send(again, by=worker, version=again.version)
-    assert warned.value.warnings == ["Déjà référé·e à Comptoir alimentaire Limoilou (demandée)."]
+    assert warned.value.warnings == [
+        "Une référence existe déjà vers Comptoir alimentaire Limoilou (demandée)."
+    ]
     assert send(again, by=worker, version=again.version, acknowledge_duplicates=True).status == (
         Status.REQUESTED
     )

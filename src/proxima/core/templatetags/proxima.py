@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def role_label(role: str) -> str:
-    """A role code in the user's language ("worker_811" → "Intervenant·e 811 Info-Social");
+    """A role code in the user's language ("worker_811" → "Intervenant ou intervenante 811 Info-Social");
     on an audit line also "system" and "anonymous"."""
     return audit_actor_role_label(role)
 
