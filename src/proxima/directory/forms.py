@@ -65,6 +65,7 @@ class SearchForm(forms.Form):
             attrs={
                 "type": "search",
                 "autocomplete": "off",
+                "autofocus": True,
                 "placeholder": _("e.g. food bank, logement, my son has nothing to do after school"),
             }
         ),

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core import formats
@@ -95,6 +97,61 @@ def opening_hours(service: Service) -> list[tuple[str, str]]:
         (names[day], ", ".join(formats.time_span(o, c) for o, c in spans))
         for day, spans in hours.describe(intervals)
     ]
+
+
+@dataclass
+class Card:
+    """What a result shows at a glance: a number to call, today's hours, open now."""
+
+    phone: str = ""
+    today: str = ""  # today's hours, "" when it does not open today
+    closed_today: bool = False  # its hours are known and none is today
+    open_now: bool = False
+
+
+def result_cards(services: list[Service], moment) -> dict[str, Card]:
+    """Per service of a page of results (two queries for the page): its first phone
+    (its own, else its organization's) and today's hours from the search index."""
+    from proxima.directory.models import Phone, SearchDocument
+
+    ids = [s.id for s in services]
+    organizations = {s.id: s.organization_id for s in services}
+    phones: dict[str, str] = {}
+    by_organization: dict[str, str] = {}
+    own_or_organization = Q(service_id__in=ids) | Q(
+        organization_id__in=[o for o in organizations.values() if o], service=None
+    )
+    for service_id, organization_id, number in (
+        Phone.objects.filter(own_or_organization)
+        .order_by("id")
+        .values_list("service_id", "organization_id", "number")
+    ):
+        if service_id and service_id not in phones:
+            phones[service_id] = number
+        elif organization_id and not service_id and organization_id not in by_organization:
+            by_organization[organization_id] = number
+    local = timezone.localtime(moment)
+    cards = {}
+    for service_id, encoded in SearchDocument.objects.filter(service_id__in=ids).values_list(
+        "service_id", "hours"
+    ):
+        intervals = hours.decode(encoded)
+        spans = [(o, c) for day, o, c, *_ in intervals if day == local.weekday()]
+        today = ", ".join(formats.time_span(o, c) for o, c in sorted(spans)) if spans else ""
+        cards[service_id] = Card(
+            phone=phones.get(service_id) or by_organization.get(organizations[service_id], ""),
+            today=today,
+            closed_today=bool(intervals) and not spans,
+            open_now=hours.is_open_at(intervals, moment),
+        )
+    for service_id in ids:
+        cards.setdefault(
+            service_id,
+            Card(
+                phone=phones.get(service_id) or by_organization.get(organizations[service_id], "")
+            ),
+        )
+    return cards
 
 
 def is_open_now(service: Service, moment) -> bool:

@@ -47,6 +47,9 @@ SEARCH_FIELDS = (
 )
 
 
+FILTER_FIELDS = tuple(name for name in SEARCH_FIELDS if name != "q")
+
+
 def search(request):
     """The directory's search page (public); HTMX requests get only the results."""
     has_criteria = any(request.GET.get(name) for name in SEARCH_FIELDS)
@@ -58,6 +61,9 @@ def search(request):
         except SearchInputError as error:
             form.add_error(None, str(error))
         else:
+            cards = presenters.result_cards([hit.service for hit in results.hits], timezone.now())
+            for hit in results.hits:
+                hit.card = cards[hit.service.id]
             points = presenters.points_of([hit.service for hit in results.hits], public=True)
             pins = presenters.results_map(
                 [
@@ -75,6 +81,7 @@ def search(request):
     query_string.pop("page", None)
     context = {
         "for_person": _for_person(request),
+        "active_filters": sum(1 for name in FILTER_FIELDS if request.GET.get(name)),
         "form": form,
         "results": results,
         "pins": pins,

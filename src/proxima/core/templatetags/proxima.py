@@ -80,3 +80,17 @@ def with_colon(label) -> str:
 
     french = (get_language() or "fr").startswith("fr")
     return f"{label}\u00a0:" if french else f"{label}:"
+
+
+@register.filter
+def distance(km) -> str:
+    """ "1,8 km" in French, "1.8 km" in English (core/formats.py)."""
+    from proxima.core import formats
+
+    return formats.distance_km(float(km)) if km is not None else ""
+
+
+@register.filter
+def tel(number: str) -> str:
+    """A phone number as a tel: link's digits ("418 555-0101" → "4185550101")."""
+    return "".join(c for c in str(number or "") if c.isdigit() or c == "+")

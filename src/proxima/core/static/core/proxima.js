@@ -13,3 +13,12 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// The search's filters: open on a wide screen, folded behind their button on a phone.
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (panel) {
+      panel.open = true;
+    });
+  }
+});
