@@ -63,3 +63,39 @@ def test_a_search_says_distance_and_languages_in_french(need_domains):
         ).hits[0]
     assert any(r.endswith(" km") and "," in r for r in hit.reasons), hit.reasons
     assert "Offert en : arabe" in hit.reasons
+
+
+def test_words_sort_as_a_reader_expects():
+    words = ["Emploi", "éducation", "Droit", "Zoothérapie", "Écoute", "aide"]
+    assert sorted(words, key=formats.collation_key) == [
+        "aide",
+        "Droit",
+        "Écoute",
+        "éducation",
+        "Emploi",
+        "Zoothérapie",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_referral_forms_needs_are_in_the_readers_order(need_domains):
+    from django.test import Client
+
+    from proxima.core.models import Region
+    from proxima.core.roles import Role
+    from tests.factories import UserFactory
+
+    worker = UserFactory(
+        role=Role.WORKER_811, region=Region.objects.create(code="03", name="Capitale-Nationale")
+    )
+    client = Client()
+    client.force_login(worker)
+    for language in ("fr", "en"):
+        client.cookies["django_language"] = language
+        page = client.get("/referrals/new/").content.decode()
+        select = page[page.index('id="need_domain"') :]
+        select = select[: select.index("</select>")]
+        import re
+
+        shown = re.findall(r">([^<]+)</option>", select)
+        assert len(shown) > 5 and shown == sorted(shown, key=formats.collation_key), shown

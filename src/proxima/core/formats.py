@@ -71,3 +71,12 @@ def _french_language_names():
     import pycountry
 
     return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=["fr"])
+
+
+def collation_key(text) -> str:
+    """Sorting words as a reader expects: accents and case aside ("Éducation" between
+    "Droit" and "Emploi", not after "Z")."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

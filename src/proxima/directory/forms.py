@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from proxima.core import formats
 from proxima.directory.models import CapacityStatus, TaxonomyTerm
 from proxima.directory.services import geo
 from proxima.directory.services.search import MAX_QUERY_LENGTH, SearchQuery
@@ -43,7 +44,8 @@ DISTANCE_CHOICES = [
 def _category_choices():
     terms = TaxonomyTerm.objects.filter(id__in=_need_domain_ids()).order_by("name")
     return [("", _("All needs"))] + sorted(
-        ((t.id, t.localized_name) for t in terms), key=lambda choice: str(choice[1])
+        ((t.id, t.localized_name) for t in terms),
+        key=lambda choice: formats.collation_key(choice[1]),
     )
 
 

@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from proxima.core import formats
 from proxima.core.forms import moment_or_error, whole_number
 from proxima.core.roles import is_network_staff
 from proxima.directory.models import Service
 from proxima.intake.models import Priority
 from proxima.intake.services import episodes
+from proxima.intake.services.questionnaires import need_label
 from proxima.matching.services import DIRECTORY_DOMAINS
 from proxima.people.models import InformationCategory, InternalTeam
 from proxima.people.services import records
@@ -289,7 +291,8 @@ def new(request):
         "warnings": warnings,
         "priorities": Priority.choices,
         "teams": InternalTeam.choices,
-        "domains": sorted(DIRECTORY_DOMAINS),
+        # In the reader's language's order, not the codes' (need_label: the names shown).
+        "domains": sorted(DIRECTORY_DOMAINS, key=lambda d: formats.collation_key(need_label(d))),
         "default_priority": (
             episode.priority if episode and episode.priority else Priority.HOURS_72
         ),
