@@ -195,3 +195,23 @@ def test_login_page_and_failed_login_message(need_domains):
         reverse("accounts:login"), {"username": "marie", "password": "secret-pass-123"}
     )
     assert ok.status_code == 302
+
+
+def test_a_places_directions_and_the_delivery_label_are_in_the_readers_language(need_domains):
+    from django.test import Client
+
+    from tests.factories import make_service
+
+    service = make_service("Comptoir", "Dépannage.", point=(46.81, -71.22))
+    location = service.service_at_locations.get().location
+    location.transportation = "Autobus à proximité"
+    location.text_language = "fr"
+    location.translations = {"en": {"transportation": "Bus nearby"}}
+    location.save()
+    french = Client().get(f"/services/{service.id}/").content.decode()
+    assert "Autobus à proximité" in french and "Bus nearby" not in french
+    assert "Mode de prestation" in french
+    client = Client()
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/services/{service.id}/").content.decode()
+    assert "Bus nearby" in english and "Autobus" not in english

@@ -92,7 +92,7 @@ class SearchForm(forms.Form):
         label=_("Age of the person"), required=False, min_value=0, max_value=130
     )
     modes = forms.MultipleChoiceField(
-        label=_("How"),
+        label=_("How it is given"),
         required=False,
         choices=DELIVERY_CHOICES,
         widget=forms.CheckboxSelectMultiple,

@@ -94,3 +94,11 @@ def distance(km) -> str:
 def tel(number: str) -> str:
     """A phone number as a tel: link's digits ("418 555-0101" → "4185550101")."""
     return "".join(c for c in str(number or "") if c.isdigit() or c == "+")
+
+
+@register.filter
+def in_language(record, field: str) -> str:
+    """A translatable field of a directory record in the reader's language (its
+    translation when there is one, else the original)."""
+    localized = getattr(record, "localized", None)
+    return localized(field) if localized else getattr(record, field, "")

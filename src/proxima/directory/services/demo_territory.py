@@ -237,13 +237,15 @@ def add_organization(
             id=stable_id("location", org_id),
             organization=org,
             location_type="physical",
-            name="Adresse confidentielle / Confidential address"
-            if confidential
-            else names[primary],
+            name="Adresse confidentielle" if confidential else names[primary],
             latitude=round(lat, 5),
             longitude=round(lon, 5),
             is_confidential=confidential,
-            transportation="" if confidential else "Autobus à proximité / Bus nearby",
+            transportation="" if confidential else "Autobus à proximité",
+            text_language="fr",
+            translations={"en": {"name": "Confidential address"}}
+            if confidential
+            else {"en": {"transportation": "Bus nearby"}},
         )
         batch.add(location)
         batch.add(
