@@ -33,6 +33,7 @@ def family():
         point=(46.8139, -71.2247),
         address={"address_1": "12, rue du Parvis", "city": "Québec", "postal_code": "G1K 3B2"},
     )
+    make_service("Club de soccer récréatif", "Soccer pour les 6 à 12 ans", domain="sports")
     prescriber = UserFactory(username="prescripteur", role=Role.SOCIAL_PRESCRIBER, region=region)
     child = create_person(PersonInput("Ousmane", "Diallo", date(2015, 9, 10)), by=prescriber)
     return prescriber, child
@@ -50,6 +51,12 @@ def test_create_and_print_a_prescription(page, family):
     page.get_by_label("Objectif 1").fill("Aller à la musique deux fois par semaine")
     page.get_by_label("Trouver une activité dans le répertoire").fill("musique")
     page.get_by_label("Orchestre des jeunes du quartier").check()  # from the HTMX picker
+    # A second search replaces the results, not the activity chosen from the first.
+    page.get_by_label("Trouver une activité dans le répertoire").fill("soccer")
+    page.get_by_label("Club de soccer récréatif").check()
+    chosen = page.locator("#activity-chosen")
+    expect(chosen.get_by_label("Orchestre des jeunes du quartier")).to_be_checked()
+    expect(chosen.get_by_label("Club de soccer récréatif")).to_be_checked()
     page.locator("#support_0_kind").select_option("equipment")
     page.locator("#support_0_detail").fill("Prêt d’un violon")
     page.get_by_role("button", name="Enregistrer la prescription").click()
@@ -65,4 +72,4 @@ def test_create_and_print_a_prescription(page, family):
     printed.get_by_role("link", name="English").click()
     expect(printed.get_by_role("heading", level=1)).to_have_text("My social prescription")
     printed.close()
-    assert Prescription.objects.get().activities.count() == 1
+    assert Prescription.objects.get().activities.count() == 2

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from proxima.core.forms import day_or_error, whole_number
@@ -35,18 +35,51 @@ def _day(value: str, field: str) -> date | None:
     return day_or_error(value, field, error=plans.PrescriptionInputError)
 
 
+ACTIVITY_KM = 25  # how far from home an activity is looked for (online ones anywhere)
+
+
 @login_required
 def activities(request):
-    """Directory services for the activity picker (an HTMX fragment of checkboxes)."""
+    """Directory services for the activity picker (an HTMX fragment of checkboxes): for
+    the person's age and within reach of their home (online ones too), without the
+    activities already chosen."""
     plans_staff_only(request.user)
     query = request.GET.get("q", "")[:200]
+    chosen = set(request.GET.getlist("services"))
+    person = None
+    if request.GET.get("person"):
+        person = records.read_person(
+            request.GET["person"], by=request.user, reason="activity search"
+        )
     hits = []
     if query.strip():
+        search = SearchQuery(text=query, per_page=15 + len(chosen))
+        if person is not None:
+            search = _near_and_for(search, person)
         try:
-            hits = search_services(SearchQuery(text=query, per_page=15)).hits
+            hits = [h for h in search_services(search).hits if h.service.id not in chosen][:15]
         except SearchInputError:
             hits = []
     return render(request, "prescriptions/_activities.html", {"hits": hits, "query": query})
+
+
+def _near_and_for(search: SearchQuery, person) -> SearchQuery:
+    """The search narrowed to the person's age and to activities within reach of their
+    home (or given remotely), when their record says them."""
+    from dataclasses import replace
+
+    from proxima.directory.services import geo
+
+    if person.birth_date:
+        today = timezone.localdate()
+        born = person.birth_date
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        search = replace(search, age=float(min(max(age, 0), 130)))
+    if person.postal_code and geo.postal_code_point(person.postal_code) is not None:
+        search = replace(
+            search, postal_code=person.postal_code, max_km=ACTIVITY_KM, include_remote=True
+        )
+    return search
 
 
 def plans_staff_only(user) -> None:

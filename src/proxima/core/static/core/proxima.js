@@ -22,3 +22,14 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 });
+
+// The prescription's activity picker: a ticked activity moves to the chosen ones, so the
+// next search (which replaces the results) keeps it.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  var results = box.closest && box.closest("#activity-results");
+  var chosen = document.getElementById("activity-chosen");
+  if (results && chosen && box.checked) {
+    chosen.appendChild(box.closest(".check-inline") || box);
+  }
+});
