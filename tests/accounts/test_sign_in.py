@@ -331,3 +331,11 @@ def test_signing_in_without_a_page_asked_lands_on_the_roles_work(role, home):
     landed = client.get("/home/")
     assert landed.status_code == 302 and landed["Location"] == home
     assert client.get(home).status_code == 200  # a page the role may open
+
+
+def test_staff_not_yet_in_a_region_land_on_the_directory_not_a_refusal(db):
+    user = UserFactory(role=Role.CLSC_WORKER, region=None)
+    client = Client()
+    client.force_login(user)
+    landed = client.get("/home/")
+    assert landed["Location"] == "/" and client.get("/").status_code == 200

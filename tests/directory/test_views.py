@@ -215,3 +215,50 @@ def test_a_places_directions_and_the_delivery_label_are_in_the_readers_language(
     client.cookies["django_language"] = "en"
     english = client.get(f"/services/{service.id}/").content.decode()
     assert "Bus nearby" in english and "Autobus" not in english
+
+
+def test_a_result_card_shows_todays_hours_that_hold_today_and_a_number_to_call(need_domains):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from proxima.directory import presenters
+    from proxima.directory.models import Phone, Schedule
+    from proxima.directory.services.indexing import reindex_services
+    from tests.factories import make_service
+
+    monday = datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("America/Toronto"))  # 1st Monday
+    ended = make_service("Fini", hours=[("MO", "09:00", "17:00")])
+    Schedule.objects.filter(service=ended).update(valid_to="2020-01-01")
+    second = make_service("Deuxième lundi", hours=[("MO", "09:00", "17:00")])
+    Schedule.objects.filter(service=second).update(freq="MONTHLY", byday="2MO")
+    reindex_services([ended.id, second.id])
+    Phone.objects.create(
+        id="00000000-0000-4000-8000-0000000000f1", service=ended, number="418 555-0000", type="fax"
+    )
+    Phone.objects.create(
+        id="00000000-0000-4000-8000-0000000000f2",
+        service=ended,
+        number="418 555-0101",
+        type="voice",
+    )
+    cards = presenters.result_cards([ended, second], monday)
+    assert cards[ended.id].today == "" and cards[ended.id].closed_today
+    assert cards[second.id].today == "" and not cards[second.id].open_now
+    assert cards[ended.id].phone == "418 555-0101"  # a voice line, not the fax
+
+
+@pytest.mark.parametrize(
+    ("number", "dialled"),
+    [
+        ("418 555-0101", "4185550101"),
+        ("+1 (581) 555-0000", "+15815550000"),
+        ("418 555-0303 poste 12 ou +1 (581) 555-0000", ""),
+        ("1-800-FOOD-NOW", ""),
+        ('javascript:alert(1)"><b>', ""),
+        ("911", ""),
+    ],
+)
+def test_only_one_number_is_dialled(number, dialled):
+    from proxima.core.templatetags.proxima import tel
+
+    assert tel(number) == dialled

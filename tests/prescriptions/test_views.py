@@ -100,3 +100,36 @@ def test_malformed_ids_are_404s(client, family, orkidstra):
     unknown = "6b1f2a4e-0000-4000-8000-000000000000"
     for name in ("prescriptions:detail", "prescriptions:print"):
         assert client.get(reverse(name, args=[unknown])).status_code == 404
+
+
+def test_the_print_carries_each_activitys_hours_and_contact_and_the_link_workers_number(
+    client, prescriber, family, need_domains
+):
+    from tests.factories import make_service
+
+    violin = make_service(
+        "Violon du samedi",
+        "Cours de violon.",
+        domain="arts",
+        hours=[("SA", "13:00", "16:30")],
+        email="violon@example.org",
+    )
+    prescriber.work_phone = "418 555-0199"
+    prescriber.save()
+    client.post(
+        reverse("prescriptions:new"),
+        {
+            "person": family.pk,
+            "co_produced_with": "Ousmane",
+            "what_matters": "Le violon",
+            "goal_0": "Jouer",
+            "services": [violin.pk],
+        },
+    )
+    prescription = Prescription.objects.get()
+    url = reverse("prescriptions:print", args=[prescription.pk])
+    french = client.get(url).content.decode()
+    assert "samedi\xa0: 13 h à 16 h 30" in french.lower()
+    assert "violon@example.org" in french and "418 555-0199" in french
+    english = client.get(url, {"lang": "en"}).content.decode()
+    assert "Saturday: 1 p.m. to 4:30 p.m." in english

@@ -113,3 +113,31 @@ def test_another_region_finds_nobody_and_cannot_name_the_person(person, service)
 def test_a_partner_has_no_person_picker(partner, service):
     response = client_of(partner).get(reverse("referrals:new"), {"service": service.pk})
     assert response.status_code == 403 or 'name="find"' not in response.content.decode()
+
+
+def test_a_merged_record_leads_the_referral_to_the_record_kept(worker, person, service, consent):
+    from proxima.people.services.records import merge_people
+
+    duplicate = create_person(
+        PersonInput("Elise", "Cote", date(1988, 3, 14)), by=worker, confirmed_new=True
+    )
+    merge_people(person, duplicate, by=worker, reason="same person")
+    client_of(worker).post(
+        reverse("referrals:new"),
+        {
+            "service": service.pk,
+            "person": duplicate.pk,
+            "need_domain": "food",
+            "request_text": "Dépannage",
+            "priority": "72h",
+            "send_now": "0",
+        },
+    )
+    assert Referral.objects.get().person_id == person.pk
+
+
+def test_a_partner_is_not_offered_to_refer_a_named_person(partner, service, person):
+    page = client_of(partner).get(
+        reverse("directory:service", args=[service.pk]), {"for": str(person.pk)}
+    )
+    assert "Référer la personne" not in page.content.decode()

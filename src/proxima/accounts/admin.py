@@ -29,7 +29,10 @@ class ProximaUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "organization", "is_active")
     list_filter = ("role", "region", "is_active")
     fieldsets = UserAdmin.fieldsets + (
-        (_("Proxima"), {"fields": ("role", "organization", "region", "preferred_language")}),
+        (
+            _("Proxima"),
+            {"fields": ("role", "organization", "region", "preferred_language", "work_phone")},
+        ),
     )
     autocomplete_fields = ("organization",)
     actions = ["reset_two_factor"]

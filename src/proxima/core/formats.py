@@ -47,7 +47,7 @@ def decimal(value: float, places: int = 1) -> str:
 
 def distance_km(km: float) -> str:
     """ "1,8 km" / "1.8 km" (no decimal from 10 km on)."""
-    return f"{decimal(km, 0 if km >= 10 else 1)} km"
+    return f"{decimal(km, 0 if round(km, 1) >= 10 else 1)} km"
 
 
 def language_name(code: str) -> str:

@@ -69,6 +69,12 @@ class User(AbstractUser):
         blank=True,
         help_text=_("For network staff: the team whose referral inbox they work in."),
     )
+    work_phone = models.CharField(
+        _("work phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Printed on the prescriptions this person follows, for the family to call."),
+    )
     referral_digest = models.BooleanField(
         _("daily digest of referral notifications"),
         default=False,

@@ -95,6 +95,10 @@ def home_of(user) -> str:
     """The URL name of the user's home page (the public directory for anyone else)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return "directory:search"
+    if user.role in RECORD_READERS and user.region_id is None:
+        return "directory:search"  # staff not yet attached to a region: their work waits
+    if user.role in PARTNERS and user.organization_id is None:
+        return "directory:search"
     return HOME_OF_ROLE.get(user.role, "directory:search")
 
 

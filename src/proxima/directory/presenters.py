@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,6 +99,9 @@ def opening_hours(service: Service) -> list[tuple[str, str]]:
     ]
 
 
+NOT_TO_CALL = ("fax", "pager")  # HSDS phone types no one answers
+
+
 @dataclass
 class Card:
     """What a result shows at a glance: a number to call, today's hours, open now."""
@@ -123,7 +126,8 @@ def result_cards(services: list[Service], moment) -> dict[str, Card]:
     )
     for service_id, organization_id, number in (
         Phone.objects.filter(own_or_organization)
-        .order_by("id")
+        .exclude(type__in=NOT_TO_CALL)
+        .order_by(Case(When(type__in=("voice", ""), then=0), default=1), "id")
         .values_list("service_id", "organization_id", "number")
     ):
         if service_id and service_id not in phones:
@@ -136,8 +140,8 @@ def result_cards(services: list[Service], moment) -> dict[str, Card]:
         "service_id", "hours"
     ):
         intervals = hours.decode(encoded)
-        spans = [(o, c) for day, o, c, *_ in intervals if day == local.weekday()]
-        today = ", ".join(formats.time_span(o, c) for o, c in sorted(spans)) if spans else ""
+        spans = list(dict.fromkeys(hours.spans_on(intervals, local.date())))
+        today = ", ".join(formats.time_span(o, c) for o, c in spans)
         cards[service_id] = Card(
             phone=phones.get(service_id) or by_organization.get(organizations[service_id], ""),
             today=today,

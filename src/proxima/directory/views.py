@@ -19,6 +19,7 @@ from proxima.core.roles import (
     MAP_TAXONOMY_TERMS,
     VIEW_CONFIDENTIAL_LOCATIONS,
     has_capability,
+    is_network_staff,
 )
 from proxima.directory import presenters
 from proxima.directory.forms import (
@@ -137,8 +138,8 @@ def _for_person(request) -> str:
     to the "Refer" links; only an id's shape is checked here: nothing of the person is read
     until the referral form, which checks the worker may see them (and audits it)."""
     value = request.GET.get("for", "")
-    if not request.user.is_authenticated:
-        return ""
+    if not is_network_staff(request.user):
+        return ""  # only those who may refer a named person are offered it
     try:
         return str(uuid.UUID(value))
     except ValueError:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from proxima.core.forms import day_or_error, whole_number
 from proxima.core.shortcuts import get_from_request
+from proxima.directory import presenters
 from proxima.directory.models import Service
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
 from proxima.outcomes.models import Instrument, Occasion
@@ -121,7 +122,7 @@ def _instruments_offered() -> list[dict]:
 @login_required
 def new(request):
     source = request.POST if request.method == "POST" else request.GET
-    person = records.person_for(request.user, source.get("person"))
+    person = records.current_person_for(request.user, source.get("person"))
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -264,9 +265,13 @@ def printable(request, prescription_id):
     language = request.GET.get("lang") or prescription.person.language
     language = language if language in ("fr", "en") else "fr"
     with translation.override(language):
-        activities = prescription.activities.select_related("service").prefetch_related(
-            "service__phones", "service__service_at_locations__location__addresses"
+        activities = list(
+            prescription.activities.select_related("service").prefetch_related(
+                "service__phones", "service__service_at_locations__location__addresses"
+            )
         )
+        for activity in activities:  # its hours, in the printed language
+            activity.hours = presenters.opening_hours(activity.service)
         return render(
             request,
             "prescriptions/print.html",

@@ -223,7 +223,7 @@ def new(request):
         episode = episodes.contact_for(by, source["episode"])
         person = episode.person
     if source.get("person"):
-        person = records.person_for(by, source["person"])
+        person = records.current_person_for(by, source["person"])
     if source.get("parent"):
         parent = access.referral_for(by, source["parent"])
         if access.side_of(by, parent) != Side.TARGET:

@@ -92,8 +92,15 @@ def distance(km) -> str:
 
 @register.filter
 def tel(number: str) -> str:
-    """A phone number as a tel: link's digits ("418 555-0101" → "4185550101")."""
-    return "".join(c for c in str(number or "") if c.isdigit() or c == "+")
+    """A phone number as a tel: link's digits ("418 555-0101" → "4185550101"); "" when
+    the text is not one number (two numbers, words, letters: shown, not dialled)."""
+    import re
+
+    text = str(number or "").strip()
+    if not re.fullmatch(r"\+?[\d\s().-]{7,20}", text):
+        return ""
+    digits = "".join(c for c in text if c.isdigit() or c == "+")
+    return digits if 7 <= len(digits.lstrip("+")) <= 15 else ""
 
 
 @register.filter

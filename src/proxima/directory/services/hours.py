@@ -98,6 +98,20 @@ def _nth_matches(day: date, nth: int) -> bool:
     return -((days_in_month - day.day) // 7 + 1) == nth
 
 
+def spans_on(intervals: Iterable[Interval], day: date) -> list[tuple[int, int]]:
+    """The spans (minutes) a service opens on this date: its weekday's intervals whose
+    dates and "nth weekday of the month" rule hold that day (as `is_open_at` reads them)."""
+    today = day.isoformat()
+    return sorted(
+        (opens, closes)
+        for weekday, opens, closes, valid_from, valid_to, nth in intervals
+        if weekday == day.weekday()
+        and not (valid_from and today < valid_from)
+        and not (valid_to and today > valid_to)
+        and _nth_matches(day, nth)
+    )
+
+
 def is_open_at(intervals: Iterable[Interval], moment: datetime) -> bool:
     """Exactly: is any interval open at this moment (local time)?"""
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment

@@ -100,6 +100,16 @@ def person_for(user, person_id) -> Person:
     return get_from_request(visible_to(user), person_id)
 
 
+def current_person_for(user, person_id) -> Person:
+    """As `person_for`, a record merged into another leading to the one kept: a link or a
+    bookmark to the absorbed record must not add a referral or a plan to it."""
+    person = person_for(user, person_id)
+    while person.merged_into_id is not None:
+        person = person.merged_into
+    require_access(user, person)
+    return person
+
+
 def note_person_shown(user, person: Person, *, reason: str) -> None:
     """A form shows this person's name to the user (a new referral, a new prescription):
     written to the person's access log."""
