@@ -78,7 +78,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -95,6 +94,7 @@ INSTALLED_APPS = [
     "proxima.prescriptions",
     "proxima.outcomes",
     "proxima.privacy",
+    "ninja",  # after Proxima's apps: core/templates/ninja/swagger.html themes its docs page
 ]
 
 MIDDLEWARE = [

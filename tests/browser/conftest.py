@@ -46,9 +46,45 @@ def page(browser, live_server):
     page = context.new_page()
     page.base_url = live_server.url
     blocked = watch_content_security_policy(page)
+    visited = watch_addresses(context, live_server.url)
     yield page
+    problems = check_accessibility(context, visited)
     context.close()
     assert not blocked, f"blocked by the Content-Security-Policy: {blocked}"
+    assert not problems, "accessibility (axe-core):\n" + "\n".join(problems)
+
+
+def watch_addresses(context, base_url: str) -> list[str]:
+    """Every address of this site a page of the context showed (popups too)."""
+    visited: list[str] = []
+
+    def follow(page):
+        def on_navigated(frame):
+            if frame == page.main_frame and frame.url.startswith(base_url):
+                visited.append(frame.url.split("#")[0])
+
+        page.on("framenavigated", on_navigated)
+
+    for page in context.pages:
+        follow(page)
+    context.on("page", follow)
+    return visited
+
+
+def check_accessibility(context, visited: list[str]) -> list[str]:
+    """axe-core on each page visited, at desktop and phone width (accessibility.py); with
+    PROXIMA_AXE_SURVEY=FILE the problems are appended there instead of failing."""
+    from tests.browser.accessibility import check_pages
+
+    if not visited:
+        return []
+    problems = check_pages(context.new_page(), visited)
+    survey = os.environ.get("PROXIMA_AXE_SURVEY")
+    if survey and problems:
+        with open(survey, "a", encoding="utf-8") as report:
+            report.write("\n".join(problems) + "\n")
+        return []
+    return problems
 
 
 def watch_content_security_policy(page) -> list[str]:

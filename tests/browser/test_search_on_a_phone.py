@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from proxima.directory.models import Phone
 from proxima.directory.services.search_backends import backend
 from proxima.directory.services.taxonomy import load_need_domains
+from tests.browser.conftest import check_accessibility, watch_addresses
 from tests.factories import make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,8 +49,11 @@ def phone(browser, live_server):
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.base_url = live_server.url
+    visited = watch_addresses(context, live_server.url)
     yield page
+    problems = check_accessibility(context, visited)
     context.close()
+    assert not problems, "accessibility (axe-core):\n" + "\n".join(problems)
 
 
 def test_search_on_a_phone(phone, directory):
