@@ -44,7 +44,8 @@ def test_create_and_print_a_prescription(page, family):
     sign_in(page, page.base_url, prescriber, PASSWORD, f"/people/{child.pk}/")
     page.get_by_role("link", name="Coproduire une prescription sociale").click()
 
-    page.get_by_label("Faite avec").fill("Ousmane et sa mère")
+    page.get_by_label("Ousmane Diallo (la personne)").check()  # made with: his record
+    page.get_by_label("Autres personnes").fill("son enseignante")
     page.get_by_label("Ce qui compte pour eux (leurs mots)").fill(
         "Jouer du violon comme son cousin"
     )

@@ -133,3 +133,48 @@ def test_the_print_carries_each_activitys_hours_and_contact_and_the_link_workers
     assert "violon@example.org" in french and "418 555-0199" in french
     english = client.get(url, {"lang": "en"}).content.decode()
     assert "Saturday: 1 p.m. to 4:30 p.m." in english
+
+
+def test_made_together_with_the_person_and_their_household(client, prescriber, family, soccer):
+    from datetime import date
+
+    from proxima.core.audit import AuditEvent
+    from proxima.people.services.records import PersonInput, create_person, link_household
+
+    mother = create_person(
+        PersonInput("Aïssata", "Diallo", date(1985, 2, 1)), by=prescriber, confirmed_new=True
+    )
+    link_household(family, mother, "parent", by=prescriber)
+    stranger = create_person(
+        PersonInput("Paul", "Roy", date(1970, 1, 1)), by=prescriber, confirmed_new=True
+    )
+    form = client.get(reverse("prescriptions:new"), {"person": family.pk}).content.decode()
+    assert f'value="{mother.pk}"' in form and "Aïssata Diallo" in form
+    base = {
+        "person": family.pk,
+        "what_matters": "Bouger",
+        "goal_0": "Jouer au soccer",
+        "services": [soccer.pk],
+    }
+    refused = client.post(reverse("prescriptions:new"), {**base, "made_with": [stranger.pk]})
+    assert refused.status_code == 400 and "membres de son ménage" in refused.content.decode()
+    for junk in ("not-a-uuid", "x" * 500):
+        assert (
+            client.post(reverse("prescriptions:new"), {**base, "made_with": [junk]}).status_code
+            == 400
+        )
+    assert not Prescription.objects.exists()
+    client.post(reverse("prescriptions:new"), {**base, "made_with": [family.pk, mother.pk]})
+    prescription = Prescription.objects.get()
+    assert set(prescription.made_with.all()) == {family, mother}
+    before = AuditEvent.objects.filter(action="show_person_name", object_id=str(mother.pk)).count()
+    page = client.get(reverse("prescriptions:detail", args=[prescription.pk])).content.decode()
+    assert "Aïssata Diallo" in page
+    after = AuditEvent.objects.filter(action="show_person_name", object_id=str(mother.pk)).count()
+    assert after == before + 1
+
+
+def test_a_new_prescription_without_a_person_asks_for_the_record_first(client):
+    response = client.get(reverse("prescriptions:new"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("people:search")
+    assert "Trouvez d’abord le dossier de la personne" in response.content.decode()

@@ -43,7 +43,14 @@ class Prescription(models.Model):
         related_name="prescriptions_followed",
     )
     co_produced_with = models.CharField(
-        _("co-produced with"), max_length=200, help_text=_("The person, or who in the family.")
+        _("co-produced with"),
+        max_length=200,
+        blank=True,
+        help_text=_("Others who made the plan (not in the household's records), in words."),
+    )
+    # Who made it, among the person and their household's records.
+    made_with = models.ManyToManyField(
+        "people.Person", verbose_name=_("made with"), blank=True, related_name="+"
     )
     what_matters = models.TextField(_("what matters to them"), max_length=TEXT_LENGTH)
     status = models.CharField(

@@ -103,6 +103,7 @@ def _input(post) -> plans.PrescriptionInput:
     return plans.PrescriptionInput(
         what_matters=post.get("what_matters", ""),
         co_produced_with=post.get("co_produced_with", ""),
+        made_with_ids=post.getlist("made_with"),
         goals=[post.get(f"goal_{i}", "") for i in GOAL_FIELDS],
         service_ids=post.getlist("services"),
         supports=supports,
@@ -122,6 +123,14 @@ def _instruments_offered() -> list[dict]:
 @login_required
 def new(request):
     source = request.POST if request.method == "POST" else request.GET
+    if not source.get("person") and request.method == "GET":
+        # A plan is made with someone: their record first (it says who, their age, home).
+        plans_staff_only(request.user)
+        messages.info(
+            request,
+            _("Find the person's record first, then “Co-produce a social prescription”."),
+        )
+        return redirect("people:search")
     person = records.current_person_for(request.user, source.get("person"))
     errors: list[str] = []
     if request.method == "POST":
@@ -141,6 +150,7 @@ def new(request):
         "support_fields": SUPPORT_FIELDS,
         "support_kinds": SupportKind.choices,
         "chosen": chosen,
+        "household": records.household(person, by=request.user),
     }
     records.note_person_shown(request.user, person, reason="new prescription")
     return render(request, "prescriptions/new.html", context, status=400 if errors else 200)
@@ -189,6 +199,7 @@ def detail(request, prescription_id):
             messages.success(request, done)
             return redirect("prescriptions:detail", prescription_id=target.pk)
     prescription = plans.read_prescription(target.pk, by=request.user, reason="prescription page")
+    plans.note_made_with_shown(prescription, by=request.user)
     context = {
         "prescription": prescription,
         "person": prescription.person,

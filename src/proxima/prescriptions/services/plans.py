@@ -54,6 +54,7 @@ class PrescriptionInput:
     supports: list[SupportInput] = field(default_factory=list)
     follow_ups: list[date] = field(default_factory=list)
     link_worker: object = None
+    made_with_ids: list[str] = field(default_factory=list)  # the person, household members
 
 
 def _check(person: Person, data: PrescriptionInput, by) -> dict[str, str]:
@@ -62,8 +63,13 @@ def _check(person: Person, data: PrescriptionInput, by) -> dict[str, str]:
         errors["what_matters"] = _("Write what matters to them, in their words.")
     elif len(data.what_matters) > TEXT_LENGTH:
         errors["what_matters"] = _("At most %d characters.") % TEXT_LENGTH
-    if not data.co_produced_with.strip():
+    household = {str(person.pk)} | {
+        str(r) for r in person.household_links.values_list("relative_id", flat=True)
+    }
+    if not data.co_produced_with.strip() and not data.made_with_ids:
         errors["co_produced_with"] = _("Say with whom the plan was made.")
+    elif set(map(str, data.made_with_ids)) - household:
+        errors["co_produced_with"] = _("Only the person and their household's members.")
     elif len(data.co_produced_with.strip()) > 200:
         errors["co_produced_with"] = _("At most %d characters.") % 200
     goals = [g.strip() for g in data.goals if g.strip()]
@@ -105,6 +111,10 @@ def create_prescription(person: Person, data: PrescriptionInput, *, by) -> Presc
         co_produced_with=data.co_produced_with.strip(),
         what_matters=data.what_matters.strip(),
     )
+    if data.made_with_ids:
+        prescription.made_with.set(
+            Person.objects.filter(pk__in=[str(i) for i in data.made_with_ids])
+        )
     for position, text in enumerate(g.strip() for g in data.goals if g.strip()):
         Goal.objects.create(prescription=prescription, text=text, position=position)
     activities = {}
@@ -125,6 +135,13 @@ def create_prescription(person: Person, data: PrescriptionInput, *, by) -> Presc
         by, "create_prescription", person, detail={"prescription": str(prescription.pk)}
     )
     return prescription
+
+
+def note_made_with_shown(prescription: Prescription, *, by) -> None:
+    """The household members named as having made the plan are in their own access log
+    when a page shows them."""
+    for relative in prescription.made_with.exclude(pk=prescription.person_id):
+        record_audit_event(by, "show_person_name", relative, reason="prescription")
 
 
 def prescribes(user) -> bool:

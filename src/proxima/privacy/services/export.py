@@ -274,6 +274,7 @@ def _prescription(p: Prescription) -> dict:
         "status": p.status,
         "what_matters": p.what_matters,
         "co_produced_with": p.co_produced_with,
+        "made_with": [f"{m.given_name} {m.family_name}" for m in p.made_with.all()],
         "created_at": p.created_at,
         "ended_at": p.ended_at,
         "prescriber": _staff(p.prescriber),
