@@ -63,8 +63,9 @@ def test_a_routine_811_call_with_the_keyboard_only(page, worker, record_property
     keys.type("2")
     keys.press("Control+Enter")  # save the screening (no risk: every box left unchecked)
     expect(page.get_by_role("heading", name="Ressources jumelées")).to_be_visible()
-    keys.press("Alt+4")  # priority
-    keys.press("ArrowDown", "ArrowDown", "ArrowDown")  # within 2 weeks
+    keys.press("Alt+4")  # priority: none chosen for the worker when no risk was found
+    expect(page.locator("#priority")).to_have_value("")
+    keys.press("ArrowDown", "ArrowDown", "ArrowDown", "ArrowDown")  # within 2 weeks
     keys.press("Control+Enter")  # orientation: information (the default)
     expect(page.get_by_role("listitem").filter(has_text="information seulement")).to_be_visible()
     keys.press("Alt+5", "Enter")  # close
@@ -94,6 +95,14 @@ def test_a_positive_suicide_screen_blocks_closing_until_an_action(page, worker):
     expect(
         page.get_by_role("heading", name=re.compile("risque suicidaire — modéré"))
     ).to_be_visible()
+    # A risk found: the priority suggested is immediate, and the screen says why.
+    expect(page.locator("#priority")).to_have_value("immediate")
+    expect(page.get_by_text("Suggérée par le dépistage")).to_be_visible()
+    # On a 1366×768 screen the risk card and the orientation sit beside the screens.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    card = page.get_by_role("heading", name=re.compile("risque suicidaire")).bounding_box()
+    reason = page.locator("#reason").bounding_box()
+    assert card["x"] > reason["x"] + reason["width"] and card["y"] < 768
     page.get_by_role("button", name="Fermer le contact").click()
     expect(page.get_by_role("alert").first).to_contain_text(
         "Enregistrez ces actions avant de fermer"

@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from proxima.core.forms import moment_or_error
 from proxima.core.shortcuts import get_from_request
+from proxima.directory import presenters
 from proxima.directory.models import Service
 from proxima.directory.services.crisis import EMERGENCY_NUMBERS, detect_crisis
 from proxima.intake import forms
@@ -172,6 +174,7 @@ def call(request, episode_id):
     episodes.read_contact(episode, by=request.user, reason="contact screen")
     draft = drafts.load_draft(episode, by=request.user) if episode.is_open else {}
     outcomes = _latest_outcomes(episode)
+    matches = _matches(episode, outcomes, draft)
     context = {
         "episode": episode,
         "draft": draft,
@@ -198,7 +201,11 @@ def call(request, episode_id):
         "emergency_numbers": EMERGENCY_NUMBERS
         if episode.is_open and (detect_crisis(episode.reason) or episode.escalations.exists())
         else (),
-        "matches": _matches(episode, outcomes, draft),
+        "matches": matches,
+        "cards": presenters.result_cards(
+            [m.service for found in matches.values() for m in found], timezone.now()
+        ),
+        **_priority_suggestion(episode),
         "priorities": Priority.choices,
         "orientation_kinds": OrientationKind.choices,
         "teams": InternalTeam.choices,
@@ -213,6 +220,20 @@ def call(request, episode_id):
         "person_fields": request.POST if candidates else {},
     }
     return render(request, "intake/call.html", context, status=400 if errors else 200)
+
+
+def _priority_suggestion(episode) -> dict:
+    """The priority the screens point to: the one set, else "immediate" when a risk screen
+    escalated (and why); else none (the worker chooses: no default to immediate)."""
+    escalated = episode.escalations.exists()
+    if episode.priority and not (escalated and episode.priority == Priority.IMMEDIATE):
+        return {"suggested_priority": episode.priority, "suggestion_reason": ""}
+    if escalated:
+        return {
+            "suggested_priority": Priority.IMMEDIATE,
+            "suggestion_reason": _("Suggested by the risk screen: a risk was found."),
+        }
+    return {"suggested_priority": "", "suggestion_reason": ""}
 
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
