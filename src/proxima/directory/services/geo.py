@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pypostalcode
+from django.utils.translation import get_language
 
 EARTH_RADIUS_KM = 6371.0
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
@@ -69,7 +70,9 @@ def postal_code_point(value: str) -> Place | None:
     if found is None:
         return None
     lat, lon, city = found
-    return Place(code[:3], f"{code[:3]} — {city}", lat, lon)
+    # The areas' names are English only (the points file): a French reader reads the code.
+    english = (get_language() or "fr").startswith("en")
+    return Place(code[:3], f"{code[:3]} — {city}" if english else code[:3], lat, lon)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
