@@ -83,6 +83,10 @@ def create_demo_accounts(partner_organization_id: str | None) -> list[DemoLogin]
         )
         user.region = region
         user.team = account.team
+        # A fictional number (555-01xx is reserved for fiction) for the printed plans.
+        user.work_phone = (
+            f"418 555-01{10 + DEMO_ACCOUNTS.index(account):02d}" if account.team else ""
+        )
         is_admin = account.role == Role.ADMIN
         password = secrets.token_urlsafe(12) if is_admin else DEMO_PASSWORD
         user.set_password(password)
