@@ -4,23 +4,12 @@ contacts, a contact, people, a record, the inbox, a referral, a new referral, th
 notifications, a prescription and its print, the privacy officer's log and search, the
 taxonomy review, the account, the API docs, the sign-in and the error pages."""
 
-from datetime import date
-
 import pytest
 
-from proxima.core.models import Region
 from proxima.core.roles import Role
 from proxima.directory.services.search_backends import backend
-from proxima.directory.services.taxonomy import load_need_domains
-from proxima.intake.services.episodes import open_episode
-from proxima.intake.services.questionnaires import load_questionnaires
-from proxima.outcomes.services.instruments import load_instruments
-from proxima.people.services.consent import ConsentInput, record_consent
-from proxima.people.services.records import PersonInput, create_person
-from proxima.prescriptions.services.plans import PrescriptionInput, create_prescription
-from proxima.referrals.services.workflow import ReferralInput, create_referral, send
 from tests.browser.conftest import sign_in
-from tests.factories import OrganizationFactory, UserFactory, make_service
+from tests.factories import UserFactory, make_day_network
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "secret-pass-123"
@@ -28,71 +17,13 @@ PASSWORD = "secret-pass-123"
 
 @pytest.fixture
 def network():
-    backend().clear()
-    load_need_domains()
-    load_questionnaires()
-    load_instruments()
-    region = Region.objects.create(code="03", name="Capitale-Nationale")
-    partner_org = OrganizationFactory(name="Comptoir alimentaire Limoilou")
-    service = make_service(
-        "Comptoir alimentaire",
-        "Dépannage alimentaire.",
-        domain="food",
-        organization=partner_org,
-        point=(46.8139, -71.2247),
-        hours=[("MO,TU,WE,TH,FR", "09:00", "17:00")],
-    )
-    worker = UserFactory(
-        username="info811", role=Role.WORKER_811, region=region, team="info_social"
-    )
-    prescriber = UserFactory(username="prescripteur", role=Role.SOCIAL_PRESCRIBER, region=region)
-    person = create_person(
-        PersonInput("Élise", "Côté", date(1988, 3, 14), postal_code="G1K 3B2"),
-        by=worker,
-        confirmed_new=True,
-    )
-    record_consent(
-        person,
-        ConsentInput(
-            categories=["identity", "needs"],
-            purpose="Référence",
-            method="verbal",
-            recipient_organization=partner_org,
-        ),
-        by=worker,
-    )
-    referral = create_referral(
-        ReferralInput(
-            need_domain="food",
-            request_text="Dépannage cette semaine",
-            priority="72h",
-            service=service,
-            person=person,
-        ),
-        by=worker,
-    )
-    send(referral, by=worker, version=referral.version)
-    episode = open_episode(by=worker, channel="phone_811", reason="Plus rien à manger")
-    prescription = create_prescription(
-        person,
-        PrescriptionInput(
-            what_matters="Sortir de chez moi",
-            co_produced_with="Élise",
-            goals=["Voir du monde"],
-            service_ids=[service.id],
-        ),
-        by=prescriber,
-    )
+    backend().clear()  # a transactional flush does not reach the full-text table
+    day = make_day_network()
+    region = day["worker"].region
     return {
-        "worker": worker,
-        "prescriber": prescriber,
+        **day,
         "privacy": UserFactory(username="confidentialite", role=Role.PRIVACY_OFFICER),
         "coordinator": UserFactory(username="coordo", role=Role.COORDINATOR, region=region),
-        "service": service,
-        "person": person,
-        "referral": referral,
-        "episode": episode,
-        "prescription": prescription,
     }
 
 

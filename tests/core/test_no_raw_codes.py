@@ -4,23 +4,12 @@ each role's pages rendered in French, their visible text searched for snake_case
 ("2026-12-01", "T09:00")."""
 
 import re
-from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
 
-from proxima.core.models import Region
-from proxima.core.roles import Role
-from proxima.directory.services.taxonomy import load_need_domains
-from proxima.intake.services.episodes import open_episode
-from proxima.intake.services.questionnaires import load_questionnaires
-from proxima.outcomes.services.instruments import load_instruments
-from proxima.people.services.consent import ConsentInput, record_consent
-from proxima.people.services.records import PersonInput, create_person
-from proxima.prescriptions.services.plans import PrescriptionInput, create_prescription
-from proxima.referrals.services.workflow import ReferralInput, create_referral, send
-from tests.factories import OrganizationFactory, UserFactory, make_service
+from tests.factories import make_day_network
 
 pytestmark = pytest.mark.django_db
 
@@ -66,61 +55,7 @@ def raw_in(html: str) -> list[str]:
 
 @pytest.fixture
 def network(db):
-    load_need_domains()
-    load_questionnaires()
-    load_instruments()
-    region = Region.objects.create(code="03", name="Capitale-Nationale")
-    partner_org = OrganizationFactory(name="Comptoir alimentaire Limoilou")
-    service = make_service(
-        "Comptoir alimentaire",
-        "Dépannage alimentaire.",
-        domain="food",
-        organization=partner_org,
-        point=(46.8139, -71.2247),
-        hours=[("MO,TU,WE,TH,FR", "09:00", "17:30")],
-        languages=("fr", "ar"),
-    )
-    worker = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
-    prescriber = UserFactory(role=Role.SOCIAL_PRESCRIBER, region=region)
-    partner = UserFactory(role=Role.PARTNER_ADMIN, organization=partner_org)
-    person = create_person(
-        PersonInput("Élise", "Côté", date(1988, 3, 14), postal_code="G1K 3B2"),
-        by=worker,
-        confirmed_new=True,
-    )
-    record_consent(
-        person,
-        ConsentInput(
-            categories=["identity", "needs"],
-            purpose="Référence",
-            method="verbal",
-            recipient_organization=partner_org,
-        ),
-        by=worker,
-    )
-    referral = create_referral(
-        ReferralInput(
-            need_domain="food",
-            request_text="Dépannage cette semaine",
-            priority="72h",
-            service=service,
-            person=person,
-        ),
-        by=worker,
-    )
-    send(referral, by=worker, version=referral.version)
-    episode = open_episode(by=worker, channel="phone_811", reason="Plus rien à manger")
-    prescription = create_prescription(
-        person,
-        PrescriptionInput(
-            what_matters="Sortir",
-            co_produced_with="Élise",
-            goals=["Voir du monde"],
-            service_ids=[service.id],
-        ),
-        by=prescriber,
-    )
-    return locals()
+    return make_day_network()
 
 
 def test_no_page_shows_a_raw_code_or_an_unlocalized_number(network):

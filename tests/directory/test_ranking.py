@@ -60,3 +60,30 @@ def test_a_search_about_a_course_finds_the_course_not_the_services(need_domains)
         text_language="en",
     )
     assert names("food handler certification course")[:1] == ["Food handler certification course"]
+
+
+def test_the_pools_ranking_reads_the_texts_it_was_not_given(need_domains):
+    """A row the search did not read its texts with is read by id: the same ranking."""
+    from django.db import connection
+
+    from proxima.directory.services.search_backends import Any_, Term, backend
+    from proxima.directory.services.text import stems
+    from tests.factories import make_service
+
+    first = make_service("Banque alimentaire", "Paniers de nourriture.", domain="food")
+    second = make_service("Cuisine collective", "Cuisiner ensemble, banque de recettes.")
+    features = [Any_(tuple(Term(s) for s in stems("banque")))]
+    engine = backend()
+    read = engine.pool_scores(connection, {first.id: None, second.id: None}, features, 1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.service_id, {engine.texts_sql()} FROM directory_searchdocument d "
+            + (
+                f"JOIN {engine.table} ON {engine.table}.rowid = d.id"
+                if hasattr(engine, "table")
+                else ""
+            )
+        )
+        given = dict(cursor.fetchall())
+    assert read == engine.pool_scores(connection, given, features, 1)
+    assert read[first.id][0] > 0 and 0 in read[first.id][1]

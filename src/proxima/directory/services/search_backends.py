@@ -171,6 +171,23 @@ def _tsvector_fields(text: str):
     return read
 
 
+def _texts_read(db, texts: dict[str, str | None], texts_sql: str, join: str) -> dict[str, str]:
+    """Each service's index texts: those the search read with its rows, the others read
+    here by id."""
+    known = {service_id: text for service_id, text in texts.items() if text is not None}
+    missing = [service_id for service_id, text in texts.items() if text is None]
+    if missing:
+        marks = ", ".join(["%s"] * len(missing))
+        with db.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.service_id, {texts_sql} FROM directory_searchdocument d {join} "  # noqa: S608
+                f"WHERE d.service_id IN ({marks})",
+                missing,
+            )
+            known.update(cursor.fetchall())
+    return known
+
+
 class SqliteFts5:
     table = "directory_search_fts"
     # Ages, hours and places asked of the index too (services/facets.py)? Not here: FTS5
@@ -193,18 +210,8 @@ class SqliteFts5:
         service to its row's texts when the search read them (`texts_sql`), else None: those
         rows are read by id (the full-text index would walk every listing holding a
         common word)."""
-        missing = [service_id for service_id, text in texts.items() if text is None]
-        known = {service_id: text for service_id, text in texts.items() if text is not None}
-        if missing:
-            marks = ", ".join(["%s"] * len(missing))
-            with db.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT d.service_id, {self.texts_sql()} FROM directory_searchdocument d "  # noqa: S608
-                    f"JOIN {self.table} ON {self.table}.rowid = d.id "
-                    f"WHERE d.service_id IN ({marks})",
-                    missing,
-                )
-                known.update(cursor.fetchall())
+        join = f"JOIN {self.table} ON {self.table}.rowid = d.id"
+        known = _texts_read(db, texts, self.texts_sql(), join)
         return _pool_ranks(
             [(service_id, _text_fields(text.split("\n"))) for service_id, text in known.items()],
             features,
@@ -270,17 +277,7 @@ class PostgresTsvector:
         self, db, texts: dict[str, str | None], features: list[Expr], scoring: int
     ) -> dict[str, tuple[float, set[int]]]:
         """As on SQLite (the same ranking in Python), from these rows' tsvectors."""
-        missing = [service_id for service_id, text in texts.items() if text is None]
-        known = {service_id: text for service_id, text in texts.items() if text is not None}
-        if missing:
-            marks = ", ".join(["%s"] * len(missing))
-            with db.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT d.service_id, {self.texts_sql()} FROM directory_searchdocument d "  # noqa: S608
-                    f"WHERE d.service_id IN ({marks})",
-                    missing,
-                )
-                known.update(cursor.fetchall())
+        known = _texts_read(db, texts, self.texts_sql(), "")
         return _pool_ranks(
             [(service_id, _tsvector_fields(text)) for service_id, text in known.items()],
             features,
