@@ -174,3 +174,24 @@ def test_a_reason_that_speaks_of_a_crisis_shows_the_emergency_numbers(api):
     )
     page = api.get(url).content.decode()
     assert "9-8-8" in page and 'href="tel:988"' in page and "811, option 2" in page
+
+
+def test_several_resources_are_oriented_at_once(api, need_domains):
+    food = make_service("Comptoir alimentaire", domain="food", point=(46.8139, -71.2247))
+    meals = make_service("Popote roulante", domain="food", point=(46.82, -71.22))
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    screen = {
+        "action": "screen",
+        "reason": "Plus rien dans le frigo",
+        "language": "fr",
+        "needs-screen.need_food": "on",
+        "needs-screen.need_food.severity": "2",
+        "needs-screen.need_food.help": "on",
+    }
+    api.post(url, screen)
+    page = api.get(url).content.decode()
+    assert page.count(f'id="svc-{food.id}"') == 1  # once, whichever needs it answers
+    orient = {"action": "orient", "priority": "2w", "kind": "information"}
+    assert api.post(url, {**orient, "service": [food.id, meals.id]}).status_code == 302
+    assert {o.service_id for o in episode.orientations.all()} == {food.id, meals.id}

@@ -5,6 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -119,15 +120,18 @@ def _handle_post(request, episode: ContactEpisode) -> None:
         if request.POST.get("priority"):
             episodes.set_priority(episode, request.POST["priority"], by=by)
         kind = request.POST.get("kind", "")
-        service_id = request.POST.get("service", "")
-        episodes.record_orientation(
-            episode,
-            kind,
-            by=by,
-            team=request.POST.get("team", ""),
-            service=Service.objects.filter(pk=service_id).first() if service_id else None,
-            note=request.POST.get("orientation_note", ""),
-        )
+        # Several resources at once (one orientation each, all or none written).
+        chosen = list(Service.objects.filter(pk__in=request.POST.getlist("service")[:20]))
+        with transaction.atomic():
+            for service in chosen or [None]:
+                episodes.record_orientation(
+                    episode,
+                    kind,
+                    by=by,
+                    team=request.POST.get("team", ""),
+                    service=service,
+                    note=request.POST.get("orientation_note", ""),
+                )
     elif action == "person":
         data = records.PersonInput(
             given_name=request.POST.get("given_name", ""),
@@ -202,6 +206,10 @@ def call(request, episode_id):
         if episode.is_open and (detect_crisis(episode.reason) or episode.escalations.exists())
         else (),
         "matches": matches,
+        # Each resource once, whichever needs it answers.
+        "resources": list(
+            {m.service.id: m.service for found in matches.values() for m in found}.values()
+        ),
         "cards": presenters.result_cards(
             [m.service for found in matches.values() for m in found], timezone.now()
         ),

@@ -359,7 +359,8 @@ def record_orientation(
         episode=episode,
         kind=kind,
         team=team if kind == OrientationKind.INTERNAL_TEAM else "",
-        service=service if kind == OrientationKind.REFERRAL else None,
+        # A referral goes to a resource; information may be about one (given to the caller).
+        service=service if kind != OrientationKind.INTERNAL_TEAM else None,
         note=note.strip(),
         decided_by=by,
     )
