@@ -195,3 +195,20 @@ def test_several_resources_are_oriented_at_once(api, need_domains):
     orient = {"action": "orient", "priority": "2w", "kind": "information"}
     assert api.post(url, {**orient, "service": [food.id, meals.id]}).status_code == 302
     assert {o.service_id for o in episode.orientations.all()} == {food.id, meals.id}
+
+
+def test_an_internal_orientation_names_the_team_in_words(api):
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    api.post(
+        url,
+        {
+            "action": "orient",
+            "priority": "2w",
+            "kind": "internal_team",
+            "team": "social_consultation",
+        },
+    )
+    page = api.get(url).content.decode()
+    assert "social_consultation" not in page.split("<footer")[0].split('id="team"')[0]
+    assert "équipe interne — " in page
