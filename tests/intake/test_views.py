@@ -210,5 +210,6 @@ def test_an_internal_orientation_names_the_team_in_words(api):
         },
     )
     page = api.get(url).content.decode()
-    assert "social_consultation" not in page.split("<footer")[0].split('id="team"')[0]
-    assert "équipe interne — " in page
+    listed = page[page.index("Enregistrer l’orientation") :]
+    assert "équipe interne — consultation sociale (CLSC)" in listed
+    assert "social_consultation" not in listed
