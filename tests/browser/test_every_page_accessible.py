@@ -48,6 +48,7 @@ def test_the_811_workers_pages(page, network):
     for path in (
         "/intake/",
         f"/intake/calls/{network['episode'].pk}/",
+        f"/intake/calls/{network['episode'].pk}/summary/",
         "/people/?q=cote",
         f"/people/{network['person'].pk}/",
         "/referrals/",

@@ -69,6 +69,7 @@ def test_no_page_shows_a_raw_code_or_an_unlocalized_number(network):
         n["worker"]: [
             "/intake/",
             f"/intake/calls/{n['episode'].pk}/",
+            f"/intake/calls/{n['episode'].pk}/summary/",
             f"/people/{n['person'].pk}/",
             "/referrals/",
             "/referrals/?box=sent",

@@ -88,6 +88,7 @@ MATRIX: dict[str, object] = {
     "intake:new_call": RECORD_READERS,
     "intake:call": RECORD_READERS,
     "intake:draft": RECORD_READERS,
+    "intake:summary": RECORD_READERS,
     "referrals:inbox": REFERRAL_USERS,
     "referrals:new": REFERRAL_USERS,
     "referrals:detail": REFERRAL_READERS,
@@ -351,6 +352,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
         "api:close_contact",
         "intake:call",
         "intake:draft",
+        "intake:summary",
     )
     prescription_routes = ("prescriptions:detail", "prescriptions:print")
     return {

@@ -52,7 +52,8 @@ def test_routine_call_screen_orient_close(api, need_domains):
     orient = {"action": "orient", "priority": "2w", "kind": "information"}
     assert api.post(url, orient).status_code == 302
     closed = api.post(url, {"action": "close"})
-    assert closed.status_code == 302 and closed["Location"] == reverse("intake:home")
+    summary = reverse("intake:summary", args=[episode.pk])
+    assert closed.status_code == 302 and closed["Location"] == summary
     episode.refresh_from_db()
     assert episode.closed_at and episode.priority == "2w"
 
@@ -213,3 +214,22 @@ def test_an_internal_orientation_names_the_team_in_words(api):
     listed = page[page.index("Enregistrer l’orientation") :]
     assert "équipe interne — consultation sociale (CLSC)" in listed
     assert "social_consultation" not in listed
+
+
+def test_closing_shows_what_the_caller_was_told(api, need_domains):
+    from proxima.directory.models import Phone
+
+    food = make_service("Comptoir alimentaire", domain="food", point=(46.8139, -71.2247))
+    Phone.objects.create(
+        id="00000000-0000-4000-8000-00000000c0a1", service=food, number="418 555-0177"
+    )
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    api.post(
+        url, {"action": "orient", "priority": "2w", "kind": "information", "service": [food.id]}
+    )
+    closed = api.post(url, {"action": "close"}, follow=True)
+    page = closed.content.decode()
+    assert "Résumé du contact" in page and "Contact fermé." in page
+    assert "Comptoir alimentaire" in page and "418 555-0177" in page
+    assert "dans les 2 semaines" in page

@@ -9,4 +9,5 @@ urlpatterns = [
     path("intake/calls/new/", views.new_call, name="new_call"),
     path("intake/calls/<uuid:episode_id>/", views.call, name="call"),
     path("intake/calls/<uuid:episode_id>/draft/", views.save_call_draft, name="draft"),
+    path("intake/calls/<uuid:episode_id>/summary/", views.summary, name="summary"),
 ]

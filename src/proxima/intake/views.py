@@ -155,6 +155,28 @@ def _handle_post(request, episode: ContactEpisode) -> None:
 
 
 @login_required
+def summary(request, episode_id):
+    """What the caller was told, to read back: the resources given (with their number and
+    today's hours), the referrals made, the priority; printable."""
+    from proxima.referrals.models import Referral
+
+    episode = episodes.contact_for(request.user, episode_id)
+    episodes.read_contact(episode, by=request.user, reason="contact summary")
+    orientations = list(episode.orientations.select_related("service__organization"))
+    services = [o.service for o in orientations if o.service_id]
+    context = {
+        "episode": episode,
+        "orientations": orientations,
+        "cards": presenters.result_cards(services, timezone.now()),
+        "referrals": Referral.objects.filter(episode=episode).select_related(
+            "target_organization", "service"
+        ),
+        "emergency_numbers": EMERGENCY_NUMBERS if episode.escalations.exists() else (),
+    }
+    return render(request, "intake/summary.html", context)
+
+
+@login_required
 def call(request, episode_id):
     episode = episodes.contact_for(request.user, episode_id)
     errors: list[str] = []
@@ -171,7 +193,7 @@ def call(request, episode_id):
         else:
             if not episode.is_open:
                 messages.success(request, _("Contact closed."))
-                return redirect("intake:home")
+                return redirect("intake:summary", episode_id=episode.pk)
             return redirect("intake:call", episode_id=episode.pk)
         if candidates:
             errors = []
