@@ -183,8 +183,8 @@ def _banner(addrport: str, path: str, worker_log: Path) -> str:
     if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
         lines.append(f"Emails sent: files in {settings.EMAIL_FILE_PATH}")
     lines.append(f"Task worker log: {worker_log}")
-    if path:
-        lines += ["", Path(path).read_text(encoding="utf-8").rstrip()]
+    if path and Path(path).is_file():
+        lines += ["", Path(path).read_text(encoding="utf-8", errors="replace").rstrip()]
     return "\n".join(lines)
 
 
