@@ -53,7 +53,10 @@ class Keyboard:
 def test_a_routine_811_call_with_the_keyboard_only(page, worker, record_property):
     sign_in(page, worker)
     keys = Keyboard(page)
-    keys.press("Enter")  # "Nouvel appel 811" has the focus
+    # "Nouvel appel 811" has the focus on arrival (waited for: pressing before the page
+    # gave it the focus pressed nothing, once in CI).
+    expect(page.get_by_role("button", name="Nouvel appel 811")).to_be_focused()
+    keys.press("Enter")
     expect(page.locator("#call-timer")).to_have_text(re.compile(r"^0:0\d$"))
     reason = "Plus rien a manger, loyer en retard"
     keys.type(reason)  # the reason field has the focus
