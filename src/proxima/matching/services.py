@@ -11,6 +11,7 @@ from proxima.core import formats
 from proxima.directory.models import CapacityStatus, Service
 from proxima.directory.services.search import SearchHit, SearchQuery, search_services
 from proxima.directory.services.taxonomy import need_domain_term_id
+from proxima.people.services.consent import age_on
 
 # Intake need domains → directory need domains (the directory's taxonomy is finer).
 DIRECTORY_DOMAINS = {
@@ -60,11 +61,7 @@ class Match:
 
 
 def _age_of(person, moment: datetime) -> float | None:
-    if person is None or person.birth_date is None:
-        return None
-    today = timezone.localtime(moment).date()
-    born = person.birth_date
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age_on(person, moment) if person is not None else None
 
 
 def _rank(hit: SearchHit, constraints: MatchConstraints) -> Match:

@@ -70,11 +70,10 @@ def _near_and_for(search: SearchQuery, person) -> SearchQuery:
     from dataclasses import replace
 
     from proxima.directory.services import geo
+    from proxima.people.services.consent import age_on
 
-    if person.birth_date:
-        today = timezone.localdate()
-        born = person.birth_date
-        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    age = age_on(person, timezone.now())
+    if age is not None:
         search = replace(search, age=float(min(max(age, 0), 130)))
     if person.postal_code and geo.postal_code_point(person.postal_code) is not None:
         search = replace(

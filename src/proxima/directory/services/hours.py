@@ -100,7 +100,7 @@ def _nth_matches(day: date, nth: int) -> bool:
 
 def spans_on(intervals: Iterable[Interval], day: date) -> list[tuple[int, int]]:
     """The spans (minutes) a service opens on this date: its weekday's intervals whose
-    dates and "nth weekday of the month" rule hold that day (as `is_open_at` reads them)."""
+    dates and "nth weekday of the month" rule hold that day."""
     today = day.isoformat()
     return sorted(
         (opens, closes)
@@ -116,15 +116,7 @@ def is_open_at(intervals: Iterable[Interval], moment: datetime) -> bool:
     """Exactly: is any interval open at this moment (local time)?"""
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
     minute = local.hour * 60 + local.minute
-    today = local.date().isoformat()
-    for weekday, opens, closes, valid_from, valid_to, nth in intervals:
-        if weekday != local.weekday() or not (opens <= minute < closes):
-            continue
-        if (valid_from and today < valid_from) or (valid_to and today > valid_to):
-            continue
-        if _nth_matches(local.date(), nth):
-            return True
-    return False
+    return any(opens <= minute < closes for opens, closes in spans_on(intervals, local.date()))
 
 
 def service_intervals(service_schedules, location_schedules) -> list[Interval]:

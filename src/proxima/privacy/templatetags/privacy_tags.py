@@ -4,8 +4,8 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from proxima.core.templatetags import proxima as proxima_tags
 from proxima.intake.services.episodes import ACTION_LABELS as RISK_ACTION_LABELS
-from proxima.people.models import InternalTeam
 from proxima.referrals.lifecycle import Outcome, RejectReason
 
 register = template.Library()
@@ -48,7 +48,7 @@ def staff_name(user) -> str:
 
 @register.filter
 def team_label(code: str) -> str:
-    return str(dict(InternalTeam.choices).get(code, code)) if code else ""
+    return proxima_tags.team_label(code) if code else ""
 
 
 @register.filter
