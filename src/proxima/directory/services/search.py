@@ -335,11 +335,11 @@ def _fetch(
     limit: int,
     offset: int = 0,
     *,
-    with_total: bool | str = False,
+    with_total: bool = False,
     with_texts: bool = False,
 ):
     """Rows (service_id, relevance, hours, distance2), and when `with_total` how many match
-    (counted up to a cap: (count, True) past it; `with_total="exact"` counts them all;
+    (counted up to a cap: (count, True) past it; all of them when `query.exact_total`;
     else None). `order` None: neither ranked nor sorted, the first rows the
     index gives (a text search's pool). `with_texts` (with an expression): each row also
     holds its index row's texts, which the pool's ranking reads (`pool_scores`)."""
@@ -410,7 +410,7 @@ def _fetch(
         # every match in full), and only so far: past CANDIDATE_LIMIT (and the page
         # shown) the count says "more than", as a text search's does. Counting a
         # category of 17,000 listings took longer than finding its first page.
-        cap = MAX_OFFSET - 1 if with_total == "exact" else CANDIDATE_LIMIT
+        cap = MAX_OFFSET - 1 if query.exact_total else CANDIDATE_LIMIT
         cap = min(max(cap, offset + limit), MAX_OFFSET - 1)
         cursor.execute(f"SELECT COUNT(*) FROM ({select} LIMIT %s) r", [*params, cap + 1])  # noqa: S608
         count = cursor.fetchone()[0]
@@ -516,7 +516,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
             "d.sort_name, d.service_id",
             query.per_page,
             min(offset, MAX_OFFSET),
-            with_total="exact" if query.exact_total else True,
+            with_total=True,
         )
         candidates = [_Candidate(r[0], 0.0, r[2], None) for r in rows]
         results = _results(
