@@ -63,6 +63,11 @@ def test_a_search_says_distance_and_languages_in_french(need_domains):
         ).hits[0]
     assert any(r.endswith(" km") and "," in r for r in hit.reasons), hit.reasons
     assert "Offert en : arabe" in hit.reasons
+    with translation.override("fr"):
+        hit = search_services(
+            SearchQuery(text="accueil", delivery_modes=["in_person", "home_visit"])
+        ).hits[0]
+    assert "Prestation : en personne, visites à domicile" in hit.reasons
 
 
 def test_words_sort_as_a_reader_expects():

@@ -126,3 +126,47 @@ def test_each_need_gets_its_services_most_severe_first(food):
 def test_unknown_barrier_is_refused(food):
     with pytest.raises(MatchInputError):
         match({"food": {"severity": 1}}, None, MatchConstraints(barriers=frozenset({"weather"})))
+
+
+ALL_DAY = [("MO,TU,WE,TH,FR,SA,SU", "00:00", "00:00")]
+FAR = (46.99, -71.2247)  # about 20 km north of Saint-Roch
+
+
+def test_an_age_restricted_service_comes_after_when_the_age_is_unknown(need_domains):
+    """A severe food need, an anonymous caller: meals for seniors next door are not the
+    first thing to read out; they come after, saying why."""
+    make_service("Popote pour aînés", domain="food", point=SAINT_ROCH, minimum_age=65)
+    make_service("Comptoir pour tous", domain="food", point=LIMOILOU)
+    found = match({"food": {"severity": 3}}, None, MatchConstraints(postal_code="G1K 3B2"))
+    assert names(found["food"]) == ["Comptoir pour tous", "Popote pour aînés"]
+    assert "Réservé aux 65 ans et plus : demandez l’âge de la personne" in (
+        found["food"][1].reasons
+    )
+    # The age known, the listing for that age fits best.
+    older = match({"food": {"severity": 3}}, None, MatchConstraints(postal_code="G1K 3B2", age=70))
+    assert names(older["food"])[0] == "Popote pour aînés"
+    assert "Pour l’âge de la personne (65 ans et plus)" in older["food"][0].reasons
+
+
+def test_open_now_weighs_more_as_the_need_is_severe(need_domains):
+    make_service("Comptoir du quartier", domain="food", point=SAINT_ROCH)  # hours unknown
+    make_service("Dépannage de Charlesbourg", domain="food", point=FAR, hours=ALL_DAY)
+
+    def first(severity: int) -> str:
+        found = match(
+            {"food": {"severity": severity}}, None, MatchConstraints(postal_code="G1K 3B2")
+        )
+        return names(found["food"])[0]
+
+    assert first(1) == "Comptoir du quartier"  # mild: the nearest
+    assert first(3) == "Dépannage de Charlesbourg"  # severe: the one open now
+    severe = match({"food": {"severity": 3}}, None, MatchConstraints(postal_code="G1K 3B2"))
+    assert "Ouvert maintenant" in severe["food"][0].reasons
+
+
+def test_a_waiting_list_comes_after_an_equal_service_taking_requests(need_domains):
+    make_service("Logement A", domain="housing", point=SAINT_ROCH, capacity_status="waitlist")
+    make_service("Logement B", domain="housing", point=LIMOILOU)
+    found = match_need("housing", None, MatchConstraints(postal_code="G1K 3B2"), severity=2)
+    assert names(found) == ["Logement B", "Logement A"]
+    assert "Liste d’attente" in found[1].reasons

@@ -7,16 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from proxima.core import formats
 from proxima.directory.models import CapacityStatus, TaxonomyTerm
 from proxima.directory.services import geo
-from proxima.directory.services.search import MAX_QUERY_LENGTH, SearchQuery
+from proxima.directory.services.search import (
+    DELIVERY_MODE_LABELS,
+    MAX_QUERY_LENGTH,
+    SearchQuery,
+)
 from proxima.directory.services.taxonomy import need_domain_term_id
 from proxima.directory.services.text import sort_key
 
-DELIVERY_CHOICES = [
-    ("in_person", _("In person")),
-    ("phone", _("By phone")),
-    ("online", _("Online")),
-    ("home_visit", _("Home visits")),
-]
+DELIVERY_CHOICES = list(DELIVERY_MODE_LABELS.items())
 LANGUAGE_CHOICES = [
     ("", _("Any language")),
     ("fr", "Français"),

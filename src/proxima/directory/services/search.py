@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from proxima.core import formats
 from proxima.directory.models import (
@@ -56,7 +57,13 @@ MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 100
 MAX_OFFSET = 2**63 - 1  # the largest OFFSET SQLite and PostgreSQL accept
 REMOTE_EQUIVALENT_KM = 5.0
-DELIVERY_MODES = ("in_person", "phone", "online", "home_visit")
+DELIVERY_MODE_LABELS = {
+    "in_person": gettext_lazy("In person"),
+    "phone": gettext_lazy("By phone"),
+    "online": gettext_lazy("Online"),
+    "home_visit": gettext_lazy("Home visits"),
+}
+DELIVERY_MODES = tuple(DELIVERY_MODE_LABELS)
 
 
 def _connection():
@@ -838,7 +845,10 @@ def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[st
         if query.age is not None:
             reasons.append(_("Accepts age %s") % f"{query.age:g}")
         if query.delivery_modes:
-            reasons.append(_("Delivery: %s") % ", ".join(query.delivery_modes))
+            reasons.append(
+                _("Delivery: %s")
+                % ", ".join(str(DELIVERY_MODE_LABELS[m]).lower() for m in query.delivery_modes)
+            )
         if query.wheelchair_accessible:
             reasons.append(_("Wheelchair accessible"))
         result[service.id] = reasons
