@@ -19,6 +19,11 @@ EMAIL_BACKEND  Django email backend (default: printed on the console; with DEBUG
                per email in EMAIL_FILE_PATH, default ./proxima-emails)
 EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS ("1"),
 EMAIL_USE_SSL ("1")  the SMTP server, with the SMTP backend
+PROXIMA_SMS_BACKEND  text messages to callers who ask for them: "" (none, the default
+               outside DEBUG), "file" (one file per text in PROXIMA_SMS_FILE_PATH, default
+               ./proxima-sms; the default with DEBUG) or "twilio" (PROXIMA_SMS_ACCOUNT,
+               PROXIMA_SMS_TOKEN, PROXIMA_SMS_FROM; PROXIMA_SMS_API_URL for another address
+               speaking that API); see proxima/core/sms.py
 LOG_LEVEL      root log level (default INFO in production, WARNING otherwise); logs are JSON
                lines on standard output in production, plain lines otherwise
 PROXIMA_WEB_WORKERS, PROXIMA_WEB_THREADS, PROXIMA_WEB_TIMEOUT  gunicorn under
@@ -286,6 +291,12 @@ EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL") == "1"
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "proxima@localhost")
 PROXIMA_BASE_URL = os.environ.get("PROXIMA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PROXIMA_SMS_BACKEND = os.environ.get("PROXIMA_SMS_BACKEND", "file" if DEBUG else "")
+PROXIMA_SMS_FILE_PATH = os.environ.get("PROXIMA_SMS_FILE_PATH", str(Path.cwd() / "proxima-sms"))
+PROXIMA_SMS_ACCOUNT = os.environ.get("PROXIMA_SMS_ACCOUNT", "")
+PROXIMA_SMS_TOKEN = os.environ.get("PROXIMA_SMS_TOKEN", "")
+PROXIMA_SMS_FROM = os.environ.get("PROXIMA_SMS_FROM", "")
+PROXIMA_SMS_API_URL = os.environ.get("PROXIMA_SMS_API_URL", "https://api.twilio.com")
 
 # Uploads of HSDS files go through the command line; requests stay small.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -60,12 +60,15 @@ def test_a_routine_811_call_with_the_keyboard_only(page, worker, record_property
     expect(page.locator("#call-timer")).to_have_text(re.compile(r"^0:0\d$"))
     reason = "Plus rien a manger, loyer en retard"
     keys.type(reason)  # the reason field has the focus
-    keys.press("Alt+3", "Space", "Tab")  # first need: food
+    keys.press("Alt+2", "Enter")  # the risk questions asked: "no" to every one shown
+    expect(page.locator("#needs-screen\\.need_food")).to_be_focused()  # needs come next
+    keys.press("Space", "Tab")  # first need: food
     keys.type("3")  # severity 3
     keys.press("Tab", "Tab", "Space", "Tab")  # keep "wants help", second need: housing
     keys.type("2")
-    keys.press("Control+Enter")  # save the screening (no risk: every box left unchecked)
+    keys.press("Control+Enter")  # save the screening
     expect(page.get_by_role("heading", name="Ressources jumelées")).to_be_visible()
+    expect(page.get_by_text("Enregistré : aucun risque trouvé.").first).to_be_visible()
     keys.press("Alt+4")  # priority: none chosen for the worker when no risk was found
     expect(page.locator("#priority")).to_have_value("")
     keys.press("ArrowDown", "ArrowDown", "ArrowDown", "ArrowDown")  # within 2 weeks
@@ -83,18 +86,36 @@ def test_a_routine_811_call_with_the_keyboard_only(page, worker, record_property
         "housing": 2,
     }
     assert contact.orientations.get().kind == "information"
+    # "No" recorded as no (the questions that follow a yes were not to be asked).
+    suicide = contact.screenings.get(questionnaire__code="cssrs-screen")
+    assert suicide.answers == {"q1": False, "q2": False, "q6": False}
+    assert suicide.outcome["level"] == "none" and suicide.outcome["not_asked"] == []
     record_property("keystrokes", keys.count)
     print(f"\n811 routine call: {keys.count} keystrokes ({len(reason)} of them the reason)")
-    assert keys.count <= len(reason) + 20
+    # At the start a routine call took 24 clicks and 110 keystrokes: half or less.
+    assert keys.count <= 55 and keys.count <= len(reason) + 20
 
 
 def test_a_positive_suicide_screen_blocks_closing_until_an_action(page, worker):
     sign_in(page, worker)
     page.get_by_role("button", name="Nouvel appel 811").click()
-    page.get_by_label(re.compile("souhaité être mort")).check()
-    page.get_by_label(re.compile("réellement pensé à vous suicider")).check()
-    page.get_by_label(re.compile("façon dont vous pourriez")).check()  # shown after a yes
+    question = page.get_by_role("radiogroup", name=re.compile("façon dont vous pourriez"))
+    expect(question).to_be_hidden()  # asked only after a yes to the second question
+    answer(page, "souhaité être mort", "Oui")
+    answer(page, "réellement pensé à vous suicider", "Oui")
+    expect(question).to_be_visible()
+    answer(page, "façon dont vous pourriez", "Oui")
+    answer(page, "Un enfant est-il maltraité", "Non")
     page.get_by_role("button", name="Enregistrer le dépistage").click()
+    # The questions left alone are "not asked", not "no".
+    expect(
+        page.get_by_text(re.compile("Enregistré : modéré ; 3 questions non posées"))
+    ).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("Enregistré : aucun risque trouvé ; 3 questions non posées"))
+    ).to_be_visible()
+    violence = ContactEpisode.objects.get().screenings.get(questionnaire__code="safety-screen")
+    assert violence.answers["child_in_danger"] is False and violence.answers["violence"] is None
     expect(
         page.get_by_role("heading", name=re.compile("risque suicidaire — modéré"))
     ).to_be_visible()
@@ -117,12 +138,22 @@ def test_a_positive_suicide_screen_blocks_closing_until_an_action(page, worker):
     expect(page.get_by_text("Contact fermé.")).to_be_visible()
 
 
+def answer(page, question: str, choice: str) -> None:
+    group = page.get_by_role("radiogroup", name=re.compile(question))
+    group.get_by_label(choice, exact=True).check()
+
+
 def test_the_draft_survives_a_reload(page, worker):
     sign_in(page, worker)
     page.get_by_role("button", name="Nouvel appel 811").click()
     page.locator("#reason").fill("Mon fils n'a rien à faire")
     page.get_by_label("Alimentation", exact=True).check()
+    answer(page, "souhaité être mort", "Non")
     expect(page.locator("#draft-status")).to_contain_text("Brouillon enregistré", timeout=8000)
     page.reload()
     expect(page.locator("#reason")).to_have_value("Mon fils n'a rien à faire")
     expect(page.get_by_label("Alimentation", exact=True)).to_be_checked()
+    first = page.get_by_role("radiogroup", name=re.compile("souhaité être mort"))
+    expect(first.get_by_label("Non", exact=True)).to_be_checked()
+    second = page.get_by_role("radiogroup", name=re.compile("réellement pensé"))
+    expect(second.get_by_label("Non posée")).to_be_checked()

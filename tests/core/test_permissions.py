@@ -89,6 +89,7 @@ MATRIX: dict[str, object] = {
     "intake:call": RECORD_READERS,
     "intake:draft": RECORD_READERS,
     "intake:summary": RECORD_READERS,
+    "intake:send_summary": RECORD_READERS,
     "referrals:inbox": REFERRAL_USERS,
     "referrals:new": REFERRAL_USERS,
     "referrals:detail": REFERRAL_READERS,
@@ -147,6 +148,7 @@ POST_ONLY = {
     "referrals:mark_all_read",
     "intake:new_call",
     "intake:draft",
+    "intake:send_summary",
     "set_language",
     "api:import_fhir",
     "api:create_referral",
@@ -353,6 +355,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
         "intake:call",
         "intake:draft",
         "intake:summary",
+        "intake:send_summary",
     )
     prescription_routes = ("prescriptions:detail", "prescriptions:print")
     return {
@@ -459,6 +462,7 @@ def fingerprint() -> str:
         "intake.Screening",
         "intake.EscalationAction",
         "intake.Orientation",
+        "intake.SummarySent",
         "referrals.Referral",
         "referrals.ReferralEvent",
         "referrals.ReferralMessage",
@@ -489,6 +493,7 @@ FORM_POSTS = {
     "directory:confirm_mapping": {},
     "directory:reject_mapping": {},
     "directory:add_mapping": {"need": need_domain_term_id("youth")},
+    "intake:send_summary": {"channel": "email", "to": "ana@example.org", "consented": "on"},
 }
 
 

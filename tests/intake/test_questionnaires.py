@@ -69,6 +69,17 @@ def test_bad_answers_are_refused_item_by_item(questionnaires, answers, item):
     assert item in raised.value.errors
 
 
+def test_not_asked_is_kept_apart_from_no(questionnaires):
+    """A question the worker did not ask is None ("not asked"), said explicitly: it
+    counts neither as a no nor as a yes, and the outcome names it."""
+    outcome = cssrs({"q1": None, "q2": True, "q3": None, "q4": None, "q5": None, "q6": False})
+    assert outcome["level"] == "low" and outcome["not_asked"] == ["q1", "q3", "q4", "q5"]
+    assert cssrs(NO)["not_asked"] == []
+    with pytest.raises(ScreeningInputError) as refused:
+        cssrs({"q1": None, "q6": False})  # q2 neither answered nor said not asked
+    assert "q2" in refused.value.errors
+
+
 def test_needs_and_strengths(questionnaires):
     definition = questionnaire("needs-screen").definition
     answers = {

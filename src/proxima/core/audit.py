@@ -69,6 +69,7 @@ ACTION_LABELS = {
     "read_consents": _("read the consents"),
     "withdraw_consent": _("recorded a consent withdrawal"),
     "read_contact": _("read a contact"),
+    "send_contact_summary": _("sent a contact's summary to the person"),
     # Contacts (intake).
     "open_contact": _("opened a contact"),
     "link_contact_person": _("linked a contact to the record"),

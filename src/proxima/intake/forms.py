@@ -38,20 +38,24 @@ def screen_items(questionnaire: Questionnaire) -> list[dict]:
     return items
 
 
+YES_NO = {"yes": True, "on": True, "no": False}  # anything else: not asked
+
+
 def answers_from(questionnaire: Questionnaire, post) -> dict:
-    """The POSTed fields of one questionnaire as answers: a checked box is yes, an
-    unchecked one no (unless the question was not to be asked); a need is present when
-    its box is checked, with its severity and whether help is wanted."""
+    """The POSTed fields of one questionnaire as answers. A yes/no question is "yes",
+    "no" or left "not asked" (None: not the same as no), when it applies (the questions
+    it follows were answered yes); a need is present when its box is checked, with its
+    severity and whether help is wanted; a strength when checked."""
     answers: dict = {}
     code = questionnaire.code
     items = questionnaire.definition["items"]
-    checked = {item["id"] for item in items if post.get(f"{code}.{item['id']}") == "on"}
+    checked = {item["id"] for item in items if post.get(f"{code}.{item['id']}") in ("on", "yes")}
     for item in items:
         field = f"{code}.{item['id']}"
         if item["type"] == "yes_no":
             condition = item.get("ask_if", {}).get("yes", [])
             if all(other in checked for other in condition):
-                answers[item["id"]] = item["id"] in checked
+                answers[item["id"]] = YES_NO.get(post.get(field, ""))
         elif item["type"] == "strength":
             if item["id"] in checked:
                 answers[item["id"]] = True

@@ -132,6 +132,7 @@ class RiskKind(models.TextChoices):
 
 # The levels risk screens name (their own slugs); shown to people in words.
 RISK_LEVELS = {
+    "none": _("no risk found"),
     "low": _("low"),
     "moderate": _("moderate"),
     "high": _("high"),
@@ -229,3 +230,29 @@ class CallDraft(models.Model):
 
     def __str__(self) -> str:
         return f"draft of {self.episode_id} by {self.user_id}"
+
+
+class SummaryChannel(models.TextChoices):
+    EMAIL = "email", _("by email")
+    SMS = "sms", _("by text message")
+
+
+class SummarySent(models.Model):
+    """A contact's summary sent to the person at their request (they agreed to receive it
+    at this address): the address is kept partly hidden, the text is not kept."""
+
+    episode = models.ForeignKey(
+        ContactEpisode, on_delete=models.CASCADE, related_name="summaries_sent"
+    )
+    channel = models.CharField(_("sent"), max_length=8, choices=SummaryChannel.choices)
+    to_hint = models.CharField(_("to"), max_length=80)
+    sent_at = models.DateTimeField(_("sent on"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"summary of {self.episode_id} {self.channel}"

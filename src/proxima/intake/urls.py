@@ -10,4 +10,5 @@ urlpatterns = [
     path("intake/calls/<uuid:episode_id>/", views.call, name="call"),
     path("intake/calls/<uuid:episode_id>/draft/", views.save_call_draft, name="draft"),
     path("intake/calls/<uuid:episode_id>/summary/", views.summary, name="summary"),
+    path("intake/calls/<uuid:episode_id>/summary/send/", views.send_summary, name="send_summary"),
 ]

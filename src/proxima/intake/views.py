@@ -24,8 +24,9 @@ from proxima.intake.models import (
     Escalation,
     OrientationKind,
     Priority,
+    risk_level_label,
 )
-from proxima.intake.services import drafts, episodes
+from proxima.intake.services import drafts, episodes, summaries
 from proxima.intake.services.questionnaires import ScreeningInputError, questionnaire
 from proxima.matching.services import MatchConstraints, match
 from proxima.people.forms import date_or_error
@@ -154,16 +155,13 @@ def _handle_post(request, episode: ContactEpisode) -> None:
         raise ScreeningInputError({"action": _("Unknown action.")})
 
 
-@login_required
-def summary(request, episode_id):
-    """What the caller was told, to read back: the resources given (with their number and
-    today's hours), the referrals made, the priority; printable."""
+def _summary_page(request, episode, *, errors=None, sent_form=None):
     from proxima.referrals.models import Referral
 
-    episode = episodes.contact_for(request.user, episode_id)
     episodes.read_contact(episode, by=request.user, reason="contact summary")
     orientations = list(episode.orientations.select_related("service__organization"))
     services = [o.service for o in orientations if o.service_id]
+    person = episode.person
     context = {
         "episode": episode,
         "orientations": orientations,
@@ -172,8 +170,48 @@ def summary(request, episode_id):
             "target_organization", "service"
         ),
         "emergency_numbers": EMERGENCY_NUMBERS if episode.escalations.exists() else (),
+        "send_channels": summaries.channels(),
+        "sent": episode.summaries_sent.all(),
+        "errors": errors or {},
+        # What the worker typed, else the record's address for the first way offered.
+        "send_form": sent_form
+        or {
+            "channel": summaries.channels()[0][0],
+            "to": (person.email or person.phone) if person else "",
+        },
     }
-    return render(request, "intake/summary.html", context)
+    return render(request, "intake/summary.html", context, status=400 if errors else 200)
+
+
+@login_required
+def summary(request, episode_id):
+    """What the caller was told, to read back: the resources given (with their number and
+    today's hours), the referrals made, the priority; printable, and sent to the person
+    by email or text where they ask and agree."""
+    return _summary_page(request, episodes.contact_for(request.user, episode_id))
+
+
+@login_required
+@require_POST
+def send_summary(request, episode_id):
+    episode = episodes.contact_for(request.user, episode_id)
+    form = {"channel": request.POST.get("channel", ""), "to": request.POST.get("to", "")}
+    try:
+        sent = summaries.send_summary(
+            episode,
+            by=request.user,
+            channel=form["channel"],
+            to=form["to"],
+            consented=request.POST.get("consented") == "on",
+        )
+    except ScreeningInputError as error:
+        return _summary_page(request, episode, errors=error.errors, sent_form=form)
+    messages.success(
+        request,
+        _("Summary sent %(how)s to %(to)s.")
+        % {"how": sent.get_channel_display(), "to": sent.to_hint},
+    )
+    return redirect("intake:summary", episode_id=episode.pk)
 
 
 @login_required
@@ -205,7 +243,11 @@ def call(request, episode_id):
         "episode": episode,
         "draft": draft,
         "risk_screens": [
-            (forms.title_of(questionnaire(code)), forms.screen_items(questionnaire(code)))
+            (
+                forms.title_of(questionnaire(code)),
+                forms.screen_items(questionnaire(code)),
+                _recorded(outcomes.get(code)),
+            )
             for code in forms.RISK_QUESTIONNAIRES
         ],
         "needs_items": forms.screen_items(questionnaire(forms.NEEDS_QUESTIONNAIRE)),
@@ -250,6 +292,17 @@ def call(request, episode_id):
         "person_fields": request.POST if candidates else {},
     }
     return render(request, "intake/call.html", context, status=400 if errors else 200)
+
+
+def _recorded(outcome: dict | None) -> dict | None:
+    """What the last saved screen found, to show beside it: its level in words and how
+    many questions were left "not asked"."""
+    if outcome is None:
+        return None
+    return {
+        "level": risk_level_label(outcome.get("level", "none")),
+        "not_asked": len(outcome.get("not_asked", [])),
+    }
 
 
 def _priority_suggestion(episode) -> dict:

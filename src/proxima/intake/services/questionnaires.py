@@ -179,9 +179,10 @@ def _is_severity(value) -> bool:
 
 
 def clean_answers(definition: dict, answers: dict) -> dict:
-    """Answers checked against the items: every asked yes/no item answered with a boolean;
-    needs as {"severity": 0-3, "wants_help": bool, "note": str}; strengths as booleans.
-    Unknown items and answers to questions that were not to be asked are refused."""
+    """Answers checked against the items: every yes/no item that applies answered with a
+    boolean, or None when the worker says it was not asked (kept as None: "not asked" is
+    not "no"); needs as {"severity": 0-3, "wants_help": bool, "note": str}; strengths as
+    booleans. Unknown items and answers to questions that were not to be asked are refused."""
     errors: dict[str, str] = {}
     items = {item["id"]: item for item in definition["items"]}
     for key in answers:
@@ -197,8 +198,10 @@ def clean_answers(definition: dict, answers: dict) -> dict:
         if item["type"] in ("yes_no", "strength"):
             if item["type"] == "strength" and value is None:
                 continue
-            if not isinstance(value, bool):
-                errors[item_id] = _("Answer yes or no.")
+            if item["type"] == "yes_no" and item_id in answers and value is None:
+                cleaned[item_id] = None  # not asked
+            elif not isinstance(value, bool):
+                errors[item_id] = _("Answer yes or no (or null: not asked).")
             else:
                 cleaned[item_id] = value
         elif item["type"] == "need":
@@ -223,7 +226,7 @@ def clean_answers(definition: dict, answers: dict) -> dict:
 
 def score(definition: dict, answers: dict) -> dict:
     """The outcome of cleaned answers: the level and whether it escalates (risk screens),
-    positive risks by kind, needs by domain and strengths."""
+    positive risks by kind, the yes/no questions not asked, needs by domain and strengths."""
     yes = {key for key, value in answers.items() if value is True}
     level = "none"
     for rule in definition.get("levels", []):
@@ -238,6 +241,11 @@ def score(definition: dict, answers: dict) -> dict:
         "level": level,
         "escalates": level in definition.get("escalate_at", []),
         "risks": risks if definition["kind"] == "risk" else [],
+        "not_asked": [
+            item["id"]
+            for item in items
+            if item["type"] == "yes_no" and item["id"] in answers and answers[item["id"]] is None
+        ],
         "needs": {
             item["domain"]: answers[item["id"]]
             for item in items

@@ -29,14 +29,16 @@
 
   if (!form) return;
 
+  // A question asked only after a yes shows when those were answered yes; hidden, it
+  // goes back to "not asked".
   function refresh() {
     form.querySelectorAll("[data-ask-if]").forEach(function (row) {
       var shown = row.dataset.askIf.split(" ").every(function (name) {
-        var box = document.getElementById(name);
-        return box && box.checked;
+        var yes = document.getElementById(name + "-yes");
+        return yes && yes.checked;
       });
       row.hidden = !shown;
-      if (!shown) row.querySelectorAll("input").forEach(function (input) { input.checked = false; });
+      if (!shown) row.querySelectorAll("input[value='']").forEach(function (input) { input.checked = true; });
     });
     form.querySelectorAll("[data-need]").forEach(function (need) {
       var box = document.getElementById(need.dataset.need);
@@ -55,12 +57,29 @@
   var restored = JSON.parse(document.getElementById("draft-data").textContent || "{}");
   Object.keys(restored).forEach(function (name) {
     var field = form.elements.namedItem(name);
-    if (!field || !field.type) return;
-    if (field.type === "checkbox") field.checked = restored[name] === "on";
-    else field.value = restored[name];
+    if (!field) return;
+    if (field instanceof RadioNodeList || field.type === "radio") field.value = restored[name];
+    else if (field.type === "checkbox") field.checked = restored[name] === "on";
+    else if (field.type) field.value = restored[name];
   });
   refresh();
   form.addEventListener("change", refresh);
+
+  // Every risk question shown answered "no" at once (after asking them), then the
+  // questions that follow a yes hidden again, and the focus on the first need.
+  var allNo = document.getElementById("risk-all-no");
+  if (allNo) {
+    allNo.hidden = false;
+    allNo.addEventListener("click", function () {
+      form.querySelectorAll(".risk-question:not([hidden]) input[value=no]").forEach(function (input) {
+        input.checked = true;
+      });
+      refresh();
+      // The risks answered, the needs come next.
+      var next = document.querySelector('[data-shortcut="3"] input:not([type=hidden])');
+      if (next) next.focus();
+    });
+  }
 
   var lastSaved = JSON.stringify(fields());
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
