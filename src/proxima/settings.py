@@ -24,6 +24,10 @@ PROXIMA_SMS_BACKEND  text messages to callers who ask for them: "" (none, the de
                ./proxima-sms; the default with DEBUG) or "twilio" (PROXIMA_SMS_ACCOUNT,
                PROXIMA_SMS_TOKEN, PROXIMA_SMS_FROM; PROXIMA_SMS_API_URL for another address
                speaking that API); see proxima/core/sms.py
+PROXIMA_MAP_TILES  a tile address for the maps' background, "https://host/{z}/{x}/{y}.png"
+               (256-pixel Web Mercator tiles; default none: the maps draw our neighbourhoods
+               and postal areas instead; nothing is fetched unless it is set)
+PROXIMA_MAP_ATTRIBUTION  the credit the tiles' licence asks for, shown under each map
 LOG_LEVEL      root log level (default INFO in production, WARNING otherwise); logs are JSON
                lines on standard output in production, plain lines otherwise
 PROXIMA_WEB_WORKERS, PROXIMA_WEB_THREADS, PROXIMA_WEB_TIMEOUT  gunicorn under
@@ -255,6 +259,12 @@ if PRODUCTION:
 if PROXIMA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+PROXIMA_MAP_TILES = os.environ.get("PROXIMA_MAP_TILES", "")
+PROXIMA_MAP_ATTRIBUTION = os.environ.get("PROXIMA_MAP_ATTRIBUTION", "")
+if PROXIMA_MAP_TILES and not PROXIMA_MAP_TILES.startswith("https://"):
+    raise RuntimeError("PROXIMA_MAP_TILES must be an https:// address")
+_TILE_ORIGIN = "/".join(PROXIMA_MAP_TILES.split("/")[:3]) if PROXIMA_MAP_TILES else ""
+
 # Content-Security-Policy: scripts, styles and images from this site only; no inline
 # script or style anywhere (the pages keep theirs in static files), no framing, no plugin.
 CONTENT_SECURITY_POLICY = {
@@ -262,7 +272,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -90,3 +90,21 @@ def test_pages_fit_a_phone_screen(page, directory):
     page.locator("ol.results").get_by_role("link", name="Dépannage alimentaire 24/7").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dépannage alimentaire 24/7")
     assert page.evaluate(fits)
+
+
+def test_the_map_shows_where_and_its_pins_work_from_the_keyboard(page, directory):
+    page.goto(page.base_url + "/?q=alimentaire&postal_code=G1K+3B2")
+    figure = page.locator("svg.map")
+    expect(figure).to_be_visible()
+    # Something to orient by: our neighbourhoods, a postal area, a scale, north.
+    expect(figure.locator(".landmarks text", has_text="Saint-Roch")).to_have_count(1)
+    expect(figure.locator(".scale text")).to_have_text(re.compile(r"^\d+ (m|km)$|^\d+,\d km$"))
+    pin = page.get_by_role("link", name=re.compile(r"^1\. "))
+    for _ in range(60):  # Tab through the page until the first pin has the focus
+        page.keyboard.press("Tab")
+        if pin.evaluate("element => element === document.activeElement"):
+            break
+    expect(pin).to_be_focused()
+    name = pin.get_attribute("aria-label").split(". ", 1)[1]
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)

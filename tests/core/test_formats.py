@@ -104,3 +104,16 @@ def test_the_referral_forms_needs_are_in_the_readers_order(need_domains):
 
         shown = re.findall(r">([^<]+)</option>", select)
         assert len(shown) > 5 and shown == sorted(shown, key=formats.collation_key), shown
+
+
+@pytest.mark.parametrize(
+    ("language", "km", "expected"),
+    [
+        ("fr", 1234.5, "1\N{NO-BREAK SPACE}234 km"),
+        ("en", 1234.5, "1,234 km"),
+        ("fr", 1.84, "1,8 km"),
+    ],
+)
+def test_long_distances_are_grouped(language, km, expected):
+    with translation.override(language):
+        assert formats.distance_km(km) == expected

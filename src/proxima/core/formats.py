@@ -41,8 +41,8 @@ def time_span(opens: int, closes: int) -> str:
 
 
 def decimal(value: float, places: int = 1) -> str:
-    """A number with the active language's decimal separator ("1,8" / "1.8")."""
-    return formats.number_format(round(value, places), places, use_l10n=True)
+    """A number with the active language's separators ("1 234,5" / "1,234.5")."""
+    return formats.number_format(round(value, places), places, use_l10n=True, force_grouping=True)
 
 
 def distance_km(km: float) -> str:

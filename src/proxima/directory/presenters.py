@@ -1,7 +1,9 @@
 """Presentation helpers shared by pages: the results map, hours, service facts."""
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,34 +38,149 @@ class MapPin:
     is_origin: bool = False
 
 
-def results_map(
-    pins: list[tuple[str, str, float, float]], origin: geo.Place | None
-) -> list[MapPin]:
-    """Project points (label, url, lat, lon) into the SVG box, keeping the aspect ratio."""
+@dataclass(frozen=True)
+class Landmark:
+    """A place to orient by, drawn faintly under the pins: a neighbourhood we name, or a
+    postal area (its three characters)."""
+
+    label: str
+    x: float
+    y: float
+    is_area: bool
+
+    @property
+    def anchor(self) -> str:
+        """Where the label hangs from its point, so that none runs off the map."""
+        if self.x < MAP_WIDTH * 0.15:
+            return "start"
+        return "end" if self.x > MAP_WIDTH * 0.85 else "middle"
+
+
+@dataclass(frozen=True)
+class Tile:
+    href: str
+    x: float
+    y: float
+    size: float
+
+
+@dataclass
+class ResultsMap:
+    """The map of a page of results: pins over a background drawn from our own data (the
+    neighbourhoods and postal areas in sight, a scale, north up), or over tiles when the
+    deployment names a tile address (PROXIMA_MAP_TILES)."""
+
+    pins: list[MapPin]
+    landmarks: list[Landmark] = field(default_factory=list)
+    tiles: list[Tile] = field(default_factory=list)
+    attribution: str = ""
+    scale_px: float = 0.0
+    scale_label: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.pins)
+
+
+def _mercator(lat: float, lon: float) -> tuple[float, float]:
+    """Web Mercator in units of the world's width (0 to 1, north at 0): tiles align."""
+    lat = max(min(lat, 85.0), -85.0)
+    y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2
+    return (lon + 180.0) / 360.0, y
+
+
+def _latitude(y: float) -> float:
+    return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))
+
+
+EARTH_CIRCUMFERENCE_KM = 40075.0
+MIN_SPAN_KM = 1.5  # a single point is shown within about this much around it
+SCALE_STEPS_KM = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)
+LANDMARK_SPACING_PX = 56
+MAX_TILES = 40
+
+
+def results_map(pins: list[tuple[str, str, float, float]], origin: geo.Place | None) -> ResultsMap:
+    """Project points (label, url, lat, lon) into the SVG box (Web Mercator, north up,
+    the aspect kept), with what to orient by around them."""
     points = list(pins)
     if origin is not None:
         points.append((origin.label, "", origin.latitude, origin.longitude))
     if not points:
-        return []
-    lats = [p[2] for p in points]
-    lons = [p[3] for p in points]
-    import math
-
-    scale_x = math.cos(math.radians(sum(lats) / len(lats)))
-    span_x = max((max(lons) - min(lons)) * scale_x, 0.005)
-    span_y = max(max(lats) - min(lats), 0.005)
+        return ResultsMap([])
+    projected = [_mercator(p[2], p[3]) for p in points]
+    xs, ys = [p[0] for p in projected], [p[1] for p in projected]
+    center_lat = sum(p[2] for p in points) / len(points)
+    km_per_unit = EARTH_CIRCUMFERENCE_KM * math.cos(math.radians(center_lat))
+    min_span = MIN_SPAN_KM / max(km_per_unit, 1.0)
+    span_x = max(max(xs) - min(xs), min_span)
+    span_y = max(max(ys) - min(ys), min_span)
     factor = min((MAP_WIDTH - 2 * MAP_MARGIN) / span_x, (MAP_HEIGHT - 2 * MAP_MARGIN) / span_y)
-    center_x = (max(lons) + min(lons)) / 2
-    center_y = (max(lats) + min(lats)) / 2
-    result = []
-    for index, (label, url, lat, lon) in enumerate(points, start=1):
-        x = MAP_WIDTH / 2 + (lon - center_x) * scale_x * factor
-        y = MAP_HEIGHT / 2 - (lat - center_y) * factor
-        is_origin = origin is not None and index == len(points)
-        result.append(
-            MapPin(0 if is_origin else index, label, url, round(x, 1), round(y, 1), is_origin)
+    center_x, center_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+
+    def to_box(x: float, y: float) -> tuple[float, float]:
+        return (
+            round(MAP_WIDTH / 2 + (x - center_x) * factor, 1),
+            round(MAP_HEIGHT / 2 + (y - center_y) * factor, 1),
         )
+
+    result = ResultsMap([])
+    for index, ((label, url, _lat, _lon), (x, y)) in enumerate(
+        zip(points, projected, strict=True), start=1
+    ):
+        is_origin = origin is not None and index == len(points)
+        result.pins.append(MapPin(0 if is_origin else index, label, url, *to_box(x, y), is_origin))
+    left, right = center_x - MAP_WIDTH / 2 / factor, center_x + MAP_WIDTH / 2 / factor
+    top, bottom = center_y - MAP_HEIGHT / 2 / factor, center_y + MAP_HEIGHT / 2 / factor
+    result.landmarks = _landmarks(to_box, (_latitude(bottom), _latitude(top)), (left, right))
+    km_per_px = km_per_unit / factor
+    step = max((s for s in SCALE_STEPS_KM if s / km_per_px <= 120), default=SCALE_STEPS_KM[0])
+    result.scale_px = round(step / km_per_px, 1)
+    result.scale_label = f"{step * 1000:g} m" if step < 1 else f"{formats.decimal(step, 0)} km"
+    template = getattr(settings, "PROXIMA_MAP_TILES", "")
+    if template:
+        result.tiles = _tiles(template, factor, to_box, (left, top, right, bottom))
+        result.attribution = getattr(settings, "PROXIMA_MAP_ATTRIBUTION", "")
     return result
+
+
+def _landmarks(to_box, latitudes, x_range) -> list[Landmark]:
+    """Our named neighbourhoods, then postal areas, in sight and not crowding each other."""
+    south, north = latitudes
+    west, east = (x * 360.0 - 180.0 for x in x_range)
+    candidates = [
+        (place.label.split(" — ")[-1], place.latitude, place.longitude, False)
+        for place in geo.PLACES
+    ] + [(fsa, lat, lon, True) for fsa, (lat, lon, _city) in sorted(geo.fsa_points().items())]
+    chosen: list[Landmark] = []
+    for label, lat, lon, is_area in candidates:
+        if not (south <= lat <= north and west <= lon <= east):
+            continue
+        x, y = to_box(*_mercator(lat, lon))
+        if not (MAP_MARGIN / 2 <= x <= MAP_WIDTH - MAP_MARGIN / 2 and 16 <= y <= MAP_HEIGHT - 8):
+            continue
+        if x > MAP_WIDTH - 40 and y < 48:  # the north arrow's corner
+            continue
+        if all(math.dist((x, y), (o.x, o.y)) >= LANDMARK_SPACING_PX for o in chosen):
+            chosen.append(Landmark(label, x, y, is_area))
+    return chosen
+
+
+def _tiles(template: str, factor: float, to_box, box) -> list[Tile]:
+    """The tiles covering the box at the zoom nearest the map's scale (256 px a tile)."""
+    left, top, right, bottom = box
+    zoom = max(0, min(19, round(math.log2(max(factor / 256.0, 1.0)))))
+    count = 2**zoom
+    first_x, last_x = math.floor(left * count), math.floor(right * count)
+    first_y, last_y = max(0, math.floor(top * count)), min(count - 1, math.floor(bottom * count))
+    if (last_x - first_x + 1) * (last_y - first_y + 1) > MAX_TILES:
+        return []
+    tiles = []
+    for tile_x in range(first_x, last_x + 1):
+        for tile_y in range(first_y, last_y + 1):
+            x, y = to_box(tile_x / count, tile_y / count)
+            href = template.format(z=zoom, x=tile_x % count, y=tile_y)
+            tiles.append(Tile(href, x, y, round(factor / count + 0.5, 1)))  # no seams
+    return tiles
 
 
 def service_points(service: Service, *, public: bool) -> list[tuple[float, float]]:

@@ -55,7 +55,7 @@ def search(request):
     """The directory's search page (public); HTMX requests get only the results."""
     has_criteria = any(request.GET.get(name) for name in SEARCH_FIELDS)
     form = SearchForm(request.GET if has_criteria else None)
-    results, pins = None, []
+    results, results_map = None, None
     if has_criteria and form.is_valid():
         try:
             results = search_services(form.to_query())
@@ -66,7 +66,7 @@ def search(request):
             for hit in results.hits:
                 hit.card = cards[hit.service.id]
             points = presenters.points_of([hit.service for hit in results.hits], public=True)
-            pins = presenters.results_map(
+            results_map = presenters.results_map(
                 [
                     (
                         hit.service.localized_name,
@@ -85,7 +85,7 @@ def search(request):
         "active_filters": sum(1 for name in FILTER_FIELDS if request.GET.get(name)),
         "form": form,
         "results": results,
-        "pins": pins,
+        "results_map": results_map,
         "map_size": (presenters.MAP_WIDTH, presenters.MAP_HEIGHT),
         "query_string": query_string.urlencode(),
     }
@@ -109,7 +109,7 @@ def service_detail(request, service_id: str):
     if any(p.location and p.location.is_confidential for p in places):
         confidential.record_confidential_reads(request.user, [service.id], reason="service page")
     points = presenters.service_points(service, public=not staff)
-    pins = presenters.results_map(
+    results_map = presenters.results_map(
         [(service.localized_name, "", lat, lon) for lat, lon in points], None
     )
     from proxima.referrals.services.responsiveness import service_responsiveness
@@ -124,7 +124,7 @@ def service_detail(request, service_id: str):
         "phones": service.phones.all(),
         "languages": service.languages.all(),
         "cost_options": service.cost_options.all(),
-        "pins": pins,
+        "results_map": results_map,
         "map_size": (presenters.MAP_WIDTH, presenters.MAP_HEIGHT),
         "can_edit": editing.can_edit_service(request.user, service),
         "for_person": _for_person(request),

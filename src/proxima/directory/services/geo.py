@@ -45,7 +45,7 @@ PLACES_BY_KEY = {place.key: place for place in PLACES}
 
 
 @lru_cache(maxsize=1)
-def _fsa_points() -> dict[str, tuple[float, float, str]]:
+def fsa_points() -> dict[str, tuple[float, float, str]]:
     path = os.path.join(os.path.dirname(pypostalcode.__file__), "postalcodes.db")
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
         rows = connection.execute("SELECT fsa, latitude, longitude, city FROM PostalCodes")
@@ -66,7 +66,7 @@ def postal_code_point(value: str) -> Place | None:
     code = normalize_postal_code(value)
     if code is None:
         return None
-    found = _fsa_points().get(code[:3])
+    found = fsa_points().get(code[:3])
     if found is None:
         return None
     lat, lon, city = found

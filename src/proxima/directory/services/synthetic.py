@@ -27,7 +27,7 @@ ORGANIZATIONS_PER_CHUNK = 1500
 def synthetic_places() -> list[tuple]:
     """Places in the demo catalog's shape, one per FSA of Quebec and Ontario, sorted."""
     places = []
-    for fsa, (lat, lon, city) in sorted(geo._fsa_points().items()):
+    for fsa, (lat, lon, city) in sorted(geo.fsa_points().items()):
         province = PROVINCE_BY_LETTER.get(fsa[0])
         if province is None or lat is None or lon is None:
             continue
