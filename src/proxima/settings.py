@@ -261,8 +261,14 @@ if PROXIMA_BEHIND_PROXY:
 
 PROXIMA_MAP_TILES = os.environ.get("PROXIMA_MAP_TILES", "")
 PROXIMA_MAP_ATTRIBUTION = os.environ.get("PROXIMA_MAP_ATTRIBUTION", "")
-if PROXIMA_MAP_TILES and not PROXIMA_MAP_TILES.startswith("https://"):
-    raise RuntimeError("PROXIMA_MAP_TILES must be an https:// address")
+if PROXIMA_MAP_TILES:
+    try:  # {z}, {x} and {y}, nothing else ("{s}" sub-domains are not supported)
+        _tile_example = PROXIMA_MAP_TILES.format(z=0, x=0, y=0)
+    except (KeyError, IndexError, ValueError):
+        _tile_example = ""
+    _tile_parts = all(part in PROXIMA_MAP_TILES for part in ("{z}", "{x}", "{y}"))
+    if not (PROXIMA_MAP_TILES.startswith("https://") and _tile_parts and _tile_example):
+        raise RuntimeError("PROXIMA_MAP_TILES must be an https:// address with {z}, {x}, {y} only")
 _TILE_ORIGIN = "/".join(PROXIMA_MAP_TILES.split("/")[:3]) if PROXIMA_MAP_TILES else ""
 
 # Content-Security-Policy: scripts, styles and images from this site only; no inline

@@ -118,7 +118,7 @@ def test_a_routine_811_call_with_the_mouse(page, worker, record_property):
     mouse.click(page.get_by_role("button", name="Nouvel appel 811"))
     expect(page.locator("#reason")).to_be_focused()
     keys.type("Plus rien a manger, loyer en retard")
-    mouse.click(page.get_by_role("button", name="Non à toutes les questions affichées"))
+    mouse.click(page.get_by_role("button", name="Non aux questions restantes"))
     mouse.click(page.get_by_label("Alimentation", exact=True))
     mouse.choose(page.get_by_label("Gravité : Alimentation"), "3")
     mouse.click(page.get_by_label("Logement", exact=True))
@@ -156,7 +156,9 @@ def test_a_positive_suicide_screen_blocks_closing_until_an_action(page, worker):
         page.get_by_text(re.compile("Enregistré : modéré ; 3 questions non posées"))
     ).to_be_visible()
     expect(
-        page.get_by_text(re.compile("Enregistré : aucun risque trouvé ; 3 questions non posées"))
+        page.get_by_text(
+            re.compile("Enregistré : aucun risque trouvé aux questions posées ; 3 questions non")
+        )
     ).to_be_visible()
     violence = ContactEpisode.objects.get().screenings.get(questionnaire__code="safety-screen")
     assert violence.answers["child_in_danger"] is False and violence.answers["violence"] is None
@@ -201,3 +203,37 @@ def test_the_draft_survives_a_reload(page, worker):
     expect(first.get_by_label("Non", exact=True)).to_be_checked()
     second = page.get_by_role("radiogroup", name=re.compile("réellement pensé"))
     expect(second.get_by_label("Non posée")).to_be_checked()
+
+
+def test_no_to_the_remaining_questions_never_changes_a_yes(page, worker):
+    sign_in(page, worker)
+    page.get_by_role("button", name="Nouvel appel 811").click()
+    answer(page, "souhaité être mort", "Oui")
+    answer(page, "réellement pensé à vous suicider", "Oui")
+    page.get_by_role("button", name="Non aux questions restantes").click()
+    expect(page.locator("#needs-screen\\.need_food")).to_be_focused()
+
+    def checked(question: str, choice: str):
+        group = page.get_by_role("radiogroup", name=re.compile(question))
+        return expect(group.get_by_label(choice, exact=True)).to_be_checked()
+
+    checked("souhaité être mort", "Oui")
+    checked("réellement pensé à vous suicider", "Oui")
+    checked("façon dont vous pourriez", "Non")  # shown after the yes, answered no
+    checked("Un enfant est-il maltraité", "Non")
+
+
+def test_giving_a_resource_keeps_what_was_typed_in_the_screens(page, worker):
+    sign_in(page, worker)
+    page.get_by_role("button", name="Nouvel appel 811").click()
+    page.get_by_label("Alimentation", exact=True).check()
+    page.get_by_role("button", name="Enregistrer le dépistage").click()
+    given = page.get_by_role("button", name="Information donnée — Comptoir alimentaire")
+    expect(given).to_be_visible()
+    page.locator("#reason").fill("Le frigo est vide")
+    answer(page, "souhaité être mort", "Non")
+    given.click()  # at once: before the autosave's next turn
+    expect(page.get_by_role("listitem").filter(has_text="information seulement")).to_be_visible()
+    expect(page.locator("#reason")).to_have_value("Le frigo est vide")
+    group = page.get_by_role("radiogroup", name=re.compile("souhaité être mort"))
+    expect(group.get_by_label("Non", exact=True)).to_be_checked()

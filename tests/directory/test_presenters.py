@@ -104,3 +104,22 @@ def test_the_search_page_draws_the_background(need_domains):
     assert 'class="landmarks"' in page and "Limoilou" in page
     assert "<image" not in page  # nothing fetched from elsewhere by default
     assert 'aria-label="1. Comptoir' in page  # each pin a named link
+
+
+@pytest.mark.django_db
+def test_no_tiles_around_a_confidential_place_even_for_staff(need_domains, settings):
+    from proxima.core.models import Region
+    from proxima.core.roles import Role
+    from tests.factories import UserFactory, make_confidential_shelter
+
+    settings.PROXIMA_MAP_TILES = "https://tiles.example.org/{z}/{x}/{y}.png"
+    shelter = make_confidential_shelter()
+    staff = Client()
+    region = Region.objects.create(code="03", name="Capitale-Nationale")
+    staff.force_login(UserFactory(role=Role.WORKER_811, region=region))
+    page = staff.get(reverse("directory:service", args=[shelter.id])).content.decode()
+    assert 'class="map"' in page  # staff see the point itself
+    assert "tiles.example.org" not in page  # but the tile server is not told where
+    open_service = make_service("Comptoir", domain="food", point=SAINT_ROCH)
+    page = staff.get(reverse("directory:service", args=[open_service.id])).content.decode()
+    assert "tiles.example.org" in page

@@ -17,7 +17,7 @@ from proxima.directory.models import Phone
 from proxima.intake.models import SummarySent
 from proxima.intake.services import episodes
 from proxima.intake.services.questionnaires import ScreeningInputError
-from proxima.intake.services.summaries import MAX_SENDS, send_summary, summary_text
+from proxima.intake.services.summaries import MAX_SENDS, items_of, send_summary, summary_text
 from tests.factories import UserFactory, make_service
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +44,9 @@ def test_an_email_carries_what_was_given_never_the_reason(contact, worker):
     assert message.subject == "Résumé de votre appel"
     assert "Comptoir alimentaire — 418 555-0177" in message.body
     assert "frappe" not in message.body and "manger" not in message.body
-    assert sent.to_hint == "a…@example.org" and sent.channel == "email"
+    assert sent.to_hint == "a…@ex….org" and sent.channel == "email"
     event = AuditEvent.objects.get(action="send_contact_summary")
-    assert event.detail == {"channel": "email", "to": "a…@example.org"}
+    assert event.detail == {"channel": "email", "to": "a…@ex….org"}
     assert "ana.roy" not in json.dumps(event.detail)
 
 
@@ -55,9 +55,27 @@ def test_the_summary_is_in_the_language_of_the_call(contact, worker):
     contact.save()
     text = summary_text(contact)
     assert text.startswith("Proxima: what you were given on")
-    answers = {"harm_to_others": False, "violence": True, "child_in_danger": None}
-    episodes.record_screening(contact, "safety-screen", {**answers, "elder_abuse": None}, by=worker)
-    assert "911 (Immediate danger" in summary_text(contact)
+    # The emergency numbers always: their presence must not tell that a risk was found.
+    assert "911 (Immediate danger" in text
+
+
+def test_resources_that_say_why_the_person_called_are_offered_unticked(contact, worker):
+    shelter = make_service("Maison d'hébergement", "Violence conjugale.", domain="violence")
+    episodes.record_orientation(contact, "information", by=worker, service=shelter)
+    items = {item.label: item for item in items_of(contact)}
+    assert not items["Comptoir alimentaire"].sensitive
+    assert items["Maison d'hébergement"].sensitive
+    food = items["Comptoir alimentaire"].key
+    send_summary(
+        contact, by=worker, channel="email", to="ana@example.org", consented=True, keys=[food]
+    )
+    (message,) = mail.outbox
+    assert "Comptoir alimentaire" in message.body and "hébergement" not in message.body
+    with pytest.raises(ScreeningInputError) as refused:  # a line of another contact
+        send_summary(
+            contact, by=worker, channel="email", to="a@example.org", consented=True, keys=["o0"]
+        )
+    assert "items" in refused.value.errors
 
 
 @pytest.mark.parametrize(
@@ -66,6 +84,10 @@ def test_the_summary_is_in_the_language_of_the_call(contact, worker):
         ("email", "ana.roy@example.org", False, "consented"),  # not agreed
         ("email", "ana.roy@", True, "to"),
         ("email", "", True, "to"),
+        ("email", "a@localhost", True, "to"),
+        ("email", "a@[127.0.0.1]", True, "to"),
+        ("email", "a@b.c\nBcc: x@y.z", True, "to"),
+        ("email", "a" * 250 + "@example.org", True, "to"),
         ("sms", "418 555-0101", True, "channel"),  # no text backend here
         ("fax", "418 555-0101", True, "channel"),
     ],
@@ -165,6 +187,9 @@ def test_at_most_a_few_sends_per_contact(contact, worker):
         ("418 555-0101 poste 2", None),
         ("+1234", None),
         ("", None),
+        ("418555010\N{FULLWIDTH DIGIT ONE}", None),  # digits of another script
+        ("1 800 555-0101", None),  # toll-free
+        ("+1 900 555 0101", None),  # premium rate
     ],
 )
 def test_phone_numbers_a_text_can_go_to(typed, number):
@@ -182,7 +207,7 @@ def test_the_summary_page_sends_and_says_so_in_french(contact, worker):
         url, {"channel": "email", "to": "ana.roy@example.org", "consented": "on"}, follow=True
     )
     page = done.content.decode()
-    assert "Résumé envoyé par courriel à a…@example.org." in page
+    assert "Résumé envoyé par courriel à a…@ex….org." in page
     assert len(mail.outbox) == 1
 
 

@@ -233,3 +233,60 @@ def test_closing_shows_what_the_caller_was_told(api, need_domains):
     assert "Résumé du contact" in page and "Contact fermé." in page
     assert "Comptoir alimentaire" in page and "418 555-0177" in page
     assert "dans les 2 semaines" in page
+
+
+@pytest.mark.parametrize("service", ["999999", "abc", "-1", "x" * 300])
+def test_orienting_to_a_resource_that_is_not_one_is_refused(api, service):
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    response = api.post(url, {"action": "orient", "kind": "information", "service": service})
+    assert response.status_code == 400
+    assert "Ressource inconnue ou inactive." in response.content.decode()
+    assert not episode.orientations.exists()
+
+
+def test_an_inactive_resource_cannot_be_given_and_a_second_click_records_nothing(api, need_domains):
+    closed = make_service("Comptoir fermé", domain="food", point=(46.8139, -71.2247))
+    closed.status = "inactive"
+    closed.save()
+    food = make_service("Comptoir ouvert", domain="food", point=(46.8139, -71.2247))
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    given = {"action": "orient", "kind": "information", "service": closed.id}
+    assert api.post(url, given).status_code == 400
+    given["service"] = food.id
+    first = api.post(url, given)
+    assert first.status_code == 302 and first["Location"].endswith("#orient-title")
+    api.post(url, given)
+    assert episode.orientations.get().service == food
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"cssrs-screen.q1": "maybe"}, "répondez oui, non ou non posée"),
+        ({"cssrs-screen.q1": "x" * 100_000}, "répondez oui, non ou non posée"),
+        ({"cssrs-screen.q2": "no", "cssrs-screen.q4": "yes"}, "ne se pose qu’après un oui"),
+        ({"needs-screen.need_food": "on"}, "gravité"),  # a need without its severity
+    ],
+)
+def test_a_bad_screen_is_refused_whole_with_nothing_written(api, fields, message):
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    response = api.post(url, {"action": "screen", "reason": "Un motif", **fields})
+    assert response.status_code == 400
+    assert message in response.content.decode().lower()
+    episode.refresh_from_db()
+    assert episode.reason == "" and not episode.screenings.exists()
+    assert not episode.escalations.exists()
+
+
+def test_a_screen_left_unasked_is_not_said_to_find_no_risk(api):
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    api.post(url, {"action": "screen", "cssrs-screen.q1": "no"})
+    page = api.get(url).content.decode()
+    assert "Enregistré : aucun risque trouvé aux questions posées ; 2 questions non posées." in page
+    assert "Enregistré : pas fait (aucune question posée) ; 4 questions non posées." in page
+    suicide = episode.screenings.get(questionnaire__code="cssrs-screen")
+    assert suicide.answers == {"q1": False, "q2": None, "q6": None}

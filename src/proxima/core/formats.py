@@ -33,7 +33,9 @@ def time_of_day(minutes: int) -> str:
 
 
 def time_span(opens: int, closes: int) -> str:
-    """ "13 h à 16 h 30" / "1 p.m. to 4:30 p.m."."""
+    """ "13 h à 16 h 30" / "1 p.m. to 4:30 p.m."; a whole day "24 h sur 24"."""
+    if opens == 0 and closes >= MINUTES_PER_DAY:
+        return _("24 hours a day")
     return _("%(opens)s to %(closes)s") % {
         "opens": time_of_day(opens),
         "closes": time_of_day(closes),

@@ -21,6 +21,8 @@ from django.utils import timezone
 
 MAX_LENGTH = 1600  # what a provider joins into one message at most
 TIMEOUT_SECONDS = 15
+# North American toll-free and premium-rate codes: no one's mobile phone.
+NOT_MOBILE_AREA_CODES = frozenset({"800", "833", "844", "855", "866", "877", "888", "900", "976"})
 
 
 class SmsNotSent(Exception):
@@ -29,17 +31,25 @@ class SmsNotSent(Exception):
 
 def phone_number(text: str) -> str | None:
     """A number a text can go to, as E.164 ("+14185550101"): ten North American digits
-    (with or without 1 before them, any spaces, dashes, dots or brackets), or "+" and 8 to
-    15 digits; None when it is not one."""
+    (with or without 1 before them, any spaces, dashes, dots or brackets; not a toll-free
+    or premium-rate code), or "+" and 8 to 15 digits; None when it is not one."""
     text = (text or "").strip()
-    if not text or len(text) > 40 or not re.fullmatch(r"[+\d\s().-]+", text):
+    if not text or len(text) > 40 or not re.fullmatch(r"[+0-9 ().-]+", text):
         return None
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"[^0-9]", "", text)
     if text.startswith("+"):
-        return f"+{digits}" if 8 <= len(digits) <= 15 else None
+        if not 8 <= len(digits) <= 15:
+            return None
+        if not digits.startswith("1"):
+            return f"+{digits}"
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
-    if len(digits) == 10 and digits[0] in "23456789" and digits[3] in "23456789":
+    if (
+        len(digits) == 10
+        and digits[0] in "23456789"
+        and digits[3] in "23456789"
+        and digits[:3] not in NOT_MOBILE_AREA_CODES
+    ):
         return f"+1{digits}"
     return None
 

@@ -99,9 +99,15 @@ LANDMARK_SPACING_PX = 56
 MAX_TILES = 40
 
 
-def results_map(pins: list[tuple[str, str, float, float]], origin: geo.Place | None) -> ResultsMap:
+def results_map(
+    pins: list[tuple[str, str, float, float]],
+    origin: geo.Place | None,
+    *,
+    tiles: bool = True,
+) -> ResultsMap:
     """Project points (label, url, lat, lon) into the SVG box (Web Mercator, north up,
-    the aspect kept), with what to orient by around them."""
+    the aspect kept), with what to orient by around them. `tiles=False` when a point is
+    confidential: asking a tile server for the tiles around it would tell where it is."""
     points = list(pins)
     if origin is not None:
         points.append((origin.label, "", origin.latitude, origin.longitude))
@@ -137,7 +143,7 @@ def results_map(pins: list[tuple[str, str, float, float]], origin: geo.Place | N
     result.scale_px = round(step / km_per_px, 1)
     result.scale_label = f"{step * 1000:g} m" if step < 1 else f"{formats.decimal(step, 0)} km"
     template = getattr(settings, "PROXIMA_MAP_TILES", "")
-    if template:
+    if template and tiles:
         result.tiles = _tiles(template, factor, to_box, (left, top, right, bottom))
         result.attribution = getattr(settings, "PROXIMA_MAP_ATTRIBUTION", "")
     return result

@@ -109,8 +109,11 @@ def service_detail(request, service_id: str):
     if any(p.location and p.location.is_confidential for p in places):
         confidential.record_confidential_reads(request.user, [service.id], reason="service page")
     points = presenters.service_points(service, public=not staff)
+    confidential_drawn = staff and any(p.location and p.location.is_confidential for p in places)
     results_map = presenters.results_map(
-        [(service.localized_name, "", lat, lon) for lat, lon in points], None
+        [(service.localized_name, "", lat, lon) for lat, lon in points],
+        None,
+        tiles=not confidential_drawn,
     )
     from proxima.referrals.services.responsiveness import service_responsiveness
 

@@ -2,9 +2,11 @@
 question shows without code), and read back into answers."""
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from proxima.core.forms import whole_number
 from proxima.intake.models import Questionnaire
+from proxima.intake.services.questionnaires import ScreeningInputError
 from proxima.matching.services import BARRIERS
 
 RISK_QUESTIONNAIRES = ("cssrs-screen", "safety-screen")
@@ -50,12 +52,21 @@ def answers_from(questionnaire: Questionnaire, post) -> dict:
     code = questionnaire.code
     items = questionnaire.definition["items"]
     checked = {item["id"] for item in items if post.get(f"{code}.{item['id']}") in ("on", "yes")}
+    errors: dict[str, str] = {}
     for item in items:
         field = f"{code}.{item['id']}"
         if item["type"] == "yes_no":
+            value = post.get(field, "")
+            if value not in YES_NO and value != "":
+                errors[field] = _("%s: answer yes, no or not asked.") % _text(item["text"])
+                continue
             condition = item.get("ask_if", {}).get("yes", [])
             if all(other in checked for other in condition):
-                answers[item["id"]] = YES_NO.get(post.get(field, ""))
+                answers[item["id"]] = YES_NO.get(value)
+            elif value:
+                errors[field] = _("%s: this question is only asked after a yes.") % _text(
+                    item["text"]
+                )
         elif item["type"] == "strength":
             if item["id"] in checked:
                 answers[item["id"]] = True
@@ -68,6 +79,8 @@ def answers_from(questionnaire: Questionnaire, post) -> dict:
                 "wants_help": post.get(f"{field}.help") == "on",
                 "note": post.get(f"{field}.note", ""),
             }
+    if errors:
+        raise ScreeningInputError(errors)
     return answers
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -96,14 +97,25 @@ def _handle_post(request, episode: ContactEpisode) -> None:
     action = request.POST.get("action")
     by = request.user
     if action == "screen":
-        episodes.update_reason(
-            episode, request.POST.get("reason", ""), request.POST.get("language", "fr"), by=by
-        )
-        for code in (*forms.RISK_QUESTIONNAIRES, forms.NEEDS_QUESTIONNAIRE):
-            used = questionnaire(code)
-            episodes.record_screening(episode, code, forms.answers_from(used, request.POST), by=by)
+        # Every answer read (and refused, naming the question) before anything is written;
+        # all written or none.
+        codes = (*forms.RISK_QUESTIONNAIRES, forms.NEEDS_QUESTIONNAIRE)
+        answers, errors = {}, {}
+        for code in codes:
+            try:
+                answers[code] = forms.answers_from(questionnaire(code), request.POST)
+            except ScreeningInputError as error:
+                errors.update(error.errors)
+        if errors:
+            raise ScreeningInputError(errors)
         fields = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-        drafts.save_draft(episode, fields, by=by)
+        with transaction.atomic():
+            episodes.update_reason(
+                episode, request.POST.get("reason", ""), request.POST.get("language", "fr"), by=by
+            )
+            for code in codes:
+                episodes.record_screening(episode, code, answers[code], by=by)
+            drafts.save_draft(episode, fields, by=by)
     elif action == "escalation_action":
         escalation = get_from_request(
             Escalation.objects.filter(episode=episode), request.POST.get("escalation")
@@ -121,8 +133,12 @@ def _handle_post(request, episode: ContactEpisode) -> None:
         if request.POST.get("priority"):
             episodes.set_priority(episode, request.POST["priority"], by=by)
         kind = request.POST.get("kind", "")
-        # Several resources at once (one orientation each, all or none written).
-        chosen = list(Service.objects.filter(pk__in=request.POST.getlist("service")[:20]))
+        # Several resources at once (one orientation each, all or none written); each
+        # named must be an active listing of the directory.
+        asked = list(dict.fromkeys(v for v in request.POST.getlist("service") if v))[:20]
+        chosen = list(Service.objects.filter(pk__in=asked, status="active"))
+        if len(chosen) != len(asked):
+            raise ScreeningInputError({"service": _("Unknown or inactive resource.")})
         with transaction.atomic():
             for service in chosen or [None]:
                 episodes.record_orientation(
@@ -171,16 +187,21 @@ def _summary_page(request, episode, *, errors=None, sent_form=None):
         ),
         "emergency_numbers": EMERGENCY_NUMBERS if episode.escalations.exists() else (),
         "send_channels": summaries.channels(),
+        "send_items": summaries.items_of(episode),
         "sent": episode.summaries_sent.all(),
         "errors": errors or {},
-        # What the worker typed, else the record's address for the first way offered.
-        "send_form": sent_form
-        or {
-            "channel": summaries.channels()[0][0],
-            "to": (person.email or person.phone) if person else "",
-        },
+        # What the worker chose, else the record's address (its email, else its phone
+        # by text where texts can go) and every line but the sensitive ones.
+        "send_form": sent_form or _default_send_form(person),
     }
     return render(request, "intake/summary.html", context, status=400 if errors else 200)
+
+
+def _default_send_form(person) -> dict:
+    by_text = "sms" in dict(summaries.channels())
+    if person and not person.email and person.phone and by_text:
+        return {"channel": "sms", "to": person.phone, "items": None}
+    return {"channel": "email", "to": person.email if person else "", "items": None}
 
 
 @login_required
@@ -195,7 +216,11 @@ def summary(request, episode_id):
 @require_POST
 def send_summary(request, episode_id):
     episode = episodes.contact_for(request.user, episode_id)
-    form = {"channel": request.POST.get("channel", ""), "to": request.POST.get("to", "")}
+    form = {
+        "channel": request.POST.get("channel", ""),
+        "to": request.POST.get("to", ""),
+        "items": request.POST.getlist("item"),
+    }
     try:
         sent = summaries.send_summary(
             episode,
@@ -203,6 +228,7 @@ def send_summary(request, episode_id):
             channel=form["channel"],
             to=form["to"],
             consented=request.POST.get("consented") == "on",
+            keys=form["items"],
         )
     except ScreeningInputError as error:
         return _summary_page(request, episode, errors=error.errors, sent_form=form)
@@ -232,7 +258,11 @@ def call(request, episode_id):
             if not episode.is_open:
                 messages.success(request, _("Contact closed."))
                 return redirect("intake:summary", episode_id=episode.pk)
-            return redirect("intake:call", episode_id=episode.pk)
+            back = reverse("intake:call", args=[episode.pk])
+            # Back where the worker was: the orientations recorded, or the top.
+            return redirect(
+                back + ("#orient-title" if request.POST.get("action") == "orient" else "")
+            )
         if candidates:
             errors = []
     episodes.read_contact(episode, by=request.user, reason="contact screen")
@@ -299,10 +329,14 @@ def _recorded(outcome: dict | None) -> dict | None:
     many questions were left "not asked"."""
     if outcome is None:
         return None
-    return {
-        "level": risk_level_label(outcome.get("level", "none")),
-        "not_asked": len(outcome.get("not_asked", [])),
-    }
+    level, not_asked = outcome.get("level", "none"), len(outcome.get("not_asked", []))
+    if level == "none" and not outcome.get("answered", 1):
+        label = _("not done (no question asked)")
+    elif level == "none" and not_asked:
+        label = _("no risk found in the questions asked")
+    else:
+        label = risk_level_label(level)
+    return {"level": label, "not_asked": not_asked}
 
 
 def _priority_suggestion(episode) -> dict:

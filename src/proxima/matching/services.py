@@ -163,7 +163,9 @@ def _rank(
         reasons.append(_("Free of charge"))
     if "fear" in constraints.barriers and (remote or service.delivers_home_visit):
         score += 0.2
-    reasons += hit.reasons
+    # The distance is shown beside the match already (and "close by" said why it counts).
+    distance = _("%s km away") % formats.decimal(hit.distance_km or 0, 1)
+    reasons += [reason for reason in hit.reasons if reason != distance]
     return Match(service, round(score, 3), hit.distance_km, list(dict.fromkeys(reasons)))
 
 

@@ -355,14 +355,16 @@ def record_orientation(
         errors["note"] = _("At most %d characters.") % 2000
     if errors:
         raise ScreeningInputError(errors)
-    orientation = Orientation.objects.create(
-        episode=episode,
-        kind=kind,
-        team=team if kind == OrientationKind.INTERNAL_TEAM else "",
+    fields = {
+        "kind": kind,
+        "team": team if kind == OrientationKind.INTERNAL_TEAM else "",
         # A referral goes to a resource; information may be about one (given to the caller).
-        service=service if kind != OrientationKind.INTERNAL_TEAM else None,
-        note=note.strip(),
-        decided_by=by,
-    )
+        "service": service if kind != OrientationKind.INTERNAL_TEAM else None,
+        "note": note.strip(),
+    }
+    same = episode.orientations.filter(**fields).first()
+    if same is not None:  # a second click on the same button: already recorded
+        return same
+    orientation = Orientation.objects.create(episode=episode, decided_by=by, **fields)
     record_audit_event(by, "record_orientation", episode, reason=kind)
     return orientation

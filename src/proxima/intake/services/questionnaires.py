@@ -246,6 +246,10 @@ def score(definition: dict, answers: dict) -> dict:
             for item in items
             if item["type"] == "yes_no" and item["id"] in answers and answers[item["id"]] is None
         ],
+        # Yes/no questions answered yes or no: none on a risk screen means not screened.
+        "answered": sum(
+            1 for item in items if item["type"] == "yes_no" and answers.get(item["id"]) is not None
+        ),
         "needs": {
             item["domain"]: answers[item["id"]]
             for item in items

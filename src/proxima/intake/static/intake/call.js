@@ -65,14 +65,15 @@
   refresh();
   form.addEventListener("change", refresh);
 
-  // Every risk question shown answered "no" at once (after asking them), then the
-  // questions that follow a yes hidden again, and the focus on the first need.
+  // The risk questions shown and still "not asked" answered "no" at once (after asking
+  // them): a yes is never changed. Then the focus on the first need.
   var allNo = document.getElementById("risk-all-no");
   if (allNo) {
     allNo.hidden = false;
     allNo.addEventListener("click", function () {
-      form.querySelectorAll(".risk-question:not([hidden]) input[value=no]").forEach(function (input) {
-        input.checked = true;
+      form.querySelectorAll(".risk-question:not([hidden])").forEach(function (row) {
+        var notAsked = row.querySelector("input[value='']");
+        if (notAsked && notAsked.checked) row.querySelector("input[value=no]").checked = true;
       });
       refresh();
       // The risks answered, the needs come next.
@@ -83,10 +84,10 @@
 
   var lastSaved = JSON.stringify(fields());
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
-  setInterval(function () {
+  function saveDraft() {
     var now = JSON.stringify(fields());
-    if (now === lastSaved) return;
-    fetch(form.dataset.draftUrl, {
+    if (now === lastSaved) return Promise.resolve();
+    return fetch(form.dataset.draftUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
       body: now,
@@ -98,6 +99,20 @@
     }).catch(function () {
       status.textContent = status.dataset.failed;
     });
-  }, 3000);
+  }
+  setInterval(saveDraft, 3000);
+
+  // Another form of the page (an orientation, a resource given, the person) reloads the
+  // page: what was typed in the screens is kept as a draft first, then it goes.
+  document.addEventListener("submit", function (event) {
+    var other = event.target;
+    if (other === form || other.dataset.draftKept === "1") return;
+    if (JSON.stringify(fields()) === lastSaved) return;
+    event.preventDefault();
+    saveDraft().then(function () {
+      other.dataset.draftKept = "1";
+      other.requestSubmit(event.submitter || undefined);
+    });
+  });
 
 })();
