@@ -71,7 +71,7 @@ def test_search_on_a_phone(phone, directory):
     expect(first.get_by_role("link", name="418 555-0101")).to_have_attribute(
         "href", "tel:4185550101"
     )
-    expect(first).to_contain_text("Aujourd’hui : 0 h à 24 h")
+    expect(first).to_contain_text("Aujourd’hui : 24 h sur 24")
     expect(first.locator(".badge.open-now")).to_have_text("Ouvert maintenant")
     expect(results.filter(has_text="Comptoir du jeudi")).to_contain_text("Fermé aujourd’hui")
     box = query.bounding_box()
