@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "proxima.prescriptions",
     "proxima.outcomes",
     "proxima.privacy",
+    "proxima.territories",
     "ninja",  # after Proxima's apps: core/templates/ninja/swagger.html themes its docs page
 ]
 
