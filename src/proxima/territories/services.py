@@ -182,8 +182,6 @@ def import_territories(
     """Create or update one territory per feature (by level and code): all of them, or
     none with every problem named (invalid or empty outline, wrong type, a missing code or
     name, a code twice, an unknown parent). A region also becomes a `core.Region`."""
-    from proxima.core.models import Region
-
     if level not in TerritoryLevel.values:
         raise TerritoryImportError(
             {"level": _("The level is one of: %s.") % ", ".join(TerritoryLevel.values)}
@@ -226,30 +224,55 @@ def import_territories(
         raise TerritoryImportError(errors)
     report = ImportReport()
     for code, name, name_en, population, outline in rows:
-        west, south, east, north = outline.bounds
-        fields = {
-            "name_fr": name,
-            "name_en": name_en,
-            "parent": parent_territory,
-            "geometry": json.dumps(mapping(outline), separators=(",", ":")),
-            "min_latitude": south,
-            "max_latitude": north,
-            "min_longitude": west,
-            "max_longitude": east,
-            "population": population,
-            "source": source[:300],
-        }
-        if level == TerritoryLevel.REGION:
-            fields["region"], _created = Region.objects.update_or_create(
-                code=code, defaults={"name": name}
-            )
-        _territory, created = Territory.objects.update_or_create(
-            level=level, code=code, defaults=fields
+        _territory, created = save_territory(
+            level,
+            code,
+            name,
+            outline,
+            name_en=name_en,
+            parent=parent_territory,
+            population=population,
+            source=source,
         )
         report.created += created
         report.updated += not created
         report.codes.append(code)
     return report
+
+
+def save_territory(
+    level: str,
+    code: str,
+    name: str,
+    outline,
+    *,
+    name_en: str = "",
+    parent: Territory | None = None,
+    population: int | None = None,
+    source: str = "",
+) -> tuple[Territory, bool]:
+    """Create or update a territory (by level and code) with a checked outline; a region
+    is also the `core.Region` of that code."""
+    from proxima.core.models import Region
+
+    west, south, east, north = outline.bounds
+    fields = {
+        "name_fr": name,
+        "name_en": name_en,
+        "parent": parent,
+        "geometry": json.dumps(mapping(outline), separators=(",", ":")),
+        "min_latitude": south,
+        "max_latitude": north,
+        "min_longitude": west,
+        "max_longitude": east,
+        "population": population,
+        "source": source[:300],
+    }
+    if level == TerritoryLevel.REGION:
+        fields["region"], _created = Region.objects.update_or_create(
+            code=code, defaults={"name": name}
+        )
+    return Territory.objects.update_or_create(level=level, code=code, defaults=fields)
 
 
 @lru_cache(maxsize=4096)

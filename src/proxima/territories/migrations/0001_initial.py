@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0009_user_work_phone'),
+        ('core', '0004_region'),
     ]
 
     operations = [

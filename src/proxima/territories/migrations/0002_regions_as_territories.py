@@ -24,7 +24,7 @@ def back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("territories", "0001_initial"),
-        ("core", "0009_user_work_phone"),
+        ("core", "0004_region"),
     ]
 
     operations = [migrations.RunPython(regions_to_territories, back)]

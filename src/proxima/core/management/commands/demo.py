@@ -12,6 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         counts = load_demo_territory()
+        from proxima.territories.demo import load_demo_territories
+
+        load_demo_territories()
         load_questionnaires()
         from proxima.outcomes.services.instruments import load_instruments
 
