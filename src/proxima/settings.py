@@ -268,7 +268,9 @@ if PROXIMA_MAP_TILES:
     except (KeyError, IndexError, ValueError):
         _tile_example = ""
     _tile_parts = all(part in PROXIMA_MAP_TILES for part in ("{z}", "{x}", "{y}"))
-    if not (PROXIMA_MAP_TILES.startswith("https://") and _tile_parts and _tile_example):
+    _tile_host = PROXIMA_MAP_TILES.split("/")[2] if PROXIMA_MAP_TILES.count("/") >= 3 else ""
+    _tile_ok = PROXIMA_MAP_TILES.startswith("https://") and bool(_tile_host.strip(". "))
+    if not (_tile_ok and _tile_parts and _tile_example and "{" not in _tile_host):
         raise RuntimeError("PROXIMA_MAP_TILES must be an https:// address with {z}, {x}, {y} only")
 _TILE_ORIGIN = "/".join(PROXIMA_MAP_TILES.split("/")[:3]) if PROXIMA_MAP_TILES else ""
 

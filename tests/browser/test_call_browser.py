@@ -237,3 +237,26 @@ def test_giving_a_resource_keeps_what_was_typed_in_the_screens(page, worker):
     expect(page.locator("#reason")).to_have_value("Le frigo est vide")
     group = page.get_by_role("radiogroup", name=re.compile("souhaité être mort"))
     expect(group.get_by_label("Non", exact=True)).to_be_checked()
+
+
+def test_a_yes_not_yet_saved_keeps_the_contact_open(page, worker):
+    sign_in(page, worker)
+    page.get_by_role("button", name="Nouvel appel 811").click()
+    page.get_by_role("button", name="Non aux questions restantes").click()
+    page.get_by_label("Alimentation", exact=True).check()
+    page.get_by_role("button", name="Enregistrer le dépistage").click()
+    answer(page, "souhaité être mort", "Oui")  # then "close" at once, without saving
+    page.get_by_role("button", name="Fermer le contact").click()
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Des réponses aux dépistages ne sont pas enregistrées"
+    )
+    assert ContactEpisode.objects.get().is_open
+    group = page.get_by_role("radiogroup", name=re.compile("souhaité être mort"))
+    expect(group.get_by_label("Oui", exact=True)).to_be_checked()  # kept in the draft
+    # Leaving by "Référer" keeps the edit too.
+    page.locator("#reason").fill("Motif tapé juste avant")
+    page.get_by_role("link", name=re.compile("^Référer — Comptoir alimentaire")).click()
+    expect(page).to_have_url(re.compile(r"/referrals/new/"))
+    page.go_back()
+    page.reload()  # from the server's draft, not the browser's memory of the form
+    expect(page.locator("#reason")).to_have_value("Motif tapé juste avant")

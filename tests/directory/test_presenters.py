@@ -123,3 +123,26 @@ def test_no_tiles_around_a_confidential_place_even_for_staff(need_domains, setti
     open_service = make_service("Comptoir", domain="food", point=SAINT_ROCH)
     page = staff.get(reverse("directory:service", args=[open_service.id])).content.decode()
     assert "tiles.example.org" in page
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://tiles.example.org/{z}/{x}/{y}.png",
+        "https://{s}.tiles.example.org/{z}/{x}/{y}.png",
+        "https:///{z}/{x}/{y}.png",
+        "https://tiles.example.org/{z}/{x}.png",
+    ],
+)
+def test_a_tile_address_that_cannot_work_stops_the_start(address):
+    import os
+    import subprocess
+    import sys
+
+    started = subprocess.run(
+        [sys.executable, "-c", "import proxima.settings"],
+        env={**os.environ, "PROXIMA_MAP_TILES": address},
+        capture_output=True,
+        text=True,
+    )
+    assert started.returncode != 0 and "PROXIMA_MAP_TILES" in started.stderr

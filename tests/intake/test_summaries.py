@@ -62,9 +62,11 @@ def test_the_summary_is_in_the_language_of_the_call(contact, worker):
 def test_resources_that_say_why_the_person_called_are_offered_unticked(contact, worker):
     shelter = make_service("Maison d'hébergement", "Violence conjugale.", domain="violence")
     episodes.record_orientation(contact, "information", by=worker, service=shelter)
+    listening = make_service("Ligne d'écoute", "Écoute.", domain="listening")
+    episodes.record_orientation(contact, "information", by=worker, service=listening)
     items = {item.label: item for item in items_of(contact)}
     assert not items["Comptoir alimentaire"].sensitive
-    assert items["Maison d'hébergement"].sensitive
+    assert items["Maison d'hébergement"].sensitive and items["Ligne d'écoute"].sensitive
     food = items["Comptoir alimentaire"].key
     send_summary(
         contact, by=worker, channel="email", to="ana@example.org", consented=True, keys=[food]
@@ -86,6 +88,8 @@ def test_resources_that_say_why_the_person_called_are_offered_unticked(contact, 
         ("email", "", True, "to"),
         ("email", "a@localhost", True, "to"),
         ("email", "a@[127.0.0.1]", True, "to"),
+        ("email", "a@serveur.local", True, "to"),
+        ("email", "a@boite.internal", True, "to"),
         ("email", "a@b.c\nBcc: x@y.z", True, "to"),
         ("email", "a" * 250 + "@example.org", True, "to"),
         ("sms", "418 555-0101", True, "channel"),  # no text backend here
@@ -185,6 +189,9 @@ def test_at_most_a_few_sends_per_contact(contact, worker):
         ("418 555-010", None),
         ("018 555-0101", None),
         ("418 555-0101 poste 2", None),
+        ("911-555-0101", None),  # an N11 code is a service, not an area
+        ("418 976-0101", None),  # a premium-rate exchange
+        ("+0123456789", None),  # no country code begins with 0
         ("+1234", None),
         ("", None),
         ("418555010\N{FULLWIDTH DIGIT ONE}", None),  # digits of another script

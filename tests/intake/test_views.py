@@ -290,3 +290,46 @@ def test_a_screen_left_unasked_is_not_said_to_find_no_risk(api):
     assert "Enregistré : pas fait (aucune question posée) ; 4 questions non posées." in page
     suicide = episode.screenings.get(questionnaire__code="cssrs-screen")
     assert suicide.answers == {"q1": False, "q2": None, "q6": None}
+
+
+def test_closing_with_screen_answers_not_saved_is_refused(api):
+    """A risk "yes" ticked after the last save (kept in the draft) would be lost by
+    closing: the contact stays open until the screening is saved."""
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    no_risk = {"cssrs-screen.q1": "no", "cssrs-screen.q2": "no", "cssrs-screen.q6": "no"}
+    assert api.post(url, {"action": "screen", **no_risk}).status_code == 302
+    draft = reverse("intake:draft", args=[episode.pk])
+    typed = {**no_risk, "cssrs-screen.q1": "yes"}
+    api.post(draft, json.dumps(typed), content_type="application/json")
+    refused = api.post(url, {"action": "close"})
+    assert refused.status_code == 400
+    assert "Des réponses aux dépistages ne sont pas enregistrées" in refused.content.decode()
+    episode.refresh_from_db()
+    assert episode.is_open
+    # Saved, the answer is on record (a low risk: no escalation) and closing goes.
+    api.post(url, {"action": "screen", **typed})
+    latest = episode.screenings.filter(questionnaire__code="cssrs-screen").last()
+    assert latest.answers["q1"] is True and latest.outcome["level"] == "low"
+    assert api.post(url, {"action": "close"}).status_code == 302
+
+
+def test_a_refused_orientation_changes_no_priority(api):
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    response = api.post(
+        url, {"action": "orient", "priority": "2w", "kind": "information", "service": "nope"}
+    )
+    assert response.status_code == 400
+    episode.refresh_from_db()
+    assert episode.priority == ""
+    too_many = {"action": "orient", "kind": "information", "service": [str(i) for i in range(21)]}
+    assert api.post(url, too_many).status_code == 400
+
+
+def test_an_unknown_language_is_refused(api):
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    response = api.post(url, {"action": "screen", "language": "xx"})
+    assert response.status_code == 400
+    assert "Choisissez la langue utilisée." in response.content.decode()

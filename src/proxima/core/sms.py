@@ -40,6 +40,8 @@ def phone_number(text: str) -> str | None:
     if text.startswith("+"):
         if not 8 <= len(digits) <= 15:
             return None
+        if digits.startswith("0"):
+            return None  # no country code begins with 0
         if not digits.startswith("1"):
             return f"+{digits}"
     if len(digits) == 11 and digits.startswith("1"):
@@ -48,7 +50,9 @@ def phone_number(text: str) -> str | None:
         len(digits) == 10
         and digits[0] in "23456789"
         and digits[3] in "23456789"
+        and digits[1:3] != "11"  # N11 codes (911, 811...) are services, not areas
         and digits[:3] not in NOT_MOBILE_AREA_CODES
+        and digits[3:6] != "976"  # premium-rate exchanges
     ):
         return f"+1{digits}"
     return None

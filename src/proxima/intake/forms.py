@@ -58,13 +58,13 @@ def answers_from(questionnaire: Questionnaire, post) -> dict:
         if item["type"] == "yes_no":
             value = post.get(field, "")
             if value not in YES_NO and value != "":
-                errors[field] = _("%s: answer yes, no or not asked.") % _text(item["text"])
+                errors[field] = _("“%s”: answer yes, no or not asked.") % _text(item["text"])
                 continue
             condition = item.get("ask_if", {}).get("yes", [])
             if all(other in checked for other in condition):
                 answers[item["id"]] = YES_NO.get(value)
             elif value:
-                errors[field] = _("%s: this question is only asked after a yes.") % _text(
+                errors[field] = _("“%s”: this question is only asked after a yes.") % _text(
                     item["text"]
                 )
         elif item["type"] == "strength":

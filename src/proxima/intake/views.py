@@ -130,16 +130,20 @@ def _handle_post(request, episode: ContactEpisode) -> None:
             note=request.POST.get("note", ""),
         )
     elif action == "orient":
-        if request.POST.get("priority"):
-            episodes.set_priority(episode, request.POST["priority"], by=by)
         kind = request.POST.get("kind", "")
-        # Several resources at once (one orientation each, all or none written); each
-        # named must be an active listing of the directory.
-        asked = list(dict.fromkeys(v for v in request.POST.getlist("service") if v))[:20]
+        # Several resources at once (one orientation each; with the priority, all or none
+        # written); each named must be an active listing of the directory.
+        asked = list(dict.fromkeys(v for v in request.POST.getlist("service") if v))
+        if len(asked) > MAX_RESOURCES_AT_ONCE:
+            raise ScreeningInputError(
+                {"service": _("At most %d resources at once.") % MAX_RESOURCES_AT_ONCE}
+            )
         chosen = list(Service.objects.filter(pk__in=asked, status="active"))
         if len(chosen) != len(asked):
             raise ScreeningInputError({"service": _("Unknown or inactive resource.")})
         with transaction.atomic():
+            if request.POST.get("priority"):
+                episodes.set_priority(episode, request.POST["priority"], by=by)
             for service in chosen or [None]:
                 episodes.record_orientation(
                     episode,
@@ -165,6 +169,15 @@ def _handle_post(request, episode: ContactEpisode) -> None:
         person = records.person_for(by, request.POST.get("person"))
         episodes.link_person(episode, person, by=by)
     elif action == "close":
+        if _has_unsaved_screens(episode, drafts.load_draft(episode, by=by)):
+            raise ScreeningInputError(
+                {
+                    "close": _(
+                        "The screens have answers not saved: save the screening "
+                        "(Ctrl+Enter) before closing."
+                    )
+                }
+            )
         episodes.close_episode(episode, by=by)
         drafts.discard_draft(episode, by=by)
     else:
@@ -202,6 +215,32 @@ def _default_send_form(person) -> dict:
     if person and not person.email and person.phone and by_text:
         return {"channel": "sms", "to": person.phone, "items": None}
     return {"channel": "email", "to": person.email if person else "", "items": None}
+
+
+MAX_RESOURCES_AT_ONCE = 20
+
+
+def _has_unsaved_screens(episode: ContactEpisode, draft: dict) -> bool:
+    """The draft's answers differ from the screenings saved (a risk "yes" ticked after
+    the last save would be lost by closing): yes, no, needs and strengths compared, "not
+    asked" left aside; an unreadable draft counts as a change."""
+    if not draft:  # nothing typed on the contact screen (an API client, say)
+        return False
+    saved = {}
+    for screening in episode.screenings.select_related("questionnaire").order_by(
+        "recorded_at", "id"
+    ):
+        saved[screening.questionnaire.code] = screening.answers
+    for code in (*forms.RISK_QUESTIONNAIRES, forms.NEEDS_QUESTIONNAIRE):
+        try:
+            typed = forms.answers_from(questionnaire(code), draft)
+        except ScreeningInputError:
+            return True
+        given = {k: v for k, v in typed.items() if v is not None}
+        kept = {k: v for k, v in saved.get(code, {}).items() if v is not None}
+        if given != kept:
+            return True
+    return False
 
 
 @login_required

@@ -157,7 +157,7 @@ def _rank(
             reasons.append(_("No travel needed"))
         elif hit.distance_km is not None and hit.distance_km <= NEARBY_KM:
             score += 0.4
-            reasons.append(_("Close by (%s km)") % formats.decimal(hit.distance_km, 1))
+            reasons.append(_("Close by"))
     if "cost" in constraints.barriers and service.is_free:
         score += 0.6
         reasons.append(_("Free of charge"))

@@ -174,6 +174,9 @@ def open_episode(
     return episode
 
 
+CONTACT_LANGUAGES = ("fr", "en", "other")  # the contact screen's choices
+
+
 @transaction.atomic
 def update_reason(episode: ContactEpisode, reason: str, language: str, *, by) -> ContactEpisode:
     """The reason for the contact, in the person's own words, and the language used."""
@@ -181,6 +184,8 @@ def update_reason(episode: ContactEpisode, reason: str, language: str, *, by) ->
     _require_open(episode)
     if len(reason) > REASON_LENGTH:
         raise ScreeningInputError({"reason": _("At most %d characters.") % REASON_LENGTH})
+    if (language or "fr") not in CONTACT_LANGUAGES:
+        raise ScreeningInputError({"language": _("Choose the language used.")})
     episode.reason = reason.strip()
     episode.language = (language or "fr")[:16]
     episode.save(update_fields=["reason", "language"])

@@ -42,7 +42,18 @@ def summary_language(episode: ContactEpisode) -> str:
 
 
 # Needs whose resources say why the person called: offered unticked, with a warning.
-SENSITIVE_DOMAINS = ("crisis", "violence", "elder_abuse", "mental_health", "substance_use")
+SENSITIVE_DOMAINS = (
+    "crisis",
+    "violence",
+    "elder_abuse",
+    "mental_health",
+    "listening",
+    "substance_use",
+)
+# The same, as the contact screen's needs name them (a referral's need), and the teams
+# whose name says it.
+SENSITIVE_NEEDS = ("mental_health", "substance_use", "safety")
+SENSITIVE_TEAMS = ("emergency_psychosocial",)
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,12 @@ def items_of(episode: ContactEpisode) -> list[Item]:
             items.append(Item(f"o{o.pk}", name, o.service_id in sensitive))
     for r in referrals:
         label = r.service.localized_name if r.service_id else r.target_label
-        items.append(Item(f"r{r.pk}", label, r.service_id in sensitive))
+        said = (
+            r.service_id in sensitive
+            or r.need_domain in SENSITIVE_NEEDS
+            or r.target_team in SENSITIVE_TEAMS
+        )
+        items.append(Item(f"r{r.pk}", label, said))
     return items
 
 
@@ -155,8 +171,21 @@ def _is_email(address: str) -> bool:
         validate_email(address)
     except ValidationError:
         return False
-    domain = address.rpartition("@")[2]
-    return len(address) <= 254 and "." in domain and not domain.startswith("[")
+    domain = address.rpartition("@")[2].lower()
+    top = domain.rpartition(".")[2]
+    return (
+        len(address) <= 254
+        and "." in domain
+        and not domain.startswith("[")
+        and not top.isdigit()
+        and top not in PRIVATE_TOP_LEVELS
+    )
+
+
+# Names that only resolve inside a network (RFC 6761, 6762 and common practice).
+PRIVATE_TOP_LEVELS = frozenset(
+    {"local", "localhost", "internal", "invalid", "lan", "home", "corp", "intranet"}
+)
 
 
 def _hint(channel: str, address: str) -> str:

@@ -102,6 +102,16 @@
   }
   setInterval(saveDraft, 3000);
 
+  // A link that leaves the page ("Refer") keeps what was typed as a draft first.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || link.target === "_blank" || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (link.getAttribute("href").charAt(0) === "#") return;
+    if (JSON.stringify(fields()) === lastSaved) return;
+    event.preventDefault();
+    saveDraft().then(function () { window.location.href = link.href; });
+  });
+
   // Another form of the page (an orientation, a resource given, the person) reloads the
   // page: what was typed in the screens is kept as a draft first, then it goes.
   document.addEventListener("submit", function (event) {
