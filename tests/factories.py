@@ -238,3 +238,29 @@ def make_day_network() -> dict:
         "episode": episode,
         "prescription": prescription,
     }
+
+
+def make_neighbourhood(
+    key: str, name: str, point: tuple[float, float], *, region_code: str = "03", size: float = 0.01
+):
+    """A neighbourhood territory (a square around the point) in its region (a larger
+    square, created the first time): a place a worker can pick in search."""
+    from shapely.geometry import box
+
+    from proxima.territories.models import Territory
+    from proxima.territories.services import save_territory
+
+    latitude, longitude = point
+    region = Territory.objects.filter(level="region", code=region_code).first()
+    if region is None:
+        region, _ = save_territory(
+            "region", region_code, f"Région {region_code}", box(-180, -80, 180, 80)
+        )
+    territory, _ = save_territory(
+        "neighbourhood",
+        key,
+        name,
+        box(longitude - size, latitude - size, longitude + size, latitude + size),
+        parent=region,
+    )
+    return territory

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from proxima.directory.services.search_backends import backend
 from proxima.directory.services.taxonomy import load_need_domains
-from tests.factories import make_service
+from tests.factories import make_neighbourhood, make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -37,6 +37,7 @@ def directory():
         hours=[(other_day, "13:00", "14:00")],
     )
     make_service("Ligue de soccer", "Soccer pour jeunes.", domain="sports")
+    make_neighbourhood("quebec-saint-roch", "Saint-Roch", (46.8139, -71.2247))
 
 
 def test_search_in_french_filter_open_now_switch_to_english_and_open_a_result(page, directory):

@@ -7,7 +7,7 @@ import pytest
 
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
 from proxima.directory.services.taxonomy import need_domain_term_id
-from tests.factories import make_service
+from tests.factories import make_neighbourhood, make_service
 
 pytestmark = pytest.mark.django_db
 LOCAL = ZoneInfo("America/Toronto")
@@ -106,6 +106,9 @@ def test_distance_from_postal_code_filters_and_sorts(food_and_housing):
 def test_distance_sorts_text_results_by_proximity(need_domains):
     make_service("Banque alimentaire de Lévis", "Dépannage.", domain="food", point=LEVIS)
     make_service("Banque alimentaire Saint-Roch", "Dépannage.", domain="food", point=SAINT_ROCH)
+    # The places a worker picks are the territories' neighbourhoods.
+    make_neighbourhood("quebec-saint-roch", "Saint-Roch", SAINT_ROCH)
+    make_neighbourhood("levis", "Lévis", LEVIS, region_code="12")
     assert find(text="banque alimentaire", place="quebec-saint-roch") == [
         "Banque alimentaire Saint-Roch",
         "Banque alimentaire de Lévis",

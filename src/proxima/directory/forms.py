@@ -78,11 +78,7 @@ class SearchForm(forms.Form):
         max_length=7,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": 8}),
     )
-    place = forms.ChoiceField(
-        label=_("or a place"),
-        required=False,
-        choices=[("", _("—"))] + [(p.key, p.label) for p in geo.PLACES],
-    )
+    place = forms.ChoiceField(label=_("or a place"), required=False)
     km = forms.ChoiceField(label=_("Within"), required=False, choices=DISTANCE_CHOICES)
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
@@ -102,6 +98,8 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = _category_choices()
+        # The territories' neighbourhoods, grouped by region.
+        self.fields["place"].choices = [("", _("—")), *geo.place_choices()]
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data["postal_code"].strip()

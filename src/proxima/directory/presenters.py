@@ -155,7 +155,7 @@ def _landmarks(to_box, latitudes, x_range) -> list[Landmark]:
     west, east = (x * 360.0 - 180.0 for x in x_range)
     candidates = [
         (place.label.split(" — ")[-1], place.latitude, place.longitude, False)
-        for place in geo.PLACES
+        for place in geo.places()
     ] + [(fsa, lat, lon, True) for fsa, (lat, lon, _city) in sorted(geo.fsa_points().items())]
     chosen: list[Landmark] = []
     for label, lat, lon, is_area in candidates:

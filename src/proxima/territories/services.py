@@ -324,3 +324,38 @@ def assign_points(
         if result[p] is None:
             result[p] = territories[o].pk
     return result
+
+
+@dataclass(frozen=True)
+class NamedPlace:
+    """A neighbourhood a worker can pick instead of a postal code: its point is inside
+    its outline (shapely's representative point), its group the region holding it."""
+
+    key: str
+    label: str
+    latitude: float
+    longitude: float
+    group: str
+
+
+def places(*, on: date | None = None) -> list[NamedPlace]:
+    """The current neighbourhoods, by region then name, in the reader's language."""
+    from proxima.core.formats import collation_key
+
+    found = []
+    for territory in (
+        _current(on)
+        .filter(level=TerritoryLevel.NEIGHBOURHOOD)
+        .select_related("parent__parent__parent")
+    ):
+        point = _outline(territory.pk, territory.updated_at).representative_point()
+        region = territory
+        while region.parent_id is not None and region.level != TerritoryLevel.REGION:
+            region = region.parent
+        found.append(NamedPlace(territory.code, territory.name, point.y, point.x, region.name))
+    return sorted(found, key=lambda p: (collation_key(p.group), collation_key(p.label)))
+
+
+def place(key: str, *, on: date | None = None) -> NamedPlace | None:
+    """One neighbourhood by its code (None when there is none, or not today)."""
+    return next((p for p in places(on=on) if p.key == key), None)

@@ -27,21 +27,29 @@ class Place:
     longitude: float
 
 
-# Places a worker can pick without a postal code (our own list, coordinates of each centre).
-PLACES = [
-    Place("vanier", "Vanier (Ottawa)", 45.4400, -75.6600),
-    Place("ottawa-centre", "Ottawa — Centre-ville / Downtown", 45.4215, -75.6972),
-    Place("ottawa-lowertown", "Ottawa — Basse-Ville / Lowertown", 45.4336, -75.6900),
-    Place("gatineau", "Gatineau", 45.4765, -75.7013),
-    Place("quebec-saint-roch", "Québec — Saint-Roch", 46.8139, -71.2247),
-    Place("quebec-limoilou", "Québec — Limoilou", 46.8283, -71.2164),
-    Place("quebec-vieux-quebec", "Québec — Vieux-Québec", 46.8123, -71.2145),
-    Place("quebec-charlesbourg", "Québec — Charlesbourg", 46.8600, -71.2700),
-    Place("quebec-beauport", "Québec — Beauport", 46.8590, -71.1920),
-    Place("quebec-sainte-foy", "Québec — Sainte-Foy", 46.7760, -71.2890),
-    Place("levis", "Lévis", 46.8033, -71.1779),
-]
-PLACES_BY_KEY = {place.key: place for place in PLACES}
+def places() -> list[Place]:
+    """The places a worker can pick instead of a postal code: the neighbourhoods of the
+    territories (proxima.territories), by region."""
+    from proxima.territories.services import places as neighbourhoods
+
+    return [Place(p.key, p.label, p.latitude, p.longitude) for p in neighbourhoods()]
+
+
+def place_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The same, grouped by region, for a list to pick from."""
+    from proxima.territories.services import places as neighbourhoods
+
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for p in neighbourhoods():
+        groups.setdefault(p.group, []).append((p.key, p.label))
+    return list(groups.items())
+
+
+def place(key: str) -> Place | None:
+    from proxima.territories.services import place as neighbourhood
+
+    found = neighbourhood(key)
+    return Place(found.key, found.label, found.latitude, found.longitude) if found else None
 
 
 @lru_cache(maxsize=1)

@@ -196,9 +196,10 @@ def _validate(query: SearchQuery) -> geo.Place | None:
             )
         return place
     if query.place:
-        if query.place not in geo.PLACES_BY_KEY:
+        found = geo.place(query.place)
+        if found is None:
             raise SearchInputError(_("Unknown place."))
-        return geo.PLACES_BY_KEY[query.place]
+        return found
     if query.max_km is not None:
         raise SearchInputError(_("A distance limit needs a place, a postal code or a point."))
     return None
