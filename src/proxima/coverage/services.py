@@ -1,0 +1,335 @@
+"""Coverage and duplication: for every territory × need domain, what is available (and
+how), what is asked of it, and where the network has a gap or may duplicate itself.
+
+Read from the other apps (territories, directory, referrals) through their models and
+services; nothing imports this app. Figures are counts of services and referrals, never
+of people.
+"""
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from statistics import median
+
+import shapely
+from django.utils import timezone
+from shapely.geometry import shape
+
+from proxima.directory.models import (
+    CapacityStatus,
+    Language,
+    SearchDocument,
+    Service,
+    ServiceAtLocation,
+    ServiceNeed,
+)
+from proxima.directory.services.taxonomy import need_domain_term_id, term_graph
+from proxima.referrals.lifecycle import Status
+from proxima.referrals.models import Referral
+from proxima.territories.models import Territory
+
+EVENING_FROM = 17 * 2  # half-hour bits from 17:00 on
+WEEKEND = ("open_sat", "open_sun")
+WEEKDAYS = ("open_mon", "open_tue", "open_wed", "open_thu", "open_fri")
+REFERRAL_WINDOW_DAYS = 365
+# Possible duplication: at least this many services of one domain for the same ages
+# located in one territory, each accepting fewer referrals than LOW_USE in the window.
+DUPLICATION_MIN_SERVICES = 3
+LOW_USE = 2
+KM_PER_DEGREE = 111.32
+
+GAP_NONE = "none_reachable"
+GAP_HOURS = "no_evenings_or_weekends"
+GAP_FRENCH = "no_french"
+GAP_ENGLISH = "no_english"
+
+
+@dataclass
+class Cell:
+    """One territory × need domain."""
+
+    territory_id: int
+    domain: str
+    services: int = 0  # located in the territory or within reach, or reachable remotely
+    located: int = 0  # of which located in the territory itself
+    accepting: int = 0
+    waitlist: int = 0
+    full: int = 0
+    french: int = 0
+    english: int = 0
+    free: int = 0
+    evenings: int = 0
+    weekends: int = 0
+    in_person: int = 0
+    remote: int = 0
+    home_visits: int = 0
+    referrals_sent: int = 0
+    referrals_accepted: int = 0
+    median_response_hours: float | None = None
+    gaps: list[str] = field(default_factory=list)
+    duplication: bool = False
+
+
+@dataclass(frozen=True)
+class _Listing:
+    id: str
+    domains: frozenset[str]
+    points: tuple[tuple[float, float], ...]
+    remote: bool
+    in_person: bool
+    home_visits: bool
+    capacity: str
+    free: bool
+    french: bool
+    english: bool
+    evenings: bool
+    weekends: bool
+    ages: tuple[float, float]
+
+
+def top_domains() -> list[str]:
+    """The need domains the table has a column for: the taxonomy's first level."""
+    from proxima.directory.services.taxonomy import NEED_DOMAINS_FILE
+
+    data = json.loads(NEED_DOMAINS_FILE.read_text(encoding="utf-8"))
+    return [d["code"] for d in (data["domains"] if isinstance(data, dict) else data)]
+
+
+def _listings(domains: list[str]) -> list[_Listing]:
+    graph = term_graph()
+    by_term = {need_domain_term_id(code): code for code in domains}
+    served: dict[str, set[str]] = defaultdict(set)
+    for service_id, need_id in ServiceNeed.objects.values_list("service_id", "need_id"):
+        for term in graph.ancestors_and_self(need_id):
+            if term in by_term:
+                served[service_id].add(by_term[term])
+    languages: dict[str, set[str]] = defaultdict(set)
+    for service_id, code in Language.objects.exclude(service=None).values_list(
+        "service_id", "code"
+    ):
+        languages[service_id].add((code or "")[:2].lower())
+    documents = {
+        row[0]: row[1:]
+        for row in SearchDocument.objects.values_list(
+            "service_id", "min_age", "max_age", *WEEKDAYS, *WEEKEND
+        )
+    }
+    points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for service_id, lat, lon in ServiceAtLocation.objects.filter(
+        service__status="active",
+        location__latitude__isnull=False,
+        location__longitude__isnull=False,
+    ).values_list("service_id", "location__latitude", "location__longitude"):
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            points[service_id].append((lat, lon))
+    evening_mask = ((1 << 48) - 1) ^ ((1 << EVENING_FROM) - 1)
+    listings = []
+    for s in Service.objects.filter(status="active").values(
+        "id",
+        "delivers_online",
+        "delivers_by_phone",
+        "delivers_in_person",
+        "delivers_home_visit",
+        "capacity_status",
+        "is_free",
+    ):
+        if not served.get(s["id"]):
+            continue
+        document = documents.get(s["id"])
+        ages = (document[0], document[1]) if document else (0.0, 200.0)
+        masks = document[2:] if document else (0,) * 7
+        spoken = languages.get(s["id"], set())
+        listings.append(
+            _Listing(
+                id=s["id"],
+                domains=frozenset(served[s["id"]]),
+                points=tuple(points.get(s["id"], ())),
+                remote=bool(s["delivers_online"] or s["delivers_by_phone"]),
+                in_person=bool(s["delivers_in_person"]),
+                home_visits=bool(s["delivers_home_visit"]),
+                capacity=s["capacity_status"],
+                free=bool(s["is_free"]),
+                # No language given: French, the default of a Quebec listing.
+                french="fr" in spoken or not spoken,
+                english="en" in spoken,
+                evenings=any(m & evening_mask for m in masks),
+                weekends=any(masks[5:]),
+                ages=ages,
+            )
+        )
+    return listings
+
+
+def _located(territories: list[Territory], listings: list[_Listing], reach_km: float):
+    """Per territory, the listings located in it and those within reach (by any point)."""
+    if not territories:
+        return {}, {}
+    latitude0 = sum((t.min_latitude + t.max_latitude) / 2 for t in territories) / len(territories)
+    scale = math.cos(math.radians(latitude0))
+
+    def flat(geometry):  # x shrunk by cos(latitude): distances in degrees of latitude
+        return shapely.transform(geometry, lambda xy: xy * [scale, 1.0])
+
+    outlines = [flat(shape(json.loads(t.geometry))) for t in territories]
+    tree = shapely.STRtree(outlines)
+    owners, coords = [], []
+    for index, listing in enumerate(listings):
+        for lat, lon in listing.points:
+            owners.append(index)
+            coords.append((lon * scale, lat))
+    inside: dict[int, set[int]] = defaultdict(set)
+    near: dict[int, set[int]] = defaultdict(set)
+    if coords:
+        points = shapely.points(coords)
+        for p, o in zip(*tree.query(points, predicate="covered_by"), strict=True):
+            inside[int(o)].add(owners[int(p)])
+        if reach_km > 0:
+            distance = reach_km / KM_PER_DEGREE
+            for p, o in zip(
+                *tree.query(points, predicate="dwithin", distance=distance), strict=True
+            ):
+                near[int(o)].add(owners[int(p)])
+    return inside, near
+
+
+def _referrals(domains: list[str], since: datetime):
+    """Per (service, domain): referrals sent, accepted, response delays in hours."""
+    from proxima.matching.services import DIRECTORY_DOMAINS
+
+    sent: dict[tuple[str, str], int] = defaultdict(int)
+    accepted: dict[tuple[str, str], int] = defaultdict(int)
+    delays: dict[tuple[str, str], list[float]] = defaultdict(list)
+    graph = term_graph()
+    by_term = {need_domain_term_id(code): code for code in domains}
+    tops_of: dict[str, set[str]] = {}
+    for service_id, need, requested_at, responded_at, reject in (
+        Referral.objects.filter(service__isnull=False, requested_at__gte=since)
+        .exclude(status__in=(Status.DRAFT, Status.ENTERED_IN_ERROR))
+        .values_list("service_id", "need_domain", "requested_at", "responded_at", "reject_reason")
+    ):
+        # The referral's need, as the directory's first-level domains (once per need).
+        if need not in tops_of:
+            tops_of[need] = {
+                by_term[t]
+                for code in DIRECTORY_DOMAINS.get(need, [need])
+                for t in graph.ancestors_and_self(need_domain_term_id(code))
+                if t in by_term
+            }
+        for domain in tops_of[need]:
+            key = (service_id, domain)
+            sent[key] += 1
+            if responded_at is not None:
+                delays[key].append((responded_at - requested_at).total_seconds() / 3600)
+                accepted[key] += not reject
+    return sent, accepted, delays
+
+
+def coverage_table(
+    *,
+    level: str,
+    reach_km: float = 0.0,
+    region_code: str | None = None,
+    domains: list[str] | None = None,
+    now: datetime | None = None,
+) -> list[Cell]:
+    """Every territory of a level (in a region, when given) × need domain: the services
+    reachable (located in it, within `reach_km` of it, or remotely) and how (capacity,
+    French and English, free, evenings and weekends, delivery), the referrals sent to
+    the services located there and accepted, the median response delay; the gaps and a
+    possible duplication flagged."""
+    now = now or timezone.now()
+    domains = domains or top_domains()
+    territories = list(
+        Territory.objects.filter(level=level)
+        .select_related("parent__parent__parent")
+        .exclude(geometry="")
+        .exclude(valid_until__lt=now.date())
+        .exclude(valid_from__gt=now.date())
+        .order_by("code")
+    )
+    if region_code:
+        territories = [t for t in territories if _region_code(t) == region_code]
+    listings = _listings(domains)
+    inside, near = _located(territories, listings, reach_km)
+    sent, accepted, delays = _referrals(domains, now - timedelta(days=REFERRAL_WINDOW_DAYS))
+    remote = [i for i, listing in enumerate(listings) if listing.remote]
+    cells = []
+    for t_index, territory in enumerate(territories):
+        here = inside.get(t_index, set())
+        reachable_by_domain: dict[str, list[_Listing]] = defaultdict(list)
+        local_by_domain: dict[str, list[_Listing]] = defaultdict(list)
+        for i in here | near.get(t_index, set()) | set(remote):
+            for domain in listings[i].domains:
+                reachable_by_domain[domain].append(listings[i])
+        for i in here:
+            for domain in listings[i].domains:
+                local_by_domain[domain].append(listings[i])
+        for domain in domains:
+            cell = Cell(territory.pk, domain)
+            _count(cell, reachable_by_domain.get(domain, []))
+            local = local_by_domain.get(domain, [])
+            cell.located = len(local)
+            waits = []
+            for listing in local:
+                key = (listing.id, domain)
+                cell.referrals_sent += sent.get(key, 0)
+                cell.referrals_accepted += accepted.get(key, 0)
+                waits += delays.get(key, [])
+            cell.median_response_hours = round(median(waits), 1) if waits else None
+            cell.gaps = _gaps(cell)
+            cell.duplication = _duplicates(local, domain, accepted)
+            cells.append(cell)
+    return cells
+
+
+def _count(cell: Cell, chosen: list[_Listing]) -> None:
+    cell.services = len(chosen)
+    for listing in chosen:
+        cell.accepting += listing.capacity == CapacityStatus.OPEN
+        cell.waitlist += listing.capacity == CapacityStatus.WAITLIST
+        cell.full += listing.capacity == CapacityStatus.FULL
+        cell.french += listing.french
+        cell.english += listing.english
+        cell.free += listing.free
+        cell.evenings += listing.evenings
+        cell.weekends += listing.weekends
+        cell.in_person += listing.in_person
+        cell.remote += listing.remote
+        cell.home_visits += listing.home_visits
+
+
+def _gaps(cell: Cell) -> list[str]:
+    if cell.services == 0:
+        return [GAP_NONE]
+    gaps = []
+    if cell.evenings == 0 and cell.weekends == 0:
+        gaps.append(GAP_HOURS)
+    if cell.french == 0:
+        gaps.append(GAP_FRENCH)
+    if cell.english == 0:
+        gaps.append(GAP_ENGLISH)
+    return gaps
+
+
+def _duplicates(local: list[_Listing], domain: str, accepted) -> bool:
+    """Several services of the domain located in the territory for the same ages (at
+    least DUPLICATION_MIN_SERVICES age ranges sharing an age), each little used."""
+    little_used = [x for x in local if accepted.get((x.id, domain), 0) < LOW_USE]
+    if len(little_used) < DUPLICATION_MIN_SERVICES:
+        return False
+    # The most ranges holding one age: starts before ends at the same age.
+    events = sorted([(x.ages[0], 0) for x in little_used] + [(x.ages[1], 1) for x in little_used])
+    depth = deepest = 0
+    for _age, is_end in events:
+        depth += -1 if is_end else 1
+        deepest = max(deepest, depth)
+    return deepest >= DUPLICATION_MIN_SERVICES
+
+
+def _region_code(territory: Territory) -> str:
+    current = territory
+    while current.parent_id is not None:
+        current = current.parent
+    return current.code
