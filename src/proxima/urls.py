@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("proxima.referrals.urls")),
     path("", include("proxima.prescriptions.urls")),
     path("", include("proxima.privacy.urls")),
+    path("", include("proxima.coverage.urls")),
 ]
 
 # Django's own error answers: a page in the person's language, JSON under /api/.

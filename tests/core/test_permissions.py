@@ -37,6 +37,8 @@ REFERRAL_USERS = RECORD_READERS | PARTNERS
 REFERRAL_READERS = RECORD_READERS | PARTNERS
 REFERRAL_SIDES = frozenset({Role.WORKER_811}) | PARTNERS
 TARGET_SIDE = PARTNERS
+# Coverage of services per territory of the region (counts, no personal information).
+COVERAGE_VIEWERS = frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR})
 
 # route name -> who gets an answer other than 401/403/404/login.
 MATRIX: dict[str, object] = {
@@ -102,6 +104,9 @@ MATRIX: dict[str, object] = {
     "prescriptions:detail": RECORD_READERS,
     "prescriptions:print": RECORD_READERS,
     "prescriptions:measure": RECORD_READERS,
+    "coverage:map": COVERAGE_VIEWERS,
+    "coverage:territory": COVERAGE_VIEWERS,
+    "coverage:csv": COVERAGE_VIEWERS,
     "privacy:log": PRIVACY,
     "privacy:search": PRIVACY,
     "privacy:access_report": PRIVACY,
@@ -262,16 +267,28 @@ def _region_objects(region, organization, suffix: str) -> dict:
     """One of everything in a region: a person with a relative, a duplicate and a consent,
     a contact with an escalation, a referral from its 811 team to the organization (sent),
     a prescription; the organization's service."""
+    from shapely.geometry import box
+
     from proxima.directory.models import TaxonomyTerm
     from proxima.intake.models import ContactEpisode, Escalation, Screening
     from proxima.intake.services.questionnaires import questionnaire
     from proxima.people.models import Person
     from proxima.prescriptions.models import Prescription
     from proxima.referrals.models import Referral
+    from proxima.territories.services import save_territory
 
     service = make_service(f"Dépannage alimentaire {suffix}", domain="food", point=(46.8, -71.2))
     service.organization = organization
     service.save()
+    # The region's outline and one neighbourhood (the coverage pages).
+    whole, _ = save_territory("region", region.code, region.name, box(-72, 46, -70, 48))
+    save_territory(
+        "neighbourhood",
+        f"quartier-{suffix}",
+        "Quartier",
+        box(-71.3, 46.7, -71.1, 46.9),
+        parent=whole,
+    )
     person, relative, duplicate = (
         Person.objects.create(region=region, given_name=given, family_name="Roy", name_key=key)
         for given, key in (("Léa", "roy lea"), ("Marc", "roy marc"), ("Lea", "roy lea"))
@@ -364,6 +381,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
         **{name: [contact.pk] for name in contact_routes},
         **{name: [prescription.pk] for name in prescription_routes},
         "prescriptions:measure": [prescription.pk, "k10"],
+        "coverage:territory": [f"quartier-{suffix}"],
         "api:withdraw_consent": [person.pk, consent.pk],
         "api:record_action": [escalation.pk],
         "directory:partner_edit": [service.id],

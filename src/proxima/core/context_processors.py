@@ -5,6 +5,7 @@ from proxima.core.roles import (
     MAP_TAXONOMY_TERMS,
     READ_AUDIT_LOG,
     READ_PERSONAL_RECORDS,
+    VIEW_COVERAGE,
     has_capability,
 )
 
@@ -20,4 +21,5 @@ def navigation(request):
         "nav_taxonomies": has_capability(user, MAP_TAXONOMY_TERMS),
         "nav_intake": has_capability(user, READ_PERSONAL_RECORDS),
         "nav_privacy": has_capability(user, READ_AUDIT_LOG),
+        "nav_coverage": has_capability(user, VIEW_COVERAGE),
     }

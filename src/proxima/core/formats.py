@@ -82,3 +82,12 @@ def collation_key(text) -> str:
 
     decomposed = unicodedata.normalize("NFKD", str(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+CSV_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A text a spreadsheet never runs as a formula (names and reasons may be typed or
+    imported by anyone)."""
+    return f"'{value}" if value.startswith(CSV_UNSAFE_START) else value

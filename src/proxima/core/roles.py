@@ -42,6 +42,8 @@ SEND_REFERRALS = "referrals.send"
 RECEIVE_FOR_ORGANIZATION = "referrals.receive_for_organization"
 WORK_IN_TEAM_INBOX = "referrals.work_in_team_inbox"
 OVERSEE_REGION_REFERRALS = "referrals.oversee_region"
+# Coverage and duplication of services per territory (counts, no personal information).
+VIEW_COVERAGE = "coverage.view"
 # Privacy: the audit log, a person's access report and everything held on a person.
 READ_AUDIT_LOG = "audit.read_log"
 PERSON_ACCESS_REPORT = "audit.person_access_report"
@@ -67,6 +69,7 @@ PERMISSION_MATRIX: dict[str, frozenset[str]] = {
     RECEIVE_FOR_ORGANIZATION: frozenset(PARTNERS),
     WORK_IN_TEAM_INBOX: frozenset(FRONT_LINE),
     OVERSEE_REGION_REFERRALS: frozenset({Role.COORDINATOR}),
+    VIEW_COVERAGE: frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR}),
     READ_AUDIT_LOG: frozenset({Role.PRIVACY_OFFICER}),
     PERSON_ACCESS_REPORT: frozenset({Role.PRIVACY_OFFICER}),
     EXPORT_PERSON_RECORD: frozenset({Role.PRIVACY_OFFICER}),

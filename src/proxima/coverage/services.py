@@ -15,6 +15,7 @@ from statistics import median
 
 import shapely
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from shapely.geometry import shape
 
 from proxima.directory.models import (
@@ -333,3 +334,65 @@ def _region_code(territory: Territory) -> str:
     while current.parent_id is not None:
         current = current.parent
     return current.code
+
+
+# What the map can be coloured by (a Cell's attribute) and how it reads.
+MEASURES = {
+    "services": gettext_lazy("services reachable"),
+    "located": gettext_lazy("services located there"),
+    "accepting": gettext_lazy("accepting requests"),
+    "evenings": gettext_lazy("open evenings"),
+    "weekends": gettext_lazy("open weekends"),
+    "french": gettext_lazy("in French"),
+    "english": gettext_lazy("in English"),
+    "free": gettext_lazy("free of charge"),
+    "referrals_sent": gettext_lazy("referrals sent"),
+    "referrals_accepted": gettext_lazy("referrals accepted"),
+    "median_response_hours": gettext_lazy("median response (hours)"),
+}
+GAP_LABELS = {
+    GAP_NONE: gettext_lazy("nothing reachable"),
+    GAP_HOURS: gettext_lazy("nothing open evenings or weekends"),
+    GAP_FRENCH: gettext_lazy("nothing in French"),
+    GAP_ENGLISH: gettext_lazy("nothing in English"),
+}
+REACH_CHOICES_KM = (0, 2, 5, 10)
+
+
+def domain_labels() -> dict[str, str]:
+    """The first-level need domains in the reader's language, in the taxonomy's order."""
+    from proxima.directory.models import TaxonomyTerm
+
+    names = {
+        t.id: t.localized_name
+        for t in TaxonomyTerm.objects.filter(
+            id__in=[need_domain_term_id(code) for code in top_domains()]
+        )
+    }
+    return {code: names.get(need_domain_term_id(code), code) for code in top_domains()}
+
+
+def territories_for_map(level: str, region_code: str) -> list[Territory]:
+    """The current territories of a level in a region (their outlines for the map)."""
+    today = timezone.now().date()
+    found = (
+        Territory.objects.filter(level=level)
+        .exclude(geometry="")
+        .exclude(valid_until__lt=today)
+        .exclude(valid_from__gt=today)
+        .select_related("parent__parent__parent")
+        .order_by("code")
+    )
+    return [t for t in found if _region_code(t) == region_code]
+
+
+def levels_in_region(region_code: str) -> list[str]:
+    """The levels the region has territories at, from the largest down."""
+    from proxima.territories.models import LEVEL_ORDER
+
+    present = {
+        t.level
+        for t in Territory.objects.exclude(geometry="").select_related("parent__parent__parent")
+        if _region_code(t) == region_code
+    }
+    return [level for level in LEVEL_ORDER if level in present]

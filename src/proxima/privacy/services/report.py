@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proxima.core import formats
 from proxima.core.audit import record_audit_event
 from proxima.core.models import AuditEvent
 from proxima.core.roles import PERSON_ACCESS_REPORT
@@ -122,12 +123,9 @@ def access_report(person: Person, *, by, reason: str, download: bool = False) ->
     return [access_line(event) for event in entries_about(related_ids(person))]
 
 
-CSV_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: str) -> str:
     """A spreadsheet never runs a cell as a formula (a reason may be typed by anyone)."""
-    return f"'{value}" if value.startswith(CSV_UNSAFE_START) else value
+    return formats.spreadsheet_cell(value)
 
 
 def as_csv(lines: list[AccessLine]) -> str:

@@ -1,0 +1,202 @@
+"""Coverage pages: a map of the region's territories coloured by a measure for a need,
+the same figures as a sortable table, a territory's table for every need, and CSV."""
+
+import csv
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from proxima.core.formats import spreadsheet_cell
+from proxima.core.roles import VIEW_COVERAGE, has_capability
+from proxima.coverage import services
+from proxima.coverage.forms import CoverageForm
+from proxima.territories.models import TerritoryLevel
+
+
+def _region_code(user) -> str:
+    """The user's region, whose territories they see (403 without the capability)."""
+    if not has_capability(user, VIEW_COVERAGE):
+        raise PermissionDenied(_("This page is for the region's coordinators and evaluators."))
+    region = getattr(user, "region", None)
+    if region is None:
+        raise PermissionDenied(_("Your account is not attached to a region yet."))
+    return region.code
+
+
+def _choices(request, region_code: str):
+    levels = services.levels_in_region(region_code)
+    domains = services.domain_labels()
+    form = CoverageForm(request.GET or None, levels=levels, domains=domains)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    default_level = (
+        TerritoryLevel.NEIGHBOURHOOD
+        if TerritoryLevel.NEIGHBOURHOOD in levels
+        else (levels[-1] if levels else "")
+    )
+    chosen = {
+        "level": form.choice("level", default_level),
+        "domain": form.choice("domain", next(iter(domains))),
+        "measure": form.choice("measure", "services"),
+        "reach_km": form.choice("reach_km", 0),
+    }
+    form.initial = chosen  # the lists show what is drawn
+    return form, chosen
+
+
+def _value(cell, measure: str):
+    return getattr(cell, measure)
+
+
+@login_required
+def coverage_map(request):
+    region_code = _region_code(request.user)
+    form, chosen = _choices(request, region_code)
+    if chosen is None:
+        return render(request, "coverage/map.html", {"form": form}, status=400)
+    territories = services.territories_for_map(chosen["level"], region_code)
+    cells = {
+        c.territory_id: c
+        for c in services.coverage_table(
+            level=chosen["level"],
+            reach_km=chosen["reach_km"],
+            region_code=region_code,
+            domains=[chosen["domain"]],
+        )
+    }
+    query = f"?level={chosen['level']}&reach_km={chosen['reach_km']}"
+    rows, features = [], []
+    for territory in territories:
+        cell = cells.get(territory.pk)
+        if cell is None:
+            continue
+        gaps = [str(services.GAP_LABELS[g]) for g in cell.gaps]
+        url = reverse("coverage:territory", args=[territory.code]) + query
+        rows.append({"territory": territory, "cell": cell, "gaps": gaps, "url": url})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(territory.geometry),
+                "properties": {
+                    "name": territory.name,
+                    "value": _value(cell, chosen["measure"]),
+                    "gaps": gaps,
+                    "duplication": cell.duplication,
+                    "url": url,
+                },
+            }
+        )
+    measure_label = str(services.MEASURES[chosen["measure"]])
+    context = {
+        "form": form,
+        "chosen": chosen,
+        "rows": rows,
+        "measure_label": measure_label,
+        "domain_label": form.domains.get(chosen["domain"], chosen["domain"]),
+        "map_data": {
+            "type": "FeatureCollection",
+            "features": features,
+            "measure": measure_label,
+            "labels": {
+                "gaps": _("Gaps"),
+                "duplication": _("possible duplication"),
+                "none": _("no figure"),
+            },
+        },
+        "csv_query": query,
+    }
+    return render(request, "coverage/map.html", context)
+
+
+@login_required
+def territory(request, code: str):
+    region_code = _region_code(request.user)
+    form, chosen = _choices(request, region_code)
+    if chosen is None:
+        return render(request, "coverage/map.html", {"form": form}, status=400)
+    found = next(
+        (t for t in services.territories_for_map(chosen["level"], region_code) if t.code == code),
+        None,
+    )
+    if found is None:
+        raise Http404(_("No such territory in your region."))
+    labels = services.domain_labels()
+    cells = [
+        c
+        for c in services.coverage_table(
+            level=chosen["level"], reach_km=chosen["reach_km"], region_code=region_code
+        )
+        if c.territory_id == found.pk
+    ]
+    rows = [
+        {
+            "domain": labels.get(c.domain, c.domain),
+            "cell": c,
+            "gaps": [str(services.GAP_LABELS[g]) for g in c.gaps],
+        }
+        for c in cells
+    ]
+    context = {"territory": found, "rows": rows, "chosen": chosen}
+    return render(request, "coverage/territory.html", context)
+
+
+CSV_COLUMNS = (
+    "services",
+    "located",
+    "accepting",
+    "waitlist",
+    "full",
+    "french",
+    "english",
+    "free",
+    "evenings",
+    "weekends",
+    "in_person",
+    "remote",
+    "home_visits",
+    "referrals_sent",
+    "referrals_accepted",
+    "median_response_hours",
+)
+
+
+@login_required
+def export_csv(request):
+    region_code = _region_code(request.user)
+    form, chosen = _choices(request, region_code)
+    if chosen is None:
+        return HttpResponse(
+            " ".join(str(e) for errors in form.errors.values() for e in errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    territories = {t.pk: t for t in services.territories_for_map(chosen["level"], region_code)}
+    labels = services.domain_labels()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="coverage-{region_code}-{chosen["level"]}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["territory_code", "territory", "need", *CSV_COLUMNS, "gaps", "duplication"])
+    for cell in services.coverage_table(
+        level=chosen["level"], reach_km=chosen["reach_km"], region_code=region_code
+    ):
+        territory = territories.get(cell.territory_id)
+        if territory is None:
+            continue
+        writer.writerow(
+            [
+                spreadsheet_cell(territory.code),
+                spreadsheet_cell(territory.name),
+                spreadsheet_cell(labels.get(cell.domain, cell.domain)),
+                *["" if getattr(cell, c) is None else getattr(cell, c) for c in CSV_COLUMNS],
+                "; ".join(str(services.GAP_LABELS[g]) for g in cell.gaps),
+                "1" if cell.duplication else "0",
+            ]
+        )
+    return response
