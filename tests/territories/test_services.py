@@ -144,25 +144,25 @@ BOWTIE = [[-71.4, 46.7], [-71.1, 46.95], [-71.1, 46.7], [-71.4, 46.95], [-71.4, 
         (
             [feature({"code": "X", "nom": "Noeud"}, polygon(BOWTIE))],
             {},
-            "feature 1",
+            "élément 1",
             "croise",
         ),
-        ([feature({"code": "X", "nom": "Vide"}, polygon())], {}, "feature 1", "vide"),
+        ([feature({"code": "X", "nom": "Vide"}, polygon())], {}, "élément 1", "vide"),
         (
             [feature({"code": "X", "nom": "Point"}, {"type": "Point", "coordinates": [-71, 46]})],
             {},
-            "feature 1",
+            "élément 1",
             "Polygon ou un MultiPolygon",
         ),
-        ([feature({"code": "X"}, polygon(WEST))], {}, "feature 1", "propriété nom"),
-        ([feature({"nom": "Sans code"}, polygon(WEST))], {}, "feature 1", "propriété code"),
+        ([feature({"code": "X"}, polygon(WEST))], {}, "élément 1", "propriété nom"),
+        ([feature({"nom": "Sans code"}, polygon(WEST))], {}, "élément 1", "propriété code"),
         (
             [
                 feature({"code": "X", "nom": "Un"}, polygon(WEST)),
                 feature({"code": "X", "nom": "Deux"}, polygon(EAST)),
             ],
             {},
-            "feature 2",
+            "élément 2",
             "deux fois",
         ),
         (
@@ -175,7 +175,7 @@ BOWTIE = [[-71.4, 46.7], [-71.1, 46.95], [-71.1, 46.7], [-71.4, 46.95], [-71.4, 
                 )
             ],
             {},
-            "feature 1",
+            "élément 1",
             "système de coordonnées",
         ),
         (
@@ -192,7 +192,7 @@ BOWTIE = [[-71.4, 46.7], [-71.1, 46.95], [-71.1, 46.7], [-71.4, 46.95], [-71.4, 
                 )
             ],
             {},
-            "feature 1",
+            "élément 1",
             "ne peut pas être lue",
         ),
     ],
@@ -257,7 +257,7 @@ def test_the_commands(tmp_path, region):
     path = write(tmp_path, [feature({"code": "N1", "nom": "Quartier 1"}, polygon(WEST))])
     out = StringIO()
     call_command(
-        "import_territories",
+        "import-territories",
         path,
         "--level",
         "neighbourhood",
@@ -269,7 +269,7 @@ def test_the_commands(tmp_path, region):
         "99",
         stdout=out,
     )
-    assert out.getvalue().startswith("1 created, 0 updated")
+    assert out.getvalue().startswith("créés : 1, mis à jour : 0")
     out = StringIO()
     call_command("locate", "46.75", "-71.35", stdout=out)
     assert out.getvalue().splitlines() == [
@@ -277,9 +277,9 @@ def test_the_commands(tmp_path, region):
         "neighbourhood N1 Quartier 1",
     ]
     bad = write(tmp_path, [feature({"code": "N2"}, polygon(WEST))], "bad.geojson")
-    with pytest.raises(CommandError, match="Nothing imported"):
+    with pytest.raises(CommandError, match="Rien n’a été importé"):
         call_command(
-            "import_territories",
+            "import-territories",
             bad,
             "--level",
             "neighbourhood",
@@ -307,3 +307,171 @@ def test_todays_regions_become_territories():
     migration.regions_to_territories(apps, None)  # twice: the same one territory
     territory = Territory.objects.get(level="region", code="03")
     assert territory.region == capitale and territory.name_fr == "Capitale-Nationale"
+
+
+def refused(tmp_path, features, *, level="clsc", parent="99", **extra) -> dict:
+    path = write(tmp_path, features, "refused.geojson", **extra)
+    before = Territory.objects.count()
+    with pytest.raises(TerritoryImportError) as error:
+        import_territories(path, level=level, code_field="code", name_field="nom", parent=parent)
+    assert Territory.objects.count() == before
+    return error.value.errors
+
+
+OPEN_RING = [[-71.40, 46.70], [-71.25, 46.70], [-71.25, 46.95], [-71.40, 46.95]]
+
+
+@pytest.mark.parametrize(
+    ("geometry", "message"),
+    [
+        (
+            polygon([["-71.4", "46.7"], ["-71.25", "46.7"], ["-71.25", "46.9"], ["-71.4", "46.7"]]),
+            "ne peut pas être lue",
+        ),
+        (polygon([[True, False], [1, 0], [1, 1], [True, False]]), "ne peut pas être lue"),
+        ({"type": "Polygon", "coordinates": {"a": 1}}, "ne peut pas être lue"),
+        ({"type": "Polygon"}, "ne peut pas être lue"),
+        (
+            polygon([[10**400, 46.7], [-71.25, 46.7], [-71.25, 46.9], [10**400, 46.7]]),
+            "ne peut pas être lue",
+        ),
+        (polygon(OPEN_RING), "n’est pas fermé"),
+        (
+            polygon([[179.0, 50.0], [-179.0, 50.0], [-179.0, 51.0], [179.0, 51.0], [179.0, 50.0]]),
+            "180e méridien",
+        ),
+    ],
+)
+def test_coordinates_that_are_not_a_closed_ring_of_numbers(tmp_path, region, geometry, message):
+    errors = refused(tmp_path, [feature({"code": "X", "nom": "X"}, geometry)])
+    assert message in errors["élément 1"]
+
+
+@pytest.mark.parametrize(
+    ("properties", "message"),
+    [
+        ({"code": True, "nom": "Vrai"}, "doit être du texte"),
+        ({"code": [1, 2], "nom": "Liste"}, "doit être du texte"),
+        ({"code": "X", "nom": "Ligne\nsuivante"}, "caractères de contrôle"),
+        ({"code": "X", "nom": "\u202eesrever"}, "caractères de contrôle"),
+        ({"code": "X", "nom": "nul\x00"}, "caractères de contrôle"),
+        ({"code": "X" * 33, "nom": "Long"}, "dépasse 32 caractères"),
+        ({"code": "X", "nom": "N" * 201}, "dépasse 200 caractères"),
+    ],
+)
+def test_codes_and_names_are_short_plain_text(tmp_path, region, properties, message):
+    errors = refused(tmp_path, [feature(properties, polygon(WEST))])
+    assert message in errors["élément 1"]
+
+
+def test_a_code_written_as_a_number_is_kept_as_its_digits(tmp_path, region):
+    path = write(tmp_path, [feature({"code": 311, "nom": "RLS 311"}, polygon(WEST))])
+    import_territories(
+        path, level="local_network", code_field="code", name_field="nom", parent="99"
+    )
+    assert Territory.objects.get(level="local_network").code == "311"
+
+
+def test_a_region_code_fits_the_regions_of_records(tmp_path):
+    errors = refused(
+        tmp_path,
+        [feature({"code": "R" * 17, "nom": "Trop long"}, polygon(WEST))],
+        level="region",
+        parent=None,
+    )
+    assert "dépasse 16 caractères" in errors["élément 1"]
+
+
+@pytest.mark.parametrize("population", [True, "12.6", 12.6, -3, "beaucoup"])
+def test_a_population_is_a_whole_number(tmp_path, region, population):
+    path = write(tmp_path, [feature({"code": "X", "nom": "X", "pop": population}, polygon(WEST))])
+    with pytest.raises(TerritoryImportError) as error:
+        import_territories(
+            path,
+            level="clsc",
+            code_field="code",
+            name_field="nom",
+            population_field="pop",
+            parent="99",
+        )
+    assert "nombre entier" in error.value.errors["élément 1"]
+
+
+@pytest.mark.parametrize(
+    ("crs", "message"),
+    [
+        ({"type": "name", "properties": "x"}, "doit nommer"),
+        ({}, "doit nommer"),
+        (False, "doit nommer"),
+        (
+            {"type": "name", "properties": {"name": "EPSG:5703"}},
+            "pas un système de coordonnées de carte",
+        ),
+        # Quebec Lambert named, but the coordinates are longitudes and latitudes.
+        (
+            {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32198"}},
+            "ressemblent à des longitudes",
+        ),
+    ],
+)
+def test_a_coordinate_system_that_cannot_be_right(tmp_path, region, crs, message):
+    errors = refused(tmp_path, [feature({"code": "X", "nom": "X"}, polygon(WEST))], crs=crs)
+    said = " ".join(errors.values())
+    assert message in said, errors
+
+
+def test_an_outline_outside_its_systems_area_is_refused(tmp_path, region):
+    far = [[3e6, 3e6], [3.1e6, 3e6], [3.1e6, 3.1e6], [3e6, 3.1e6], [3e6, 3e6]]
+    crs = {"type": "name", "properties": {"name": "EPSG:32198"}}
+    errors = refused(tmp_path, [feature({"code": "X", "nom": "Loin"}, polygon(far))], crs=crs)
+    assert "hors de la zone" in errors["élément 1"]
+
+
+def test_the_nearest_level_above_is_the_parent(tmp_path, region):
+    path = write(tmp_path, [feature({"code": "99", "nom": "Réseau 99"}, polygon(WEST))])
+    import_territories(
+        path, level="local_network", code_field="code", name_field="nom", parent="99"
+    )
+    path = write(tmp_path, [feature({"code": "C", "nom": "CLSC"}, polygon(WEST))], "clsc.geojson")
+    import_territories(path, level="clsc", code_field="code", name_field="nom", parent="99")
+    assert Territory.objects.get(level="clsc").parent.level == "local_network"
+
+
+def test_files_that_are_not_small_regular_utf8_files(tmp_path, region, monkeypatch):
+    from proxima.territories import services
+
+    path = write(tmp_path, [feature({"code": "X", "nom": "Avec BOM"}, polygon(WEST))])
+    from pathlib import Path
+
+    Path(path).write_bytes(b"\xef\xbb\xbf" + Path(path).read_bytes())
+    import_territories(path, level="clsc", code_field="code", name_field="nom", parent="99")
+    assert Territory.objects.filter(code="X").exists()  # a byte-order mark is fine
+    for special in ("/dev/zero", str(tmp_path)):
+        with pytest.raises(TerritoryImportError) as error:
+            import_territories(
+                special, level="clsc", code_field="code", name_field="nom", parent="99"
+            )
+        assert "pas un fichier" in error.value.errors["file"]
+    monkeypatch.setattr(services, "MAX_FILE_BYTES", 100)
+    with pytest.raises(TerritoryImportError) as error:
+        import_territories(path, level="clsc", code_field="code", name_field="nom", parent="99")
+    assert "dépasse" in error.value.errors["file"]
+    monkeypatch.setattr(services, "MAX_FILE_BYTES", 10**8)
+    monkeypatch.setattr(services, "MAX_POINTS_PER_FEATURE", 4)
+    with pytest.raises(TerritoryImportError) as error:
+        import_territories(path, level="clsc", code_field="code", name_field="nom", parent="99")
+    assert "trop de points" in error.value.errors["élément 1"]
+
+
+@pytest.mark.parametrize("typed", ["46_5", "４６", "nan", "inf", "46.5e1"])
+def test_locate_reads_plain_degrees_only(region, typed):
+    with pytest.raises(CommandError):
+        call_command("locate", typed, "-71.35")
+
+
+def test_locate_takes_a_decimal_comma_and_says_when_nothing_holds_the_point(region):
+    out, err = StringIO(), StringIO()
+    call_command("locate", "46,75", "-71,35", stdout=out, stderr=err)
+    assert out.getvalue().splitlines() == ["region 99 Région fictive"]
+    call_command("locate", "10", "10", stdout=out, stderr=err)
+    assert "Aucun territoire ne contient ce point." in err.getvalue()

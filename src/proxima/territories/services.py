@@ -20,7 +20,12 @@ from shapely.validation import explain_validity
 from proxima.core.errors import InputError
 from proxima.territories.models import LEVEL_ORDER, Territory, TerritoryLevel
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 100 * 1024 * 1024
+# Outlines finer than this are simplified first (ogr2ogr -simplify, mapshaper): finding the
+# territories of a point reads the whole outline.
+MAX_POINTS_PER_FEATURE = 500_000
+MAX_POINTS = 5_000_000
+CODE_LENGTH, REGION_CODE_LENGTH, NAME_LENGTH = 32, 16, 200
 WGS84 = "EPSG:4326"
 
 
@@ -38,69 +43,177 @@ class ImportReport:
 def _crs_of(collection: dict) -> str | None:
     """The coordinate system a GeoJSON file names (the 2008 "crs" member, still written by
     many GIS exports), as pyproj reads it; None for WGS 84 (RFC 7946's only one)."""
-    crs = collection.get("crs")
-    if not crs:
+    if "crs" not in collection or collection["crs"] is None:
         return None
-    name = (crs.get("properties") or {}).get("name", "") if isinstance(crs, dict) else ""
-    if not isinstance(name, str) or not name:
-        raise TerritoryImportError({"crs": _("The file names a coordinate system without a name.")})
+    crs = collection["crs"]
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise TerritoryImportError(
+            {
+                "crs": _(
+                    'The "crs" member must name a coordinate system: '
+                    '{"type": "name", "properties": {"name": "EPSG:32198"}}.'
+                )
+            }
+        )
     if name.upper().endswith(("CRS84", "EPSG::4326", "EPSG:4326")):
         return None
-    return name
+    return name.strip()
 
 
-def _transformer(crs: str):
+def _transformer(name: str):
+    """The transformation to WGS 84, and the system's area of use (west, south, east,
+    north), for a horizontal coordinate system (geographic or projected) only."""
     from pyproj import CRS, Transformer
     from pyproj.exceptions import CRSError
 
     try:
-        return Transformer.from_crs(CRS.from_user_input(crs), WGS84, always_xy=True)
+        crs = CRS.from_user_input(name)
     except CRSError:
         raise TerritoryImportError(
-            {"crs": _("Unknown coordinate system: %s.") % crs[:100]}
+            {"crs": _("Unknown coordinate system: %s.") % name[:100]}
         ) from None
+    if not (crs.is_geographic or crs.is_projected) or crs.is_vertical or crs.is_compound:
+        raise TerritoryImportError(
+            {
+                "crs": _(
+                    "%s is not a coordinate system of a map (longitude and latitude, or a projection)."
+                )
+                % name[:100]
+            }
+        )
+    area = crs.area_of_use
+    bounds = (area.west, area.south, area.east, area.north) if area else None
+    return _Reprojection(Transformer.from_crs(crs, WGS84, always_xy=True), bounds, crs.is_projected)
 
 
-def _geometry(feature: dict, where: str, transformer, errors: dict):
+@dataclass(frozen=True)
+class _Reprojection:
+    transformer: object
+    area: tuple | None  # the system's area of use: west, south, east, north
+    projected: bool
+
+
+def _positions_are_numbers(coordinates, depth: int) -> bool:
+    """Rings of positions, each two or three numbers (not true or false, not text)."""
+    if depth == 0:
+        return (
+            isinstance(coordinates, list)
+            and len(coordinates) in (2, 3)
+            and all(type(v) in (int, float) for v in coordinates)
+        )
+    return isinstance(coordinates, list) and all(
+        _positions_are_numbers(item, depth - 1) for item in coordinates
+    )
+
+
+def _rings(coordinates, kind: str):
+    polygons = coordinates if kind == "MultiPolygon" else [coordinates]
+    return [ring for polygon in polygons for ring in polygon]
+
+
+def _geometry(feature: dict, where: str, reprojection, errors: dict, budget: list[int]):
     """The feature's outline as a valid shapely (Multi)Polygon in WGS 84, or None with
     the reason in `errors`."""
     raw = feature.get("geometry")
     if not isinstance(raw, dict) or raw.get("type") not in ("Polygon", "MultiPolygon"):
         errors[where] = _("The geometry must be a Polygon or a MultiPolygon.")
         return None
+    kind, coordinates = raw["type"], raw.get("coordinates")
+    if not _positions_are_numbers(coordinates, 3 if kind == "MultiPolygon" else 2):
+        errors[where] = _("The geometry cannot be read (coordinates missing or malformed).")
+        return None
+    rings = _rings(coordinates, kind)
+    if not rings:
+        errors[where] = _("The geometry is empty.")
+        return None
+    points = sum(len(ring) for ring in rings)
+    budget[0] += points
+    if points > MAX_POINTS_PER_FEATURE or budget[0] > MAX_POINTS:
+        errors[where] = _(
+            "The outline has too many points: simplify the file first "
+            "(ogr2ogr -simplify, or mapshaper)."
+        )
+        return None
+    if any(len(ring) < 4 or ring[0][:2] != ring[-1][:2] for ring in rings):
+        errors[where] = _("Invalid geometry: %s.") % _("a ring is not closed")
+        return None
     try:
-        outline = shape(raw)
-    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException):
+        outline = shape({"type": kind, "coordinates": coordinates})
+        if shapely.has_z(outline):
+            outline = shapely.force_2d(outline)
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        IndexError,
+        OverflowError,
+        shapely.errors.GEOSException,
+    ):
         errors[where] = _("The geometry cannot be read (coordinates missing or malformed).")
         return None
     if outline.is_empty:
         errors[where] = _("The geometry is empty.")
         return None
-    if transformer is not None:
-        outline = shapely.transform(
-            outline, lambda xy: _reproject(transformer, xy), interleaved=True
-        )
+    if reprojection is not None:
+        west, south, east, north = outline.bounds
+        if reprojection.projected and -180 <= west <= east <= 180 and -90 <= south <= north <= 90:
+            errors[where] = _(
+                "The coordinates look like longitudes and latitudes, but the file's "
+                '"crs" names a projection (in metres): remove its "crs", or name the right one.'
+            )
+            return None
+        outline = shapely.transform(outline, lambda xy: _reproject(reprojection.transformer, xy))
+    if not all(math.isfinite(v) for v in outline.bounds):
+        errors[where] = _("The geometry cannot be read (coordinates missing or malformed).")
+        return None
     if not outline.is_valid:
         errors[where] = _invalidity(explain_validity(outline))
         return None
     west, south, east, north = outline.bounds
-    if not all(math.isfinite(v) for v in outline.bounds) or not (
-        -180 <= west <= east <= 180 and -90 <= south <= north <= 90
-    ):
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
         errors[where] = _(
             "The coordinates are not longitudes and latitudes: name the file's coordinate "
             'system (its "crs").'
         )
         return None
+    if (
+        reprojection is not None
+        and reprojection.area
+        and not _within(outline.bounds, reprojection.area)
+    ):
+        errors[where] = _(
+            "The outline falls outside the area its coordinate system is made for: are the "
+            'coordinates really in that system (the file\'s "crs")?'
+        )
+        return None
+    if east - west > 180:
+        errors[where] = _(
+            "The outline crosses the 180th meridian: cut it in two along the meridian."
+        )
+        return None
     return outline
+
+
+def _within(bounds, area, margin: float = 0.1) -> bool:
+    west, south, east, north = bounds
+    a_west, a_south, a_east, a_north = area
+    return (
+        west >= a_west - margin
+        and east <= a_east + margin
+        and south >= a_south - margin
+        and north <= a_north + margin
+    )
 
 
 def _invalidity(explanation: str) -> str:
     """GEOS's reason ("Self-intersection[-71.25 46.82]") in the reader's language."""
     reason, _bracket, where = explanation.partition("[")
     reasons = {
-        "Self-intersection": _("its outline crosses itself"),
         "Ring Self-intersection": _("a ring crosses itself"),
+        "Self-intersection": _("its outline crosses itself"),
         "Too few points": _("a ring has too few points"),
         "Hole lies outside shell": _("a hole lies outside its polygon"),
         "Nested holes": _("a hole lies inside another hole"),
@@ -110,7 +223,10 @@ def _invalidity(explanation: str) -> str:
         "Invalid Coordinate": _("a coordinate is not a number"),
         "Ring is not closed": _("a ring is not closed"),
     }
-    said = reasons.get(reason.strip(), reason.strip())
+    said = next(
+        (text for key, text in reasons.items() if reason.strip().startswith(key)),
+        _("it is not a valid outline"),
+    )
     at = f" ({where.rstrip(']')})" if where else ""
     return _("Invalid geometry: %s.") % f"{said}{at}"
 
@@ -122,7 +238,23 @@ def _reproject(transformer, xy):
     return numpy.column_stack([x, y])
 
 
-def _text(properties: dict, name: str | None, where: str, errors: dict, *, required: bool):
+def _has_control_characters(text: str) -> bool:
+    """Line breaks, escapes, NUL, direction overrides: nothing a name should hold."""
+    import unicodedata
+
+    return any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text)
+
+
+def _text(
+    properties: dict,
+    name: str | None,
+    where: str,
+    errors: dict,
+    *,
+    required: bool,
+    longest: int,
+):
+    """A code or a name: text (or a whole number, for codes written as numbers)."""
     if not name:
         return ""
     value = properties.get(name)
@@ -130,32 +262,57 @@ def _text(properties: dict, name: str | None, where: str, errors: dict, *, requi
         if required:
             errors[where] = _("The property %s is missing.") % name
         return ""
-    return str(value).strip()
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        errors[where] = _("The property %s must be text.") % name
+        return ""
+    text = str(value).strip()
+    if _has_control_characters(text):
+        errors[where] = _("The property %s holds control characters.") % name
+        return ""
+    if len(text) > longest:
+        errors[where] = _("The property %(name)s is longer than %(n)d characters.") % {
+            "name": name,
+            "n": longest,
+        }
+        return ""
+    return text
 
 
 def _population(properties: dict, name: str | None, where: str, errors: dict) -> int | None:
     if not name or properties.get(name) in (None, ""):
         return None
     value = properties[name]
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        errors[where] = _("The population %s is not a number.") % str(value)[:40]
+    number = None
+    if type(value) is int:
+        number = value
+    elif type(value) is float and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+    if number is None or not 0 <= number <= 2_000_000_000:
+        errors[where] = _("The population %s is not a whole number.") % str(value)[:40]
         return None
-    if not math.isfinite(number) or number < 0 or number > 2_000_000_000:
-        errors[where] = _("The population %s is not a number.") % str(value)[:40]
-        return None
-    return round(number)
+    return number
 
 
 def read_features(path: Path) -> dict:
-    """The file's FeatureCollection, or why it cannot be read."""
+    """The file's FeatureCollection, or why it cannot be read (at most MAX_FILE_BYTES,
+    a regular file, UTF-8 with or without a byte-order mark)."""
     try:
+        if not path.is_file():
+            raise TerritoryImportError({"file": _("This is not a file.")})
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise TerritoryImportError({"file": _("The file is larger than 200 MB.")})
-        collection = json.loads(path.read_text(encoding="utf-8"))
+            raise TerritoryImportError({"file": _("The file is larger than 100 MB.")})
+        with path.open("rb") as handle:
+            content = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise TerritoryImportError({"file": _("The file cannot be read: %s") % error}) from None
+        raise TerritoryImportError(
+            {"file": _("The file cannot be read: %s") % (error.strerror or error)}
+        ) from None
+    if len(content) > MAX_FILE_BYTES:
+        raise TerritoryImportError({"file": _("The file is larger than 100 MB.")})
+    try:
+        collection = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise TerritoryImportError(
             {"file": _("The file is not GeoJSON (JSON in UTF-8).")}
@@ -188,21 +345,23 @@ def import_territories(
         )
     collection = read_features(Path(path))
     crs = _crs_of(collection)
-    transformer = _transformer(crs) if crs else None
+    reprojection = _transformer(crs) if crs else None
     parent_territory = None
     errors: dict[str, str] = {}
     if parent:
         above = LEVEL_ORDER[: LEVEL_ORDER.index(level)]
-        parent_territory = (
-            Territory.objects.filter(code=parent, level__in=above).order_by("-level").first()
-        )
+        # The nearest level above holding that code (a local network before its region).
+        candidates = list(Territory.objects.filter(code=parent, level__in=above))
+        candidates.sort(key=lambda t: -LEVEL_ORDER.index(t.level))
+        parent_territory = candidates[0] if candidates else None
         if parent_territory is None:
-            errors["parent"] = _("No territory of a higher level has the code %s.") % parent
+            errors["parent"] = _("No territory of a higher level has the code %s.") % parent[:40]
     elif level != TerritoryLevel.REGION:
         errors["parent"] = _("Name the territory that holds these (--parent CODE).")
-    rows, seen = [], set()
+    longest_code = REGION_CODE_LENGTH if level == TerritoryLevel.REGION else CODE_LENGTH
+    rows, seen, budget = [], set(), [0]
     for index, feature in enumerate(collection["features"], start=1):
-        where = f"feature {index}"
+        where = _("feature %d") % index
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             errors[where] = _("Not a GeoJSON Feature.")
             continue
@@ -210,11 +369,13 @@ def import_territories(
         if not isinstance(properties, dict):
             errors[where] = _("Its properties are not an object.")
             continue
-        code = _text(properties, code_field, where, errors, required=True)[:32]
-        name = _text(properties, name_field, where, errors, required=True)[:200]
-        name_en = _text(properties, name_en_field, where, errors, required=False)[:200]
+        code = _text(properties, code_field, where, errors, required=True, longest=longest_code)
+        name = _text(properties, name_field, where, errors, required=True, longest=NAME_LENGTH)
+        name_en = _text(
+            properties, name_en_field, where, errors, required=False, longest=NAME_LENGTH
+        )
         population = _population(properties, population_field, where, errors)
-        outline = _geometry(feature, where, transformer, errors)
+        outline = _geometry(feature, where, reprojection, errors, budget)
         if code and code in seen:
             errors[where] = _("The code %s is used twice.") % code
         seen.add(code)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from proxima.territories.models import TerritoryLevel
 from proxima.territories.services import TerritoryImportError, import_territories
@@ -37,10 +38,21 @@ class Command(BaseCommand):
                 source=options["source"] or Path(options["path"]).name,
             )
         except TerritoryImportError as error:
-            lines = [f"  {where}: {message}" for where, message in error.errors.items()]
-            raise CommandError("Nothing imported:\n" + "\n".join(lines)) from None
+            labels = {
+                "file": _("file"),
+                "crs": _("coordinate system"),
+                "parent": _("parent"),
+                "level": _("level"),
+            }
+            lines = [
+                f"  {labels.get(where, where)} : {message}"
+                for where, message in error.errors.items()
+            ]
+            raise CommandError(_("Nothing imported:") + "\n" + "\n".join(lines)) from None
         self.stdout.write(
-            f"{report.created} created, {report.updated} updated "
+            _("created: %(created)d, updated: %(updated)d")
+            % {"created": report.created, "updated": report.updated}
+            + " "
             f"({options['level']}: {', '.join(report.codes[:10])}"
             f"{' …' if len(report.codes) > 10 else ''})"
         )
