@@ -125,3 +125,20 @@ def test_several_little_used_services_for_the_same_ages_are_flagged(territory):
 def test_a_region_keeps_its_own_territories(territory):
     assert coverage_table(level="neighbourhood", region_code="R", domains=["food"])
     assert coverage_table(level="neighbourhood", region_code="ELSEWHERE", domains=["food"]) == []
+
+
+def test_a_remote_service_reaches_the_territories_its_service_areas_name(territory):
+    from proxima.directory import models as m
+    from proxima.directory.services.indexing import reindex_services
+    from tests.factories import new_id
+
+    def remote(name, prefixes):
+        service = make_service(name, domain="legal", delivers_online=True, delivers_in_person=False)
+        m.ServiceArea.objects.create(id=new_id(), service=service, postal_prefixes=prefixes)
+        reindex_services([service.id])
+
+    remote("Ligne juridique d'Ottawa", "K1L, K1N")
+    remote("Ligne juridique de Saint-Roch", "G1K")  # G1K's centre lies in B
+    cells = coverage_table(level="neighbourhood", domains=["legal"])
+    reached = {c.territory_id: c.services for c in cells}
+    assert reached == {territory["A"]: 0, territory["B"]: 1}

@@ -47,13 +47,17 @@ def test_a_territorys_table_for_every_need(coordinator):
     rows = page.context["rows"]
     assert len(rows) == 29 and any(r["cell"].services == 1 for r in rows)
     assert coordinator.get(reverse("coverage:territory", args=["nowhere"])).status_code == 404
+    # The region itself, found at its own level without saying it.
+    assert coordinator.get(reverse("coverage:territory", args=["03"])).status_code == 200
 
 
 def test_csv_of_every_need_safe_in_a_spreadsheet(coordinator):
     response = coordinator.get(reverse("coverage:csv"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:3] == ["territory_code", "territory", "need"]
+    text = response.content.decode()
+    assert text.startswith("\ufeff")  # a byte-order mark: spreadsheets read the accents
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[0][:4] == ["code", "Territoire", "Besoin", "services accessibles"]
     assert len(rows) == 1 + 2 * 29
     assert {row[1] for row in rows[1:]} == {"'=Ouest", "Est"}  # never a formula
 
@@ -67,6 +71,27 @@ def test_a_choice_that_is_not_one_is_refused_in_french(coordinator, query):
     assert page.status_code == 400
     assert "Sélectionnez un choix valide" in page.content.decode()
     assert coordinator.get(reverse("coverage:csv"), query).status_code == 400
+
+
+def test_the_lists_show_what_is_drawn(coordinator):
+    page = coordinator.get(reverse("coverage:map"), {"domain": "food"})
+    assert page.context["chosen"]["level"] == "neighbourhood"
+    assert page.context["form"]["level"].value() == "neighbourhood"
+
+
+def test_a_territory_name_is_never_markup_on_the_map(coordinator):
+    from proxima.territories.models import Territory
+
+    Territory.objects.filter(code="B").update(name_fr='<img src=x onerror="alert(1)">')
+    page = coordinator.get(reverse("coverage:map")).content.decode()
+    assert '<img src=x onerror="alert(1)">' not in page  # escaped in the table and the data
+    from pathlib import Path
+
+    import proxima.coverage
+
+    script = Path(proxima.coverage.__file__).parent / "static" / "coverage" / "coverage.js"
+    js = script.read_text(encoding="utf-8")
+    assert "tip.textContent = text" in js and "bindTooltip(tip" in js
 
 
 def test_staff_without_a_region_are_told_why(need_domains):

@@ -23,9 +23,11 @@ from proxima.directory.models import (
     Language,
     SearchDocument,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     ServiceNeed,
 )
+from proxima.directory.services import geo
 from proxima.directory.services.taxonomy import need_domain_term_id, term_graph
 from proxima.referrals.lifecycle import Status
 from proxima.referrals.models import Referral
@@ -88,6 +90,7 @@ class _Listing:
     evenings: bool
     weekends: bool
     ages: tuple[float, float]
+    prefixes: tuple[str, ...] = ()  # the postal prefixes its service areas name
 
 
 def top_domains() -> list[str]:
@@ -118,13 +121,23 @@ def _listings(domains: list[str]) -> list[_Listing]:
         )
     }
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for service_id, lat, lon in ServiceAtLocation.objects.filter(
+    for service_id, lat, lon, confidential in ServiceAtLocation.objects.filter(
         service__status="active",
         location__latitude__isnull=False,
         location__longitude__isnull=False,
-    ).values_list("service_id", "location__latitude", "location__longitude"):
+    ).values_list(
+        "service_id", "location__latitude", "location__longitude", "location__is_confidential"
+    ):
         if -90 <= lat <= 90 and -180 <= lon <= 180:
-            points[service_id].append((lat, lon))
+            # A confidential place counts where its public stand-in is, never at its door.
+            points[service_id].append(geo.coarsen(lat, lon) if confidential else (lat, lon))
+    prefixes: dict[str, set[str]] = defaultdict(set)
+    for service_id, written in ServiceArea.objects.exclude(service=None).values_list(
+        "service_id", "postal_prefixes"
+    ):
+        prefixes[service_id].update(
+            p.strip().upper().replace(" ", "") for p in (written or "").split(",") if p.strip()
+        )
     evening_mask = ((1 << 48) - 1) ^ ((1 << EVENING_FROM) - 1)
     listings = []
     for s in Service.objects.filter(status="active").values(
@@ -158,6 +171,7 @@ def _listings(domains: list[str]) -> list[_Listing]:
                 evenings=any(m & evening_mask for m in masks),
                 weekends=any(masks[5:]),
                 ages=ages,
+                prefixes=tuple(sorted(prefixes.get(s["id"], ()))),
             )
         )
     return listings
@@ -255,13 +269,13 @@ def coverage_table(
     listings = _listings(domains)
     inside, near = _located(territories, listings, reach_km)
     sent, accepted, delays = _referrals(domains, now - timedelta(days=REFERRAL_WINDOW_DAYS))
-    remote = [i for i, listing in enumerate(listings) if listing.remote]
+    remote_reach = _remote_reach(territories, listings)
     cells = []
     for t_index, territory in enumerate(territories):
         here = inside.get(t_index, set())
         reachable_by_domain: dict[str, list[_Listing]] = defaultdict(list)
         local_by_domain: dict[str, list[_Listing]] = defaultdict(list)
-        for i in here | near.get(t_index, set()) | set(remote):
+        for i in here | near.get(t_index, set()) | remote_reach.get(t_index, set()):
             for domain in listings[i].domains:
                 reachable_by_domain[domain].append(listings[i])
         for i in here:
@@ -283,6 +297,48 @@ def coverage_table(
             cell.duplication = _duplicates(local, domain, accepted)
             cells.append(cell)
     return cells
+
+
+def _remote_reach(territories: list[Territory], listings: list[_Listing]) -> dict[int, set[int]]:
+    """Per territory, the services reachable without travelling (online or by phone) that
+    serve it: those whose service areas name a postal prefix of the territory (its postal
+    areas' centres inside it); without service areas, those placed in the same region
+    (or anywhere, for a service placed nowhere)."""
+    reach: dict[int, set[int]] = defaultdict(set)
+    remote = [i for i, listing in enumerate(listings) if listing.remote]
+    if not territories or not remote:
+        return reach
+    fsas = geo.fsa_points()
+    codes = list(fsas)
+    outlines = [shape(json.loads(t.geometry)) for t in territories]
+    tree = shapely.STRtree(outlines)
+    in_territory: dict[int, list[str]] = defaultdict(list)
+    points = shapely.points([(fsas[c][1], fsas[c][0]) for c in codes])
+    for p, o in zip(*tree.query(points, predicate="covered_by"), strict=True):
+        in_territory[int(o)].append(codes[int(p)])
+    regions = [_region_code(t) for t in territories]
+    region_tree_codes, region_outlines = [], []
+    for region in Territory.objects.filter(level="region").exclude(geometry=""):
+        region_tree_codes.append(region.code)
+        region_outlines.append(shape(json.loads(region.geometry)))
+    region_tree = shapely.STRtree(region_outlines) if region_outlines else None
+    for i in remote:
+        listing = listings[i]
+        if listing.prefixes:
+            for t_index, territory_fsas in in_territory.items():
+                if any(f.startswith(listing.prefixes) for f in territory_fsas):
+                    reach[t_index].add(i)
+        elif listing.points and region_tree is not None:
+            located = shapely.points([(lon, lat) for lat, lon in listing.points])
+            _p, found = region_tree.query(located, predicate="covered_by")
+            own = {region_tree_codes[int(o)] for o in found}
+            for t_index, region in enumerate(regions):
+                if region in own:
+                    reach[t_index].add(i)
+        else:
+            for t_index in range(len(territories)):
+                reach[t_index].add(i)
+    return reach
 
 
 def _count(cell: Cell, chosen: list[_Listing]) -> None:
@@ -384,6 +440,22 @@ def territories_for_map(level: str, region_code: str) -> list[Territory]:
         .order_by("code")
     )
     return [t for t in found if _region_code(t) == region_code]
+
+
+def territory_in_region(code: str, region_code: str, *, level: str | None = None):
+    """A current territory of the region by its code (at the level given, else the
+    lowest level having that code); None elsewhere."""
+    from proxima.territories.models import LEVEL_ORDER
+
+    found = [
+        t
+        for t in Territory.objects.filter(code=code)
+        .exclude(geometry="")
+        .select_related("parent__parent__parent")
+        if _region_code(t) == region_code and (not level or t.level == level)
+    ]
+    found.sort(key=lambda t: -LEVEL_ORDER.index(t.level))
+    return found[0] if found else None
 
 
 def levels_in_region(region_code: str) -> list[str]:

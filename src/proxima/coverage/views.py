@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from proxima.core.formats import spreadsheet_cell
 from proxima.core.roles import VIEW_COVERAGE, has_capability
@@ -21,32 +22,46 @@ from proxima.territories.models import TerritoryLevel
 def _region_code(user) -> str:
     """The user's region, whose territories they see (403 without the capability)."""
     if not has_capability(user, VIEW_COVERAGE):
-        raise PermissionDenied(_("This page is for the region's coordinators and evaluators."))
+        raise PermissionDenied(
+            _("This page is for the region's coordinators, team leads and evaluators.")
+        )
     region = getattr(user, "region", None)
     if region is None:
         raise PermissionDenied(_("Your account is not attached to a region yet."))
     return region.code
 
 
-def _choices(request, region_code: str):
+def _choices(request, region_code: str, *, level: str | None = None):
+    """The choices asked (each missing one its default), checked; None when one is not a
+    choice (the form then says which)."""
     levels = services.levels_in_region(region_code)
     domains = services.domain_labels()
-    form = CoverageForm(request.GET or None, levels=levels, domains=domains)
-    if form.is_bound and not form.is_valid():
-        return form, None
-    default_level = (
-        TerritoryLevel.NEIGHBOURHOOD
-        if TerritoryLevel.NEIGHBOURHOOD in levels
-        else (levels[-1] if levels else "")
-    )
-    chosen = {
-        "level": form.choice("level", default_level),
-        "domain": form.choice("domain", next(iter(domains))),
-        "measure": form.choice("measure", "services"),
-        "reach_km": form.choice("reach_km", 0),
+    defaults = {
+        "level": level
+        or (
+            TerritoryLevel.NEIGHBOURHOOD
+            if TerritoryLevel.NEIGHBOURHOOD in levels
+            else (levels[-1] if levels else "")
+        ),
+        "domain": next(iter(domains)),
+        "measure": "services",
+        "reach_km": "0",
     }
-    form.initial = chosen  # the lists show what is drawn
+    # What was asked over the defaults: the lists always show what is drawn.
+    data = {**defaults, **{k: v for k, v in request.GET.items() if k in defaults and v}}
+    form = CoverageForm(data, levels=levels, domains=domains)
+    if not form.is_valid():
+        return form, None
+    chosen = {name: form.cleaned_data[name] for name in defaults}
     return form, chosen
+
+
+def _form_errors(form) -> str:
+    return " ".join(
+        f"{form.fields[name].label} : {error}"
+        for name, errors in form.errors.items()
+        for error in errors
+    )
 
 
 def _value(cell, measure: str):
@@ -106,6 +121,9 @@ def coverage_map(request):
                 "gaps": _("Gaps"),
                 "duplication": _("possible duplication"),
                 "none": _("no figure"),
+                "pair": _("%(label)s: %(value)s"),
+                "zoom_in": _("Zoom in"),
+                "zoom_out": _("Zoom out"),
             },
         },
         "csv_query": query,
@@ -116,15 +134,14 @@ def coverage_map(request):
 @login_required
 def territory(request, code: str):
     region_code = _region_code(request.user)
-    form, chosen = _choices(request, region_code)
-    if chosen is None:
-        return render(request, "coverage/map.html", {"form": form}, status=400)
-    found = next(
-        (t for t in services.territories_for_map(chosen["level"], region_code) if t.code == code),
-        None,
-    )
+    found = services.territory_in_region(code, region_code, level=request.GET.get("level"))
     if found is None:
         raise Http404(_("No such territory in your region."))
+    form, chosen = _choices(request, region_code, level=found.level)
+    if chosen is None:
+        return HttpResponse(
+            _form_errors(form), status=400, content_type="text/plain; charset=utf-8"
+        )
     labels = services.domain_labels()
     cells = [
         c
@@ -145,6 +162,14 @@ def territory(request, code: str):
     return render(request, "coverage/territory.html", context)
 
 
+CSV_HEADERS = {
+    **services.MEASURES,
+    "waitlist": gettext_lazy("waiting list"),
+    "full": gettext_lazy("full"),
+    "in_person": gettext_lazy("in person"),
+    "remote": gettext_lazy("remotely"),
+    "home_visits": gettext_lazy("home visits"),
+}
 CSV_COLUMNS = (
     "services",
     "located",
@@ -171,9 +196,7 @@ def export_csv(request):
     form, chosen = _choices(request, region_code)
     if chosen is None:
         return HttpResponse(
-            " ".join(str(e) for errors in form.errors.values() for e in errors),
-            status=400,
-            content_type="text/plain; charset=utf-8",
+            _form_errors(form), status=400, content_type="text/plain; charset=utf-8"
         )
     territories = {t.pk: t for t in services.territories_for_map(chosen["level"], region_code)}
     labels = services.domain_labels()
@@ -181,8 +204,18 @@ def export_csv(request):
     response["Content-Disposition"] = (
         f'attachment; filename="coverage-{region_code}-{chosen["level"]}.csv"'
     )
+    response.write("\ufeff")  # a byte-order mark: spreadsheets read the accents
     writer = csv.writer(response)
-    writer.writerow(["territory_code", "territory", "need", *CSV_COLUMNS, "gaps", "duplication"])
+    writer.writerow(
+        [
+            _("code"),
+            _("Territory"),
+            _("Need"),
+            *[str(CSV_HEADERS[c]) for c in CSV_COLUMNS],
+            _("Gaps"),
+            _("possible duplication"),
+        ]
+    )
     for cell in services.coverage_table(
         level=chosen["level"], reach_km=chosen["reach_km"], region_code=region_code
     ):

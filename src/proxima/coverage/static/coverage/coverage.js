@@ -17,7 +17,12 @@
       if (high <= 0) return shades[0];
       return shades[Math.min(4, Math.floor((value / high) * 4.999))];
     };
-    var map = L.map(box, { attributionControl: false, zoomSnap: 0.25 });
+    var labels = collection.labels;
+    var pair = function (label, value) {
+      return labels.pair.replace("%(label)s", label).replace("%(value)s", value);
+    };
+    var map = L.map(box, { attributionControl: false, zoomControl: false, zoomSnap: 0.25 });
+    L.control.zoom({ zoomInTitle: labels.zoom_in, zoomOutTitle: labels.zoom_out }).addTo(map);
     var layer = L.geoJSON(collection, {
       style: function (feature) {
         var p = feature.properties;
@@ -31,11 +36,14 @@
       },
       onEachFeature: function (feature, shape) {
         var p = feature.properties;
-        var text = p.name + " — " + collection.measure + " : " +
-          (p.value === null || p.value === undefined ? collection.labels.none : p.value);
-        if (p.gaps.length) text += " — " + collection.labels.gaps + " : " + p.gaps.join(", ");
-        if (p.duplication) text += " — " + collection.labels.duplication;
-        shape.bindTooltip(text);
+        var text = p.name + " — " + pair(collection.measure,
+          p.value === null || p.value === undefined ? labels.none : p.value);
+        if (p.gaps.length) text += " — " + pair(labels.gaps, p.gaps.join(", "));
+        if (p.duplication) text += " — " + labels.duplication;
+        // As text, never as markup (a territory's name comes from an imported file).
+        var tip = document.createElement("span");
+        tip.textContent = text;
+        shape.bindTooltip(tip, { sticky: true });
         shape.on("click", function () { window.location.href = p.url; });
         shape.on("add", function () {
           var path = shape.getElement && shape.getElement();
@@ -59,7 +67,9 @@
   table.querySelectorAll("thead button[data-sort]").forEach(function (button, column) {
     button.addEventListener("click", function () {
       var numeric = button.dataset.sort === "number";
-      var descending = button.getAttribute("aria-sort") !== "descending";
+      // Numbers most first, names from A; a second click the other way.
+      var current = button.getAttribute("aria-sort");
+      var descending = current ? current !== "descending" : numeric;
       table.querySelectorAll("thead th").forEach(function (th) { th.removeAttribute("aria-sort"); });
       button.parentElement.setAttribute("aria-sort", descending ? "descending" : "ascending");
       button.setAttribute("aria-sort", descending ? "descending" : "ascending");
