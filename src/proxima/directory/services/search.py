@@ -580,14 +580,18 @@ def _text_search(
     ]
     if not words and not needs:
         tiers = [crisis_expr]
-    rows, capped = _pool(tiers, filters, query, point, moment, POOL_SIZE)
+    rows, capped = _pool(tiers[:2], filters, query, point, moment, POOL_SIZE)
     relaxed = False
-    if len(rows) < RELAX_BELOW and len(words) > 1:
-        # Few listings hold every word: those holding some follow (ranked by how many
-        # they hold). Said so only when none held them all.
+    if len(rows) < RELAX_BELOW and len(words) > 1 and not capped:
+        # Few listings hold every word: those holding some come next (ranked by how many
+        # they hold), before those that only serve the need, so that a full pool never
+        # leaves them out. Said so only when none held them all nor served the need.
         some = Any_(tuple(Any_(tuple(Term(s) for s in alternatives)) for alternatives in words))
-        more, more_capped = _pool([some], filters, query, point, moment, POOL_SIZE, rows)
-        relaxed, rows, capped = not rows, rows + more, capped or more_capped
+        more, capped = _pool([some], filters, query, point, moment, POOL_SIZE - len(rows), rows)
+        relaxed, rows = not rows, rows + more
+    if len(tiers) > 2 and tiers[2] is not None and len(rows) < POOL_SIZE and not capped:
+        more, capped = _pool(tiers[2:], filters, query, point, moment, POOL_SIZE - len(rows), rows)
+        relaxed, rows = relaxed and not more, rows + more
     candidates = _candidates(rows, query, moment)
     _rank_pool(candidates, expanded, needs, point, graph, about=about)
     crisis_ids: set[str] = set()
@@ -626,14 +630,22 @@ def _pool(tiers, filters, query, point, moment, size: int, already=()) -> tuple[
     for tier in tiers:
         if tier is None:
             continue
+        # Rows already pooled may come back: as many more are asked for.
+        wanted = size - len(rows)
         found, _total = _fetch(
-            All((tier, *filters)), query, point, moment, None, size + 1, with_texts=True
+            All((tier, *filters)),
+            query,
+            point,
+            moment,
+            None,
+            wanted + len(seen) + 1,
+            with_texts=True,
         )
-        capped = len(found) > size
-        for row in found[:size]:
-            if row[0] not in seen:
-                seen.add(row[0])
-                rows.append(row)
+        fresh = [row for row in found if row[0] not in seen]
+        capped = len(fresh) > wanted
+        for row in fresh[:wanted]:
+            seen.add(row[0])
+            rows.append(row)
         if len(rows) >= size or capped:
             return rows[:size], True
     return rows, False
