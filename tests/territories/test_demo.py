@@ -42,3 +42,36 @@ def test_the_places_to_pick_are_the_neighbourhoods_inside_them():
         assert ("quebec-saint-roch", "Saint-Roch") in groups["Capitale-Nationale"]
         assert list(groups) == sorted(groups)  # regions in the reader's order
     assert geo.place("nowhere") is None
+
+
+def test_a_persons_area_and_a_services_places_come_from_the_territories(need_domains):
+    from django.test import Client
+    from django.urls import reverse
+
+    from proxima.core.roles import Role
+    from proxima.people.models import Person
+    from proxima.people.services.records import area_of
+    from tests.factories import UserFactory, make_service
+
+    load_demo_territories()
+    region = Region.objects.get(code="03")
+    person = Person.objects.create(
+        region=region,
+        given_name="Léa",
+        family_name="Roy",
+        name_key="roy lea",
+        postal_code="G1K 3B2",
+    )
+    assert [t.code for t in area_of(person)][-1] == "quebec-saint-roch"
+    worker = Client()
+    worker.force_login(UserFactory(role=Role.WORKER_811, region=region))
+    page = worker.get(reverse("people:person", args=[person.pk])).content.decode()
+    assert "Saint-Roch · CLSC Est de Québec-Sud (fictif)" in page
+    service = make_service("Comptoir", domain="food", point=(46.8139, -71.2247))
+    page = Client().get(reverse("directory:service", args=[service.id])).content.decode()
+    assert "Territoire : Saint-Roch · CLSC Est de Québec-Sud (fictif) · RLS de Québec-Sud" in page
+    shelter = make_service(
+        "Refuge", domain="violence", point=(46.8139, -71.2247), confidential=True
+    )
+    page = Client().get(reverse("directory:service", args=[shelter.id])).content.decode()
+    assert "Territoire :" not in page  # a confidential place's area is not told to the public

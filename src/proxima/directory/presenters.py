@@ -374,3 +374,23 @@ def term_mapping_page(taxonomy, *, to_review: bool, page, per_page: int = 50):
         for term in current
     ]
     return current
+
+
+def territories_of_places(places, *, show_confidential: bool) -> dict:
+    """Per place of a service, the names of the territories holding it below the region
+    (neighbourhood to local network, smallest first, "Saint-Roch · CLSC …"); none for a
+    confidential place unless shown."""
+    from proxima.territories.services import territories_at
+
+    found = {}
+    for place in places:
+        location = place.location
+        if location is None or not location.has_valid_point:
+            continue
+        if location.is_confidential and not show_confidential:
+            continue
+        held = territories_at(location.latitude, location.longitude)
+        names = [t.name for t in reversed(held) if t.level != "region"]
+        if names:
+            found[place.pk] = " · ".join(names)
+    return found

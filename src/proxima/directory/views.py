@@ -129,6 +129,7 @@ def service_detail(request, service_id: str):
         "cost_options": service.cost_options.all(),
         "results_map": results_map,
         "map_size": (presenters.MAP_WIDTH, presenters.MAP_HEIGHT),
+        "place_territories": presenters.territories_of_places(places, show_confidential=staff),
         "can_edit": editing.can_edit_service(request.user, service),
         "for_person": _for_person(request),
         "back_url": _back_to_results(request),

@@ -132,5 +132,6 @@ def person_detail(request, person_id):
         "referrals": file.person.referrals.select_related("target_organization")[:50],
         "prescriptions": file.person.prescriptions.all()[:20],
         "well_being": changes(file.person),
+        "area": [t for t in reversed(records.area_of(file.person)) if t.level != "region"],
     }
     return render(request, "people/person.html", context, status=400 if errors else 200)

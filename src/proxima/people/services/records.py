@@ -398,3 +398,13 @@ def merge_people(keep: Person, duplicate: Person, *, by, reason: str) -> Person:
     for person in (keep, duplicate):
         record_audit_event(by, "merge_person", person, reason=reason, detail={"kept": str(keep.pk)})
     return keep
+
+
+def area_of(person: Person) -> list:
+    """The territories around the person's postal code (its postal area's centre: the
+    area, not the address), region first; none without a known postal code."""
+    from proxima.directory.services import geo
+    from proxima.territories.services import territories_at
+
+    point = geo.postal_code_point(person.postal_code or "")
+    return territories_at(point.latitude, point.longitude) if point else []
