@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from proxima.core.forms import whole_number
 from proxima.intake.models import Questionnaire
-from proxima.intake.services.questionnaires import ScreeningInputError
+from proxima.intake.services.questionnaires import ScreeningInputError, questionnaire
 from proxima.matching.services import BARRIERS
 
 RISK_QUESTIONNAIRES = ("cssrs-screen", "safety-screen")
@@ -86,3 +86,26 @@ def answers_from(questionnaire: Questionnaire, post) -> dict:
 
 def barriers_from(post) -> frozenset[str]:
     return frozenset(b for b in BARRIERS if post.get(f"barrier.{b}") == "on")
+
+
+def has_unsaved_screens(episode, draft: dict) -> bool:
+    """The draft's answers differ from the screenings saved (a risk "yes" ticked after
+    the last save would be lost by closing): yes, no, needs and strengths compared, "not
+    asked" left aside; an unreadable draft counts as a change."""
+    if not draft:  # nothing typed on the contact screen (an API client, say)
+        return False
+    saved = {}
+    for screening in episode.screenings.select_related("questionnaire").order_by(
+        "recorded_at", "id"
+    ):
+        saved[screening.questionnaire.code] = screening.answers
+    for code in (*RISK_QUESTIONNAIRES, NEEDS_QUESTIONNAIRE):
+        try:
+            typed = answers_from(questionnaire(code), draft)
+        except ScreeningInputError:
+            return True
+        given = {k: v for k, v in typed.items() if v is not None}
+        kept = {k: v for k, v in saved.get(code, {}).items() if v is not None}
+        if given != kept:
+            return True
+    return False

@@ -34,6 +34,8 @@ from proxima.people.forms import date_or_error
 from proxima.people.models import InternalTeam
 from proxima.people.services import records
 
+MAX_RESOURCES_AT_ONCE = 20  # orientations recorded in one save
+
 
 def _require_staff(request) -> None:
     episodes.require_taker(request.user)
@@ -169,7 +171,7 @@ def _handle_post(request, episode: ContactEpisode) -> None:
         person = records.person_for(by, request.POST.get("person"))
         episodes.link_person(episode, person, by=by)
     elif action == "close":
-        if _has_unsaved_screens(episode, drafts.load_draft(episode, by=by)):
+        if forms.has_unsaved_screens(episode, drafts.load_draft(episode, by=by)):
             raise ScreeningInputError(
                 {
                     "close": _(
@@ -215,32 +217,6 @@ def _default_send_form(person) -> dict:
     if person and not person.email and person.phone and by_text:
         return {"channel": "sms", "to": person.phone, "items": None}
     return {"channel": "email", "to": person.email if person else "", "items": None}
-
-
-MAX_RESOURCES_AT_ONCE = 20
-
-
-def _has_unsaved_screens(episode: ContactEpisode, draft: dict) -> bool:
-    """The draft's answers differ from the screenings saved (a risk "yes" ticked after
-    the last save would be lost by closing): yes, no, needs and strengths compared, "not
-    asked" left aside; an unreadable draft counts as a change."""
-    if not draft:  # nothing typed on the contact screen (an API client, say)
-        return False
-    saved = {}
-    for screening in episode.screenings.select_related("questionnaire").order_by(
-        "recorded_at", "id"
-    ):
-        saved[screening.questionnaire.code] = screening.answers
-    for code in (*forms.RISK_QUESTIONNAIRES, forms.NEEDS_QUESTIONNAIRE):
-        try:
-            typed = forms.answers_from(questionnaire(code), draft)
-        except ScreeningInputError:
-            return True
-        given = {k: v for k, v in typed.items() if v is not None}
-        kept = {k: v for k, v in saved.get(code, {}).items() if v is not None}
-        if given != kept:
-            return True
-    return False
 
 
 @login_required
