@@ -98,3 +98,12 @@ def test_staff_without_a_region_are_told_why(need_domains):
     client = Client()
     client.force_login(UserFactory(role=Role.EVALUATOR, region=None))
     assert client.get(reverse("coverage:map")).status_code == 403
+
+
+def test_a_region_without_outlines_is_told_how_to_get_them(need_domains):
+    client = Client()
+    elsewhere = Region.objects.create(code="09", name="Côte-Nord")
+    client.force_login(UserFactory(role=Role.COORDINATOR, region=elsewhere))
+    page = client.get(reverse("coverage:map"))
+    assert page.status_code == 200
+    assert "import-territories" in page.content.decode()

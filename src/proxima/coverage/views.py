@@ -71,6 +71,9 @@ def _value(cell, measure: str):
 @login_required
 def coverage_map(request):
     region_code = _region_code(request.user)
+    if not services.levels_in_region(region_code):
+        # No outline imported yet for this region: say how to get there.
+        return render(request, "coverage/map.html", {"no_territories": True})
     form, chosen = _choices(request, region_code)
     if chosen is None:
         return render(request, "coverage/map.html", {"form": form}, status=400)
