@@ -1,8 +1,9 @@
 """A contact's summary, sent to the person who asked for it, by email or text message.
 
-Only what the person was given goes out (resources with their number and today's hours,
-where they were referred, the emergency numbers after a risk): never the reason for the
-call, the screens or a note, since a phone or a mailbox may be read by someone else.
+Only what the person was given goes out, and only the lines the worker ticks (resources
+with their number and today's hours, where they were referred), with the emergency
+numbers always: never the reason for the call, the screens or a note, since a phone or a
+mailbox may be read by someone else.
 The person agrees to receive it at that address (the worker ticks it, as they said it);
 each send is recorded with the address partly hidden and written to the audit log.
 """
