@@ -170,3 +170,17 @@ def test_a_waiting_list_comes_after_an_equal_service_taking_requests(need_domain
     found = match_need("housing", None, MatchConstraints(postal_code="G1K 3B2"), severity=2)
     assert names(found) == ["Logement B", "Logement A"]
     assert "Liste d’attente" in found[1].reasons
+
+
+def test_age_limits_that_keep_no_one_out_are_not_a_reservation(need_domains):
+    make_service("Comptoir pour tous", domain="food", point=SAINT_ROCH, minimum_age=0)
+    make_service("Cuisine", domain="food", point=SAINT_ROCH, maximum_age=150)
+    for found in match_need("food", None, MatchConstraints(postal_code="G1K 3B2")):
+        assert not any("Réservé" in reason for reason in found.reasons)
+    make_service("Club ado", domain="food", point=SAINT_ROCH, minimum_age=0, maximum_age=17)
+    club = next(
+        m
+        for m in match_need("food", None, MatchConstraints(postal_code="G1K 3B2"))
+        if m.service.name == "Club ado"
+    )
+    assert "Réservé aux 17 ans et moins : demandez l’âge de la personne" in club.reasons

@@ -100,8 +100,18 @@ def _facts(hits: list[SearchHit], domains: list[str], moment: datetime) -> _Fact
     return _Facts(sources, open_now)
 
 
-def _age_range(service: Service) -> str:
+OLDEST = 120  # an upper age at or past this limits no one
+
+
+def _age_limits(service: Service) -> tuple[float | None, float | None]:
+    """The ages a listing keeps out, if any: (from, to), None where it keeps no one out
+    (a minimum of 0, a maximum of 120 or more, say nothing)."""
     low, high = service.minimum_age, service.maximum_age
+    return (low if low else None, high if high is not None and high < OLDEST else None)
+
+
+def _age_range(service: Service) -> str:
+    low, high = _age_limits(service)
     if low is not None and high is not None:
         return _("ages %(low)s to %(high)s") % {
             "low": formats.decimal(low, 0),
@@ -139,7 +149,7 @@ def _rank(
     elif service.capacity_status == CapacityStatus.FULL:
         score -= 1.0
         reasons.append(_("Full"))
-    restricted = service.minimum_age is not None or service.maximum_age is not None
+    restricted = _age_limits(service) != (None, None)
     if restricted and age is None:
         score -= 0.5
         reasons.append(_("Reserved to %s: ask the person's age") % _age_range(service))
