@@ -28,7 +28,11 @@ from proxima.directory.models import (
     ServiceNeed,
 )
 from proxima.directory.services import geo
-from proxima.directory.services.taxonomy import need_domain_term_id, term_graph
+from proxima.directory.services.taxonomy import (
+    first_level_domains,
+    need_domain_term_id,
+    term_graph,
+)
 from proxima.referrals.lifecycle import Status
 from proxima.referrals.models import Referral
 from proxima.territories.models import Territory
@@ -95,10 +99,7 @@ class _Listing:
 
 def top_domains() -> list[str]:
     """The need domains the table has a column for: the taxonomy's first level."""
-    from proxima.directory.services.taxonomy import NEED_DOMAINS_FILE
-
-    data = json.loads(NEED_DOMAINS_FILE.read_text(encoding="utf-8"))
-    return [d["code"] for d in (data["domains"] if isinstance(data, dict) else data)]
+    return list(first_level_domains())
 
 
 def _listings(domains: list[str]) -> list[_Listing]:

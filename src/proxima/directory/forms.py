@@ -12,7 +12,7 @@ from proxima.directory.services.search import (
     MAX_QUERY_LENGTH,
     SearchQuery,
 )
-from proxima.directory.services.taxonomy import need_domain_term_id
+from proxima.directory.services.taxonomy import first_level_domains, need_domain_term_id
 from proxima.directory.services.text import sort_key
 
 DELIVERY_CHOICES = list(DELIVERY_MODE_LABELS.items())
@@ -49,12 +49,7 @@ def _category_choices():
 
 
 def _need_domain_ids() -> list[str]:
-    import json
-
-    from proxima.directory.services.taxonomy import NEED_DOMAINS_FILE
-
-    data = json.loads(NEED_DOMAINS_FILE.read_text(encoding="utf-8"))
-    return [need_domain_term_id(d["code"]) for d in data["domains"]]
+    return [need_domain_term_id(code) for code in first_level_domains()]
 
 
 class SearchForm(forms.Form):

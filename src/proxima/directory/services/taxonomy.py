@@ -6,6 +6,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -32,6 +33,14 @@ def stable_id(*parts: str) -> str:
 
 def need_domain_term_id(code: str) -> str:
     return stable_id("need-domain", code)
+
+
+@lru_cache(maxsize=1)
+def first_level_domains() -> tuple[str, ...]:
+    """The codes of Proxima's first-level need domains, in the file's order (read once:
+    the file ships with the code)."""
+    data = json.loads(NEED_DOMAINS_FILE.read_text(encoding="utf-8"))
+    return tuple(d["code"] for d in data["domains"])
 
 
 def open_eligibility_term_id(code: str) -> str:
