@@ -6,17 +6,15 @@ services; nothing imports this app. Figures are counts of services and referrals
 of people.
 """
 
-import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from statistics import median
 
 import shapely
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from shapely.geometry import shape
 
 from proxima.directory.models import (
     CapacityStatus,
@@ -35,7 +33,8 @@ from proxima.directory.services.taxonomy import (
 )
 from proxima.referrals.lifecycle import Status
 from proxima.referrals.models import Referral
-from proxima.territories.models import Territory
+from proxima.territories.models import Territory, TerritoryLevel
+from proxima.territories.services import current_territories, outline_of, region_of
 
 EVENING_FROM = 17 * 2  # half-hour bits from 17:00 on
 WEEKEND = ("open_sat", "open_sun")
@@ -188,7 +187,7 @@ def _located(territories: list[Territory], listings: list[_Listing], reach_km: f
     def flat(geometry):  # x shrunk by cos(latitude): distances in degrees of latitude
         return shapely.transform(geometry, lambda xy: xy * [scale, 1.0])
 
-    outlines = [flat(shape(json.loads(t.geometry))) for t in territories]
+    outlines = [flat(outline_of(t)) for t in territories]
     tree = shapely.STRtree(outlines)
     owners, coords = [], []
     for index, listing in enumerate(listings):
@@ -257,16 +256,7 @@ def coverage_table(
     possible duplication flagged."""
     now = now or timezone.now()
     domains = domains or top_domains()
-    territories = list(
-        Territory.objects.filter(level=level)
-        .select_related("parent__parent__parent")
-        .exclude(geometry="")
-        .exclude(valid_until__lt=now.date())
-        .exclude(valid_from__gt=now.date())
-        .order_by("code")
-    )
-    if region_code:
-        territories = [t for t in territories if _region_code(t) == region_code]
+    territories = territories_for_map(level, region_code or None, on=now.date())
     listings = _listings(domains)
     inside, near = _located(territories, listings, reach_km)
     sent, accepted, delays = _referrals(domains, now - timedelta(days=REFERRAL_WINDOW_DAYS))
@@ -311,17 +301,16 @@ def _remote_reach(territories: list[Territory], listings: list[_Listing]) -> dic
         return reach
     fsas = geo.fsa_points()
     codes = list(fsas)
-    outlines = [shape(json.loads(t.geometry)) for t in territories]
-    tree = shapely.STRtree(outlines)
+    tree = shapely.STRtree([outline_of(t) for t in territories])
     in_territory: dict[int, list[str]] = defaultdict(list)
     points = shapely.points([(fsas[c][1], fsas[c][0]) for c in codes])
     for p, o in zip(*tree.query(points, predicate="covered_by"), strict=True):
         in_territory[int(o)].append(codes[int(p)])
-    regions = [_region_code(t) for t in territories]
+    regions = [region_of(t).code for t in territories]
     region_tree_codes, region_outlines = [], []
-    for region in Territory.objects.filter(level="region").exclude(geometry=""):
+    for region in current_territories().filter(level=TerritoryLevel.REGION):
         region_tree_codes.append(region.code)
-        region_outlines.append(shape(json.loads(region.geometry)))
+        region_outlines.append(outline_of(region))
     region_tree = shapely.STRtree(region_outlines) if region_outlines else None
     for i in remote:
         listing = listings[i]
@@ -386,13 +375,6 @@ def _duplicates(local: list[_Listing], domain: str, accepted) -> bool:
     return deepest >= DUPLICATION_MIN_SERVICES
 
 
-def _region_code(territory: Territory) -> str:
-    current = territory
-    while current.parent_id is not None:
-        current = current.parent
-    return current.code
-
-
 # What the map can be coloured by (a Cell's attribute) and how it reads.
 MEASURES = {
     "services": gettext_lazy("services reachable"),
@@ -429,18 +411,17 @@ def domain_labels() -> dict[str, str]:
     return {code: names.get(need_domain_term_id(code), code) for code in top_domains()}
 
 
-def territories_for_map(level: str, region_code: str) -> list[Territory]:
-    """The current territories of a level in a region (their outlines for the map)."""
-    today = timezone.now().date()
+def territories_for_map(
+    level: str, region_code: str | None, *, on: date | None = None
+) -> list[Territory]:
+    """The current territories of a level, in a region when given, by code."""
     found = (
-        Territory.objects.filter(level=level)
-        .exclude(geometry="")
-        .exclude(valid_until__lt=today)
-        .exclude(valid_from__gt=today)
+        current_territories(on)
+        .filter(level=level)
         .select_related("parent__parent__parent")
         .order_by("code")
     )
-    return [t for t in found if _region_code(t) == region_code]
+    return [t for t in found if region_code is None or region_of(t).code == region_code]
 
 
 def territory_in_region(code: str, region_code: str, *, level: str | None = None):
@@ -450,10 +431,8 @@ def territory_in_region(code: str, region_code: str, *, level: str | None = None
 
     found = [
         t
-        for t in Territory.objects.filter(code=code)
-        .exclude(geometry="")
-        .select_related("parent__parent__parent")
-        if _region_code(t) == region_code and (not level or t.level == level)
+        for t in current_territories().filter(code=code).select_related("parent__parent__parent")
+        if region_of(t).code == region_code and (not level or t.level == level)
     ]
     found.sort(key=lambda t: -LEVEL_ORDER.index(t.level))
     return found[0] if found else None
@@ -465,7 +444,7 @@ def levels_in_region(region_code: str) -> list[str]:
 
     present = {
         t.level
-        for t in Territory.objects.exclude(geometry="").select_related("parent__parent__parent")
-        if _region_code(t) == region_code
+        for t in current_territories().select_related("parent__parent__parent")
+        if region_of(t).code == region_code
     }
     return [level for level in LEVEL_ORDER if level in present]

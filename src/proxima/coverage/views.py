@@ -31,10 +31,9 @@ def _region_code(user) -> str:
     return region.code
 
 
-def _choices(request, region_code: str, *, level: str | None = None):
-    """The choices asked (each missing one its default), checked; None when one is not a
-    choice (the form then says which)."""
-    levels = services.levels_in_region(region_code)
+def _choices(request, levels: list[str], *, level: str | None = None):
+    """The choices asked (each missing one its default) among the region's levels,
+    checked; None when one is not a choice (the form then says which)."""
     domains = services.domain_labels()
     defaults = {
         "level": level
@@ -71,10 +70,11 @@ def _value(cell, measure: str):
 @login_required
 def coverage_map(request):
     region_code = _region_code(request.user)
-    if not services.levels_in_region(region_code):
+    levels = services.levels_in_region(region_code)
+    if not levels:
         # No outline imported yet for this region: say how to get there.
         return render(request, "coverage/map.html", {"no_territories": True})
-    form, chosen = _choices(request, region_code)
+    form, chosen = _choices(request, levels)
     if chosen is None:
         return render(request, "coverage/map.html", {"form": form}, status=400)
     territories = services.territories_for_map(chosen["level"], region_code)
@@ -140,7 +140,7 @@ def territory(request, code: str):
     found = services.territory_in_region(code, region_code, level=request.GET.get("level"))
     if found is None:
         raise Http404(_("No such territory in your region."))
-    form, chosen = _choices(request, region_code, level=found.level)
+    form, chosen = _choices(request, services.levels_in_region(region_code), level=found.level)
     if chosen is None:
         return HttpResponse(
             _form_errors(form), status=400, content_type="text/plain; charset=utf-8"
@@ -196,7 +196,7 @@ CSV_COLUMNS = (
 @login_required
 def export_csv(request):
     region_code = _region_code(request.user)
-    form, chosen = _choices(request, region_code)
+    form, chosen = _choices(request, services.levels_in_region(region_code))
     if chosen is None:
         return HttpResponse(
             _form_errors(form), status=400, content_type="text/plain; charset=utf-8"

@@ -445,7 +445,22 @@ def _outline(territory_id: int, updated_at) -> shapely.Geometry:
     return outline
 
 
-def _current(on: date | None):
+def outline_of(territory: Territory) -> shapely.Geometry:
+    """A territory's outline (WGS 84, longitude first), parsed and prepared once."""
+    return _outline(territory.pk, territory.updated_at)
+
+
+def region_of(territory: Territory) -> Territory:
+    """The region holding a territory (itself for a region); select_related its
+    parents to walk them without queries."""
+    region = territory
+    while region.parent_id is not None and region.level != TerritoryLevel.REGION:
+        region = region.parent
+    return region
+
+
+def current_territories(on: date | None = None):
+    """The territories with an outline valid on a day (today by default)."""
     on = on or date.today()
     return (
         Territory.objects.exclude(geometry="")
@@ -457,14 +472,14 @@ def _current(on: date | None):
 def territories_at(latitude: float, longitude: float, *, on: date | None = None) -> list[Territory]:
     """The territories holding a point, from the region down (a point on a border belongs
     to the territories on both sides: it is covered by each)."""
-    candidates = _current(on).filter(
+    candidates = current_territories(on).filter(
         min_latitude__lte=latitude,
         max_latitude__gte=latitude,
         min_longitude__lte=longitude,
         max_longitude__gte=longitude,
     )
     point = shapely.Point(longitude, latitude)
-    found = [t for t in candidates if _outline(t.pk, t.updated_at).covers(point)]
+    found = [t for t in candidates if outline_of(t).covers(point)]
     return sorted(found, key=lambda t: (LEVEL_ORDER.index(t.level), t.code))
 
 
@@ -473,10 +488,10 @@ def assign_points(
 ) -> list[int | None]:
     """For many (latitude, longitude) points, the territory of a level holding each (its
     id; the lowest code when a point lies on a border), through a spatial index."""
-    territories = list(_current(on).filter(level=level).order_by("code"))
+    territories = list(current_territories(on).filter(level=level).order_by("code"))
     if not territories or not points:
         return [None] * len(points)
-    outlines = [_outline(t.pk, t.updated_at) for t in territories]
+    outlines = [outline_of(t) for t in territories]
     tree = shapely.STRtree(outlines)
     geometries = shapely.points([(lon, lat) for lat, lon in points])
     point_index, outline_index = tree.query(geometries, predicate="covered_by")
@@ -505,15 +520,14 @@ def places(*, on: date | None = None) -> list[NamedPlace]:
 
     found = []
     for territory in (
-        _current(on)
+        current_territories(on)
         .filter(level=TerritoryLevel.NEIGHBOURHOOD)
         .select_related("parent__parent__parent")
     ):
-        point = _outline(territory.pk, territory.updated_at).representative_point()
-        region = territory
-        while region.parent_id is not None and region.level != TerritoryLevel.REGION:
-            region = region.parent
-        found.append(NamedPlace(territory.code, territory.name, point.y, point.x, region.name))
+        point = outline_of(territory).representative_point()
+        found.append(
+            NamedPlace(territory.code, territory.name, point.y, point.x, region_of(territory).name)
+        )
     return sorted(found, key=lambda p: (collation_key(p.group), collation_key(p.label)))
 
 
