@@ -24,6 +24,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from audit import _fresh_postgres_database  # bench/ is on the path of its own scripts
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/proxima_bench_coverage"
@@ -171,16 +173,6 @@ def run_engine(engine: str, url: str, options) -> dict:
         "assign_s": round(assign_s, 3),
         "cells": len(cells),
     }
-
-
-def _fresh_postgres_database(url: str) -> None:
-    import psycopg
-
-    database = url.rsplit("/", 1)[1]
-    server = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        connection.execute(f'CREATE DATABASE "{database}"')
 
 
 def main() -> None:
