@@ -101,14 +101,27 @@ def top_domains() -> list[str]:
     return list(first_level_domains())
 
 
-def _listings(domains: list[str]) -> list[_Listing]:
-    graph = term_graph()
-    by_term = {need_domain_term_id(code): code for code in domains}
+class _Domains:
+    """The table's need domains a taxonomy term falls under (itself or an ancestor),
+    each term worked out once."""
+
+    def __init__(self, domains: list[str]):
+        self.graph = term_graph()
+        self.by_term = {need_domain_term_id(code): code for code in domains}
+        self.known: dict[str, frozenset[str]] = {}
+
+    def of_term(self, term_id: str) -> frozenset[str]:
+        if term_id not in self.known:
+            self.known[term_id] = frozenset(
+                self.by_term[t] for t in self.graph.ancestors_and_self(term_id) if t in self.by_term
+            )
+        return self.known[term_id]
+
+
+def _listings(domains: _Domains) -> list[_Listing]:
     served: dict[str, set[str]] = defaultdict(set)
     for service_id, need_id in ServiceNeed.objects.values_list("service_id", "need_id"):
-        for term in graph.ancestors_and_self(need_id):
-            if term in by_term:
-                served[service_id].add(by_term[term])
+        served[service_id] |= domains.of_term(need_id)
     languages: dict[str, set[str]] = defaultdict(set)
     for service_id, code in Language.objects.exclude(service=None).values_list(
         "service_id", "code"
@@ -209,15 +222,13 @@ def _located(territories: list[Territory], listings: list[_Listing], reach_km: f
     return inside, near
 
 
-def _referrals(domains: list[str], since: datetime):
+def _referrals(domains: _Domains, since: datetime):
     """Per (service, domain): referrals sent, accepted, response delays in hours."""
     from proxima.matching.services import DIRECTORY_DOMAINS
 
     sent: dict[tuple[str, str], int] = defaultdict(int)
     accepted: dict[tuple[str, str], int] = defaultdict(int)
     delays: dict[tuple[str, str], list[float]] = defaultdict(list)
-    graph = term_graph()
-    by_term = {need_domain_term_id(code): code for code in domains}
     tops_of: dict[str, set[str]] = {}
     for service_id, need, requested_at, responded_at, reject in (
         Referral.objects.filter(service__isnull=False, requested_at__gte=since)
@@ -227,10 +238,9 @@ def _referrals(domains: list[str], since: datetime):
         # The referral's need, as the directory's first-level domains (once per need).
         if need not in tops_of:
             tops_of[need] = {
-                by_term[t]
+                domain
                 for code in DIRECTORY_DOMAINS.get(need, [need])
-                for t in graph.ancestors_and_self(need_domain_term_id(code))
-                if t in by_term
+                for domain in domains.of_term(need_domain_term_id(code))
             }
         for domain in tops_of[need]:
             key = (service_id, domain)
@@ -257,9 +267,10 @@ def coverage_table(
     now = now or timezone.now()
     domains = domains or top_domains()
     territories = territories_for_map(level, region_code or None, on=now.date())
-    listings = _listings(domains)
+    columns = _Domains(domains)
+    listings = _listings(columns)
     inside, near = _located(territories, listings, reach_km)
-    sent, accepted, delays = _referrals(domains, now - timedelta(days=REFERRAL_WINDOW_DAYS))
+    sent, accepted, delays = _referrals(columns, now - timedelta(days=REFERRAL_WINDOW_DAYS))
     remote_reach = _remote_reach(territories, listings)
     cells = []
     for t_index, territory in enumerate(territories):
