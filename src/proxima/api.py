@@ -9,7 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from proxima.core.api_errors import UNSAFE_METHODS, in_words
@@ -33,6 +33,9 @@ api = NinjaAPI(
     description="Proxima's JSON API. `/api/hsds/` is the public, read-only HSDS 3.0 API of the "
     "directory; `/api/intake/` serves signed-in network staff (session authentication).",
     urls_namespace="api",
+    # No deep links: Swagger UI puts them inside each operation's button (a link in a
+    # button, which keyboard and screen reader users cannot reach as such).
+    docs=Swagger(settings={"deepLinking": False}),
 )
 
 

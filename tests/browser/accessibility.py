@@ -2,7 +2,8 @@
 phone width: a violation fails the test that visited the page.
 
 Pages are checked when the test ends, each address once per width, as the signed-in
-browser sees them (a GET of the address shown: the page after a form's redirect too).
+browser sees them (a GET of the address shown: the page after a form's redirect too), once
+they have drawn what scripts draw (the API docs' Swagger UI, its operations listed).
 """
 
 from pathlib import Path
@@ -31,6 +32,18 @@ def violations_of(page) -> list[dict]:
     )
 
 
+# Pages drawn by a script after load: the element whose presence says the drawing is done.
+DRAWN_BY_SCRIPT = {"#swagger-ui": "#swagger-ui .opblock"}
+
+
+def wait_until_drawn(page) -> None:
+    """Wait until what scripts draw on the page is there: axe checking an empty
+    container passes whatever the script will draw."""
+    for container, drawn in DRAWN_BY_SCRIPT.items():
+        if page.query_selector(container):
+            page.wait_for_selector(drawn, timeout=15_000)
+
+
 def check_pages(page, addresses: list[str]) -> list[str]:
     """Each address at each width; one line per violation found."""
     problems = []
@@ -38,6 +51,7 @@ def check_pages(page, addresses: list[str]) -> list[str]:
         for width, size in WIDTHS.items():
             page.set_viewport_size(size)
             page.goto(address)
+            wait_until_drawn(page)
             for violation in violations_of(page):
                 where = address.split("//", 1)[-1].split("/", 1)[-1]
                 problems.append(

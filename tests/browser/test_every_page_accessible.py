@@ -80,3 +80,32 @@ def test_the_prescribers_the_coordinators_and_the_privacy_officers_pages(page, n
     sign_in(page, base, network["privacy"], PASSWORD, "/home/")
     page.goto(base + "/privacy/")
     page.goto(base + "/privacy/people/?q=cote")
+
+
+def test_the_api_docs_with_every_operation_and_schema_open(page, network):
+    """Swagger UI draws the docs after load, and most of it only when an operation or a
+    schema is opened: axe runs on the drawn page, everything open, and on the keyboard's
+    way through it (no link inside a button, the operations' lists of values named)."""
+    from tests.browser.accessibility import violations_of, wait_until_drawn
+
+    page.goto(page.base_url + "/api/docs")
+    wait_until_drawn(page)
+    operations = page.locator(".opblock-summary-control")
+    assert operations.count() >= 20  # the HSDS, intake, people and referrals routes
+    assert page.locator(".opblock-summary-control a[href]").count() == 0
+    for index in range(operations.count()):
+        operations.nth(index).click()
+    schemas = page.locator(".models .json-schema-2020-12-accordion, .models .model-box-control")
+    for index in range(schemas.count()):
+        schemas.nth(index).click()
+    page.wait_for_selector("#swagger-ui .json-schema-2020-12-expand-deep-button")
+    page.evaluate(  # "Expand all" of each schema: its properties, their constraints
+        "() => document.querySelectorAll('.json-schema-2020-12-expand-deep-button')"
+        ".forEach(button => button.click())"
+    )
+    page.wait_for_selector("#swagger-ui .json-schema-2020-12__constraint")
+    page.wait_for_selector("#swagger-ui .parameters-container select")
+    page.wait_for_selector("#swagger-ui [role=region][aria-label^='Responses']")
+    assert page.locator("#swagger-ui tr[data-param-name] select:not([aria-label])").count() == 0
+    problems = violations_of(page)
+    assert problems == [], "\n".join(f"{v['id']}: {v['nodes']}" for v in problems)
