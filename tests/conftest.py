@@ -56,3 +56,30 @@ def _force_login_signs_in_fully(monkeypatch):
         session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def _teams_table_exists() -> bool:
+    """False in the tests that migrate a database back to before teams were a model."""
+    from django.db import connection
+
+    return "teams_team" in connection.introspection.table_names()
+
+
+@pytest.fixture(autouse=True)
+def _regions_have_their_standard_teams():
+    """Every region a test makes has its establishment's standard teams (info_social,
+    social_consultation...), as the migration gave every region that existed and the demo
+    gives its own: tests name teams by these codes. (tests/teams/ checks a region without
+    them.)"""
+    from django.db.models.signals import post_save
+
+    from proxima.core.models import Region
+    from proxima.teams.services import ensure_standard_teams
+
+    def give_teams(sender, instance, created, raw=False, **kwargs):
+        if created and not raw and _teams_table_exists():
+            ensure_standard_teams(instance)
+
+    post_save.connect(give_teams, sender=Region, dispatch_uid="tests-standard-teams")
+    yield
+    post_save.disconnect(sender=Region, dispatch_uid="tests-standard-teams")

@@ -32,6 +32,14 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def team(obj, create, extracted, **kwargs):
+        """`team="info_social"`: a member of the region's team of that code."""
+        if create and extracted:
+            from proxima.teams.services import join, standard_team
+
+            join(obj, standard_team(obj.region, extracted))
+
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:

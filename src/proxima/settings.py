@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "proxima.outcomes",
     "proxima.privacy",
     "proxima.territories",
+    "proxima.teams",
     "proxima.coverage",
     "ninja",  # after Proxima's apps: core/templates/ninja/swagger.html themes its docs page
 ]

@@ -30,8 +30,9 @@ from proxima.core.roles import PERMISSION_MATRIX, VIEW_CONFIDENTIAL_LOCATIONS, R
 from proxima.directory.models import Taxonomy, TaxonomyTerm
 from proxima.intake.models import Channel, OrientationKind, Priority
 from proxima.intake.services.episodes import ACTION_LABELS
-from proxima.people.models import ConsentMethod, InformationCategory, InternalTeam, Relationship
+from proxima.people.models import ConsentMethod, InformationCategory, Relationship
 from proxima.referrals.lifecycle import Status
+from proxima.teams.models import STANDARD_NAMES
 from proxima.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +94,8 @@ def real_values(network) -> dict[str, list]:
         "category": list(InformationCategory.values),
         "categories": [["identity"], ["identity", "needs"]],
         "method": list(ConsentMethod.values),
-        "team": list(InternalTeam.values),
-        "target_team": list(InternalTeam.values),
+        "team": list(STANDARD_NAMES),
+        "target_team": list(STANDARD_NAMES),
         "relationship": list(Relationship.values),
     }
 

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from proxima.core.models import Region
 from proxima.core.roles import Role
 from proxima.directory.services.taxonomy import need_domain_term_id
+from proxima.teams.services import standard_team
 from tests.factories import OrganizationFactory, UserFactory, make_service
 
 pytestmark = pytest.mark.django_db
@@ -321,7 +322,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
         request_text="Dépannage",
         priority="72h",
         requester=author,
-        requester_team="info_social",
+        requester_team=standard_team(region, "info_social"),
         service=service,
         target_organization=organization,
         status="requested",

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from proxima.core.models import AuditEvent
-from proxima.people.models import InformationCategory, InternalTeam, Relationship
+from proxima.people.models import InformationCategory, Relationship
 from proxima.people.services.consent import (
     ConsentInput,
     can_share,
@@ -19,6 +19,7 @@ from proxima.people.services.records import (
     create_person,
     link_household,
 )
+from proxima.teams.models import TeamKind
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_consent_allows_what_it_names_to_whom_it_names(worker, adult, food_bank)
     assert can_share(adult, InformationCategory.NEEDS, food_bank)
     assert not can_share(adult, InformationCategory.RISK, food_bank)
     assert not can_share(adult, InformationCategory.NEEDS, OrganizationFactory())
-    assert not can_share(adult, InformationCategory.NEEDS, InternalTeam.MOBILE_OUTREACH)
+    assert not can_share(adult, InformationCategory.NEEDS, TeamKind.MOBILE_OUTREACH)
     assert AuditEvent.objects.filter(action="record_consent").count() == 1
 
 
@@ -67,12 +68,12 @@ def test_consent_to_an_internal_team(worker, adult):
             categories=[InformationCategory.RISK],
             purpose="Suivi en consultation sociale",
             method="written",
-            recipient_team=InternalTeam.SOCIAL_CONSULTATION,
+            recipient_team=TeamKind.SOCIAL_CONSULTATION,
         ),
         by=worker,
     )
-    assert can_share(adult, InformationCategory.RISK, InternalTeam.SOCIAL_CONSULTATION)
-    assert not can_share(adult, InformationCategory.RISK, InternalTeam.INFO_SOCIAL)
+    assert can_share(adult, InformationCategory.RISK, TeamKind.SOCIAL_CONSULTATION)
+    assert not can_share(adult, InformationCategory.RISK, TeamKind.INFO_SOCIAL)
 
 
 def test_withdrawn_or_expired_consent_allows_nothing(worker, adult, food_bank):

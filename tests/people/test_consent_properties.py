@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proxima.people.models import Consent, InformationCategory, InternalTeam
+from proxima.people.models import Consent, InformationCategory
 from proxima.people.services.consent import (
     ConsentInput,
     can_share,
@@ -18,6 +18,7 @@ from proxima.people.services.consent import (
     withdraw_consent,
 )
 from proxima.people.services.records import PersonInput, create_person
+from proxima.teams.models import STANDARD_NAMES
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 BOUNDED = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-RECIPIENTS = ("org:a", "org:b", *(f"team:{team}" for team in InternalTeam.values[:2]))
+RECIPIENTS = ("org:a", "org:b", *(f"team:{team}" for team in list(STANDARD_NAMES)[:2]))
 CATEGORIES = InformationCategory.values
 
 consents = st.lists(

@@ -47,7 +47,7 @@ def test_refer_from_a_contact_then_accept_from_the_inbox(worker, person, service
     )
     referral = Referral.objects.get()
     assert sent.status_code == 302 and referral.status == "requested"
-    assert referral.episode == episode and referral.requester_team == "info_social"
+    assert referral.episode == episode and referral.requester_team.code == "info_social"
 
     receiver = client_of(partner)
     inbox = receiver.get(reverse("referrals:inbox")).content.decode()

@@ -226,7 +226,7 @@ def test_a_referral_passed_on_keeps_the_chain(worker, clsc, person, service, par
     )
     child = pass_on(to_clsc, ReferralInput("food", "Panier", "72h", service=service), by=clsc)
     assert child.parent == to_clsc and child.status == Status.REQUESTED
-    assert child.requester_team == "social_consultation" and child.person == person
+    assert child.requester_team.code == "social_consultation" and child.person == person
     assert child.anonymous  # the parent was anonymous: so is what it passes on
     assert list(to_clsc.sub_referrals.all()) == [child]
     # The receiver sees who passed it on, without a link to a file it may not open.

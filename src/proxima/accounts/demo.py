@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from proxima.accounts.services import two_factor
 from proxima.core.models import Region, User
 from proxima.core.roles import RECEIVE_FOR_ORGANIZATION, Role, roles_with
+from proxima.teams import services as teams
 
 DEMO_PASSWORD = "proxima-demo"
 DEMO_REGION = ("03", "Capitale-Nationale")
@@ -70,6 +71,7 @@ def create_demo_accounts(partner_organization_id: str | None) -> list[DemoLogin]
     """One account per role in the demo region; the partners work for one organization.
     Refreshing keeps each account's authenticator; the administrator gets a new password."""
     region, _ = Region.objects.get_or_create(code=DEMO_REGION[0], defaults={"name": DEMO_REGION[1]})
+    teams.ensure_standard_teams(region)
     logins = []
     for account in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=account.username)
@@ -82,7 +84,6 @@ def create_demo_accounts(partner_organization_id: str | None) -> list[DemoLogin]
             else None
         )
         user.region = region
-        user.team = account.team
         # A fictional number (555-01xx is reserved for fiction) for the printed plans.
         user.work_phone = (
             f"418 555-01{10 + DEMO_ACCOUNTS.index(account):02d}" if account.team else ""
@@ -91,6 +92,8 @@ def create_demo_accounts(partner_organization_id: str | None) -> list[DemoLogin]
         password = secrets.token_urlsafe(12) if is_admin else DEMO_PASSWORD
         user.set_password(password)
         user.save()
+        if account.team:
+            teams.join(user, teams.standard_team(region, account.team))
         secret = ""
         if not is_admin:
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()

@@ -111,6 +111,7 @@ ACTION_LABELS = {
     "reset_second_factor": _("reset the second factor of an account"),
     "create_account": _("created an account"),
     "change_account": _("changed an account's role, region, organization or status"),
+    "change_team_members": _("changed who works in a team (and so whose inbox it is)"),
     "set_account_password": _("set an account's password"),
     "delete_account": _("deleted an account"),
     # Privacy: the audit log and the person's rights.

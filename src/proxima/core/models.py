@@ -4,7 +4,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from proxima.core.roles import ADMIN_SITE, Role, roles_with
-from proxima.people.models import InternalTeam
 
 
 class ProximaUserManager(UserManager):
@@ -62,13 +61,6 @@ class User(AbstractUser):
         choices=[("fr", "Français"), ("en", "English")],
     )
 
-    team = models.CharField(
-        _("team"),
-        max_length=32,
-        choices=InternalTeam.choices,
-        blank=True,
-        help_text=_("For network staff: the team whose referral inbox they work in."),
-    )
     work_phone = models.CharField(
         _("work phone"),
         max_length=40,

@@ -200,7 +200,14 @@ class Orientation(models.Model):
         ContactEpisode, on_delete=models.CASCADE, related_name="orientations"
     )
     kind = models.CharField(_("orientation"), max_length=16, choices=OrientationKind.choices)
-    team = models.CharField(_("team"), max_length=32, blank=True)  # people.InternalTeam
+    team = models.ForeignKey(
+        "teams.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     service = models.ForeignKey(
         "directory.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

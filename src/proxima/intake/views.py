@@ -31,8 +31,8 @@ from proxima.intake.services import drafts, episodes, summaries
 from proxima.intake.services.questionnaires import ScreeningInputError, questionnaire
 from proxima.matching.services import MatchConstraints, match
 from proxima.people.forms import date_or_error
-from proxima.people.models import InternalTeam
 from proxima.people.services import records
+from proxima.teams.services import team_choices
 
 MAX_RESOURCES_AT_ONCE = 20  # orientations recorded in one save
 
@@ -190,7 +190,7 @@ def _summary_page(request, episode, *, errors=None, sent_form=None):
     from proxima.referrals.models import Referral
 
     episodes.read_contact(episode, by=request.user, reason="contact summary")
-    orientations = list(episode.orientations.select_related("service__organization"))
+    orientations = list(episode.orientations.select_related("service__organization", "team"))
     services = [o.service for o in orientations if o.service_id]
     person = episode.person
     context = {
@@ -325,7 +325,7 @@ def call(request, episode_id):
         **_priority_suggestion(episode),
         "priorities": Priority.choices,
         "orientation_kinds": OrientationKind.choices,
-        "teams": InternalTeam.choices,
+        "teams": team_choices(episode.region_id),
         "barriers": [
             ("transport", _("No transport")),
             ("cost", _("Money")),

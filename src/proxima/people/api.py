@@ -128,7 +128,9 @@ def _person_out(person: Person) -> dict:
 
 
 def _consent_out(consent: Consent) -> dict:
-    fields = {f: getattr(consent, f) for f in ConsentOut.model_fields if f != "current"}
+    skipped = ("current", "recipient_team")
+    fields = {f: getattr(consent, f) for f in ConsentOut.model_fields if f not in skipped}
+    fields["recipient_team"] = consent.recipient_team.code if consent.recipient_team_id else ""
     return {**fields, "current": consent.is_current}
 
 

@@ -112,15 +112,6 @@ class InformationCategory(models.TextChoices):
     FOLLOW_UP = "follow_up", _("follow-up and outcomes")
 
 
-class InternalTeam(models.TextChoices):
-    INFO_SOCIAL = "info_social", _("811 Info-Social")
-    SOCIAL_CONSULTATION = "social_consultation", _("social consultation (CLSC)")
-    INTERPROFESSIONAL = "interprofessional", _("interprofessional team (CLSC)")
-    MOBILE_OUTREACH = "mobile_outreach", _("mobile outreach")
-    EMERGENCY_PSYCHOSOCIAL = "emergency_psychosocial", _("emergency psychosocial services")
-    SOCIAL_PRESCRIBING = "social_prescribing", _("social prescribing")
-
-
 class ConsentMethod(models.TextChoices):
     VERBAL = "verbal", _("verbal")
     WRITTEN = "written", _("written")
@@ -140,8 +131,13 @@ class Consent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    recipient_team = models.CharField(
-        _("with the team"), max_length=32, choices=InternalTeam.choices, blank=True
+    recipient_team = models.ForeignKey(
+        "teams.Team",
+        verbose_name=_("with the team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     purpose = models.CharField(_("purpose"), max_length=500)
     method = models.CharField(
@@ -169,7 +165,9 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(recipient_organization__isnull=True, recipient_team=""),
+                condition=~models.Q(
+                    recipient_organization__isnull=True, recipient_team__isnull=True
+                ),
                 name="consent_has_a_recipient",
             )
         ]

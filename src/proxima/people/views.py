@@ -15,12 +15,12 @@ from proxima.people import forms
 from proxima.people.models import (
     ConsentMethod,
     InformationCategory,
-    InternalTeam,
     Person,
     Relationship,
 )
 from proxima.people.services import consent as consent_services
 from proxima.people.services import records
+from proxima.teams.services import team_choices
 
 # A consent names one recipient organization; the list is long, so it is capped and
 # sorted by name (the browser's type-ahead in a <select> does the rest).
@@ -124,12 +124,14 @@ def person_detail(request, person_id):
         "record": _record_values(file.person, request.POST, form_open),
         "categories": InformationCategory.choices,
         "methods": ConsentMethod.choices,
-        "teams": InternalTeam.choices,
+        "teams": team_choices(file.person.region_id),
         "relationships": Relationship.choices,
         "organizations": organizations[:ORGANIZATION_CHOICES_LIMIT],
         "guardians": forms.guardians_of(file.person),
         "language_codes": LANGUAGE_SUGGESTIONS,
-        "referrals": file.person.referrals.select_related("target_organization")[:50],
+        "referrals": file.person.referrals.select_related("target_organization", "target_team")[
+            :50
+        ],
         "prescriptions": file.person.prescriptions.all()[:20],
         "well_being": changes(file.person),
         "area": [t for t in reversed(records.area_of(file.person)) if t.level != "region"],

@@ -149,7 +149,13 @@ def list_referrals(request, box: str = "received", status: str = ""):
     referrals = access.inbox(request.user, box)
     if status:
         referrals = referrals.filter(status=status)
-    related = ("target_organization", "requester", "requester_organization")
+    related = (
+        "target_organization",
+        "target_team",
+        "requester",
+        "requester_team",
+        "requester_organization",
+    )
     return [_brief(r) for r in referrals.select_related(*related)[:500]]
 
 

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from proxima.intake.models import Priority
-from proxima.people.models import InformationCategory, InternalTeam
+from proxima.people.models import InformationCategory
 from proxima.referrals.lifecycle import Outcome, RejectReason, Side, Status
 
 TEXT_LENGTH = 2000
@@ -63,8 +63,13 @@ class Referral(models.Model):
         on_delete=models.PROTECT,
         related_name="referrals_sent",
     )
-    requester_team = models.CharField(
-        _("referring team"), max_length=32, choices=InternalTeam.choices, blank=True
+    requester_team = models.ForeignKey(
+        "teams.Team",
+        verbose_name=_("referring team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
     )
     requester_organization = models.ForeignKey(
         "directory.Organization",
@@ -90,8 +95,13 @@ class Referral(models.Model):
         on_delete=models.PROTECT,
         related_name="referrals_received",
     )
-    target_team = models.CharField(
-        _("receiving team"), max_length=32, choices=InternalTeam.choices, blank=True
+    target_team = models.ForeignKey(
+        "teams.Team",
+        verbose_name=_("receiving team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
     )
 
     status = models.CharField(
@@ -126,8 +136,8 @@ class Referral(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(target_organization__isnull=False, target_team="")
-                    | models.Q(target_organization__isnull=True) & ~models.Q(target_team="")
+                    models.Q(target_organization__isnull=False, target_team__isnull=True)
+                    | models.Q(target_organization__isnull=True, target_team__isnull=False)
                 ),
                 name="referral_has_one_target",
             )
@@ -144,14 +154,14 @@ class Referral(models.Model):
 
     @property
     def recipient(self):
-        """The consent recipient: the receiving organization, or the team's code."""
+        """The consent recipient: the receiving organization or team."""
         return self.target_organization or self.target_team
 
     @property
     def target_label(self) -> str:
         if self.target_organization_id:
             return self.target_organization.localized_name
-        return str(InternalTeam(self.target_team).label)
+        return self.target_team.localized_name
 
     @property
     def requester_label(self) -> str:
@@ -159,8 +169,8 @@ class Referral(models.Model):
             return self.external_requester
         if self.requester_organization_id:
             return self.requester_organization.localized_name
-        if self.requester_team:
-            return str(InternalTeam(self.requester_team).label)
+        if self.requester_team_id:
+            return self.requester_team.localized_name
         return self.requester.get_full_name() or self.requester.username
 
 

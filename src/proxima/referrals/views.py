@@ -21,11 +21,12 @@ from proxima.intake.models import Priority
 from proxima.intake.services import episodes
 from proxima.intake.services.questionnaires import need_label
 from proxima.matching.services import DIRECTORY_DOMAINS
-from proxima.people.models import InformationCategory, InternalTeam
+from proxima.people.models import InformationCategory
 from proxima.people.services import records
 from proxima.referrals.lifecycle import OPEN, Outcome, RejectReason, Side, Status, next_statuses
 from proxima.referrals.models import Notification, Referral
 from proxima.referrals.services import access, sharing, workflow
+from proxima.teams.services import team_choices
 
 
 def _default_box(user) -> str:
@@ -54,7 +55,13 @@ def inbox(request):
         referrals = referrals.filter(status=Status.REQUESTED, response_due_at__lt=now)
     rows = list(
         referrals.select_related(
-            "target_organization", "requester", "requester_organization", "person", "service"
+            "target_organization",
+            "target_team",
+            "requester",
+            "requester_team",
+            "requester_organization",
+            "person",
+            "service",
         ).order_by("response_due_at", "-requested_at")[:200]
     )
     names = sharing.names_in_list(rows, by=request.user)
@@ -132,7 +139,9 @@ def detail(request, referral_id):
     referral = access.referral_for(
         request.user,
         referral_id,
-        Referral.objects.select_related("target_organization", "service", "person", "parent"),
+        Referral.objects.select_related(
+            "target_organization", "target_team", "service", "person", "parent"
+        ),
     )
     errors: list[str] = []
     warnings: list[str] = []
@@ -290,7 +299,9 @@ def new(request):
         "errors": errors,
         "warnings": warnings,
         "priorities": Priority.choices,
-        "teams": InternalTeam.choices,
+        "teams": team_choices(
+            workflow.resolve_region(parent.region_id if parent else None, request.user)
+        ),
         # In the reader's language's order, not the codes' (need_label: the names shown).
         "domains": sorted(DIRECTORY_DOMAINS, key=lambda d: formats.collation_key(need_label(d))),
         "default_priority": (

@@ -61,7 +61,6 @@ WATCHED_FIELDS = (
     "role",
     "region_id",
     "organization_id",
-    "team",
     "is_active",
     "is_staff",
     "is_superuser",

@@ -109,12 +109,3 @@ def in_language(record, field: str) -> str:
     translation when there is one, else the original)."""
     localized = getattr(record, "localized", None)
     return localized(field) if localized else getattr(record, field, "")
-
-
-@register.filter
-def team_label(code: str) -> str:
-    """An internal team's code in the reader's language ("social_consultation" →
-    "Consultation sociale"), or the code itself when unknown."""
-    from proxima.people.models import InternalTeam
-
-    return str(dict(InternalTeam.choices).get(code, code))

@@ -35,8 +35,9 @@ from proxima.intake.services.questionnaires import (
     questionnaire,
     score,
 )
-from proxima.people.models import InternalTeam, Person
+from proxima.people.models import Person
 from proxima.people.services.records import can_access_person
+from proxima.teams.services import team_named
 
 ACTION_LABELS = {
     "crisis_intervention": gettext_lazy("crisis intervention"),
@@ -352,7 +353,7 @@ def record_orientation(
     errors = {}
     if kind not in OrientationKind.values:
         errors["kind"] = _("Unknown orientation.")
-    elif kind == OrientationKind.INTERNAL_TEAM and team not in InternalTeam.values:
+    elif kind == OrientationKind.INTERNAL_TEAM and team_named(episode.region_id, team) is None:
         errors["team"] = _("Choose the team.")
     elif kind == OrientationKind.REFERRAL and service is None:
         errors["service"] = _("Choose the resource.")
@@ -362,7 +363,9 @@ def record_orientation(
         raise ScreeningInputError(errors)
     fields = {
         "kind": kind,
-        "team": team if kind == OrientationKind.INTERNAL_TEAM else "",
+        "team": team_named(episode.region_id, team)
+        if kind == OrientationKind.INTERNAL_TEAM
+        else None,
         # A referral goes to a resource; information may be about one (given to the caller).
         "service": service if kind != OrientationKind.INTERNAL_TEAM else None,
         "note": note.strip(),

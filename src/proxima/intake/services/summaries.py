@@ -51,10 +51,10 @@ SENSITIVE_DOMAINS = (
     "listening",
     "substance_use",
 )
-# The same, as the contact screen's needs name them (a referral's need), and the teams
-# whose name says it.
+# The same, as the contact screen's needs name them (a referral's need), and the kinds of
+# teams whose name says it.
 SENSITIVE_NEEDS = ("mental_health", "substance_use", "safety")
-SENSITIVE_TEAMS = ("emergency_psychosocial",)
+SENSITIVE_TEAM_KINDS = ("emergency_psychosocial",)
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def items_of(episode: ContactEpisode) -> list[Item]:
     ]
     referrals = list(
         Referral.objects.filter(episode=episode)
-        .select_related("target_organization", "service")
+        .select_related("target_organization", "target_team", "service")
         .order_by("created_at", "id")
     )
     services = {o.service_id for o in orientations} | {r.service_id for r in referrals}
@@ -93,7 +93,7 @@ def items_of(episode: ContactEpisode) -> list[Item]:
         said = (
             r.service_id in sensitive
             or r.need_domain in SENSITIVE_NEEDS
-            or r.target_team in SENSITIVE_TEAMS
+            or (r.target_team_id is not None and r.target_team.kind in SENSITIVE_TEAM_KINDS)
         )
         items.append(Item(f"r{r.pk}", label, said))
     return items
@@ -129,7 +129,9 @@ def summary_text(episode: ContactEpisode, keys: list[str] | None = None, moment=
     with translation.override(summary_language(episode)):
         orientations = [
             o
-            for o in episode.orientations.select_related("service__organization").order_by("id")
+            for o in episode.orientations.select_related("service__organization", "team").order_by(
+                "id"
+            )
             if o.service_id and wanted(f"o{o.pk}")
         ]
         cards = presenters.result_cards([o.service for o in orientations], moment)

@@ -16,10 +16,11 @@ from proxima.people.models import (
     ConsentMethod,
     HouseholdLink,
     InformationCategory,
-    InternalTeam,
     Person,
 )
 from proxima.people.services.records import PersonInputError, require_access
+from proxima.teams.models import Team
+from proxima.teams.services import team_named
 
 # In Quebec a young person of 14 or more consents alone to the care they need;
 # under 14, a parent or guardian consents.
@@ -62,7 +63,7 @@ def _check(person: Person, data: ConsentInput, now: datetime) -> dict[str, str]:
         errors["method"] = _("Say how consent was obtained.")
     if data.recipient_organization is None and not data.recipient_team:
         errors["recipient"] = _("Say with whom the information may be shared.")
-    if data.recipient_team and data.recipient_team not in InternalTeam.values:
+    if data.recipient_team and team_named(person.region_id, data.recipient_team) is None:
         errors["recipient"] = _("Unknown team.")
     for field, moment in (("given_at", data.given_at), ("expires_at", data.expires_at)):
         if problem := moment_out_of_range(moment):
@@ -102,7 +103,7 @@ def record_consent(person: Person, data: ConsentInput, *, by) -> Consent:
         person=person,
         categories=sorted(set(data.categories)),
         recipient_organization=data.recipient_organization,
-        recipient_team=data.recipient_team,
+        recipient_team=team_named(person.region_id, data.recipient_team),
         purpose=data.purpose.strip(),
         method=data.method,
         guardian=data.guardian,
@@ -131,7 +132,9 @@ def withdraw_consent(consent: Consent, *, by, reason: str = "") -> Consent:
 def list_consents(person: Person, *, by, reason: str) -> list[Consent]:
     """The person's consents, current and past; the read is written to the audit log."""
     require_access(by, person)
-    consents = list(person.consents.select_related("recipient_organization", "guardian"))
+    consents = list(
+        person.consents.select_related("recipient_organization", "recipient_team", "guardian")
+    )
     record_audit_event(by, "read_consents", person, reason=reason)
     return consents
 
@@ -139,17 +142,18 @@ def list_consents(person: Person, *, by, reason: str) -> list[Consent]:
 def can_share(
     person: Person,
     info_category: str,
-    recipient: Organization | str,
+    recipient: Organization | Team | str,
     *,
     at: datetime | None = None,
 ) -> bool:
-    """May this category of the person's information go to this organization or internal
-    team (an InternalTeam value) now? Only a current, unwithdrawn consent says yes."""
+    """May this category of the person's information go to this organization or team (a
+    team, or its code in the person's region) now? Only a current, unwithdrawn consent
+    says yes."""
     return info_category in categories_shared_with(person, recipient, at=at)
 
 
 def categories_shared_with(
-    person: Person, recipient: Organization | str, *, at: datetime | None = None
+    person: Person, recipient: Organization | Team | str, *, at: datetime | None = None
 ) -> set[str]:
     """Every category of the person's information that may go to this organization or
     internal team now (one query, where asking `can_share` per category takes one each)."""
@@ -161,8 +165,12 @@ def categories_shared_with(
     ).exclude(expires_at__lte=moment)
     if isinstance(recipient, Organization):
         consents = consents.filter(recipient_organization=recipient)
-    else:
+    elif isinstance(recipient, Team):
         consents = consents.filter(recipient_team=recipient)
+    else:
+        consents = consents.filter(
+            recipient_team__code=recipient, recipient_team__region_id=person.region_id
+        )
     return {
         category
         for categories in consents.values_list("categories", flat=True)

@@ -59,6 +59,7 @@ def collect(person: Person) -> PersonRecord:
                 Escalation.objects.prefetch_related("actions__recorded_by").order_by("raised_at"),
             ),
             "orientations__service",
+            "orientations__team",
             "orientations__decided_by",
         )
         .order_by("started_at")
@@ -66,7 +67,13 @@ def collect(person: Person) -> PersonRecord:
     referrals = (
         Referral.objects.filter(pk__in=related.referrals)
         .select_related(
-            "requester", "requester_organization", "service", "target_organization", "parent"
+            "requester",
+            "requester_team",
+            "requester_organization",
+            "service",
+            "target_organization",
+            "target_team",
+            "parent",
         )
         .prefetch_related("events__actor", "messages__author")
         .order_by("created_at")
@@ -94,7 +101,7 @@ def collect(person: Person) -> PersonRecord:
         ),
         consents=list(
             Consent.objects.filter(person__in=ids)
-            .select_related("recipient_organization", "guardian", "recorded_by")
+            .select_related("recipient_organization", "recipient_team", "guardian", "recorded_by")
             .order_by("given_at")
         ),
         contacts=list(contacts),
@@ -132,6 +139,10 @@ def _staff(user) -> dict | None:
 
 def _named(obj, name: str = "localized_name") -> dict | None:
     return None if obj is None else {"id": str(obj.pk), "name": getattr(obj, name)}
+
+
+def _team(team) -> dict | None:
+    return None if team is None else {"code": team.code, "name": team.localized_name}
 
 
 def _person_ref(person: Person | None) -> dict | None:
@@ -205,7 +216,7 @@ def _contact(c: ContactEpisode) -> dict:
         "orientations": [
             {
                 "kind": o.kind,
-                "team": o.team,
+                "team": _team(o.team),
                 "service": _named(o.service),
                 "note": o.note,
                 "decided_at": o.decided_at,
@@ -227,12 +238,12 @@ def _referral(r: Referral) -> dict:
         "contact": str(r.episode_id) if r.episode_id else None,
         "passed_on_from": str(r.parent_id) if r.parent_id else None,
         "requester": _staff(r.requester),
-        "requester_team": r.requester_team,
+        "requester_team": _team(r.requester_team),
         "requester_organization": _named(r.requester_organization),
         "external_requester": r.external_requester,
         "service": _named(r.service),
         "target_organization": _named(r.target_organization),
-        "target_team": r.target_team,
+        "target_team": _team(r.target_team),
         "created_at": r.created_at,
         "requested_at": r.requested_at,
         "responded_at": r.responded_at,
@@ -352,7 +363,7 @@ def as_document(record: PersonRecord, *, by, reason: str) -> dict[str, Any]:
                 "id": c.pk,
                 "categories": c.categories,
                 "recipient_organization": _named(c.recipient_organization),
-                "recipient_team": c.recipient_team,
+                "recipient_team": _team(c.recipient_team),
                 "purpose": c.purpose,
                 "method": c.method,
                 "given_by": _person_ref(c.guardian),

@@ -73,6 +73,7 @@ def entries_about(ids: RelatedIds) -> QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.filter(about)
         .select_related("actor", "actor__organization")
+        .prefetch_related("actor__teams")
         .order_by("-sequence")
     )
 
@@ -94,7 +95,7 @@ def _who(event: AuditEvent) -> tuple[str, str, str]:
     if actor is None:
         return labels.role_label(event.actor_role), "", ""
     organization = actor.organization.localized_name if actor.organization_id else ""
-    team = actor.get_team_display() if actor.team else ""
+    team = ", ".join(t.localized_name for t in actor.teams.all())
     return actor.get_full_name() or actor.username, organization, team
 
 

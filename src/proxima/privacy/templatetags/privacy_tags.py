@@ -4,7 +4,6 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from proxima.core.templatetags import proxima as proxima_tags
 from proxima.intake.services.episodes import ACTION_LABELS as RISK_ACTION_LABELS
 from proxima.referrals.lifecycle import Outcome, RejectReason
 
@@ -44,11 +43,6 @@ def staff_name(user) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.username
-
-
-@register.filter
-def team_label(code: str) -> str:
-    return proxima_tags.team_label(code) if code else ""
 
 
 @register.filter

@@ -23,6 +23,7 @@ from proxima.core.roles import (
 from proxima.core.shortcuts import get_from_request
 from proxima.referrals.lifecycle import Side, Status
 from proxima.referrals.models import Referral
+from proxima.teams.services import team_ids_of
 
 
 def is_network_staff_of(user, region_id) -> bool:
@@ -38,10 +39,22 @@ def is_partner_of(user, organization_id) -> bool:
     )
 
 
-def works_in_team(user, team: str, region_id) -> bool:
-    """A front-line worker of that team in that region (coordinators oversee, they do not
-    work in a team's inbox)."""
-    return bool(team) and in_region(user, WORK_IN_TEAM_INBOX, region_id) and user.team == team
+def works_in_team(user, team_id, region_id) -> bool:
+    """A front-line worker, member of that team, in the team's region (coordinators
+    oversee, they do not work in a team's inbox)."""
+    return (
+        team_id is not None
+        and in_region(user, WORK_IN_TEAM_INBOX, region_id)
+        and team_id in team_ids_of(user)
+    )
+
+
+def _inbox_team_ids(user) -> frozenset[int]:
+    """The teams whose inboxes the user works in (none for those who may not)."""
+    region_id = getattr(user, "region_id", None)
+    if region_id is None or not in_region(user, WORK_IN_TEAM_INBOX, region_id):
+        return frozenset()
+    return team_ids_of(user)
 
 
 def can_send_referrals(user) -> bool:
@@ -73,7 +86,7 @@ def side_of(user, referral: Referral) -> str | None:
         )
     ):
         return Side.TARGET
-    if works_in_team(user, referral.target_team, referral.region_id):
+    if works_in_team(user, referral.target_team_id, referral.region_id):
         return Side.TARGET
     if referral.requester_id == getattr(user, "pk", None) and can_send_referrals(user):
         return Side.REQUESTER
@@ -81,7 +94,7 @@ def side_of(user, referral: Referral) -> str | None:
         user, referral.requester_organization_id
     ):
         return Side.REQUESTER
-    if works_in_team(user, referral.requester_team, referral.region_id):
+    if works_in_team(user, referral.requester_team_id, referral.region_id):
         return Side.REQUESTER
     return None
 
@@ -127,8 +140,8 @@ def _target_side(user) -> Q:
         rows |= Q(target_organization_id=organization_id)
     elif organization_id and is_network_staff(user):
         rows |= Q(target_organization_id=organization_id, region_id=user.region_id)
-    if works_in_team(user, getattr(user, "team", ""), getattr(user, "region_id", None)):
-        rows |= Q(target_team=user.team, region_id=user.region_id)
+    if teams := _inbox_team_ids(user):
+        rows |= Q(target_team_id__in=teams, region_id=user.region_id)
     return rows
 
 
@@ -138,8 +151,8 @@ def _requester_side(user) -> Q:
     rows = Q(requester=user)
     if is_partner_of(user, user.organization_id):
         rows |= Q(requester_organization_id=user.organization_id)
-    if works_in_team(user, user.team, user.region_id):
-        rows |= Q(requester_team=user.team, region_id=user.region_id)
+    if teams := _inbox_team_ids(user):
+        rows |= Q(requester_team_id__in=teams, region_id=user.region_id)
     return rows
 
 

@@ -24,6 +24,7 @@ from proxima.referrals.services.fhir_common import (
     validate_resource,
 )
 from proxima.referrals.services.workflow import resolve_region, response_due, transition
+from proxima.teams.services import main_team
 
 
 def _resources_of(data) -> list[dict]:
@@ -277,7 +278,9 @@ def _import_task(
         request_text=_request_text(service_request),
         priority=priority,
         requester=by,
-        requester_team=by.team if access.is_network_staff_of(by, region_id) else "",
+        requester_team=main_team(by, region_id)
+        if access.is_network_staff_of(by, region_id)
+        else None,
         requester_organization=(
             by.organization if access.is_partner_of(by, by.organization_id) else None
         ),

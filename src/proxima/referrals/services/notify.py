@@ -46,7 +46,7 @@ def target_side_users(referral: Referral):
         )
     else:
         users = Q(
-            team=referral.target_team,
+            memberships__team_id=referral.target_team_id,
             region_id=referral.region_id,
             role__in=roles_with(WORK_IN_TEAM_INBOX),
         )

@@ -21,7 +21,7 @@ from proxima.directory.models import Service
 from proxima.intake.models import Priority
 from proxima.intake.services.episodes import target_hours
 from proxima.matching.services import DIRECTORY_DOMAINS
-from proxima.people.models import InformationCategory, InternalTeam, Person
+from proxima.people.models import InformationCategory, Person
 from proxima.people.services.consent import can_share
 from proxima.people.services.records import can_access_person
 from proxima.referrals.lifecycle import (
@@ -36,6 +36,7 @@ from proxima.referrals.lifecycle import (
 )
 from proxima.referrals.models import TEXT_LENGTH, Referral, ReferralEvent
 from proxima.referrals.services import access, notify
+from proxima.teams.services import main_team, team_named
 
 
 class ReferralInputError(InputError):
@@ -81,7 +82,7 @@ def response_due(region_id: int, priority: str, sent_at: datetime) -> datetime:
     return sent_at + timedelta(hours=max(target_hours(region_id, priority), 1))
 
 
-def _check(data: ReferralInput, by) -> dict[str, str]:
+def _check(data: ReferralInput, by, region_id) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.need_domain.strip():
         errors["need_domain"] = _("Say which need this referral is for.")
@@ -95,7 +96,7 @@ def _check(data: ReferralInput, by) -> dict[str, str]:
         errors["priority"] = _("Choose a priority.")
     if (data.service is None) == (not data.target_team):
         errors["target"] = _("Choose one service or one team to refer to.")
-    elif data.target_team and data.target_team not in InternalTeam.values:
+    elif data.target_team and region_id and team_named(region_id, data.target_team) is None:
         errors["target"] = _("Unknown team.")
     elif data.service is not None and data.service.organization_id is None:
         errors["target"] = _("This service has no organization to receive referrals.")
@@ -135,10 +136,10 @@ def create_referral(
         )
     if not access.can_send_referrals(by):
         raise PermissionDenied(_("You may not send referrals."))
-    errors = _check(data, by)
+    region_id = resolve_region(region_id or (parent.region_id if parent else None), by)
+    errors = _check(data, by, region_id)
     if errors:
         raise ReferralInputError(errors)
-    region_id = resolve_region(region_id or (parent.region_id if parent else None), by)
     if region_id is None:
         raise ReferralInputError({"region": _("Say which region this referral belongs to.")})
     referral = Referral.objects.create(
@@ -151,13 +152,15 @@ def create_referral(
         request_text=data.request_text.strip(),
         priority=data.priority,
         requester=by,
-        requester_team=by.team if access.is_network_staff_of(by, region_id) else "",
+        requester_team=main_team(by, region_id)
+        if access.is_network_staff_of(by, region_id)
+        else None,
         requester_organization=(
             by.organization if access.is_partner_of(by, by.organization_id) else None
         ),
         service=data.service,
         target_organization=data.service.organization if data.service else None,
-        target_team=data.target_team,
+        target_team=team_named(region_id, data.target_team) if data.target_team else None,
     )
     ReferralEvent.objects.create(
         referral=referral, to_status=Status.DRAFT, actor=by, side=Side.REQUESTER
@@ -179,7 +182,7 @@ def duplicate_warnings(referral: Referral) -> list[str]:
     open_ones = (
         Referral.objects.filter(person_id=referral.person_id, status__in=OPEN)
         .exclude(pk__in=chain)
-        .select_related("target_organization")
+        .select_related("target_organization", "target_team")
     )
     warnings = []
     for other in open_ones:
