@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "proxima.privacy",
     "proxima.territories",
     "proxima.teams",
+    "proxima.agreements",
     "proxima.coverage",
     "ninja",  # after Proxima's apps: core/templates/ninja/swagger.html themes its docs page
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("proxima.prescriptions.urls")),
     path("", include("proxima.privacy.urls")),
     path("", include("proxima.coverage.urls")),
+    path("", include("proxima.agreements.urls")),
 ]
 
 # Django's own error answers: a page in the person's language, JSON under /api/.

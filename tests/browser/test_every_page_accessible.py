@@ -6,6 +6,7 @@ taxonomy review, the account, the API docs, the sign-in and the error pages."""
 
 import pytest
 
+from proxima.agreements.models import Agreement
 from proxima.core.roles import Role
 from proxima.directory.services.search_backends import backend
 from tests.browser.conftest import sign_in
@@ -76,6 +77,12 @@ def test_the_prescribers_the_coordinators_and_the_privacy_officers_pages(page, n
     page.context.clear_cookies()
     sign_in(page, base, network["coordinator"], PASSWORD, "/home/")
     page.goto(base + "/taxonomies/")
+    from proxima.agreements.demo import load_demo_agreements
+
+    load_demo_agreements(None, region_code=network["coordinator"].region.code)
+    agreement = Agreement.objects.filter(status="active").first()
+    for path in ("/agreements/", f"/agreements/{agreement.pk}/", "/agreements/new/"):
+        page.goto(base + path)
     page.context.clear_cookies()
     sign_in(page, base, network["privacy"], PASSWORD, "/home/")
     page.goto(base + "/privacy/")

@@ -40,6 +40,11 @@ REFERRAL_SIDES = frozenset({Role.WORKER_811}) | PARTNERS
 TARGET_SIDE = PARTNERS
 # Coverage of services per territory of the region (counts, no personal information).
 COVERAGE_VIEWERS = frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR})
+# Partnership agreements: the region's network staff and evaluators read its registry, the
+# partner organizations the agreements they are party to (the world's agreement has the
+# organization as a party); the region's coordinators keep it.
+AGREEMENT_READERS = RECORD_READERS | {Role.EVALUATOR} | PARTNERS
+AGREEMENT_EDITORS = frozenset({Role.COORDINATOR})
 
 # route name -> who gets an answer other than 401/403/404/login.
 MATRIX: dict[str, object] = {
@@ -108,6 +113,15 @@ MATRIX: dict[str, object] = {
     "coverage:map": COVERAGE_VIEWERS,
     "coverage:territory": COVERAGE_VIEWERS,
     "coverage:csv": COVERAGE_VIEWERS,
+    "agreements:inventory": AGREEMENT_READERS,
+    "agreements:csv": AGREEMENT_READERS,
+    "agreements:xlsx": AGREEMENT_READERS,
+    "agreements:detail": AGREEMENT_READERS,
+    "agreements:new": AGREEMENT_EDITORS,
+    "agreements:status": AGREEMENT_EDITORS,
+    "agreements:meeting": AGREEMENT_EDITORS,
+    "agreements:indicator": AGREEMENT_EDITORS,
+    "agreements:training": AGREEMENT_EDITORS,
     "privacy:log": PRIVACY,
     "privacy:search": PRIVACY,
     "privacy:access_report": PRIVACY,
@@ -145,6 +159,10 @@ MATRIX: dict[str, object] = {
     "api:match_needs": RECORD_READERS,
 }
 POST_ONLY = {
+    "agreements:status",
+    "agreements:meeting",
+    "agreements:indicator",
+    "agreements:training",
     "directory:confirm_mapping",
     "directory:reject_mapping",
     "directory:add_mapping",
@@ -270,6 +288,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
     a prescription; the organization's service."""
     from shapely.geometry import box
 
+    from proxima.agreements.models import Agreement
     from proxima.directory.models import TaxonomyTerm
     from proxima.intake.models import ContactEpisode, Escalation, Screening
     from proxima.intake.services.questionnaires import questionnaire
@@ -339,6 +358,15 @@ def _region_objects(region, organization, suffix: str) -> dict:
     sal = service.service_at_locations.get()
     term = TaxonomyTerm.objects.first()
     mapping = _imported_category(suffix, service)
+    agreement = Agreement.objects.create(
+        region=region,
+        title_fr=f"Corridor {suffix}",
+        kind="referral_corridor",
+        status="active",
+        starts_on="2026-01-01",
+    )
+    agreement.parties.create()  # the region's establishment
+    agreement.parties.create(organization=organization)
     person_routes = (
         "people:person",
         "api:update_person",
@@ -383,6 +411,16 @@ def _region_objects(region, organization, suffix: str) -> dict:
         **{name: [prescription.pk] for name in prescription_routes},
         "prescriptions:measure": [prescription.pk, "k10"],
         "coverage:territory": [f"quartier-{suffix}"],
+        **{
+            name: [agreement.pk]
+            for name in (
+                "agreements:detail",
+                "agreements:status",
+                "agreements:meeting",
+                "agreements:indicator",
+                "agreements:training",
+            )
+        },
         "api:withdraw_consent": [person.pk, consent.pk],
         "api:record_action": [escalation.pk],
         "directory:partner_edit": [service.id],
@@ -513,6 +551,10 @@ FORM_POSTS = {
     "directory:reject_mapping": {},
     "directory:add_mapping": {"need": need_domain_term_id("youth")},
     "intake:send_summary": {"channel": "email", "to": "ana@example.org", "consented": "on"},
+    "agreements:status": {"status": "under_review", "version": 1, "note": "révision annuelle"},
+    "agreements:meeting": {"held_on": "2026-11-20", "notes": "Bilan"},
+    "agreements:indicator": {"kind": "referrals_sent"},
+    "agreements:training": {"topic": "Crise", "held_on": "2026-11-20", "attendees": "12"},
 }
 
 

@@ -88,9 +88,10 @@ def test_periodic_tasks_are_queued_once(db):
     call_command("start-schedules")
     call_command("start-schedules")
     paths = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
+    from proxima.agreements.tasks import PERIODIC as AGREEMENTS_PERIODIC
     from proxima.privacy.tasks import PERIODIC as PRIVACY_PERIODIC
 
-    queued = [send_daily_digests, sweep_overdue, *PRIVACY_PERIODIC]
+    queued = [send_daily_digests, sweep_overdue, *PRIVACY_PERIODIC, *AGREEMENTS_PERIODIC]
     assert paths == sorted(periodic.module_path for periodic in queued)
 
 

@@ -5,6 +5,8 @@ from proxima.core.roles import (
     MAP_TAXONOMY_TERMS,
     READ_AUDIT_LOG,
     READ_PERSONAL_RECORDS,
+    RECEIVE_FOR_ORGANIZATION,
+    VIEW_AGREEMENTS,
     VIEW_COVERAGE,
     has_capability,
 )
@@ -22,4 +24,7 @@ def navigation(request):
         "nav_intake": has_capability(user, READ_PERSONAL_RECORDS),
         "nav_privacy": has_capability(user, READ_AUDIT_LOG),
         "nav_coverage": has_capability(user, VIEW_COVERAGE),
+        # Partners read the agreements their organization is party to.
+        "nav_agreements": has_capability(user, VIEW_AGREEMENTS)
+        or has_capability(user, RECEIVE_FOR_ORGANIZATION),
     }

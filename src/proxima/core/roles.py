@@ -44,6 +44,10 @@ WORK_IN_TEAM_INBOX = "referrals.work_in_team_inbox"
 OVERSEE_REGION_REFERRALS = "referrals.oversee_region"
 # Coverage and duplication of services per territory (counts, no personal information).
 VIEW_COVERAGE = "coverage.view"
+# Partnership agreements and joint training: the region's registry (partners read the
+# agreements they are party to, whatever their role's other rights).
+VIEW_AGREEMENTS = "agreements.view"
+EDIT_AGREEMENTS = "agreements.edit"
 # Privacy: the audit log, a person's access report and everything held on a person.
 READ_AUDIT_LOG = "audit.read_log"
 PERSON_ACCESS_REPORT = "audit.person_access_report"
@@ -70,6 +74,8 @@ PERMISSION_MATRIX: dict[str, frozenset[str]] = {
     WORK_IN_TEAM_INBOX: frozenset(FRONT_LINE),
     OVERSEE_REGION_REFERRALS: frozenset({Role.COORDINATOR}),
     VIEW_COVERAGE: frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR}),
+    VIEW_AGREEMENTS: frozenset(RECORD_READERS | {Role.EVALUATOR}),
+    EDIT_AGREEMENTS: frozenset({Role.COORDINATOR}),
     READ_AUDIT_LOG: frozenset({Role.PRIVACY_OFFICER}),
     PERSON_ACCESS_REPORT: frozenset({Role.PRIVACY_OFFICER}),
     EXPORT_PERSON_RECORD: frozenset({Role.PRIVACY_OFFICER}),

@@ -27,6 +27,7 @@ from proxima.directory.models import (
 )
 from proxima.directory.services import geo
 from proxima.directory.services.taxonomy import (
+    first_level_domain_labels,
     first_level_domains,
     need_domain_term_id,
     term_graph,
@@ -411,15 +412,7 @@ REACH_CHOICES_KM = (0, 2, 5, 10)
 
 def domain_labels() -> dict[str, str]:
     """The first-level need domains in the reader's language, in the taxonomy's order."""
-    from proxima.directory.models import TaxonomyTerm
-
-    names = {
-        t.id: t.localized_name
-        for t in TaxonomyTerm.objects.filter(
-            id__in=[need_domain_term_id(code) for code in top_domains()]
-        )
-    }
-    return {code: names.get(need_domain_term_id(code), code) for code in top_domains()}
+    return first_level_domain_labels()
 
 
 def territories_for_map(

@@ -43,6 +43,18 @@ def first_level_domains() -> tuple[str, ...]:
     return tuple(d["code"] for d in data["domains"])
 
 
+def first_level_domain_labels() -> dict[str, str]:
+    """The first-level need domains' names in the reader's language, in the file's order
+    (the code where a domain's term is not loaded)."""
+    names = {
+        t.id: t.localized_name
+        for t in TaxonomyTerm.objects.filter(
+            id__in=[need_domain_term_id(code) for code in first_level_domains()]
+        )
+    }
+    return {code: names.get(need_domain_term_id(code), code) for code in first_level_domains()}
+
+
 def open_eligibility_term_id(code: str) -> str:
     return stable_id("open-eligibility", code)
 

@@ -28,6 +28,9 @@ class Command(BaseCommand):
         from proxima.referrals.services.demo import load_demo_referrals
 
         referrals = load_demo_referrals(partner.id if partner else None)
+        from proxima.agreements.demo import load_demo_agreements
+
+        agreements = load_demo_agreements(partner.id if partner else None)
         from proxima.prescriptions.services.demo import load_demo_prescriptions
 
         prescriptions = load_demo_prescriptions()
@@ -38,6 +41,10 @@ class Command(BaseCommand):
         )
         if referrals:
             self.stdout.write(f"Demo referrals: {referrals}, in every state (fictional people).")
+        if agreements:
+            self.stdout.write(
+                f"Demo partnership agreements: {agreements} (in force, due for review, expired, draft)."
+            )
         if prescriptions:
             self.stdout.write(
                 f"Demo social prescriptions: {prescriptions} (active, completed, stopped)."

@@ -1,0 +1,142 @@
+"""The registry's forms: a new agreement (with its parties), a change of status, a
+follow-up meeting, an indicator, a joint training session. Django forms: each error is
+said in the reader's language, next to its field."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from proxima.agreements.models import (
+    TEXT_LENGTH,
+    AgreementKind,
+    AgreementStatus,
+    IndicatorKind,
+)
+from proxima.directory.models import Organization
+from proxima.directory.services.taxonomy import first_level_domains
+from proxima.teams.models import Team
+from proxima.territories.models import Territory
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class AgreementForm(forms.Form):
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgreementKind.choices)
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=TEXT_LENGTH, required=False, widget=forms.Textarea
+    )
+    need_domains = forms.MultipleChoiceField(
+        label=_("Needs covered"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    establishment = forms.BooleanField(
+        label=_("The region's establishment (CISSS / CIUSSS) is a party"), required=False
+    )
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Teams that are parties"), queryset=Team.objects.none(), required=False
+    )
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Community organizations that are parties"),
+        queryset=Organization.objects.none(),
+        required=False,
+    )
+    territories = forms.ModelMultipleChoiceField(
+        label=_("Territories covered"), queryset=Territory.objects.none(), required=False
+    )
+    how_to_refer = forms.CharField(
+        label=_("How to refer"), max_length=TEXT_LENGTH, required=False, widget=forms.Textarea
+    )
+    access_hours = forms.CharField(label=_("Hours"), max_length=300, required=False)
+    access_contact = forms.CharField(label=_("Contact"), max_length=300, required=False)
+    direct_transfer = forms.BooleanField(
+        label=_("The 811 may transfer a call directly"), required=False
+    )
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DATE)
+    starts_on = forms.DateField(label=_("In force from"), required=False, widget=DATE)
+    review_on = forms.DateField(label=_("Review due on"), required=False, widget=DATE)
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DATE)
+
+    def __init__(self, *args, region, domain_labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need_domains"].choices = [
+            (code, domain_labels.get(code, code)) for code in first_level_domains()
+        ]
+        self.fields["teams"].queryset = Team.objects.filter(region=region, active=True)
+        self.fields["organizations"].queryset = Organization.objects.order_by("name")
+        self.fields["territories"].queryset = Territory.objects.filter(
+            pk__in=_territory_ids_of(region)
+        ).order_by("level", "name_fr")
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end must come after the start."))
+        review = data.get("review_on")
+        if review and starts and review < starts:
+            self.add_error("review_on", _("The review comes after the start."))
+        return data
+
+
+def _territory_ids_of(region) -> list[int]:
+    """The region's territory and every territory within it."""
+    root = Territory.objects.filter(region=region).values_list("pk", flat=True).first()
+    if root is None:
+        return []
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = list(
+            Territory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        found += frontier
+    return found
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=AgreementStatus.choices)
+    note = forms.CharField(label=_("Why"), max_length=500, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    attendees = forms.CharField(label=_("Attendees"), max_length=500, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), max_length=TEXT_LENGTH, required=False, widget=forms.Textarea
+    )
+    decisions = forms.CharField(
+        label=_("Decisions"), max_length=TEXT_LENGTH, required=False, widget=forms.Textarea
+    )
+
+
+class IndicatorForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Indicator"), choices=IndicatorKind.choices)
+    label = forms.CharField(label=_("In words"), max_length=200, required=False)
+    target = forms.DecimalField(
+        label=_("Target"), max_digits=10, decimal_places=2, required=False, min_value=0
+    )
+    reported_value = forms.DecimalField(
+        label=_("Reported figure"), max_digits=12, decimal_places=2, required=False, min_value=0
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == IndicatorKind.OTHER and not (data.get("label") or "").strip():
+            self.add_error("label", _("Say in words what the parties watch."))
+        return data
+
+
+class TrainingForm(forms.Form):
+    topic = forms.CharField(label=_("Topic"), max_length=300)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    trainers = forms.CharField(label=_("Trainers"), max_length=500, required=False)
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Organizations that took part"),
+        queryset=Organization.objects.none(),
+        required=False,
+    )
+    attendees = forms.IntegerField(label=_("People who attended"), min_value=0, max_value=100_000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = Organization.objects.order_by("name")

@@ -1,0 +1,526 @@
+"""The agreements registry: who sees which agreement, the status rules and their history,
+the live indicators, the review reminders and the region's inventory (CSV, XLSX).
+
+One row-level rule (`visible_to`): network staff who may view agreements see their
+region's; partner staff see the agreements their organization is party to, in any region,
+and nothing else; the public sees none. Coordinators edit their region's.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import median
+
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from proxima.agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Indicator,
+    IndicatorKind,
+    Party,
+    StatusChange,
+    TrainingSession,
+)
+from proxima.core.audit import record_audit_event
+from proxima.core.errors import InputError
+from proxima.core.formats import spreadsheet_cell
+from proxima.core.models import User
+from proxima.core.roles import (
+    EDIT_AGREEMENTS,
+    RECEIVE_FOR_ORGANIZATION,
+    VIEW_AGREEMENTS,
+    has_capability,
+    in_region,
+    roles_with,
+)
+from proxima.core.shortcuts import get_from_request
+from proxima.directory.services.taxonomy import first_level_domain_labels
+from proxima.referrals.lifecycle import Status
+from proxima.referrals.models import Referral
+
+# Reminders go this many days before the review date (and once per review date).
+REVIEW_NOTICE_DAYS = 30
+
+# What may follow what. An agreement in force goes under review and back; it expires when
+# its end date passes (`expire_past_end`), or is ended; an ended one is kept as it was.
+TRANSITIONS: dict[str, set[str]] = {
+    AgreementStatus.DRAFT: {AgreementStatus.ACTIVE, AgreementStatus.ENDED},
+    AgreementStatus.ACTIVE: {
+        AgreementStatus.UNDER_REVIEW,
+        AgreementStatus.EXPIRED,
+        AgreementStatus.ENDED,
+    },
+    AgreementStatus.UNDER_REVIEW: {
+        AgreementStatus.ACTIVE,
+        AgreementStatus.EXPIRED,
+        AgreementStatus.ENDED,
+    },
+    AgreementStatus.EXPIRED: {AgreementStatus.UNDER_REVIEW, AgreementStatus.ENDED},
+    AgreementStatus.ENDED: set(),
+}
+IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.UNDER_REVIEW)
+
+
+class AgreementInputError(InputError):
+    """What cannot be recorded, field by field (nothing written)."""
+
+
+class AgreementConflict(InputError):
+    """Someone changed the agreement since it was read."""
+
+
+def _partner_organization(user):
+    if has_capability(user, RECEIVE_FOR_ORGANIZATION) and user.organization_id:
+        return user.organization_id
+    return None
+
+
+def _reads_region(user) -> bool:
+    """Network staff who view (or edit) agreements, attached to a region."""
+    return user.region_id is not None and (
+        has_capability(user, VIEW_AGREEMENTS) or has_capability(user, EDIT_AGREEMENTS)
+    )
+
+
+def visible_to(user) -> QuerySet[Agreement]:
+    """Every agreement this user may read (pages, exports and the referral's access
+    mechanism alike)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Agreement.objects.none()
+    rows = Q(region_id=user.region_id) if _reads_region(user) else Q(pk__in=[])
+    organization_id = _partner_organization(user)
+    if organization_id:
+        party_of = Party.objects.filter(organization_id=organization_id)
+        rows |= Q(pk__in=party_of.values("agreement_id"))
+    return Agreement.objects.filter(rows)
+
+
+def can_use_agreements(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return _reads_region(user) or bool(_partner_organization(user))
+
+
+def can_edit(user, agreement: Agreement | None = None, region_id=None) -> bool:
+    region_id = agreement.region_id if agreement is not None else region_id
+    return in_region(user, EDIT_AGREEMENTS, region_id)
+
+
+def agreement_for(user, agreement_id) -> Agreement:
+    """The agreement named in a request: 403 for those who read none, 404 for one they
+    may not read, a missing one or a malformed id."""
+    if not can_use_agreements(user):
+        raise PermissionDenied(_("You may not read partnership agreements."))
+    return get_from_request(visible_to(user), agreement_id)
+
+
+def require_edit(user, agreement: Agreement | None = None, region_id=None) -> None:
+    if not can_edit(user, agreement, region_id):
+        raise PermissionDenied(_("Only the region's coordinators change its agreements."))
+
+
+# --- recording ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_agreement(data: dict, *, by, region) -> Agreement:
+    """A draft agreement of the user's region from a checked AgreementForm's data, with its
+    parties (the establishment, teams, organizations)."""
+    require_edit(by, region_id=region.pk)
+    if not (data["establishment"] or data["teams"] or data["organizations"]):
+        raise AgreementInputError({"organizations": _("Name at least one party.")})
+    agreement = Agreement.objects.create(
+        region=region,
+        created_by=by,
+        **{
+            field: data[field] if data[field] is not None else ""
+            for field in ("title_fr", "title_en", "kind", "purpose", "how_to_refer")
+            + ("access_hours", "access_contact")
+        },
+        need_domains=sorted(set(data["need_domains"])),
+        direct_transfer=data["direct_transfer"],
+        signed_on=data["signed_on"],
+        starts_on=data["starts_on"],
+        review_on=data["review_on"],
+        ends_on=data["ends_on"],
+    )
+    agreement.territories.set(data["territories"])
+    parties = [Party(agreement=agreement)] if data["establishment"] else []
+    parties += [Party(agreement=agreement, team=team) for team in data["teams"]]
+    parties += [Party(agreement=agreement, organization=o) for o in data["organizations"]]
+    Party.objects.bulk_create(parties)
+    StatusChange.objects.create(
+        agreement=agreement, from_status="", to_status=AgreementStatus.DRAFT, by=by
+    )
+    record_audit_event(by, "create_agreement", agreement)
+    return agreement
+
+
+@transaction.atomic
+def record_meeting(agreement: Agreement, data: dict, *, by):
+    require_edit(by, agreement)
+    meeting = agreement.meetings.create(recorded_by=by, **data)
+    record_audit_event(by, "record_agreement_meeting", agreement)
+    return meeting
+
+
+@transaction.atomic
+def add_indicator(agreement: Agreement, data: dict, *, by) -> Indicator:
+    require_edit(by, agreement)
+    indicator = agreement.indicators.create(
+        kind=data["kind"],
+        label=(data.get("label") or "").strip(),
+        target=data.get("target"),
+        reported_value=data.get("reported_value"),
+    )
+    record_audit_event(by, "add_agreement_indicator", agreement)
+    return indicator
+
+
+@transaction.atomic
+def record_training(data: dict, *, by, region, agreement: Agreement | None = None):
+    require_edit(by, region_id=region.pk)
+    if agreement is not None and agreement.region_id != region.pk:
+        raise PermissionDenied(_("Only the region's coordinators change its agreements."))
+    session = TrainingSession.objects.create(
+        region=region,
+        agreement=agreement,
+        topic=data["topic"].strip(),
+        held_on=data["held_on"],
+        trainers=(data.get("trainers") or "").strip(),
+        attendees=data["attendees"],
+        recorded_by=by,
+    )
+    session.organizations.set(data.get("organizations") or [])
+    record_audit_event(by, "record_training_session", session)
+    return session
+
+
+# --- status -------------------------------------------------------------------------------
+
+
+def status_problem(agreement: Agreement, to_status: str, today: date) -> str | None:
+    """Why the agreement cannot take this status now, or None."""
+    if to_status not in AgreementStatus.values:
+        return _("Unknown status.")
+    if to_status not in TRANSITIONS[agreement.status]:
+        return _("An agreement that is “%(from)s” cannot become “%(to)s”.") % {
+            "from": AgreementStatus(agreement.status).label,
+            "to": AgreementStatus(to_status).label,
+        }
+    if to_status == AgreementStatus.ACTIVE:
+        if agreement.parties.count() < 2:
+            return _("An agreement in force has at least two parties.")
+        if agreement.starts_on is None:
+            return _("Say from when the agreement is in force.")
+        if agreement.ends_on is not None and agreement.ends_on < today:
+            return _("Its end date has passed: change the end date first.")
+    return None
+
+
+@transaction.atomic
+def change_status(agreement: Agreement, to_status: str, *, by, version: int, note: str = ""):
+    require_edit(by, agreement)
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.version != version:
+        raise AgreementConflict(
+            {"version": _("Someone changed this agreement since you opened it: reload it.")}
+        )
+    if len(note) > 500:
+        raise AgreementInputError({"note": _("At most %d characters.") % 500})
+    problem = status_problem(locked, to_status, timezone.localdate())
+    if problem:
+        raise AgreementInputError({"status": problem})
+    _move(locked, to_status, by=by, note=note.strip())
+    record_audit_event(by, "change_agreement_status", locked, reason=to_status)
+    return locked
+
+
+def _move(agreement: Agreement, to_status: str, *, by, note: str) -> None:
+    StatusChange.objects.create(
+        agreement=agreement, from_status=agreement.status, to_status=to_status, by=by, note=note
+    )
+    agreement.status = to_status
+    agreement.version += 1
+    agreement.save(update_fields=["status", "version", "updated_at"])
+
+
+@transaction.atomic
+def expire_past_end(today: date | None = None) -> int:
+    """Agreements in force whose end date has passed become expired (by nobody: the
+    history says the date did it)."""
+    today = today or timezone.localdate()
+    count = 0
+    for agreement in Agreement.objects.select_for_update().filter(
+        status__in=IN_FORCE, ends_on__lt=today
+    ):
+        _move(agreement, AgreementStatus.EXPIRED, by=None, note=_("End date passed."))
+        count += 1
+    return count
+
+
+def due_for_review(agreements, today: date) -> set[int]:
+    """The ids of the agreements in force whose review date is within the notice period
+    (or past)."""
+    horizon = today + timedelta(days=REVIEW_NOTICE_DAYS)
+    return {
+        a.pk
+        for a in agreements
+        if a.status in IN_FORCE and a.review_on is not None and a.review_on <= horizon
+    }
+
+
+def send_review_reminders(today: date | None = None) -> int:
+    """One email per agreement coming up for review to the region's coordinators, in each
+    one's language, once per review date. How many agreements were reminded."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=REVIEW_NOTICE_DAYS)
+    due = Agreement.objects.filter(
+        status__in=IN_FORCE, review_on__isnull=False, review_on__lte=horizon
+    ).exclude(review_reminded_on=F("review_on"))
+    reminded = 0
+    for agreement in due:
+        coordinators = User.objects.filter(
+            role__in=roles_with(EDIT_AGREEMENTS), region_id=agreement.region_id, is_active=True
+        ).exclude(email="")
+        for user in coordinators:
+            with translation.override(user.preferred_language or "fr"):
+                send_mail(
+                    _("Agreement to review: %s") % agreement.title,
+                    _(
+                        "The agreement “%(title)s” is due for review on %(date)s. Plan the "
+                        "follow-up meeting with the parties in Proxima's agreements registry."
+                    )
+                    % {"title": agreement.title, "date": _date(agreement.review_on)},
+                    None,
+                    [user.email],
+                )
+        Agreement.objects.filter(pk=agreement.pk).update(review_reminded_on=agreement.review_on)
+        reminded += 1
+    return reminded
+
+
+def _date(day: date) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(day, "DATE_FORMAT")
+
+
+# --- live indicators ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: Indicator
+    value: float | None  # None: nothing to compute yet
+    live: bool
+
+
+def referrals_under(agreement: Agreement) -> QuerySet[Referral]:
+    """The referrals sent, while the agreement was in force, to its parties (their
+    organizations or teams) in its region, for the needs it covers (all when none named)."""
+    organizations = [p.organization_id for p in agreement.parties.all() if p.organization_id]
+    teams = [p.team_id for p in agreement.parties.all() if p.team_id]
+    rows = Referral.objects.filter(
+        Q(target_organization_id__in=organizations) | Q(target_team_id__in=teams),
+        region_id=agreement.region_id,
+        requested_at__isnull=False,
+    ).exclude(status__in=[Status.DRAFT, Status.ENTERED_IN_ERROR])
+    if agreement.starts_on:
+        rows = rows.filter(requested_at__date__gte=agreement.starts_on)
+    if agreement.ends_on:
+        rows = rows.filter(requested_at__date__lte=agreement.ends_on)
+    if agreement.need_domains:
+        rows = rows.filter(need_domain__in=agreement.need_domains)
+    return rows
+
+
+ACCEPTED = {Status.ACCEPTED, Status.IN_PROGRESS, Status.ON_HOLD, Status.COMPLETED}
+
+
+def figures(agreement: Agreement) -> list[Figure]:
+    """Each indicator with its figure: computed from the referrals where Proxima can, the
+    parties' reported figure otherwise. Counts only, never people."""
+    indicators = list(agreement.indicators.all())
+    if not indicators:
+        return []
+    rows = list(referrals_under(agreement).values_list("status", "requested_at", "responded_at"))
+    sent = len(rows)
+    accepted = sum(1 for status, _sent, _answered in rows if status in ACCEPTED)
+    delays = [
+        (answered - requested).total_seconds() / 3600
+        for _status, requested, answered in rows
+        if answered is not None and requested is not None
+    ]
+    live = {
+        IndicatorKind.REFERRALS_SENT: float(sent),
+        IndicatorKind.REFERRALS_ACCEPTED: float(accepted),
+        IndicatorKind.ACCEPTANCE_RATE: (100.0 * accepted / sent) if sent else None,
+        IndicatorKind.MEDIAN_RESPONSE_HOURS: round(median(delays), 1) if delays else None,
+    }
+    result = []
+    for indicator in indicators:
+        if indicator.kind in live:
+            result.append(Figure(indicator, live[indicator.kind], True))
+        else:
+            value = indicator.reported_value
+            result.append(Figure(indicator, float(value) if value is not None else None, False))
+    return result
+
+
+# --- the referral's access mechanism -----------------------------------------------------
+
+
+def in_force_for(referral: Referral, *, by) -> list[Agreement]:
+    """The agreements in force, readable by this user, that the referral's receiving
+    organization or team is party to: their access mechanism is shown with it."""
+    party = Q()
+    if referral.target_organization_id:
+        party = Q(parties__organization_id=referral.target_organization_id)
+    elif referral.target_team_id:
+        party = Q(parties__team_id=referral.target_team_id)
+    else:
+        return []
+    return list(
+        visible_to(by)
+        .filter(party, region_id=referral.region_id, status__in=IN_FORCE)
+        .distinct()
+        .order_by("title_fr")[:5]
+    )
+
+
+# --- the inventory -----------------------------------------------------------------------
+
+
+def inventory(user, *, status: str = "", today: date | None = None) -> list[Agreement]:
+    """The agreements the user may read, with their parties, by title; `status` narrows
+    (an unknown status gives none)."""
+    rows = visible_to(user).prefetch_related(
+        "parties__organization", "parties__team", "territories", "training_sessions"
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return sorted(rows, key=lambda a: a.title.casefold())
+
+
+def inventory_table(agreements: list[Agreement], today: date) -> tuple[list[str], list[list]]:
+    """The inventory as a header and rows of plain values (text, dates, numbers), in the
+    current language: what the CSV and XLSX files hold."""
+    header = [
+        _("Agreement"),
+        _("Kind"),
+        _("Status"),
+        _("Due for review"),
+        _("Parties"),
+        _("Needs covered"),
+        _("Territories covered"),
+        _("How to refer"),
+        _("Hours"),
+        _("Contact"),
+        _("The 811 may transfer a call directly"),
+        _("Signed on"),
+        _("In force from"),
+        _("Review due on"),
+        _("Ends on"),
+        _("Joint training sessions"),
+    ]
+    due = due_for_review(agreements, today)
+    labels = first_level_domain_labels()
+    rows = []
+    for a in agreements:
+        rows.append(
+            [
+                a.title,
+                a.get_kind_display(),
+                a.get_status_display(),
+                _("yes") if a.pk in due else _("no"),
+                "; ".join(
+                    f"{party} ({party.role})" if party.role else str(party)
+                    for party in a.parties.all()
+                ),
+                ", ".join(labels.get(d, d) for d in a.need_domains),
+                ", ".join(t.name for t in a.territories.all()),
+                a.how_to_refer,
+                a.access_hours,
+                a.access_contact,
+                _("yes") if a.direct_transfer else _("no"),
+                a.signed_on,
+                a.starts_on,
+                a.review_on,
+                a.ends_on,
+                len(a.training_sessions.all()),
+            ]
+        )
+    return header, rows
+
+
+def _cell_text(value) -> str:
+    """A cell as text: ISO dates, and text never run as a formula by a spreadsheet."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return spreadsheet_cell(str(value))
+
+
+def inventory_csv(header: list[str], rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell_text(value) for value in row])
+    return "\ufeff" + out.getvalue()  # a byte-order mark: spreadsheets read it as UTF-8
+
+
+def inventory_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
+    """The inventory as an Excel workbook (openpyxl): dates as dates, counts as numbers,
+    text never read as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(
+            [
+                value
+                if isinstance(value, (date, int, float)) or value is None
+                else _cell_text(value)
+                for value in row
+            ]
+        )
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- joint training ----------------------------------------------------------------------
+
+
+def training_visible_to(user) -> QuerySet[TrainingSession]:
+    """The region's sessions for network staff who view agreements; partners, the sessions
+    their organization took part in."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return TrainingSession.objects.none()
+    rows = Q(region_id=user.region_id) if _reads_region(user) else Q(pk__in=[])
+    organization_id = _partner_organization(user)
+    if organization_id:
+        rows |= Q(organizations__id=organization_id)
+    return TrainingSession.objects.filter(rows).distinct()

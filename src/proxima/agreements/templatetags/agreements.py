@@ -1,0 +1,16 @@
+"""The agreements a page about a referral shows: the access mechanism of each agreement in
+force that its receiving organization or team is party to (referrals' templates load this;
+the referrals app itself imports nothing from agreements)."""
+
+from django import template
+
+from proxima.agreements.services import in_force_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("agreements/access_mechanisms.html", takes_context=True)
+def access_mechanisms(context, referral):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"agreements": in_force_for(referral, by=user) if user is not None else []}

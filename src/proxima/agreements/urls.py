@@ -1,0 +1,17 @@
+from django.urls import path
+
+from proxima.agreements import views
+
+app_name = "agreements"
+
+urlpatterns = [
+    path("agreements/", views.inventory, name="inventory"),
+    path("agreements/export.csv", views.export_csv, name="csv"),
+    path("agreements/export.xlsx", views.export_xlsx, name="xlsx"),
+    path("agreements/new/", views.new, name="new"),
+    path("agreements/<str:agreement_id>/", views.detail, name="detail"),
+    path("agreements/<str:agreement_id>/status/", views.change_status, name="status"),
+    path("agreements/<str:agreement_id>/meetings/", views.add_meeting, name="meeting"),
+    path("agreements/<str:agreement_id>/indicators/", views.add_indicator, name="indicator"),
+    path("agreements/<str:agreement_id>/training/", views.add_training, name="training"),
+]

@@ -1,0 +1,212 @@
+"""The agreements registry's pages: the region's inventory (CSV, XLSX), an agreement, and
+one URL per action (new agreement, change of status, meeting, indicator, training)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from proxima.agreements import services
+from proxima.agreements.forms import (
+    AgreementForm,
+    IndicatorForm,
+    MeetingForm,
+    StatusForm,
+    TrainingForm,
+)
+from proxima.agreements.models import AgreementStatus
+from proxima.directory.services.taxonomy import first_level_domain_labels as domain_labels
+
+
+def _require_use(user) -> None:
+    if not services.can_use_agreements(user):
+        raise PermissionDenied(_("You may not read partnership agreements."))
+
+
+def _status_asked(request) -> str:
+    status = request.GET.get("status", "")
+    return status if status in AgreementStatus.values else ""
+
+
+@login_required
+def inventory(request):
+    _require_use(request.user)
+    status = _status_asked(request)
+    today = timezone.localdate()
+    agreements = services.inventory(request.user, status=status)
+    due = services.due_for_review(agreements, today)
+    context = {
+        "agreements": [{"agreement": a, "due": a.pk in due} for a in agreements],
+        "status": status,
+        "statuses": AgreementStatus.choices,
+        "can_edit": services.can_edit(request.user, region_id=request.user.region_id),
+        "training": services.training_visible_to(request.user)
+        .prefetch_related("organizations")
+        .select_related("agreement")[:50],
+        "labels": domain_labels(),
+    }
+    return render(request, "agreements/inventory.html", context)
+
+
+def _export(request):
+    _require_use(request.user)
+    today = timezone.localdate()
+    agreements = services.inventory(request.user, status=_status_asked(request))
+    return services.inventory_table(agreements, today), today
+
+
+@login_required
+def export_csv(request):
+    (header, rows), today = _export(request)
+    response = HttpResponse(
+        services.inventory_csv(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="agreements-{today}.csv"'
+    return response
+
+
+@login_required
+def export_xlsx(request):
+    (header, rows), today = _export(request)
+    content = services.inventory_xlsx(header, rows, title=_("Agreements"))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="agreements-{today}.xlsx"'
+    return response
+
+
+def _detail_context(request, agreement, **forms):
+    editable = services.can_edit(request.user, agreement)
+    today = timezone.localdate()
+    return {
+        "agreement": agreement,
+        "parties": agreement.parties.select_related("organization", "team"),
+        "history": agreement.status_changes.select_related("by"),
+        "meetings": agreement.meetings.all(),
+        "figures": services.figures(agreement),
+        "training": agreement.training_sessions.prefetch_related("organizations"),
+        "labels": domain_labels(),
+        "due": agreement.pk in services.due_for_review([agreement], today),
+        "can_edit": editable,
+        "next_statuses": [
+            (code, AgreementStatus(code).label)
+            for code in sorted(services.TRANSITIONS[agreement.status])
+        ]
+        if editable
+        else [],
+        "status_form": forms.get("status_form") or StatusForm(auto_id="status-%s"),
+        "meeting_form": forms.get("meeting_form") or MeetingForm(auto_id="meeting-%s"),
+        "indicator_form": forms.get("indicator_form") or IndicatorForm(auto_id="indicator-%s"),
+        "training_form": forms.get("training_form") or TrainingForm(auto_id="training-%s"),
+        "errors": forms.get("errors") or {},
+    }
+
+
+@login_required
+def detail(request, agreement_id):
+    agreement = services.agreement_for(request.user, agreement_id)
+    return render(request, "agreements/detail.html", _detail_context(request, agreement))
+
+
+def _editable(request, agreement_id):
+    agreement = services.agreement_for(request.user, agreement_id)
+    services.require_edit(request.user, agreement)
+    return agreement
+
+
+def _refused(request, agreement, status=400, **forms):
+    return render(
+        request,
+        "agreements/detail.html",
+        _detail_context(request, agreement, **forms),
+        status=status,
+    )
+
+
+@login_required
+def new(request):
+    _require_use(request.user)
+    region = request.user.region
+    services.require_edit(request.user, region_id=getattr(region, "pk", None))
+    labels = domain_labels()
+    form = AgreementForm(
+        request.POST or None, region=region, domain_labels=labels, auto_id="agreement-%s"
+    )
+    errors = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.create_agreement(form.cleaned_data, by=request.user, region=region)
+        except services.AgreementInputError as error:
+            errors = error.errors
+        else:
+            messages.success(request, _("Agreement recorded as a draft."))
+            return redirect("agreements:detail", agreement_id=agreement.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "agreements/new.html", {"form": form, "errors": errors}, status=status)
+
+
+@login_required
+@require_POST
+def change_status(request, agreement_id):
+    agreement = _editable(request, agreement_id)
+    form = StatusForm(request.POST, auto_id="status-%s")
+    if not form.is_valid():
+        return _refused(request, agreement, status_form=form)
+    try:
+        services.change_status(
+            agreement,
+            form.cleaned_data["status"],
+            by=request.user,
+            version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+        )
+    except services.AgreementConflict as error:
+        return _refused(request, agreement, status=409, status_form=form, errors=error.errors)
+    except services.AgreementInputError as error:
+        return _refused(request, agreement, status_form=form, errors=error.errors)
+    messages.success(request, _("Status changed."))
+    return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
+@login_required
+@require_POST
+def add_meeting(request, agreement_id):
+    agreement = _editable(request, agreement_id)
+    form = MeetingForm(request.POST, auto_id="meeting-%s")
+    if not form.is_valid():
+        return _refused(request, agreement, meeting_form=form)
+    services.record_meeting(agreement, form.cleaned_data, by=request.user)
+    messages.success(request, _("Meeting recorded."))
+    return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
+@login_required
+@require_POST
+def add_indicator(request, agreement_id):
+    agreement = _editable(request, agreement_id)
+    form = IndicatorForm(request.POST, auto_id="indicator-%s")
+    if not form.is_valid():
+        return _refused(request, agreement, indicator_form=form)
+    services.add_indicator(agreement, form.cleaned_data, by=request.user)
+    messages.success(request, _("Indicator added."))
+    return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
+@login_required
+@require_POST
+def add_training(request, agreement_id):
+    agreement = _editable(request, agreement_id)
+    form = TrainingForm(request.POST, auto_id="training-%s")
+    if not form.is_valid():
+        return _refused(request, agreement, training_form=form)
+    services.record_training(
+        form.cleaned_data, by=request.user, region=agreement.region, agreement=agreement
+    )
+    messages.success(request, _("Training session recorded."))
+    return redirect("agreements:detail", agreement_id=agreement.pk)

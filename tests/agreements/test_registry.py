@@ -1,0 +1,345 @@
+"""The partnership agreements registry: who reads and who changes what, the status rules
+and their history, the live indicators on a hand-checked set of referrals, the review
+reminders, the inventory's CSV and XLSX, and the access mechanism shown on a referral."""
+
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from proxima.agreements import services
+from proxima.agreements.models import Agreement, Indicator, StatusChange, TrainingSession
+from proxima.core.models import AuditEvent, Region
+from proxima.core.roles import Role
+from proxima.referrals.models import Referral
+from tests.factories import OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+MONTREAL = ZoneInfo("America/Montreal")
+
+
+@pytest.fixture
+def region():
+    return Region.objects.create(code="03", name="Capitale-Nationale")
+
+
+@pytest.fixture
+def elsewhere():
+    return Region.objects.create(code="07", name="Outaouais")
+
+
+@pytest.fixture
+def food_bank():
+    return OrganizationFactory(name="Comptoir alimentaire")
+
+
+@pytest.fixture
+def agreement(region, food_bank):
+    made = Agreement.objects.create(
+        region=region,
+        title_fr="Corridor 811 – dépannage alimentaire",
+        title_en="811 – food aid corridor",
+        kind="referral_corridor",
+        status="active",
+        need_domains=["food"],
+        how_to_refer="Référence Proxima ; en urgence, téléphoner avant 15 h.",
+        access_hours="Lundi au vendredi, 9 h à 16 h",
+        access_contact="418 555-0142",
+        starts_on=date(2026, 1, 1),
+        review_on=date(2027, 6, 1),
+    )
+    made.parties.create(role="établissement")
+    made.parties.create(organization=food_bank, role="service receveur")
+    return made
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_each_reads_the_agreements_they_may_and_only_those(region, elsewhere, agreement, food_bank):
+    coordinator = UserFactory(role=Role.COORDINATOR, region=region)
+    evaluator = UserFactory(role=Role.EVALUATOR, region=region)
+    other_coordinator = UserFactory(role=Role.COORDINATOR, region=elsewhere)
+    party = UserFactory(role=Role.PARTNER_WORKER, organization=food_bank)
+    not_party = UserFactory(role=Role.PARTNER_ADMIN, organization=OrganizationFactory())
+    url = f"/agreements/{agreement.pk}/"
+    for reader in (coordinator, evaluator, party):
+        page = signed_in(reader).get(url)
+        assert page.status_code == 200 and "Corridor 811" in page.content.decode()
+        assert "Corridor 811" in signed_in(reader).get("/agreements/").content.decode()
+    for outsider in (other_coordinator, not_party):
+        assert signed_in(outsider).get(url).status_code == 404
+        listing = signed_in(outsider).get("/agreements/").content.decode()
+        assert "Corridor 811" not in listing
+        assert (
+            "Corridor 811" not in signed_in(outsider).get("/agreements/export.csv").content.decode()
+        )
+    assert Client().get(url).status_code == 302  # the public: the sign-in page
+    assert (
+        signed_in(UserFactory(role=Role.PRIVACY_OFFICER, region=region)).get(url).status_code == 403
+    )
+    assert signed_in(coordinator).get("/agreements/not-a-number/").status_code == 404
+
+
+def test_only_the_regions_coordinators_change_it_and_nothing_is_written_otherwise(
+    region, elsewhere, agreement, food_bank
+):
+    posts = {
+        "status": {"status": "under_review", "version": 1},
+        "meetings": {"held_on": "2026-11-20", "notes": "Bilan"},
+        "indicators": {"kind": "referrals_sent"},
+        "training": {"topic": "Crise", "held_on": "2026-11-20", "attendees": "12"},
+    }
+    for user, expected in (
+        (UserFactory(role=Role.EVALUATOR, region=region), 403),
+        (UserFactory(role=Role.PARTNER_ADMIN, organization=food_bank), 403),
+        (UserFactory(role=Role.COORDINATOR, region=elsewhere), 404),
+    ):
+        client = signed_in(user)
+        for action, body in posts.items():
+            response = client.post(f"/agreements/{agreement.pk}/{action}/", body)
+            assert response.status_code == expected, (user.role, action)
+        if expected == 403:
+            assert client.get("/agreements/new/").status_code == 403
+    agreement.refresh_from_db()
+    assert agreement.status == "active" and agreement.version == 1
+    assert not agreement.meetings.exists() and not agreement.indicators.exists()
+    assert not TrainingSession.objects.exists() and not StatusChange.objects.exists()
+
+
+def test_the_status_rules_and_their_history(region, agreement):
+    coordinator = UserFactory(role=Role.COORDINATOR, region=region)
+    client = signed_in(coordinator)
+    url = f"/agreements/{agreement.pk}/status/"
+    refused = client.post(url, {"status": "draft", "version": 1})
+    assert refused.status_code == 400
+    assert "ne peut pas passer à « brouillon »" in refused.content.decode()
+    assert (
+        client.post(url, {"status": "under_review", "version": 1, "note": "bilan"}).status_code
+        == 302
+    )
+    stale = client.post(url, {"status": "active", "version": 1})
+    assert stale.status_code == 409 and "rechargez" in stale.content.decode()
+    assert client.post(url, {"status": "ended", "version": 2}).status_code == 302
+    for status in ("active", "under_review", "expired", "draft"):
+        assert client.post(url, {"status": status, "version": 3}).status_code == 400
+    for junk in ({"status": "x" * 300, "version": 3}, {"status": "active", "version": "un"}, {}):
+        assert client.post(url, junk).status_code == 400
+    agreement.refresh_from_db()
+    assert agreement.status == "ended"
+    history = [(c.from_status, c.to_status, c.note) for c in agreement.status_changes.all()]
+    assert history == [("active", "under_review", "bilan"), ("under_review", "ended", "")]
+    assert AuditEvent.objects.filter(action="change_agreement_status").count() == 2
+
+
+def test_a_draft_goes_in_force_only_with_two_parties_and_a_start(region, food_bank):
+    coordinator = UserFactory(role=Role.COORDINATOR, region=region)
+    draft = Agreement.objects.create(region=region, title_fr="Ébauche", kind="memorandum")
+    draft.parties.create(organization=food_bank)
+    with pytest.raises(services.AgreementInputError) as problem:
+        services.change_status(draft, "active", by=coordinator, version=1)
+    assert "deux parties" in str(problem.value.errors["status"])
+    draft.parties.create()
+    with pytest.raises(services.AgreementInputError) as problem:
+        services.change_status(draft, "active", by=coordinator, version=1)
+    assert "vigueur" in str(problem.value.errors["status"])
+    Agreement.objects.filter(pk=draft.pk).update(starts_on=date(2026, 1, 1))
+    draft.refresh_from_db()
+    assert services.change_status(draft, "active", by=coordinator, version=1).status == "active"
+
+
+def test_a_coordinator_records_a_new_agreement_and_a_malformed_one_is_refused(region, food_bank):
+    coordinator = UserFactory(role=Role.COORDINATOR, region=region)
+    client = signed_in(coordinator)
+    body = {
+        "title_fr": "Protocole crise",
+        "kind": "protocol",
+        "need_domains": ["crisis"],
+        "establishment": "on",
+        "teams": [region.teams.get(code="info_social").pk],
+        "organizations": [food_bank.pk],
+        "starts_on": "2026-02-01",
+        "ends_on": "2026-01-01",  # before the start
+    }
+    refused = client.post("/agreements/new/", body)
+    assert refused.status_code == 400 and "La fin doit suivre le début." in refused.content.decode()
+    for junk in (
+        {**body, "ends_on": "", "kind": "truc"},
+        {**body, "ends_on": "", "starts_on": "31/31"},
+    ):
+        assert client.post("/agreements/new/", junk).status_code == 400
+    assert (
+        client.post(
+            "/agreements/new/", {**body, "organizations": [], "teams": [], "establishment": ""}
+        ).status_code
+        == 400
+    )
+    assert not Agreement.objects.exists()
+    made = client.post("/agreements/new/", {**body, "ends_on": "2027-01-31"})
+    assert made.status_code == 302
+    agreement = Agreement.objects.get()
+    assert (agreement.status, agreement.region, agreement.need_domains) == (
+        "draft",
+        region,
+        ["crisis"],
+    )
+    assert sorted(str(p) for p in agreement.parties.all()) == sorted(
+        ["l’établissement de la région (CISSS / CIUSSS)", "811 Info-Social", "Comptoir alimentaire"]
+    )
+
+
+def _referral(
+    region, organization, requester, status, requested, answered_after_hours=None, need="food"
+):
+    requested_at = datetime(*requested, tzinfo=MONTREAL)
+    return Referral.objects.create(
+        region=region,
+        anonymous=True,
+        need_domain=need,
+        request_text="Panier",
+        priority="72h",
+        requester=requester,
+        target_organization=organization,
+        status=status,
+        requested_at=requested_at,
+        responded_at=requested_at + timedelta(hours=answered_after_hours)
+        if answered_after_hours is not None
+        else None,
+    )
+
+
+def test_live_indicators_on_a_hand_checked_set_of_referrals(region, agreement, food_bank):
+    worker = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
+    _referral(region, food_bank, worker, "accepted", (2026, 3, 2, 9), 10)
+    _referral(region, food_bank, worker, "completed", (2026, 3, 9, 9), 20)
+    _referral(region, food_bank, worker, "rejected", (2026, 4, 1, 9), 30)
+    _referral(region, food_bank, worker, "requested", (2026, 5, 1, 9))
+    # Not under the agreement: before it, another need, another organization, a draft.
+    _referral(region, food_bank, worker, "accepted", (2025, 12, 1, 9), 1)
+    _referral(region, food_bank, worker, "accepted", (2026, 3, 2, 9), 1, need="housing")
+    _referral(region, OrganizationFactory(), worker, "accepted", (2026, 3, 2, 9), 1)
+    for kind, target in (
+        ("referrals_sent", None),
+        ("referrals_accepted", None),
+        ("acceptance_rate", 80),
+        ("median_response_hours", 72),
+        ("other", 150),
+    ):
+        Indicator.objects.create(
+            agreement=agreement,
+            kind=kind,
+            target=target,
+            label="Paniers" if kind == "other" else "",
+            reported_value=112 if kind == "other" else None,
+        )
+    figures = {f.indicator.kind: (f.value, f.live) for f in services.figures(agreement)}
+    assert figures == {
+        "referrals_sent": (4.0, True),
+        "referrals_accepted": (2.0, True),
+        "acceptance_rate": (50.0, True),
+        "median_response_hours": (20.0, True),
+        "other": (112.0, False),
+    }
+
+
+def test_review_reminders_go_once_and_past_agreements_expire(region, agreement, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    fr = UserFactory(role=Role.COORDINATOR, region=region, email="coordo@example.org")
+    en = UserFactory(
+        role=Role.COORDINATOR, region=region, email="coord@example.org", preferred_language="en"
+    )
+    UserFactory(role=Role.EVALUATOR, region=region, email="eval@example.org")
+    today = date(2026, 12, 1)
+    Agreement.objects.filter(pk=agreement.pk).update(review_on=today + timedelta(days=45))
+    assert services.send_review_reminders(today) == 0  # not yet within 30 days
+    Agreement.objects.filter(pk=agreement.pk).update(review_on=today + timedelta(days=20))
+    assert services.send_review_reminders(today) == 1
+    assert services.send_review_reminders(today) == 0  # once per review date
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects == {
+        fr.email: "Entente à réviser : Corridor 811 – dépannage alimentaire",
+        en.email: "Agreement to review: 811 – food aid corridor",
+    }
+    assert "21 décembre 2026" in next(m.body for m in mail.outbox if m.to == [fr.email])
+    Agreement.objects.filter(pk=agreement.pk).update(ends_on=today - timedelta(days=1))
+    assert services.expire_past_end(today) == 1
+    agreement.refresh_from_db()
+    assert agreement.status == "expired"
+    assert agreement.status_changes.get().by is None
+
+
+def test_the_inventory_exports_to_csv_and_xlsx(region, agreement, need_domains):
+    Agreement.objects.create(region=region, title_fr='=HYPERLINK("http://x")', kind="protocol")
+    coordinator = UserFactory(role=Role.COORDINATOR, region=region)
+    client = signed_in(coordinator)
+    text = client.get("/agreements/export.csv").content.decode("utf-8-sig")
+    header, injected, row = text.splitlines()[:3]
+    assert injected.startswith('"\'=HYPERLINK(""http://x"")"')  # never run as a formula
+    assert header.startswith("Entente,Type,Statut,Révision à venir,Parties")
+    assert "Corridor 811 – dépannage alimentaire" in row and "corridor de référence" in row
+    assert ",Aide alimentaire," in row  # the need in words
+    assert "2026-01-01" in row and "2027-06-01" in row
+    workbook = load_workbook(io.BytesIO(client.get("/agreements/export.xlsx").content))
+    sheet = workbook.active
+    assert sheet["A1"].value == "Entente"
+    assert sheet["A2"].value == '\'=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
+    assert sheet["A3"].value == "Corridor 811 – dépannage alimentaire"
+    assert sheet["M3"].value.date() == date(2026, 1, 1)  # a date, not text
+    assert (
+        client.get("/agreements/export.csv?status=ended").content.decode("utf-8-sig").count("\n")
+        == 1
+    )
+
+
+def test_a_referral_to_a_party_shows_the_access_mechanism_while_in_force(
+    region, agreement, food_bank
+):
+    worker = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
+    referral = _referral(region, food_bank, worker, "requested", (2026, 11, 30, 9))
+    client = signed_in(worker)
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Selon l’entente « Corridor 811" in page and "418 555-0142" in page
+    Agreement.objects.filter(pk=agreement.pk).update(status="ended")
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "418 555-0142" not in page
+
+
+def test_the_demo_region_has_agreements_in_every_state(region, need_domains):
+    from proxima.agreements.demo import load_demo_agreements
+
+    assert load_demo_agreements(None) == 4
+    assert load_demo_agreements(None) == 4  # reloading replaces them
+    today = timezone.localdate()
+    agreements = list(Agreement.objects.all())
+    statuses = sorted(a.status for a in agreements)
+    assert statuses == ["active", "active", "draft", "expired"]
+    assert len(services.due_for_review(agreements, today)) == 1
+    assert TrainingSession.objects.count() == 2
+
+
+def test_the_daily_task_expires_and_reminds(region, agreement, settings):
+    from proxima.agreements.tasks import review_agreements_daily
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    UserFactory(role=Role.COORDINATOR, region=region, email="coordo@example.org")
+    today = timezone.localdate()
+    Agreement.objects.filter(pk=agreement.pk).update(review_on=today + timedelta(days=3))
+    past = Agreement.objects.create(
+        region=region,
+        title_fr="Ancienne entente",
+        kind="protocol",
+        status="under_review",
+        starts_on=today - timedelta(days=400),
+        ends_on=today - timedelta(days=1),
+    )
+    assert review_agreements_daily.call(requeue=False) == {"expired": 1, "reminded": 1}
+    past.refresh_from_db()
+    assert past.status == "expired" and len(mail.outbox) == 1
