@@ -1,0 +1,27 @@
+"""An internal orientation's team points to a team (the contact's region's team of the
+same code), not to a code."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("intake", "0005_summary_sent"),
+        ("teams", "0002_standard_teams_and_members"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="orientation",
+            name="team_ref",
+            field=models.ForeignKey(
+                null=True,
+                blank=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="teams.team",
+            ),
+        ),
+    ]
