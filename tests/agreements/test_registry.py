@@ -17,7 +17,7 @@ from proxima.agreements.models import Agreement, Indicator, StatusChange, Traini
 from proxima.core.models import AuditEvent, Region
 from proxima.core.roles import Role
 from proxima.referrals.models import Referral
-from tests.factories import OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory, ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 MONTREAL = ZoneInfo("America/Montreal")
@@ -307,6 +307,13 @@ def test_a_referral_to_a_party_shows_the_access_mechanism_while_in_force(
     client = signed_in(worker)
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "Selon l’entente « Corridor 811" in page and "418 555-0142" in page
+    # Before sending too: the form for a service of a party says how to reach it.
+    service = ServiceFactory(organization=food_bank)
+    form = client.get(f"/referrals/new/?service={service.id}").content.decode()
+    assert "Selon l’entente « Corridor 811" in form and "Lundi au vendredi" in form
+    outsider = UserFactory(role=Role.WORKER_811, region=Region.objects.create(code="09", name="N"))
+    form = signed_in(outsider).get(f"/referrals/new/?service={service.id}").content.decode()
+    assert "418 555-0142" not in form  # another region's agreement
     Agreement.objects.filter(pk=agreement.pk).update(status="ended")
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "418 555-0142" not in page

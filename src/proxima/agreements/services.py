@@ -381,16 +381,28 @@ def figures(agreement: Agreement) -> list[Figure]:
 def in_force_for(referral: Referral, *, by) -> list[Agreement]:
     """The agreements in force, readable by this user, that the referral's receiving
     organization or team is party to: their access mechanism is shown with it."""
-    party = Q()
-    if referral.target_organization_id:
-        party = Q(parties__organization_id=referral.target_organization_id)
-    elif referral.target_team_id:
-        party = Q(parties__team_id=referral.target_team_id)
+    return in_force_with(
+        region_id=referral.region_id,
+        organization_id=referral.target_organization_id,
+        team_id=referral.target_team_id,
+        by=by,
+    )
+
+
+def in_force_with(*, region_id, organization_id=None, team_id=None, by) -> list[Agreement]:
+    """The agreements in force in the region, readable by this user, that this
+    organization or team is party to (at most five, by title)."""
+    if organization_id:
+        party = Q(parties__organization_id=organization_id)
+    elif team_id:
+        party = Q(parties__team_id=team_id)
     else:
+        return []
+    if region_id is None:
         return []
     return list(
         visible_to(by)
-        .filter(party, region_id=referral.region_id, status__in=IN_FORCE)
+        .filter(party, region_id=region_id, status__in=IN_FORCE)
         .distinct()
         .order_by("title_fr")[:5]
     )
