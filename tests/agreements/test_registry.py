@@ -350,3 +350,57 @@ def test_the_daily_task_expires_and_reminds(region, agreement, settings):
     assert review_agreements_daily.call(requeue=False) == {"expired": 1, "reminded": 1}
     past.refresh_from_db()
     assert past.status == "expired" and len(mail.outbox) == 1
+
+
+def test_a_coordinator_changes_the_details_and_parties_with_the_version_read(
+    region, elsewhere, agreement, food_bank
+):
+    coordinator = UserFactory(role=Role.COORDINATOR, region=region)
+    client = signed_in(coordinator)
+    url = f"/agreements/{agreement.pk}/edit/"
+    form = client.get(url).content.decode()
+    assert 'value="Corridor 811 – dépannage alimentaire"' in form
+    other = OrganizationFactory(name="Maison de la famille")
+    body = {
+        "version": 1,
+        "title_fr": "Corridor 811 – aide alimentaire",
+        "kind": "referral_corridor",
+        "need_domains": ["food"],
+        "organizations": [food_bank.pk, other.pk],  # the establishment leaves
+        "starts_on": "2026-01-01",
+        "how_to_refer": "Téléphoner d’abord.",
+    }
+    food_party = agreement.parties.get(organization=food_bank)
+    assert client.post(url, body).status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.title_fr, agreement.how_to_refer, agreement.version) == (
+        "Corridor 811 – aide alimentaire",
+        "Téléphoner d’abord.",
+        2,
+    )
+    parties = {str(p): p for p in agreement.parties.all()}
+    assert set(parties) == {"Comptoir alimentaire", "Maison de la famille"}
+    assert parties["Comptoir alimentaire"].pk == food_party.pk  # kept with its role
+    assert parties["Comptoir alimentaire"].role == "service receveur"
+    stale = client.post(url, {**body, "title_fr": "Autre"})  # version 1 again
+    assert stale.status_code == 409 and "rechargez" in stale.content.decode()
+    alone = client.post(url, {**body, "version": 2, "organizations": [food_bank.pk]})
+    assert alone.status_code == 400 and "au moins deux parties" in alone.content.decode()
+    agreement.refresh_from_db()
+    assert (
+        agreement.title_fr == "Corridor 811 – aide alimentaire" and agreement.parties.count() == 2
+    )
+    assert (
+        signed_in(UserFactory(role=Role.COORDINATOR, region=elsewhere))
+        .post(url, {**body, "version": 2})
+        .status_code
+        == 404
+    )
+    assert (
+        signed_in(UserFactory(role=Role.PARTNER_ADMIN, organization=food_bank))
+        .post(url, {**body, "version": 2})
+        .status_code
+        == 403
+    )
+    agreement.refresh_from_db()
+    assert agreement.version == 2

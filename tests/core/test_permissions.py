@@ -118,6 +118,7 @@ MATRIX: dict[str, object] = {
     "agreements:xlsx": AGREEMENT_READERS,
     "agreements:detail": AGREEMENT_READERS,
     "agreements:new": AGREEMENT_EDITORS,
+    "agreements:edit": AGREEMENT_EDITORS,
     "agreements:status": AGREEMENT_EDITORS,
     "agreements:meeting": AGREEMENT_EDITORS,
     "agreements:indicator": AGREEMENT_EDITORS,
@@ -415,6 +416,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
             name: [agreement.pk]
             for name in (
                 "agreements:detail",
+                "agreements:edit",
                 "agreements:status",
                 "agreements:meeting",
                 "agreements:indicator",

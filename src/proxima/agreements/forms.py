@@ -20,6 +20,8 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class AgreementForm(forms.Form):
+    # Editing: the version read (someone else's change in between is refused).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     title_fr = forms.CharField(label=_("Title (French)"), max_length=200)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=AgreementKind.choices)

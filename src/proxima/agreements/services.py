@@ -129,38 +129,106 @@ def require_edit(user, agreement: Agreement | None = None, region_id=None) -> No
 # --- recording ---------------------------------------------------------------------------
 
 
+TEXT_FIELDS = (
+    "title_fr",
+    "title_en",
+    "kind",
+    "purpose",
+    "how_to_refer",
+    "access_hours",
+    "access_contact",
+)
+DATE_FIELDS = ("signed_on", "starts_on", "review_on", "ends_on")
+
+
+def _fields(data: dict) -> dict:
+    return {
+        **{field: data[field] or "" for field in TEXT_FIELDS},
+        **{field: data[field] for field in DATE_FIELDS},
+        "need_domains": sorted(set(data["need_domains"])),
+        "direct_transfer": data["direct_transfer"],
+    }
+
+
+def _set_parties(agreement: Agreement, data: dict) -> None:
+    """The parties named, each kept with its role and commitments when it already was one;
+    the others removed."""
+    if not (data["establishment"] or data["teams"] or data["organizations"]):
+        raise AgreementInputError({"organizations": _("Name at least one party.")})
+    wanted = {("establishment", None)} if data["establishment"] else set()
+    wanted |= {("team", team.pk) for team in data["teams"]}
+    wanted |= {("organization", o.pk) for o in data["organizations"]}
+
+    def key(party):
+        if party.organization_id:
+            return ("organization", party.organization_id)
+        if party.team_id:
+            return ("team", party.team_id)
+        return ("establishment", None)
+
+    present = {key(p): p for p in agreement.parties.all()}
+    Party.objects.filter(pk__in=[p.pk for k, p in present.items() if k not in wanted]).delete()
+    Party.objects.bulk_create(
+        Party(
+            agreement=agreement,
+            team_id=pk if kind == "team" else None,
+            organization_id=pk if kind == "organization" else None,
+        )
+        for kind, pk in sorted(wanted - set(present), key=str)
+    )
+
+
 @transaction.atomic
 def create_agreement(data: dict, *, by, region) -> Agreement:
     """A draft agreement of the user's region from a checked AgreementForm's data, with its
     parties (the establishment, teams, organizations)."""
     require_edit(by, region_id=region.pk)
-    if not (data["establishment"] or data["teams"] or data["organizations"]):
-        raise AgreementInputError({"organizations": _("Name at least one party.")})
-    agreement = Agreement.objects.create(
-        region=region,
-        created_by=by,
-        **{
-            field: data[field] if data[field] is not None else ""
-            for field in ("title_fr", "title_en", "kind", "purpose", "how_to_refer")
-            + ("access_hours", "access_contact")
-        },
-        need_domains=sorted(set(data["need_domains"])),
-        direct_transfer=data["direct_transfer"],
-        signed_on=data["signed_on"],
-        starts_on=data["starts_on"],
-        review_on=data["review_on"],
-        ends_on=data["ends_on"],
-    )
+    agreement = Agreement.objects.create(region=region, created_by=by, **_fields(data))
     agreement.territories.set(data["territories"])
-    parties = [Party(agreement=agreement)] if data["establishment"] else []
-    parties += [Party(agreement=agreement, team=team) for team in data["teams"]]
-    parties += [Party(agreement=agreement, organization=o) for o in data["organizations"]]
-    Party.objects.bulk_create(parties)
+    _set_parties(agreement, data)
     StatusChange.objects.create(
         agreement=agreement, from_status="", to_status=AgreementStatus.DRAFT, by=by
     )
     record_audit_event(by, "create_agreement", agreement)
     return agreement
+
+
+@transaction.atomic
+def update_agreement(agreement: Agreement, data: dict, *, by, version: int) -> Agreement:
+    """The agreement's fields and parties as the form now says (its status changes apart,
+    with their history). An agreement in force keeps at least two parties."""
+    require_edit(by, agreement)
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.version != version:
+        raise AgreementConflict(
+            {"version": _("Someone changed this agreement since you opened it: reload it.")}
+        )
+    for field, value in _fields(data).items():
+        setattr(locked, field, value)
+    locked.version += 1
+    locked.save()
+    locked.territories.set(data["territories"])
+    _set_parties(locked, data)
+    if locked.status in IN_FORCE and locked.parties.count() < 2:
+        raise AgreementInputError(
+            {"organizations": _("An agreement in force has at least two parties.")}
+        )
+    record_audit_event(by, "change_agreement", locked)
+    return locked
+
+
+def form_initial(agreement: Agreement) -> dict:
+    """What the edit form starts from."""
+    parties = list(agreement.parties.all())
+    return {
+        **{field: getattr(agreement, field) for field in TEXT_FIELDS + DATE_FIELDS},
+        "need_domains": agreement.need_domains,
+        "direct_transfer": agreement.direct_transfer,
+        "establishment": any(not p.team_id and not p.organization_id for p in parties),
+        "teams": [p.team_id for p in parties if p.team_id],
+        "organizations": [p.organization_id for p in parties if p.organization_id],
+        "territories": list(agreement.territories.values_list("pk", flat=True)),
+    }
 
 
 @transaction.atomic

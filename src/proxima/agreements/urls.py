@@ -10,6 +10,7 @@ urlpatterns = [
     path("agreements/export.xlsx", views.export_xlsx, name="xlsx"),
     path("agreements/new/", views.new, name="new"),
     path("agreements/<str:agreement_id>/", views.detail, name="detail"),
+    path("agreements/<str:agreement_id>/edit/", views.edit, name="edit"),
     path("agreements/<str:agreement_id>/status/", views.change_status, name="status"),
     path("agreements/<str:agreement_id>/meetings/", views.add_meeting, name="meeting"),
     path("agreements/<str:agreement_id>/indicators/", views.add_indicator, name="indicator"),

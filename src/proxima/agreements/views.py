@@ -152,6 +152,39 @@ def new(request):
 
 
 @login_required
+def edit(request, agreement_id):
+    agreement = _editable(request, agreement_id)
+    form = AgreementForm(
+        request.POST or None,
+        initial={**services.form_initial(agreement), "version": agreement.version},
+        region=agreement.region,
+        domain_labels=domain_labels(),
+        auto_id="agreement-%s",
+    )
+    errors = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_agreement(
+                agreement,
+                form.cleaned_data,
+                by=request.user,
+                version=form.cleaned_data["version"] or 0,
+            )
+        except services.AgreementConflict as error:
+            errors = error.errors
+            context = {"form": form, "errors": errors, "agreement": agreement}
+            return render(request, "agreements/new.html", context, status=409)
+        except services.AgreementInputError as error:
+            errors = error.errors
+        else:
+            messages.success(request, _("Agreement updated."))
+            return redirect("agreements:detail", agreement_id=agreement.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "errors": errors, "agreement": agreement}
+    return render(request, "agreements/new.html", context, status=status)
+
+
+@login_required
 @require_POST
 def change_status(request, agreement_id):
     agreement = _editable(request, agreement_id)

@@ -112,6 +112,7 @@ ACTION_LABELS = {
     "create_account": _("created an account"),
     "change_account": _("changed an account's role, region, organization or status"),
     "create_agreement": _("recorded a partnership agreement"),
+    "change_agreement": _("changed a partnership agreement"),
     "change_agreement_status": _("changed the status of a partnership agreement"),
     "record_agreement_meeting": _("recorded a follow-up meeting of an agreement"),
     "add_agreement_indicator": _("added an indicator to an agreement"),
