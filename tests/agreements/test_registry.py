@@ -290,7 +290,8 @@ def test_the_inventory_exports_to_csv_and_xlsx(region, agreement, need_domains):
     workbook = load_workbook(io.BytesIO(client.get("/agreements/export.xlsx").content))
     sheet = workbook.active
     assert sheet["A1"].value == "Entente"
-    assert sheet["A2"].value == '\'=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
+    # Text typed as text: shown as written, never run as a formula.
+    assert sheet["A2"].value == '=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
     assert sheet["A3"].value == "Corridor 811 – dépannage alimentaire"
     assert sheet["M3"].value.date() == date(2026, 1, 1)  # a date, not text
     assert (
@@ -404,3 +405,48 @@ def test_a_coordinator_changes_the_details_and_parties_with_the_version_read(
     )
     agreement.refresh_from_db()
     assert agreement.version == 2
+
+
+def test_what_the_outsiders_probe_found_stays_fixed(region, agreement, food_bank):
+    """A huge id is an invalid choice, not a 500; a partner does not learn the title of
+    an agreement it is not party to through a training session; a refused status says
+    why next to the field; the status is never preselected; French decimals."""
+    coordinator = UserFactory(role=Role.COORDINATOR, region=region)
+    client = signed_in(coordinator)
+    for field in ("teams", "territories", "organizations"):
+        response = client.post(
+            "/agreements/new/",
+            {"title_fr": "T", "kind": "protocol", "establishment": "on", field: "9" * 25},
+        )
+        assert response.status_code == 400, field
+    assert not Agreement.objects.exclude(pk=agreement.pk).exists()
+
+    secret = Agreement.objects.create(
+        region=region, title_fr="Entente confidentielle", kind="protocol"
+    )
+    session = TrainingSession.objects.create(
+        region=region, agreement=secret, topic="Crise", held_on=date(2026, 11, 1), attendees=5
+    )
+    session.organizations.set([food_bank])
+    partner = UserFactory(role=Role.PARTNER_WORKER, organization=food_bank)
+    listing = signed_in(partner).get("/agreements/").content.decode()
+    assert "Crise" in listing and "Entente confidentielle" not in listing
+    assert "Entente confidentielle" in client.get("/agreements/").content.decode()
+
+    url = f"/agreements/{agreement.pk}/status/"
+    for body, said in (
+        ({"status": "bogus", "version": 1}, "Nouveau statut"),
+        ({"status": "ended", "version": 1, "note": "x" * 501}, "Pourquoi"),
+        ({"status": "ended"}, "Rechargez la page"),
+    ):
+        refused = client.post(url, body)
+        assert refused.status_code == 400 and said in refused.content.decode(), body
+    page = client.get(f"/agreements/{agreement.pk}/").content.decode()
+    assert '<option value="">—</option><option value="under_review">' in page
+    assert (
+        client.post(
+            f"/agreements/{agreement.pk}/indicators/", {"kind": "acceptance_rate", "target": "12,5"}
+        ).status_code
+        == 302
+    )
+    assert str(agreement.indicators.get().target) == "12.50"

@@ -102,6 +102,22 @@ def test_an_inactive_team_is_neither_offered_nor_reachable(region):
     assert not Referral.objects.exists()
 
 
+def test_a_draft_to_a_team_closed_since_is_not_sent(region):
+    from proxima.referrals.services.workflow import send
+
+    sender = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
+    draft = create_referral(
+        ReferralInput("food", "Évaluation", "72h", target_team="mobile_outreach", anonymous=True),
+        by=sender,
+    )
+    Team.objects.filter(region=region, code="mobile_outreach").update(active=False)
+    with pytest.raises(ReferralInputError) as refused:
+        send(draft, by=sender, version=draft.version)
+    assert "target" in refused.value.errors
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
 def test_the_referral_form_offers_the_regions_teams_in_the_readers_language(region):
     Team.objects.create(
         region=region,

@@ -17,6 +17,29 @@ from proxima.teams.models import Team
 from proxima.territories.models import Territory
 
 DATE = forms.DateInput(attrs={"type": "date"})
+LARGEST_ID = 2**63 - 1
+
+
+class RecordsField(forms.ModelMultipleChoiceField):
+    """Several records by id; an id that is not a whole number the database can hold is
+    an invalid choice like any other (not a database error)."""
+
+    def _check_values(self, value):
+        if self.queryset.model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"):
+            for pk in value:
+                text = str(pk)
+                if not text.isascii() or not text.isdigit() or int(text) > LARGEST_ID:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": text[:40]},
+                    )
+        return super()._check_values(value)
+
+
+class TerritoriesField(RecordsField):
+    def label_from_instance(self, territory):
+        return f"{territory.name} ({territory.get_level_display()})"
 
 
 class AgreementForm(forms.Form):
@@ -34,15 +57,15 @@ class AgreementForm(forms.Form):
     establishment = forms.BooleanField(
         label=_("The region's establishment (CISSS / CIUSSS) is a party"), required=False
     )
-    teams = forms.ModelMultipleChoiceField(
+    teams = RecordsField(
         label=_("Teams that are parties"), queryset=Team.objects.none(), required=False
     )
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = RecordsField(
         label=_("Community organizations that are parties"),
         queryset=Organization.objects.none(),
         required=False,
     )
-    territories = forms.ModelMultipleChoiceField(
+    territories = TerritoriesField(
         label=_("Territories covered"), queryset=Territory.objects.none(), required=False
     )
     how_to_refer = forms.CharField(
@@ -67,7 +90,7 @@ class AgreementForm(forms.Form):
         self.fields["organizations"].queryset = Organization.objects.order_by("name")
         self.fields["territories"].queryset = Territory.objects.filter(
             pk__in=_territory_ids_of(region)
-        ).order_by("level", "name_fr")
+        ).order_by("name_fr")
 
     def clean(self):
         data = super().clean()
@@ -114,11 +137,22 @@ class MeetingForm(forms.Form):
 class IndicatorForm(forms.Form):
     kind = forms.ChoiceField(label=_("Indicator"), choices=IndicatorKind.choices)
     label = forms.CharField(label=_("In words"), max_length=200, required=False)
+    # localize: "12,5" in French, "12.5" in English.
     target = forms.DecimalField(
-        label=_("Target"), max_digits=10, decimal_places=2, required=False, min_value=0
+        label=_("Target"),
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+        localize=True,
     )
     reported_value = forms.DecimalField(
-        label=_("Reported figure"), max_digits=12, decimal_places=2, required=False, min_value=0
+        label=_("Reported figure"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+        localize=True,
     )
 
     def clean(self):
@@ -132,7 +166,7 @@ class TrainingForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=300)
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     trainers = forms.CharField(label=_("Trainers"), max_length=500, required=False)
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = RecordsField(
         label=_("Organizations that took part"),
         queryset=Organization.objects.none(),
         required=False,

@@ -561,7 +561,8 @@ def inventory_csv(header: list[str], rows: list[list]) -> str:
 
 def inventory_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
     """The inventory as an Excel workbook (openpyxl): dates as dates, counts as numbers,
-    text never read as a formula."""
+    text stored as text (a cell typed as a string is never run as a formula, so it needs
+    no quote, unlike CSV)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -574,9 +575,7 @@ def inventory_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
     for row in rows:
         sheet.append(
             [
-                value
-                if isinstance(value, (date, int, float)) or value is None
-                else _cell_text(value)
+                value if isinstance(value, (date, int, float)) or value is None else str(value)
                 for value in row
             ]
         )
@@ -584,7 +583,7 @@ def inventory_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(cell.value, str):
-                cell.data_type = "s"
+                cell.data_type = "s"  # text as typed, never a formula ("=…", "+1 418…")
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -44,12 +44,28 @@ def inventory(request):
         "status": status,
         "statuses": AgreementStatus.choices,
         "can_edit": services.can_edit(request.user, region_id=request.user.region_id),
-        "training": services.training_visible_to(request.user)
-        .prefetch_related("organizations")
-        .select_related("agreement")[:50],
+        "training": _training_with_readable_agreements(request.user),
         "labels": domain_labels(),
     }
     return render(request, "agreements/inventory.html", context)
+
+
+def _training_with_readable_agreements(user) -> list:
+    """The sessions the user may see, each linking its agreement only when the user may
+    read it (a partner took part in a session of an agreement it is not party to)."""
+    sessions = list(
+        services.training_visible_to(user)
+        .prefetch_related("organizations")
+        .select_related("agreement")[:50]
+    )
+    readable = set(
+        services.visible_to(user)
+        .filter(pk__in={s.agreement_id for s in sessions if s.agreement_id})
+        .values_list("pk", flat=True)
+    )
+    for session in sessions:
+        session.shown_agreement = session.agreement if session.agreement_id in readable else None
+    return sessions
 
 
 def _export(request):
@@ -94,9 +110,11 @@ def _detail_context(request, agreement, **forms):
         "labels": domain_labels(),
         "due": agreement.pk in services.due_for_review([agreement], today),
         "can_edit": editable,
+        # In the lifecycle's order, none chosen beforehand ("ended" is final).
         "next_statuses": [
-            (code, AgreementStatus(code).label)
-            for code in sorted(services.TRANSITIONS[agreement.status])
+            (code, label)
+            for code, label in AgreementStatus.choices
+            if code in services.TRANSITIONS[agreement.status]
         ]
         if editable
         else [],

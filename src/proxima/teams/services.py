@@ -43,8 +43,14 @@ def region_teams(region_id) -> QuerySet[Team]:
 
 
 def team_choices(region_id) -> list[tuple[str, str]]:
-    """(code, name in the current language) of the region's active teams."""
-    return [(team.code, team.localized_name) for team in region_teams(region_id)]
+    """(code, name in the current language) of the region's active teams, in the
+    language's alphabetical order (accents as letters: "équipe" among the e)."""
+    from django.utils.text import capfirst
+
+    from proxima.core.formats import collation_key
+
+    named = [(team.code, capfirst(team.localized_name)) for team in region_teams(region_id)]
+    return sorted(named, key=lambda pair: collation_key(pair[1]))
 
 
 def team_named(region_id, code) -> Team | None:

@@ -216,6 +216,9 @@ def send(referral: Referral, *, by, version: int, acknowledge_duplicates: bool =
     """Draft → requested, once consent allows it and duplicates were acknowledged."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if locked.status == Status.DRAFT:
+        if locked.target_team_id and not locked.target_team.active:
+            # The team was closed after the draft was written: it takes no new referral.
+            raise ReferralInputError({"target": _("This team no longer receives referrals.")})
         problem = consent_problem(locked)
         if problem:
             raise ReferralInputError({"consent": problem})
