@@ -225,39 +225,56 @@ def change_status(request, agreement_id):
     return redirect("agreements:detail", agreement_id=agreement.pk)
 
 
+def _follow_up(request, agreement_id, form_class, prefix: str, record, done: str):
+    """One follow-up action on an agreement: its form checked (refused next to the
+    fields, nothing written), then `record(agreement, data, by=...)`."""
+    agreement = _editable(request, agreement_id)
+    form = form_class(request.POST, auto_id=f"{prefix}-%s")
+    if not form.is_valid():
+        return _refused(request, agreement, **{f"{prefix}_form": form})
+    record(agreement, form.cleaned_data, by=request.user)
+    messages.success(request, done)
+    return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
 @login_required
 @require_POST
 def add_meeting(request, agreement_id):
-    agreement = _editable(request, agreement_id)
-    form = MeetingForm(request.POST, auto_id="meeting-%s")
-    if not form.is_valid():
-        return _refused(request, agreement, meeting_form=form)
-    services.record_meeting(agreement, form.cleaned_data, by=request.user)
-    messages.success(request, _("Meeting recorded."))
-    return redirect("agreements:detail", agreement_id=agreement.pk)
+    return _follow_up(
+        request,
+        agreement_id,
+        MeetingForm,
+        "meeting",
+        services.record_meeting,
+        _("Meeting recorded."),
+    )
 
 
 @login_required
 @require_POST
 def add_indicator(request, agreement_id):
-    agreement = _editable(request, agreement_id)
-    form = IndicatorForm(request.POST, auto_id="indicator-%s")
-    if not form.is_valid():
-        return _refused(request, agreement, indicator_form=form)
-    services.add_indicator(agreement, form.cleaned_data, by=request.user)
-    messages.success(request, _("Indicator added."))
-    return redirect("agreements:detail", agreement_id=agreement.pk)
+    return _follow_up(
+        request,
+        agreement_id,
+        IndicatorForm,
+        "indicator",
+        services.add_indicator,
+        _("Indicator added."),
+    )
+
+
+def _record_training(agreement, data, *, by):
+    return services.record_training(data, by=by, region=agreement.region, agreement=agreement)
 
 
 @login_required
 @require_POST
 def add_training(request, agreement_id):
-    agreement = _editable(request, agreement_id)
-    form = TrainingForm(request.POST, auto_id="training-%s")
-    if not form.is_valid():
-        return _refused(request, agreement, training_form=form)
-    services.record_training(
-        form.cleaned_data, by=request.user, region=agreement.region, agreement=agreement
+    return _follow_up(
+        request,
+        agreement_id,
+        TrainingForm,
+        "training",
+        _record_training,
+        _("Training session recorded."),
     )
-    messages.success(request, _("Training session recorded."))
-    return redirect("agreements:detail", agreement_id=agreement.pk)
