@@ -20,6 +20,7 @@ from proxima.agreements.models import (
 from proxima.core.models import Region
 from proxima.directory.models import Organization
 from proxima.teams.models import Team
+from proxima.territories.models import Territory
 
 DEMO_TAG = "(démo)"
 
@@ -97,6 +98,8 @@ def load_demo_agreements(partner_organization_id: str | None, region_code: str =
         review_on=today + timedelta(days=200),
         ends_on=today + timedelta(days=700),
     )
+    # The region's local networks (RLS), where the demo's outlines have them.
+    corridor.territories.set(Territory.objects.filter(level="local_network", parent__region=region))
     for kind, target in (
         (IndicatorKind.REFERRALS_SENT, None),
         (IndicatorKind.ACCEPTANCE_RATE, 80),
