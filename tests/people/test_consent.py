@@ -76,6 +76,22 @@ def test_consent_to_an_internal_team(worker, adult):
     assert not can_share(adult, InformationCategory.RISK, TeamKind.INFO_SOCIAL)
 
 
+def test_one_consent_names_one_recipient(worker, adult, food_bank):
+    from proxima.people.models import Consent
+
+    both = ConsentInput(
+        categories=[InformationCategory.NEEDS],
+        purpose="Référence",
+        method="verbal",
+        recipient_organization=food_bank,
+        recipient_team=TeamKind.SOCIAL_CONSULTATION,
+    )
+    with pytest.raises(PersonInputError) as refused:
+        record_consent(adult, both, by=worker)
+    assert "pas les deux" in str(refused.value.errors["recipient"])
+    assert not Consent.objects.exists()
+
+
 def test_withdrawn_or_expired_consent_allows_nothing(worker, adult, food_bank):
     consent = record_consent(adult, needs_to(food_bank), by=worker)
     withdraw_consent(consent, by=worker, reason="A changé d'avis")

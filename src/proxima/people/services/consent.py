@@ -63,6 +63,9 @@ def _check(person: Person, data: ConsentInput, now: datetime) -> dict[str, str]:
         errors["method"] = _("Say how consent was obtained.")
     if data.recipient_organization is None and not data.recipient_team:
         errors["recipient"] = _("Say with whom the information may be shared.")
+    elif data.recipient_organization is not None and data.recipient_team:
+        # One consent, one recipient: what may go to whom is then never ambiguous.
+        errors["recipient"] = _("Name one recipient: an organization or a team, not both.")
     if data.recipient_team and team_named(person.region_id, data.recipient_team) is None:
         errors["recipient"] = _("Unknown team.")
     for field, moment in (("given_at", data.given_at), ("expires_at", data.expires_at)):
