@@ -15,6 +15,7 @@ from proxima.directory.models import Organization
 from proxima.directory.services.taxonomy import first_level_domains
 from proxima.teams.models import Team
 from proxima.territories.models import Territory
+from proxima.territories.services import territory_ids_within
 
 DATE = forms.DateInput(attrs={"type": "date"})
 LARGEST_ID = 2**63 - 1
@@ -89,7 +90,7 @@ class AgreementForm(forms.Form):
         self.fields["teams"].queryset = Team.objects.filter(region=region, active=True)
         self.fields["organizations"].queryset = Organization.objects.order_by("name")
         self.fields["territories"].queryset = Territory.objects.filter(
-            pk__in=_territory_ids_of(region)
+            pk__in=territory_ids_within(region)
         ).order_by("name_fr")
 
     def clean(self):
@@ -101,20 +102,6 @@ class AgreementForm(forms.Form):
         if review and starts and review < starts:
             self.add_error("review_on", _("The review comes after the start."))
         return data
-
-
-def _territory_ids_of(region) -> list[int]:
-    """The region's territory and every territory within it."""
-    root = Territory.objects.filter(region=region).values_list("pk", flat=True).first()
-    if root is None:
-        return []
-    found, frontier = [root], [root]
-    while frontier:
-        frontier = list(
-            Territory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        )
-        found += frontier
-    return found
 
 
 class StatusForm(forms.Form):

@@ -6,7 +6,6 @@ region's; partner staff see the agreements their organization is party to, in an
 and nothing else; the public sees none. Coordinators edit their region's.
 """
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,7 +29,6 @@ from proxima.agreements.models import (
 )
 from proxima.core.audit import record_audit_event
 from proxima.core.errors import InputError
-from proxima.core.formats import spreadsheet_cell
 from proxima.core.models import User
 from proxima.core.roles import (
     EDIT_AGREEMENTS,
@@ -178,6 +176,16 @@ def _set_parties(agreement: Agreement, data: dict) -> None:
     )
 
 
+def _locked_at(agreement: Agreement, version: int) -> Agreement:
+    """The agreement locked for the change, as the user last read it (409 otherwise)."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.version != version:
+        raise AgreementConflict(
+            {"version": _("Someone changed this agreement since you opened it: reload it.")}
+        )
+    return locked
+
+
 @transaction.atomic
 def create_agreement(data: dict, *, by, region) -> Agreement:
     """A draft agreement of the user's region from a checked AgreementForm's data, with its
@@ -198,11 +206,7 @@ def update_agreement(agreement: Agreement, data: dict, *, by, version: int) -> A
     """The agreement's fields and parties as the form now says (its status changes apart,
     with their history). An agreement in force keeps at least two parties."""
     require_edit(by, agreement)
-    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if locked.version != version:
-        raise AgreementConflict(
-            {"version": _("Someone changed this agreement since you opened it: reload it.")}
-        )
+    locked = _locked_at(agreement, version)
     for field, value in _fields(data).items():
         setattr(locked, field, value)
     locked.version += 1
@@ -296,11 +300,7 @@ def status_problem(agreement: Agreement, to_status: str, today: date) -> str | N
 @transaction.atomic
 def change_status(agreement: Agreement, to_status: str, *, by, version: int, note: str = ""):
     require_edit(by, agreement)
-    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if locked.version != version:
-        raise AgreementConflict(
-            {"version": _("Someone changed this agreement since you opened it: reload it.")}
-        )
+    locked = _locked_at(agreement, version)
     if len(note) > 500:
         raise AgreementInputError({"note": _("At most %d characters.") % 500})
     problem = status_problem(locked, to_status, timezone.localdate())
@@ -394,8 +394,9 @@ class Figure:
 def referrals_under(agreement: Agreement) -> QuerySet[Referral]:
     """The referrals sent, while the agreement was in force, to its parties (their
     organizations or teams) in its region, for the needs it covers (all when none named)."""
-    organizations = [p.organization_id for p in agreement.parties.all() if p.organization_id]
-    teams = [p.team_id for p in agreement.parties.all() if p.team_id]
+    parties = list(agreement.parties.all())
+    organizations = [p.organization_id for p in parties if p.organization_id]
+    teams = [p.team_id for p in parties if p.team_id]
     rows = Referral.objects.filter(
         Q(target_organization_id__in=organizations) | Q(target_team_id__in=teams),
         region_id=agreement.region_id,
@@ -479,7 +480,7 @@ def in_force_with(*, region_id, organization_id=None, team_id=None, by) -> list[
 # --- the inventory -----------------------------------------------------------------------
 
 
-def inventory(user, *, status: str = "", today: date | None = None) -> list[Agreement]:
+def inventory(user, *, status: str = "") -> list[Agreement]:
     """The agreements the user may read, with their parties, by title; `status` narrows
     (an unknown status gives none)."""
     rows = visible_to(user).prefetch_related(
@@ -492,7 +493,7 @@ def inventory(user, *, status: str = "", today: date | None = None) -> list[Agre
 
 def inventory_table(agreements: list[Agreement], today: date) -> tuple[list[str], list[list]]:
     """The inventory as a header and rows of plain values (text, dates, numbers), in the
-    current language: what the CSV and XLSX files hold."""
+    current language: what the CSV (core.formats.csv_text) and XLSX files hold."""
     header = [
         _("Agreement"),
         _("Kind"),
@@ -539,24 +540,6 @@ def inventory_table(agreements: list[Agreement], today: date) -> tuple[list[str]
             ]
         )
     return header, rows
-
-
-def _cell_text(value) -> str:
-    """A cell as text: ISO dates, and text never run as a formula by a spreadsheet."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return spreadsheet_cell(str(value))
-
-
-def inventory_csv(header: list[str], rows: list[list]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell_text(value) for value in row])
-    return "\ufeff" + out.getvalue()  # a byte-order mark: spreadsheets read it as UTF-8
 
 
 def inventory_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:

@@ -19,6 +19,7 @@ from proxima.agreements.forms import (
     TrainingForm,
 )
 from proxima.agreements.models import AgreementStatus
+from proxima.core.formats import csv_text
 from proxima.directory.services.taxonomy import first_level_domain_labels as domain_labels
 
 
@@ -78,9 +79,7 @@ def _export(request):
 @login_required
 def export_csv(request):
     (header, rows), today = _export(request)
-    response = HttpResponse(
-        services.inventory_csv(header, rows), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="agreements-{today}.csv"'
     return response
 

@@ -91,3 +91,29 @@ def spreadsheet_cell(value: str) -> str:
     """A text a spreadsheet never runs as a formula (names and reasons may be typed or
     imported by anyone)."""
     return f"'{value}" if value.startswith(CSV_UNSAFE_START) else value
+
+
+def csv_text(header: list, rows) -> str:
+    """A table as CSV, UTF-8 with a byte-order mark (so spreadsheets read the accents):
+    the header as given; in the rows, dates in ISO 8601, nothing for None, numbers as
+    they are, and text never run as a formula."""
+    import csv
+    import io
+    from datetime import date
+
+    def cell(value):
+        if value is None:
+            return ""
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, (int, float)):
+            return value
+        return spreadsheet_cell(str(value))
+
+    output = io.StringIO()
+    output.write("\ufeff")
+    writer = csv.writer(output)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([cell(value) for value in row])
+    return output.getvalue()

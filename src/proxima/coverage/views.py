@@ -1,7 +1,6 @@
 """Coverage pages: a map of the region's territories coloured by a measure for a need,
 the same figures as a sortable table, a territory's table for every need, and CSV."""
 
-import csv
 import json
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from proxima.core.formats import spreadsheet_cell
+from proxima.core.formats import csv_text
 from proxima.core.roles import VIEW_COVERAGE, has_capability
 from proxima.coverage import services
 from proxima.coverage.forms import CoverageForm
@@ -203,36 +202,30 @@ def export_csv(request):
         )
     territories = {t.pk: t for t in services.territories_for_map(chosen["level"], region_code)}
     labels = services.domain_labels()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    header = [
+        _("code"),
+        _("Territory"),
+        _("Need"),
+        *[str(CSV_HEADERS[c]) for c in CSV_COLUMNS],
+        _("Gaps"),
+        _("possible duplication"),
+    ]
+    rows = [
+        [
+            territory.code,
+            territory.name,
+            labels.get(cell.domain, cell.domain),
+            *[getattr(cell, c) for c in CSV_COLUMNS],
+            "; ".join(str(services.GAP_LABELS[g]) for g in cell.gaps),
+            "1" if cell.duplication else "0",
+        ]
+        for cell in services.coverage_table(
+            level=chosen["level"], reach_km=chosen["reach_km"], region_code=region_code
+        )
+        if (territory := territories.get(cell.territory_id)) is not None
+    ]
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="coverage-{region_code}-{chosen["level"]}.csv"'
     )
-    response.write("\ufeff")  # a byte-order mark: spreadsheets read the accents
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("code"),
-            _("Territory"),
-            _("Need"),
-            *[str(CSV_HEADERS[c]) for c in CSV_COLUMNS],
-            _("Gaps"),
-            _("possible duplication"),
-        ]
-    )
-    for cell in services.coverage_table(
-        level=chosen["level"], reach_km=chosen["reach_km"], region_code=region_code
-    ):
-        territory = territories.get(cell.territory_id)
-        if territory is None:
-            continue
-        writer.writerow(
-            [
-                spreadsheet_cell(territory.code),
-                spreadsheet_cell(territory.name),
-                spreadsheet_cell(labels.get(cell.domain, cell.domain)),
-                *["" if getattr(cell, c) is None else getattr(cell, c) for c in CSV_COLUMNS],
-                "; ".join(str(services.GAP_LABELS[g]) for g in cell.gaps),
-                "1" if cell.duplication else "0",
-            ]
-        )
     return response

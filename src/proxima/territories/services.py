@@ -459,6 +459,21 @@ def region_of(territory: Territory) -> Territory:
     return region
 
 
+def territory_ids_within(region) -> list[int]:
+    """The ids of a region's territory and of every territory within it (one query per
+    level)."""
+    root = Territory.objects.filter(region=region).values_list("pk", flat=True).first()
+    if root is None:
+        return []
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = list(
+            Territory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        found += frontier
+    return found
+
+
 def current_territories(on: date | None = None):
     """The territories with an outline valid on a day (today by default)."""
     on = on or date.today()

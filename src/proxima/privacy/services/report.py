@@ -6,8 +6,6 @@ contacts, their referrals (and those passed on from them), and the household lin
 records made to them. Each line reads as: when, who (name, role, organization or team),
 what (in words) and why."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -124,22 +122,30 @@ def access_report(person: Person, *, by, reason: str, download: bool = False) ->
     return [access_line(event) for event in entries_about(related_ids(person))]
 
 
-def _cell(value: str) -> str:
-    """A spreadsheet never runs a cell as a formula (a reason may be typed by anyone)."""
-    return formats.spreadsheet_cell(value)
-
-
 def as_csv(lines: list[AccessLine]) -> str:
-    """The report as CSV (UTF-8 with a byte-order mark, so spreadsheets read the accents);
-    date and time in ISO 8601 with the local offset."""
-    output = io.StringIO()
-    output.write("\ufeff")
-    writer = csv.writer(output)
-    writer.writerow(
-        [_("Date and time"), _("Who"), _("Role"), _("Organization"), _("Team"), _("What"), _("Why")]
+    """The report as CSV (formats.csv_text: a byte-order mark, text never run as a
+    formula); date and time in ISO 8601 with the local offset."""
+    header = [
+        _("Date and time"),
+        _("Who"),
+        _("Role"),
+        _("Organization"),
+        _("Team"),
+        _("What"),
+        _("Why"),
+    ]
+    return formats.csv_text(
+        header,
+        (
+            [
+                timezone.localtime(line.at).isoformat(timespec="seconds"),
+                line.who,
+                line.role,
+                line.organization,
+                line.team,
+                line.what,
+                line.why,
+            ]
+            for line in lines
+        ),
     )
-    for line in lines:
-        at = timezone.localtime(line.at).isoformat(timespec="seconds")
-        cells = [line.who, line.role, line.organization, line.team, line.what, line.why]
-        writer.writerow([at, *(_cell(cell) for cell in cells)])
-    return output.getvalue()
