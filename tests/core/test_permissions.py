@@ -10,6 +10,7 @@ import hashlib
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -123,6 +124,9 @@ MATRIX: dict[str, object] = {
     "agreements:meeting": AGREEMENT_EDITORS,
     "agreements:indicator": AGREEMENT_EDITORS,
     "agreements:training": AGREEMENT_EDITORS,
+    "agreements:attach": AGREEMENT_EDITORS,
+    "agreements:document": AGREEMENT_READERS,
+    "agreements:remove_document": AGREEMENT_EDITORS,
     "privacy:log": PRIVACY,
     "privacy:search": PRIVACY,
     "privacy:access_report": PRIVACY,
@@ -164,6 +168,8 @@ POST_ONLY = {
     "agreements:meeting",
     "agreements:indicator",
     "agreements:training",
+    "agreements:attach",
+    "agreements:remove_document",
     "directory:confirm_mapping",
     "directory:reject_mapping",
     "directory:add_mapping",
@@ -368,6 +374,14 @@ def _region_objects(region, organization, suffix: str) -> dict:
     )
     agreement.parties.create()  # the region's establishment
     agreement.parties.create(organization=organization)
+    document = agreement.documents.create(
+        kind="signed",
+        file_name="entente.pdf",
+        media_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+        content=b"%PDF-1.7",
+    )
     person_routes = (
         "people:person",
         "api:update_person",
@@ -421,8 +435,11 @@ def _region_objects(region, organization, suffix: str) -> dict:
                 "agreements:meeting",
                 "agreements:indicator",
                 "agreements:training",
+                "agreements:attach",
             )
         },
+        "agreements:document": [agreement.pk, document.pk],
+        "agreements:remove_document": [agreement.pk, document.pk],
         "api:withdraw_consent": [person.pk, consent.pk],
         "api:record_action": [escalation.pk],
         "directory:partner_edit": [service.id],
@@ -529,6 +546,13 @@ def fingerprint() -> str:
         "directory.Service",
         "directory.TermMapping",
         "directory.ServiceNeed",
+        "agreements.Agreement",
+        "agreements.Party",
+        "agreements.StatusChange",
+        "agreements.Meeting",
+        "agreements.Indicator",
+        "agreements.TrainingSession",
+        "agreements.Document",
     )
     rows = [list(apps.get_model(label).objects.order_by("pk").values()) for label in labels]
     return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
@@ -539,7 +563,8 @@ def ask(client: Client, name: str, objects: dict):
     if name in PATCH:
         return client.patch(url, json.dumps(PATCH[name]), content_type="application/json")
     if name in FORM_POSTS:
-        return client.post(url, FORM_POSTS[name])
+        body = FORM_POSTS[name]
+        return client.post(url, body() if callable(body) else body)
     if name in POST_ONLY:
         body = json.dumps(body_of(name, objects))
         return client.post(url, body, content_type="application/json")
@@ -557,6 +582,11 @@ FORM_POSTS = {
     "agreements:meeting": {"held_on": "2026-11-20", "notes": "Bilan"},
     "agreements:indicator": {"kind": "referrals_sent"},
     "agreements:training": {"topic": "Crise", "held_on": "2026-11-20", "attendees": "12"},
+    # A new file each time (a file sent is read to its end).
+    "agreements:attach": lambda: {
+        "kind": "annex",
+        "file": SimpleUploadedFile("annexe.pdf", b"%PDF-1.7\n%%EOF\n"),
+    },
 }
 
 

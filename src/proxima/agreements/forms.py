@@ -6,11 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from proxima.agreements.models import (
+    DOCUMENT_MAX_BYTES,
     TEXT_LENGTH,
     AgreementKind,
     AgreementStatus,
+    DocumentKind,
     IndicatorKind,
 )
+from proxima.core.uploads import FileRefused, allowed_extensions, check_document, describe_accepted
 from proxima.directory.models import Organization
 from proxima.directory.services.taxonomy import first_level_domains
 from proxima.teams.models import Team
@@ -163,3 +166,23 @@ class TrainingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizations"].queryset = Organization.objects.order_by("name")
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        max_length=1000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = describe_accepted(DOCUMENT_MAX_BYTES)
+        self.fields["file"].widget.attrs["accept"] = ",".join(f".{e}" for e in allowed_extensions())
+
+    def clean_file(self):
+        try:
+            return check_document(self.cleaned_data["file"], max_bytes=DOCUMENT_MAX_BYTES)
+        except FileRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from refusal

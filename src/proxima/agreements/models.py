@@ -11,6 +11,9 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 TEXT_LENGTH = 4000
+# Each attached document at most this large, and at most this many an agreement.
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+DOCUMENTS_PER_AGREEMENT = 50
 
 
 class AgreementKind(models.TextChoices):
@@ -174,6 +177,41 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id} {self.held_on}"
+
+
+class DocumentKind(models.TextChoices):
+    SIGNED = "signed", _("signed agreement")
+    ANNEX = "annex", _("annex")
+    MINUTES = "minutes", _("meeting minutes")
+    REPORT = "report", _("follow-up report")
+    OTHER = "other", pgettext_lazy("kind of document", "other")
+
+
+class Document(models.Model):
+    """A document attached to an agreement (the signed text, an annex, minutes...). Kept in
+    the database with the agreement: one backup, one set of permissions; its kind checked
+    from its content when it came in (core.uploads)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind of document"), max_length=16, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file_name = models.CharField(_("file"), max_length=160)
+    media_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
+
+    def __str__(self) -> str:
+        return self.title or self.file_name
 
 
 class IndicatorKind(models.TextChoices):

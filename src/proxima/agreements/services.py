@@ -6,6 +6,7 @@ region's; partner staff see the agreements their organization is party to, in an
 and nothing else; the public sees none. Coordinators edit their region's.
 """
 
+import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,8 +20,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from proxima.agreements.models import (
+    DOCUMENTS_PER_AGREEMENT,
     Agreement,
     AgreementStatus,
+    Document,
     Indicator,
     IndicatorKind,
     Party,
@@ -273,6 +276,54 @@ def record_training(data: dict, *, by, region, agreement: Agreement | None = Non
     session.organizations.set(data.get("organizations") or [])
     record_audit_event(by, "record_training_session", session)
     return session
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attach_document(agreement: Agreement, data: dict, *, by) -> Document:
+    """Attach a checked file (core.uploads.CheckedFile in data["file"]) to the agreement."""
+    require_edit(by, agreement)
+    Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+    if agreement.documents.count() >= DOCUMENTS_PER_AGREEMENT:
+        raise AgreementInputError(
+            {
+                "file": _("This agreement has %d documents already: remove one first.")
+                % DOCUMENTS_PER_AGREEMENT
+            }
+        )
+    checked = data["file"]
+    document = agreement.documents.create(
+        kind=data["kind"],
+        title=(data.get("title") or "").strip(),
+        file_name=checked.name,
+        media_type=checked.media_type,
+        size=len(checked.content),
+        sha256=hashlib.sha256(checked.content).hexdigest(),
+        content=checked.content,
+        added_by=by,
+    )
+    record_audit_event(by, "attach_agreement_document", agreement)
+    return document
+
+
+def documents_of(agreement: Agreement) -> QuerySet[Document]:
+    """The agreement's documents, without their content."""
+    return agreement.documents.defer("content")
+
+
+def document_for(user, agreement: Agreement, document_id) -> Document:
+    """One document of an agreement the user reads (agreement_for), or 404."""
+    return get_from_request(agreement.documents.all(), document_id)
+
+
+@transaction.atomic
+def remove_document(agreement: Agreement, document_id, *, by) -> None:
+    require_edit(by, agreement)
+    document = get_from_request(documents_of(agreement), document_id)
+    document.delete()
+    record_audit_event(by, "remove_agreement_document", agreement)
 
 
 # --- status -------------------------------------------------------------------------------

@@ -7,19 +7,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from proxima.agreements import services
 from proxima.agreements.forms import (
     AgreementForm,
+    DocumentForm,
     IndicatorForm,
     MeetingForm,
     StatusForm,
     TrainingForm,
 )
-from proxima.agreements.models import AgreementStatus
+from proxima.agreements.models import DOCUMENT_MAX_BYTES, AgreementStatus
 from proxima.core.formats import csv_text
+from proxima.core.uploads import accepts_files
 from proxima.directory.services.taxonomy import first_level_domain_labels as domain_labels
 
 
@@ -121,6 +124,8 @@ def _detail_context(request, agreement, **forms):
         "meeting_form": forms.get("meeting_form") or MeetingForm(auto_id="meeting-%s"),
         "indicator_form": forms.get("indicator_form") or IndicatorForm(auto_id="indicator-%s"),
         "training_form": forms.get("training_form") or TrainingForm(auto_id="training-%s"),
+        "documents": services.documents_of(agreement).select_related("added_by"),
+        "document_form": forms.get("document_form") or DocumentForm(auto_id="document-%s"),
         "errors": forms.get("errors") or {},
     }
 
@@ -277,3 +282,40 @@ def add_training(request, agreement_id):
         _record_training,
         _("Training session recorded."),
     )
+
+
+@login_required
+@require_POST
+@accepts_files(DOCUMENT_MAX_BYTES)
+def attach_document(request, agreement_id):
+    agreement = _editable(request, agreement_id)
+    form = DocumentForm(request.POST, request.FILES, auto_id="document-%s")
+    if not form.is_valid():
+        return _refused(request, agreement, document_form=form)
+    try:
+        services.attach_document(agreement, form.cleaned_data, by=request.user)
+    except services.AgreementInputError as error:
+        return _refused(request, agreement, document_form=form, errors=error.errors)
+    messages.success(request, _("Document attached."))
+    return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
+@login_required
+def document(request, agreement_id, document_id):
+    """The document itself, to download (never shown inline: the browser may not run it)."""
+    agreement = services.agreement_for(request.user, agreement_id)
+    found = services.document_for(request.user, agreement, document_id)
+    response = HttpResponse(bytes(found.content), content_type=found.media_type)
+    response["Content-Disposition"] = content_disposition_header(True, found.file_name)
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def remove_document(request, agreement_id, document_id):
+    agreement = _editable(request, agreement_id)
+    services.remove_document(agreement, document_id, by=request.user)
+    messages.success(request, _("Document removed."))
+    return redirect("agreements:detail", agreement_id=agreement.pk)

@@ -10,6 +10,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -55,11 +56,17 @@ class RequestGuardMiddleware:
         length = request.META.get("CONTENT_LENGTH") or "0"
         if not length.isascii() or not length.isdigit():
             return _refuse(request, 400, _("The request's Content-Length is not a number."))
+        files_limit = _files_limit(request)
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if files_limit:  # the files, and the form's fields around them
+            limit = files_limit + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and int(length) > limit:
             message = _("The request is too large (at most %s).") % filesizeformat(limit)
             return _refuse(request, 413, message)
-        if problem := _text_problem(request, int(length)):
+        takes_files = files_limit and request.content_type == "multipart/form-data"
+        if not takes_files and (problem := _text_problem(request, int(length))):
+            return _refuse_text(request, problem)
+        if takes_files and (problem := _text_problem(request, 0)):  # the address, headers
             return _refuse_text(request, problem)
         is_page = not request.path.startswith("/api/")
         if is_page and request.method == "POST" and request.content_type in FORM_TYPES:
@@ -67,20 +74,34 @@ class RequestGuardMiddleware:
                 fields = request.POST  # parsed now, so that a malformed form is a 400 here
             except (MultiPartParserError, SuspiciousOperation):
                 return _refuse(request, 400, _("The form sent cannot be read."))
-            if problem := _form_text_problem(request, fields):
+            # With files, the raw body is binary and not read here: a field holding
+            # U+FFFD is taken as undecodable.
+            raw_body = None if takes_files else request.body
+            if problem := _form_text_problem(fields, raw_body):
                 return _refuse_text(request, problem)
         return None
+
+
+def _files_limit(request) -> int:
+    """The most a route takes in files, when its view accepts them (core.uploads)."""
+    if request.method != "POST":
+        return 0
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return 0
+    return getattr(match.func, "accepts_files", 0)
 
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 NUL, NOT_UTF8 = "nul", "not_utf8"
 
 
-def _form_text_problem(request, fields) -> str:
+def _form_text_problem(fields, raw_body: bytes | None) -> str:
     """A form's fields once decoded (a multipart part may come in base64 or quoted-
     printable, where the raw body shows neither a NUL nor bytes that are not UTF-8):
     Django puts U+FFFD for bytes it could not decode."""
-    replaced_in_body = "\ufffd".encode() in request.body
+    replaced_in_body = raw_body is not None and "\ufffd".encode() in raw_body
     for values in fields.lists():
         for value in (values[0], *values[1]):
             if "\x00" in value:
