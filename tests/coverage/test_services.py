@@ -142,3 +142,22 @@ def test_a_remote_service_reaches_the_territories_its_service_areas_name(territo
     cells = coverage_table(level="neighbourhood", domains=["legal"])
     reached = {c.territory_id: c.services for c in cells}
     assert reached == {territory["A"]: 0, territory["B"]: 1}
+
+
+def test_a_remote_service_reaches_the_territories_its_areas_are_hold_or_lie_in(territory):
+    from proxima.directory import models as m
+    from proxima.territories.models import Territory
+    from tests.factories import new_id
+
+    def remote(name, territory_pk):
+        service = make_service(name, domain="legal", delivers_online=True, delivers_in_person=False)
+        m.ServiceArea.objects.create(id=new_id(), service=service, territory_id=territory_pk)
+
+    region = Territory.objects.get(level="region", code="R").pk
+    remote("Ligne juridique de l'ouest", territory["A"])
+    remote("Ligne juridique régionale", region)
+    cells = coverage_table(level="neighbourhood", domains=["legal"])
+    assert {c.territory_id: c.services for c in cells} == {territory["A"]: 2, territory["B"]: 1}
+    # Seen from the region, a service of one of its neighbourhoods serves part of it.
+    regions = coverage_table(level="region", domains=["legal"])
+    assert {c.territory_id: c.services for c in regions} == {region: 2}

@@ -130,7 +130,7 @@ def test_partner_edit_form_errors_are_shown_and_nothing_changes(food_bank):
         "hours-0-closes_at": "10:00",
     }
     response = client.post(url, hours)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         "heures d’ouverture et de fermeture doivent être différentes" in response.content.decode()
     )

@@ -35,7 +35,7 @@ from proxima.directory.services.taxonomy import (
 from proxima.referrals.lifecycle import Status
 from proxima.referrals.models import Referral
 from proxima.territories.models import Territory, TerritoryLevel
-from proxima.territories.services import current_territories, outline_of, region_of
+from proxima.territories.services import current_territories, lineage, outline_of, region_of
 
 EVENING_FROM = 17 * 2  # half-hour bits from 17:00 on
 WEEKEND = ("open_sat", "open_sun")
@@ -95,6 +95,7 @@ class _Listing:
     weekends: bool
     ages: tuple[float, float]
     prefixes: tuple[str, ...] = ()  # the postal prefixes its service areas name
+    areas: frozenset[int] = frozenset()  # the territories its service areas are
 
 
 def top_domains() -> list[str]:
@@ -146,12 +147,15 @@ def _listings(domains: _Domains) -> list[_Listing]:
             # A confidential place counts where its public stand-in is, never at its door.
             points[service_id].append(geo.coarsen(lat, lon) if confidential else (lat, lon))
     prefixes: dict[str, set[str]] = defaultdict(set)
-    for service_id, written in ServiceArea.objects.exclude(service=None).values_list(
-        "service_id", "postal_prefixes"
+    areas: dict[str, set[int]] = defaultdict(set)
+    for service_id, written, territory_id in ServiceArea.objects.exclude(service=None).values_list(
+        "service_id", "postal_prefixes", "territory_id"
     ):
         prefixes[service_id].update(
             p.strip().upper().replace(" ", "") for p in (written or "").split(",") if p.strip()
         )
+        if territory_id:
+            areas[service_id].add(territory_id)
     evening_mask = ((1 << 48) - 1) ^ ((1 << EVENING_FROM) - 1)
     listings = []
     for s in Service.objects.filter(status="active").values(
@@ -186,6 +190,7 @@ def _listings(domains: _Domains) -> list[_Listing]:
                 weekends=any(masks[5:]),
                 ages=ages,
                 prefixes=tuple(sorted(prefixes.get(s["id"], ()))),
+                areas=frozenset(areas.get(s["id"], ())),
             )
         )
     return listings
@@ -304,9 +309,10 @@ def coverage_table(
 
 def _remote_reach(territories: list[Territory], listings: list[_Listing]) -> dict[int, set[int]]:
     """Per territory, the services reachable without travelling (online or by phone) that
-    serve it: those whose service areas name a postal prefix of the territory (its postal
-    areas' centres inside it); without service areas, those placed in the same region
-    (or anywhere, for a service placed nowhere)."""
+    serve it: those whose service areas are the territory, hold it or lie within it, or
+    name a postal prefix of the territory (its postal areas' centres inside it); without
+    service areas, those placed in the same region (or anywhere, for a service placed
+    nowhere)."""
     reach: dict[int, set[int]] = defaultdict(set)
     remote = [i for i, listing in enumerate(listings) if listing.remote]
     if not territories or not remote:
@@ -324,11 +330,21 @@ def _remote_reach(territories: list[Territory], listings: list[_Listing]) -> dic
         region_tree_codes.append(region.code)
         region_outlines.append(outline_of(region))
     region_tree = shapely.STRtree(region_outlines) if region_outlines else None
+    lines = lineage()
+    # Per territory of the table, itself and those holding it; and those within it.
+    around = [set(lines.get(t.pk, [t.pk])) for t in territories]
+    within: dict[int, set[int]] = defaultdict(set)
+    for pk, line in lines.items():
+        for holder in line:
+            within[holder].add(pk)
     for i in remote:
         listing = listings[i]
-        if listing.prefixes:
+        if listing.prefixes or listing.areas:
             for t_index, territory_fsas in in_territory.items():
-                if any(f.startswith(listing.prefixes) for f in territory_fsas):
+                if listing.prefixes and any(f.startswith(listing.prefixes) for f in territory_fsas):
+                    reach[t_index].add(i)
+            for t_index, territory in enumerate(territories):
+                if listing.areas & (around[t_index] | within[territory.pk]):
                     reach[t_index].add(i)
         elif listing.points and region_tree is not None:
             located = shapely.points([(lon, lat) for lat, lon in listing.points])

@@ -159,6 +159,30 @@ class ServiceEditForm(forms.Form):
     )
 
 
+class TerritoriesServedForm(forms.Form):
+    territories = forms.TypedMultipleChoiceField(
+        label=_("Territories served"),
+        help_text=_(
+            "The service takes people living in these territories; none: wherever they live."
+        ),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from proxima.territories.services import territory_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["territories"].choices = territory_choices()
+
+    def clean_territories(self):
+        from proxima.territories.services import current_territories
+
+        chosen = self.cleaned_data["territories"]
+        return list(current_territories().filter(pk__in=chosen)) if chosen else []
+
+
 class CapacityForm(forms.Form):
     capacity_status = forms.ChoiceField(label=_("Capacity"), choices=CapacityStatus.choices)
 

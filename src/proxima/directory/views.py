@@ -28,6 +28,7 @@ from proxima.directory.forms import (
     NeedMappingForm,
     SearchForm,
     ServiceEditForm,
+    TerritoriesServedForm,
 )
 from proxima.directory.models import Service, TaxonomyTerm, TermMapping
 from proxima.directory.services import confidential, editing, needs
@@ -204,7 +205,7 @@ def _initial_texts(service: Service) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def partner_edit(request, service_id: str):
-    """Edit one service: texts, capacity, hours, verification."""
+    """Edit one service: texts, capacity, hours, territories served, verification."""
     _require_partner(request)
     service = get_object_or_404(Service, id=service_id)
     if not editing.can_edit_service(request.user, service):
@@ -229,6 +230,14 @@ def partner_edit(request, service_id: str):
     ]
     hours = HoursFormSet(
         request.POST if action == "hours" else None, initial=hours_initial, prefix="hours"
+    )
+    served = TerritoriesServedForm(
+        request.POST if action == "territories" else None,
+        initial={
+            "territories": list(
+                service.service_areas.exclude(territory=None).values_list("territory", flat=True)
+            )
+        },
     )
     done = False
     if action == "details" and details.is_valid():
@@ -262,6 +271,11 @@ def partner_edit(request, service_id: str):
         ]
         editing.replace_weekly_hours(service, by=request.user, hours=slots)
         done = True
+    elif action == "territories" and served.is_valid():
+        editing.set_territories_served(
+            service, by=request.user, territories=served.cleaned_data["territories"]
+        )
+        done = True
     elif action == "verify":
         editing.confirm_service_verified(service, by=request.user)
         done = True
@@ -271,11 +285,17 @@ def partner_edit(request, service_id: str):
     return render(
         request,
         "directory/partner_edit.html",
-        {
+        status=400 if request.method == "POST" else 200,  # a form refused, with its errors
+        context={
             "service": service,
             "details": details,
             "capacity": capacity,
             "hours": hours,
+            "served": served,
+            "postal_areas": [
+                a.postal_prefixes
+                for a in service.service_areas.filter(territory=None).exclude(postal_prefixes="")
+            ],
         },
     )
 

@@ -6,6 +6,7 @@ Other coordinate systems are reprojected with pyproj when the file names its sys
 
 import json
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -549,3 +550,59 @@ def places(*, on: date | None = None) -> list[NamedPlace]:
 def place(key: str, *, on: date | None = None) -> NamedPlace | None:
     """One neighbourhood by its code (None when there is none, or not today)."""
     return next((p for p in places(on=on) if p.key == key), None)
+
+
+def _plain(name: str) -> str:
+    """A name compared without case, accents, punctuation or repeated spaces."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(letters.split())
+
+
+def territory_named(name: str, *, on: date | None = None) -> Territory | None:
+    """The one current territory whose French or English name is `name` (without case or
+    accents); None when none is, or when several are (two "Vanier": say which)."""
+    wanted = _plain(name or "")
+    if not wanted:
+        return None
+    found = [
+        t
+        for t in current_territories(on).only("pk", "name_fr", "name_en", "level", "code")
+        if wanted in (_plain(t.name_fr), _plain(t.name_en))
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def territory_coded(level: str, code: str, *, on: date | None = None) -> Territory | None:
+    """The current territory of a level with a code, or None."""
+    return current_territories(on).filter(level=level, code=code).first()
+
+
+def lineage(on: date | None = None) -> dict[int, list[int]]:
+    """Per current territory, its id and the ids of those holding it, up to the region."""
+    parents = dict(current_territories(on).values_list("pk", "parent_id"))
+    lines = {}
+    for pk in parents:
+        line, at = [], pk
+        while at is not None and at not in line:
+            line.append(at)
+            at = parents.get(at)
+        lines[pk] = line
+    return lines
+
+
+def territory_choices(*, on: date | None = None) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The current territories to pick from, grouped by region, each named with its level
+    ("Vanier (quartier)"), from the largest level down then by name."""
+    from proxima.core.formats import collation_key
+
+    groups: dict[str, list[tuple[int, str, tuple]]] = {}
+    for territory in current_territories(on).select_related("parent__parent__parent"):
+        region = region_of(territory)
+        label = f"{territory.name} ({territory.get_level_display()})"
+        order = (LEVEL_ORDER.index(territory.level), collation_key(territory.name))
+        groups.setdefault(region.name, []).append((territory.pk, label, order))
+    return [
+        (group, [(pk, label) for pk, label, _order in sorted(items, key=lambda i: i[2])])
+        for group, items in sorted(groups.items(), key=lambda g: collation_key(g[0]))
+    ]

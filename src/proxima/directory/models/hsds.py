@@ -270,6 +270,17 @@ class ServiceArea(HsdsRecord):
     uri = T(**OPTIONAL_TEXT)
     # Proxima: the postal prefixes (FSA "K1L", or shorter "G1") this area covers, comma separated.
     postal_prefixes = models.CharField(_("postal prefixes"), max_length=1000, blank=True)
+    # Proxima: the territory this area is (proxima.territories): the service serves the
+    # places inside it. Set by the listing's editor, the `proxima` extension of an import,
+    # or an import's area named exactly like one territory.
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("territory"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_areas",
+    )
 
 
 class Language(HsdsRecord):

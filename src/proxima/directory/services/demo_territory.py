@@ -190,6 +190,7 @@ def _service(
                 service=service,
                 name=f"{place[1]}, {place[2]}",
                 postal_prefixes=place[4][:3],
+                territory_id=_neighbourhood_of(place),
             )
         )
     batch.add(
@@ -273,6 +274,17 @@ def add_organization(
 
 
 @transaction.atomic
+def _neighbourhood_of(place: tuple) -> int | None:
+    """The demo territories' neighbourhood holding the place, when they are loaded."""
+    from proxima.territories.models import TerritoryLevel
+    from proxima.territories.services import territories_at
+
+    held = [
+        t for t in territories_at(place[5], place[6]) if t.level == TerritoryLevel.NEIGHBOURHOOD
+    ]
+    return held[0].pk if held else None
+
+
 def load_demo_territory(seed: int = 20261124) -> dict[str, int]:
     """Create (or refresh) the demo organizations and services; returns counts."""
     load_need_domains()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from proxima.core.audit import record_audit_event
 from proxima.core.roles import EDIT_ANY_SERVICE, EDIT_OWN_ORGANIZATION_SERVICES, has_capability
-from proxima.directory.models import CapacityStatus, Schedule, Service
+from proxima.directory.models import CapacityStatus, Schedule, Service, ServiceArea
 from proxima.directory.services.hours import DAY_CODES
 from proxima.directory.services.indexing import reindex_services
 from proxima.directory.services.taxonomy import stable_id
@@ -122,6 +122,36 @@ def replace_weekly_hours(service: Service, *, by, hours: list[WeeklyHours]) -> S
     service.last_modified = timezone.now()
     service.save(update_fields=["last_modified"])
     record_audit_event(by, "replace_hours", service, detail={"slots": len(hours)})
+    reindex_services([service.id])
+    return service
+
+
+@transaction.atomic
+def set_territories_served(service: Service, *, by, territories: list) -> Service:
+    """The territories the service serves (proxima.territories), as its service areas: the
+    areas naming a territory are replaced, those naming only postal prefixes kept."""
+    _require_edit(by, service)
+    wanted = {t.pk: t for t in territories}
+    areas = list(service.service_areas.exclude(territory=None))
+    before = sorted(a.territory_id for a in areas)
+    for area in areas:
+        if area.territory_id not in wanted:
+            area.delete()
+    kept = {a.territory_id for a in areas}
+    for pk, territory in sorted(wanted.items()):
+        if pk in kept:
+            continue
+        ServiceArea.objects.create(
+            id=stable_id("area", service.id, "territory", str(pk)),
+            service=service,
+            name=territory.name_fr,
+            territory=territory,
+        )
+    service.last_modified = timezone.now()
+    service.save(update_fields=["last_modified"])
+    record_audit_event(
+        by, "set_territories_served", service, detail={"from": before, "to": sorted(wanted)}
+    )
     reindex_services([service.id])
     return service
 

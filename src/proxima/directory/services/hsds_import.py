@@ -364,6 +364,7 @@ def _write(
             by_key = {(row.hsds_id, getattr(row, link_field)): row for row in rows}
             lookup = by_key.get
         to_create, to_update, changed_fields = [], [], set()
+        names = _TerritoryNames() if kind_name == "service_area" else None
         for key, record in records.items():
             values = _model_values(kind, record)
             instance = lookup(key)
@@ -378,6 +379,8 @@ def _write(
             extension = collector.extensions.get((kind_name, record["id"]))
             if extension:
                 changed_fields |= apply_extension(kind_name, instance, extension)
+            if kind_name == "service_area" and "territory" not in (extension or {}):
+                changed_fields |= _area_by_name(instance, names)
         model.objects.bulk_create(to_create, batch_size=500)
         if to_update and changed_fields:
             model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=500)
@@ -387,13 +390,40 @@ def _write(
             progress(len(records))
 
 
+class _TerritoryNames:
+    """The territory an area's name names, each name looked up once an import."""
+
+    def __init__(self):
+        self.found: dict[str, int | None] = {}
+
+    def __call__(self, name: str) -> int | None:
+        from proxima.territories.services import territory_named
+
+        if name not in self.found:
+            territory = territory_named(name)
+            self.found[name] = territory.pk if territory else None
+        return self.found[name]
+
+
+def _area_by_name(area, names: _TerritoryNames) -> set[str]:
+    """An area named exactly like one current territory (and linked to none) is that
+    territory: "Vanier" alone is not, when two territories have that name."""
+    if area.territory_id or not area.name:
+        return set()
+    found = names(area.name)
+    if found is None:
+        return set()
+    area.territory_id = found
+    return {"territory_id"}
+
+
 def _services_to_reindex(collector: _Collector) -> list[str] | None:
     if collector.records["taxonomy_term"]:
         return None  # the hierarchy may have changed: rebuild everything
     records = collector.records
     ids = set(records["service"])
     ids |= {r["service_id"] for r in records["service_at_location"].values() if r.get("service_id")}
-    for kind_name in ("phone", "schedule", "language", "cost_option", "contact"):
+    for kind_name in ("phone", "schedule", "language", "cost_option", "contact", "service_area"):
         ids |= {r["service_id"] for r in records[kind_name].values() if r.get("service_id")}
     ids |= {r["link_id"] for r in records["attribute"].values() if r.get("link_id")}
     locations = set(records["location"]) | {

@@ -62,15 +62,19 @@ def _flags(service: Service, locations: list) -> list[str]:
 
 
 def area_tokens(service_areas) -> list[str]:
-    """The territory served, as tokens: one per postal prefix of its service areas
-    ("f_area_g1k"), or "f_area_any" when no area restricts it."""
+    """The territory served, as tokens: one per territory its service areas are
+    ("f_terr_12", proxima.territories) and one per postal prefix they name ("f_area_g1k"),
+    or "f_area_any" when no area restricts it."""
     prefixes = {
         prefix.replace(" ", "").lower()
         for area in service_areas
         for prefix in (area.postal_prefixes or "").split(",")
         if prefix.strip()
     }
-    return sorted(f"f_area_{prefix}" for prefix in prefixes) or ["f_area_any"]
+    territories = {area.territory_id for area in service_areas if area.territory_id}
+    tokens = sorted(f"f_area_{prefix}" for prefix in prefixes)
+    tokens += sorted(f"f_terr_{pk}" for pk in territories)
+    return tokens or ["f_area_any"]
 
 
 def _fields(

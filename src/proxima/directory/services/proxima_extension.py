@@ -5,7 +5,8 @@ properties; see docs/directory.md for the documented fields).
  "capacity_status": "open", "capacity_updated_at": "...", "last_verified_at": "...",
  "delivery_modes": ["in_person", "online"], "is_free": true,
  "eligibility": {"genders": [], "household_types": [], "statuses": [], "income_ceiling": 40000},
- "is_confidential": false, "postal_prefixes": ["K1L"]}
+ "is_confidential": false, "postal_prefixes": ["K1L"],
+ "territory": {"level": "neighbourhood", "code": "vanier-ottawa"}}
 """
 
 from typing import Any
@@ -63,6 +64,24 @@ def check_extension(kind: str, data: Any) -> str | None:
     prefixes = data.get("postal_prefixes")
     if prefixes is not None and not _is_text_list(prefixes):
         return "postal_prefixes must be a list of texts"
+    if "territory" in data:
+        return _territory_problem(data["territory"])
+    return None
+
+
+def _territory_problem(value: Any) -> str | None:
+    from proxima.territories.models import LEVEL_ORDER
+    from proxima.territories.services import territory_coded
+
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"level", "code"}:
+        return "territory must be an object with a level and a code"
+    level, code = value["level"], value["code"]
+    if level not in LEVEL_ORDER or not isinstance(code, str) or not 0 < len(code) <= 32:
+        return f"territory.level must be one of {', '.join(LEVEL_ORDER)}, and code a text"
+    if territory_coded(level, code) is None:
+        return f"no current territory {level} {code!r}: import the territories first"
     return None
 
 
@@ -94,6 +113,12 @@ def apply_extension(kind: str, instance: Any, data: dict) -> set[str]:
         changed["is_confidential"] = bool(data["is_confidential"])
     if kind == "service_area" and "postal_prefixes" in data:
         changed["postal_prefixes"] = ",".join(data["postal_prefixes"])
+    if kind == "service_area" and "territory" in data:
+        from proxima.territories.services import territory_coded
+
+        value = data["territory"]
+        found = territory_coded(value["level"], value["code"]) if value else None
+        changed["territory_id"] = found.pk if found else None
     for name, value in changed.items():
         setattr(instance, name, value)
     return set(changed)
@@ -132,4 +157,6 @@ def extension_of(kind: str, instance: Any) -> dict:
         data["is_confidential"] = True
     if kind == "service_area" and instance.postal_prefixes:
         data["postal_prefixes"] = _split(instance.postal_prefixes)
+    if kind == "service_area" and instance.territory_id:
+        data["territory"] = {"level": instance.territory.level, "code": instance.territory.code}
     return data

@@ -268,11 +268,22 @@ def _sql_predicates(query: SearchQuery, point: geo.Place | None, moment: datetim
 
 
 def _coverage_expr(postal_code: str) -> Expr:
-    """Services whose territory includes the postal code (any prefix of it), or that
-    serve everywhere (see indexing.area_tokens)."""
+    """Services whose territory includes the postal code: a service area naming a prefix
+    of it, or being a territory holding its postal area's centre; or that serve
+    everywhere (see indexing.area_tokens)."""
+    from proxima.territories.services import territories_at
+
     compact = (geo.normalize_postal_code(postal_code) or "").replace(" ", "").lower()
     prefixes = [compact[:n] for n in range(1, len(compact) + 1)]
-    return Any_((Term("f_area_any"), *(Term(f"f_area_{p}") for p in prefixes)))
+    point = geo.postal_code_point(postal_code)
+    held = territories_at(point.latitude, point.longitude) if point else []
+    return Any_(
+        (
+            Term("f_area_any"),
+            *(Term(f"f_area_{p}") for p in prefixes),
+            *(Term(f"f_terr_{t.pk}") for t in held),
+        )
+    )
 
 
 def _squared_distance_sql(point: geo.Place) -> tuple[str, list]:
