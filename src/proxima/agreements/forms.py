@@ -24,9 +24,18 @@ DATE = forms.DateInput(attrs={"type": "date"})
 LARGEST_ID = 2**63 - 1
 
 
+def filtered_list() -> dict:
+    return {"data-filter": _("Type to narrow the list"), "size": 8}
+
+
 class RecordsField(forms.ModelMultipleChoiceField):
     """Several records by id; an id that is not a whole number the database can hold is
-    an invalid choice like any other (not a database error)."""
+    an invalid choice like any other (not a database error). A box above the list keeps
+    the options holding what is typed (core/proxima.js)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs=filtered_list()))
+        super().__init__(*args, **kwargs)
 
     def _check_values(self, value):
         if self.queryset.model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"):

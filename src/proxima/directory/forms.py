@@ -167,7 +167,9 @@ class TerritoriesServedForm(forms.Form):
         ),
         coerce=int,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=forms.SelectMultiple(
+            attrs={"size": 10, "data-filter": _("Type to narrow the list")}
+        ),
     )
 
     def __init__(self, *args, **kwargs):

@@ -11,10 +11,10 @@ class Command(BaseCommand):
     help = "Load the demo territory (directory) and one demo account per role; prints the logins."
 
     def handle(self, **options):
-        counts = load_demo_territory()
         from proxima.territories.demo import load_demo_territories
 
-        load_demo_territories()
+        load_demo_territories()  # first: the directory's service areas are its neighbourhoods
+        counts = load_demo_territory()
         load_questionnaires()
         from proxima.outcomes.services.instruments import load_instruments
 

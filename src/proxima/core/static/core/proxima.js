@@ -33,3 +33,30 @@ document.addEventListener("change", function (event) {
     chosen.appendChild(box.closest(".check-inline") || box);
   }
 });
+
+// Long lists to pick several from (organizations, territories): a box above the list
+// keeps only the options whose name holds what is typed (without case or accents); the
+// chosen ones always stay. The list works as it is without scripts.
+document.addEventListener("DOMContentLoaded", function () {
+  function plain(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  document.querySelectorAll("select[data-filter]").forEach(function (list) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "list-filter";
+    box.setAttribute("aria-label", list.getAttribute("data-filter"));
+    box.placeholder = list.getAttribute("data-filter");
+    box.setAttribute("aria-controls", list.id);
+    list.parentNode.insertBefore(box, list);
+    box.addEventListener("input", function () {
+      var wanted = plain(box.value.trim());
+      list.querySelectorAll("option").forEach(function (option) {
+        option.hidden = !option.selected && wanted !== "" && plain(option.text).indexOf(wanted) < 0;
+      });
+      list.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
+    });
+  });
+});
