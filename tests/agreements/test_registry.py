@@ -187,6 +187,10 @@ def test_live_indicators_on_a_hand_checked_set_of_referrals(region, agreement, f
     _referral(region, food_bank, worker, "completed", (2026, 3, 9, 9), 20)
     _referral(region, food_bank, worker, "rejected", (2026, 4, 1, 9), 30)
     _referral(region, food_bank, worker, "requested", (2026, 5, 1, 9))
+    # Accepted, then cancelled: it was accepted (the one meaning, lifecycle.was_accepted);
+    # cancelled before any answer: it was not.
+    _referral(region, food_bank, worker, "cancelled", (2026, 5, 4, 9), 40)
+    _referral(region, food_bank, worker, "cancelled", (2026, 5, 5, 9))
     # Not under the agreement: before it, another need, another organization, a draft.
     _referral(region, food_bank, worker, "accepted", (2025, 12, 1, 9), 1)
     _referral(region, food_bank, worker, "accepted", (2026, 3, 2, 9), 1, need="housing")
@@ -207,10 +211,10 @@ def test_live_indicators_on_a_hand_checked_set_of_referrals(region, agreement, f
         )
     figures = {f.indicator.kind: (f.value, f.live) for f in services.figures(agreement)}
     assert figures == {
-        "referrals_sent": (4.0, True),
-        "referrals_accepted": (2.0, True),
+        "referrals_sent": (6.0, True),
+        "referrals_accepted": (3.0, True),
         "acceptance_rate": (50.0, True),
-        "median_response_hours": (20.0, True),
+        "median_response_hours": (25.0, True),
         "other": (112.0, False),
     }
 

@@ -43,7 +43,7 @@ from proxima.core.roles import (
 )
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.services.taxonomy import first_level_domain_labels
-from proxima.referrals.lifecycle import Status
+from proxima.referrals.lifecycle import Status, was_accepted
 from proxima.referrals.models import Referral
 
 # Reminders go this many days before the review date (and once per review date).
@@ -462,9 +462,6 @@ def referrals_under(agreement: Agreement) -> QuerySet[Referral]:
     return rows
 
 
-ACCEPTED = {Status.ACCEPTED, Status.IN_PROGRESS, Status.ON_HOLD, Status.COMPLETED}
-
-
 def figures(agreement: Agreement) -> list[Figure]:
     """Each indicator with its figure: computed from the referrals where Proxima can, the
     parties' reported figure otherwise. Counts only, never people."""
@@ -473,7 +470,7 @@ def figures(agreement: Agreement) -> list[Figure]:
         return []
     rows = list(referrals_under(agreement).values_list("status", "requested_at", "responded_at"))
     sent = len(rows)
-    accepted = sum(1 for status, _sent, _answered in rows if status in ACCEPTED)
+    accepted = sum(1 for status, _sent, answered in rows if was_accepted(status, answered))
     delays = [
         (answered - requested).total_seconds() / 3600
         for _status, requested, answered in rows

@@ -32,7 +32,7 @@ from proxima.directory.services.taxonomy import (
     need_domain_term_id,
     term_graph,
 )
-from proxima.referrals.lifecycle import Status
+from proxima.referrals.lifecycle import Status, was_accepted
 from proxima.referrals.models import Referral
 from proxima.territories.models import Territory, TerritoryLevel
 from proxima.territories.services import current_territories, lineage, outline_of, region_of
@@ -236,10 +236,10 @@ def _referrals(domains: _Domains, since: datetime):
     accepted: dict[tuple[str, str], int] = defaultdict(int)
     delays: dict[tuple[str, str], list[float]] = defaultdict(list)
     tops_of: dict[str, set[str]] = {}
-    for service_id, need, requested_at, responded_at, reject in (
+    for service_id, need, requested_at, responded_at, status in (
         Referral.objects.filter(service__isnull=False, requested_at__gte=since)
         .exclude(status__in=(Status.DRAFT, Status.ENTERED_IN_ERROR))
-        .values_list("service_id", "need_domain", "requested_at", "responded_at", "reject_reason")
+        .values_list("service_id", "need_domain", "requested_at", "responded_at", "status")
     ):
         # The referral's need, as the directory's first-level domains (once per need).
         if need not in tops_of:
@@ -253,7 +253,7 @@ def _referrals(domains: _Domains, since: datetime):
             sent[key] += 1
             if responded_at is not None:
                 delays[key].append((responded_at - requested_at).total_seconds() / 3600)
-                accepted[key] += not reject
+                accepted[key] += was_accepted(status, responded_at)
     return sent, accepted, delays
 
 

@@ -52,6 +52,16 @@ TERMINAL = {
     Status.FAILED,
     Status.ENTERED_IN_ERROR,
 }
+
+
+def was_accepted(status: str, responded_at) -> bool:
+    """Whether the receiving side accepted the referral when it answered (whatever came
+    after: done, cancelled, failed): the one meaning of "accepted" in every figure
+    (coverage, agreements' indicators). Its first answer dates `responded_at`; a refusal
+    is final."""
+    return responded_at is not None and status != Status.REJECTED
+
+
 # Waiting for the receiving side to answer, or being worked on by it.
 OPEN = {Status.REQUESTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ON_HOLD}
 
