@@ -168,3 +168,68 @@ def test_an_agreement_holds_at_most_its_share_of_documents(agreement, region, mo
     response = client.post(url, upload("2.pdf", PDF))
     assert response.status_code == 400 and "retirez-en" in response.content.decode()
     assert Document.objects.count() == 2
+
+
+def test_only_someone_signed_in_may_send_a_file_sized_body_and_only_as_a_form(
+    agreement, region, settings
+):
+    url = f"/agreements/{agreement.pk}/documents/"
+    body = upload("a.pdf", PDF + b"0" * (3 * 1024 * 1024))
+    # Signed out: the site reads no more than a form's worth before saying so.
+    response = Client().post(url, body)
+    assert response.status_code == 413
+    assert "trop volumineuse" in response.content.decode()
+    # Signed in, but not a multipart form: a body over 2 MiB is refused the same way.
+    client = signed_in(UserFactory(role=Role.COORDINATOR, region=region))
+    big = "title=" + "x" * (3 * 1024 * 1024)
+    response = client.post(url, big, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    response = client.post(url, big, content_type="text/plain")
+    assert response.status_code == 413
+    assert not Document.objects.exists()
+    # A name longer than Django reads in a part's headers: said, not a crash.
+    boundary = "limite"
+    raw = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nsigned\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="{"x" * 2000}.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
+        + PDF * 50
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = client.post(url, raw, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400
+    assert "nom du fichier" in response.content.decode()
+
+
+def test_the_document_is_only_read_with_get_and_by_plain_ids(agreement, region):
+    client = signed_in(UserFactory(role=Role.COORDINATOR, region=region))
+    client.post(f"/agreements/{agreement.pk}/documents/", upload("a.pdf", PDF))
+    document = Document.objects.get()
+    url = f"/agreements/{agreement.pk}/documents/{document.pk}/"
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 405
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in str(document.pk))
+    for spelled in (full_width, f" {document.pk}", f"+{document.pk}", f"0{document.pk}"):
+        assert client.get(f"/agreements/{agreement.pk}/documents/{spelled}/").status_code == 404
+        remove = f"/agreements/{agreement.pk}/documents/{spelled}/remove/"
+        assert client.post(remove).status_code == 404
+    agreement_full_width = "".join(chr(ord(c) + 0xFEE0) for c in str(agreement.pk))
+    assert client.get(f"/agreements/{agreement_full_width}/").status_code == 404
+    assert Document.objects.count() == 1
+
+
+def test_a_region_holds_at_most_its_share_of_documents(agreement, region, monkeypatch):
+    monkeypatch.setattr("proxima.agreements.services.DOCUMENTS_PER_REGION_BYTES", len(PDF) * 2)
+    client = signed_in(UserFactory(role=Role.COORDINATOR, region=region))
+    url = f"/agreements/{agreement.pk}/documents/"
+    for n in range(2):
+        assert client.post(url, upload(f"{n}.pdf", PDF)).status_code == 302
+    response = client.post(url, upload("2.pdf", PDF))
+    assert (
+        response.status_code == 400
+        and "documents no longer needed" not in response.content.decode()
+    )
+    assert "plus nécessaires" in response.content.decode()
+    assert Document.objects.count() == 2

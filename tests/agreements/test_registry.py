@@ -419,3 +419,74 @@ def test_what_the_outsiders_probe_found_stays_fixed(region, agreement, food_bank
         == 302
     )
     assert str(agreement.indicators.get().target) == "12.50"
+
+
+def test_the_inventory_narrows_to_one_organization_with_its_training(region, agreement, food_bank):
+    other = OrganizationFactory(name="Maison de la famille")
+    second = Agreement.objects.create(
+        region=region, title_fr="Protocole famille", kind="protocol", status="draft"
+    )
+    second.parties.create(organization=other)
+    for topic, day, organizations in (
+        ("Crise suicidaire", date(2026, 10, 1), [food_bank, other]),
+        ("Violence conjugale", date(2026, 11, 5), [food_bank]),
+        ("Premier contact", date(2026, 9, 1), [other]),
+    ):
+        session = TrainingSession.objects.create(
+            region=region, topic=topic, held_on=day, attendees=10
+        )
+        session.organizations.set(organizations)
+    client = signed_in(UserFactory(role=Role.COORDINATOR, region=region))
+    page = client.get("/agreements/").content.decode()
+    assert "Corridor 811" in page and "Protocole famille" in page
+    # Per organization: sessions taken part in and the last one's date.
+    assert "Formations communes par organisme" in page
+    assert "5 novembre 2026" in page
+    narrowed = client.get("/agreements/", {"organization": food_bank.pk}).content.decode()
+    assert "Corridor 811" in narrowed and "Protocole famille" not in narrowed
+    assert "Violence conjugale" in narrowed and "Premier contact" not in narrowed
+    csv_text = client.get("/agreements/export.csv", {"organization": other.pk}).content.decode()
+    assert "Protocole famille" in csv_text and "Corridor 811" not in csv_text
+    for unknown in ("nope", "x" * 5000, "0"):
+        response = client.get("/agreements/", {"organization": unknown})
+        assert response.status_code == 200
+        assert "Corridor 811" not in response.content.decode()
+    # A partner narrowing to another organization sees nothing more than its own.
+    partner = signed_in(UserFactory(role=Role.PARTNER_WORKER, organization=food_bank))
+    theirs = partner.get("/agreements/", {"organization": other.pk}).content.decode()
+    assert "Protocole famille" not in theirs and "Premier contact" not in theirs
+
+
+def test_a_coordinator_writes_each_partys_role_and_commitments(
+    region, elsewhere, agreement, food_bank
+):
+    party = agreement.parties.get(organization=food_bank)
+    url = f"/agreements/{agreement.pk}/parties/{party.pk}/"
+    body = {"role": "Organisme receveur", "commitments": "Rappeler la personne en 48 h."}
+    # Those who may not edit: refused, nothing written.
+    for user, expected in (
+        (UserFactory(role=Role.PARTNER_ADMIN, organization=food_bank), 403),
+        (UserFactory(role=Role.EVALUATOR, region=region), 403),
+        (UserFactory(role=Role.COORDINATOR, region=elsewhere), 404),
+    ):
+        assert signed_in(user).post(url, body).status_code == expected
+    party.refresh_from_db()
+    assert party.role == "service receveur" and party.commitments == ""
+    client = signed_in(UserFactory(role=Role.COORDINATOR, region=region))
+    page = client.get(f"/agreements/{agreement.pk}/").content.decode()
+    assert "Rôle et engagements de Comptoir alimentaire" in page
+    assert client.post(url, body).status_code == 302
+    party.refresh_from_db()
+    assert (party.role, party.commitments) == (body["role"], body["commitments"])
+    assert (
+        "Rappeler la personne en 48 h."
+        in client.get(f"/agreements/{agreement.pk}/").content.decode()
+    )
+    response = client.post(url, {"role": "x" * 301})
+    assert response.status_code == 400 and "301" in response.content.decode()
+    other = Agreement.objects.create(region=region, title_fr="Autre", kind="protocol")
+    stranger = other.parties.create(role="autre")
+    for bad in (stranger.pk, "abc", "１"):
+        assert client.post(f"/agreements/{agreement.pk}/parties/{bad}/", body).status_code == 404
+    stranger.refresh_from_db()
+    assert stranger.role == "autre"

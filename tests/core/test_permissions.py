@@ -127,6 +127,7 @@ MATRIX: dict[str, object] = {
     "agreements:attach": AGREEMENT_EDITORS,
     "agreements:document": AGREEMENT_READERS,
     "agreements:remove_document": AGREEMENT_EDITORS,
+    "agreements:party": AGREEMENT_EDITORS,
     "privacy:log": PRIVACY,
     "privacy:search": PRIVACY,
     "privacy:access_report": PRIVACY,
@@ -170,6 +171,7 @@ POST_ONLY = {
     "agreements:training",
     "agreements:attach",
     "agreements:remove_document",
+    "agreements:party",
     "directory:confirm_mapping",
     "directory:reject_mapping",
     "directory:add_mapping",
@@ -440,6 +442,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
         },
         "agreements:document": [agreement.pk, document.pk],
         "agreements:remove_document": [agreement.pk, document.pk],
+        "agreements:party": [agreement.pk, agreement.parties.first().pk],
         "api:withdraw_consent": [person.pk, consent.pk],
         "api:record_action": [escalation.pk],
         "directory:partner_edit": [service.id],
@@ -582,6 +585,7 @@ FORM_POSTS = {
     "agreements:meeting": {"held_on": "2026-11-20", "notes": "Bilan"},
     "agreements:indicator": {"kind": "referrals_sent"},
     "agreements:training": {"topic": "Crise", "held_on": "2026-11-20", "attendees": "12"},
+    "agreements:party": {"role": "receveur", "commitments": "Rappeler en 48 h"},
     # A new file each time (a file sent is read to its end).
     "agreements:attach": lambda: {
         "kind": "annex",

@@ -80,3 +80,41 @@ def test_the_size_is_checked_before_the_content_is_read():
 )
 def test_the_name_kept_is_a_plain_file_name(sent, kept):
     assert clean_file_name(sent) == kept
+
+
+def test_an_archive_is_checked_without_unpacking_it():
+    """A zip bomb: a few kilobytes that unpack to hundreds of megabytes. Only the first
+    bytes of the parts checked are unpacked, and other methods than deflate are refused."""
+    import time
+
+    def bomb(method, member: str) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=method) as made:
+            made.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            with made.open(member, "w", force_zip64=True) as part:
+                block = b"\x00" * (1 << 20)
+                for _ in range(256):
+                    part.write(block)
+        return buffer.getvalue()
+
+    deflated = bomb(zipfile.ZIP_DEFLATED, "content.xml")
+    assert len(deflated) < 400_000  # 256 MiB inside
+    started = time.monotonic()
+    with translation.override("en"), pytest.raises(FileRefused, match="not accepted"):
+        check_document(SimpleUploadedFile("a.odt", deflated), max_bytes=10**6)
+    assert time.monotonic() - started < 1.0
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_BZIP2) as made:
+        made.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        made.writestr("content.xml", "<office:document-content/>")
+    bzipped = buffer.getvalue()
+    with translation.override("en"), pytest.raises(FileRefused, match="not accepted"):
+        check_document(SimpleUploadedFile("a.odt", bzipped), max_bytes=10**6)
+
+
+def test_an_office_archive_whose_main_part_is_not_xml_is_refused():
+    junk = archive(
+        {"[Content_Types].xml": "<Types/>", "word/document.xml": "<<junk>>", "evil.html": "<p>"}
+    )
+    with translation.override("en"), pytest.raises(FileRefused, match="not accepted"):
+        check_document(SimpleUploadedFile("a.docx", junk), max_bytes=10**6)

@@ -57,7 +57,7 @@ def test_csv_of_every_need_safe_in_a_spreadsheet(coordinator):
     text = response.content.decode()
     assert text.startswith("\ufeff")  # a byte-order mark: spreadsheets read the accents
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert rows[0][:4] == ["code", "Territoire", "Besoin", "services accessibles"]
+    assert rows[0][:4] == ["Code du territoire", "Territoire", "Besoin", "services accessibles"]
     assert len(rows) == 1 + 2 * 29
     assert {row[1] for row in rows[1:]} == {"'=Ouest", "Est"}  # never a formula
 

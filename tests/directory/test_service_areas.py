@@ -132,7 +132,7 @@ def test_the_listings_editor_picks_the_territories_served(territories):
     client.force_login(editor)
     url = reverse("directory:partner_edit", args=[service.id])
     page = client.get(url).content.decode()
-    assert "Territoires desservis" in page and "Quartier de l&#x27;Est (quartier)" in page
+    assert "Territoires desservis" in page and "Quartier de l&#x27;Est — quartier" in page
     east, west = territories["east"], territories["west"]
     body = {"action": "territories", "territories": [east.pk, west.pk]}
     assert client.post(url, body).status_code == 302

@@ -52,7 +52,7 @@ class RecordsField(forms.ModelMultipleChoiceField):
 
 class TerritoriesField(RecordsField):
     def label_from_instance(self, territory):
-        return f"{territory.name} ({territory.get_level_display()})"
+        return f"{territory.name} — {territory.get_level_display()}"
 
 
 class AgreementForm(forms.Form):
@@ -195,3 +195,13 @@ class DocumentForm(forms.Form):
             return check_document(self.cleaned_data["file"], max_bytes=DOCUMENT_MAX_BYTES)
         except FileRefused as refusal:
             raise forms.ValidationError(str(refusal)) from refusal
+
+
+class PartyTermsForm(forms.Form):
+    role = forms.CharField(label=_("Role"), max_length=300, required=False)
+    commitments = forms.CharField(
+        label=_("Commitments"),
+        max_length=TEXT_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -14,6 +14,9 @@ TEXT_LENGTH = 4000
 # Each attached document at most this large, and at most this many an agreement.
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 DOCUMENTS_PER_AGREEMENT = 50
+# All of a region's agreement documents together, at most (the database and its backups
+# hold them).
+DOCUMENTS_PER_REGION_BYTES = 2 * 1024 * 1024 * 1024
 
 
 class AgreementKind(models.TextChoices):
@@ -218,7 +221,7 @@ class IndicatorKind(models.TextChoices):
     # Computed live by Proxima from the referrals to the agreement's parties.
     REFERRALS_SENT = "referrals_sent", _("referrals sent to the parties")
     REFERRALS_ACCEPTED = "referrals_accepted", _("referrals accepted by the parties")
-    ACCEPTANCE_RATE = "acceptance_rate", _("share of referrals accepted")
+    ACCEPTANCE_RATE = "acceptance_rate", _("share of referrals accepted (%)")
     MEDIAN_RESPONSE_HOURS = "median_response_hours", _("median time to answer (hours)")
     # Followed by the parties themselves: a figure they write down.
     OTHER = "other", _("other (figure kept by the parties)")

@@ -15,12 +15,14 @@ from statistics import median
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from proxima.agreements.models import (
     DOCUMENTS_PER_AGREEMENT,
+    DOCUMENTS_PER_REGION_BYTES,
     Agreement,
     AgreementStatus,
     Document,
@@ -278,6 +280,23 @@ def record_training(data: dict, *, by, region, agreement: Agreement | None = Non
     return session
 
 
+def party_for(agreement: Agreement, party_id) -> Party:
+    """One party of the agreement named in a request, or 404."""
+    return get_from_request(agreement.parties.all(), party_id)
+
+
+@transaction.atomic
+def set_party_terms(agreement: Agreement, party_id, data: dict, *, by) -> Party:
+    """A party's role in the agreement and what it commits to."""
+    require_edit(by, agreement)
+    party = party_for(agreement, party_id)
+    party.role = (data.get("role") or "").strip()
+    party.commitments = (data.get("commitments") or "").strip()
+    party.save(update_fields=["role", "commitments"])
+    record_audit_event(by, "set_agreement_party_terms", agreement)
+    return party
+
+
 # --- documents ----------------------------------------------------------------------------
 
 
@@ -294,6 +313,22 @@ def attach_document(agreement: Agreement, data: dict, *, by) -> Document:
             }
         )
     checked = data["file"]
+    held = (
+        Document.objects.filter(agreement__region_id=agreement.region_id).aggregate(
+            total=Sum("size")
+        )["total"]
+        or 0
+    )
+    if held + len(checked.content) > DOCUMENTS_PER_REGION_BYTES:
+        raise AgreementInputError(
+            {
+                "file": _(
+                    "The region's agreements hold %s of documents already, the most they may:"
+                    " remove documents no longer needed first."
+                )
+                % filesizeformat(held)
+            }
+        )
     document = agreement.documents.create(
         kind=data["kind"],
         title=(data.get("title") or "").strip(),
@@ -528,14 +563,16 @@ def in_force_with(*, region_id, organization_id=None, team_id=None, by) -> list[
 # --- the inventory -----------------------------------------------------------------------
 
 
-def inventory(user, *, status: str = "") -> list[Agreement]:
+def inventory(user, *, status: str = "", organization_id: str | None = None) -> list[Agreement]:
     """The agreements the user may read, with their parties, by title; `status` narrows
-    (an unknown status gives none)."""
+    (an unknown status gives none), and `organization_id` to those it is party to."""
     rows = visible_to(user).prefetch_related(
         "parties__organization", "parties__team", "territories", "training_sessions"
     )
     if status:
         rows = rows.filter(status=status)
+    if organization_id is not None:
+        rows = rows.filter(parties__organization_id=organization_id).distinct()
     return sorted(rows, key=lambda a: a.title.casefold())
 
 
@@ -622,6 +659,30 @@ def inventory_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
 
 
 # --- joint training ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganizationTraining:
+    organization: object
+    sessions: int
+    last_held_on: date
+
+
+def training_by_organization(sessions) -> list[OrganizationTraining]:
+    """Per organization that took part in some of these sessions: how many, and the last
+    one's date; by name. (The number of people is counted per session, not per
+    organization: it is not split.)"""
+    from proxima.core.formats import collation_key
+
+    found: dict[str, list] = {}
+    for session in sessions:
+        for organization in session.organizations.all():
+            found.setdefault(organization.pk, [organization, 0, session.held_on])
+            entry = found[organization.pk]
+            entry[1] += 1
+            entry[2] = max(entry[2], session.held_on)
+    rows = [OrganizationTraining(*entry) for entry in found.values()]
+    return sorted(rows, key=lambda r: collation_key(r.organization.localized_name))
 
 
 def training_visible_to(user) -> QuerySet[TrainingSession]:

@@ -15,6 +15,11 @@ urlpatterns = [
     path("agreements/<str:agreement_id>/meetings/", views.add_meeting, name="meeting"),
     path("agreements/<str:agreement_id>/indicators/", views.add_indicator, name="indicator"),
     path("agreements/<str:agreement_id>/training/", views.add_training, name="training"),
+    path(
+        "agreements/<str:agreement_id>/parties/<str:party_id>/",
+        views.set_party_terms,
+        name="party",
+    ),
     path("agreements/<str:agreement_id>/documents/", views.attach_document, name="attach"),
     path(
         "agreements/<str:agreement_id>/documents/<str:document_id>/",

@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST, require_safe
 
 from proxima.agreements import services
 from proxima.agreements.forms import (
@@ -17,6 +18,7 @@ from proxima.agreements.forms import (
     DocumentForm,
     IndicatorForm,
     MeetingForm,
+    PartyTermsForm,
     StatusForm,
     TrainingForm,
 )
@@ -36,32 +38,59 @@ def _status_asked(request) -> str:
     return status if status in AgreementStatus.values else ""
 
 
+def _organization_asked(request):
+    """The organization the inventory is narrowed to (?organization=ID), or None; an id
+    that names no organization narrows to nothing."""
+    from proxima.directory.models import Organization
+    from proxima.directory.models.base import HSDS_ID_LENGTH
+
+    value = request.GET.get("organization", "")
+    if not value:
+        return None
+    found = Organization.objects.filter(pk=value[:HSDS_ID_LENGTH]).first()
+    return found or Organization(id="", name=_("unknown organization"))
+
+
 @login_required
 def inventory(request):
     _require_use(request.user)
     status = _status_asked(request)
+    organization = _organization_asked(request)
     today = timezone.localdate()
-    agreements = services.inventory(request.user, status=status)
+    agreements = services.inventory(
+        request.user, status=status, organization_id=organization.pk if organization else None
+    )
     due = services.due_for_review(agreements, today)
+    training = _training_with_readable_agreements(request.user, organization)
     context = {
         "agreements": [{"agreement": a, "due": a.pk in due} for a in agreements],
         "status": status,
         "statuses": AgreementStatus.choices,
+        "organization": organization,
+        # The exports hold what the page shows (an unknown organization: nothing).
+        "filters": urlencode(
+            {
+                k: v
+                for k, v in (("status", status), ("organization", request.GET.get("organization")))
+                if v
+            }
+        ),
         "can_edit": services.can_edit(request.user, region_id=request.user.region_id),
-        "training": _training_with_readable_agreements(request.user),
+        "training": training,
+        "by_organization": services.training_by_organization(training),
         "labels": domain_labels(),
     }
     return render(request, "agreements/inventory.html", context)
 
 
-def _training_with_readable_agreements(user) -> list:
-    """The sessions the user may see, each linking its agreement only when the user may
-    read it (a partner took part in a session of an agreement it is not party to)."""
-    sessions = list(
-        services.training_visible_to(user)
-        .prefetch_related("organizations")
-        .select_related("agreement")[:50]
-    )
+def _training_with_readable_agreements(user, organization=None) -> list:
+    """The sessions the user may see (those the organization took part in, when given),
+    each linking its agreement only when the user may read it (a partner took part in a
+    session of an agreement it is not party to)."""
+    rows = services.training_visible_to(user)
+    if organization is not None:
+        rows = rows.filter(organizations__id=organization.pk)
+    sessions = list(rows.prefetch_related("organizations").select_related("agreement")[:200])
     readable = set(
         services.visible_to(user)
         .filter(pk__in={s.agreement_id for s in sessions if s.agreement_id})
@@ -75,15 +104,29 @@ def _training_with_readable_agreements(user) -> list:
 def _export(request):
     _require_use(request.user)
     today = timezone.localdate()
-    agreements = services.inventory(request.user, status=_status_asked(request))
+    organization = _organization_asked(request)
+    agreements = services.inventory(
+        request.user,
+        status=_status_asked(request),
+        organization_id=organization.pk if organization else None,
+    )
     return services.inventory_table(agreements, today), today
+
+
+def _file_stem() -> str:
+    # Translators: the start of the inventory's file name (no spaces nor accents).
+    return pgettext("file name", "agreements")
+
+
+def _attachment(name: str) -> str:
+    return content_disposition_header(True, name)
 
 
 @login_required
 def export_csv(request):
     (header, rows), today = _export(request)
     response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="agreements-{today}.csv"'
+    response["Content-Disposition"] = _attachment(f"{_file_stem()}-{today}.csv")
     return response
 
 
@@ -95,8 +138,24 @@ def export_xlsx(request):
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="agreements-{today}.xlsx"'
+    response["Content-Disposition"] = _attachment(f"{_file_stem()}-{today}.xlsx")
     return response
+
+
+def _parties_with_forms(agreement, editable: bool, sent: dict) -> list:
+    """The parties, each with the form of its role and commitments for those who edit."""
+    parties = list(agreement.parties.select_related("organization", "team"))
+    for party in parties:
+        party.terms_form = (
+            sent.get(str(party.pk))
+            or PartyTermsForm(
+                initial={"role": party.role, "commitments": party.commitments},
+                auto_id=f"party-{party.pk}-%s",
+            )
+            if editable
+            else None
+        )
+    return parties
 
 
 def _detail_context(request, agreement, **forms):
@@ -104,7 +163,7 @@ def _detail_context(request, agreement, **forms):
     today = timezone.localdate()
     return {
         "agreement": agreement,
-        "parties": agreement.parties.select_related("organization", "team"),
+        "parties": _parties_with_forms(agreement, editable, forms.get("party_forms") or {}),
         "history": agreement.status_changes.select_related("by"),
         "meetings": agreement.meetings.all(),
         "figures": services.figures(agreement),
@@ -301,6 +360,7 @@ def attach_document(request, agreement_id):
 
 
 @login_required
+@require_safe
 def document(request, agreement_id, document_id):
     """The document itself, to download (never shown inline: the browser may not run it)."""
     agreement = services.agreement_for(request.user, agreement_id)
@@ -318,4 +378,17 @@ def remove_document(request, agreement_id, document_id):
     agreement = _editable(request, agreement_id)
     services.remove_document(agreement, document_id, by=request.user)
     messages.success(request, _("Document removed."))
+    return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
+@login_required
+@require_POST
+def set_party_terms(request, agreement_id, party_id):
+    agreement = _editable(request, agreement_id)
+    party = services.party_for(agreement, party_id)
+    form = PartyTermsForm(request.POST, auto_id=f"party-{party.pk}-%s")
+    if not form.is_valid():
+        return _refused(request, agreement, party_forms={str(party.pk): form})
+    services.set_party_terms(agreement, party_id, form.cleaned_data, by=request.user)
+    messages.success(request, _("Role and commitments saved."))
     return redirect("agreements:detail", agreement_id=agreement.pk)

@@ -56,14 +56,14 @@ class RequestGuardMiddleware:
         length = request.META.get("CONTENT_LENGTH") or "0"
         if not length.isascii() or not length.isdigit():
             return _refuse(request, 400, _("The request's Content-Length is not a number."))
-        files_limit = _files_limit(request)
+        files_limit = _files_limit(request) if request.content_type == "multipart/form-data" else 0
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if files_limit:  # the files, and the form's fields around them
             limit = files_limit + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and int(length) > limit:
             message = _("The request is too large (at most %s).") % filesizeformat(limit)
             return _refuse(request, 413, message)
-        takes_files = files_limit and request.content_type == "multipart/form-data"
+        takes_files = bool(files_limit)
         if not takes_files and (problem := _text_problem(request, int(length))):
             return _refuse_text(request, problem)
         if takes_files and (problem := _text_problem(request, 0)):  # the address, headers
@@ -73,6 +73,9 @@ class RequestGuardMiddleware:
             try:
                 fields = request.POST  # parsed now, so that a malformed form is a 400 here
             except (MultiPartParserError, SuspiciousOperation):
+                if takes_files:  # Django caps each part's headers, a file's name with them
+                    message = _("The form sent cannot be read: is the file's name very long?")
+                    return _refuse(request, 400, message)
                 return _refuse(request, 400, _("The form sent cannot be read."))
             # With files, the raw body is binary and not read here: a field holding
             # U+FFFD is taken as undecodable.
@@ -83,14 +86,32 @@ class RequestGuardMiddleware:
 
 
 def _files_limit(request) -> int:
-    """The most a route takes in files, when its view accepts them (core.uploads)."""
+    """The most a route takes in files, when its view accepts them (core.uploads) and
+    someone signed in with both factors sends them: nobody else makes the site read more
+    than a form."""
     if request.method != "POST":
         return 0
     try:
         match = resolve(request.path_info)
     except Resolver404:
         return 0
-    return getattr(match.func, "accepts_files", 0)
+    limit = getattr(match.func, "accepts_files", 0)
+    return limit if limit and _signed_in_fully(request) else 0
+
+
+def _signed_in_fully(request) -> bool:
+    """Whether the request's session is of someone signed in with both factors (read
+    before the session and authentication middlewares have run)."""
+    from importlib import import_module
+
+    from django.contrib.auth import SESSION_KEY
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    return bool(session.get(SESSION_KEY) and session.get(DEVICE_ID_SESSION_KEY))
 
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")

@@ -101,6 +101,12 @@ def _extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+# An office archive: at most this many parts, each stored or deflated (the methods office
+# suites write); only the first bytes of the parts checked are ever unpacked.
+_MAX_PARTS = 5000
+_PLAIN_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
 def _kind_of(content: bytes) -> str | None:
     guessed = filetype.guess(content[:8192])
     found = guessed.extension if guessed else None
@@ -109,20 +115,51 @@ def _kind_of(content: bytes) -> str | None:
     if not content.startswith(b"PK\x03\x04"):
         return None
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        names = set(archive.namelist())
-        mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, KeyError, ValueError, RuntimeError, NotImplementedError, OSError):
+        return _office_kind(zipfile.ZipFile(io.BytesIO(content)))
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+        OSError,
+        EOFError,
+    ):
         return None
+
+
+def _start_of(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
+    """The first `size` bytes of a part, unpacking no more than that."""
+    with archive.open(name) as part:
+        return part.read(size)
+
+
+def _office_kind(archive: zipfile.ZipFile) -> str | None:
+    parts = archive.infolist()
+    if len(parts) > _MAX_PARTS or any(p.compress_type not in _PLAIN_METHODS for p in parts):
+        return None
+    names = {p.filename for p in parts}
+    mimetype = _start_of(archive, "mimetype", 100).strip() if "mimetype" in names else b""
     for kind, member in _ZIP_MEMBERS.items():
         if member not in names:
             continue
-        if kind in _ODF_MIMETYPES and mimetype.strip() != _ODF_MIMETYPES[kind]:
+        if kind in _ODF_MIMETYPES and mimetype != _ODF_MIMETYPES[kind]:
             continue
-        if kind in ("docx", "xlsx") and "[Content_Types].xml" not in names:
+        if kind in ("docx", "xlsx"):
+            if "[Content_Types].xml" not in names:
+                continue
+            if not _is_xml(_start_of(archive, "[Content_Types].xml", 200)):
+                continue
+        if not _is_xml(_start_of(archive, member, 200)):
             continue
         return kind
     return None
+
+
+def _is_xml(start: bytes) -> bool:
+    """Whether a part begins as an XML document does (a declaration or an element)."""
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return text.startswith(b"<?xml") or (text[:1] == b"<" and text[1:2].isalpha())
 
 
 def clean_file_name(name: str) -> str:
@@ -146,10 +183,7 @@ def check_document(upload, *, max_bytes: int) -> CheckedFile:
     if upload.size == 0:
         raise FileRefused(_("The file is empty."))
     if upload.size > max_bytes:
-        raise FileRefused(
-            _("The file is too large (%(size)s; at most %(limit)s).")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)}
-        )
+        raise FileRefused(_("The file is too large: at most %s.") % filesizeformat(max_bytes))
     content = upload.read(max_bytes + 1)
     kinds = ", ".join(allowed_extensions())
     kind = _kind_of(content)

@@ -8,14 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from proxima.core.formats import csv_text
 from proxima.core.roles import VIEW_COVERAGE, has_capability
 from proxima.coverage import services
 from proxima.coverage.forms import CoverageForm
-from proxima.territories.models import TerritoryLevel
+from proxima.territories.models import LEVEL_ORDER, TerritoryLevel
 
 
 def _region_code(user) -> str:
@@ -56,10 +57,15 @@ def _choices(request, levels: list[str], *, level: str | None = None):
 
 def _form_errors(form) -> str:
     return " ".join(
-        f"{form.fields[name].label} : {error}"
+        _("%(label)s: %(error)s") % {"label": form.fields[name].label, "error": error}
         for name, errors in form.errors.items()
         for error in errors
     )
+
+
+def _refused(request, form):
+    """A choice that is not one, said on a page in the reader's language."""
+    return render(request, "core/request_refused.html", {"reason": _form_errors(form)}, status=400)
 
 
 def _value(cell, measure: str):
@@ -136,14 +142,19 @@ def coverage_map(request):
 @login_required
 def territory(request, code: str):
     region_code = _region_code(request.user)
-    found = services.territory_in_region(code, region_code, level=request.GET.get("level"))
+    level = request.GET.get("level") or None
+    if level is not None and level not in LEVEL_ORDER:
+        reason = _("%(label)s: %(error)s") % {
+            "label": _("Level"),
+            "error": _("Select a valid choice."),
+        }
+        return render(request, "core/request_refused.html", {"reason": reason}, status=400)
+    found = services.territory_in_region(code, region_code, level=level)
     if found is None:
         raise Http404(_("No such territory in your region."))
     form, chosen = _choices(request, services.levels_in_region(region_code), level=found.level)
     if chosen is None:
-        return HttpResponse(
-            _form_errors(form), status=400, content_type="text/plain; charset=utf-8"
-        )
+        return _refused(request, form)
     labels = services.domain_labels()
     cells = [
         c
@@ -197,13 +208,11 @@ def export_csv(request):
     region_code = _region_code(request.user)
     form, chosen = _choices(request, services.levels_in_region(region_code))
     if chosen is None:
-        return HttpResponse(
-            _form_errors(form), status=400, content_type="text/plain; charset=utf-8"
-        )
+        return _refused(request, form)
     territories = {t.pk: t for t in services.territories_for_map(chosen["level"], region_code)}
     labels = services.domain_labels()
     header = [
-        _("code"),
+        _("Territory's code"),
         _("Territory"),
         _("Need"),
         *[str(CSV_HEADERS[c]) for c in CSV_COLUMNS],
@@ -225,7 +234,9 @@ def export_csv(request):
         if (territory := territories.get(cell.territory_id)) is not None
     ]
     response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="coverage-{region_code}-{chosen["level"]}.csv"'
+    # Translators: the start of the coverage table's file name (no spaces nor accents).
+    stem = pgettext("file name", "coverage")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{stem}-{region_code}-{chosen['level']}.csv"
     )
     return response

@@ -593,13 +593,13 @@ def lineage(on: date | None = None) -> dict[int, list[int]]:
 
 def territory_choices(*, on: date | None = None) -> list[tuple[str, list[tuple[int, str]]]]:
     """The current territories to pick from, grouped by region, each named with its level
-    ("Vanier (quartier)"), from the largest level down then by name."""
+    ("Vanier — quartier"), from the largest level down then by name."""
     from proxima.core.formats import collation_key
 
     groups: dict[str, list[tuple[int, str, tuple]]] = {}
     for territory in current_territories(on).select_related("parent__parent__parent"):
         region = region_of(territory)
-        label = f"{territory.name} ({territory.get_level_display()})"
+        label = f"{territory.name} — {territory.get_level_display()}"
         order = (LEVEL_ORDER.index(territory.level), collation_key(territory.name))
         groups.setdefault(region.name, []).append((territory.pk, label, order))
     return [
