@@ -187,6 +187,10 @@ def test_only_someone_signed_in_may_send_a_file_sized_body_and_only_as_a_form(
     response = client.post(url, big, content_type="text/plain")
     assert response.status_code == 413
     assert not Document.objects.exists()
+    # Signed in, a file beside a field of 3 MiB: the fields' limit, said as such.
+    response = client.post(url, upload("a.pdf", PDF, title="x" * (3 * 1024 * 1024)))
+    assert response.status_code == 413
+    assert "requête est trop volumineuse" in response.content.decode()
     # A name longer than Django reads in a part's headers: said, not a crash.
     boundary = "limite"
     raw = (

@@ -253,7 +253,9 @@ def test_the_inventory_exports_to_csv_and_xlsx(region, agreement, need_domains):
     header, injected, row = text.splitlines()[:3]
     assert injected.startswith('"\'=HYPERLINK(""http://x"")"')  # never run as a formula
     assert header.startswith("Entente,Type,Statut,Révision à venir,Parties")
-    assert "Corridor 811 – dépannage alimentaire" in row and "corridor de référence" in row
+    assert (
+        "Corridor 811 – dépannage alimentaire" in row and "Corridor de référence,En vigueur" in row
+    )
     assert ",Aide alimentaire," in row  # the need in words
     assert "2026-01-01" in row and "2027-06-01" in row
     workbook = load_workbook(io.BytesIO(client.get("/agreements/export.xlsx").content))
@@ -474,7 +476,7 @@ def test_a_coordinator_writes_each_partys_role_and_commitments(
     assert party.role == "service receveur" and party.commitments == ""
     client = signed_in(UserFactory(role=Role.COORDINATOR, region=region))
     page = client.get(f"/agreements/{agreement.pk}/").content.decode()
-    assert "Rôle et engagements de Comptoir alimentaire" in page
+    assert "Rôle et engagements : Comptoir alimentaire" in page
     assert client.post(url, body).status_code == 302
     party.refresh_from_db()
     assert (party.role, party.commitments) == (body["role"], body["commitments"])
@@ -482,8 +484,14 @@ def test_a_coordinator_writes_each_partys_role_and_commitments(
         "Rappeler la personne en 48 h."
         in client.get(f"/agreements/{agreement.pk}/").content.decode()
     )
-    response = client.post(url, {"role": "x" * 301})
+    detail = f"http://testserver/agreements/{agreement.pk}/"
+    response = client.post(url, {"role": "x" * 301}, HTTP_REFERER=detail)
     assert response.status_code == 400 and "301" in response.content.decode()
+    # Switching language from that page goes back to the agreement's page, not to an
+    # address that only takes forms.
+    assert f'name="next" type="hidden" value="{detail}"' in response.content.decode()
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": detail})
+    assert switched.status_code == 302 and switched["Location"] == detail
     other = Agreement.objects.create(region=region, title_fr="Autre", kind="protocol")
     stranger = other.parties.create(role="autre")
     for bad in (stranger.pk, "abc", "１"):

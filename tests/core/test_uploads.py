@@ -118,3 +118,45 @@ def test_an_office_archive_whose_main_part_is_not_xml_is_refused():
     )
     with translation.override("en"), pytest.raises(FileRefused, match="not accepted"):
         check_document(SimpleUploadedFile("a.docx", junk), max_bytes=10**6)
+
+
+def _corrupted(member: str) -> bytes:
+    """A docx whose part's compressed bytes are garbage (the archive's directory is fine)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as made:
+        made.writestr("[Content_Types].xml", "<Types/>" * 50)
+        made.writestr(member, "<w:document/>" * 50)
+    content = bytearray(buffer.getvalue())
+    info = zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo(member)
+    start = info.header_offset + 30 + len(member.encode()) + len(info.extra)
+    content[start : start + info.compress_size] = b"\xff" * info.compress_size
+    return bytes(content)
+
+
+def _declaring_parts(count: int) -> bytes:
+    """A docx whose end record (its last 22 bytes) says it holds `count` parts."""
+    content = archive({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>"})
+    parts = count.to_bytes(2, "little")
+    return content[:-14] + parts + parts + content[-10:]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("broken.docx", _corrupted("word/document.xml")),
+        # The end record says more parts than a document has: refused before reading them.
+        ("many.docx", _declaring_parts(60_000)),
+    ],
+)
+def test_an_archive_that_cannot_be_read_is_refused_not_a_crash(name, content):
+    with translation.override("en"), pytest.raises(FileRefused, match="not accepted"):
+        check_document(SimpleUploadedFile(name, content), max_bytes=10**6)
+
+
+def test_an_archive_saying_it_unpacks_a_hundred_times_its_size_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as made:
+        made.writestr("[Content_Types].xml", "<Types/>")
+        made.writestr("word/document.xml", "<w:document>" + " " * 5_000_000 + "</w:document>")
+    with translation.override("en"), pytest.raises(FileRefused, match="not accepted"):
+        check_document(SimpleUploadedFile("a.docx", buffer.getvalue()), max_bytes=10**7)

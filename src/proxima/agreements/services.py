@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from proxima.agreements.models import (
@@ -604,11 +605,11 @@ def inventory_table(agreements: list[Agreement], today: date) -> tuple[list[str]
         rows.append(
             [
                 a.title,
-                a.get_kind_display(),
-                a.get_status_display(),
+                capfirst(a.get_kind_display()),
+                capfirst(a.get_status_display()),
                 _("yes") if a.pk in due else _("no"),
                 "; ".join(
-                    f"{party} ({party.role})" if party.role else str(party)
+                    f"{capfirst(str(party))} ({party.role})" if party.role else capfirst(str(party))
                     for party in a.parties.all()
                 ),
                 ", ".join(labels.get(d, d) for d in a.need_domains),

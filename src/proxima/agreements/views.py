@@ -25,6 +25,7 @@ from proxima.agreements.forms import (
 from proxima.agreements.models import DOCUMENT_MAX_BYTES, AgreementStatus
 from proxima.core.formats import csv_text
 from proxima.core.uploads import accepts_files
+from proxima.directory.models.base import HSDS_ID_LENGTH
 from proxima.directory.services.taxonomy import first_level_domain_labels as domain_labels
 
 
@@ -42,7 +43,6 @@ def _organization_asked(request):
     """The organization the inventory is narrowed to (?organization=ID), or None; an id
     that names no organization narrows to nothing."""
     from proxima.directory.models import Organization
-    from proxima.directory.models.base import HSDS_ID_LENGTH
 
     value = request.GET.get("organization", "")
     if not value:
@@ -56,6 +56,7 @@ def inventory(request):
     _require_use(request.user)
     status = _status_asked(request)
     organization = _organization_asked(request)
+    organization_asked = request.GET.get("organization", "")[:HSDS_ID_LENGTH]
     today = timezone.localdate()
     agreements = services.inventory(
         request.user, status=status, organization_id=organization.pk if organization else None
@@ -69,11 +70,7 @@ def inventory(request):
         "organization": organization,
         # The exports hold what the page shows (an unknown organization: nothing).
         "filters": urlencode(
-            {
-                k: v
-                for k, v in (("status", status), ("organization", request.GET.get("organization")))
-                if v
-            }
+            {k: v for k, v in (("status", status), ("organization", organization_asked)) if v}
         ),
         "can_edit": services.can_edit(request.user, region_id=request.user.region_id),
         "training": training,

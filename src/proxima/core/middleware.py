@@ -4,7 +4,7 @@ import json
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
@@ -61,7 +61,10 @@ class RequestGuardMiddleware:
         if files_limit:  # the files, and the form's fields around them
             limit = files_limit + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and int(length) > limit:
-            message = _("The request is too large (at most %s).") % filesizeformat(limit)
+            if files_limit:  # said as the form says it: the file's limit
+                message = _("The file is too large: at most %s.") % filesizeformat(files_limit)
+            else:
+                message = _("The request is too large (at most %s).") % filesizeformat(limit)
             return _refuse(request, 413, message)
         takes_files = bool(files_limit)
         if not takes_files and (problem := _text_problem(request, int(length))):
@@ -72,6 +75,9 @@ class RequestGuardMiddleware:
         if is_page and request.method == "POST" and request.content_type in FORM_TYPES:
             try:
                 fields = request.POST  # parsed now, so that a malformed form is a 400 here
+            except RequestDataTooBig:  # the form's fields, beside its files
+                limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+                return _refuse(request, 413, _("The request is too large (at most %s).") % limit)
             except (MultiPartParserError, SuspiciousOperation):
                 if takes_files:  # Django caps each part's headers, a file's name with them
                     message = _("The form sent cannot be read: is the file's name very long?")

@@ -8,7 +8,9 @@ the name's extension must agree with it.
 """
 
 import io
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import wraps
 
@@ -102,9 +104,12 @@ def _extension(name: str) -> str:
 
 
 # An office archive: at most this many parts, each stored or deflated (the methods office
-# suites write); only the first bytes of the parts checked are ever unpacked.
+# suites write), saying they unpack to at most this much (XML packs about ten to one);
+# only the first bytes of the parts checked are ever unpacked.
 _MAX_PARTS = 5000
 _PLAIN_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_MAX_UNPACKED = 256 * 1024 * 1024
+_MAX_RATIO = 100
 
 
 def _kind_of(content: bytes) -> str | None:
@@ -112,12 +117,13 @@ def _kind_of(content: bytes) -> str | None:
     found = guessed.extension if guessed else None
     if found in ("jpg", "pdf", "png"):
         return found
-    if not content.startswith(b"PK\x03\x04"):
+    if not content.startswith(b"PK\x03\x04") or not 0 < _parts_declared(content) <= _MAX_PARTS:
         return None
     try:
-        return _office_kind(zipfile.ZipFile(io.BytesIO(content)))
+        return _office_kind(zipfile.ZipFile(io.BytesIO(content)), len(content))
     except (
         zipfile.BadZipFile,
+        zlib.error,
         KeyError,
         ValueError,
         RuntimeError,
@@ -125,7 +131,18 @@ def _kind_of(content: bytes) -> str | None:
         OSError,
         EOFError,
     ):
-        return None
+        return None  # an archive that cannot be read is not a document
+
+
+def _parts_declared(content: bytes) -> int:
+    """How many parts the archive's end record says it holds (read before the archive's
+    directory is, which takes as long as it is long); 0 when there is no such record or
+    it is a ZIP64 one, which no office document needs."""
+    end = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))
+    if end < 0 or len(content) < end + 22:
+        return 0
+    (parts,) = struct.unpack("<H", content[end + 10 : end + 12])
+    return 0 if parts == 0xFFFF else parts
 
 
 def _start_of(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
@@ -134,10 +151,13 @@ def _start_of(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
         return part.read(size)
 
 
-def _office_kind(archive: zipfile.ZipFile) -> str | None:
+def _office_kind(archive: zipfile.ZipFile, packed: int) -> str | None:
     parts = archive.infolist()
     if len(parts) > _MAX_PARTS or any(p.compress_type not in _PLAIN_METHODS for p in parts):
         return None
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > _MAX_UNPACKED or unpacked > _MAX_RATIO * packed:
+        return None  # a compression bomb, even if nothing here unpacks it
     names = {p.filename for p in parts}
     mimetype = _start_of(archive, "mimetype", 100).strip() if "mimetype" in names else b""
     for kind, member in _ZIP_MEMBERS.items():

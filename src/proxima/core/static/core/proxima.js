@@ -2,7 +2,7 @@
 // without reloading, so the path rendered into the form may be stale).
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  if (form.classList && form.classList.contains("language-switch")) {
+  if (form.classList && form.classList.contains("language-switch") && !form.hasAttribute("data-fixed-next")) {
     form.elements.next.value = window.location.pathname + window.location.search;
   }
 });
