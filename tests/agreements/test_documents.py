@@ -2,9 +2,6 @@
 those who read the agreement, attached and removed only by its region's coordinators,
 served as downloads."""
 
-import io
-import zipfile
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -13,6 +10,7 @@ from proxima.agreements.models import DOCUMENT_MAX_BYTES, Document
 from proxima.core.models import AuditEvent
 from proxima.core.roles import Role
 from tests.agreements.test_registry import signed_in
+from tests.core.test_uploads import archive
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +19,14 @@ PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n\x00\x01\x02binary\n%%E
 
 
 def office(kind: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        if kind == "odt":
-            archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-            archive.writestr("content.xml", "<office:document-content/>")
-        else:
-            archive.writestr("[Content_Types].xml", "<Types/>")
-            archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
+    if kind == "odt":
+        return archive(
+            {
+                "mimetype": "application/vnd.oasis.opendocument.text",
+                "content.xml": "<office:document-content/>",
+            }
+        )
+    return archive({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
 
 
 def upload(name: str, content: bytes, kind: str = "signed", title: str = "") -> dict:
@@ -84,7 +81,7 @@ def test_what_is_not_a_document_of_the_right_kind_is_refused_with_the_reason(agr
         (upload("script.pdf", b"#!/bin/sh\nrm -rf /\n"), "n’est pas accepté"),
         (upload("page.pdf", b"<html><script>alert(1)</script></html>"), "n’est pas accepté"),
         (upload("faux.docx", b"PK\x03\x04not really a zip at all"), "n’est pas accepté"),
-        (upload("archive.docx", _zip({"a.txt": "x"})), "n’est pas accepté"),
+        (upload("archive.docx", archive({"a.txt": "x"})), "n’est pas accepté"),
         (upload("entente.docx", PDF), "doit se terminer par « .pdf »"),
         (upload("entente", PDF), "doit se terminer par « .pdf »"),
         (upload("entente.pdf", PDF, kind="poster"), "Sélectionnez un choix valide"),
@@ -95,14 +92,6 @@ def test_what_is_not_a_document_of_the_right_kind_is_refused_with_the_reason(agr
         assert response.status_code == 400, reason
         assert reason in response.content.decode(), reason
     assert not Document.objects.exists()
-
-
-def _zip(members: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in members.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
 
 
 def test_a_file_over_the_limit_is_refused_and_the_route_takes_no_more(agreement, region, settings):

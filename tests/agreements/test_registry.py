@@ -302,6 +302,17 @@ def test_the_demo_region_has_agreements_in_every_state(region, need_domains):
     assert statuses == ["active", "active", "draft", "expired"]
     assert len(services.due_for_review(agreements, today)) == 1
     assert TrainingSession.objects.count() == 2
+    # The corridor's signed text: a real PDF, as an upload would have to be.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from proxima.agreements.models import Document
+    from proxima.core.uploads import check_document
+
+    signed = Document.objects.get()
+    assert signed.kind == "signed" and signed.agreement.kind == "referral_corridor"
+    upload = SimpleUploadedFile(signed.file_name, bytes(signed.content))
+    assert check_document(upload, max_bytes=10**6).kind == "pdf"
+    assert bytes(signed.content).rstrip().endswith(b"%%EOF")
 
 
 def test_the_daily_task_expires_and_reminds(region, agreement, settings):

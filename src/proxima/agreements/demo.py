@@ -2,6 +2,7 @@
 its indicators, due for review, expired, a draft) and joint training sessions. Fictional
 organizations of the demo directory; dates relative to today."""
 
+import hashlib
 from datetime import timedelta
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils import timezone
 from proxima.agreements.models import (
     Agreement,
     AgreementStatus,
+    DocumentKind,
     Indicator,
     IndicatorKind,
     Meeting,
@@ -36,6 +38,41 @@ def _organization(*words: str):
 
 
 @transaction.atomic
+def demo_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF holding a few lines of text (Helvetica, Windows-1252): the demo's
+    signed text, written here rather than shipped as a file."""
+
+    def escaped(text: str) -> bytes:
+        raw = text.encode("cp1252", "replace")
+        return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+    stream = (
+        b"BT /F1 13 Tf 72 720 Td 18 TL "
+        + b" ".join(b"(" + escaped(line) + b") Tj T*" for line in lines)
+        + b" ET"
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        table,
+    )
+    return bytes(out)
+
+
 def load_demo_agreements(partner_organization_id: str | None, region_code: str = "03") -> int:
     """Replaces the demo region's demo agreements; how many there are."""
     region = Region.objects.filter(code=region_code).first()
@@ -112,6 +149,22 @@ def load_demo_agreements(partner_organization_id: str | None, region_code: str =
         label="Paniers remis aux personnes référées",
         target=150,
         reported_value=112,
+    )
+    signed = demo_pdf(
+        [
+            "Entente de corridor de référence (démonstration, fictive)",
+            "Service 811 Info-Social et comptoir alimentaire",
+            "Réponse aux références en 72 heures, jours ouvrables.",
+        ]
+    )
+    corridor.documents.create(
+        kind=DocumentKind.SIGNED,
+        title="Texte signé (démo)",
+        file_name="entente-corridor-demo.pdf",
+        media_type="application/pdf",
+        size=len(signed),
+        sha256=hashlib.sha256(signed).hexdigest(),
+        content=signed,
     )
     Meeting.objects.create(
         agreement=corridor,

@@ -180,10 +180,7 @@ class TrainingForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    file = forms.FileField(
-        label=_("File"),
-        max_length=1000,
-    )
+    file = forms.FileField(label=_("File"))  # its name is kept shortened (core.uploads)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
