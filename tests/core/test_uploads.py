@@ -160,3 +160,14 @@ def test_an_archive_saying_it_unpacks_a_hundred_times_its_size_is_refused():
         made.writestr("word/document.xml", "<w:document>" + " " * 5_000_000 + "</w:document>")
     with translation.override("en"), pytest.raises(FileRefused, match="not accepted"):
         check_document(SimpleUploadedFile("a.docx", buffer.getvalue()), max_bytes=10**7)
+
+
+def test_a_spreadsheet_written_by_a_real_office_library_is_accepted():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Entente", "Révision"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    checked = check_document(SimpleUploadedFile("bilan.xlsx", buffer.getvalue()), max_bytes=10**6)
+    assert checked.kind == "xlsx"
