@@ -47,7 +47,7 @@ from proxima.core.roles import (
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.services.taxonomy import first_level_domain_labels
 from proxima.referrals.lifecycle import Status, was_accepted
-from proxima.referrals.models import Referral
+from proxima.referrals.models import Referral, hours_to_answer
 
 # Reminders go this many days before the review date (and once per review date).
 REVIEW_NOTICE_DAYS = 30
@@ -287,10 +287,10 @@ def party_for(agreement: Agreement, party_id) -> Party:
 
 
 @transaction.atomic
-def set_party_terms(agreement: Agreement, party_id, data: dict, *, by) -> Party:
-    """A party's role in the agreement and what it commits to."""
+def set_party_terms(party: Party, data: dict, *, by) -> Party:
+    """A party's role in its agreement (found with `party_for`) and what it commits to."""
+    agreement = party.agreement
     require_edit(by, agreement)
-    party = party_for(agreement, party_id)
     party.role = (data.get("role") or "").strip()
     party.commitments = (data.get("commitments") or "").strip()
     party.save(update_fields=["role", "commitments"])
@@ -349,7 +349,7 @@ def documents_of(agreement: Agreement) -> QuerySet[Document]:
     return agreement.documents.defer("content")
 
 
-def document_for(user, agreement: Agreement, document_id) -> Document:
+def document_for(agreement: Agreement, document_id) -> Document:
     """One document of an agreement the user reads (agreement_for), or 404."""
     return get_from_request(agreement.documents.all(), document_id)
 
@@ -504,14 +504,12 @@ def figures(agreement: Agreement) -> list[Figure]:
     indicators = list(agreement.indicators.all())
     if not indicators:
         return []
-    rows = list(referrals_under(agreement).values_list("status", "requested_at", "responded_at"))
+    rows = list(
+        referrals_under(agreement).annotate(hours=hours_to_answer()).values_list("status", "hours")
+    )
     sent = len(rows)
-    accepted = sum(1 for status, _sent, answered in rows if was_accepted(status, answered))
-    delays = [
-        (answered - requested).total_seconds() / 3600
-        for _status, requested, answered in rows
-        if answered is not None and requested is not None
-    ]
+    accepted = sum(1 for status, hours in rows if was_accepted(status, hours))
+    delays = [float(hours) for _status, hours in rows if hours is not None]
     live = {
         IndicatorKind.REFERRALS_SENT: float(sent),
         IndicatorKind.REFERRALS_ACCEPTED: float(accepted),
@@ -684,6 +682,24 @@ def training_by_organization(sessions) -> list[OrganizationTraining]:
             entry[2] = max(entry[2], session.held_on)
     rows = [OrganizationTraining(*entry) for entry in found.values()]
     return sorted(rows, key=lambda r: collation_key(r.organization.localized_name))
+
+
+def training_seen_by(user, *, organization_id: str | None = None) -> list[TrainingSession]:
+    """The sessions the user may see (those the organization took part in, when given;
+    the latest 200), each linking its agreement (`shown_agreement`) only when the user may
+    read it (a partner took part in a session of an agreement it is not party to)."""
+    rows = training_visible_to(user)
+    if organization_id is not None:
+        rows = rows.filter(organizations__id=organization_id)
+    sessions = list(rows.prefetch_related("organizations").select_related("agreement")[:200])
+    readable = set(
+        visible_to(user)
+        .filter(pk__in={s.agreement_id for s in sessions if s.agreement_id})
+        .values_list("pk", flat=True)
+    )
+    for session in sessions:
+        session.shown_agreement = session.agreement if session.agreement_id in readable else None
+    return sessions
 
 
 def training_visible_to(user) -> QuerySet[TrainingSession]:

@@ -51,18 +51,26 @@ def _organization_asked(request):
     return found or Organization(id="", name=_("unknown organization"))
 
 
-@login_required
-def inventory(request):
+def _chosen(request) -> tuple[str, object, list]:
+    """The status and organization asked, and the agreements they leave (the page and
+    its exports alike)."""
     _require_use(request.user)
     status = _status_asked(request)
     organization = _organization_asked(request)
-    organization_asked = request.GET.get("organization", "")[:HSDS_ID_LENGTH]
-    today = timezone.localdate()
     agreements = services.inventory(
         request.user, status=status, organization_id=organization.pk if organization else None
     )
-    due = services.due_for_review(agreements, today)
-    training = _training_with_readable_agreements(request.user, organization)
+    return status, organization, agreements
+
+
+@login_required
+def inventory(request):
+    status, organization, agreements = _chosen(request)
+    organization_asked = request.GET.get("organization", "")[:HSDS_ID_LENGTH]
+    due = services.due_for_review(agreements, timezone.localdate())
+    training = services.training_seen_by(
+        request.user, organization_id=organization.pk if organization else None
+    )
     context = {
         "agreements": [{"agreement": a, "due": a.pk in due} for a in agreements],
         "status": status,
@@ -80,33 +88,9 @@ def inventory(request):
     return render(request, "agreements/inventory.html", context)
 
 
-def _training_with_readable_agreements(user, organization=None) -> list:
-    """The sessions the user may see (those the organization took part in, when given),
-    each linking its agreement only when the user may read it (a partner took part in a
-    session of an agreement it is not party to)."""
-    rows = services.training_visible_to(user)
-    if organization is not None:
-        rows = rows.filter(organizations__id=organization.pk)
-    sessions = list(rows.prefetch_related("organizations").select_related("agreement")[:200])
-    readable = set(
-        services.visible_to(user)
-        .filter(pk__in={s.agreement_id for s in sessions if s.agreement_id})
-        .values_list("pk", flat=True)
-    )
-    for session in sessions:
-        session.shown_agreement = session.agreement if session.agreement_id in readable else None
-    return sessions
-
-
 def _export(request):
-    _require_use(request.user)
+    _status, _organization, agreements = _chosen(request)
     today = timezone.localdate()
-    organization = _organization_asked(request)
-    agreements = services.inventory(
-        request.user,
-        status=_status_asked(request),
-        organization_id=organization.pk if organization else None,
-    )
     return services.inventory_table(agreements, today), today
 
 
@@ -115,15 +99,13 @@ def _file_stem() -> str:
     return pgettext("file name", "agreements")
 
 
-def _attachment(name: str) -> str:
-    return content_disposition_header(True, name)
-
-
 @login_required
 def export_csv(request):
     (header, rows), today = _export(request)
     response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = _attachment(f"{_file_stem()}-{today}.csv")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{_file_stem()}-{today}.csv"
+    )
     return response
 
 
@@ -135,7 +117,9 @@ def export_xlsx(request):
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = _attachment(f"{_file_stem()}-{today}.xlsx")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{_file_stem()}-{today}.xlsx"
+    )
     return response
 
 
@@ -287,12 +271,16 @@ def change_status(request, agreement_id):
 
 def _follow_up(request, agreement_id, form_class, prefix: str, record, done: str):
     """One follow-up action on an agreement: its form checked (refused next to the
-    fields, nothing written), then `record(agreement, data, by=...)`."""
+    fields, nothing written), then `record(agreement, data, by=...)` (its refusals said
+    on the page)."""
     agreement = _editable(request, agreement_id)
-    form = form_class(request.POST, auto_id=f"{prefix}-%s")
+    form = form_class(request.POST, request.FILES, auto_id=f"{prefix}-%s")
     if not form.is_valid():
         return _refused(request, agreement, **{f"{prefix}_form": form})
-    record(agreement, form.cleaned_data, by=request.user)
+    try:
+        record(agreement, form.cleaned_data, by=request.user)
+    except services.AgreementInputError as error:
+        return _refused(request, agreement, errors=error.errors, **{f"{prefix}_form": form})
     messages.success(request, done)
     return redirect("agreements:detail", agreement_id=agreement.pk)
 
@@ -344,16 +332,14 @@ def add_training(request, agreement_id):
 @require_POST
 @accepts_files(DOCUMENT_MAX_BYTES)
 def attach_document(request, agreement_id):
-    agreement = _editable(request, agreement_id)
-    form = DocumentForm(request.POST, request.FILES, auto_id="document-%s")
-    if not form.is_valid():
-        return _refused(request, agreement, document_form=form)
-    try:
-        services.attach_document(agreement, form.cleaned_data, by=request.user)
-    except services.AgreementInputError as error:
-        return _refused(request, agreement, document_form=form, errors=error.errors)
-    messages.success(request, _("Document attached."))
-    return redirect("agreements:detail", agreement_id=agreement.pk)
+    return _follow_up(
+        request,
+        agreement_id,
+        DocumentForm,
+        "document",
+        services.attach_document,
+        _("Document attached."),
+    )
 
 
 @login_required
@@ -361,7 +347,7 @@ def attach_document(request, agreement_id):
 def document(request, agreement_id, document_id):
     """The document itself, to download (never shown inline: the browser may not run it)."""
     agreement = services.agreement_for(request.user, agreement_id)
-    found = services.document_for(request.user, agreement, document_id)
+    found = services.document_for(agreement, document_id)
     response = HttpResponse(bytes(found.content), content_type=found.media_type)
     response["Content-Disposition"] = content_disposition_header(True, found.file_name)
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
@@ -386,6 +372,6 @@ def set_party_terms(request, agreement_id, party_id):
     form = PartyTermsForm(request.POST, auto_id=f"party-{party.pk}-%s")
     if not form.is_valid():
         return _refused(request, agreement, party_forms={str(party.pk): form})
-    services.set_party_terms(agreement, party_id, form.cleaned_data, by=request.user)
+    services.set_party_terms(party, form.cleaned_data, by=request.user)
     messages.success(request, _("Role and commitments saved."))
     return redirect("agreements:detail", agreement_id=agreement.pk)

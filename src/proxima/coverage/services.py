@@ -13,8 +13,6 @@ from datetime import date, datetime, timedelta
 from statistics import median
 
 import shapely
-from django.db import connection
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -35,7 +33,7 @@ from proxima.directory.services.taxonomy import (
     term_graph,
 )
 from proxima.referrals.lifecycle import Status, was_accepted
-from proxima.referrals.models import Referral
+from proxima.referrals.models import Referral, hours_to_answer
 from proxima.territories.models import Territory, TerritoryLevel
 from proxima.territories.services import current_territories, lineage, outline_of, region_of
 
@@ -230,17 +228,6 @@ def _located(territories: list[Territory], listings: list[_Listing], reach_km: f
     return inside, near
 
 
-def _hours_to_answer() -> RawSQL:
-    """A referral's hours from sent to answered, computed by the database (NULL when not
-    answered): reading 100,000 pairs of dates into Python took most of the table's time."""
-    table = connection.ops.quote_name(Referral._meta.db_table)
-    sent, answered = f"{table}.requested_at", f"{table}.responded_at"
-    if connection.vendor == "postgresql":
-        # Constant SQL: the model's table, quoted; nothing of a request.
-        return RawSQL(f"EXTRACT(EPOCH FROM ({answered} - {sent})) / 3600.0", [])  # noqa: S611
-    return RawSQL(f"(julianday({answered}) - julianday({sent})) * 24.0", [])  # noqa: S611
-
-
 def _referrals(domains: _Domains, since: datetime):
     """Per (service, domain): referrals sent, accepted, response delays in hours."""
     from proxima.matching.services import DIRECTORY_DOMAINS
@@ -252,7 +239,7 @@ def _referrals(domains: _Domains, since: datetime):
     for service_id, need, hours, status in (
         Referral.objects.filter(service__isnull=False, requested_at__gte=since)
         .exclude(status__in=(Status.DRAFT, Status.ENTERED_IN_ERROR))
-        .annotate(hours=_hours_to_answer())
+        .annotate(hours=hours_to_answer())
         .values_list("service_id", "need_domain", "hours", "status")
     ):
         # The referral's need, as the directory's first-level domains (once per need).

@@ -57,7 +57,7 @@ TERMINAL = {
 def was_accepted(status: str, responded_at) -> bool:
     """Whether the receiving side accepted the referral when it answered (whatever came
     after: done, cancelled, failed): the one meaning of "accepted" in every figure
-    (coverage, agreements' indicators). Its first answer dates `responded_at`; a refusal
+    (a service's responsiveness, coverage, agreements' indicators). Its first answer dates `responded_at`; a refusal
     is final."""
     return responded_at is not None and status != Status.REJECTED
 

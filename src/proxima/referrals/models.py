@@ -11,7 +11,8 @@ display (services/sharing.py). No Django admin: every read is audited.
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from proxima.intake.models import Priority
@@ -172,6 +173,19 @@ class Referral(models.Model):
         if self.requester_team_id:
             return self.requester_team.localized_name
         return self.requester.get_full_name() or self.requester.username
+
+
+def hours_to_answer() -> RawSQL:
+    """A referral's hours from sent to answered, computed by the database (NULL until
+    answered), for the figures about answering (a service's responsiveness, coverage,
+    agreements' indicators): reading 100,000 pairs of dates into Python took most of the
+    coverage table's time."""
+    table = connection.ops.quote_name(Referral._meta.db_table)
+    sent, answered = f"{table}.requested_at", f"{table}.responded_at"
+    if connection.vendor == "postgresql":
+        # Constant SQL: the model's table, quoted; nothing of a request.
+        return RawSQL(f"EXTRACT(EPOCH FROM ({answered} - {sent})) / 3600.0", [])  # noqa: S611
+    return RawSQL(f"(julianday({answered}) - julianday({sent})) * 24.0", [])  # noqa: S611
 
 
 class ReferralEvent(models.Model):

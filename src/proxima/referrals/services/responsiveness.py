@@ -10,8 +10,8 @@ from statistics import median
 
 from django.utils import timezone
 
-from proxima.referrals.lifecycle import Status
-from proxima.referrals.models import Referral
+from proxima.referrals.lifecycle import Status, was_accepted
+from proxima.referrals.models import Referral, hours_to_answer
 
 WINDOW_DAYS = 90
 MIN_ANSWERED = 5
@@ -36,17 +36,21 @@ class Responsiveness:
 
 def service_responsiveness(service_id: str, *, now: datetime | None = None) -> Responsiveness:
     now = now or timezone.now()
-    rows = Referral.objects.filter(
-        service_id=service_id, requested_at__gte=now - timedelta(days=WINDOW_DAYS)
-    ).values_list("requested_at", "responded_at", "reject_reason", "status", "response_due_at")
+    rows = (
+        Referral.objects.filter(
+            service_id=service_id, requested_at__gte=now - timedelta(days=WINDOW_DAYS)
+        )
+        .annotate(hours=hours_to_answer())
+        .values_list("hours", "status", "response_due_at")
+    )
     delays, accepted, overdue, received = [], 0, 0, 0
-    for requested_at, responded_at, reject_reason, status, due in rows:
+    for hours, status, due in rows:
         if status == Status.ENTERED_IN_ERROR:
             continue
         received += 1
-        if responded_at is not None:
-            delays.append((responded_at - requested_at).total_seconds() / 3600)
-            accepted += not reject_reason
+        if hours is not None:  # answered
+            delays.append(float(hours))
+            accepted += was_accepted(status, hours)
         elif status == Status.REQUESTED and due is not None and due < now:
             overdue += 1
     answered = len(delays)
