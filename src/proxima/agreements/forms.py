@@ -13,6 +13,7 @@ from proxima.agreements.models import (
     DocumentKind,
     IndicatorKind,
 )
+from proxima.core.forms import filtered_list
 from proxima.core.uploads import FileRefused, allowed_extensions, check_document, describe_accepted
 from proxima.directory.models import Organization
 from proxima.directory.services.taxonomy import first_level_domains
@@ -24,17 +25,13 @@ DATE = forms.DateInput(attrs={"type": "date"})
 LARGEST_ID = 2**63 - 1
 
 
-def filtered_list() -> dict:
-    return {"data-filter": _("Type to narrow the list"), "size": 8}
-
-
 class RecordsField(forms.ModelMultipleChoiceField):
     """Several records by id; an id that is not a whole number the database can hold is
     an invalid choice like any other (not a database error). A box above the list keeps
     the options holding what is typed (core/proxima.js)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.SelectMultiple(attrs=filtered_list()))
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs=filtered_list(size=8)))
         super().__init__(*args, **kwargs)
 
     def _check_values(self, value):
@@ -52,7 +49,7 @@ class RecordsField(forms.ModelMultipleChoiceField):
 
 class TerritoriesField(RecordsField):
     def label_from_instance(self, territory):
-        return f"{territory.name} — {territory.get_level_display()}"
+        return territory.name_and_level
 
 
 class AgreementForm(forms.Form):

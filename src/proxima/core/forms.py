@@ -9,8 +9,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from proxima.core.errors import InputError, moment_out_of_range
+
+
+def filtered_list(*, size: int) -> dict:
+    """A list box's attributes for picking several among many: a box above it narrows
+    the options as one types (core/static/core/proxima.js)."""
+    # Lazy: fields are made when their form's module is imported, in no one's language.
+    return {"data-filter": gettext_lazy("Type to narrow the list"), "size": size}
 
 
 def whole_number(value) -> int | None:

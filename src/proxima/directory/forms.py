@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from proxima.core import formats
+from proxima.core.forms import filtered_list
 from proxima.directory.models import CapacityStatus, TaxonomyTerm
 from proxima.directory.services import geo
 from proxima.directory.services.search import (
@@ -167,9 +168,7 @@ class TerritoriesServedForm(forms.Form):
         ),
         coerce=int,
         required=False,
-        widget=forms.SelectMultiple(
-            attrs={"size": 10, "data-filter": _("Type to narrow the list")}
-        ),
+        widget=forms.SelectMultiple(attrs=filtered_list(size=10)),
     )
 
     def __init__(self, *args, **kwargs):

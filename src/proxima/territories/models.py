@@ -98,3 +98,8 @@ class Territory(models.Model):
         if (get_language() or "fr").startswith("en") and self.name_en:
             return self.name_en
         return self.name_fr
+
+    @property
+    def name_and_level(self) -> str:
+        """ "Vanier — quartier": how a territory is named where several levels are listed."""
+        return f"{self.name} — {self.get_level_display()}"

@@ -599,7 +599,7 @@ def territory_choices(*, on: date | None = None) -> list[tuple[str, list[tuple[i
     groups: dict[str, list[tuple[int, str, tuple]]] = {}
     for territory in current_territories(on).select_related("parent__parent__parent"):
         region = region_of(territory)
-        label = f"{territory.name} — {territory.get_level_display()}"
+        label = territory.name_and_level
         order = (LEVEL_ORDER.index(territory.level), collation_key(territory.name))
         groups.setdefault(region.name, []).append((territory.pk, label, order))
     return [
