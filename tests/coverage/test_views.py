@@ -71,6 +71,10 @@ def test_a_choice_that_is_not_one_is_refused_in_french(coordinator, query):
     assert page.status_code == 400
     assert "Sélectionnez un choix valide" in page.content.decode()
     assert coordinator.get(reverse("coverage:csv"), query).status_code == 400
+    # A territory's page too, on a page in French (not a bare text).
+    territory = coordinator.get(reverse("coverage:territory", args=["A"]), query)
+    assert territory.status_code == 400 and territory["Content-Type"].startswith("text/html")
+    assert "Sélectionnez un choix valide" in territory.content.decode()
 
 
 def test_the_lists_show_what_is_drawn(coordinator):

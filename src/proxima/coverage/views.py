@@ -63,9 +63,9 @@ def _form_errors(form) -> str:
     )
 
 
-def _refused(request, form):
+def _refused(request, reason: str):
     """A choice that is not one, said on a page in the reader's language."""
-    return render(request, "core/request_refused.html", {"reason": _form_errors(form)}, status=400)
+    return render(request, "core/request_refused.html", {"reason": reason}, status=400)
 
 
 def _value(cell, measure: str):
@@ -144,17 +144,16 @@ def territory(request, code: str):
     region_code = _region_code(request.user)
     level = request.GET.get("level") or None
     if level is not None and level not in LEVEL_ORDER:
-        reason = _("%(label)s: %(error)s") % {
-            "label": _("Level"),
-            "error": _("Select a valid choice."),
-        }
-        return render(request, "core/request_refused.html", {"reason": reason}, status=400)
+        return _refused(
+            request,
+            _("%(label)s: %(error)s") % {"label": _("Level"), "error": _("Select a valid choice.")},
+        )
     found = services.territory_in_region(code, region_code, level=level)
     if found is None:
         raise Http404(_("No such territory in your region."))
     form, chosen = _choices(request, services.levels_in_region(region_code), level=found.level)
     if chosen is None:
-        return _refused(request, form)
+        return _refused(request, _form_errors(form))
     labels = services.domain_labels()
     cells = [
         c
@@ -208,7 +207,7 @@ def export_csv(request):
     region_code = _region_code(request.user)
     form, chosen = _choices(request, services.levels_in_region(region_code))
     if chosen is None:
-        return _refused(request, form)
+        return _refused(request, _form_errors(form))
     territories = {t.pk: t for t in services.territories_for_map(chosen["level"], region_code)}
     labels = services.domain_labels()
     header = [

@@ -6,7 +6,6 @@ Other coordinate systems are reprojected with pyproj when the file names its sys
 
 import json
 import math
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -553,10 +552,11 @@ def place(key: str, *, on: date | None = None) -> NamedPlace | None:
 
 
 def _plain(name: str) -> str:
-    """A name compared without case, accents, punctuation or repeated spaces."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
-    return " ".join(letters.split())
+    """A name compared without case, accents (core.formats.collation_key), punctuation or
+    repeated spaces."""
+    from proxima.core.formats import collation_key
+
+    return " ".join("".join(c if c.isalnum() else " " for c in collation_key(name)).split())
 
 
 def territory_named(name: str, *, on: date | None = None) -> Territory | None:
