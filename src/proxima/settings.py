@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "proxima.teams",
     "proxima.agreements",
     "proxima.coverage",
+    "proxima.indicators",
     "ninja",  # after Proxima's apps: core/templates/ninja/swagger.html themes its docs page
 ]
 

@@ -10,7 +10,6 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-from statistics import median
 
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -28,7 +27,6 @@ from proxima.agreements.models import (
     AgreementStatus,
     Document,
     Indicator,
-    IndicatorKind,
     Party,
     StatusChange,
     TrainingSession,
@@ -46,8 +44,8 @@ from proxima.core.roles import (
 )
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.services.taxonomy import first_level_domain_labels
-from proxima.referrals.lifecycle import Status, was_accepted
-from proxima.referrals.models import Referral, hours_to_answer
+from proxima.referrals.lifecycle import Status
+from proxima.referrals.models import Referral
 
 # Reminders go this many days before the review date (and once per review date).
 REVIEW_NOTICE_DAYS = 30
@@ -471,13 +469,6 @@ def _date(day: date) -> str:
 # --- live indicators ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Figure:
-    indicator: Indicator
-    value: float | None  # None: nothing to compute yet
-    live: bool
-
-
 def referrals_under(agreement: Agreement) -> QuerySet[Referral]:
     """The referrals sent, while the agreement was in force, to its parties (their
     organizations or teams) in its region, for the needs it covers (all when none named)."""
@@ -498,32 +489,26 @@ def referrals_under(agreement: Agreement) -> QuerySet[Referral]:
     return rows
 
 
-def figures(agreement: Agreement) -> list[Figure]:
-    """Each indicator with its figure: computed from the referrals where Proxima can, the
-    parties' reported figure otherwise. Counts only, never people."""
-    indicators = list(agreement.indicators.all())
-    if not indicators:
-        return []
-    rows = list(
-        referrals_under(agreement).annotate(hours=hours_to_answer()).values_list("status", "hours")
-    )
-    sent = len(rows)
-    accepted = sum(1 for status, hours in rows if was_accepted(status, hours))
-    delays = [float(hours) for _status, hours in rows if hours is not None]
-    live = {
-        IndicatorKind.REFERRALS_SENT: float(sent),
-        IndicatorKind.REFERRALS_ACCEPTED: float(accepted),
-        IndicatorKind.ACCEPTANCE_RATE: (100.0 * accepted / sent) if sent else None,
-        IndicatorKind.MEDIAN_RESPONSE_HOURS: round(median(delays), 1) if delays else None,
-    }
-    result = []
-    for indicator in indicators:
-        if indicator.kind in live:
-            result.append(Figure(indicator, live[indicator.kind], True))
-        else:
-            value = indicator.reported_value
-            result.append(Figure(indicator, float(value) if value is not None else None, False))
-    return result
+def of_region(region_id, *, organization_id=None, team_id=None) -> QuerySet[Agreement]:
+    """The region's agreements (those an organization or a team is party to, when
+    given): for the indicators, which count them; never shown without `visible_to`."""
+    rows = Agreement.objects.filter(region_id=region_id)
+    if organization_id is not None:
+        rows = rows.filter(parties__organization_id=organization_id)
+    if team_id is not None:
+        rows = rows.filter(parties__team_id=team_id)
+    return rows.distinct()
+
+
+def training_of_region(
+    region_id, start: date, end: date, *, organization_id=None
+) -> list[TrainingSession]:
+    """The region's joint training sessions held from `start` to `end` (those an
+    organization took part in, when given), with their organizations."""
+    rows = TrainingSession.objects.filter(region_id=region_id, held_on__gte=start, held_on__lte=end)
+    if organization_id is not None:
+        rows = rows.filter(organizations__id=organization_id).distinct()
+    return list(rows.prefetch_related("organizations"))
 
 
 # --- the referral's access mechanism -----------------------------------------------------

@@ -147,7 +147,6 @@ def _detail_context(request, agreement, **forms):
         "parties": _parties_with_forms(agreement, editable, forms.get("party_forms") or {}),
         "history": agreement.status_changes.select_related("by"),
         "meetings": agreement.meetings.all(),
-        "figures": services.figures(agreement),
         "training": agreement.training_sessions.prefetch_related("organizations"),
         "labels": domain_labels(),
         "due": agreement.pk in services.due_for_review([agreement], today),

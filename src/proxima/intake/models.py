@@ -71,11 +71,18 @@ class ContactEpisode(models.Model):
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, blank=True)
     priority_due_at = models.DateTimeField(_("to be seen by"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # What stands in the way of getting help, as the person named it (matching.BARRIERS):
+    # the matches weigh it, the indicators count it.
+    barriers = models.JSONField(_("barriers named"), default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["region", "started_at"], name="contact_region_time"),
+            models.Index(fields=["person", "started_at"], name="contact_person_time"),
+        ]
 
     def __str__(self) -> str:
         return f"contact {self.pk}"

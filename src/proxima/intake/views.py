@@ -117,6 +117,7 @@ def _handle_post(request, episode: ContactEpisode) -> None:
             )
             for code in codes:
                 episodes.record_screening(episode, code, answers[code], by=by)
+            episodes.record_barriers(episode, forms.barriers_from(request.POST), by=by)
             drafts.save_draft(episode, fields, by=by)
     elif action == "escalation_action":
         escalation = get_from_request(

@@ -148,6 +148,7 @@ class Referral(models.Model):
             models.Index(fields=["region", "target_team", "status"], name="referral_team_inbox"),
             models.Index(fields=["service", "requested_at"], name="referral_service_time"),
             models.Index(fields=["external_id"], name="referral_external_id"),
+            models.Index(fields=["region", "requested_at"], name="referral_region_time"),
         ]
 
     def __str__(self) -> str:

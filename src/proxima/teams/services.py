@@ -20,6 +20,11 @@ def team_ids_of(user) -> frozenset[int]:
     return cached
 
 
+def member_ids(team: Team) -> QuerySet:
+    """The ids of a team's members (a subquery: for filtering what they did)."""
+    return Membership.objects.filter(team=team).values("user_id")
+
+
 def forget_teams(user) -> None:
     """After a change of memberships: the next read asks the database again."""
     user.__dict__.pop("_proxima_team_ids", None)

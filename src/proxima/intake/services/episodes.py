@@ -35,6 +35,7 @@ from proxima.intake.services.questionnaires import (
     questionnaire,
     score,
 )
+from proxima.matching.services import BARRIERS
 from proxima.people.models import Person
 from proxima.people.services.records import can_access_person
 from proxima.teams.services import team_named
@@ -85,6 +86,30 @@ def visible_to(user) -> QuerySet[ContactEpisode]:
     if not takes_contacts(user):
         return ContactEpisode.objects.none()
     return ContactEpisode.objects.filter(region_id=user.region_id)
+
+
+def contacts_between(region_id, since, until) -> QuerySet[ContactEpisode]:
+    """The region's contacts that started in [since, until): for counts and other
+    aggregate figures only (indicators), never to show a contact."""
+    return ContactEpisode.objects.filter(
+        region_id=region_id, started_at__gte=since, started_at__lt=until
+    )
+
+
+def escalations_of(contacts: QuerySet[ContactEpisode]) -> QuerySet[Escalation]:
+    """The escalations raised on these contacts (aggregate figures only)."""
+    return Escalation.objects.filter(episode__in=contacts)
+
+
+def latest_needs_outcomes(contacts: QuerySet[ContactEpisode]) -> dict:
+    """Per contact id, the outcome of its latest needs screening (aggregate figures
+    only: needs, strengths)."""
+    rows = (
+        Screening.objects.filter(episode__in=contacts, questionnaire__kind="needs")
+        .order_by("episode_id", "recorded_at", "id")
+        .values_list("episode_id", "outcome")
+    )
+    return dict(rows.iterator(chunk_size=5000))
 
 
 def can_work_on(user, episode: ContactEpisode) -> bool:
@@ -176,6 +201,21 @@ def open_episode(
 
 
 CONTACT_LANGUAGES = ("fr", "en", "other")  # the contact screen's choices
+
+
+@transaction.atomic
+def record_barriers(episode: ContactEpisode, barriers, *, by) -> ContactEpisode:
+    """What stands in the way of getting help, as the person named it (transport, cost,
+    language, fear): kept with the contact for the matches and the indicators."""
+    require_worker(by, episode)
+    _require_open(episode)
+    named = sorted(set(barriers))
+    if set(named) - set(BARRIERS):
+        raise ScreeningInputError({"barriers": _("Choose among the barriers listed.")})
+    if named != episode.barriers:
+        episode.barriers = named
+        episode.save(update_fields=["barriers"])
+    return episode
 
 
 @transaction.atomic

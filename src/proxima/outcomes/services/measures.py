@@ -72,3 +72,19 @@ def changes(person: Person, *, prescription=None) -> list[Change]:
         direction = "stable" if delta == 0 else ("better" if better else "worse")
         result.append(Change(code, first, latest, delta, direction, meaningful))
     return result
+
+
+def measures_of(prescriptions) -> list[tuple]:
+    """(prescription id, instrument code, whether higher is better, score) of every
+    measure taken for these prescriptions, oldest first: aggregate figures only."""
+    rows = (
+        Measurement.objects.filter(prescription__in=prescriptions)
+        .order_by("prescription_id", "taken_at", "id")
+        .values_list(
+            "prescription_id",
+            "instrument__code",
+            "instrument__definition__scoring__higher_is_better",
+            "score",
+        )
+    )
+    return list(rows.iterator(chunk_size=5000))

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,6 +156,26 @@ def visible_to(user) -> QuerySet[Prescription]:
     if not prescribes(user):
         return Prescription.objects.none()
     return Prescription.objects.filter(region_id=user.region_id)
+
+
+def started_between(region_id, since, until) -> QuerySet[Prescription]:
+    """The region's prescriptions started in [since, until): for aggregate figures only
+    (indicators), never to show one."""
+    return Prescription.objects.filter(
+        region_id=region_id, created_at__gte=since, created_at__lt=until
+    )
+
+
+def adhered(prescriptions: QuerySet[Prescription]) -> QuerySet[Prescription]:
+    """Those with at least one activity started or done (aggregate figures only)."""
+    return prescriptions.filter(
+        Exists(
+            Activity.objects.filter(
+                prescription=OuterRef("pk"),
+                status__in=[ActivityStatus.STARTED, ActivityStatus.DONE],
+            )
+        )
+    )
 
 
 def require_follower(user, prescription: Prescription) -> None:

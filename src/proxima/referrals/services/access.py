@@ -8,7 +8,7 @@ staff who may read the person's record read that person's referrals.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from proxima.core.roles import (
@@ -185,6 +185,25 @@ def visible_to(user) -> QuerySet[Referral]:
     if is_network_staff(user):
         rows |= Q(person__region_id=user.region_id)
     return Referral.objects.filter(rows)
+
+
+def sent_between(region_id, since, until) -> QuerySet[Referral]:
+    """The region's referrals sent in [since, until), drafts and entries in error left
+    out: for counts and other aggregate figures only (indicators), never to show one."""
+    return Referral.objects.filter(
+        region_id=region_id, requested_at__gte=since, requested_at__lt=until
+    ).exclude(status__in=[Status.DRAFT, Status.ENTERED_IN_ERROR])
+
+
+def first_appointments(contacts) -> QuerySet:
+    """Per contact among these, the first appointment any accepted referral made from it
+    gave (rows of episode_id, first): aggregate figures only."""
+    return (
+        Referral.objects.filter(episode__in=contacts, first_appointment_at__isnull=False)
+        .exclude(status=Status.ENTERED_IN_ERROR)
+        .values("episode_id")
+        .annotate(first=Min("first_appointment_at"))
+    )
 
 
 BOXES = ("received", "sent", "region")

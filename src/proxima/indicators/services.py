@@ -1,0 +1,1000 @@
+"""The network's indicators, one function each, on top of the other domains.
+
+Each function takes a `Scope` (a region, a period, and optionally a territory, a team or an
+organization) and returns a `Result`: headline figures and a table, already protected
+(suppression.py: no count from 1 to 4 is shown, nor one that could be recomputed). The
+dashboard, its CSV/XLSX exports, its print view and the agreements' pages call these same
+functions, so a figure is computed one way everywhere. The domains are read through their
+services (counts and aggregates only: no person is ever shown here, so nothing is
+audited as a read of personal information). What each counts, in words: definitions.py.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractHour, Substr, Upper
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from proxima.agreements import services as agreements
+from proxima.agreements.models import IndicatorKind
+from proxima.core.formats import time_span
+from proxima.directory.services import geo
+from proxima.indicators import suppression
+from proxima.indicators.definitions import BY_CODE, DEFINITIONS, Definition
+from proxima.intake.models import Channel, Priority, RiskKind
+from proxima.intake.services import episodes
+from proxima.matching.services import BARRIERS
+from proxima.prescriptions.models import PrescriptionStatus
+from proxima.prescriptions.services import plans
+from proxima.referrals.lifecycle import TERMINAL, RejectReason, Status
+from proxima.referrals.models import hours_to_answer
+from proxima.referrals.services import access
+from proxima.teams.services import member_ids
+from proxima.territories.models import LEVEL_ORDER, Territory, TerritoryLevel
+from proxima.territories.services import (
+    assign_points,
+    current_territories,
+    outline_of,
+    territory_ids_within,
+)
+
+UNKNOWN = "unknown"
+
+
+# --- what a result is ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Value:
+    """One figure as shown: `number` is None when hidden (`hidden`) or not computable."""
+
+    number: float | int | date | None
+    unit: str  # count, percent, hours, days, score, per_1000, date, reported
+    hidden: bool = False
+    low: float | None = None  # a 95% confidence interval, for means
+    high: float | None = None
+
+
+@dataclass
+class Line:
+    key: str
+    label: str
+    values: list[Value]
+
+
+@dataclass
+class Result:
+    definition: Definition
+    headline: list[tuple[str, Value]] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # the table's header, first the rows'
+    lines: list[Line] = field(default_factory=list)
+    chart: bool = True  # a bar chart of the lines' first value
+    applicable: bool = True
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: a region over a period (both days included), narrowed to the
+    people of a territory, to a team's work or to an organization's referrals."""
+
+    region_id: int
+    start: date
+    end: date
+    territory: Territory | None = None
+    team: object | None = None  # teams.Team
+    organization: object | None = None  # directory.Organization
+
+    @property
+    def since(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+    @property
+    def until(self) -> datetime:
+        return datetime.combine(
+            self.end + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE)
+        )
+
+
+def count_value(count: int) -> Value:
+    shown = suppression.protect_count(count)
+    return Value(shown, "count", hidden=shown is None and count != 0)
+
+
+def part_value(part: int, whole: int) -> Value:
+    """A part of a whole as a percentage (hidden by the part-of-a-whole rule)."""
+    if whole == 0:
+        return Value(None, "percent")
+    if not suppression.protect_part(part, whole):
+        return Value(None, "percent", hidden=True)
+    return Value(round(100.0 * part / whole, 1), "percent")
+
+
+def _part_count(part: int, whole: int) -> Value:
+    """The count of a part shown under the same rule as its percentage."""
+    if part == 0:
+        return Value(0, "count")
+    if not suppression.protect_part(part, whole):
+        return Value(None, "count", hidden=True)
+    return Value(part, "count")
+
+
+def _median_value(values: list[float], unit: str) -> Value:
+    if not values:
+        return Value(None, unit)
+    if len(values) < suppression.MINIMUM:
+        return Value(None, unit, hidden=True)
+    return Value(round(statistics.median(values), 1), unit)
+
+
+def _distribution(
+    definition: Definition,
+    counts: dict[str, int],
+    labels: dict[str, str],
+    total: int,
+    *,
+    first_column: str,
+    chart: bool = True,
+) -> Result:
+    """A distribution of a total over labelled rows (every label shown, even at 0),
+    with counts and shares, protected with the total."""
+    full = {key: counts.get(key, 0) for key in labels}
+    shown = suppression.protect_distribution(full, total)
+    total_value = count_value(total)
+    lines = []
+    for key, label in labels.items():
+        number = shown[key]
+        hidden = number is None
+        share = (
+            Value(None, "percent", hidden=True)
+            if hidden or total_value.number is None
+            else Value(round(100.0 * number / total, 1) if total else None, "percent")
+        )
+        lines.append(Line(key, label, [Value(number, "count", hidden=hidden), share]))
+    if total_value.number is None:
+        lines = [
+            Line(line.key, line.label, [_hidden_like(v) for v in line.values]) for line in lines
+        ]
+    return Result(
+        definition,
+        headline=[(_("Total"), total_value)],
+        columns=[first_column, _("Number"), _("Share")],
+        lines=lines,
+        chart=chart,
+    )
+
+
+def _hidden_like(value: Value) -> Value:
+    if value.number in (None, 0) and not value.hidden:
+        return value if value.number is None else Value(None, value.unit, hidden=True)
+    return Value(None, value.unit, hidden=True)
+
+
+def _not_applicable(definition: Definition, reason: str) -> Result:
+    return Result(definition, applicable=False, reason=reason, chart=False)
+
+
+# --- what each scope narrows ----------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _fsas_in(territory_id: int, updated_at) -> tuple[str, ...]:
+    """The postal areas (FSA) whose centre lies in the territory."""
+    import shapely
+
+    territory = Territory.objects.get(pk=territory_id)
+    outline = outline_of(territory)
+    minx, miny, maxx, maxy = outline.bounds
+    found = []
+    for fsa, (latitude, longitude, _city) in geo.fsa_points().items():
+        inside_box = miny <= latitude <= maxy and minx <= longitude <= maxx
+        if inside_box and outline.covers(shapely.Point(longitude, latitude)):
+            found.append(fsa)
+    return tuple(sorted(found))
+
+
+def _with_fsa(rows: QuerySet, person_field: str = "person") -> QuerySet:
+    return rows.annotate(fsa=Substr(Upper(f"{person_field}__postal_code"), 1, 3))
+
+
+def _in_territory(rows: QuerySet, scope: Scope, person_field: str = "person") -> QuerySet:
+    if scope.territory is None:
+        return rows
+    fsas = _fsas_in(scope.territory.pk, scope.territory.updated_at)
+    return _with_fsa(rows, person_field).filter(fsa__in=fsas)
+
+
+def contacts(scope: Scope) -> QuerySet | None:
+    """The contacts the scope counts; None for an organization (contacts are the
+    network's doors: an organization's figures are its referrals)."""
+    if scope.organization is not None:
+        return None
+    rows = episodes.contacts_between(scope.region_id, scope.since, scope.until)
+    if scope.team is not None:
+        rows = rows.filter(taken_by_id__in=member_ids(scope.team))
+    return _in_territory(rows, scope)
+
+
+def referrals(scope: Scope) -> QuerySet:
+    """The referrals sent in the scope: by or to its team, by or to its organization."""
+    rows = access.sent_between(scope.region_id, scope.since, scope.until)
+    if scope.team is not None:
+        rows = rows.filter(Q(requester_team=scope.team) | Q(target_team=scope.team))
+    if scope.organization is not None:
+        rows = rows.filter(
+            Q(target_organization=scope.organization) | Q(requester_organization=scope.organization)
+        )
+    return _in_territory(rows, scope)
+
+
+def prescriptions(scope: Scope) -> QuerySet | None:
+    """The prescriptions started in the scope (by its team's members); None for an
+    organization."""
+    if scope.organization is not None:
+        return None
+    rows = plans.started_between(scope.region_id, scope.since, scope.until)
+    if scope.team is not None:
+        members = member_ids(scope.team)
+        rows = rows.filter(Q(prescriber_id__in=members) | Q(link_worker_id__in=members))
+    return _in_territory(rows, scope)
+
+
+_FOR_ORGANIZATION = gettext_lazy(
+    "Not counted for an organization: contacts and prescriptions are the network's."
+)
+
+
+# --- access ----------------------------------------------------------------------------------
+
+
+def contacts_by_channel(scope: Scope) -> Result:
+    """Contacts by the door they came through."""
+    definition = BY_CODE["contacts_by_channel"]
+    rows = contacts(scope)
+    if rows is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    counts = dict(rows.order_by().values_list("channel").annotate(n=Count("pk")))
+    labels = {value: str(label) for value, label in Channel.choices}
+    return _distribution(
+        definition, counts, labels, sum(counts.values()), first_column=_("Channel")
+    )
+
+
+def contacts_by_hour(scope: Scope) -> Result:
+    """Contacts by the hour of the day they started, local time (the 24/7 load)."""
+    definition = BY_CODE["contacts_by_hour"]
+    rows = contacts(scope)
+    if rows is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    hours = (
+        rows.order_by()
+        .annotate(hour=ExtractHour("started_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        .values_list("hour")
+        .annotate(n=Count("pk"))
+    )
+    counts = {f"{hour:02d}": n for hour, n in hours}
+    labels = {f"{hour:02d}": time_span(hour * 60, (hour + 1) * 60) for hour in range(24)}
+    return _distribution(definition, counts, labels, sum(counts.values()), first_column=_("Hour"))
+
+
+DELAY_BANDS = [
+    ("0-1", gettext_lazy("the same or the next day"), 1),
+    ("2-7", gettext_lazy("2 to 7 days"), 7),
+    ("8-30", gettext_lazy("8 to 30 days"), 30),
+    ("31+", gettext_lazy("more than 30 days"), None),
+]
+
+
+def access_delay(scope: Scope) -> Result:
+    """Days from a contact's start to the first appointment a service gave it."""
+    definition = BY_CODE["access_delay"]
+    rows = contacts(scope)
+    if rows is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    started = dict(rows.order_by().values_list("pk", "started_at").iterator(chunk_size=5000))
+    days = []
+    for row in access.first_appointments(rows.order_by().values("pk")):
+        begun = started.get(row["episode_id"])
+        if begun is not None:
+            days.append(max(0.0, (row["first"] - begun).total_seconds() / 86400))
+    bands: Counter = Counter()
+    for value in days:
+        whole = int(value)
+        key = next(k for k, _label, upper in DELAY_BANDS if upper is None or whole <= upper)
+        bands[key] += 1
+    result = _distribution(
+        definition,
+        dict(bands),
+        {key: str(label) for key, label, _upper in DELAY_BANDS},
+        len(days),
+        first_column=_("Delay"),
+    )
+    result.headline = [
+        (_("Contacts with a first appointment"), count_value(len(days))),
+        (_("Median delay"), _median_value(days, "days")),
+    ]
+    return result
+
+
+def repeat_contacts(scope: Scope) -> Result:
+    """Contacts of a person who had another contact in the 30 days before."""
+    definition = BY_CODE["repeat_contacts"]
+    rows = contacts(scope)
+    if rows is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    linked = rows.filter(person__isnull=False)
+    in_scope = set(linked.values_list("pk", flat=True).iterator(chunk_size=5000))
+    # Every contact of these people from 30 days before the period: the earlier contact
+    # may fall before it, or outside the scope's team or territory.
+    window = episodes.contacts_between(
+        scope.region_id, scope.since - timedelta(days=30), scope.until
+    ).filter(person_id__in=linked.values("person_id"))
+    timeline: dict = {}
+    for pk, person_id, started_at in (
+        window.order_by("person_id", "started_at")
+        .values_list("pk", "person_id", "started_at")
+        .iterator(chunk_size=5000)
+    ):
+        timeline.setdefault(person_id, []).append((started_at, pk))
+    repeats = 0
+    for moments in timeline.values():
+        for index, (started_at, pk) in enumerate(moments):
+            follows = index > 0 and started_at - moments[index - 1][0] <= timedelta(days=30)
+            if pk in in_scope and follows:
+                repeats += 1
+    whole = len(in_scope)
+    return Result(
+        definition,
+        headline=[
+            (_("Contacts linked to a person"), count_value(whole)),
+            (_("Repeat contacts"), _part_count(repeats, whole)),
+            (_("Share"), part_value(repeats, whole)),
+        ],
+        chart=False,
+    )
+
+
+# --- referrals ---------------------------------------------------------------------------
+
+
+def referrals_sent(scope: Scope) -> Result:
+    """Referrals sent, accepted, the share accepted and the median hours to an answer."""
+    return referral_summary(BY_CODE["referrals_sent"], referrals(scope))
+
+
+def referral_figures(rows: QuerySet) -> dict[str, Value]:
+    """Sent, accepted (`lifecycle.was_accepted`: answered without a refusal), the share
+    accepted and the median hours to the answer, of these referrals, protected: the one
+    computation for the dashboard and for each agreement's indicators."""
+    answered = rows.order_by().annotate(hours=hours_to_answer()).filter(responded_at__isnull=False)
+    sent = rows.count()
+    accepted = answered.exclude(status=Status.REJECTED).count()
+    hours = [float(h) for h in answered.values_list("hours", flat=True).iterator(chunk_size=10000)]
+    return {
+        "sent": count_value(sent),
+        "accepted": _part_count(accepted, sent),
+        "share_accepted": part_value(accepted, sent),
+        "median_hours": _median_value(hours, "hours"),
+    }
+
+
+def referral_summary(definition: Definition, rows: QuerySet) -> Result:
+    """The referral figures, with the referrals by their status now."""
+    figures = referral_figures(rows)
+    sent = rows.count()
+    by_status = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
+    labels = {value: str(label) for value, label in Status.choices if value in _SHOWN_STATUSES}
+    result = _distribution(definition, by_status, labels, sent, first_column=_("Status now"))
+    result.headline = [
+        (_("Sent"), figures["sent"]),
+        (_("Accepted"), figures["accepted"]),
+        (_("Share accepted"), figures["share_accepted"]),
+        (_("Median hours to the answer"), figures["median_hours"]),
+    ]
+    return result
+
+
+_SHOWN_STATUSES = [s for s in Status.values if s not in (Status.DRAFT, Status.ENTERED_IN_ERROR)]
+
+
+def loop_closure(scope: Scope) -> Result:
+    """Referrals whose outcome the referring side knew by the end of the period."""
+    definition = BY_CODE["loop_closure"]
+    rows = referrals(scope)
+    sent = rows.count()
+    closed = (
+        rows.filter(status__in=TERMINAL, closed_at__isnull=False, closed_at__lt=scope.until)
+        .exclude(status=Status.ENTERED_IN_ERROR)
+        .count()
+    )
+    return Result(
+        definition,
+        headline=[
+            (_("Sent"), count_value(sent)),
+            (_("Loop closed"), _part_count(closed, sent)),
+            (_("Closure rate"), part_value(closed, sent)),
+        ],
+        chart=False,
+    )
+
+
+def declines_and_no_shows(scope: Scope) -> Result:
+    """Declines by reason; no-shows (accepted, then failed) among the accepted."""
+    definition = BY_CODE["declines_and_no_shows"]
+    rows = referrals(scope)
+    declined = dict(
+        rows.filter(status=Status.REJECTED)
+        .order_by()
+        .values_list("reject_reason")
+        .annotate(n=Count("pk"))
+    )
+    answered = rows.filter(responded_at__isnull=False).count()
+    accepted_rows = rows.filter(responded_at__isnull=False).exclude(status=Status.REJECTED)
+    accepted = accepted_rows.count()
+    no_shows = accepted_rows.filter(status=Status.FAILED).count()
+    labels = {value: str(label) for value, label in RejectReason.choices}
+    total_declined = sum(declined.values())
+    result = _distribution(
+        definition, declined, labels, total_declined, first_column=_("Reason for declining")
+    )
+    result.headline = [
+        (_("Answered"), count_value(answered)),
+        (_("Declined"), _part_count(total_declined, answered)),
+        (_("Accepted"), count_value(accepted)),
+        (_("No-shows"), _part_count(no_shows, accepted)),
+        (_("No-show rate"), part_value(no_shows, accepted)),
+    ]
+    return result
+
+
+# --- equity ----------------------------------------------------------------------------------
+
+
+def _people_by_fsa(scope: Scope) -> tuple[dict[str, int], int] | None:
+    """Different people with a contact, per postal area (FSA), and the total."""
+    rows = contacts(scope)
+    if rows is None:
+        return None
+    linked = _with_fsa(rows.filter(person__isnull=False))
+    by_fsa = dict(
+        linked.order_by().values_list("fsa").annotate(n=Count("person_id", distinct=True))
+    )
+    total = linked.order_by().aggregate(n=Count("person_id", distinct=True))["n"]
+    return by_fsa, total
+
+
+def _region_levels(region_id: int) -> dict[str, list[Territory]]:
+    """The region's current territories, by level (the region's own row left out)."""
+    from proxima.core.models import Region
+
+    region = Region.objects.filter(pk=region_id).first()
+    ids = territory_ids_within(region) if region else []
+    found: dict[str, list[Territory]] = {}
+    for territory in current_territories().filter(pk__in=ids).exclude(level=TerritoryLevel.REGION):
+        found.setdefault(territory.level, []).append(territory)
+    return found
+
+
+def reach_level(scope: Scope) -> str | None:
+    """The level people are counted at: CLSC territories where the region has them,
+    else the finest level it has; within a chosen territory, the level below it."""
+    levels = _region_levels(scope.region_id)
+    present = [level for level in LEVEL_ORDER if level in levels]
+    if scope.territory is not None:
+        below = [
+            level
+            for level in present
+            if LEVEL_ORDER.index(level) > LEVEL_ORDER.index(scope.territory.level)
+        ]
+        return below[0] if below else None
+    if TerritoryLevel.CLSC in present:
+        return TerritoryLevel.CLSC
+    return present[-1] if present else None
+
+
+def _fsa_places(fsas: list[str], level: str) -> dict[str, int | None]:
+    points = geo.fsa_points()
+    known = [fsa for fsa in fsas if fsa in points]
+    assigned = assign_points([points[f][:2] for f in known], level=level)
+    return dict(zip(known, assigned, strict=True))
+
+
+def reach_by_territory(scope: Scope) -> Result:
+    """Different people reached, per territory of the level below the scope, with the
+    rate per 1,000 inhabitants."""
+    definition = BY_CODE["reach_by_territory"]
+    found = _people_by_fsa(scope)
+    if found is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    by_fsa, total = found
+    level = reach_level(scope)
+    territories = []
+    if level is not None:
+        territories = _region_levels(scope.region_id).get(level, [])
+        if scope.territory is not None:
+            inside = set(_descendants(scope.territory))
+            territories = [t for t in territories if t.pk in inside]
+    places = _fsa_places(list(by_fsa), level) if level else {}
+    counts: Counter = Counter()
+    for fsa, n in by_fsa.items():
+        place = places.get(fsa)
+        counts[str(place) if place in {t.pk for t in territories} else UNKNOWN] += n
+    labels = {str(t.pk): t.name for t in sorted(territories, key=lambda t: t.code)}
+    labels[UNKNOWN] = _("Elsewhere or postal code unknown")
+    result = _distribution(definition, dict(counts), labels, total, first_column=_("Territory"))
+    population = {str(t.pk): t.population for t in territories}
+    result.columns.append(_("Per 1,000 inhabitants"))
+    for line in result.lines:
+        people = line.values[0]
+        inhabitants = population.get(line.key)
+        if people.number is None or not inhabitants:
+            rate = Value(None, "per_1000", hidden=people.hidden and bool(inhabitants))
+        else:
+            rate = Value(round(1000.0 * people.number / inhabitants, 2), "per_1000")
+        line.values.append(rate)
+    result.headline = [(_("People reached"), count_value(total))]
+    return result
+
+
+def _descendants(territory: Territory) -> list[int]:
+    found, frontier = [territory.pk], [territory.pk]
+    while frontier:
+        frontier = list(
+            Territory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        found += frontier
+    return found
+
+
+def reach_by_deprivation(scope: Scope) -> Result:
+    """Different people reached, by the material deprivation quintile of the smallest
+    territory holding their postal area's centre."""
+    definition = BY_CODE["reach_by_deprivation"]
+    found = _people_by_fsa(scope)
+    if found is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    by_fsa, total = found
+    quintile_of = dict(
+        current_territories()
+        .filter(material_deprivation__isnull=False)
+        .values_list("pk", "material_deprivation")
+    )
+    fsas = list(by_fsa)
+    best: dict[str, int] = {}
+    # Finest level first: a neighbourhood's quintile over its CLSC territory's.
+    for level in reversed(LEVEL_ORDER):
+        for fsa, place in _fsa_places(fsas, level).items():
+            if fsa not in best and place in quintile_of:
+                best[fsa] = quintile_of[place]
+    counts: Counter = Counter()
+    for fsa, n in by_fsa.items():
+        counts[str(best[fsa]) if fsa in best else UNKNOWN] += n
+    labels = {
+        "1": _("1 — least deprived"),
+        "2": "2",
+        "3": "3",
+        "4": "4",
+        "5": _("5 — most deprived"),
+        UNKNOWN: _("Quintile unknown"),
+    }
+    result = _distribution(definition, dict(counts), labels, total, first_column=_("Quintile"))
+    result.headline = [(_("People reached"), count_value(total))]
+    return result
+
+
+# --- intake ------------------------------------------------------------------------------------
+
+
+def priority_mix(scope: Scope) -> Result:
+    """Contacts by the priority set at intake."""
+    definition = BY_CODE["priority_mix"]
+    rows = contacts(scope)
+    if rows is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    counts = {
+        (key or UNKNOWN): n
+        for key, n in rows.order_by().values_list("priority").annotate(n=Count("pk"))
+    }
+    labels = {value: str(label) for value, label in Priority.choices}
+    labels[UNKNOWN] = _("No priority set")
+    return _distribution(
+        definition, counts, labels, sum(counts.values()), first_column=_("Priority")
+    )
+
+
+def escalations(scope: Scope) -> Result:
+    """Contacts with an escalation, and escalations by risk."""
+    definition = BY_CODE["escalations"]
+    rows = contacts(scope)
+    if rows is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    total = rows.count()
+    raised = episodes.escalations_of(rows.order_by().values("pk"))
+    escalated = raised.order_by().values("episode_id").distinct().count()
+    by_kind = dict(raised.order_by().values_list("kind").annotate(n=Count("pk")))
+    labels = {value: str(label) for value, label in RiskKind.choices}
+    result = _distribution(
+        definition, by_kind, labels, sum(by_kind.values()), first_column=_("Risk")
+    )
+    result.headline = [
+        (_("Contacts"), count_value(total)),
+        (_("Contacts escalated"), _part_count(escalated, total)),
+        (_("Share escalated"), part_value(escalated, total)),
+    ]
+    return result
+
+
+def barriers(scope: Scope) -> Result:
+    """Contacts where the person named each barrier."""
+    definition = BY_CODE["barriers"]
+    rows = contacts(scope)
+    if rows is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    total = 0
+    counts: Counter = Counter()
+    for named in rows.order_by().values_list("barriers", flat=True).iterator(chunk_size=10000):
+        total += 1
+        counts.update(set(named or []) & set(BARRIERS))
+    labels = {key: str(BARRIER_LABELS[key]) for key in BARRIERS}
+    return _several(definition, dict(counts), labels, total, first_column=_("Barrier"))
+
+
+BARRIER_LABELS = {
+    "transport": gettext_lazy("transport"),
+    "cost": gettext_lazy("cost"),
+    "language": gettext_lazy("language"),
+    "fear": gettext_lazy("fear or mistrust"),
+}
+
+
+def _several(
+    definition: Definition, counts: dict, labels: dict, total: int, *, first_column: str
+) -> Result:
+    """Counts where one contact may be in several rows (no total to add up to): each
+    row a part of the contacts, protected as such."""
+    total_value = count_value(total)
+    lines = []
+    for key, label in labels.items():
+        n = counts.get(key, 0)
+        lines.append(Line(key, label, [_part_count(n, total), part_value(n, total)]))
+    return Result(
+        definition,
+        headline=[(_("Contacts"), total_value)],
+        columns=[first_column, _("Contacts"), _("Share")],
+        lines=lines,
+    )
+
+
+def protective_factors(scope: Scope) -> Result:
+    """Contacts whose latest needs screening found each strength."""
+    definition = BY_CODE["protective_factors"]
+    rows = contacts(scope)
+    if rows is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    outcomes = episodes.latest_needs_outcomes(rows.order_by().values("pk"))
+    counts: Counter = Counter()
+    for outcome in outcomes.values():
+        counts.update(set((outcome or {}).get("strengths", [])))
+    labels = strength_labels()
+    for key in counts:
+        labels.setdefault(key, key)
+    return _several(
+        definition, dict(counts), labels, len(outcomes), first_column=_("Protective factor")
+    )
+
+
+def strength_labels() -> dict[str, str]:
+    """The protective factors the needs questionnaire names, in the reader's language."""
+    from django.utils.translation import get_language
+
+    from proxima.intake.services.questionnaires import questionnaire
+
+    language = (get_language() or "fr")[:2]
+    try:
+        definition = questionnaire("needs-screen").definition
+    except Exception:  # no questionnaire loaded: nothing to name
+        return {}
+    labels = {}
+    for item in definition.get("items", []):
+        if item.get("type") == "strength":
+            text = item.get("factor_label") or item.get("text") or {}
+            labels[item["factor"]] = text.get(language) or text.get("fr") or item["factor"]
+    return labels
+
+
+# --- prescriptions ---------------------------------------------------------------------
+
+
+def prescription_uptake(scope: Scope) -> Result:
+    """Prescriptions started, adhered to (an activity started or done), completed."""
+    definition = BY_CODE["prescriptions"]
+    rows = prescriptions(scope)
+    if rows is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    started = rows.count()
+    adhered = plans.adhered(rows).count()
+    completed = rows.filter(status=PrescriptionStatus.COMPLETED).count()
+    labels = {
+        "adhered": _("Adhered to"),
+        "completed": _("Completed"),
+    }
+    lines = [
+        Line(
+            "adhered",
+            labels["adhered"],
+            [_part_count(adhered, started), part_value(adhered, started)],
+        ),
+        Line(
+            "completed",
+            labels["completed"],
+            [_part_count(completed, started), part_value(completed, started)],
+        ),
+    ]
+    return Result(
+        definition,
+        headline=[(_("Started"), count_value(started))],
+        columns=[_("Stage"), _("Prescriptions"), _("Share of those started")],
+        lines=lines,
+    )
+
+
+# Student's t, two-sided 95%, by degrees of freedom (then 1.96 beyond the table).
+_T95 = {
+    1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
+    9: 2.262, 10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120,
+    17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064,
+    25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045, 30: 2.042, 40: 2.021, 60: 2.000,
+    80: 1.990, 100: 1.984, 120: 1.980,
+}  # fmt: skip
+
+
+def t_critical(degrees: int) -> float:
+    """Student's t for a two-sided 95% interval (the next smaller tabulated degrees of
+    freedom: slightly wider, never narrower)."""
+    if degrees > 120:
+        return 1.96
+    return _T95[max(d for d in _T95 if d <= degrees)]
+
+
+def mean_with_interval(values: list[float]) -> tuple[float, float, float]:
+    """The mean and its 95% confidence interval (Student's t)."""
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return mean, mean, mean
+    margin = t_critical(len(values) - 1) * statistics.stdev(values) / len(values) ** 0.5
+    return mean, mean - margin, mean + margin
+
+
+def wellbeing_change(scope: Scope) -> Result:
+    """Per instrument, the mean change from the first to the latest measure of each
+    prescription, signed so that positive is better, with its 95% interval."""
+    definition = BY_CODE["wellbeing_change"]
+    rows = prescriptions(scope)
+    if rows is None:
+        return _not_applicable(definition, str(_FOR_ORGANIZATION))
+    from proxima.outcomes.services.measures import measures_of
+
+    series: dict[tuple, list] = {}
+    better_up: dict[str, bool] = {}
+    for prescription_id, code, higher_is_better, score in measures_of(rows.order_by().values("pk")):
+        series.setdefault((code, prescription_id), []).append(Decimal(score))
+        better_up[code] = bool(higher_is_better)
+    changes: dict[str, list[float]] = {}
+    for (code, _prescription), scores in series.items():
+        if len(scores) >= 2:
+            delta = float(scores[-1] - scores[0])
+            changes.setdefault(code, []).append(delta if better_up[code] else -delta)
+    lines = []
+    for code in sorted(changes):
+        deltas = changes[code]
+        n = len(deltas)
+        if n < suppression.MINIMUM:
+            lines.append(
+                Line(
+                    code,
+                    _instrument_title(code),
+                    [Value(None, "count", hidden=True)] + [Value(None, "score", hidden=True)] * 3,
+                )
+            )
+            continue
+        mean, low, high = mean_with_interval(deltas)
+        lines.append(
+            Line(
+                code,
+                _instrument_title(code),
+                [
+                    Value(n, "count"),
+                    Value(round(mean, 2), "score"),
+                    Value(round(low, 2), "score"),
+                    Value(round(high, 2), "score"),
+                ],
+            )
+        )
+    return Result(
+        definition,
+        headline=[
+            (
+                _("Prescriptions measured twice or more"),
+                count_value(sum(len(d) for d in changes.values())),
+            )
+        ],
+        columns=[
+            _("Instrument"),
+            _("Prescriptions"),
+            _("Mean change"),
+            _("95% CI low"),
+            _("95% CI high"),
+        ],
+        lines=lines,
+        chart=False,
+    )
+
+
+def _instrument_title(code: str) -> str:
+    from proxima.outcomes.services.instruments import instrument, text
+
+    try:
+        return text(instrument(code).title)
+    except Exception:  # an instrument no longer loaded: its code
+        return code
+
+
+# --- partnerships -----------------------------------------------------------------------
+
+
+def _agreements(scope: Scope) -> QuerySet:
+    return agreements.of_region(
+        scope.region_id,
+        organization_id=getattr(scope.organization, "pk", None),
+        team_id=getattr(scope.team, "pk", None),
+    )
+
+
+def agreements_review(scope: Scope) -> Result:
+    """Agreements in force whose review date is past or within the notice period, on the
+    period's last day."""
+    definition = BY_CODE["agreements_review"]
+    in_force = list(_agreements(scope).filter(status__in=agreements.IN_FORCE).order_by("review_on"))
+    due = agreements.due_for_review(in_force, scope.end)
+    lines = [
+        Line(
+            str(a.pk),
+            a.title,
+            [Value(a.review_on, "date"), Value((a.review_on - scope.end).days, "days")],
+        )
+        for a in in_force
+        if a.pk in due
+    ]
+    return Result(
+        definition,
+        headline=[
+            (_("Agreements in force"), Value(len(in_force), "count")),
+            (_("Due for review"), Value(len(due), "count")),
+        ],
+        columns=[_("Agreement"), _("Review on"), _("Days left")],
+        lines=lines,
+        chart=False,
+    )
+
+
+@dataclass(frozen=True)
+class AgreementFigure:
+    indicator: object  # agreements.Indicator
+    value: Value
+    live: bool
+
+
+def agreement_figures(agreement) -> list[AgreementFigure]:
+    """Each of an agreement's indicators with its figure: computed from the referrals
+    under it (`referral_summary`, as on the dashboard) where Proxima can, the parties'
+    reported figure otherwise."""
+    indicators = list(agreement.indicators.all())
+    if not indicators:
+        return []
+    summary = referral_figures(agreements.referrals_under(agreement))
+    live = {
+        IndicatorKind.REFERRALS_SENT: summary["sent"],
+        IndicatorKind.REFERRALS_ACCEPTED: summary["accepted"],
+        IndicatorKind.ACCEPTANCE_RATE: summary["share_accepted"],
+        IndicatorKind.MEDIAN_RESPONSE_HOURS: summary["median_hours"],
+    }
+    result = []
+    for indicator in indicators:
+        if indicator.kind in live:
+            result.append(AgreementFigure(indicator, live[indicator.kind], True))
+        else:
+            value = indicator.reported_value
+            number = float(value) if value is not None else None
+            result.append(AgreementFigure(indicator, Value(number, "reported"), False))
+    return result
+
+
+def agreement_indicators(scope: Scope) -> Result:
+    """Each agreement in force with its agreed indicators and their figures."""
+    definition = BY_CODE["agreement_indicators"]
+    lines = []
+    for agreement in _agreements(scope).filter(status__in=agreements.IN_FORCE).order_by("pk"):
+        for figure in agreement_figures(agreement):
+            label = figure.indicator.label or figure.indicator.get_kind_display()
+            target = figure.indicator.target
+            lines.append(
+                Line(
+                    f"{agreement.pk}-{figure.indicator.pk}",
+                    f"{agreement.title} — {label}",
+                    [
+                        figure.value,
+                        Value(float(target) if target is not None else None, "reported"),
+                    ],
+                )
+            )
+    return Result(
+        definition,
+        columns=[_("Agreement and indicator"), _("Figure"), _("Target")],
+        lines=lines,
+        chart=False,
+    )
+
+
+def training_per_partner(scope: Scope) -> Result:
+    """Joint training sessions each organization took part in, in the period."""
+    definition = BY_CODE["training_per_partner"]
+    sessions = agreements.training_of_region(
+        scope.region_id,
+        scope.start,
+        scope.end,
+        organization_id=getattr(scope.organization, "pk", None),
+    )
+    rows = agreements.training_by_organization(sessions)
+    return Result(
+        definition,
+        headline=[(_("Sessions"), Value(len(sessions), "count"))],
+        columns=[_("Organization"), _("Sessions"), _("Last one")],
+        lines=[
+            Line(
+                str(row.organization.pk),
+                row.organization.localized_name,
+                [Value(row.sessions, "count"), Value(row.last_held_on, "date")],
+            )
+            for row in rows
+        ],
+    )
+
+
+# --- the whole dashboard ----------------------------------------------------------------
+
+INDICATORS = {
+    "contacts_by_channel": contacts_by_channel,
+    "contacts_by_hour": contacts_by_hour,
+    "access_delay": access_delay,
+    "repeat_contacts": repeat_contacts,
+    "referrals_sent": referrals_sent,
+    "loop_closure": loop_closure,
+    "declines_and_no_shows": declines_and_no_shows,
+    "reach_by_territory": reach_by_territory,
+    "reach_by_deprivation": reach_by_deprivation,
+    "priority_mix": priority_mix,
+    "escalations": escalations,
+    "barriers": barriers,
+    "protective_factors": protective_factors,
+    "prescriptions": prescription_uptake,
+    "wellbeing_change": wellbeing_change,
+    "agreements_review": agreements_review,
+    "agreement_indicators": agreement_indicators,
+    "training_per_partner": training_per_partner,
+}
+assert list(INDICATORS) == [d.code for d in DEFINITIONS]  # noqa: S101 (a module invariant)
+
+
+def dashboard(scope: Scope) -> list[Result]:
+    """Every indicator for the scope, in the definitions' order."""
+    return [INDICATORS[definition.code](scope) for definition in DEFINITIONS]
