@@ -34,6 +34,10 @@ PROXIMA_WEB_WORKERS, PROXIMA_WEB_THREADS, PROXIMA_WEB_TIMEOUT  gunicorn under
                `proxima serve --production` (proxima/gunicorn_conf.py)
 PROXIMA_STATIC_ROOT  where collectstatic puts the static files (default `staticfiles` in
                the working directory)
+PROXIMA_EXTRACT_KEY  the key of the research extract's pseudonyms (HMAC, 32 characters or
+               more, never SECRET_KEY), or PROXIMA_EXTRACT_KEY_FILE naming a file holding
+               it; required in production for `proxima research-extract`; elsewhere one is
+               generated once and kept in `.proxima-extract-key` in the working directory
 """
 
 import os
@@ -277,6 +281,10 @@ if PROXIMA_MAP_TILES:
     if not (_tile_ok and _tile_parts and _tile_example and "{" not in _tile_host):
         raise RuntimeError("PROXIMA_MAP_TILES must be an https:// address with {z}, {x}, {y} only")
 _TILE_ORIGIN = "/".join(PROXIMA_MAP_TILES.split("/")[:3]) if PROXIMA_MAP_TILES else ""
+
+# The research extract's pseudonym key, kept outside the database (indicators/extract.py).
+PROXIMA_EXTRACT_KEY = os.environ.get("PROXIMA_EXTRACT_KEY", "")
+PROXIMA_EXTRACT_KEY_FILE = os.environ.get("PROXIMA_EXTRACT_KEY_FILE", "")
 
 # Content-Security-Policy: scripts, styles and images from this site only; no inline
 # script or style anywhere (the pages keep theirs in static files), no framing, no plugin.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("proxima.privacy.urls")),
     path("", include("proxima.coverage.urls")),
     path("", include("proxima.agreements.urls")),
+    path("", include("proxima.indicators.urls")),
 ]
 
 # Django's own error answers: a page in the person's language, JSON under /api/.

@@ -304,7 +304,7 @@ def test_behind_the_proxy_a_lockout_holds_the_client_not_everyone(enrolled, sett
         (Role.PARTNER_ADMIN, "/referrals/"),
         (Role.PARTNER_WORKER, "/referrals/"),
         (Role.PRIVACY_OFFICER, "/privacy/"),
-        (Role.EVALUATOR, "/"),
+        (Role.EVALUATOR, "/indicators/"),
         (Role.ADMIN, "/admin/"),
     ],
 )

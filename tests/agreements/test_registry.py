@@ -1,6 +1,7 @@
 """The partnership agreements registry: who reads and who changes what, the status rules
-and their history, the live indicators on a hand-checked set of referrals, the review
-reminders, the inventory's CSV and XLSX, and the access mechanism shown on a referral."""
+and their history, the review reminders, the inventory's CSV and XLSX, and the access
+mechanism shown on a referral. (Their live indicators are tested in
+tests/indicators/test_agreement_figures.py.)"""
 
 import io
 from datetime import date, datetime, timedelta
@@ -13,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from proxima.agreements import services
-from proxima.agreements.models import Agreement, Indicator, StatusChange, TrainingSession
+from proxima.agreements.models import Agreement, StatusChange, TrainingSession
 from proxima.core.models import AuditEvent, Region
 from proxima.core.roles import Role
 from proxima.referrals.models import Referral
@@ -179,44 +180,6 @@ def _referral(
         if answered_after_hours is not None
         else None,
     )
-
-
-def test_live_indicators_on_a_hand_checked_set_of_referrals(region, agreement, food_bank):
-    worker = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
-    _referral(region, food_bank, worker, "accepted", (2026, 3, 2, 9), 10)
-    _referral(region, food_bank, worker, "completed", (2026, 3, 9, 9), 20)
-    _referral(region, food_bank, worker, "rejected", (2026, 4, 1, 9), 30)
-    _referral(region, food_bank, worker, "requested", (2026, 5, 1, 9))
-    # Accepted, then cancelled: it was accepted (the one meaning, lifecycle.was_accepted);
-    # cancelled before any answer: it was not.
-    _referral(region, food_bank, worker, "cancelled", (2026, 5, 4, 9), 40)
-    _referral(region, food_bank, worker, "cancelled", (2026, 5, 5, 9))
-    # Not under the agreement: before it, another need, another organization, a draft.
-    _referral(region, food_bank, worker, "accepted", (2025, 12, 1, 9), 1)
-    _referral(region, food_bank, worker, "accepted", (2026, 3, 2, 9), 1, need="housing")
-    _referral(region, OrganizationFactory(), worker, "accepted", (2026, 3, 2, 9), 1)
-    for kind, target in (
-        ("referrals_sent", None),
-        ("referrals_accepted", None),
-        ("acceptance_rate", 80),
-        ("median_response_hours", 72),
-        ("other", 150),
-    ):
-        Indicator.objects.create(
-            agreement=agreement,
-            kind=kind,
-            target=target,
-            label="Paniers" if kind == "other" else "",
-            reported_value=112 if kind == "other" else None,
-        )
-    figures = {f.indicator.kind: (f.value, f.live) for f in services.figures(agreement)}
-    assert figures == {
-        "referrals_sent": (6.0, True),
-        "referrals_accepted": (3.0, True),
-        "acceptance_rate": (50.0, True),
-        "median_response_hours": (25.0, True),
-        "other": (112.0, False),
-    }
 
 
 def test_review_reminders_go_once_and_past_agreements_expire(region, agreement, settings):

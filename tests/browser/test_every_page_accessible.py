@@ -81,7 +81,13 @@ def test_the_prescribers_the_coordinators_and_the_privacy_officers_pages(page, n
 
     load_demo_agreements(None, region_code=network["coordinator"].region.code)
     agreement = Agreement.objects.filter(status="active").first()
-    for path in ("/agreements/", f"/agreements/{agreement.pk}/", "/agreements/new/"):
+    for path in (
+        "/agreements/",
+        f"/agreements/{agreement.pk}/",
+        "/agreements/new/",
+        "/indicators/",
+        "/indicators/print/",
+    ):
         page.goto(base + path)
     page.context.clear_cookies()
     sign_in(page, base, network["privacy"], PASSWORD, "/home/")

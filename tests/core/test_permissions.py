@@ -46,6 +46,12 @@ COVERAGE_VIEWERS = frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR})
 # organization as a party); the region's coordinators keep it.
 AGREEMENT_READERS = RECORD_READERS | {Role.EVALUATOR} | PARTNERS
 AGREEMENT_EDITORS = frozenset({Role.COORDINATOR})
+# Indicators: aggregate figures of the region (coordinators, team leads, evaluators) or of
+# one's own organization (partners); tests/indicators/test_views.py asks for another
+# region's territory, team or organization.
+INDICATOR_VIEWERS = frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR}) | PARTNERS
+# The de-identified research extract of the region (audited).
+EXTRACTORS = frozenset({Role.COORDINATOR, Role.EVALUATOR})
 
 # route name -> who gets an answer other than 401/403/404/login.
 MATRIX: dict[str, object] = {
@@ -114,6 +120,12 @@ MATRIX: dict[str, object] = {
     "coverage:map": COVERAGE_VIEWERS,
     "coverage:territory": COVERAGE_VIEWERS,
     "coverage:csv": COVERAGE_VIEWERS,
+    "indicators:dashboard": INDICATOR_VIEWERS,
+    "indicators:print": INDICATOR_VIEWERS,
+    "indicators:csv": INDICATOR_VIEWERS,
+    "indicators:xlsx": INDICATOR_VIEWERS,
+    "indicators:extract": EXTRACTORS,
+    "indicators:download_extract": EXTRACTORS,
     "agreements:inventory": AGREEMENT_READERS,
     "agreements:csv": AGREEMENT_READERS,
     "agreements:xlsx": AGREEMENT_READERS,
@@ -165,6 +177,7 @@ MATRIX: dict[str, object] = {
     "api:match_needs": RECORD_READERS,
 }
 POST_ONLY = {
+    "indicators:download_extract",
     "agreements:status",
     "agreements:meeting",
     "agreements:indicator",
@@ -586,6 +599,7 @@ FORM_POSTS = {
     "agreements:indicator": {"kind": "referrals_sent"},
     "agreements:training": {"topic": "Crise", "held_on": "2026-11-20", "attendees": "12"},
     "agreements:party": {"role": "receveur", "commitments": "Rappeler en 48 h"},
+    "indicators:download_extract": {"start": "2026-01-01", "end": "2026-11-30"},
     # A new file each time (a file sent is read to its end).
     "agreements:attach": lambda: {
         "kind": "annex",

@@ -7,7 +7,6 @@ and nothing else; the public sees none. Coordinators edit their region's.
 """
 
 import hashlib
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -43,6 +42,7 @@ from proxima.core.roles import (
     roles_with,
 )
 from proxima.core.shortcuts import get_from_request
+from proxima.core.spreadsheets import workbook
 from proxima.directory.services.taxonomy import first_level_domain_labels
 from proxima.referrals.lifecycle import Status
 from proxima.referrals.models import Referral
@@ -612,34 +612,8 @@ def inventory_table(agreements: list[Agreement], today: date) -> tuple[list[str]
 
 
 def inventory_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
-    """The inventory as an Excel workbook (openpyxl): dates as dates, counts as numbers,
-    text stored as text (a cell typed as a string is never run as a formula, so it needs
-    no quote, unlike CSV)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(
-            [
-                value if isinstance(value, (date, int, float)) or value is None else str(value)
-                for value in row
-            ]
-        )
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # text as typed, never a formula ("=…", "+1 418…")
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The inventory as an Excel workbook of one sheet."""
+    return workbook([(title, header, rows)])
 
 
 # --- joint training ----------------------------------------------------------------------

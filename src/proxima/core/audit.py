@@ -29,15 +29,17 @@ def record_audit_event(
     object_id: str = "",
     reason: str = "",
     detail: dict | None = None,
+    region_id: int | None = None,
 ) -> AuditEvent:
     """Append one audit line, chained to the one before; `actor` may be anonymous or
     SYSTEM (both stored as null, with the role "anonymous" or "system"). The line belongs
-    to the object's region (a person, a contact, a referral), else to the actor's."""
+    to the object's region (a person, a contact, a referral), else to the one given (an
+    action on a whole region), else to the actor's."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     authenticated = getattr(actor, "is_authenticated", False)
-    region_id = getattr(obj, "region_id", None)
+    region_id = getattr(obj, "region_id", None) or region_id
     if region_id is None and authenticated:
         region_id = getattr(actor, "region_id", None)
     role = actor.role if authenticated else ("system" if actor is SYSTEM else "anonymous")
@@ -132,6 +134,8 @@ ACTION_LABELS = {
     "download_access_report": _("downloaded the access report"),
     "export_person": _("exported everything held on the person"),
     "apply_retention": _("applied the retention rules"),
+    # Indicators.
+    "research_extract": _("exported the region's de-identified research extract"),
 }
 
 

@@ -8,6 +8,7 @@ from proxima.core.roles import (
     RECEIVE_FOR_ORGANIZATION,
     VIEW_AGREEMENTS,
     VIEW_COVERAGE,
+    VIEW_INDICATORS,
     has_capability,
 )
 
@@ -24,6 +25,7 @@ def navigation(request):
         "nav_intake": has_capability(user, READ_PERSONAL_RECORDS),
         "nav_privacy": has_capability(user, READ_AUDIT_LOG),
         "nav_coverage": has_capability(user, VIEW_COVERAGE),
+        "nav_indicators": has_capability(user, VIEW_INDICATORS),
         # Partners read the agreements their organization is party to.
         "nav_agreements": has_capability(user, VIEW_AGREEMENTS)
         or has_capability(user, RECEIVE_FOR_ORGANIZATION),

@@ -58,6 +58,16 @@ def day_or_error(value, field: str, *, error: type[InputError] = InputError) -> 
     return day
 
 
+class DayField(forms.DateField):
+    """A date as the date input sends it, YYYY-MM-DD in ASCII digits only (full-width
+    or other scripts' digits, which Python's int() reads, are not a date here)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not value.strip().isascii():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 def iso_moment(value) -> datetime | None:
     """A date and time written in ISO 8601 in a file or a query (HSDS, Proxima's
     extension), aware; None when it is not one, does not exist (month 13, an offset of

@@ -44,10 +44,16 @@ WORK_IN_TEAM_INBOX = "referrals.work_in_team_inbox"
 OVERSEE_REGION_REFERRALS = "referrals.oversee_region"
 # Coverage and duplication of services per territory (counts, no personal information).
 VIEW_COVERAGE = "coverage.view"
+# The de-identified research extract of a region's contacts (pseudonyms, age bands,
+# months, territories generalized to k-anonymity; no name, date of birth nor free text).
+EXPORT_RESEARCH_EXTRACT = "indicators.research_extract"
 # Partnership agreements and joint training: the region's registry (partners read the
 # agreements they are party to, whatever their role's other rights).
 VIEW_AGREEMENTS = "agreements.view"
 EDIT_AGREEMENTS = "agreements.edit"
+# Indicators: the region's dashboard of aggregate figures (small cells suppressed);
+# partners see their own organization's figures only.
+VIEW_INDICATORS = "indicators.view"
 # Privacy: the audit log, a person's access report and everything held on a person.
 READ_AUDIT_LOG = "audit.read_log"
 PERSON_ACCESS_REPORT = "audit.person_access_report"
@@ -74,8 +80,10 @@ PERMISSION_MATRIX: dict[str, frozenset[str]] = {
     WORK_IN_TEAM_INBOX: frozenset(FRONT_LINE),
     OVERSEE_REGION_REFERRALS: frozenset({Role.COORDINATOR}),
     VIEW_COVERAGE: frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR}),
+    EXPORT_RESEARCH_EXTRACT: frozenset({Role.COORDINATOR, Role.EVALUATOR}),
     VIEW_AGREEMENTS: frozenset(RECORD_READERS | {Role.EVALUATOR}),
     EDIT_AGREEMENTS: frozenset({Role.COORDINATOR}),
+    VIEW_INDICATORS: frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR} | PARTNERS),
     READ_AUDIT_LOG: frozenset({Role.PRIVACY_OFFICER}),
     PERSON_ACCESS_REPORT: frozenset({Role.PRIVACY_OFFICER}),
     EXPORT_PERSON_RECORD: frozenset({Role.PRIVACY_OFFICER}),
@@ -85,7 +93,7 @@ PERMISSION_MATRIX: dict[str, frozenset[str]] = {
 # Where each role lands after signing in: its work (a URL name; each page's own
 # capability check still applies). The contact list for 811; the inbox for CLSC teams,
 # prescribers and partners; the coordinator's region referrals; the log for the privacy
-# officer; the directory (all an evaluator may see today) for the evaluator.
+# officer; the indicators for the evaluator.
 HOME_OF_ROLE: dict[str, str] = {
     Role.ADMIN: "admin:index",
     Role.PRIVACY_OFFICER: "privacy:log",
@@ -96,7 +104,7 @@ HOME_OF_ROLE: dict[str, str] = {
     Role.SOCIAL_PRESCRIBER: "referrals:inbox",
     Role.PARTNER_ADMIN: "referrals:inbox",
     Role.PARTNER_WORKER: "referrals:inbox",
-    Role.EVALUATOR: "directory:search",
+    Role.EVALUATOR: "indicators:dashboard",
 }
 
 

@@ -447,9 +447,17 @@ def declines_and_no_shows(scope: Scope) -> Result:
     result = _distribution(
         definition, declined, labels, total_declined, first_column=_("Reason for declining")
     )
+    declined_value = _part_count(total_declined, answered)
+    if declined_value.hidden:
+        # The reasons add up to the declined: shown, they would give it back, and the
+        # accepted with it (answered - declined).
+        result.lines = [
+            Line(line.key, line.label, [_hidden_like(v) for v in line.values])
+            for line in result.lines
+        ]
     result.headline = [
         (_("Answered"), count_value(answered)),
-        (_("Declined"), _part_count(total_declined, answered)),
+        (_("Declined"), declined_value),
         (_("Accepted"), count_value(accepted)),
         (_("No-shows"), _part_count(no_shows, accepted)),
         (_("No-show rate"), part_value(no_shows, accepted)),
@@ -487,16 +495,19 @@ def _region_levels(region_id: int) -> dict[str, list[Territory]]:
 
 def reach_level(scope: Scope) -> str | None:
     """The level people are counted at: CLSC territories where the region has them,
-    else the finest level it has; within a chosen territory, the level below it."""
+    else the finest level it has; within a chosen territory, the next level with
+    territories inside it (its own when none lies below: the territory is its one row)."""
     levels = _region_levels(scope.region_id)
     present = [level for level in LEVEL_ORDER if level in levels]
     if scope.territory is not None:
+        inside = set(_descendants(scope.territory)) - {scope.territory.pk}
         below = [
             level
             for level in present
             if LEVEL_ORDER.index(level) > LEVEL_ORDER.index(scope.territory.level)
+            and any(t.pk in inside for t in levels[level])
         ]
-        return below[0] if below else None
+        return below[0] if below else scope.territory.level
     if TerritoryLevel.CLSC in present:
         return TerritoryLevel.CLSC
     return present[-1] if present else None
@@ -790,8 +801,10 @@ def wellbeing_change(scope: Scope) -> Result:
         series.setdefault((code, prescription_id), []).append(Decimal(score))
         better_up[code] = bool(higher_is_better)
     changes: dict[str, list[float]] = {}
-    for (code, _prescription), scores in series.items():
+    measured: set = set()  # prescriptions measured twice with some instrument, each once
+    for (code, prescription_id), scores in series.items():
         if len(scores) >= 2:
+            measured.add(prescription_id)
             delta = float(scores[-1] - scores[0])
             changes.setdefault(code, []).append(delta if better_up[code] else -delta)
     lines = []
@@ -825,7 +838,10 @@ def wellbeing_change(scope: Scope) -> Result:
         headline=[
             (
                 _("Prescriptions measured twice or more"),
-                count_value(sum(len(d) for d in changes.values())),
+                # Not the sum of the instruments' rows: a prescription measured with two
+                # would count twice, and the sum minus a row shown would give back a
+                # row hidden.
+                count_value(len(measured)),
             )
         ],
         columns=[
@@ -955,6 +971,8 @@ def training_per_partner(scope: Scope) -> Result:
         organization_id=getattr(scope.organization, "pk", None),
     )
     rows = agreements.training_by_organization(sessions)
+    if scope.organization is not None:  # not the other organizations trained with it
+        rows = [row for row in rows if row.organization.pk == scope.organization.pk]
     return Result(
         definition,
         headline=[(_("Sessions"), Value(len(sessions), "count"))],

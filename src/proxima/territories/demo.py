@@ -36,6 +36,16 @@ REGIONS = [
             ("quebec-sainte-foy", "Sainte-Foy", 46.7760, -71.2890),
         ],
         "split": (46.83, -71.25),  # two local networks north and south, CLSC west and east
+        # Fictional material and social deprivation quintiles (1 least deprived, 5 most),
+        # so the indicators of equity have something to show.
+        "deprivation": {
+            "quebec-saint-roch": (5, 4),
+            "quebec-limoilou": (4, 4),
+            "quebec-vieux-quebec": (3, 5),
+            "quebec-beauport": (3, 3),
+            "quebec-charlesbourg": (2, 2),
+            "quebec-sainte-foy": (1, 3),
+        },
     },
     {
         "code": "12",
@@ -145,7 +155,7 @@ def _neighbourhoods(spec: dict, region, outline, holders) -> int:
     for (key, name, _lat, _lon), point in zip(places, points, strict=True):
         cell = next(c for c in cells if c.covers(point)).intersection(outline)
         holder = next((t for t, area in holders if area.covers(point)), region)
-        save_territory(
+        neighbourhood, _ = save_territory(
             "neighbourhood",
             key,
             name,
@@ -154,4 +164,12 @@ def _neighbourhoods(spec: dict, region, outline, holders) -> int:
             parent=holder,
             source=SOURCE,
         )
+        material, social = spec.get("deprivation", {}).get(key, (None, None))
+        if (neighbourhood.material_deprivation, neighbourhood.social_deprivation) != (
+            material,
+            social,
+        ):
+            neighbourhood.material_deprivation = material
+            neighbourhood.social_deprivation = social
+            neighbourhood.save(update_fields=["material_deprivation", "social_deprivation"])
     return len(places)

@@ -408,3 +408,38 @@ def area_of(person: Person) -> list:
 
     point = geo.postal_code_point(person.postal_code or "")
     return territories_at(point.latitude, point.longitude) if point else []
+
+
+@dataclass(frozen=True)
+class KeptRecord:
+    """What a de-identified extract reads of a person: the record kept after merges (its
+    id), the birth date and the postal code."""
+
+    id: object
+    birth_date: date | None
+    postal_code: str
+
+
+def kept_records(person_ids: QuerySet) -> dict:
+    """Per person id (a query of ids), the record it was merged into, followed to the end
+    (itself when not merged), so that one person counts once: for aggregate figures and
+    the de-identified research extract only, never to show a person."""
+    fields = ("pk", "merged_into_id", "birth_date", "postal_code")
+    asked = Person.objects.filter(pk__in=person_ids).values_list(*fields)
+    known = {row[0]: row for row in asked.iterator(chunk_size=5000)}
+    firsts = list(known)
+    while missing := {
+        row[1] for row in known.values() if row[1] is not None and row[1] not in known
+    }:
+        found = list(Person.objects.filter(pk__in=missing).values_list(*fields))
+        if not found:
+            break
+        known.update((row[0], row) for row in found)
+    kept = {}
+    for pk in firsts:
+        row, seen = known[pk], {pk}
+        while row[1] is not None and row[1] in known and row[1] not in seen:
+            seen.add(row[1])
+            row = known[row[1]]
+        kept[pk] = KeptRecord(row[0], row[2], row[3] or "")
+    return kept

@@ -206,6 +206,29 @@ def first_appointments(contacts) -> QuerySet:
     )
 
 
+def organizations_referred_in(region_id) -> QuerySet:
+    """The organizations that sent or received referrals in the region (what figures
+    may be narrowed to)."""
+    from proxima.directory.models import Organization
+
+    sent = Referral.objects.filter(region_id=region_id).exclude(status=Status.DRAFT)
+    return Organization.objects.filter(
+        Q(pk__in=sent.values("target_organization_id"))
+        | Q(pk__in=sent.values("requester_organization_id"))
+    )
+
+
+def made_from(contacts) -> QuerySet:
+    """The referrals made from these contacts, drafts and entries in error left out, as
+    rows of episode_id, status, responded_at and closed_at: aggregate figures and the
+    de-identified research extract only, never to show one."""
+    return (
+        Referral.objects.filter(episode__in=contacts)
+        .exclude(status__in=[Status.DRAFT, Status.ENTERED_IN_ERROR])
+        .values("episode_id", "status", "responded_at", "closed_at")
+    )
+
+
 BOXES = ("received", "sent", "region")
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from proxima.accounts.demo import create_demo_accounts
+from proxima.accounts.demo import DEMO_REGION, create_demo_accounts
 from proxima.core.roles import RECEIVE_FOR_ORGANIZATION, roles_with
 from proxima.directory.models import Organization
 from proxima.directory.services.demo_territory import load_demo_territory
@@ -34,6 +34,11 @@ class Command(BaseCommand):
         from proxima.prescriptions.services.demo import load_demo_prescriptions
 
         prescriptions = load_demo_prescriptions()
+        from proxima.core.models import Region
+        from proxima.indicators.demo import load_demo_history
+
+        # Last: a past year of activity around the scenes above, for the indicators.
+        history = load_demo_history(Region.objects.get(code=DEMO_REGION[0]))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo territory: {counts['organizations']} organizations, {counts['services']} services."
@@ -48,6 +53,11 @@ class Command(BaseCommand):
         if prescriptions:
             self.stdout.write(
                 f"Demo social prescriptions: {prescriptions} (active, completed, stopped)."
+            )
+        if history:
+            self.stdout.write(
+                f"Demo history: {history} contacts over the past year, with their referrals "
+                "and prescriptions (fictional people), for the indicators."
             )
         self.stdout.write(
             "Demo accounts. Sign in with the password, then the one-time code of an "

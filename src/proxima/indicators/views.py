@@ -1,0 +1,178 @@
+"""The indicators dashboard: the page, its print view, its CSV and XLSX exports (one URL
+each, the same figures: `services.dashboard`)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST, require_safe
+
+from proxima.core.errors import InputError
+from proxima.core.formats import csv_text
+from proxima.core.spreadsheets import workbook
+from proxima.indicators import access, extract, presenters, services
+from proxima.indicators.forms import PeriodForm, ScopeForm, default_period
+
+
+def _asked(request):
+    """The form read from the query (the last twelve months when nothing is asked), and
+    the scope it names, or None when the form says what is wrong."""
+    choices = access.choices_for(request.user)
+    start, end = default_period()
+    data = {"start": start.isoformat(), "end": end.isoformat()}
+    data.update({k: v for k, v in request.GET.items() if k in ScopeForm.base_fields and v})
+    form = ScopeForm(data, **choices)
+    if not form.is_valid():
+        return form, None
+    cleaned = form.cleaned_data
+    scope = access.scope_for(
+        request.user,
+        start=cleaned["start"],
+        end=cleaned["end"],
+        territory_id=cleaned.get("territory") or None,
+        team_id=cleaned.get("team") or None,
+        organization_id=cleaned.get("organization") or None,
+    )
+    return form, scope
+
+
+def _scope_words(scope: services.Scope) -> list[str]:
+    words = []
+    if scope.territory is not None:
+        words.append(scope.territory.name_and_level)
+    if scope.team is not None:
+        words.append(scope.team.localized_name)
+    if scope.organization is not None:
+        words.append(scope.organization.localized_name)
+    return words
+
+
+def _errors(form) -> list[str]:
+    """Each error of the form in words, the field named."""
+    said = list(form.non_field_errors())
+    for name, errors in form.errors.items():
+        if name in form.fields:
+            said += [
+                _("%(label)s: %(error)s") % {"label": form.fields[name].label, "error": error}
+                for error in errors
+            ]
+    return said
+
+
+def _page(request, template: str):
+    form, scope = _asked(request)
+    if scope is None:
+        return render(request, template, {"form": form, "errors": _errors(form)}, status=400)
+    results = services.dashboard(scope)
+    context = {
+        "form": form,
+        "scope": scope,
+        "scope_words": _scope_words(scope),
+        "own_organization_only": access.sees_own_organization_only(request.user),
+        "can_extract": access.may_extract(request.user),
+        "sections": presenters.sections(results),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, template, context)
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    return _page(request, "indicators/dashboard.html")
+
+
+@login_required
+@require_safe
+def print_view(request):
+    return _page(request, "indicators/print.html")
+
+
+def _file_name(scope: services.Scope, extension: str) -> str:
+    name = pgettext("file name", "indicators")
+    return f"{name}-{scope.start.isoformat()}-{scope.end.isoformat()}.{extension}"
+
+
+def _export(request, extension: str):
+    form, scope = _asked(request)
+    if scope is None:
+        return render(request, "indicators/dashboard.html", {"form": form}, status=400)
+    header, rows = presenters.export_rows(services.dashboard(scope))
+    if extension == "csv":
+        response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        scope_header = [_("From"), _("To"), _("Narrowed to")]
+        scope_rows = [[scope.start, scope.end, "; ".join(_scope_words(scope))]]
+        content = workbook(
+            [
+                (_("Indicators"), header, rows),
+                (_("Definitions"), *presenters.definition_rows()),
+                (_("Scope"), scope_header, scope_rows),
+            ]
+        )
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = content_disposition_header(True, _file_name(scope, extension))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def export_csv(request):
+    return _export(request, "csv")
+
+
+@login_required
+@require_safe
+def export_xlsx(request):
+    return _export(request, "xlsx")
+
+
+# --- the de-identified research extract -----------------------------------------------
+
+
+def _extract_page(request, form, *, status: int = 200, problem: str = ""):
+    context = {
+        "form": form,
+        "columns": [(name, str(text)) for name, text in extract.COLUMN_DESCRIPTIONS.items()],
+        "problem": problem,
+        "errors": _errors(form) if form.is_bound and not form.is_valid() else [],
+    }
+    return render(request, "indicators/extract.html", context, status=status)
+
+
+@login_required
+@require_safe
+def research_extract(request):
+    access.require_extractor(request.user)
+    start, end = default_period()
+    return _extract_page(request, PeriodForm(initial={"start": start, "end": end}))
+
+
+@login_required
+@require_POST
+def download_extract(request):
+    """The extract as a ZIP: the rows (CSV), the report of what was generalized and what
+    each column holds, in the reader's language; audited."""
+    access.require_extractor(request.user)
+    form = PeriodForm(request.POST)
+    if not form.is_valid():
+        return _extract_page(request, form, status=400)
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    try:
+        made = extract.export_extract(request.user.region_id, start, end, by=request.user)
+    except InputError as error:
+        return _extract_page(
+            request, form, status=400, problem=" ".join(str(e) for e in error.errors.values())
+        )
+    content = presenters.extract_zip(made)
+    name = f"{pgettext('file name', 'research-extract')}-{start}-{end}.zip"
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "private, no-store"
+    return response
