@@ -8,7 +8,7 @@ and nothing else; the public sees none. Coordinators edit their region's.
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -480,10 +480,16 @@ def referrals_under(agreement: Agreement) -> QuerySet[Referral]:
         region_id=agreement.region_id,
         requested_at__isnull=False,
     ).exclude(status__in=[Status.DRAFT, Status.ENTERED_IN_ERROR])
+    # Compared as moments (the local midnights bounding the days), which the database
+    # reads through its index: a date per row went through a Python function on SQLite.
+    zone = timezone.get_current_timezone()
     if agreement.starts_on:
-        rows = rows.filter(requested_at__date__gte=agreement.starts_on)
+        rows = rows.filter(
+            requested_at__gte=datetime.combine(agreement.starts_on, time.min, tzinfo=zone)
+        )
     if agreement.ends_on:
-        rows = rows.filter(requested_at__date__lte=agreement.ends_on)
+        day_after = agreement.ends_on + timedelta(days=1)
+        rows = rows.filter(requested_at__lt=datetime.combine(day_after, time.min, tzinfo=zone))
     if agreement.need_domains:
         rows = rows.filter(need_domain__in=agreement.need_domains)
     return rows

@@ -175,7 +175,7 @@ DEFINITIONS: list[Definition] = [
         _("Change of well-being scores"),
         _(
             "Per instrument, the mean change from the first to the latest measure of a "
-            "prescription, with its 95% confidence interval (Student's t); positive when "
+            "prescription, with its confidence interval at 95 per cent (Student's t); positive when "
             "well-being improved, whichever way the instrument counts."
         ),
         _("Prescriptions measured at least twice with the instrument."),

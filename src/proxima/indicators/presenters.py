@@ -10,7 +10,7 @@ from proxima.indicators.definitions import SECTIONS
 from proxima.indicators.services import Result, Value
 from proxima.indicators.templatetags.indicators import shown
 
-LABEL_WIDTH = 230
+LABEL_WIDTH = 300
 BAR_WIDTH = 300
 ROW_HEIGHT = 22
 CHART_WIDTH = LABEL_WIDTH + BAR_WIDTH + 110
@@ -50,7 +50,7 @@ def chart_of(result: Result) -> Chart | None:
         number = value.number if isinstance(value.number, (int, float)) else 0
         bars.append(
             Bar(
-                label=line.label if len(line.label) <= 34 else line.label[:33] + "…",
+                label=line.label if len(line.label) <= 42 else line.label[:41] + "…",
                 text=shown(value),
                 y=index * ROW_HEIGHT,
                 width=round(BAR_WIDTH * float(number) / top),

@@ -20,10 +20,11 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet
 from django.db.models.functions import ExtractHour, Substr, Upper
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from proxima.agreements import services as agreements
 from proxima.agreements.models import IndicatorKind
@@ -278,13 +279,74 @@ def contacts_by_hour(scope: Scope) -> Result:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
     hours = (
         rows.order_by()
-        .annotate(hour=ExtractHour("started_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        .annotate(hour=_local_hour("started_at", scope))
         .values_list("hour")
         .annotate(n=Count("pk"))
     )
     counts = {f"{hour:02d}": n for hour, n in hours}
     labels = {f"{hour:02d}": time_span(hour * 60, (hour + 1) * 60) for hour in range(24)}
     return _distribution(definition, counts, labels, sum(counts.values()), first_column=_("Hour"))
+
+
+def _offsets(since: datetime, until: datetime) -> list[tuple[datetime, int]] | None:
+    """The local time's offsets from UTC over [since, until), in minutes, each with the
+    moment it starts; None when one is not a whole number of minutes."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+
+    def offset(moment: datetime) -> timedelta:
+        return moment.astimezone(zone).utcoffset() or timedelta(0)
+
+    found = [(since, offset(since))]
+    moment = since
+    while moment < until:
+        later = min(moment + timedelta(hours=6), until)
+        if offset(later) != found[-1][1]:
+            early = moment  # the change lies in (early, later]: to the second
+            while later - early > timedelta(seconds=1):
+                middle = early + (later - early) / 2
+                if offset(middle) == found[-1][1]:
+                    early = middle
+                else:
+                    later = middle
+            found.append((later, offset(later)))
+        moment = later
+    if any(delta.total_seconds() % 60 for _moment, delta in found):
+        return None
+    return [(moment, int(delta.total_seconds() // 60)) for moment, delta in found]
+
+
+class _SqliteLocalHour(Func):
+    """The local hour of a moment of [since, until) on SQLite, in SQL: its UTC hour and
+    minute (as Django stores them) shifted by the offset in force then. ExtractHour with a
+    time zone calls a Python function per row there."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, offsets: list[tuple[datetime, int]]):
+        super().__init__(expression)
+        self.offsets = offsets
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        cases, case_params = [], []
+        for (_start, minutes), (following, _next) in zip(self.offsets, self.offsets[1:]):
+            cases.append(f"WHEN {column} < %s THEN %s")
+            case_params += [*params, connection.ops.adapt_datetimefield_value(following), minutes]
+        shift = f"CASE {' '.join(cases)} ELSE %s END" if cases else "%s"
+        sql = (
+            f"((CAST(substr({column}, 12, 2) AS INTEGER) * 60 "
+            f"+ CAST(substr({column}, 15, 2) AS INTEGER) + {shift} + 1440) %% 1440) / 60"
+        )
+        return sql, (*params, *params, *case_params, self.offsets[-1][1])
+
+
+def _local_hour(field: str, scope: Scope):
+    """The local hour a moment of the scope's period fell in, computed by the database."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    offsets = _offsets(scope.since, scope.until) if connection.vendor == "sqlite" else None
+    if offsets is None:
+        return ExtractHour(field, tzinfo=zone)
+    return _SqliteLocalHour(F(field), offsets)
 
 
 DELAY_BANDS = [
@@ -396,7 +458,7 @@ def referral_summary(definition: Definition, rows: QuerySet) -> Result:
     labels = {value: str(label) for value, label in Status.choices if value in _SHOWN_STATUSES}
     result = _distribution(definition, by_status, labels, sent, first_column=_("Status now"))
     result.headline = [
-        (_("Sent"), figures["sent"]),
+        (pgettext("figure", "Sent"), figures["sent"]),
         (_("Accepted"), figures["accepted"]),
         (_("Share accepted"), figures["share_accepted"]),
         (_("Median hours to the answer"), figures["median_hours"]),
@@ -420,7 +482,7 @@ def loop_closure(scope: Scope) -> Result:
     return Result(
         definition,
         headline=[
-            (_("Sent"), count_value(sent)),
+            (pgettext("figure", "Sent"), count_value(sent)),
             (_("Loop closed"), _part_count(closed, sent)),
             (_("Closure rate"), part_value(closed, sent)),
         ],
@@ -456,7 +518,7 @@ def declines_and_no_shows(scope: Scope) -> Result:
             for line in result.lines
         ]
     result.headline = [
-        (_("Answered"), count_value(answered)),
+        (pgettext("figure", "Answered"), count_value(answered)),
         (_("Declined"), declined_value),
         (_("Accepted"), count_value(accepted)),
         (_("No-shows"), _part_count(no_shows, accepted)),

@@ -171,7 +171,8 @@ def download_extract(request):
             request, form, status=400, problem=" ".join(str(e) for e in error.errors.values())
         )
     content = presenters.extract_zip(made)
-    name = f"{pgettext('file name', 'research-extract')}-{start}-{end}.zip"
+    stem = pgettext("file name", "research-extract")
+    name = f"{stem}-{start}-{end}.zip"
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "private, no-store"
