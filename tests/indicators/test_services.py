@@ -331,6 +331,10 @@ def network():
             starts_on=date(2026, 1, 1),
             review_on=review_on,
         )
+        # Its history: drafted, then its status since 2 January (in force in February).
+        made.status_changes.create(to_status="draft")
+        made.status_changes.create(from_status="draft", to_status=status)
+        made.status_changes.update(at=at(1, 2, 9))
         for organization in parties.get("organizations", []):
             made.parties.create(organization=organization)
         for team in parties.get("teams", []):
@@ -466,9 +470,9 @@ def test_referrals_sent_loop_closure_declines_and_no_shows(network):
         "completed": [5, 20.0],
         "failed": [5, 20.0],
     }
-    # Closed by the end of February: completed 5 + declined 5 = 10 of 25 = 40.0 % (the
-    # failed ones closed on 5 March).
-    assert headline(services.loop_closure(scope)) == [25, 10, 40.0]
+    # Closed (a final status now, as in the table): completed 5 + declined 5 + failed 5
+    # = 15 of 25 = 60.0 %.
+    assert headline(services.loop_closure(scope)) == [25, 15, 60.0]
     declines = services.declines_and_no_shows(scope)
     # Answered 20; declined 5 (all "full"); accepted 15, of which 5 failed: 33.3 %.
     assert headline(declines) == [20, 5, 15, 5, 33.3]
@@ -648,10 +652,10 @@ def test_an_organization_counts_its_referrals_and_no_contacts(network):
     for code in not_counted:
         result = services.INDICATORS[code](scope)
         assert not result.applicable and result.reason and not result.lines, code
-    # The 20 referrals to the food bank: 15 accepted (75.0 %), median 25.0 hours; 10
-    # closed by the end of February (50.0 %); 5 no-shows of 15 accepted (33.3 %).
+    # The 20 referrals to the food bank: 15 accepted (75.0 %), median 25.0 hours; 15
+    # closed (completed, declined, failed: 75.0 %); 5 no-shows of 15 accepted (33.3 %).
     assert headline(services.referrals_sent(scope)) == [20, 15, 75.0, 25.0]
-    assert headline(services.loop_closure(scope)) == [20, 10, 50.0]
+    assert headline(services.loop_closure(scope)) == [20, 15, 75.0]
     assert headline(services.declines_and_no_shows(scope)) == [20, 5, 15, 5, 33.3]
     assert headline(services.agreements_review(scope)) == [1, 1]  # the corridor
     assert len(services.agreement_indicators(scope).lines) == 5
@@ -755,8 +759,74 @@ def test_declined_reasons_are_hidden_when_the_accepted_could_be_counted_from_the
         referral(region, worker, status, at(2, 10, 9, i), food_bank, answered_after=2,
                  reject_reason=reason)  # fmt: skip
     result = services.declines_and_no_shows(Scope(region.pk, *FEBRUARY))
-    # 13 answered, 10 declined and 3 accepted: 13 - 10 = 3, so the declined (and each
-    # reason, whose sum is the declined) are hidden along with the accepted; no one of the
-    # 3 failed (0 is shown), the rate of 3 is not.
+    # Cells: declined "full" 5, declined "not eligible" 5, accepted 3. The 3 is hidden,
+    # and one more so that it cannot be recomputed from the total: "full" (the smallest,
+    # first by name). Answered (13) holds both hidden cells: shown. Declined and accepted
+    # each hold one: hidden (13 - 10 = 3). No one failed (0 is shown); the rate of 3 is
+    # not. "Not eligible" is a cell shown (5); its share of the hidden declined is not.
+    # What is shown gives full + accepted = 13 - 5 = 8, never either one.
     assert headline(result) == [13, "hidden", "hidden", 0, "hidden"]
-    assert table(result)["full"] == table(result)["not_eligible"] == ["hidden", "hidden"]
+    assert table(result)["full"] == ["hidden", "hidden"]
+    assert table(result)["not_eligible"] == [5, "hidden"]
+
+
+def test_no_referral_figure_gives_back_a_hidden_one_across_the_indicators(db):
+    """The outsider's probe: the loop closed minus the final statuses shown gave back the
+    hidden "cancelled"; the declines' "accepted" gave back a hidden "declined". Every
+    referral figure is now a sum of one protected set of cells."""
+    region = Region.objects.create(code="03", name="Capitale-Nationale")
+    worker = UserFactory(role=Role.WORKER_811, region=region)
+    food_bank = OrganizationFactory()
+    plan = (
+        [("rejected", "full")] * 8
+        + [("cancelled", "")] * 4
+        + [("completed", "")] * 30
+        + [("failed", "")] * 6
+        + [("requested", "")] * 7
+    )
+    for i, (status, reason) in enumerate(plan):
+        answered = None if status == "requested" else 2
+        referral(region, worker, status, at(2, 1 + i % 27, 9, i % 60), food_bank,
+                 answered_after=answered, reject_reason=reason)  # fmt: skip
+    scope = Scope(region.pk, *FEBRUARY)
+    statuses = table(services.referrals_sent(scope))
+    closed = headline(services.loop_closure(scope))[1]
+    finals = [statuses[s][0] for s in ("rejected", "cancelled", "completed", "failed")]
+    assert "hidden" in finals  # the 4 cancelled
+    # The loop closed is hidden, or two final statuses are: never closed - shown = one.
+    assert closed == "hidden" or finals.count("hidden") >= 2
+    declines = headline(services.declines_and_no_shows(scope))
+    answered, declined, accepted = declines[:3]
+    if declined == "hidden":
+        assert "hidden" in (answered, accepted)
+    # Accepted is the same figure, hidden or shown, in both indicators.
+    assert headline(services.referrals_sent(scope))[1] == accepted
+
+
+def test_agreements_in_force_are_those_of_the_last_day_chosen(db):
+    """By their status history and dates, not by their status today."""
+    region = Region.objects.create(code="03", name="Capitale-Nationale")
+
+    def agreement(title, history, starts_on):
+        made = Agreement.objects.create(
+            region=region, title_fr=title, kind="memorandum", status=history[-1][1],
+            starts_on=starts_on, review_on=date(2024, 7, 15),
+        )  # fmt: skip
+        for moment, status in history:
+            change = made.status_changes.create(to_status=status)
+            made.status_changes.filter(pk=change.pk).update(at=moment)
+        return made
+
+    # In force through 2024, expired since: in force on 30 June 2024.
+    agreement("Ancienne", [(at(1, 10, 9, year=2024), "active"), (at(1, 2, 9, year=2025), "expired")],
+              date(2024, 1, 1))  # fmt: skip
+    # Signed in November 2025: not yet in force in 2024.
+    agreement("Récente", [(at(11, 1, 9, year=2025), "active")], date(2025, 11, 1))
+    result = services.agreements_review(Scope(region.pk, date(2024, 1, 1), date(2024, 6, 30)))
+    assert headline(result) == [1, 1]  # the old one, its review 15 days ahead
+    assert [line.label for line in result.lines] == ["Ancienne"]
+    assert table(result) == {next(iter(table(result))): [date(2024, 7, 15), 15]}
+    today = services.agreements_review(Scope(region.pk, date(2026, 1, 1), date(2026, 6, 30)))
+    # In 2026 the recent one is in force, its review long overdue (negative days left).
+    assert headline(today) == [1, 1] and [line.label for line in today.lines] == ["Récente"]
+    assert table(today)[next(iter(table(today)))][1] == (date(2024, 7, 15) - date(2026, 6, 30)).days

@@ -506,6 +506,31 @@ def of_region(region_id, *, organization_id=None, team_id=None) -> QuerySet[Agre
     return rows.distinct()
 
 
+def in_force_on(rows: QuerySet[Agreement], day: date) -> list[Agreement]:
+    """Those in force on a day: active or under review then (their status history), and
+    the day within their start and end dates."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.db.models import OuterRef, Subquery
+
+    end_of_day = datetime.combine(
+        day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE)
+    )
+    status_then = (
+        StatusChange.objects.filter(agreement=OuterRef("pk"), at__lt=end_of_day)
+        .order_by("-at", "-pk")
+        .values("to_status")[:1]
+    )
+    return list(
+        rows.annotate(status_then=Subquery(status_then))
+        .filter(status_then__in=IN_FORCE)
+        .exclude(starts_on__gt=day)
+        .exclude(ends_on__lt=day)
+    )
+
+
 def training_of_region(
     region_id, start: date, end: date, *, organization_id=None
 ) -> list[TrainingSession]:

@@ -60,7 +60,10 @@ def day_or_error(value, field: str, *, error: type[InputError] = InputError) -> 
 
 class DayField(forms.DateField):
     """A date as the date input sends it, YYYY-MM-DD in ASCII digits only (full-width
-    or other scripts' digits, which Python's int() reads, are not a date here)."""
+    or other scripts' digits, which Python's int() reads, are not a date here; nor
+    "01/02/2026", which is a different day in each language)."""
+
+    input_formats = ["%Y-%m-%d"]
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip() and not value.strip().isascii():

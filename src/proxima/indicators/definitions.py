@@ -84,7 +84,7 @@ DEFINITIONS: list[Definition] = [
         _("Loop closure"),
         _(
             "Referrals whose outcome the referring side knows: declined, done, cancelled or "
-            "failed by the end of the period."
+            "failed (their status now, as in the table of statuses)."
         ),
         _("Referrals sent."),
         _REFERRAL_PERIOD,

@@ -146,8 +146,8 @@ def pseudonym(key: bytes, kind: str, identifier) -> str:
 
 
 def key_id(key: bytes) -> str:
-    """A short fingerprint of the key (not the key): extracts made with the same key
-    show the same one, so their pseudonyms can be joined."""
+    """A short fingerprint of an extract's pseudonym key (not the key): the audit log and
+    the report name the extract by it."""
     return hmac.new(key, b"proxima research extract key id", hashlib.sha256).hexdigest()[:8]
 
 
@@ -265,7 +265,7 @@ COLUMN_DESCRIPTIONS = {
     "language": gettext_lazy("language of the contact (ISO 639)"),
     "channel": gettext_lazy("the door the contact came through"),
     "priority": gettext_lazy("the priority set at intake"),
-    "escalated": gettext_lazy("whether a screening raised a risk (yes, no)"),
+    "escalated": gettext_lazy("whether a screening raised a risk (written yes or no)"),
     "risks": gettext_lazy("the risks raised"),
     "needs": gettext_lazy("the need domains of the latest needs screening"),
     "barriers": gettext_lazy("the barriers the person named"),
@@ -311,10 +311,20 @@ def build_extract(
     key: bytes,
     k: int = DEFAULT_K,
     suppress_at_most: float = SUPPRESS_AT_MOST,
+    salt: bytes | None = None,
 ) -> Extract:
     """One row per contact of the region started in the period (both days included),
-    pseudonymous, generalized until k-anonymous, with the report of what was done."""
-    key = checked_key(key)
+    pseudonymous, generalized until k-anonymous, with the report of what was done.
+
+    The pseudonyms are keyed by the key and by a random salt drawn for this extract
+    (`salt` only for tests): within it a person's contacts share one pseudonym; across
+    two extracts none can be joined, so that two overlapping extracts (a period and the
+    same one a day shorter) cannot be lined up row by row to undo the generalization."""
+    key = hmac.new(
+        checked_key(key),
+        b"proxima extract " + (salt if salt is not None else secrets.token_bytes(16)),
+        hashlib.sha256,
+    ).digest()
     _check_request(start, end, k)
     region = Region.objects.filter(pk=region_id).first()
     if region is None:
@@ -583,9 +593,10 @@ def _report_lines(report: dict) -> list[str]:
             else _("%(finest)s → %(level)s")
             % {"finest": _level_label(name, finest), "level": _level_label(name, level)}
         )
-        lines.append(f"  {QUASI_IDENTIFIER_LABELS[name]}: {state}")
+        said = _("%(label)s: %(error)s") % {"label": QUASI_IDENTIFIER_LABELS[name], "error": state}
+        lines.append(f"  {said}")
     lines.append(
-        _("Pseudonyms' key: %(key_id)s (extracts made with the same key can be joined).")
+        _("This extract's pseudonyms: %(key_id)s (they cannot be joined with another extract's).")
         % {"key_id": report["key_id"]}
     )
     return lines

@@ -30,7 +30,8 @@ class PeriodForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end:
-            if start < EARLIEST or end > timezone.localdate() + timedelta(days=366):
+            next_year = timezone.localdate().year + 1
+            if min(start, end) < EARLIEST or max(start, end).year > next_year:
                 raise forms.ValidationError(_("Choose dates between 2000 and next year."))
             if start > end:
                 raise forms.ValidationError(_("The first day comes after the last."))

@@ -110,6 +110,7 @@ def _cell(value: Value) -> list:
         return [None, "", _("suppressed: fewer than 5, or computable from such a cell")]
     unit = {
         "days": _("days"),
+        "days_left": _("days"),
         "score": _("points"),
         "date": "",
         "reported": _("reported by the parties"),
@@ -140,8 +141,41 @@ def extract_zip(extract) -> bytes:
     readme += extract.report_lines()
     readme += ["", _("Columns:")]
     readme += [f"- {name}: {text}" for name, text in COLUMN_DESCRIPTIONS.items()]
+    readme += ["", _("Codes used in the file:")]
+    readme += [f"- {column}: {code} = {label}" for column, code, label in extract_codes()]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("extract.csv", extract_csv(extract))
         archive.writestr("README.txt", "\n".join(readme) + "\n")
     return out.getvalue()
+
+
+def extract_codes() -> list[tuple[str, str, str]]:
+    """The codes the extract writes (channel, priority, risks, barriers, strengths,
+    needs), each with its words in the reader's language."""
+    from proxima.indicators.services import BARRIER_LABELS, strength_labels
+    from proxima.intake.models import Channel, Priority, RiskKind
+
+    rows = [("channel", code, str(label)) for code, label in Channel.choices]
+    rows += [("priority", code, str(label)) for code, label in Priority.choices]
+    rows += [("risks", code, str(label)) for code, label in RiskKind.choices]
+    rows += [("barriers", code, str(label)) for code, label in BARRIER_LABELS.items()]
+    rows += [("strengths", code, label) for code, label in strength_labels().items()]
+    rows += [("needs", code, label) for code, label in _need_labels().items()]
+    return rows
+
+
+def _need_labels() -> dict[str, str]:
+    """The need domains the needs questionnaire asks about, in the reader's language."""
+    from proxima.intake.services.questionnaires import (
+        ScreeningInputError,
+        need_label,
+        questionnaire,
+    )
+
+    try:
+        items = questionnaire("needs-screen").definition.get("items", [])
+    except ScreeningInputError:  # no questionnaire loaded: no need to name
+        return {}
+    domains = [item["domain"] for item in items if item.get("type") == "need"]
+    return {domain: need_label(domain) for domain in dict.fromkeys(domains)}

@@ -17,12 +17,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet
-from django.db.models.functions import ExtractHour, Substr, Upper
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Cast, ExtractHour, Substr, Upper
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -329,7 +342,7 @@ class _SqliteLocalHour(Func):
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])
         cases, case_params = [], []
-        for (_start, minutes), (following, _next) in zip(self.offsets, self.offsets[1:]):
+        for (_start, minutes), (following, _next) in pairwise(self.offsets):
             cases.append(f"WHEN {column} < %s THEN %s")
             case_params += [*params, connection.ops.adapt_datetimefield_value(following), minutes]
         shift = f"CASE {' '.join(cases)} ELSE %s END" if cases else "%s"
@@ -349,6 +362,55 @@ def _local_hour(field: str, scope: Scope):
     return _SqliteLocalHour(F(field), offsets)
 
 
+class _EpochMicroseconds(Func):
+    """A moment as whole microseconds since 1970, exactly, computed by the database (so
+    that durations need not read every moment into Python)."""
+
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC: the seconds from the first
+        # 19 characters (SQLite would round a fraction to milliseconds), the microseconds
+        # from the six digits after the point.
+        value, params = compiler.compile(self.source_expressions[0])
+        sql = (
+            f"(CAST(strftime('%%s', substr({value}, 1, 19)) AS INTEGER) * 1000000 + CASE "
+            f"WHEN length({value}) > 20 THEN CAST(substr({value}, 21, 6) AS INTEGER) ELSE 0 END)"
+        )
+        return sql, (*params, *params, *params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        value, params = compiler.compile(self.source_expressions[0])
+        return f"(EXTRACT(EPOCH FROM {value}) * 1000000)::bigint", params
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError(connection.vendor)
+
+
+class _DaysBefore(Func):
+    """A moment so many days of 24 hours earlier, computed by the database exactly
+    (Django's date arithmetic calls a Python function per row on SQLite)."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, expression, days: int):
+        super().__init__(expression)
+        self.days = int(days)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # The stored UTC date moved back, its time of day and fraction kept as written.
+        value, params = compiler.compile(self.source_expressions[0])
+        sql = f"(date(substr({value}, 1, 10), '-{self.days} days') || substr({value}, 11))"
+        return sql, (*params, *params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        value, params = compiler.compile(self.source_expressions[0])
+        return f"({value} - INTERVAL '{self.days * 24} hours')", params
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError(connection.vendor)
+
+
 DELAY_BANDS = [
     ("0-1", gettext_lazy("the same or the next day"), 1),
     ("2-7", gettext_lazy("2 to 7 days"), 7),
@@ -363,12 +425,16 @@ def access_delay(scope: Scope) -> Result:
     rows = contacts(scope)
     if rows is None:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
-    started = dict(rows.order_by().values_list("pk", "started_at").iterator(chunk_size=5000))
-    days = []
-    for row in access.first_appointments(rows.order_by().values("pk")):
-        begun = started.get(row["episode_id"])
-        if begun is not None:
-            days.append(max(0.0, (row["first"] - begun).total_seconds() / 86400))
+    # The waits in whole microseconds, from the database, divided as
+    # timedelta.total_seconds() divides them: the same days as from the moments.
+    waits = (
+        access.first_appointments(rows.order_by().values("pk"))
+        .annotate(
+            wait=_EpochMicroseconds(F("first")) - _EpochMicroseconds(F("episode__started_at"))
+        )
+        .values_list("wait", flat=True)
+    )
+    days = [max(0.0, wait / 10**6 / 86400) for wait in waits.iterator(chunk_size=10000)]
     bands: Counter = Counter()
     for value in days:
         whole = int(value)
@@ -395,26 +461,21 @@ def repeat_contacts(scope: Scope) -> Result:
     if rows is None:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
     linked = rows.filter(person__isnull=False)
-    in_scope = set(linked.values_list("pk", flat=True).iterator(chunk_size=5000))
-    # Every contact of these people from 30 days before the period: the earlier contact
-    # may fall before it, or outside the scope's team or territory.
-    window = episodes.contacts_between(
+    # An earlier contact of the same person in the region within 30 days: it may fall
+    # before the period, or outside the scope's team or territory. Of two at the same
+    # moment, the one with the greater id follows the other.
+    earlier = episodes.contacts_between(
         scope.region_id, scope.since - timedelta(days=30), scope.until
-    ).filter(person_id__in=linked.values("person_id"))
-    timeline: dict = {}
-    for pk, person_id, started_at in (
-        window.order_by("person_id", "started_at")
-        .values_list("pk", "person_id", "started_at")
-        .iterator(chunk_size=5000)
-    ):
-        timeline.setdefault(person_id, []).append((started_at, pk))
-    repeats = 0
-    for moments in timeline.values():
-        for index, (started_at, pk) in enumerate(moments):
-            follows = index > 0 and started_at - moments[index - 1][0] <= timedelta(days=30)
-            if pk in in_scope and follows:
-                repeats += 1
-    whole = len(in_scope)
+    ).filter(
+        Q(started_at__lt=OuterRef("started_at"))
+        | Q(started_at=OuterRef("started_at"), pk__lt=OuterRef("pk")),
+        person_id=OuterRef("person_id"),
+        started_at__gte=_DaysBefore(OuterRef("started_at"), 30),
+    )
+    counted = linked.order_by().aggregate(
+        whole=Count("pk"), repeats=Count("pk", filter=Q(Exists(earlier)))
+    )
+    whole, repeats = counted["whole"], counted["repeats"]
     return Result(
         definition,
         headline=[
@@ -434,57 +495,138 @@ def referrals_sent(scope: Scope) -> Result:
     return referral_summary(BY_CODE["referrals_sent"], referrals(scope))
 
 
-def referral_figures(rows: QuerySet) -> dict[str, Value]:
+class ReferralCells:
+    """The referrals sent, split into disjoint cells (status now; for a declined one, its
+    reason; whether it was answered), protected once as one distribution of the total
+    sent. Every referral figure shown (the status table, accepted, declined, answered,
+    closed, the reasons, no-shows) is a sum of these cells, shown only when it holds
+    none or all of the hidden cells: no figure, nor any difference of two figures, then
+    isolates a hidden cell (the hidden cells' sum is the total minus what is shown
+    anyway)."""
+
+    def __init__(self, rows: QuerySet):
+        self.counts: dict[tuple[str, str, bool], int] = {}
+        for status, reason, n, answered in (
+            rows.order_by()
+            .values_list("status", "reject_reason")
+            .annotate(n=Count("pk"), answered=Count("pk", filter=Q(responded_at__isnull=False)))
+        ):
+            reason = reason if status == Status.REJECTED else ""
+            for was_answered, count in ((True, answered), (False, n - answered)):
+                if count:
+                    key = (status, reason, was_answered)
+                    self.counts[key] = self.counts.get(key, 0) + count
+        self.sent = sum(self.counts.values())
+        shown = suppression.protect_distribution(self.counts, self.sent)
+        self.hidden = {key for key, value in shown.items() if value is None}
+        self.total_hidden = not suppression.protect_count(self.sent) and self.sent > 0
+
+    def count(self, keep) -> int:
+        return sum(n for key, n in self.counts.items() if keep(*key))
+
+    def value(self, keep) -> Value:
+        """The sum of the cells `keep(status, reason, answered)` selects, as shown."""
+        total = self.count(keep)
+        inside = {key for key in self.hidden if keep(*key)}
+        if self.total_hidden or (inside and inside != self.hidden):
+            return Value(None, "count", hidden=True)
+        return Value(total, "count")
+
+    def share(self, part, whole) -> Value:
+        """`part` out of `whole` as a percentage, when both are shown."""
+        numerator, denominator = self.value(part), self.value(whole)
+        if numerator.hidden or denominator.hidden:
+            return Value(None, "percent", hidden=True)
+        if not denominator.number:
+            return Value(None, "percent")
+        return Value(round(100.0 * numerator.number / denominator.number, 1), "percent")
+
+
+def _every(status, reason, answered) -> bool:
+    return True
+
+
+def _accepted(status, reason, answered) -> bool:
+    return answered and status != Status.REJECTED  # lifecycle.was_accepted
+
+
+def _declined(status, reason, answered) -> bool:
+    return status == Status.REJECTED
+
+
+def _answered(status, reason, answered) -> bool:
+    return _accepted(status, reason, answered) or _declined(status, reason, answered)
+
+
+def _closed(status, reason, answered) -> bool:
+    return status in TERMINAL
+
+
+def _no_show(status, reason, answered) -> bool:
+    return status == Status.FAILED and answered
+
+
+def referral_figures(rows: QuerySet, cells: ReferralCells | None = None) -> dict[str, Value]:
     """Sent, accepted (`lifecycle.was_accepted`: answered without a refusal), the share
     accepted and the median hours to the answer, of these referrals, protected: the one
     computation for the dashboard and for each agreement's indicators."""
-    answered = rows.order_by().annotate(hours=hours_to_answer()).filter(responded_at__isnull=False)
-    sent = rows.count()
-    accepted = answered.exclude(status=Status.REJECTED).count()
-    hours = [float(h) for h in answered.values_list("hours", flat=True).iterator(chunk_size=10000)]
+    cells = cells or ReferralCells(rows)
+    # As floats from the database (PostgreSQL's interval arithmetic gives decimals).
+    answered = rows.order_by().filter(responded_at__isnull=False)
+    hours = list(
+        answered.annotate(hours=Cast(hours_to_answer(), FloatField()))
+        .values_list("hours", flat=True)
+        .iterator(chunk_size=10000)
+    )
     return {
-        "sent": count_value(sent),
-        "accepted": _part_count(accepted, sent),
-        "share_accepted": part_value(accepted, sent),
+        "sent": cells.value(_every),
+        "accepted": cells.value(_accepted),
+        "share_accepted": cells.share(_accepted, _every),
         "median_hours": _median_value(hours, "hours"),
     }
 
 
 def referral_summary(definition: Definition, rows: QuerySet) -> Result:
     """The referral figures, with the referrals by their status now."""
-    figures = referral_figures(rows)
-    sent = rows.count()
-    by_status = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
-    labels = {value: str(label) for value, label in Status.choices if value in _SHOWN_STATUSES}
-    result = _distribution(definition, by_status, labels, sent, first_column=_("Status now"))
-    result.headline = [
-        (pgettext("figure", "Sent"), figures["sent"]),
-        (_("Accepted"), figures["accepted"]),
-        (_("Share accepted"), figures["share_accepted"]),
-        (_("Median hours to the answer"), figures["median_hours"]),
-    ]
-    return result
+    cells = ReferralCells(rows)
+    figures = referral_figures(rows, cells)
+    lines = []
+    for status, label in Status.choices:
+        if status not in _SHOWN_STATUSES:
+            continue
+
+        def of_status(s, reason, answered, status=status):
+            return s == status
+
+        lines.append(
+            Line(status, str(label), [cells.value(of_status), cells.share(of_status, _every)])
+        )
+    return Result(
+        definition,
+        headline=[
+            (pgettext("figure", "Sent"), figures["sent"]),
+            (_("Accepted"), figures["accepted"]),
+            (_("Share accepted"), figures["share_accepted"]),
+            (_("Median hours to the answer"), figures["median_hours"]),
+        ],
+        columns=[_("Status now"), _("Number"), _("Share")],
+        lines=lines,
+    )
 
 
 _SHOWN_STATUSES = [s for s in Status.values if s not in (Status.DRAFT, Status.ENTERED_IN_ERROR)]
 
 
 def loop_closure(scope: Scope) -> Result:
-    """Referrals whose outcome the referring side knew by the end of the period."""
+    """Referrals whose outcome the referring side knows (a final status)."""
     definition = BY_CODE["loop_closure"]
-    rows = referrals(scope)
-    sent = rows.count()
-    closed = (
-        rows.filter(status__in=TERMINAL, closed_at__isnull=False, closed_at__lt=scope.until)
-        .exclude(status=Status.ENTERED_IN_ERROR)
-        .count()
-    )
+    cells = ReferralCells(referrals(scope))
     return Result(
         definition,
         headline=[
-            (pgettext("figure", "Sent"), count_value(sent)),
-            (_("Loop closed"), _part_count(closed, sent)),
-            (_("Closure rate"), part_value(closed, sent)),
+            (pgettext("figure", "Sent"), cells.value(_every)),
+            (_("Loop closed"), cells.value(_closed)),
+            (_("Closure rate"), cells.share(_closed, _every)),
         ],
         chart=False,
     )
@@ -493,38 +635,28 @@ def loop_closure(scope: Scope) -> Result:
 def declines_and_no_shows(scope: Scope) -> Result:
     """Declines by reason; no-shows (accepted, then failed) among the accepted."""
     definition = BY_CODE["declines_and_no_shows"]
-    rows = referrals(scope)
-    declined = dict(
-        rows.filter(status=Status.REJECTED)
-        .order_by()
-        .values_list("reject_reason")
-        .annotate(n=Count("pk"))
+    cells = ReferralCells(referrals(scope))
+    lines = []
+    for code, label in RejectReason.choices:
+
+        def of_reason(status, reason, answered, code=code):
+            return status == Status.REJECTED and reason == code
+
+        lines.append(
+            Line(code, str(label), [cells.value(of_reason), cells.share(of_reason, _declined)])
+        )
+    return Result(
+        definition,
+        headline=[
+            (pgettext("figure", "Answered"), cells.value(_answered)),
+            (_("Declined"), cells.value(_declined)),
+            (_("Accepted"), cells.value(_accepted)),
+            (_("No-shows"), cells.value(_no_show)),
+            (_("No-show rate"), cells.share(_no_show, _accepted)),
+        ],
+        columns=[_("Reason for declining"), _("Number"), _("Share")],
+        lines=lines,
     )
-    answered = rows.filter(responded_at__isnull=False).count()
-    accepted_rows = rows.filter(responded_at__isnull=False).exclude(status=Status.REJECTED)
-    accepted = accepted_rows.count()
-    no_shows = accepted_rows.filter(status=Status.FAILED).count()
-    labels = {value: str(label) for value, label in RejectReason.choices}
-    total_declined = sum(declined.values())
-    result = _distribution(
-        definition, declined, labels, total_declined, first_column=_("Reason for declining")
-    )
-    declined_value = _part_count(total_declined, answered)
-    if declined_value.hidden:
-        # The reasons add up to the declined: shown, they would give it back, and the
-        # accepted with it (answered - declined).
-        result.lines = [
-            Line(line.key, line.label, [_hidden_like(v) for v in line.values])
-            for line in result.lines
-        ]
-    result.headline = [
-        (pgettext("figure", "Answered"), count_value(answered)),
-        (_("Declined"), declined_value),
-        (_("Accepted"), count_value(accepted)),
-        (_("No-shows"), _part_count(no_shows, accepted)),
-        (_("No-show rate"), part_value(no_shows, accepted)),
-    ]
-    return result
 
 
 # --- equity ----------------------------------------------------------------------------------
@@ -539,8 +671,8 @@ def _people_by_fsa(scope: Scope) -> tuple[dict[str, int], int] | None:
     by_fsa = dict(
         linked.order_by().values_list("fsa").annotate(n=Count("person_id", distinct=True))
     )
-    total = linked.order_by().aggregate(n=Count("person_id", distinct=True))["n"]
-    return by_fsa, total
+    # A person has one postal code, so one area: the areas' people add up.
+    return by_fsa, sum(by_fsa.values())
 
 
 def _region_levels(region_id: int) -> dict[str, list[Territory]]:
@@ -603,7 +735,11 @@ def reach_by_territory(scope: Scope) -> Result:
         place = places.get(fsa)
         counts[str(place) if place in {t.pk for t in territories} else UNKNOWN] += n
     labels = {str(t.pk): t.name for t in sorted(territories, key=lambda t: t.code)}
-    labels[UNKNOWN] = _("Elsewhere or postal code unknown")
+    labels[UNKNOWN] = (
+        _("Elsewhere in the territory, or postal code unknown")
+        if scope.territory is not None
+        else _("Elsewhere or postal code unknown")
+    )
     result = _distribution(definition, dict(counts), labels, total, first_column=_("Territory"))
     population = {str(t.pk): t.population for t in territories}
     result.columns.append(_("Per 1,000 inhabitants"))
@@ -713,10 +849,10 @@ def barriers(scope: Scope) -> Result:
     rows = contacts(scope)
     if rows is None:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
-    total = 0
+    total = rows.count()
     counts: Counter = Counter()
-    for named in rows.order_by().values_list("barriers", flat=True).iterator(chunk_size=10000):
-        total += 1
+    named_some = rows.order_by().exclude(barriers=[]).values_list("barriers", flat=True)
+    for named in named_some.iterator(chunk_size=10000):
         counts.update(set(named or []) & set(BARRIERS))
     labels = {key: str(BARRIER_LABELS[key]) for key in BARRIERS}
     return _several(definition, dict(counts), labels, total, first_column=_("Barrier"))
@@ -770,12 +906,12 @@ def strength_labels() -> dict[str, str]:
     """The protective factors the needs questionnaire names, in the reader's language."""
     from django.utils.translation import get_language
 
-    from proxima.intake.services.questionnaires import questionnaire
+    from proxima.intake.services.questionnaires import ScreeningInputError, questionnaire
 
     language = (get_language() or "fr")[:2]
     try:
         definition = questionnaire("needs-screen").definition
-    except Exception:  # no questionnaire loaded: nothing to name
+    except ScreeningInputError:  # no questionnaire loaded: nothing to name
         return {}
     labels = {}
     for item in definition.get("items", []):
@@ -919,11 +1055,11 @@ def wellbeing_change(scope: Scope) -> Result:
 
 
 def _instrument_title(code: str) -> str:
-    from proxima.outcomes.services.instruments import instrument, text
+    from proxima.outcomes.services.instruments import InstrumentError, instrument, text
 
     try:
         return text(instrument(code).title)
-    except Exception:  # an instrument no longer loaded: its code
+    except InstrumentError:  # an instrument no longer loaded: its code
         return code
 
 
@@ -942,13 +1078,22 @@ def agreements_review(scope: Scope) -> Result:
     """Agreements in force whose review date is past or within the notice period, on the
     period's last day."""
     definition = BY_CODE["agreements_review"]
-    in_force = list(_agreements(scope).filter(status__in=agreements.IN_FORCE).order_by("review_on"))
-    due = agreements.due_for_review(in_force, scope.end)
+    in_force = sorted(
+        agreements.in_force_on(_agreements(scope), scope.end),
+        key=lambda a: (a.review_on is None, a.review_on, a.pk),
+    )
+    # Due for review on that day: its review date within the notice period (or past).
+    due = {
+        a.pk
+        for a in in_force
+        if a.review_on is not None
+        and a.review_on <= scope.end + timedelta(days=agreements.REVIEW_NOTICE_DAYS)
+    }
     lines = [
         Line(
             str(a.pk),
             a.title,
-            [Value(a.review_on, "date"), Value((a.review_on - scope.end).days, "days")],
+            [Value(a.review_on, "date"), Value((a.review_on - scope.end).days, "days_left")],
         )
         for a in in_force
         if a.pk in due
@@ -1001,7 +1146,9 @@ def agreement_indicators(scope: Scope) -> Result:
     """Each agreement in force with its agreed indicators and their figures."""
     definition = BY_CODE["agreement_indicators"]
     lines = []
-    for agreement in _agreements(scope).filter(status__in=agreements.IN_FORCE).order_by("pk"):
+    for agreement in sorted(
+        agreements.in_force_on(_agreements(scope), scope.end), key=lambda a: a.pk
+    ):
         for figure in agreement_figures(agreement):
             label = figure.indicator.label or figure.indicator.get_kind_display()
             target = figure.indicator.target
@@ -1011,7 +1158,11 @@ def agreement_indicators(scope: Scope) -> Result:
                     f"{agreement.title} — {label}",
                     [
                         figure.value,
-                        Value(float(target) if target is not None else None, "reported"),
+                        # The target in the figure's unit ("80 %", "72 h").
+                        Value(
+                            float(target) if target is not None else None,
+                            figure.value.unit if figure.live else "reported",
+                        ),
                     ],
                 )
             )

@@ -2,12 +2,13 @@
 each, the same figures: `services.dashboard`)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from proxima.core.errors import InputError
 from proxima.core.formats import csv_text
@@ -20,6 +21,12 @@ def _asked(request):
     """The form read from the query (the last twelve months when nothing is asked), and
     the scope it names, or None when the form says what is wrong."""
     choices = access.choices_for(request.user)
+    if access.sees_own_organization_only(request.user):
+        # A partner's figures are its organization's: any other narrowing is refused.
+        asked = {name: request.GET.get(name, "") for name in ("territory", "team")}
+        other = request.GET.get("organization", "")
+        if any(asked.values()) or (other and other != str(request.user.organization_id)):
+            raise PermissionDenied(_("You see your own organization's figures only."))
     start, end = default_period()
     data = {"start": start.isoformat(), "end": end.isoformat()}
     data.update({k: v for k, v in request.GET.items() if k in ScopeForm.base_fields and v})
@@ -98,7 +105,12 @@ def _file_name(scope: services.Scope, extension: str) -> str:
 def _export(request, extension: str):
     form, scope = _asked(request)
     if scope is None:
-        return render(request, "indicators/dashboard.html", {"form": form}, status=400)
+        return render(
+            request,
+            "indicators/dashboard.html",
+            {"form": form, "errors": _errors(form)},
+            status=400,
+        )
     header, rows = presenters.export_rows(services.dashboard(scope))
     if extension == "csv":
         response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
@@ -155,11 +167,14 @@ def research_extract(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def download_extract(request):
     """The extract as a ZIP: the rows (CSV), the report of what was generalized and what
-    each column holds, in the reader's language; audited."""
+    each column holds, in the reader's language; audited. Reached by GET (a reload after
+    a refusal), the extract's page."""
     access.require_extractor(request.user)
+    if request.method != "POST":
+        return redirect("indicators:extract")
     form = PeriodForm(request.POST)
     if not form.is_valid():
         return _extract_page(request, form, status=400)

@@ -36,6 +36,11 @@ def shown(value: services.Value) -> str:
         return ngettext("%s day", "%s days", int(abs(number)) if places == 0 else 2) % decimal(
             number, places
         )
+    if value.unit == "days_left":
+        if number < 0:
+            late = int(-number)
+            return ngettext("%s day overdue", "%s days overdue", late) % decimal(late, 0)
+        return ngettext("%s day", "%s days", int(number)) % decimal(number, 0)
     if value.unit == "score":
         text = decimal(number, 2)
         return f"+{text}" if number > 0 else text
