@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import ExpressionWrapper, F, IntegerField, Q, QuerySet, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -475,11 +475,20 @@ def referrals_under(agreement: Agreement) -> QuerySet[Referral]:
     parties = list(agreement.parties.all())
     organizations = [p.organization_id for p in parties if p.organization_id]
     teams = [p.team_id for p in parties if p.team_id]
-    rows = Referral.objects.filter(
-        Q(target_organization_id__in=organizations) | Q(target_team_id__in=teams),
-        region_id=agreement.region_id,
-        requested_at__isnull=False,
-    ).exclude(status__in=[Status.DRAFT, Status.ENTERED_IN_ERROR])
+    # The region compared through an expression: SQLite, which keeps no statistics,
+    # would otherwise read all the region's referrals since the start by time (its
+    # region index) rather than the parties' by receiver.
+    rows = (
+        Referral.objects.alias(
+            of_region=ExpressionWrapper(F("region_id") + 0, output_field=IntegerField())
+        )
+        .filter(
+            Q(target_organization_id__in=organizations) | Q(target_team_id__in=teams),
+            of_region=agreement.region_id,
+            requested_at__isnull=False,
+        )
+        .exclude(status__in=[Status.DRAFT, Status.ENTERED_IN_ERROR])
+    )
     # Compared as moments (the local midnights bounding the days), which the database
     # reads through its index: a date per row went through a Python function on SQLite.
     zone = timezone.get_current_timezone()

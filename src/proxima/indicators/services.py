@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -24,9 +25,12 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
+    Case,
     Count,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -34,8 +38,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    When,
+    Window,
 )
-from django.db.models.functions import Cast, ExtractHour, Substr, Upper
+from django.db.models.functions import Cast, ExtractHour, Lag, Substr, Upper
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -118,6 +124,21 @@ class Scope:
         return datetime.combine(
             self.end + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE)
         )
+
+
+# Within one dashboard, what several indicators read alike, read once (`_shared`).
+_SHARED: ContextVar[dict | None] = ContextVar("indicators_shared", default=None)
+
+
+def _shared(key: tuple, compute):
+    """`compute()`, once per key within a dashboard (`dashboard` opens the memo); an
+    indicator asked alone computes afresh, so nothing outlives a request."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def count_value(count: int) -> Value:
@@ -277,7 +298,7 @@ def contacts_by_channel(scope: Scope) -> Result:
     rows = contacts(scope)
     if rows is None:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
-    counts = dict(rows.order_by().values_list("channel").annotate(n=Count("pk")))
+    counts = _counted_by(_contact_counts(scope), 0)
     labels = {value: str(label) for value, label in Channel.choices}
     return _distribution(
         definition, counts, labels, sum(counts.values()), first_column=_("Channel")
@@ -290,15 +311,34 @@ def contacts_by_hour(scope: Scope) -> Result:
     rows = contacts(scope)
     if rows is None:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
-    hours = (
-        rows.order_by()
-        .annotate(hour=_local_hour("started_at", scope))
-        .values_list("hour")
-        .annotate(n=Count("pk"))
-    )
-    counts = {f"{hour:02d}": n for hour, n in hours}
+    counts = {f"{hour:02d}": n for hour, n in _counted_by(_contact_counts(scope), 2).items()}
     labels = {f"{hour:02d}": time_span(hour * 60, (hour + 1) * 60) for hour in range(24)}
     return _distribution(definition, counts, labels, sum(counts.values()), first_column=_("Hour"))
+
+
+def _contact_counts(scope: Scope) -> dict[tuple[str, str, int], int]:
+    """The scope's contacts counted by channel, priority and local hour started, once per
+    dashboard: the distributions by each, and the total, are sums of these."""
+
+    def count() -> dict[tuple[str, str, int], int]:
+        rows = (
+            contacts(scope)
+            .order_by()
+            .annotate(hour=_local_hour("started_at", scope))
+            .values_list("channel", "priority", "hour")
+            .annotate(n=Count("pk"))
+        )
+        return {(channel, priority, hour): n for channel, priority, hour, n in rows}
+
+    return _shared(("contact_counts", scope), count)
+
+
+def _counted_by(counts: dict[tuple, int], position: int) -> dict:
+    """Counts keyed by tuples, added up by the key's part at `position`."""
+    found: dict = {}
+    for key, n in counts.items():
+        found[key[position]] = found.get(key[position], 0) + n
+    return found
 
 
 def _offsets(since: datetime, until: datetime) -> list[tuple[datetime, int]] | None:
@@ -426,15 +466,22 @@ def access_delay(scope: Scope) -> Result:
     if rows is None:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
     # The waits in whole microseconds, from the database, divided as
-    # timedelta.total_seconds() divides them: the same days as from the moments.
+    # timedelta.total_seconds() divides them: the same days as from the moments. The
+    # region and period, repeated on the contact joined for its start (`rows` holds no
+    # other), let the database start from the period's contacts, not from every referral.
     waits = (
         access.first_appointments(rows.order_by().values("pk"))
+        .filter(
+            episode__region_id=scope.region_id,
+            episode__started_at__gte=scope.since,
+            episode__started_at__lt=scope.until,
+        )
         .annotate(
             wait=_EpochMicroseconds(F("first")) - _EpochMicroseconds(F("episode__started_at"))
         )
         .values_list("wait", flat=True)
     )
-    days = [max(0.0, wait / 10**6 / 86400) for wait in waits.iterator(chunk_size=10000)]
+    days = [max(0.0, wait / 10**6 / 86400) for wait in waits]
     bands: Counter = Counter()
     for value in days:
         whole = int(value)
@@ -461,21 +508,25 @@ def repeat_contacts(scope: Scope) -> Result:
     if rows is None:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
     linked = rows.filter(person__isnull=False)
-    # An earlier contact of the same person in the region within 30 days: it may fall
-    # before the period, or outside the scope's team or territory. Of two at the same
-    # moment, the one with the greater id follows the other.
-    earlier = episodes.contacts_between(
+    # Every contact of these people from 30 days before the period, each with the one
+    # before it (the earlier contact may fall before the period, or outside the scope's
+    # team or territory); counted by the database, for the contacts of the scope.
+    window = episodes.contacts_between(
         scope.region_id, scope.since - timedelta(days=30), scope.until
-    ).filter(
-        Q(started_at__lt=OuterRef("started_at"))
-        | Q(started_at=OuterRef("started_at"), pk__lt=OuterRef("pk")),
-        person_id=OuterRef("person_id"),
-        started_at__gte=_DaysBefore(OuterRef("started_at"), 30),
+    ).filter(person_id__in=linked.values("person_id"))
+    previous = Window(Lag("started_at"), partition_by=[F("person_id")], order_by="started_at")
+    if scope.team is None and scope.territory is None:
+        in_scope = Q(started_at__gte=scope.since)  # the window's contacts of the period
+    else:
+        in_scope = Exists(linked.filter(pk=OuterRef("pk")))
+    repeats = (
+        window.order_by()
+        .values("pk")
+        .annotate(previous=Case(When(in_scope, then=previous), default=None))
+        .filter(previous__gte=_DaysBefore(F("started_at"), 30))
+        .count()
     )
-    counted = linked.order_by().aggregate(
-        whole=Count("pk"), repeats=Count("pk", filter=Q(Exists(earlier)))
-    )
-    whole, repeats = counted["whole"], counted["repeats"]
+    whole = linked.count()
     return Result(
         definition,
         headline=[
@@ -492,7 +543,13 @@ def repeat_contacts(scope: Scope) -> Result:
 
 def referrals_sent(scope: Scope) -> Result:
     """Referrals sent, accepted, the share accepted and the median hours to an answer."""
-    return referral_summary(BY_CODE["referrals_sent"], referrals(scope))
+    rows = referrals(scope)
+    return referral_summary(BY_CODE["referrals_sent"], rows, _referral_cells(scope))
+
+
+def _referral_cells(scope: Scope) -> ReferralCells:
+    """The cells of the scope's referrals, counted once per dashboard."""
+    return _shared(("referral_cells", scope), lambda: ReferralCells(referrals(scope)))
 
 
 class ReferralCells:
@@ -504,13 +561,19 @@ class ReferralCells:
     isolates a hidden cell (the hidden cells' sum is the total minus what is shown
     anyway)."""
 
-    def __init__(self, rows: QuerySet):
+    def __init__(self, rows: QuerySet | None = None, *, groups=None):
+        """The cells of `rows`, counted by the database, or of `groups` already counted:
+        (status, reason, how many, how many answered)."""
         self.counts: dict[tuple[str, str, bool], int] = {}
-        for status, reason, n, answered in (
-            rows.order_by()
-            .values_list("status", "reject_reason")
-            .annotate(n=Count("pk"), answered=Count("pk", filter=Q(responded_at__isnull=False)))
-        ):
+        if groups is None:
+            # Counted by the columns themselves (a status is never null; an answer is
+            # dated), which the referrals' figures index holds: read from the index alone.
+            groups = (
+                rows.order_by()
+                .values_list("status", "reject_reason")
+                .annotate(n=Count("status"), answered=Count("responded_at"))
+            )
+        for status, reason, n, answered in groups:
             reason = reason if status == Status.REJECTED else ""
             for was_answered, count in ((True, answered), (False, n - answered)):
                 if count:
@@ -570,14 +633,28 @@ def referral_figures(rows: QuerySet, cells: ReferralCells | None = None) -> dict
     """Sent, accepted (`lifecycle.was_accepted`: answered without a refusal), the share
     accepted and the median hours to the answer, of these referrals, protected: the one
     computation for the dashboard and for each agreement's indicators."""
-    cells = cells or ReferralCells(rows)
-    # As floats from the database (PostgreSQL's interval arithmetic gives decimals).
-    answered = rows.order_by().filter(responded_at__isnull=False)
-    hours = list(
-        answered.annotate(hours=Cast(hours_to_answer(), FloatField()))
-        .values_list("hours", flat=True)
-        .iterator(chunk_size=10000)
-    )
+    # The hours as floats from the database (PostgreSQL's interval arithmetic gives
+    # decimals), read at once: through a server-side cursor (`iterator`) PostgreSQL plans
+    # for the first rows, several times slower for all of them.
+    hours_of = Cast(hours_to_answer(), FloatField())
+    if cells is None:
+        # Each referral's cell and hours in one reading (an agreement's few thousand).
+        answered_of = ExpressionWrapper(Q(responded_at__isnull=False), BooleanField())
+        found = list(
+            rows.order_by()
+            .annotate(hours=hours_of, answered=answered_of)
+            .values_list("status", "reject_reason", "answered", "hours")
+        )
+        groups: dict[tuple[str, str], list[int]] = {}
+        for status, reason, answered, _hours in found:
+            group = groups.setdefault((status, reason), [0, 0])
+            group[0] += 1
+            group[1] += answered
+        cells = ReferralCells(groups=[(*key, n, a) for key, (n, a) in groups.items()])
+        hours = [h for _status, _reason, answered, h in found if answered]
+    else:
+        answered = rows.order_by().filter(responded_at__isnull=False)
+        hours = list(answered.annotate(hours=hours_of).values_list("hours", flat=True))
     return {
         "sent": cells.value(_every),
         "accepted": cells.value(_accepted),
@@ -586,9 +663,12 @@ def referral_figures(rows: QuerySet, cells: ReferralCells | None = None) -> dict
     }
 
 
-def referral_summary(definition: Definition, rows: QuerySet) -> Result:
-    """The referral figures, with the referrals by their status now."""
-    cells = ReferralCells(rows)
+def referral_summary(
+    definition: Definition, rows: QuerySet, cells: ReferralCells | None = None
+) -> Result:
+    """The referral figures, with the referrals by their status now (`cells`: these
+    referrals' cells, when already counted)."""
+    cells = cells or ReferralCells(rows)
     figures = referral_figures(rows, cells)
     lines = []
     for status, label in Status.choices:
@@ -620,7 +700,7 @@ _SHOWN_STATUSES = [s for s in Status.values if s not in (Status.DRAFT, Status.EN
 def loop_closure(scope: Scope) -> Result:
     """Referrals whose outcome the referring side knows (a final status)."""
     definition = BY_CODE["loop_closure"]
-    cells = ReferralCells(referrals(scope))
+    cells = _referral_cells(scope)
     return Result(
         definition,
         headline=[
@@ -635,7 +715,7 @@ def loop_closure(scope: Scope) -> Result:
 def declines_and_no_shows(scope: Scope) -> Result:
     """Declines by reason; no-shows (accepted, then failed) among the accepted."""
     definition = BY_CODE["declines_and_no_shows"]
-    cells = ReferralCells(referrals(scope))
+    cells = _referral_cells(scope)
     lines = []
     for code, label in RejectReason.choices:
 
@@ -663,7 +743,12 @@ def declines_and_no_shows(scope: Scope) -> Result:
 
 
 def _people_by_fsa(scope: Scope) -> tuple[dict[str, int], int] | None:
-    """Different people with a contact, per postal area (FSA), and the total."""
+    """Different people with a contact, per postal area (FSA), and the total (read once
+    per dashboard)."""
+    return _shared(("people_by_fsa", scope), lambda: _count_people_by_fsa(scope))
+
+
+def _count_people_by_fsa(scope: Scope) -> tuple[dict[str, int], int] | None:
     rows = contacts(scope)
     if rows is None:
         return None
@@ -810,10 +895,7 @@ def priority_mix(scope: Scope) -> Result:
     rows = contacts(scope)
     if rows is None:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
-    counts = {
-        (key or UNKNOWN): n
-        for key, n in rows.order_by().values_list("priority").annotate(n=Count("pk"))
-    }
+    counts = {(key or UNKNOWN): n for key, n in _counted_by(_contact_counts(scope), 1).items()}
     labels = {value: str(label) for value, label in Priority.choices}
     labels[UNKNOWN] = _("No priority set")
     return _distribution(
@@ -827,10 +909,14 @@ def escalations(scope: Scope) -> Result:
     rows = contacts(scope)
     if rows is None:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
-    total = rows.count()
-    raised = episodes.escalations_of(rows.order_by().values("pk"))
-    escalated = raised.order_by().values("episode_id").distinct().count()
-    by_kind = dict(raised.order_by().values_list("kind").annotate(n=Count("pk")))
+    total = sum(_contact_counts(scope).values())
+    raised = list(
+        episodes.escalations_of(rows.order_by().values("pk"))
+        .order_by()
+        .values_list("episode_id", "kind")
+    )
+    escalated = len({episode for episode, _kind in raised})
+    by_kind = dict(Counter(kind for _episode, kind in raised))
     labels = {value: str(label) for value, label in RiskKind.choices}
     result = _distribution(
         definition, by_kind, labels, sum(by_kind.values()), first_column=_("Risk")
@@ -849,10 +935,10 @@ def barriers(scope: Scope) -> Result:
     rows = contacts(scope)
     if rows is None:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
-    total = rows.count()
+    total = sum(_contact_counts(scope).values())
     counts: Counter = Counter()
     named_some = rows.order_by().exclude(barriers=[]).values_list("barriers", flat=True)
-    for named in named_some.iterator(chunk_size=10000):
+    for named in named_some:
         counts.update(set(named or []) & set(BARRIERS))
     labels = {key: str(BARRIER_LABELS[key]) for key in BARRIERS}
     return _several(definition, dict(counts), labels, total, first_column=_("Barrier"))
@@ -890,15 +976,15 @@ def protective_factors(scope: Scope) -> Result:
     rows = contacts(scope)
     if rows is None:
         return _not_applicable(definition, str(_FOR_ORGANIZATION))
-    outcomes = episodes.latest_needs_outcomes(rows.order_by().values("pk"))
+    strengths = episodes.latest_needs_outcomes(rows.order_by().values("pk"), "strengths")
     counts: Counter = Counter()
-    for outcome in outcomes.values():
-        counts.update(set((outcome or {}).get("strengths", [])))
+    for found in strengths.values():
+        counts.update(set(found or []))
     labels = strength_labels()
     for key in counts:
         labels.setdefault(key, key)
     return _several(
-        definition, dict(counts), labels, len(outcomes), first_column=_("Protective factor")
+        definition, dict(counts), labels, len(strengths), first_column=_("Protective factor")
     )
 
 
@@ -1227,5 +1313,11 @@ assert list(INDICATORS) == [d.code for d in DEFINITIONS]  # noqa: S101 (a module
 
 
 def dashboard(scope: Scope) -> list[Result]:
-    """Every indicator for the scope, in the definitions' order."""
-    return [INDICATORS[definition.code](scope) for definition in DEFINITIONS]
+    """Every indicator for the scope, in the definitions' order; what several of them
+    read alike (the contacts' and the referrals' counts, the people per postal area) is
+    read once."""
+    token = _SHARED.set({})
+    try:
+        return [INDICATORS[definition.code](scope) for definition in DEFINITIONS]
+    finally:
+        _SHARED.reset(token)

@@ -148,7 +148,19 @@ class Referral(models.Model):
             models.Index(fields=["region", "target_team", "status"], name="referral_team_inbox"),
             models.Index(fields=["service", "requested_at"], name="referral_service_time"),
             models.Index(fields=["external_id"], name="referral_external_id"),
-            models.Index(fields=["region", "requested_at"], name="referral_region_time"),
+            # The region's referrals by the time they were sent, with what the indicators
+            # count of them (status, reason, answered): their figures read the index alone.
+            models.Index(
+                fields=["region", "requested_at", "status", "reject_reason", "responded_at"],
+                name="referral_region_figures",
+            ),
+            # A contact's first appointment (the indicators' access delay), read from the
+            # index alone.
+            models.Index(
+                fields=["episode", "first_appointment_at", "status"],
+                name="referral_first_appointment",
+                condition=models.Q(first_appointment_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -101,15 +101,17 @@ def escalations_of(contacts: QuerySet[ContactEpisode]) -> QuerySet[Escalation]:
     return Escalation.objects.filter(episode__in=contacts)
 
 
-def latest_needs_outcomes(contacts: QuerySet[ContactEpisode]) -> dict:
-    """Per contact id, the outcome of its latest needs screening (aggregate figures
-    only: needs, strengths)."""
+def latest_needs_outcomes(contacts: QuerySet[ContactEpisode], part: str = "") -> dict:
+    """Per contact id, the outcome of its latest needs screening, or only a part of it
+    (`part`: "needs", "strengths"; None where it has none): aggregate figures only."""
     rows = (
         Screening.objects.filter(episode__in=contacts, questionnaire__kind="needs")
         .order_by("episode_id", "recorded_at", "id")
-        .values_list("episode_id", "outcome")
+        .values_list("episode_id", f"outcome__{part}" if part else "outcome")
     )
-    return dict(rows.iterator(chunk_size=5000))
+    # Read at once: through a server-side cursor (`iterator`) PostgreSQL plans for the
+    # first rows, several times slower for all of them.
+    return dict(rows)
 
 
 def can_work_on(user, episode: ContactEpisode) -> bool:
