@@ -571,8 +571,9 @@ def test_prescriptions_and_the_change_of_wellbeing(network):
         "k10": [5, 4.0, -3.24, 11.24],
         "phq9": ["hidden"] * 4,
     }
-    # Prescriptions measured twice with some instrument: R1-R5 (R1 and R2 with both).
-    assert headline(wellbeing) == [5]
+    # Prescriptions measured twice with some instrument: R1-R5 (R1 and R2 with both), 5;
+    # hidden, since a row is: the headline minus the rows shown would bound the hidden.
+    assert headline(wellbeing) == ["hidden"]
 
 
 def test_agreements_due_for_review_their_indicators_and_training(network):
@@ -830,3 +831,29 @@ def test_agreements_in_force_are_those_of_the_last_day_chosen(db):
     # In 2026 the recent one is in force, its review long overdue (negative days left).
     assert headline(today) == [1, 1] and [line.label for line in today.lines] == ["Récente"]
     assert table(today)[next(iter(table(today)))][1] == (date(2024, 7, 15) - date(2026, 6, 30)).days
+
+
+def test_hidden_referral_cells_are_never_pinned_by_what_is_shown(db):
+    """The outsider's second probe, a partner's month: 9 sent, 6 completed, 2 declined
+    (one out of territory, one declined by the person), 1 failed. The three 1s hidden
+    sum to 3 over three cells (each is then 1, a shown 0 telling it is not 0): the 6
+    is hidden too; 9 over four cells leaves each possibly 5 or more."""
+    region = Region.objects.create(code="03", name="Capitale-Nationale")
+    worker = UserFactory(role=Role.WORKER_811, region=region)
+    food_bank = OrganizationFactory()
+    plan = [("completed", "")] * 6 + [
+        ("rejected", "out_of_territory"),
+        ("rejected", "declined_by_person"),
+        ("failed", ""),
+    ]
+    for i, (status, reason) in enumerate(plan):
+        referral(region, worker, status, at(2, 3 + i, 9), food_bank, answered_after=2,
+                 reject_reason=reason)  # fmt: skip
+    scope = Scope(region.pk, *FEBRUARY)
+    statuses = table(services.referrals_sent(scope))
+    assert statuses["completed"][0] == statuses["rejected"][0] == statuses["failed"][0] == "hidden"
+    assert headline(services.referrals_sent(scope))[:2] == [9, "hidden"]
+    declines = services.declines_and_no_shows(scope)
+    assert headline(declines)[1:4] == ["hidden", "hidden", "hidden"]
+    reasons = table(declines)
+    assert reasons["out_of_territory"][0] == reasons["declined_by_person"][0] == "hidden"

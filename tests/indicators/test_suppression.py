@@ -66,16 +66,32 @@ def test_the_unseen_remainder_of_the_total_counts_as_a_cell():
     # Rows for 17 of 20: the 3 not accounted for would be read as 20 - 10 - 7 unless one
     # more row is hidden; the smallest (7) goes.
     assert protect_distribution({"a": 10, "b": 7}, 20) == {"a": 10, "b": None}
-    # A small remainder and a small row: already two hidden cells.
-    assert protect_distribution({"a": 2, "b": 10}, 15) == {"a": None, "b": 10}
-    # A remainder of 0 or of five and more is no hidden cell: one small row still forces a
-    # second one.
+    # A small remainder (3) and a small row (2): two hidden cells, but their sum (5)
+    # tells each is 4 at most (a shown row is never below 1): the 10 goes too.
+    assert protect_distribution({"a": 2, "b": 10}, 15) == {"a": None, "b": None}
+    # No remainder: one small row forces a second one.
     assert protect_distribution({"a": 3, "b": 10}, 13) == {"a": None, "b": None}
-    assert protect_distribution({"a": 3, "b": 10}, 20) == {"a": None, "b": None}
+    # A remainder of 7 is an unseen cell: 3 + 7 = 10 over two cells pins neither.
+    assert protect_distribution({"a": 3, "b": 10}, 20) == {"a": None, "b": 10}
 
 
-def test_a_lone_hidden_cell_with_nothing_else_to_hide_stays_alone():
-    assert protect_distribution({"a": 3, "b": 0}, 3) == {"a": None, "b": 0}
+def test_with_nothing_above_zero_left_to_hide_the_zeros_are_hidden_too():
+    # Shown, the zero would tell that "a" holds the whole total.
+    assert protect_distribution({"a": 3, "b": 0}, 3) == {"a": None, "b": None}
+
+
+def test_hidden_cells_are_never_pinned_by_their_sum():
+    # The outsider's case: 10 contacts over 10 hours, one each, the other hours 0. The
+    # ten hidden cells sum to 10 = their number: each is 1. With the zeros hidden too,
+    # none can be told.
+    hours = {f"{h:02d}": (1 if h < 10 else 0) for h in range(24)}
+    assert set(protect_distribution(hours, 10).values()) == {None}
+    # 27 = 13 + 12 + 1 + 1: the two 1s hidden sum to 2 (each is 1); the 12 goes too:
+    # 1 + 1 + 12 = 14 over three cells, each possibly 5 or more.
+    bands = {"0-1": 1, "2-7": 13, "8-30": 12, "31+": 1}
+    assert protect_distribution(bands, 27) == {"0-1": None, "2-7": 13, "8-30": None, "31+": None}
+    # Two hidden cells of 3 and 4 beside a 10: 7 >= 2 + 4, either may be 5 or more.
+    assert protect_distribution({"a": 3, "b": 4, "c": 10}, 17) == {"a": None, "b": None, "c": 10}
 
 
 def test_the_counts_given_are_not_changed():

@@ -579,6 +579,11 @@ class ReferralCells:
                 if count:
                     key = (status, reason, was_answered)
                     self.counts[key] = self.counts.get(key, 0) + count
+        # Every cell a referral can be in, even empty: a zero shown beside hidden cells
+        # would tell where they are (suppression.protect_distribution hides zeros too
+        # when it must).
+        for key in _POSSIBLE_CELLS:
+            self.counts.setdefault(key, 0)
         self.sent = sum(self.counts.values())
         shown = suppression.protect_distribution(self.counts, self.sent)
         self.hidden = {key for key, value in shown.items() if value is None}
@@ -603,6 +608,16 @@ class ReferralCells:
         if not denominator.number:
             return Value(None, "percent")
         return Value(round(100.0 * numerator.number / denominator.number, 1), "percent")
+
+
+_POSSIBLE_CELLS = [
+    (Status.REQUESTED, "", False),
+    (Status.CANCELLED, "", False),
+    (Status.CANCELLED, "", True),
+    *((status, "", True) for status in (Status.ACCEPTED, Status.IN_PROGRESS, Status.ON_HOLD)),
+    *((status, "", True) for status in (Status.COMPLETED, Status.FAILED)),
+    *((Status.REJECTED, reason, True) for reason in RejectReason.values),
+]
 
 
 def _every(status, reason, answered) -> bool:
@@ -1125,7 +1140,10 @@ def wellbeing_change(scope: Scope) -> Result:
                 # Not the sum of the instruments' rows: a prescription measured with two
                 # would count twice, and the sum minus a row shown would give back a
                 # row hidden.
-                count_value(len(measured)),
+                # Hidden with any row hidden: minus the rows shown it would bound it.
+                Value(None, "count", hidden=True)
+                if any(line.values[0].hidden for line in lines)
+                else count_value(len(measured)),
             )
         ],
         columns=[

@@ -30,6 +30,8 @@ def _asked(request):
     start, end = default_period()
     data = {"start": start.isoformat(), "end": end.isoformat()}
     data.update({k: v for k, v in request.GET.items() if k in ScopeForm.base_fields and v})
+    if access.sees_own_organization_only(request.user):
+        data.pop("organization", None)  # their own, said above: always theirs
     form = ScopeForm(data, **choices)
     if not form.is_valid():
         return form, None
