@@ -22,8 +22,8 @@ from proxima.core.roles import (
 from proxima.indicators.services import Scope
 from proxima.referrals.services.access import organizations_referred_in
 from proxima.teams.services import region_teams
-from proxima.territories.models import Territory, TerritoryLevel
-from proxima.territories.services import current_territories, territory_ids_within
+from proxima.territories.models import LEVEL_ORDER, Territory
+from proxima.territories.services import territories_of_region
 
 
 def require_viewer(user) -> None:
@@ -81,13 +81,11 @@ def choices_for(user) -> dict[str, list[tuple]]:
 
 
 def _region_territories(region_id) -> list[Territory]:
-    from proxima.core.models import Region
-
-    region = Region.objects.filter(pk=region_id).first()
-    ids = territory_ids_within(region) if region else []
-    rows = current_territories().filter(pk__in=ids).exclude(level=TerritoryLevel.REGION)
-    order = [level.value for level in TerritoryLevel]
-    return sorted(rows, key=lambda t: (order.index(t.level), collation_key(t.name)))
+    """The region's territories, each level's by name in the reader's language."""
+    return sorted(
+        territories_of_region(region_id),
+        key=lambda t: (LEVEL_ORDER.index(t.level), collation_key(t.name)),
+    )
 
 
 def scope_for(

@@ -64,8 +64,9 @@ from proxima.territories.models import LEVEL_ORDER, Territory, TerritoryLevel
 from proxima.territories.services import (
     assign_points,
     current_territories,
+    descendant_ids,
     outline_of,
-    territory_ids_within,
+    territories_of_region,
 )
 
 UNKNOWN = "unknown"
@@ -777,12 +778,8 @@ def _count_people_by_fsa(scope: Scope) -> tuple[dict[str, int], int] | None:
 
 def _region_levels(region_id: int) -> dict[str, list[Territory]]:
     """The region's current territories, by level (the region's own row left out)."""
-    from proxima.core.models import Region
-
-    region = Region.objects.filter(pk=region_id).first()
-    ids = territory_ids_within(region) if region else []
     found: dict[str, list[Territory]] = {}
-    for territory in current_territories().filter(pk__in=ids).exclude(level=TerritoryLevel.REGION):
+    for territory in territories_of_region(region_id):
         found.setdefault(territory.level, []).append(territory)
     return found
 
@@ -794,7 +791,7 @@ def reach_level(scope: Scope) -> str | None:
     levels = _region_levels(scope.region_id)
     present = [level for level in LEVEL_ORDER if level in levels]
     if scope.territory is not None:
-        inside = set(_descendants(scope.territory)) - {scope.territory.pk}
+        inside = set(descendant_ids(scope.territory.pk)) - {scope.territory.pk}
         below = [
             level
             for level in present
@@ -827,7 +824,7 @@ def reach_by_territory(scope: Scope) -> Result:
     if level is not None:
         territories = _region_levels(scope.region_id).get(level, [])
         if scope.territory is not None:
-            inside = set(_descendants(scope.territory))
+            inside = set(descendant_ids(scope.territory.pk))
             territories = [t for t in territories if t.pk in inside]
     places = _fsa_places(list(by_fsa), level) if level else {}
     counts: Counter = Counter()
@@ -853,16 +850,6 @@ def reach_by_territory(scope: Scope) -> Result:
         line.values.append(rate)
     result.headline = [(_("People reached"), count_value(total))]
     return result
-
-
-def _descendants(territory: Territory) -> list[int]:
-    found, frontier = [territory.pk], [territory.pk]
-    while frontier:
-        frontier = list(
-            Territory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        )
-        found += frontier
-    return found
 
 
 def reach_by_deprivation(scope: Scope) -> Result:

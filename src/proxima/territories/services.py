@@ -463,15 +463,29 @@ def territory_ids_within(region) -> list[int]:
     """The ids of a region's territory and of every territory within it (one query per
     level)."""
     root = Territory.objects.filter(region=region).values_list("pk", flat=True).first()
-    if root is None:
-        return []
-    found, frontier = [root], [root]
+    return descendant_ids(root) if root is not None else []
+
+
+def descendant_ids(territory_id: int) -> list[int]:
+    """The id of a territory and of every territory within it (one query per level)."""
+    found, frontier = [territory_id], [territory_id]
     while frontier:
         frontier = list(
             Territory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
         )
         found += frontier
     return found
+
+
+def territories_of_region(region_id) -> list[Territory]:
+    """The current territories within a region (its own row left out), from the region
+    down, by level then code."""
+    from proxima.core.models import Region
+
+    region = Region.objects.filter(pk=region_id).first()
+    ids = territory_ids_within(region) if region else []
+    rows = current_territories().filter(pk__in=ids).exclude(level=TerritoryLevel.REGION)
+    return sorted(rows, key=lambda t: (LEVEL_ORDER.index(t.level), t.code))
 
 
 def current_territories(on: date | None = None):
