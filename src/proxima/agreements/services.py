@@ -8,7 +8,7 @@ and nothing else; the public sees none. Coordinators edit their region's.
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -33,6 +33,7 @@ from proxima.agreements.models import (
 from proxima.core.audit import record_audit_event
 from proxima.core.errors import InputError
 from proxima.core.models import User
+from proxima.core.moments import start_of_day
 from proxima.core.roles import (
     EDIT_AGREEMENTS,
     RECEIVE_FOR_ORGANIZATION,
@@ -491,14 +492,10 @@ def referrals_under(agreement: Agreement) -> QuerySet[Referral]:
     )
     # Compared as moments (the local midnights bounding the days), which the database
     # reads through its index: a date per row went through a Python function on SQLite.
-    zone = timezone.get_current_timezone()
     if agreement.starts_on:
-        rows = rows.filter(
-            requested_at__gte=datetime.combine(agreement.starts_on, time.min, tzinfo=zone)
-        )
+        rows = rows.filter(requested_at__gte=start_of_day(agreement.starts_on))
     if agreement.ends_on:
-        day_after = agreement.ends_on + timedelta(days=1)
-        rows = rows.filter(requested_at__lt=datetime.combine(day_after, time.min, tzinfo=zone))
+        rows = rows.filter(requested_at__lt=start_of_day(agreement.ends_on + timedelta(days=1)))
     if agreement.need_domains:
         rows = rows.filter(need_domain__in=agreement.need_domains)
     return rows
@@ -518,17 +515,12 @@ def of_region(region_id, *, organization_id=None, team_id=None) -> QuerySet[Agre
 def in_force_on(rows: QuerySet[Agreement], day: date) -> list[Agreement]:
     """Those in force on a day: active or under review then (their status history), and
     the day within their start and end dates."""
-    from datetime import datetime, time
-    from zoneinfo import ZoneInfo
-
-    from django.conf import settings
     from django.db.models import OuterRef, Subquery
 
-    end_of_day = datetime.combine(
-        day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE)
-    )
     status_then = (
-        StatusChange.objects.filter(agreement=OuterRef("pk"), at__lt=end_of_day)
+        StatusChange.objects.filter(
+            agreement=OuterRef("pk"), at__lt=start_of_day(day + timedelta(days=1))
+        )
         .order_by("-at", "-pk")
         .values("to_status")[:1]
     )

@@ -48,6 +48,7 @@ from proxima.indicators.services import Scope
 from proxima.intake.models import Channel, Priority, RiskKind
 from proxima.intake.services import episodes
 from proxima.matching.services import BARRIERS
+from proxima.people.services.consent import age_at
 from proxima.people.services.records import kept_records
 from proxima.referrals.lifecycle import TERMINAL, was_accepted
 from proxima.referrals.services import access
@@ -206,12 +207,6 @@ def age_band(age: int | None, bands: list[tuple[int, int | None]] = AGE_BANDS) -
         if age <= high:
             return f"{low}-{high}"
     return UNKNOWN
-
-
-def age_on(birth_date: date | None, day: date) -> int | None:
-    if birth_date is None:
-        return None
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -410,7 +405,7 @@ def _records(scope: Scope, key: bytes) -> list[_Record]:
         if person is not None:
             identity = f"person:{person.id}"
             person_pseudonym = pseudonym(key, "person", person.id)
-            age = age_on(person.birth_date, day)
+            age = age_at(person.birth_date, day)
             place = places.get(_fsa(person.postal_code))
         language = language_code(contact["language"])
         outcome = outcomes.get(contact["pk"]) or {}

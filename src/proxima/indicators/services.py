@@ -15,7 +15,7 @@ import statistics
 from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from proxima.agreements import services as agreements
 from proxima.agreements.models import IndicatorKind
 from proxima.core.formats import time_span
+from proxima.core.moments import start_of_day
 from proxima.directory.services import geo
 from proxima.indicators import suppression
 from proxima.indicators.definitions import BY_CODE, DEFINITIONS, Definition
@@ -118,13 +119,11 @@ class Scope:
 
     @property
     def since(self) -> datetime:
-        return datetime.combine(self.start, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+        return start_of_day(self.start)
 
     @property
     def until(self) -> datetime:
-        return datetime.combine(
-            self.end + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE)
-        )
+        return start_of_day(self.end + timedelta(days=1))
 
 
 # Within one dashboard, what several indicators read alike, read once (`_shared`).

@@ -1,7 +1,7 @@
 """Consent to share: recorded, withdrawn, and asked before anything is shared."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,10 +41,14 @@ class ConsentInput:
 
 
 def age_on(person: Person, moment: datetime) -> int | None:
-    if person.birth_date is None:
-        return None
     day = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
-    born = person.birth_date
+    return age_at(person.birth_date, day)
+
+
+def age_at(born: date | None, day: date) -> int | None:
+    """Whole years from a birth date to a day (None without a birth date)."""
+    if born is None:
+        return None
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 

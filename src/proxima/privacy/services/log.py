@@ -2,7 +2,7 @@
 itself audited), and the state of the hash chain shown above it."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from proxima.core import audit_chain
 from proxima.core.audit import record_audit_event
 from proxima.core.models import AuditEvent
+from proxima.core.moments import start_of_day
 from proxima.core.roles import READ_AUDIT_LOG
 from proxima.people.models import Person
 from proxima.privacy import labels
@@ -47,10 +48,6 @@ class LogFilters:
         return {name: value for name, value in values.items() if value}
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def region_log(user, filters: LogFilters) -> QuerySet[AuditEvent]:
     """The lines of the officer's region matching the filters, newest first; with them,
     Proxima's own network-wide lines (chain checks, retention runs: no personal data)."""
@@ -73,9 +70,9 @@ def region_log(user, filters: LogFilters) -> QuerySet[AuditEvent]:
     if filters.object_type:
         events = events.filter(object_type=filters.object_type)
     if filters.since:
-        events = events.filter(at__gte=_start_of(filters.since))
+        events = events.filter(at__gte=start_of_day(filters.since))
     if filters.until:
-        events = events.filter(at__lt=_start_of(filters.until + timedelta(days=1)))
+        events = events.filter(at__lt=start_of_day(filters.until + timedelta(days=1)))
     return events.select_related("actor", "actor__organization").order_by("-sequence")
 
 
