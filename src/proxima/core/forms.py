@@ -21,6 +21,19 @@ def filtered_list(*, size: int) -> dict:
     return {"data-filter": gettext_lazy("Type to narrow the list"), "size": size}
 
 
+def error_texts(form) -> list[str]:
+    """A refused form's errors in words: those of the whole form, then each field's
+    with its label ("Label: error", in the reader's language)."""
+    said = [str(error) for error in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name in form.fields:
+            said += [
+                _("%(label)s: %(error)s") % {"label": form.fields[name].label, "error": error}
+                for error in errors
+            ]
+    return said
+
+
 def whole_number(value) -> int | None:
     """The whole number typed, or None when there is none or it is not one ("²" and
     "--1" pass str.isdigit() or look like numbers, but int() refuses them)."""

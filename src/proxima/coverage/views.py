@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from proxima.core.formats import csv_text
+from proxima.core.forms import error_texts
 from proxima.core.roles import VIEW_COVERAGE, has_capability
 from proxima.coverage import services
 from proxima.coverage.forms import CoverageForm
@@ -53,14 +54,6 @@ def _choices(request, levels: list[str], *, level: str | None = None):
         return form, None
     chosen = {name: form.cleaned_data[name] for name in defaults}
     return form, chosen
-
-
-def _form_errors(form) -> str:
-    return " ".join(
-        _("%(label)s: %(error)s") % {"label": form.fields[name].label, "error": error}
-        for name, errors in form.errors.items()
-        for error in errors
-    )
 
 
 def _refused(request, reason: str):
@@ -153,7 +146,7 @@ def territory(request, code: str):
         raise Http404(_("No such territory in your region."))
     form, chosen = _choices(request, services.levels_in_region(region_code), level=found.level)
     if chosen is None:
-        return _refused(request, _form_errors(form))
+        return _refused(request, " ".join(error_texts(form)))
     labels = services.domain_labels()
     cells = [
         c
@@ -207,7 +200,7 @@ def export_csv(request):
     region_code = _region_code(request.user)
     form, chosen = _choices(request, services.levels_in_region(region_code))
     if chosen is None:
-        return _refused(request, _form_errors(form))
+        return _refused(request, " ".join(error_texts(form)))
     territories = {t.pk: t for t in services.territories_for_map(chosen["level"], region_code)}
     labels = services.domain_labels()
     header = [

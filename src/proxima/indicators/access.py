@@ -88,15 +88,26 @@ def _region_territories(region_id) -> list[Territory]:
     )
 
 
+def refuse_other_than_own(user, *, territory_id=None, team_id=None, organization_id=None):
+    """A partner's figures are its own organization's: naming a territory, a team or
+    another organization is refused (403), whether typed in the query or chosen."""
+    if not sees_own_organization_only(user):
+        return
+    other = organization_id and str(organization_id) != str(user.organization_id)
+    if territory_id or team_id or other:
+        raise PermissionDenied(_("You see your own organization's figures only."))
+
+
 def scope_for(
     user, *, start: date, end: date, territory_id=None, team_id=None, organization_id=None
 ) -> Scope:
     """The scope the user asked for, within what they may see: their region, their
     organization for a partner (anything else asked is refused with a 403)."""
     require_viewer(user)
+    refuse_other_than_own(
+        user, territory_id=territory_id, team_id=team_id, organization_id=organization_id
+    )
     if sees_own_organization_only(user):
-        if territory_id or team_id or (organization_id and organization_id != user.organization_id):
-            raise PermissionDenied(_("You see your own organization's figures only."))
         return Scope(user.region_id, start, end, organization=user.organization)
     territory = team = organization = None
     if territory_id:

@@ -2,7 +2,6 @@
 each, the same figures: `services.dashboard`)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from proxima.core.errors import InputError
 from proxima.core.formats import csv_text
+from proxima.core.forms import error_texts
 from proxima.core.spreadsheets import workbook
 from proxima.indicators import access, extract, presenters, services
 from proxima.indicators.forms import PeriodForm, ScopeForm, default_period
@@ -21,17 +21,18 @@ def _asked(request):
     """The form read from the query (the last twelve months when nothing is asked), and
     the scope it names, or None when the form says what is wrong."""
     choices = access.choices_for(request.user)
-    if access.sees_own_organization_only(request.user):
-        # A partner's figures are its organization's: any other narrowing is refused.
-        asked = {name: request.GET.get(name, "") for name in ("territory", "team")}
-        other = request.GET.get("organization", "")
-        if any(asked.values()) or (other and other != str(request.user.organization_id)):
-            raise PermissionDenied(_("You see your own organization's figures only."))
+    # Before the form, whose lists offer a partner nothing to choose from.
+    access.refuse_other_than_own(
+        request.user,
+        territory_id=request.GET.get("territory"),
+        team_id=request.GET.get("team"),
+        organization_id=request.GET.get("organization"),
+    )
     start, end = default_period()
     data = {"start": start.isoformat(), "end": end.isoformat()}
     data.update({k: v for k, v in request.GET.items() if k in ScopeForm.base_fields and v})
     if access.sees_own_organization_only(request.user):
-        data.pop("organization", None)  # their own, said above: always theirs
+        data.pop("organization", None)  # their own, checked above: always theirs
     form = ScopeForm(data, **choices)
     if not form.is_valid():
         return form, None
@@ -58,22 +59,10 @@ def _scope_words(scope: services.Scope) -> list[str]:
     return words
 
 
-def _errors(form) -> list[str]:
-    """Each error of the form in words, the field named."""
-    said = list(form.non_field_errors())
-    for name, errors in form.errors.items():
-        if name in form.fields:
-            said += [
-                _("%(label)s: %(error)s") % {"label": form.fields[name].label, "error": error}
-                for error in errors
-            ]
-    return said
-
-
 def _page(request, template: str):
     form, scope = _asked(request)
     if scope is None:
-        return render(request, template, {"form": form, "errors": _errors(form)}, status=400)
+        return render(request, template, {"form": form, "errors": error_texts(form)}, status=400)
     results = services.dashboard(scope)
     context = {
         "form": form,
@@ -110,7 +99,7 @@ def _export(request, extension: str):
         return render(
             request,
             "indicators/dashboard.html",
-            {"form": form, "errors": _errors(form)},
+            {"form": form, "errors": error_texts(form)},
             status=400,
         )
     header, rows = presenters.export_rows(services.dashboard(scope))
@@ -155,7 +144,7 @@ def _extract_page(request, form, *, status: int = 200, problem: str = ""):
         "form": form,
         "columns": [(name, str(text)) for name, text in extract.COLUMN_DESCRIPTIONS.items()],
         "problem": problem,
-        "errors": _errors(form) if form.is_bound and not form.is_valid() else [],
+        "errors": error_texts(form) if form.is_bound and not form.is_valid() else [],
     }
     return render(request, "indicators/extract.html", context, status=status)
 
