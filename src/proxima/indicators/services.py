@@ -11,6 +11,7 @@ audited as a read of personal information). What each counts, in words: definiti
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections import Counter
 from contextvars import ContextVar
@@ -289,15 +290,29 @@ _FOR_ORGANIZATION = gettext_lazy(
 )
 
 
+def _of_the_network(code: str):
+    """An indicator of the network's contacts or prescriptions: for an organization's
+    scope, said not counted (its figures are its referrals)."""
+
+    def decorate(indicator):
+        @functools.wraps(indicator)
+        def counted(scope: Scope) -> Result:
+            if scope.organization is not None:
+                return _not_applicable(BY_CODE[code], str(_FOR_ORGANIZATION))
+            return indicator(scope)
+
+        return counted
+
+    return decorate
+
+
 # --- access ----------------------------------------------------------------------------------
 
 
+@_of_the_network("contacts_by_channel")
 def contacts_by_channel(scope: Scope) -> Result:
     """Contacts by the door they came through."""
     definition = BY_CODE["contacts_by_channel"]
-    rows = contacts(scope)
-    if rows is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     counts = _counted_by(_contact_counts(scope), 0)
     labels = {value: str(label) for value, label in Channel.choices}
     return _distribution(
@@ -305,12 +320,10 @@ def contacts_by_channel(scope: Scope) -> Result:
     )
 
 
+@_of_the_network("contacts_by_hour")
 def contacts_by_hour(scope: Scope) -> Result:
     """Contacts by the hour of the day they started, local time (the 24/7 load)."""
     definition = BY_CODE["contacts_by_hour"]
-    rows = contacts(scope)
-    if rows is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     counts = {f"{hour:02d}": n for hour, n in _counted_by(_contact_counts(scope), 2).items()}
     labels = {f"{hour:02d}": time_span(hour * 60, (hour + 1) * 60) for hour in range(24)}
     return _distribution(definition, counts, labels, sum(counts.values()), first_column=_("Hour"))
@@ -459,12 +472,11 @@ DELAY_BANDS = [
 ]
 
 
+@_of_the_network("access_delay")
 def access_delay(scope: Scope) -> Result:
     """Days from a contact's start to the first appointment a service gave it."""
     definition = BY_CODE["access_delay"]
     rows = contacts(scope)
-    if rows is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     # The waits in whole microseconds, from the database, divided as
     # timedelta.total_seconds() divides them: the same days as from the moments. The
     # region and period, repeated on the contact joined for its start (`rows` holds no
@@ -501,12 +513,11 @@ def access_delay(scope: Scope) -> Result:
     return result
 
 
+@_of_the_network("repeat_contacts")
 def repeat_contacts(scope: Scope) -> Result:
     """Contacts of a person who had another contact in the 30 days before."""
     definition = BY_CODE["repeat_contacts"]
     rows = contacts(scope)
-    if rows is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     linked = rows.filter(person__isnull=False)
     # Every contact of these people from 30 days before the period, each with the one
     # before it (the earlier contact may fall before the period, or outside the scope's
@@ -810,13 +821,12 @@ def _fsa_places(fsas: list[str], level: str) -> dict[str, int | None]:
     return dict(zip(known, assigned, strict=True))
 
 
+@_of_the_network("reach_by_territory")
 def reach_by_territory(scope: Scope) -> Result:
     """Different people reached, per territory of the level below the scope, with the
     rate per 1,000 inhabitants."""
     definition = BY_CODE["reach_by_territory"]
     found = _people_by_fsa(scope)
-    if found is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     by_fsa, total = found
     level = reach_level(scope)
     territories = []
@@ -851,13 +861,12 @@ def reach_by_territory(scope: Scope) -> Result:
     return result
 
 
+@_of_the_network("reach_by_deprivation")
 def reach_by_deprivation(scope: Scope) -> Result:
     """Different people reached, by the material deprivation quintile of the smallest
     territory holding their postal area's centre."""
     definition = BY_CODE["reach_by_deprivation"]
     found = _people_by_fsa(scope)
-    if found is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     by_fsa, total = found
     quintile_of = dict(
         current_territories()
@@ -890,12 +899,10 @@ def reach_by_deprivation(scope: Scope) -> Result:
 # --- intake ------------------------------------------------------------------------------------
 
 
+@_of_the_network("priority_mix")
 def priority_mix(scope: Scope) -> Result:
     """Contacts by the priority set at intake."""
     definition = BY_CODE["priority_mix"]
-    rows = contacts(scope)
-    if rows is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     counts = {(key or UNKNOWN): n for key, n in _counted_by(_contact_counts(scope), 1).items()}
     labels = {value: str(label) for value, label in Priority.choices}
     labels[UNKNOWN] = _("No priority set")
@@ -904,12 +911,11 @@ def priority_mix(scope: Scope) -> Result:
     )
 
 
+@_of_the_network("escalations")
 def escalations(scope: Scope) -> Result:
     """Contacts with an escalation, and escalations by risk."""
     definition = BY_CODE["escalations"]
     rows = contacts(scope)
-    if rows is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     total = sum(_contact_counts(scope).values())
     raised = list(
         episodes.escalations_of(rows.order_by().values("pk"))
@@ -930,12 +936,11 @@ def escalations(scope: Scope) -> Result:
     return result
 
 
+@_of_the_network("barriers")
 def barriers(scope: Scope) -> Result:
     """Contacts where the person named each barrier."""
     definition = BY_CODE["barriers"]
     rows = contacts(scope)
-    if rows is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     total = sum(_contact_counts(scope).values())
     counts: Counter = Counter()
     named_some = rows.order_by().exclude(barriers=[]).values_list("barriers", flat=True)
@@ -971,12 +976,11 @@ def _several(
     )
 
 
+@_of_the_network("protective_factors")
 def protective_factors(scope: Scope) -> Result:
     """Contacts whose latest needs screening found each strength."""
     definition = BY_CODE["protective_factors"]
     rows = contacts(scope)
-    if rows is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     strengths = episodes.latest_needs_outcomes(rows.order_by().values("pk"), "strengths")
     counts: Counter = Counter()
     for found in strengths.values():
@@ -1011,12 +1015,11 @@ def strength_labels() -> dict[str, str]:
 # --- prescriptions ---------------------------------------------------------------------
 
 
+@_of_the_network("prescriptions")
 def prescription_uptake(scope: Scope) -> Result:
     """Prescriptions started, adhered to (an activity started or done), completed."""
     definition = BY_CODE["prescriptions"]
     rows = prescriptions(scope)
-    if rows is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     started = rows.count()
     adhered = plans.adhered(rows).count()
     completed = rows.filter(status=PrescriptionStatus.COMPLETED).count()
@@ -1071,13 +1074,12 @@ def mean_with_interval(values: list[float]) -> tuple[float, float, float]:
     return mean, mean - margin, mean + margin
 
 
+@_of_the_network("wellbeing_change")
 def wellbeing_change(scope: Scope) -> Result:
     """Per instrument, the mean change from the first to the latest measure of each
     prescription, signed so that positive is better, with its 95% interval."""
     definition = BY_CODE["wellbeing_change"]
     rows = prescriptions(scope)
-    if rows is None:
-        return _not_applicable(definition, str(_FOR_ORGANIZATION))
     from proxima.outcomes.services.measures import measures_of
 
     series: dict[tuple, list] = {}
