@@ -157,6 +157,33 @@ def make_confidential_shelter() -> m.Service:
     )
 
 
+def sent_referral(
+    region, organization, requester, status, requested, answered_after_hours=None, need="food"
+):
+    """An anonymous referral to an organization, sent at `requested` (year, month, day,
+    hour in Quebec time) and answered so many hours later (if given)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from proxima.referrals.models import Referral
+
+    requested_at = datetime(*requested, tzinfo=ZoneInfo("America/Montreal"))
+    return Referral.objects.create(
+        region=region,
+        anonymous=True,
+        need_domain=need,
+        request_text="Panier",
+        priority="72h",
+        requester=requester,
+        target_organization=organization,
+        status=status,
+        requested_at=requested_at,
+        responded_at=requested_at + timedelta(hours=answered_after_hours)
+        if answered_after_hours is not None
+        else None,
+    )
+
+
 def verified_device(user):
     """The account's confirmed authenticator (created with a fixed secret if none)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

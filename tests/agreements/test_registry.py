@@ -4,7 +4,7 @@ mechanism shown on a referral. (Their live indicators are tested in
 tests/indicators/test_agreement_figures.py.)"""
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,8 +17,7 @@ from proxima.agreements import services
 from proxima.agreements.models import Agreement, StatusChange, TrainingSession
 from proxima.core.models import AuditEvent, Region
 from proxima.core.roles import Role
-from proxima.referrals.models import Referral
-from tests.factories import OrganizationFactory, ServiceFactory, UserFactory
+from tests.factories import OrganizationFactory, ServiceFactory, UserFactory, sent_referral
 
 pytestmark = pytest.mark.django_db
 MONTREAL = ZoneInfo("America/Montreal")
@@ -162,26 +161,6 @@ def test_a_coordinator_records_a_new_agreement_and_a_malformed_one_is_refused(re
     )
 
 
-def _referral(
-    region, organization, requester, status, requested, answered_after_hours=None, need="food"
-):
-    requested_at = datetime(*requested, tzinfo=MONTREAL)
-    return Referral.objects.create(
-        region=region,
-        anonymous=True,
-        need_domain=need,
-        request_text="Panier",
-        priority="72h",
-        requester=requester,
-        target_organization=organization,
-        status=status,
-        requested_at=requested_at,
-        responded_at=requested_at + timedelta(hours=answered_after_hours)
-        if answered_after_hours is not None
-        else None,
-    )
-
-
 def test_review_reminders_go_once_and_past_agreements_expire(region, agreement, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     fr = UserFactory(role=Role.COORDINATOR, region=region, email="coordo@example.org")
@@ -238,7 +217,7 @@ def test_a_referral_to_a_party_shows_the_access_mechanism_while_in_force(
     region, agreement, food_bank
 ):
     worker = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
-    referral = _referral(region, food_bank, worker, "requested", (2026, 11, 30, 9))
+    referral = sent_referral(region, food_bank, worker, "requested", (2026, 11, 30, 9))
     client = signed_in(worker)
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "Selon l’entente « Corridor 811" in page and "418 555-0142" in page

@@ -1,7 +1,7 @@
 """An agreement's indicators, live from the referrals under it (protected as on the
 dashboard) or as the parties reported them, on a hand-checked set of referrals."""
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,8 +10,7 @@ from proxima.agreements.models import Agreement, Indicator
 from proxima.core.models import Region
 from proxima.core.roles import Role
 from proxima.indicators.services import agreement_figures
-from proxima.referrals.models import Referral
-from tests.factories import OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory, UserFactory, sent_referral
 
 pytestmark = pytest.mark.django_db
 MONTREAL = ZoneInfo("America/Montreal")
@@ -57,44 +56,24 @@ def agreement(region, food_bank):
     return made
 
 
-def _referral(
-    region, organization, requester, status, requested, answered_after_hours=None, need="food"
-):
-    requested_at = datetime(*requested, tzinfo=MONTREAL)
-    return Referral.objects.create(
-        region=region,
-        anonymous=True,
-        need_domain=need,
-        request_text="Panier",
-        priority="72h",
-        requester=requester,
-        target_organization=organization,
-        status=status,
-        requested_at=requested_at,
-        responded_at=requested_at + timedelta(hours=answered_after_hours)
-        if answered_after_hours is not None
-        else None,
-    )
-
-
 def _send_the_set(region, food_bank, worker, elsewhere):
     """Six referrals under the agreement, answered after 10, 20, 30 and 40 hours (three
     accepted) or not at all, and five that are not under it."""
-    _referral(region, food_bank, worker, "accepted", (2026, 3, 2, 9), 10)
-    _referral(region, food_bank, worker, "completed", (2026, 3, 9, 9), 20)
-    _referral(region, food_bank, worker, "rejected", (2026, 4, 1, 9), 30)
-    _referral(region, food_bank, worker, "requested", (2026, 5, 1, 9))
+    sent_referral(region, food_bank, worker, "accepted", (2026, 3, 2, 9), 10)
+    sent_referral(region, food_bank, worker, "completed", (2026, 3, 9, 9), 20)
+    sent_referral(region, food_bank, worker, "rejected", (2026, 4, 1, 9), 30)
+    sent_referral(region, food_bank, worker, "requested", (2026, 5, 1, 9))
     # Accepted, then cancelled: it was accepted (the one meaning, lifecycle.was_accepted);
     # cancelled before any answer: it was not.
-    _referral(region, food_bank, worker, "cancelled", (2026, 5, 4, 9), 40)
-    _referral(region, food_bank, worker, "cancelled", (2026, 5, 5, 9))
+    sent_referral(region, food_bank, worker, "cancelled", (2026, 5, 4, 9), 40)
+    sent_referral(region, food_bank, worker, "cancelled", (2026, 5, 5, 9))
     # Not under the agreement: before it, another need, another organization, a draft,
     # an entry in error.
-    _referral(region, food_bank, worker, "accepted", (2025, 12, 1, 9), 1)
-    _referral(region, food_bank, worker, "draft", (2026, 3, 3, 9))
-    _referral(region, food_bank, worker, "entered-in-error", (2026, 3, 3, 9), 1)
-    _referral(region, food_bank, worker, "accepted", (2026, 3, 2, 9), 1, need="housing")
-    _referral(region, elsewhere, worker, "accepted", (2026, 3, 2, 9), 1)
+    sent_referral(region, food_bank, worker, "accepted", (2025, 12, 1, 9), 1)
+    sent_referral(region, food_bank, worker, "draft", (2026, 3, 3, 9))
+    sent_referral(region, food_bank, worker, "entered-in-error", (2026, 3, 3, 9), 1)
+    sent_referral(region, food_bank, worker, "accepted", (2026, 3, 2, 9), 1, need="housing")
+    sent_referral(region, elsewhere, worker, "accepted", (2026, 3, 2, 9), 1)
 
 
 def _figures(agreement) -> dict:
