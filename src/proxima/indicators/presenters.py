@@ -5,6 +5,7 @@ CSV and XLSX exports."""
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from proxima.indicators.definitions import SECTIONS
 from proxima.indicators.services import Result, Value
@@ -97,25 +98,22 @@ def export_rows(results: list[Result]) -> tuple[list[str], list[list]]:
     return header, rows
 
 
+# Each figure's unit as the exports write it (lazy: read in the reader's language).
 UNITS = {
-    "count": "",
     "percent": "%",
     "hours": "h",
     "per_1000": "‰",
+    "days": gettext_lazy("days"),
+    "days_left": gettext_lazy("days"),
+    "score": gettext_lazy("points"),
+    "reported": gettext_lazy("reported by the parties"),
 }
 
 
 def _cell(value: Value) -> list:
     if value.hidden:
         return [None, "", _("suppressed: fewer than 5, or computable from such a cell")]
-    unit = {
-        "days": _("days"),
-        "days_left": _("days"),
-        "score": _("points"),
-        "date": "",
-        "reported": _("reported by the parties"),
-    }.get(value.unit, UNITS.get(value.unit, ""))
-    return [value.number, unit, ""]
+    return [value.number, str(UNITS.get(value.unit, "")), ""]
 
 
 def definition_rows() -> tuple[list[str], list[list]]:
