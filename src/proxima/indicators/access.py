@@ -121,9 +121,7 @@ def scope_for(
         if team is None:
             raise PermissionDenied(_("This team is not in your region."))
     if organization_id:
-        organization = next(
-            (o for o in organizations_referred_in(user.region_id) if o.pk == organization_id), None
-        )
+        organization = organizations_referred_in(user.region_id).filter(pk=organization_id).first()
         if organization is None:
             raise PermissionDenied(_("This organization has no referral in your region."))
     return Scope(
