@@ -117,3 +117,29 @@ def test_live_indicators_on_a_hand_checked_set_of_referrals(region, agreement, f
 def test_an_agreement_without_indicators_has_no_figures(region, agreement):
     agreement.indicators.all().delete()
     assert agreement_figures(agreement) == []
+
+
+def test_an_evaluator_reads_the_agreements_figures_perturbed(region, agreement, food_bank):
+    from django.test import Client
+    from django.urls import reverse
+
+    from proxima.indicators.perturbation import PERTURBED
+
+    worker = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
+    elsewhere = OrganizationFactory()
+    for _ in range(5):
+        _send_the_set(region, food_bank, worker, elsewhere)
+    figures = {f.indicator.kind: f.value.number for f in agreement_figures(agreement, PERTURBED)}
+    # 30 sent and 15 accepted (exact above), each moved by 2 at most; the share of the two
+    # shown; the median (25.0 h) and the parties' reported figure as they are.
+    sent, accepted = figures["referrals_sent"], figures["referrals_accepted"]
+    assert abs(sent - 30) <= 2 and abs(accepted - 15) <= 2
+    assert figures["acceptance_rate"] == round(100 * accepted / sent, 1)
+    assert figures["median_response_hours"] == 25.0 and figures["other"] == 112.0
+    # The agreement's page shows an evaluator these, a coordinator the exact ones.
+    for role, expected in ((Role.EVALUATOR, sent), (Role.COORDINATOR, 30)):
+        client = Client()
+        client.force_login(UserFactory(role=role, region=region))
+        page = client.get(reverse("agreements:detail", args=[agreement.pk]))
+        assert page.status_code == 200, role
+        assert f"<td>{expected}</td>" in page.content.decode(), role

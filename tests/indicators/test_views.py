@@ -181,7 +181,7 @@ def test_the_exports_hold_the_pages_figures_suppressed_alike(world):
     _referrals(world["here"], world["ours"], worker, 2, accepted=0)
     latest = Referral.objects.order_by("-created_at")[:2]
     Referral.objects.filter(pk__in=[r.pk for r in latest]).update(reject_reason="not_eligible")
-    client = _client(world["evaluator"])
+    client = _client(world["coordinator"])
     response = client.get(reverse("indicators:csv"), MARCH)
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('-2026-03-01-2026-03-31.csv"')
@@ -200,6 +200,53 @@ def test_the_exports_hold_the_pages_figures_suppressed_alike(world):
     numbers = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert 22 in numbers  # counts stored as numbers
     assert all(not isinstance(n, str) for n in numbers if n is not None)
+
+
+def test_an_evaluator_reads_whole_months_and_perturbed_figures(world):
+    client = _client(world["evaluator"])
+    # Days inside a month: refused, said in French (a day apart would isolate one person).
+    for asked, words in (
+        ({"start": "2026-03-02", "end": "2026-03-31"}, "commence le premier jour"),
+        ({"start": "2026-03-01", "end": "2026-03-30"}, "se termine le dernier jour"),
+        ({"start": "2026-03", "end": "2026-02"}, "Le premier jour vient après le dernier"),
+    ):
+        refused = client.get(reverse("indicators:dashboard"), asked)
+        assert refused.status_code == 400, asked
+        assert words in refused.content.decode(), asked
+        assert "sections" not in refused.context  # nothing computed
+    # Months as the month input sends them, or the same as days: the same figures.
+    page = client.get(reverse("indicators:dashboard"), {"start": "2026-03", "end": "2026-03"})
+    assert page.status_code == 200
+    assert list(_headline(page, "referrals_sent").values()) == list(
+        _headline(client.get(reverse("indicators:dashboard"), MARCH), "referrals_sent").values()
+    )
+    html = page.content.decode()
+    assert 'type="month"' in html and 'value="2026-03"' in html
+    assert "légèrement modifiés" in html  # the page says the figures are perturbed
+    # 20 sent, 9 accepted (exact for the coordinator): each moved by 2 at most, the share
+    # computed from the two shown (never from the true ones), the median left as it is.
+    sent, accepted, share, median = _headline(page, "referrals_sent").values()
+    assert abs(sent - 20) <= 2 and abs(accepted - 9) <= 2
+    assert share == round(100 * accepted / sent, 1)
+    assert median == 20.0
+    # The exports say so too.
+    exported = client.get(reverse("indicators:csv"), MARCH).content.decode()
+    assert exported.splitlines()[-1].endswith("Les périodes sont des mois entiers.\"")
+    # The coordinator's page says nothing of it and keeps days.
+    coordinator = _client(world["coordinator"]).get(reverse("indicators:dashboard"), MARCH)
+    assert "légèrement modifiés" not in coordinator.content.decode()
+    assert 'type="date"' in coordinator.content.decode()
+
+
+def test_an_evaluators_default_period_is_the_last_twelve_whole_months(world):
+    from proxima.indicators.forms import default_months
+
+    start, end = default_months()
+    assert start.day == 1 and (end + timedelta(days=1)).day == 1
+    assert (end.year * 12 + end.month) - (start.year * 12 + start.month) == 11
+    page = _client(world["evaluator"]).get(reverse("indicators:dashboard"))
+    assert page.status_code == 200
+    assert f'value="{start:%Y-%m}"' in page.content.decode()
 
 
 def test_the_print_view_has_every_indicator_without_navigation(world):

@@ -54,6 +54,10 @@ EDIT_AGREEMENTS = "agreements.edit"
 # Indicators: the region's dashboard of aggregate figures (small cells suppressed);
 # partners see their own organization's figures only.
 VIEW_INDICATORS = "indicators.view"
+# Indicators shown exact, over any days: to those who read the records they count anyway
+# (the region's staff, a partner its own referrals). Others (evaluators) get figures
+# slightly perturbed, over whole months, so that no difference of two tells one person.
+EXACT_INDICATORS = "indicators.exact_figures"
 # Privacy: the audit log, a person's access report and everything held on a person.
 READ_AUDIT_LOG = "audit.read_log"
 PERSON_ACCESS_REPORT = "audit.person_access_report"
@@ -84,6 +88,7 @@ PERMISSION_MATRIX: dict[str, frozenset[str]] = {
     VIEW_AGREEMENTS: frozenset(RECORD_READERS | {Role.EVALUATOR}),
     EDIT_AGREEMENTS: frozenset({Role.COORDINATOR}),
     VIEW_INDICATORS: frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR} | PARTNERS),
+    EXACT_INDICATORS: frozenset({Role.COORDINATOR, Role.TEAM_LEAD} | PARTNERS),
     READ_AUDIT_LOG: frozenset({Role.PRIVACY_OFFICER}),
     PERSON_ACCESS_REPORT: frozenset({Role.PRIVACY_OFFICER}),
     EXPORT_PERSON_RECORD: frozenset({Role.PRIVACY_OFFICER}),

@@ -53,6 +53,7 @@ from proxima.core.moments import start_of_day
 from proxima.directory.services import geo
 from proxima.indicators import suppression
 from proxima.indicators.definitions import BY_CODE, DEFINITIONS, Definition
+from proxima.indicators.perturbation import EXACT, PERTURBED, Exact
 from proxima.intake.models import Channel, Priority, RiskKind
 from proxima.intake.services import episodes
 from proxima.matching.services import BARRIERS
@@ -117,6 +118,12 @@ class Scope:
     territory: Territory | None = None
     team: object | None = None  # teams.Team
     organization: object | None = None  # directory.Organization
+    # For readers of no record (evaluators): figures perturbed (perturbation.py).
+    perturbed: bool = False
+
+    @property
+    def noise(self) -> Exact:
+        return PERTURBED if self.perturbed else EXACT
 
     @property
     def since(self) -> datetime:
@@ -142,27 +149,44 @@ def _shared(key: tuple, compute):
     return memo[key]
 
 
-def count_value(count: int) -> Value:
+def count_value(count: int, noise: Exact = EXACT, cell: tuple = ()) -> Value:
+    """A count as shown: hidden from 1 to 4, perturbed for some readers (`cell` names
+    what it counts, the same wherever the same figure is shown)."""
     shown = suppression.protect_count(count)
-    return Value(shown, "count", hidden=shown is None and count != 0)
+    if shown is None:
+        return Value(None, "count", hidden=count != 0)
+    return Value(noise.count(shown, cell), "count")
 
 
-def part_value(part: int, whole: int) -> Value:
-    """A part of a whole as a percentage (hidden by the part-of-a-whole rule)."""
+def share_of(part: int, whole: int) -> float:
+    """`part` of `whole` as a percentage, rounded to a tenth (at most 100: perturbed
+    counts may cross)."""
+    return round(min(100.0, 100.0 * part / whole), 1)
+
+
+def part_value(
+    part: int,
+    whole: int,
+    noise: Exact = EXACT,
+    part_cell: tuple = (),
+    whole_cell: tuple = (),
+) -> Value:
+    """A part of a whole as a percentage (hidden by the part-of-a-whole rule), of the
+    counts as shown."""
     if whole == 0:
         return Value(None, "percent")
     if not suppression.protect_part(part, whole):
         return Value(None, "percent", hidden=True)
-    return Value(round(100.0 * part / whole, 1), "percent")
+    return Value(share_of(noise.count(part, part_cell), noise.count(whole, whole_cell)), "percent")
 
 
-def _part_count(part: int, whole: int) -> Value:
+def _part_count(part: int, whole: int, noise: Exact = EXACT, cell: tuple = ()) -> Value:
     """The count of a part shown under the same rule as its percentage."""
     if part == 0:
         return Value(0, "count")
     if not suppression.protect_part(part, whole):
         return Value(None, "count", hidden=True)
-    return Value(part, "count")
+    return Value(noise.count(part, cell), "count")
 
 
 def _median_value(values: list[float], unit: str) -> Value:
@@ -181,20 +205,26 @@ def _distribution(
     *,
     first_column: str,
     chart: bool = True,
+    noise: Exact = EXACT,
+    total_cell: tuple | None = None,
 ) -> Result:
     """A distribution of a total over labelled rows (every label shown, even at 0),
-    with counts and shares, protected with the total."""
+    with counts and shares, protected with the total (which rows to hide is decided on
+    the true counts; the shown ones are then perturbed for some readers: each row is
+    the cell (code, row), the total `total_cell`)."""
     full = {key: counts.get(key, 0) for key in labels}
     shown = suppression.protect_distribution(full, total)
-    total_value = count_value(total)
+    total_value = count_value(total, noise, total_cell or (definition.code, "total"))
     lines = []
     for key, label in labels.items():
         number = shown[key]
         hidden = number is None
+        if not hidden:
+            number = noise.count(number, (definition.code, key))
         share = (
             Value(None, "percent", hidden=True)
             if hidden or total_value.number is None
-            else Value(round(100.0 * number / total, 1) if total else None, "percent")
+            else Value(share_of(number, total_value.number) if total else None, "percent")
         )
         lines.append(Line(key, label, [Value(number, "count", hidden=hidden), share]))
     if total_value.number is None:
@@ -308,6 +338,10 @@ def _of_the_network(code: str):
 
 # --- access ----------------------------------------------------------------------------------
 
+# The cells several indicators show alike (the same figure, perturbed the same way).
+CONTACTS = ("contacts",)
+PEOPLE_REACHED = ("people_reached",)
+
 
 @_of_the_network("contacts_by_channel")
 def contacts_by_channel(scope: Scope) -> Result:
@@ -316,7 +350,13 @@ def contacts_by_channel(scope: Scope) -> Result:
     counts = _counted_by(_contact_counts(scope), 0)
     labels = {value: str(label) for value, label in Channel.choices}
     return _distribution(
-        definition, counts, labels, sum(counts.values()), first_column=_("Channel")
+        definition,
+        counts,
+        labels,
+        sum(counts.values()),
+        first_column=_("Channel"),
+        noise=scope.noise,
+        total_cell=CONTACTS,
     )
 
 
@@ -326,7 +366,15 @@ def contacts_by_hour(scope: Scope) -> Result:
     definition = BY_CODE["contacts_by_hour"]
     counts = {f"{hour:02d}": n for hour, n in _counted_by(_contact_counts(scope), 2).items()}
     labels = {f"{hour:02d}": time_span(hour * 60, (hour + 1) * 60) for hour in range(24)}
-    return _distribution(definition, counts, labels, sum(counts.values()), first_column=_("Hour"))
+    return _distribution(
+        definition,
+        counts,
+        labels,
+        sum(counts.values()),
+        first_column=_("Hour"),
+        noise=scope.noise,
+        total_cell=CONTACTS,
+    )
 
 
 def _contact_counts(scope: Scope) -> dict[tuple[str, str, int], int]:
@@ -505,9 +553,13 @@ def access_delay(scope: Scope) -> Result:
         {key: str(label) for key, label, _upper in DELAY_BANDS},
         len(days),
         first_column=_("Delay"),
+        noise=scope.noise,
     )
     result.headline = [
-        (_("Contacts with a first appointment"), count_value(len(days))),
+        (
+            _("Contacts with a first appointment"),
+            count_value(len(days), scope.noise, (definition.code, "total")),
+        ),
         (_("Median delay"), _median_value(days, "days")),
     ]
     return result
@@ -538,12 +590,13 @@ def repeat_contacts(scope: Scope) -> Result:
         .count()
     )
     whole = linked.count()
+    linked_cell, repeat_cell = (definition.code, "linked"), (definition.code, "repeats")
     return Result(
         definition,
         headline=[
-            (_("Contacts linked to a person"), count_value(whole)),
-            (_("Repeat contacts"), _part_count(repeats, whole)),
-            (_("Share"), part_value(repeats, whole)),
+            (_("Contacts linked to a person"), count_value(whole, scope.noise, linked_cell)),
+            (_("Repeat contacts"), _part_count(repeats, whole, scope.noise, repeat_cell)),
+            (_("Share"), part_value(repeats, whole, scope.noise, repeat_cell, linked_cell)),
         ],
         chart=False,
     )
@@ -560,7 +613,9 @@ def referrals_sent(scope: Scope) -> Result:
 
 def _referral_cells(scope: Scope) -> ReferralCells:
     """The cells of the scope's referrals, counted once per dashboard."""
-    return _shared(("referral_cells", scope), lambda: ReferralCells(referrals(scope)))
+    return _shared(
+        ("referral_cells", scope), lambda: ReferralCells(referrals(scope), noise=scope.noise)
+    )
 
 
 class ReferralCells:
@@ -570,11 +625,14 @@ class ReferralCells:
     closed, the reasons, no-shows) is a sum of these cells, shown only when it holds
     none or all of the hidden cells: no figure, nor any difference of two figures, then
     isolates a hidden cell (the hidden cells' sum is the total minus what is shown
-    anyway)."""
+    anyway). For readers of figures perturbed, a sum is perturbed as the set of cells it
+    adds up: the same figure (declined, or the status "declined") shows the same number
+    wherever it appears."""
 
-    def __init__(self, rows: QuerySet | None = None, *, groups=None):
+    def __init__(self, rows: QuerySet | None = None, *, groups=None, noise: Exact = EXACT):
         """The cells of `rows`, counted by the database, or of `groups` already counted:
         (status, reason, how many, how many answered)."""
+        self.noise = noise
         self.counts: dict[tuple[str, str, bool], int] = {}
         if groups is None:
             # Counted by the columns themselves (a status is never null; an answer is
@@ -609,7 +667,8 @@ class ReferralCells:
         inside = {key for key in self.hidden if keep(*key)}
         if self.total_hidden or (inside and inside != self.hidden):
             return Value(None, "count", hidden=True)
-        return Value(total, "count")
+        cell = ("referrals", *sorted("/".join(map(str, key)) for key in self.counts if keep(*key)))
+        return Value(self.noise.count(total, cell), "count")
 
     def share(self, part, whole) -> Value:
         """`part` out of `whole` as a percentage, when both are shown."""
@@ -618,7 +677,7 @@ class ReferralCells:
             return Value(None, "percent", hidden=True)
         if not denominator.number:
             return Value(None, "percent")
-        return Value(round(100.0 * numerator.number / denominator.number, 1), "percent")
+        return Value(share_of(numerator.number, denominator.number), "percent")
 
 
 _POSSIBLE_CELLS = [
@@ -655,7 +714,9 @@ def _no_show(status, reason, answered) -> bool:
     return status == Status.FAILED and answered
 
 
-def referral_figures(rows: QuerySet, cells: ReferralCells | None = None) -> dict[str, Value]:
+def referral_figures(
+    rows: QuerySet, cells: ReferralCells | None = None, noise: Exact = EXACT
+) -> dict[str, Value]:
     """Sent, accepted (`lifecycle.was_accepted`: answered without a refusal), the share
     accepted and the median hours to the answer, of these referrals, protected: the one
     computation for the dashboard and for each agreement's indicators."""
@@ -676,7 +737,7 @@ def referral_figures(rows: QuerySet, cells: ReferralCells | None = None) -> dict
             group = groups.setdefault((status, reason), [0, 0])
             group[0] += 1
             group[1] += answered
-        cells = ReferralCells(groups=[(*key, n, a) for key, (n, a) in groups.items()])
+        cells = ReferralCells(groups=[(*key, n, a) for key, (n, a) in groups.items()], noise=noise)
         hours = [h for _status, _reason, answered, h in found if answered]
     else:
         answered = rows.order_by().filter(responded_at__isnull=False)
@@ -689,12 +750,9 @@ def referral_figures(rows: QuerySet, cells: ReferralCells | None = None) -> dict
     }
 
 
-def referral_summary(
-    definition: Definition, rows: QuerySet, cells: ReferralCells | None = None
-) -> Result:
+def referral_summary(definition: Definition, rows: QuerySet, cells: ReferralCells) -> Result:
     """The referral figures, with the referrals by their status now (`cells`: these
-    referrals' cells, when already counted)."""
-    cells = cells or ReferralCells(rows)
+    referrals' cells)."""
     figures = referral_figures(rows, cells)
     lines = []
     for status, label in Status.choices:
@@ -846,7 +904,15 @@ def reach_by_territory(scope: Scope) -> Result:
         if scope.territory is not None
         else _("Elsewhere or postal code unknown")
     )
-    result = _distribution(definition, dict(counts), labels, total, first_column=_("Territory"))
+    result = _distribution(
+        definition,
+        dict(counts),
+        labels,
+        total,
+        first_column=_("Territory"),
+        noise=scope.noise,
+        total_cell=PEOPLE_REACHED,
+    )
     population = {str(t.pk): t.population for t in territories}
     result.columns.append(_("Per 1,000 inhabitants"))
     for line in result.lines:
@@ -857,7 +923,7 @@ def reach_by_territory(scope: Scope) -> Result:
         else:
             rate = Value(round(1000.0 * people.number / inhabitants, 2), "per_1000")
         line.values.append(rate)
-    result.headline = [(_("People reached"), count_value(total))]
+    result.headline = [(_("People reached"), count_value(total, scope.noise, PEOPLE_REACHED))]
     return result
 
 
@@ -891,8 +957,16 @@ def reach_by_deprivation(scope: Scope) -> Result:
         "5": _("5 — most deprived"),
         UNKNOWN: _("Quintile unknown"),
     }
-    result = _distribution(definition, dict(counts), labels, total, first_column=_("Quintile"))
-    result.headline = [(_("People reached"), count_value(total))]
+    result = _distribution(
+        definition,
+        dict(counts),
+        labels,
+        total,
+        first_column=_("Quintile"),
+        noise=scope.noise,
+        total_cell=PEOPLE_REACHED,
+    )
+    result.headline = [(_("People reached"), count_value(total, scope.noise, PEOPLE_REACHED))]
     return result
 
 
@@ -907,7 +981,13 @@ def priority_mix(scope: Scope) -> Result:
     labels = {value: str(label) for value, label in Priority.choices}
     labels[UNKNOWN] = _("No priority set")
     return _distribution(
-        definition, counts, labels, sum(counts.values()), first_column=_("Priority")
+        definition,
+        counts,
+        labels,
+        sum(counts.values()),
+        first_column=_("Priority"),
+        noise=scope.noise,
+        total_cell=CONTACTS,
     )
 
 
@@ -926,12 +1006,18 @@ def escalations(scope: Scope) -> Result:
     by_kind = dict(Counter(kind for _episode, kind in raised))
     labels = {value: str(label) for value, label in RiskKind.choices}
     result = _distribution(
-        definition, by_kind, labels, sum(by_kind.values()), first_column=_("Risk")
+        definition,
+        by_kind,
+        labels,
+        sum(by_kind.values()),
+        first_column=_("Risk"),
+        noise=scope.noise,
     )
+    noise, escalated_cell = scope.noise, (definition.code, "escalated")
     result.headline = [
-        (_("Contacts"), count_value(total)),
-        (_("Contacts escalated"), _part_count(escalated, total)),
-        (_("Share escalated"), part_value(escalated, total)),
+        (_("Contacts"), count_value(total, noise, CONTACTS)),
+        (_("Contacts escalated"), _part_count(escalated, total, noise, escalated_cell)),
+        (_("Share escalated"), part_value(escalated, total, noise, escalated_cell, CONTACTS)),
     ]
     return result
 
@@ -947,7 +1033,15 @@ def barriers(scope: Scope) -> Result:
     for named in named_some:
         counts.update(set(named or []) & set(BARRIERS))
     labels = {key: str(BARRIER_LABELS[key]) for key in BARRIERS}
-    return _several(definition, dict(counts), labels, total, first_column=_("Barrier"))
+    return _several(
+        definition,
+        dict(counts),
+        labels,
+        total,
+        first_column=_("Barrier"),
+        noise=scope.noise,
+        total_cell=CONTACTS,
+    )
 
 
 BARRIER_LABELS = {
@@ -959,15 +1053,28 @@ BARRIER_LABELS = {
 
 
 def _several(
-    definition: Definition, counts: dict, labels: dict, total: int, *, first_column: str
+    definition: Definition,
+    counts: dict,
+    labels: dict,
+    total: int,
+    *,
+    first_column: str,
+    noise: Exact,
+    total_cell: tuple,
 ) -> Result:
     """Counts where one contact may be in several rows (no total to add up to): each
     row a part of the contacts, protected as such."""
-    total_value = count_value(total)
+    total_value = count_value(total, noise, total_cell)
     lines = []
     for key, label in labels.items():
-        n = counts.get(key, 0)
-        lines.append(Line(key, label, [_part_count(n, total), part_value(n, total)]))
+        n, cell = counts.get(key, 0), (definition.code, key)
+        lines.append(
+            Line(
+                key,
+                label,
+                [_part_count(n, total, noise, cell), part_value(n, total, noise, cell, total_cell)],
+            )
+        )
     return Result(
         definition,
         headline=[(_("Contacts"), total_value)],
@@ -989,7 +1096,13 @@ def protective_factors(scope: Scope) -> Result:
     for key in counts:
         labels.setdefault(key, key)
     return _several(
-        definition, dict(counts), labels, len(strengths), first_column=_("Protective factor")
+        definition,
+        dict(counts),
+        labels,
+        len(strengths),
+        first_column=_("Protective factor"),
+        noise=scope.noise,
+        total_cell=(definition.code, "total"),
     )
 
 
@@ -1023,25 +1136,26 @@ def prescription_uptake(scope: Scope) -> Result:
     started = rows.count()
     adhered = plans.adhered(rows).count()
     completed = rows.filter(status=PrescriptionStatus.COMPLETED).count()
-    labels = {
-        "adhered": _("Adhered to"),
-        "completed": _("Completed"),
-    }
-    lines = [
-        Line(
-            "adhered",
-            labels["adhered"],
-            [_part_count(adhered, started), part_value(adhered, started)],
-        ),
-        Line(
-            "completed",
-            labels["completed"],
-            [_part_count(completed, started), part_value(completed, started)],
-        ),
-    ]
+    noise, started_cell = scope.noise, (definition.code, "started")
+    lines = []
+    for key, label, part in (
+        ("adhered", _("Adhered to"), adhered),
+        ("completed", _("Completed"), completed),
+    ):
+        cell = (definition.code, key)
+        lines.append(
+            Line(
+                key,
+                label,
+                [
+                    _part_count(part, started, noise, cell),
+                    part_value(part, started, noise, cell, started_cell),
+                ],
+            )
+        )
     return Result(
         definition,
-        headline=[(_("Started"), count_value(started))],
+        headline=[(_("Started"), count_value(started, noise, started_cell))],
         columns=[_("Stage"), _("Prescriptions"), _("Share of those started")],
         lines=lines,
     )
@@ -1108,12 +1222,15 @@ def wellbeing_change(scope: Scope) -> Result:
             )
             continue
         mean, low, high = mean_with_interval(deltas)
+        # Perturbed for some readers: the interval moves with its mean.
+        moved = scope.noise.mean(deltas, (definition.code, code)) - mean
+        mean, low, high = mean + moved, low + moved, high + moved
         lines.append(
             Line(
                 code,
                 _instrument_title(code),
                 [
-                    Value(n, "count"),
+                    Value(scope.noise.count(n, (definition.code, code)), "count"),
                     Value(round(mean, 2), "score"),
                     Value(round(low, 2), "score"),
                     Value(round(high, 2), "score"),
@@ -1131,7 +1248,7 @@ def wellbeing_change(scope: Scope) -> Result:
                 # Hidden with any row hidden: minus the rows shown it would bound it.
                 Value(None, "count", hidden=True)
                 if any(line.values[0].hidden for line in lines)
-                else count_value(len(measured)),
+                else count_value(len(measured), scope.noise, (definition.code, "measured")),
             )
         ],
         columns=[
@@ -1209,14 +1326,14 @@ class AgreementFigure:
     live: bool
 
 
-def agreement_figures(agreement) -> list[AgreementFigure]:
+def agreement_figures(agreement, noise: Exact = EXACT) -> list[AgreementFigure]:
     """Each of an agreement's indicators with its figure: computed from the referrals
     under it (`referral_summary`, as on the dashboard) where Proxima can, the parties'
     reported figure otherwise."""
     indicators = list(agreement.indicators.all())
     if not indicators:
         return []
-    summary = referral_figures(agreements.referrals_under(agreement))
+    summary = referral_figures(agreements.referrals_under(agreement), noise=noise)
     live = {
         IndicatorKind.REFERRALS_SENT: summary["sent"],
         IndicatorKind.REFERRALS_ACCEPTED: summary["accepted"],
@@ -1241,7 +1358,7 @@ def agreement_indicators(scope: Scope) -> Result:
     for agreement in sorted(
         agreements.in_force_on(_agreements(scope), scope.end), key=lambda a: a.pk
     ):
-        for figure in agreement_figures(agreement):
+        for figure in agreement_figures(agreement, scope.noise):
             label = figure.indicator.label or figure.indicator.get_kind_display()
             target = figure.indicator.target
             lines.append(

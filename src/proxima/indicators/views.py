@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from proxima.core.errors import InputError
@@ -14,7 +14,19 @@ from proxima.core.formats import csv_text
 from proxima.core.forms import error_texts
 from proxima.core.spreadsheets import workbook
 from proxima.indicators import access, extract, presenters, services
-from proxima.indicators.forms import PeriodForm, ScopeForm, default_period
+from proxima.indicators.forms import (
+    MonthScopeForm,
+    PeriodForm,
+    ScopeForm,
+    default_months,
+    default_period,
+)
+
+PERTURBED_NOTE = gettext_lazy(
+    "To protect everyone, counts of 5 and more are slightly changed, by 2 at most and "
+    "always the same way, and means are moved slightly too: rows may not add up exactly "
+    "to their total. Periods are whole months."
+)
 
 
 def _asked(request):
@@ -28,12 +40,16 @@ def _asked(request):
         team_id=request.GET.get("team"),
         organization_id=request.GET.get("organization"),
     )
-    start, end = default_period()
-    data = {"start": start.isoformat(), "end": end.isoformat()}
-    data.update({k: v for k, v in request.GET.items() if k in ScopeForm.base_fields and v})
+    if access.whole_months_only(request.user):
+        form_class, (start, end) = MonthScopeForm, default_months()
+        data = {"start": start.strftime("%Y-%m"), "end": end.strftime("%Y-%m")}
+    else:
+        form_class, (start, end) = ScopeForm, default_period()
+        data = {"start": start.isoformat(), "end": end.isoformat()}
+    data.update({k: v for k, v in request.GET.items() if k in form_class.base_fields and v})
     if access.sees_own_organization_only(request.user):
         data.pop("organization", None)  # their own, checked above: always theirs
-    form = ScopeForm(data, **choices)
+    form = form_class(data, **choices)
     if not form.is_valid():
         return form, None
     cleaned = form.cleaned_data
@@ -70,6 +86,7 @@ def _page(request, template: str):
         "scope_words": _scope_words(scope),
         "own_organization_only": access.sees_own_organization_only(request.user),
         "can_extract": access.may_extract(request.user),
+        "perturbed_note": PERTURBED_NOTE if scope.perturbed else "",
         "sections": presenters.sections(results),
         "query": request.GET.urlencode(),
     }
@@ -103,11 +120,20 @@ def _export(request, extension: str):
             status=400,
         )
     header, rows = presenters.export_rows(services.dashboard(scope))
+    if scope.perturbed:
+        rows.append(["", "", "", _("Note"), None, "", str(PERTURBED_NOTE)])
     if extension == "csv":
         response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
     else:
-        scope_header = [_("From"), _("To"), _("Narrowed to")]
-        scope_rows = [[scope.start, scope.end, "; ".join(_scope_words(scope))]]
+        scope_header = [_("From"), _("To"), _("Narrowed to"), _("Figures")]
+        scope_rows = [
+            [
+                scope.start,
+                scope.end,
+                "; ".join(_scope_words(scope)),
+                str(PERTURBED_NOTE) if scope.perturbed else _("exact"),
+            ]
+        ]
         content = workbook(
             [
                 (_("Indicators"), header, rows),

@@ -10,7 +10,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from proxima.core.formats import decimal
-from proxima.indicators import services
+from proxima.indicators import access, services
 
 register = template.Library()
 
@@ -55,7 +55,8 @@ def figure(value) -> str:
     return shown(value) if isinstance(value, services.Value) else str(value)
 
 
-@register.simple_tag
-def agreement_figures(agreement) -> list[services.AgreementFigure]:
-    """An agreement's indicators with their figures, computed as on the dashboard."""
-    return services.agreement_figures(agreement)
+@register.simple_tag(takes_context=True)
+def agreement_figures(context, agreement) -> list[services.AgreementFigure]:
+    """An agreement's indicators with their figures, computed as on the dashboard, and
+    shown to the reader as the dashboard shows them (perturbed for an evaluator)."""
+    return services.agreement_figures(agreement, access.noise_for(context["request"].user))
