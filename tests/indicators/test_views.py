@@ -231,7 +231,7 @@ def test_an_evaluator_reads_whole_months_and_perturbed_figures(world):
     assert median == 20.0
     # The exports say so too.
     exported = client.get(reverse("indicators:csv"), MARCH).content.decode()
-    assert exported.splitlines()[-1].endswith("Les périodes sont des mois entiers.\"")
+    assert exported.splitlines()[-1].endswith('Les périodes sont des mois entiers."')
     # The coordinator's page says nothing of it and keeps days.
     coordinator = _client(world["coordinator"]).get(reverse("indicators:dashboard"), MARCH)
     assert "légèrement modifiés" not in coordinator.content.decode()
