@@ -8,12 +8,15 @@ import statistics
 from django.test import override_settings
 
 from proxima.indicators.perturbation import EXACT, PERTURBED, amount
+from proxima.indicators.services import mean_with_interval
 from proxima.indicators.suppression import MINIMUM
 
 
 def test_exact_readers_get_the_true_figures():
     assert [EXACT.count(n, ("contacts",)) for n in (0, 3, 5, 1234)] == [0, 3, 5, 1234]
-    assert EXACT.mean([1.0, 2.0, 6.0], ("wellbeing_change", "k10")) == 3.0
+    exact = mean_with_interval([1.0, 2.0, 6.0])
+    assert EXACT.interval([1.0, 2.0, 6.0], exact, ("wellbeing_change", "k10")) == exact
+    assert EXACT.among((3, 7, "", "")) is EXACT
 
 
 def test_a_count_moves_by_two_at_most_never_below_five_and_zero_stays_zero():
@@ -57,25 +60,47 @@ def test_a_difference_of_two_figures_no_longer_tells_one_person():
     )
 
 
+def _shown(values):
+    return PERTURBED.interval(values, mean_with_interval(values), ("wellbeing_change", "k10"))
+
+
 def test_a_mean_no_longer_gives_back_one_persons_score():
     # n·mean shown, minus the same for the group without one person, was that person's
-    # change exactly; perturbed, it is not in most cases.
+    # change exactly; perturbed, it is off by a continuous amount (whole-number sums
+    # cannot be told apart), and the interval's width no longer gives the exact variance.
     chance = random.Random(7)
-    exact_back = 0
+    errors = []
     for _ in range(300):
         group = [chance.randint(-15, 15) for _ in range(chance.randint(5, 40))]
         person = chance.randint(-15, 15)
         with_them = group + [person]
-        got = len(with_them) * PERTURBED.mean(with_them, ("wellbeing_change", "k10")) - len(
-            group
-        ) * PERTURBED.mean(group, ("wellbeing_change", "k10"))
-        exact_back += abs(got - person) < 0.5
-        # Moved by at most two spreads of the values, divided among them.
+        mean, low, high = _shown(with_them)
+        exact_mean, exact_low, exact_high = mean_with_interval(with_them)
+        got = len(with_them) * mean - len(group) * _shown(group)[0]
+        errors.append(abs(got - person))
+        # The sum moved by at most two spreads; the interval around the moved mean,
+        # never narrower than the exact one and at most a quarter wider.
         spread = max(1.0, round(statistics.pstdev(with_them), 1))
-        assert abs(PERTURBED.mean(with_them, ("w", "k")) - statistics.fmean(with_them)) <= (
-            2 * spread / len(with_them) + 1e-9
-        )
-    assert exact_back < 300 * 0.35
+        assert abs(mean - exact_mean) <= 2 * spread / len(with_them) + 1e-9
+        assert abs((low + high) / 2 - mean) < 1e-9
+        width, exact_width = high - low, exact_high - exact_low
+        assert exact_width - 1e-9 <= width <= 1.25 * exact_width + 1e-9
+        # The shown sum is not a whole number: the true one cannot be picked among them.
+        assert abs(mean * len(with_them) - round(mean * len(with_them))) > 1e-6
+    assert sum(error < 0.5 for error in errors) < 300 * 0.2
+    assert statistics.median(errors) > 1.0
+    # And the same values always show the same figures.
+    assert _shown([1.0, 4.0, 2.0, 8.0, 5.0]) == _shown([1.0, 4.0, 2.0, 8.0, 5.0])
+
+
+def test_a_cell_is_named_with_who_is_counted():
+    region = PERTURBED.among((3, "", "", ""))
+    territory = PERTURBED.among((3, 17, "", ""))
+    assert region.among((3, 17, "", "")).scope == territory.scope
+    shown_region = [region.count(n, ("contacts",)) for n in range(5, 405)]
+    shown_territory = [territory.count(n, ("contacts",)) for n in range(5, 405)]
+    # What one scope's amounts are tells nothing of another's.
+    assert sum(a != b for a, b in zip(shown_region, shown_territory, strict=True)) > 200
 
 
 def test_the_amounts_depend_on_a_secret_key():

@@ -857,3 +857,35 @@ def test_hidden_referral_cells_are_never_pinned_by_what_is_shown(db):
     assert headline(declines)[1:4] == ["hidden", "hidden", "hidden"]
     reasons = table(declines)
     assert reasons["out_of_territory"][0] == reasons["declined_by_person"][0] == "hidden"
+
+
+def test_an_evaluator_sees_one_figure_for_the_same_people_however_asked(network):
+    from dataclasses import replace
+
+    def perturbed(**narrowed):
+        return replace(period(network, **narrowed), perturbed=True)
+
+    region, clsc_a, n1 = (
+        perturbed(),
+        perturbed(territory=network.clsc_a),
+        perturbed(territory=network.n1),
+    )
+    # P1-P5 live in neighbourhood N1 of CLSC A: the region's row for A, A's total, A's
+    # row for N1, N1's total and A's deprivation headline count the same five people:
+    # one number however asked (else several noisy reads of one figure would pin it).
+    reach_a = services.reach_by_territory(clsc_a)
+    figures = {
+        table(services.reach_by_territory(region))[str(network.clsc_a.pk)][0],
+        headline(reach_a)[0],
+        table(reach_a)[str(network.n1.pk)][0],
+        headline(services.reach_by_territory(n1))[0],
+        headline(services.reach_by_deprivation(clsc_a))[0],
+    }
+    assert len(figures) == 1 and abs(figures.pop() - 5) <= 2
+    # The region's ten people: one number in both equity indicators, moved by 2 at most.
+    both = headline(services.reach_by_territory(region)) + headline(
+        services.reach_by_deprivation(region)
+    )
+    assert both[0] == both[1] and abs(both[0] - 10) <= 2
+    # The exact figures are untouched for those who read the records.
+    assert headline(services.reach_by_territory(period(network))) == [10]

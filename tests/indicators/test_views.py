@@ -17,6 +17,7 @@ from proxima.core.roles import Role
 from proxima.referrals.models import Referral
 from proxima.teams.services import standard_team
 from proxima.territories.services import save_territory
+from proxima.indicators.forms import default_period
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -301,6 +302,29 @@ def test_the_research_extract_is_refused_to_others_with_nothing_written(world):
         assert client.get(reverse("indicators:extract")).status_code == 403
         assert client.post(reverse("indicators:download_extract"), MARCH).status_code == 403
     assert not AuditEvent.objects.filter(action="research_extract").exists()
+
+
+def test_an_evaluator_takes_the_extract_in_whole_months(world):
+    from proxima.core.models import AuditEvent
+
+    client = _client(world["evaluator"])
+    page = client.get(reverse("indicators:extract")).content.decode()
+    assert 'type="month"' in page and 'placeholder="AAAA-MM"' in page
+    # Two extracts a day apart would show the one contact between them: refused.
+    refused = client.post(
+        reverse("indicators:download_extract"), {"start": "2026-03-01", "end": "2026-03-14"}
+    )
+    assert refused.status_code == 400
+    assert "se termine le dernier jour" in refused.content.decode()
+    assert not AuditEvent.objects.filter(action="research_extract").exists()
+    taken = client.post(
+        reverse("indicators:download_extract"), {"start": "2026-03", "end": "2026-03"}
+    )
+    assert taken.status_code == 200 and taken["Content-Type"] == "application/zip"
+    # The coordinator keeps days, shown as ISO days in the date inputs whatever the language.
+    coordinator = _client(world["coordinator"]).get(reverse("indicators:extract")).content.decode()
+    start, end = default_period()
+    assert f'type="date" value="{start.isoformat()}"' in coordinator.replace('name="start" ', "")
 
 
 @pytest.mark.parametrize(

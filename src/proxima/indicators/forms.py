@@ -34,7 +34,7 @@ class MonthField(forms.Field):
     last day (`last=True`). A day is accepted only if it is that one (a link made with
     days): the period is always whole months."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": _("YYYY-MM")})
     default_error_messages = {
         "invalid": _("Enter a month as YYYY-MM."),
         "first": _("Choose whole months: the period starts on the first day of a month."),
@@ -66,8 +66,11 @@ class PeriodForm(forms.Form):
     """A period, both days included (the research extract's; the dashboard's with its
     narrowing choices)."""
 
-    start = DayField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = DayField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # The date input reads and shows ISO days only, whatever the language.
+    start = DayField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = DayField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self):
         data = super().clean()
@@ -100,9 +103,14 @@ class ScopeForm(PeriodForm):
                 self.fields[name].widget = forms.HiddenInput()
 
 
-class MonthScopeForm(ScopeForm):
-    """The same in whole months, for readers of perturbed figures (perturbation.py): no
-    two periods they can ask for differ by a day."""
+class MonthPeriodForm(PeriodForm):
+    """A period in whole months, for readers of no record (evaluators: perturbation.py):
+    no two periods they can ask for, of the dashboard or of the research extract, differ
+    by a day."""
 
     start = MonthField(label=_("From"), last=False)
     end = MonthField(label=_("To"), last=True)
+
+
+class MonthScopeForm(MonthPeriodForm, ScopeForm):
+    """The dashboard's choices in whole months."""

@@ -5,8 +5,8 @@ from comparing two tables: two periods a day apart, or a territory and its
 neighbourhood, may differ by one person, and their difference would then show that
 person's row exactly. For readers who are not already allowed to read the records (the
 capability `indicators.exact_figures` says who is), every count shown from 5 up is moved
-by a small, fixed amount (−2 to +2; never below 5, zero stays zero), and a mean's sum by
-up to two spreads of its values, so that:
+by a small, fixed amount (−2 to +2; never below 5, zero stays zero), a mean's sum by
+up to two spreads of its values and its interval widened, so that:
 
 - the same true figure always shows the same number (the amount comes from a keyed hash
   of the cell and its true value, never from chance): asking again, or asking another
@@ -18,7 +18,11 @@ up to two spreads of its values, so that:
 - which rows are hidden is decided on the true counts, before any noise.
 
 The key is derived from SECRET_KEY (with its own purpose), so the amounts cannot be
-recomputed from the code alone. Combined with whole months only for these readers
+recomputed from the code alone. A cell names what is counted and among whom (the
+scope: region, territory, team, organization; see services.Scope.cell), never where it
+sits on a page: the same figure shown twice shows the same number, and what a reader
+may learn of one scope's amounts (from the research extract's exact rows, say) tells
+nothing of another's. Combined with whole months only for these readers
 (forms.py), no two tables they can ask for differ by a day. Rows then need not add up to
 their total exactly: the page says so.
 """
@@ -38,10 +42,19 @@ _AMOUNTS = (-2, -2, -1, -1, -1, -1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2)
 _PURPOSE = "proxima.indicators.perturbation"
 
 
+def _digest(cell: Sequence, value) -> bytes:
+    message = "\x1f".join(str(part) for part in (*cell, value))
+    return salted_hmac(_PURPOSE, message, algorithm="sha256").digest()
+
+
 def amount(cell: Sequence, value) -> int:
     """The fixed amount for this cell holding this true value."""
-    message = "\x1f".join(str(part) for part in (*cell, value))
-    return _AMOUNTS[salted_hmac(_PURPOSE, message, algorithm="sha256").digest()[0] % 16]
+    return _AMOUNTS[_digest(cell, value)[0] % 16]
+
+
+def fraction(cell: Sequence, value) -> float:
+    """A fixed number from 0 to 1 for this cell and value, continuous (2**-32 steps)."""
+    return int.from_bytes(_digest(cell, value)[4:8], "big") / 2**32
 
 
 class Exact:
@@ -49,11 +62,18 @@ class Exact:
 
     perturbed = False
 
+    def among(self, scope: Sequence) -> Exact:
+        """The same, for the figures of this scope (who is counted)."""
+        return self
+
     def count(self, value: int, cell: Sequence) -> int:
         return value
 
-    def mean(self, values: Sequence[float], cell: Sequence) -> float:
-        return statistics.fmean(values)
+    def interval(
+        self, values: Sequence[float], exact: tuple[float, float, float], cell: Sequence
+    ) -> tuple[float, float, float]:
+        """A mean with its 95% interval (`exact`: as computed from `values`)."""
+        return exact
 
 
 class Perturbed(Exact):
@@ -61,18 +81,34 @@ class Perturbed(Exact):
 
     perturbed = True
 
+    def __init__(self, scope: Sequence = ()):
+        self.scope = tuple(scope)
+
+    def among(self, scope: Sequence) -> Perturbed:
+        """The same, for the figures of this scope: each cell is named with it."""
+        return Perturbed(scope)
+
     def count(self, value: int, cell: Sequence) -> int:
         if value < MINIMUM:
             return value  # zero stays zero; 1 to 4 are hidden anyway
-        return max(MINIMUM, value + amount(cell, value))
+        return max(MINIMUM, value + amount((*self.scope, *cell), value))
 
-    def mean(self, values: Sequence[float], cell: Sequence) -> float:
-        """The mean with its sum moved by up to two spreads of the values (the spread
-        rounded to a tenth, at least 1): one value more or less cannot be read back."""
-        total = sum(values)
+    def interval(
+        self, values: Sequence[float], exact: tuple[float, float, float], cell: Sequence
+    ) -> tuple[float, float, float]:
+        """The mean with its sum moved by a fixed amount anywhere from minus to plus two
+        spreads of the values (the spread rounded to a tenth, at least 1; any amount in
+        between, so that no whole-number sum can be told apart), and its interval
+        widened by a fixed 0 to 25 % (never narrower; an exact width would give back the
+        values' exact variance, and with it, from two groups a person apart, that
+        person's score): one value more or less cannot be read back."""
+        mean, low, high = exact
+        key = (len(values), round(sum(values), 4), round(high - low, 6))
         spread = max(1.0, round(statistics.pstdev(values), 1)) if len(values) > 1 else 1.0
-        moved = total + amount((*cell, "sum"), (len(values), round(total, 4))) * spread
-        return moved / len(values)
+        cell = (*self.scope, *cell)
+        moved = mean + (4 * fraction((*cell, "sum"), key) - 2) * spread / len(values)
+        half = (high - low) / 2 * (1 + 0.25 * fraction((*cell, "width"), key))
+        return moved, moved - half, moved + half
 
 
 EXACT = Exact()

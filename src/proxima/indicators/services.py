@@ -123,7 +123,23 @@ class Scope:
 
     @property
     def noise(self) -> Exact:
-        return PERTURBED if self.perturbed else EXACT
+        """How its figures are shown: exact, or perturbed with cells named with who is
+        counted (`among`)."""
+        return self.noise_within(self.territory)
+
+    def noise_within(self, territory) -> Exact:
+        """The same, for the scope's figures within one territory (a row of people
+        reached per territory is the same figure as the total narrowed to it)."""
+        if not self.perturbed:
+            return EXACT
+        return PERTURBED.among(
+            (
+                self.region_id,
+                getattr(territory, "pk", territory) or "",
+                getattr(self.team, "pk", "") or "",
+                getattr(self.organization, "pk", "") or "",
+            )
+        )
 
     @property
     def since(self) -> datetime:
@@ -177,16 +193,20 @@ def part_value(
         return Value(None, "percent")
     if not suppression.protect_part(part, whole):
         return Value(None, "percent", hidden=True)
+    part_cell = whole_cell if part == whole else part_cell  # all of it: the same figure
     return Value(share_of(noise.count(part, part_cell), noise.count(whole, whole_cell)), "percent")
 
 
-def _part_count(part: int, whole: int, noise: Exact = EXACT, cell: tuple = ()) -> Value:
-    """The count of a part shown under the same rule as its percentage."""
+def _part_count(
+    part: int, whole: int, noise: Exact = EXACT, cell: tuple = (), whole_cell: tuple = ()
+) -> Value:
+    """The count of a part shown under the same rule as its percentage (all of the
+    whole: the whole's figure, `whole_cell`)."""
     if part == 0:
         return Value(0, "count")
     if not suppression.protect_part(part, whole):
         return Value(None, "count", hidden=True)
-    return Value(noise.count(part, cell), "count")
+    return Value(noise.count(part, whole_cell if part == whole else cell), "count")
 
 
 def _median_value(values: list[float], unit: str) -> Value:
@@ -207,20 +227,29 @@ def _distribution(
     chart: bool = True,
     noise: Exact = EXACT,
     total_cell: tuple | None = None,
+    row_cells: dict[str, tuple[Exact, tuple]] | None = None,
+    total_noise: Exact | None = None,
 ) -> Result:
     """A distribution of a total over labelled rows (every label shown, even at 0),
     with counts and shares, protected with the total (which rows to hide is decided on
     the true counts; the shown ones are then perturbed for some readers: each row is
-    the cell (code, row), the total `total_cell`)."""
+    the cell (code, row), unless `row_cells` names it; the total `total_cell` with
+    `total_noise`; a row holding the whole total is the total's figure)."""
     full = {key: counts.get(key, 0) for key in labels}
     shown = suppression.protect_distribution(full, total)
-    total_value = count_value(total, noise, total_cell or (definition.code, "total"))
+    cells = {key: (noise, (definition.code, key)) for key in labels} | (row_cells or {})
+    total_noise = total_noise or noise
+    total_cell = total_cell or (definition.code, "total")
+    whole = next((key for key, n in full.items() if total and n == total), None)
+    total_value = count_value(total, total_noise, total_cell)
     lines = []
     for key, label in labels.items():
         number = shown[key]
         hidden = number is None
         if not hidden:
-            number = noise.count(number, (definition.code, key))
+            # A row holding the whole total is the total's figure, shown as such.
+            row_noise, cell = (total_noise, total_cell) if key == whole else cells[key]
+            number = row_noise.count(number, cell)
         share = (
             Value(None, "percent", hidden=True)
             if hidden or total_value.number is None
@@ -341,6 +370,8 @@ def _of_the_network(code: str):
 # The cells several indicators show alike (the same figure, perturbed the same way).
 CONTACTS = ("contacts",)
 PEOPLE_REACHED = ("people_reached",)
+ESCALATED = ("contacts_escalated",)
+MEASURED = ("prescriptions_measured",)
 
 
 @_of_the_network("contacts_by_channel")
@@ -667,7 +698,12 @@ class ReferralCells:
         inside = {key for key in self.hidden if keep(*key)}
         if self.total_hidden or (inside and inside != self.hidden):
             return Value(None, "count", hidden=True)
-        cell = ("referrals", *sorted("/".join(map(str, key)) for key in self.counts if keep(*key)))
+        # Named by the referrals it adds up (its non-empty cells): the same referrals,
+        # however selected (all accepted: "accepted" is "sent"), show the same number.
+        cell = (
+            "referrals",
+            *sorted("/".join(map(str, key)) for key, n in self.counts.items() if n and keep(*key)),
+        )
         return Value(self.noise.count(total, cell), "count")
 
     def share(self, part, whole) -> Value:
@@ -912,6 +948,15 @@ def reach_by_territory(scope: Scope) -> Result:
         first_column=_("Territory"),
         noise=scope.noise,
         total_cell=PEOPLE_REACHED,
+        total_noise=_reached_noise(scope, list(by_fsa)),
+        # A territory's row is the figure of its people, as narrowed to it.
+        row_cells={
+            str(t.pk): (
+                _reached_noise(scope, [f for f in by_fsa if places.get(f) == t.pk]),
+                PEOPLE_REACHED,
+            )
+            for t in territories
+        },
     )
     population = {str(t.pk): t.population for t in territories}
     result.columns.append(_("Per 1,000 inhabitants"))
@@ -923,8 +968,28 @@ def reach_by_territory(scope: Scope) -> Result:
         else:
             rate = Value(round(1000.0 * people.number / inhabitants, 2), "per_1000")
         line.values.append(rate)
-    result.headline = [(_("People reached"), count_value(total, scope.noise, PEOPLE_REACHED))]
+    result.headline = [(_("People reached"), result.headline[0][1])]
     return result
+
+
+def _reached_noise(scope: Scope, fsas: list[str]) -> Exact:
+    """The noise of a count of people living in these postal areas: named with the
+    smallest of the region's territories holding them all (within the scope's), so
+    that the same people show the same figure whether counted as a territory's row, as
+    the total narrowed to it, or narrowed to a larger one they all live in."""
+    if not scope.perturbed or not fsas:
+        return scope.noise
+    within = set(descendant_ids(scope.territory.pk)) if scope.territory is not None else None
+    levels = _region_levels(scope.region_id)
+    for level in reversed(LEVEL_ORDER):  # the finest first
+        if level not in levels:
+            continue
+        places = set(_fsa_places(fsas, level).values())
+        if len(places) == 1 and None not in places:
+            (place,) = places
+            if within is None or place in within:
+                return scope.noise_within(place)
+    return scope.noise
 
 
 @_of_the_network("reach_by_deprivation")
@@ -965,8 +1030,9 @@ def reach_by_deprivation(scope: Scope) -> Result:
         first_column=_("Quintile"),
         noise=scope.noise,
         total_cell=PEOPLE_REACHED,
+        total_noise=_reached_noise(scope, list(by_fsa)),
     )
-    result.headline = [(_("People reached"), count_value(total, scope.noise, PEOPLE_REACHED))]
+    result.headline = [(_("People reached"), result.headline[0][1])]
     return result
 
 
@@ -1012,12 +1078,15 @@ def escalations(scope: Scope) -> Result:
         sum(by_kind.values()),
         first_column=_("Risk"),
         noise=scope.noise,
+        # Escalations by risk add up to the contacts escalated when each had one risk:
+        # then the same figure, shown the same.
+        total_cell=ESCALATED,
     )
-    noise, escalated_cell = scope.noise, (definition.code, "escalated")
+    noise = scope.noise
     result.headline = [
         (_("Contacts"), count_value(total, noise, CONTACTS)),
-        (_("Contacts escalated"), _part_count(escalated, total, noise, escalated_cell)),
-        (_("Share escalated"), part_value(escalated, total, noise, escalated_cell, CONTACTS)),
+        (_("Contacts escalated"), _part_count(escalated, total, noise, ESCALATED, CONTACTS)),
+        (_("Share escalated"), part_value(escalated, total, noise, ESCALATED, CONTACTS)),
     ]
     return result
 
@@ -1072,7 +1141,10 @@ def _several(
             Line(
                 key,
                 label,
-                [_part_count(n, total, noise, cell), part_value(n, total, noise, cell, total_cell)],
+                [
+                    _part_count(n, total, noise, cell, total_cell),
+                    part_value(n, total, noise, cell, total_cell),
+                ],
             )
         )
     return Result(
@@ -1148,7 +1220,7 @@ def prescription_uptake(scope: Scope) -> Result:
                 key,
                 label,
                 [
-                    _part_count(part, started, noise, cell),
+                    _part_count(part, started, noise, cell, started_cell),
                     part_value(part, started, noise, cell, started_cell),
                 ],
             )
@@ -1221,16 +1293,17 @@ def wellbeing_change(scope: Scope) -> Result:
                 )
             )
             continue
-        mean, low, high = mean_with_interval(deltas)
-        # Perturbed for some readers: the interval moves with its mean.
-        moved = scope.noise.mean(deltas, (definition.code, code)) - mean
-        mean, low, high = mean + moved, low + moved, high + moved
+        mean, low, high = scope.noise.interval(
+            deltas, mean_with_interval(deltas), (definition.code, code)
+        )
         lines.append(
             Line(
                 code,
                 _instrument_title(code),
                 [
-                    Value(scope.noise.count(n, (definition.code, code)), "count"),
+                    # Prescriptions measured with this instrument: with one instrument,
+                    # the headline's figure, shown the same.
+                    Value(scope.noise.count(n, MEASURED), "count"),
                     Value(round(mean, 2), "score"),
                     Value(round(low, 2), "score"),
                     Value(round(high, 2), "score"),
@@ -1248,7 +1321,7 @@ def wellbeing_change(scope: Scope) -> Result:
                 # Hidden with any row hidden: minus the rows shown it would bound it.
                 Value(None, "count", hidden=True)
                 if any(line.values[0].hidden for line in lines)
-                else count_value(len(measured), scope.noise, (definition.code, "measured")),
+                else count_value(len(measured), scope.noise, MEASURED),
             )
         ],
         columns=[

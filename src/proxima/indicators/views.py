@@ -15,6 +15,7 @@ from proxima.core.forms import error_texts
 from proxima.core.spreadsheets import workbook
 from proxima.indicators import access, extract, presenters, services
 from proxima.indicators.forms import (
+    MonthPeriodForm,
     MonthScopeForm,
     PeriodForm,
     ScopeForm,
@@ -179,8 +180,16 @@ def _extract_page(request, form, *, status: int = 200, problem: str = ""):
 @require_safe
 def research_extract(request):
     access.require_extractor(request.user)
-    start, end = default_period()
-    return _extract_page(request, PeriodForm(initial={"start": start, "end": end}))
+    form_class, (start, end) = _extract_form(request.user)
+    return _extract_page(request, form_class(initial={"start": start, "end": end}))
+
+
+def _extract_form(user):
+    """The extract's period form and its default: whole months for an evaluator (two
+    extracts a day apart would show the one contact between them)."""
+    if access.whole_months_only(user):
+        return MonthPeriodForm, default_months()
+    return PeriodForm, default_period()
 
 
 @login_required
@@ -192,7 +201,7 @@ def download_extract(request):
     access.require_extractor(request.user)
     if request.method != "POST":
         return redirect("indicators:extract")
-    form = PeriodForm(request.POST)
+    form = _extract_form(request.user)[0](request.POST)
     if not form.is_valid():
         return _extract_page(request, form, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
