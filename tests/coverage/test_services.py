@@ -61,7 +61,8 @@ def territory(need_domains):
         make_service(name, domain="youth", point=(46.81, -71.29), minimum_age=low, maximum_age=high)
     worker = UserFactory(role=Role.WORKER_811, region=Region.objects.get(code="R"))
     now = timezone.now()
-    for answered_after, rejected in ((2, False), (4, True), (None, False)):
+    # Ten: five accepted after 2 hours, three declined after 4, two not answered yet.
+    for answered_after, rejected in [(2, False)] * 5 + [(4, True)] * 3 + [(None, False)] * 2:
         sent = now - timedelta(days=3)
         Referral.objects.create(
             region=worker.region,
@@ -93,8 +94,8 @@ def test_what_each_neighbourhood_has_for_each_need(territory):
     assert (food.services, food.located, food.accepting, food.waitlist) == (2, 2, 1, 1)
     assert (food.french, food.english, food.free) == (1, 1, 1)
     assert (food.evenings, food.weekends, food.in_person, food.remote) == (1, 0, 2, 0)
-    assert (food.referrals_sent, food.referrals_accepted) == (3, 1)
-    assert food.median_response_hours == 3.0  # answered after 2 and 4 hours
+    assert (food.referrals_sent, food.referrals_accepted) == (10, 5)
+    assert food.median_response_hours == 2.0  # answered after 2 (five times) and 4 hours
     assert food.gaps == [] and not food.duplication
     assert cells[("B", "food")].services == 0
     assert cells[("B", "food")].gaps == [GAP_NONE]
@@ -161,3 +162,35 @@ def test_a_remote_service_reaches_the_territories_its_areas_are_hold_or_lie_in(t
     # Seen from the region, a service of one of its neighbourhoods serves part of it.
     regions = coverage_table(level="region", domains=["legal"])
     assert {c.territory_id: c.services for c in regions} == {region: 2}
+
+
+def test_referral_figures_are_protected_and_perturbed_for_evaluators(territory):
+    from proxima.core.perturbation import PERTURBED
+
+    # Ten sent, five accepted (above), exact for those who read the referrals anyway.
+    # For an evaluator: counted over the last twelve whole months (the window no longer
+    # moves each day, so two days' pages cannot isolate a day's referrals), perturbed.
+    later = timezone.now() + timedelta(days=40)
+    food = table(territory, now=later, noise=PERTURBED)[("A", "food")]
+    assert abs(food.referrals_sent - 10) <= 2 and food.referrals_sent >= 5
+    assert abs(food.referrals_accepted - 5) <= 2
+    assert food.median_response_hours == 2.0
+    assert table(territory, now=later)[("A", "food")].referrals_sent == 10
+    # A year and more later: outside the twelve whole months.
+    gone = table(territory, now=timezone.now() + timedelta(days=400), noise=PERTURBED)
+    assert gone[("A", "food")].referrals_sent == 0
+    # Seven of the ten accepted: the three others could be counted, so the accepted
+    # are suppressed; with three sent, all is (and the median of fewer than 5 answers).
+    pending = Referral.objects.filter(status="requested")
+    Referral.objects.filter(status="rejected").update(status="accepted", reject_reason="")
+    food = table(territory)[("A", "food")]
+    assert (food.referrals_sent, food.referrals_accepted) == (10, None)
+    Referral.objects.exclude(pk__in=pending.values("pk")).exclude(
+        pk__in=Referral.objects.filter(status="accepted").values("pk")[:1]
+    ).delete()
+    food = table(territory)[("A", "food")]
+    assert (food.referrals_sent, food.referrals_accepted, food.median_response_hours) == (
+        None,
+        None,
+        None,
+    )

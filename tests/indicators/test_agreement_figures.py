@@ -123,7 +123,7 @@ def test_an_evaluator_reads_the_agreements_figures_perturbed(region, agreement, 
     from django.test import Client
     from django.urls import reverse
 
-    from proxima.indicators.perturbation import PERTURBED
+    from proxima.core.perturbation import PERTURBED
 
     worker = UserFactory(role=Role.WORKER_811, region=region, team="info_social")
     elsewhere = OrganizationFactory()

@@ -14,10 +14,10 @@ from shapely.geometry import box
 
 from proxima.core.models import Region
 from proxima.core.roles import Role
+from proxima.indicators.forms import default_period
 from proxima.referrals.models import Referral
 from proxima.teams.services import standard_team
 from proxima.territories.services import save_territory
-from proxima.indicators.forms import default_period
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

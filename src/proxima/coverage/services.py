@@ -16,6 +16,9 @@ import shapely
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from proxima.core.moments import start_of_day
+from proxima.core.perturbation import EXACT, Exact
+from proxima.core.suppression import MINIMUM, protect_count, protect_part
 from proxima.directory.models import (
     CapacityStatus,
     Language,
@@ -72,8 +75,9 @@ class Cell:
     in_person: int = 0
     remote: int = 0
     home_visits: int = 0
-    referrals_sent: int = 0
-    referrals_accepted: int = 0
+    # None: suppressed (from 1 to 4, or what would tell one) — core/suppression.py.
+    referrals_sent: int | None = 0
+    referrals_accepted: int | None = 0
     median_response_hours: float | None = None
     gaps: list[str] = field(default_factory=list)
     duplication: bool = False
@@ -228,7 +232,7 @@ def _located(territories: list[Territory], listings: list[_Listing], reach_km: f
     return inside, near
 
 
-def _referrals(domains: _Domains, since: datetime):
+def _referrals(domains: _Domains, since: datetime, until: datetime | None = None):
     """Per (service, domain): referrals sent, accepted, response delays in hours."""
     from proxima.matching.services import DIRECTORY_DOMAINS
 
@@ -236,9 +240,11 @@ def _referrals(domains: _Domains, since: datetime):
     accepted: dict[tuple[str, str], int] = defaultdict(int)
     delays: dict[tuple[str, str], list[float]] = defaultdict(list)
     tops_of: dict[str, set[str]] = {}
+    rows = Referral.objects.filter(service__isnull=False, requested_at__gte=since)
+    if until is not None:
+        rows = rows.filter(requested_at__lt=until)
     for service_id, need, hours, status in (
-        Referral.objects.filter(service__isnull=False, requested_at__gte=since)
-        .exclude(status__in=(Status.DRAFT, Status.ENTERED_IN_ERROR))
+        rows.exclude(status__in=(Status.DRAFT, Status.ENTERED_IN_ERROR))
         .annotate(hours=hours_to_answer())
         .values_list("service_id", "need_domain", "hours", "status")
     ):
@@ -265,19 +271,29 @@ def coverage_table(
     region_code: str | None = None,
     domains: list[str] | None = None,
     now: datetime | None = None,
+    noise: Exact = EXACT,
 ) -> list[Cell]:
     """Every territory of a level (in a region, when given) × need domain: the services
     reachable (located in it, within `reach_km` of it, or remotely) and how (capacity,
     French and English, free, evenings and weekends, delivery), the referrals sent to
     the services located there and accepted, the median response delay; the gaps and a
-    possible duplication flagged."""
+    possible duplication flagged. The referral figures are protected as the indicators'
+    are: a count from 1 to 4 suppressed, the accepted when they or the rest are, a
+    median of fewer than five answers; for readers of perturbed figures (`noise`:
+    evaluators), counted over the last twelve whole months (not a window moving each
+    day) and perturbed."""
     now = now or timezone.now()
     domains = domains or top_domains()
     territories = territories_for_map(level, region_code or None, on=now.date())
     columns = _Domains(domains)
     listings = _listings(columns)
     inside, near = _located(territories, listings, reach_km)
-    sent, accepted, delays = _referrals(columns, now - timedelta(days=REFERRAL_WINDOW_DAYS))
+    if noise.perturbed:
+        until = start_of_day(timezone.localtime(now).date().replace(day=1))
+        since = start_of_day(_months_before(until.date(), 12))
+        sent, accepted, delays = _referrals(columns, since, until)
+    else:
+        sent, accepted, delays = _referrals(columns, now - timedelta(days=REFERRAL_WINDOW_DAYS))
     remote_reach = _remote_reach(territories, listings)
     cells = []
     for t_index, territory in enumerate(territories):
@@ -302,10 +318,33 @@ def coverage_table(
                 cell.referrals_accepted += accepted.get(key, 0)
                 waits += delays.get(key, [])
             cell.median_response_hours = round(median(waits), 1) if waits else None
+            _protect(cell, len(waits), noise.among((territory.pk, domain)))
             cell.gaps = _gaps(cell)
             cell.duplication = _duplicates(local, domain, accepted)
             cells.append(cell)
     return cells
+
+
+def _months_before(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, 1)
+
+
+def _protect(cell: Cell, answers: int, noise: Exact) -> None:
+    """The cell's referral figures as shown (see coverage_table)."""
+    sent, accepted = cell.referrals_sent, cell.referrals_accepted
+    if protect_count(sent) is None:  # from 1 to 4: neither, nor how many were accepted
+        cell.referrals_sent = cell.referrals_accepted = None if sent else 0
+    else:
+        cell.referrals_sent = noise.count(sent, ("referrals_sent",))
+        if accepted == sent:  # all of them: the same referrals, the same figure
+            cell.referrals_accepted = cell.referrals_sent
+        elif accepted == 0 or protect_part(accepted, sent):
+            cell.referrals_accepted = noise.count(accepted, ("referrals_accepted",))
+        else:
+            cell.referrals_accepted = None
+    if answers < MINIMUM:
+        cell.median_response_hours = None
 
 
 def _remote_reach(territories: list[Territory], listings: list[_Listing]) -> dict[int, set[int]]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from proxima.core.formats import csv_text
 from proxima.core.forms import error_texts
+from proxima.core.perturbation import noise_for
 from proxima.core.roles import VIEW_COVERAGE, has_capability
 from proxima.coverage import services
 from proxima.coverage.forms import CoverageForm
@@ -79,6 +80,7 @@ def coverage_map(request):
     cells = {
         c.territory_id: c
         for c in services.coverage_table(
+            noise=noise_for(request.user),
             level=chosen["level"],
             reach_km=chosen["reach_km"],
             region_code=region_code,
@@ -151,7 +153,10 @@ def territory(request, code: str):
     cells = [
         c
         for c in services.coverage_table(
-            level=chosen["level"], reach_km=chosen["reach_km"], region_code=region_code
+            noise=noise_for(request.user),
+            level=chosen["level"],
+            reach_km=chosen["reach_km"],
+            region_code=region_code,
         )
         if c.territory_id == found.pk
     ]
@@ -221,7 +226,10 @@ def export_csv(request):
             "1" if cell.duplication else "0",
         ]
         for cell in services.coverage_table(
-            level=chosen["level"], reach_km=chosen["reach_km"], region_code=region_code
+            noise=noise_for(request.user),
+            level=chosen["level"],
+            reach_km=chosen["reach_km"],
+            region_code=region_code,
         )
         if (territory := territories.get(cell.territory_id)) is not None
     ]

@@ -3,9 +3,9 @@
 The region's coordinators, team leads and evaluators see their region's figures, narrowed
 as they choose (a territory, a team, an organization); a partner organization's staff see
 their organization's own figures only, whatever they ask. Every figure is an aggregate with
-small cells suppressed (suppression.py), for everyone: nobody reads a person here. Those
+small cells suppressed (core/suppression.py), for everyone: nobody reads a person here. Those
 who read no record (evaluators) get their figures perturbed, over whole months only
-(perturbation.py).
+(core/perturbation.py).
 """
 
 from datetime import date
@@ -14,15 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from proxima.core.formats import collation_key
+from proxima.core.perturbation import noise_for
 from proxima.core.roles import (
-    EXACT_INDICATORS,
     EXPORT_RESEARCH_EXTRACT,
     PARTNERS,
     VIEW_INDICATORS,
     has_capability,
     in_region,
 )
-from proxima.indicators.perturbation import EXACT, PERTURBED, Exact
 from proxima.indicators.services import Scope
 from proxima.referrals.services.access import organizations_referred_in
 from proxima.teams.services import region_teams
@@ -55,18 +54,6 @@ def require_extractor(user) -> None:
         raise PermissionDenied(
             _("The research extract is for the region's coordinators and evaluators.")
         )
-
-
-def whole_months_only(user) -> bool:
-    """The user reads no record (an evaluator): their figures are perturbed and their
-    periods whole months (perturbation.py), so that comparing two dashboards tells no
-    one's row."""
-    return not has_capability(user, EXACT_INDICATORS)
-
-
-def noise_for(user) -> Exact:
-    """How the figures are shown to this user: exact, or perturbed."""
-    return PERTURBED if whole_months_only(user) else EXACT
 
 
 def sees_own_organization_only(user) -> bool:

@@ -104,7 +104,7 @@ class ScopeForm(PeriodForm):
 
 
 class MonthPeriodForm(PeriodForm):
-    """A period in whole months, for readers of no record (evaluators: perturbation.py):
+    """A period in whole months, for readers of no record (evaluators: core/perturbation.py):
     no two periods they can ask for, of the dashboard or of the research extract, differ
     by a day."""
 

@@ -2,7 +2,7 @@
 
 Each function takes a `Scope` (a region, a period, and optionally a territory, a team or an
 organization) and returns a `Result`: headline figures and a table, already protected
-(suppression.py: no count from 1 to 4 is shown, nor one that could be recomputed). The
+(core/suppression.py: no count from 1 to 4 is shown, nor one that could be recomputed). The
 dashboard, its CSV/XLSX exports, its print view and the agreements' pages call these same
 functions, so a figure is computed one way everywhere. The domains are read through their
 services (counts and aggregates only: no person is ever shown here, so nothing is
@@ -48,12 +48,12 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from proxima.agreements import services as agreements
 from proxima.agreements.models import IndicatorKind
+from proxima.core import suppression
 from proxima.core.formats import time_span
 from proxima.core.moments import start_of_day
+from proxima.core.perturbation import EXACT, PERTURBED, Exact
 from proxima.directory.services import geo
-from proxima.indicators import suppression
 from proxima.indicators.definitions import BY_CODE, DEFINITIONS, Definition
-from proxima.indicators.perturbation import EXACT, PERTURBED, Exact
 from proxima.intake.models import Channel, Priority, RiskKind
 from proxima.intake.services import episodes
 from proxima.matching.services import BARRIERS
@@ -118,7 +118,7 @@ class Scope:
     territory: Territory | None = None
     team: object | None = None  # teams.Team
     organization: object | None = None  # directory.Organization
-    # For readers of no record (evaluators): figures perturbed (perturbation.py).
+    # For readers of no record (evaluators): figures perturbed (core/perturbation.py).
     perturbed: bool = False
 
     @property

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from proxima.core import perturbation
 from proxima.core.errors import InputError
 from proxima.core.formats import csv_text
 from proxima.core.forms import error_texts
@@ -41,7 +42,7 @@ def _asked(request):
         team_id=request.GET.get("team"),
         organization_id=request.GET.get("organization"),
     )
-    if access.whole_months_only(request.user):
+    if perturbation.whole_months_only(request.user):
         form_class, (start, end) = MonthScopeForm, default_months()
         data = {"start": start.strftime("%Y-%m"), "end": end.strftime("%Y-%m")}
     else:
@@ -187,7 +188,7 @@ def research_extract(request):
 def _extract_form(user):
     """The extract's period form and its default: whole months for an evaluator (two
     extracts a day apart would show the one contact between them)."""
-    if access.whole_months_only(user):
+    if perturbation.whole_months_only(user):
         return MonthPeriodForm, default_months()
     return PeriodForm, default_period()
 

@@ -10,7 +10,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from proxima.core.formats import decimal
-from proxima.indicators import access, services
+from proxima.core.perturbation import noise_for
+from proxima.indicators import services
 
 register = template.Library()
 
@@ -59,4 +60,4 @@ def figure(value) -> str:
 def agreement_figures(context, agreement) -> list[services.AgreementFigure]:
     """An agreement's indicators with their figures, computed as on the dashboard, and
     shown to the reader as the dashboard shows them (perturbed for an evaluator)."""
-    return services.agreement_figures(agreement, access.noise_for(context["request"].user))
+    return services.agreement_figures(agreement, noise_for(context["request"].user))

@@ -3,7 +3,7 @@ recomputed from what is shown."""
 
 import pytest
 
-from proxima.indicators.suppression import (
+from proxima.core.suppression import (
     is_small,
     protect_count,
     protect_distribution,

@@ -1,15 +1,15 @@
 """Perturbation of the figures of readers of no record: fixed for a cell and its true
 value, small, unbiased, and such that the difference of two figures no longer tells
-one person (indicators/perturbation.py)."""
+one person (core/perturbation.py)."""
 
 import random
 import statistics
 
 from django.test import override_settings
 
-from proxima.indicators.perturbation import EXACT, PERTURBED, amount
+from proxima.core.perturbation import EXACT, PERTURBED, amount
+from proxima.core.suppression import MINIMUM
 from proxima.indicators.services import mean_with_interval
-from proxima.indicators.suppression import MINIMUM
 
 
 def test_exact_readers_get_the_true_figures():

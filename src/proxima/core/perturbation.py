@@ -34,7 +34,8 @@ from collections.abc import Sequence
 
 from django.utils.crypto import salted_hmac
 
-from proxima.indicators.suppression import MINIMUM
+from proxima.core.roles import EXACT_INDICATORS, has_capability
+from proxima.core.suppression import MINIMUM
 
 # The amount for each of 16 equally likely hash values: mean 0, variance 1.5, and the
 # true figure kept only one time in four.
@@ -113,3 +114,15 @@ class Perturbed(Exact):
 
 EXACT = Exact()
 PERTURBED = Perturbed()
+
+
+def whole_months_only(user) -> bool:
+    """The user reads no record (an evaluator): their figures (indicators, coverage)
+    are perturbed and their periods whole months, so that comparing two tells no one's
+    row."""
+    return not has_capability(user, EXACT_INDICATORS)
+
+
+def noise_for(user) -> Exact:
+    """How aggregate figures are shown to this user: exact, or perturbed."""
+    return PERTURBED if whole_months_only(user) else EXACT
