@@ -5,9 +5,10 @@ one person (core/perturbation.py)."""
 import random
 import statistics
 
+import pytest
 from django.test import override_settings
 
-from proxima.core.perturbation import EXACT, PERTURBED, amount
+from proxima.core.perturbation import EXACT, PERTURBED, PRIME, RecordKey, amount, keys_of
 from proxima.core.suppression import MINIMUM
 from proxima.indicators.services import mean_with_interval
 
@@ -16,7 +17,6 @@ def test_exact_readers_get_the_true_figures():
     assert [EXACT.count(n, ("contacts",)) for n in (0, 3, 5, 1234)] == [0, 3, 5, 1234]
     exact = mean_with_interval([1.0, 2.0, 6.0])
     assert EXACT.interval([1.0, 2.0, 6.0], exact, ("wellbeing_change", "k10")) == exact
-    assert EXACT.among((3, 7, "", "")) is EXACT
 
 
 def test_a_count_moves_by_two_at_most_never_below_five_and_zero_stays_zero():
@@ -93,14 +93,23 @@ def test_a_mean_no_longer_gives_back_one_persons_score():
     assert _shown([1.0, 4.0, 2.0, 8.0, 5.0]) == _shown([1.0, 4.0, 2.0, 8.0, 5.0])
 
 
-def test_a_cell_is_named_with_who_is_counted():
-    region = PERTURBED.among((3, "", "", ""))
-    territory = PERTURBED.among((3, 17, "", ""))
-    assert region.among((3, 17, "", "")).scope == territory.scope
-    shown_region = [region.count(n, ("contacts",)) for n in range(5, 405)]
-    shown_territory = [territory.count(n, ("contacts",)) for n in range(5, 405)]
-    # What one scope's amounts are tells nothing of another's.
-    assert sum(a != b for a, b in zip(shown_region, shown_territory, strict=True)) > 200
+@pytest.mark.django_db
+def test_a_cell_is_named_by_its_records_keys_alike_in_the_database_and_here():
+    from django.db.models import Sum
+
+    from proxima.core.models import User
+    from tests.factories import UserFactory
+
+    users = [UserFactory() for _ in range(7)]
+    in_database = User.objects.aggregate(key=Sum(RecordKey("pk")))["key"] % PRIME
+    assert in_database == keys_of(user.pk for user in User.objects.all())
+    # The same records, however gathered, give the same key; one record more, another.
+    ids = [user.pk for user in users]
+    assert keys_of(ids) == keys_of(reversed(ids))
+    assert keys_of(ids) != keys_of(ids[:-1]) and 0 <= keys_of(ids) < PRIME
+    # Their keys look random: spread over the whole range.
+    single = sorted(keys_of([i]) for i in range(1, 2001))
+    assert single[0] < PRIME / 100 and single[-1] > PRIME * 0.99
 
 
 def test_the_amounts_depend_on_a_secret_key():

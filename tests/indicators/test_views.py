@@ -168,7 +168,7 @@ def test_roles_without_indicators_are_refused(world):
 )
 def test_malformed_choices_are_said_in_french_never_a_500(world, asked):
     for route in ROUTES:
-        response = _client(world["evaluator"]).get(reverse(route), asked)
+        response = _client(world["coordinator"]).get(reverse(route), asked)
         assert response.status_code == 400, (route, asked)
         assert (
             b"<html" in response.content[:200].lower()
@@ -203,51 +203,67 @@ def test_the_exports_hold_the_pages_figures_suppressed_alike(world):
     assert all(not isinstance(n, str) for n in numbers if n is not None)
 
 
-def test_an_evaluator_reads_whole_months_and_perturbed_figures(world):
+def test_an_evaluator_reads_calendar_periods_that_have_ended_perturbed(world):
+    from django.utils import timezone
+
     client = _client(world["evaluator"])
-    # Days inside a month: refused, said in French (a day apart would isolate one person).
-    for asked, words in (
-        ({"start": "2026-03-02", "end": "2026-03-31"}, "commence le premier jour"),
-        ({"start": "2026-03-01", "end": "2026-03-30"}, "se termine le dernier jour"),
-        ({"start": "2026-03", "end": "2026-02"}, "Le premier jour vient après le dernier"),
+    # Only a calendar month, quarter or year that has ended: overlapping periods (January
+    # to May, then to June) would let their differences be averaged into a month's exact
+    # figures, and a month under way would change each day.
+    under_way = f"{timezone.localdate():%Y-%m}"
+    for asked in (
+        {"period": under_way},
+        {"period": "2026-03-02"},
+        {"period": "2026-Q5"},
+        {"period": "2026-13"},
+        {"period": "2026-03\x00"},
+        {"period": "9" * 400},
     ):
         refused = client.get(reverse("indicators:dashboard"), asked)
         assert refused.status_code == 400, asked
-        assert words in refused.content.decode(), asked
-        assert "sections" not in refused.context  # nothing computed
-    # Months as the month input sends them, or the same as days: the same figures.
-    page = client.get(reverse("indicators:dashboard"), {"start": "2026-03", "end": "2026-03"})
+        assert "Sélectionnez un choix valide" in refused.content.decode() or (
+            "pas du texte" in refused.content.decode()
+        ), asked
+        assert "sections" not in (refused.context or {})  # nothing computed
+    # Days are not a choice here: the asked days are left, the period chosen is shown.
+    page = client.get(reverse("indicators:dashboard"), {**MARCH, "period": "2026-03"})
     assert page.status_code == 200
-    assert list(_headline(page, "referrals_sent").values()) == list(
-        _headline(client.get(reverse("indicators:dashboard"), MARCH), "referrals_sent").values()
-    )
     html = page.content.decode()
-    assert 'type="month"' in html and 'value="2026-03"' in html
+    assert '<select name="period"' in html and '<option value="2026-03" selected>' in html
+    assert "mars 2026" in html and "T1 2026 (janvier à mars)" in html
     assert "légèrement modifiés" in html  # the page says the figures are perturbed
-    # 20 sent, 9 accepted (exact for the coordinator): each moved by 2 at most, the share
-    # computed from the two shown (never from the true ones), the median left as it is.
+    # 20 sent, 9 accepted in March (exact for the coordinator): each moved by 2 at most,
+    # the share computed from the two shown (never from the true ones), the median as is.
     sent, accepted, share, median = _headline(page, "referrals_sent").values()
     assert abs(sent - 20) <= 2 and abs(accepted - 9) <= 2
     assert share == round(100 * accepted / sent, 1)
     assert median == 20.0
+    # The first quarter holds March's referrals alone: the same referrals, the same figure.
+    quarter = client.get(reverse("indicators:dashboard"), {"period": "2026-Q1"})
+    assert list(_headline(quarter, "referrals_sent").values()) == [sent, accepted, share, median]
     # The exports say so too.
-    exported = client.get(reverse("indicators:csv"), MARCH).content.decode()
-    assert exported.splitlines()[-1].endswith('Les périodes sont des mois entiers."')
+    exported = client.get(reverse("indicators:csv"), {"period": "2026-03"}).content.decode()
+    assert exported.splitlines()[-1].endswith(
+        'Les périodes sont des mois, trimestres ou années civils terminés."'
+    )
     # The coordinator's page says nothing of it and keeps days.
     coordinator = _client(world["coordinator"]).get(reverse("indicators:dashboard"), MARCH)
     assert "légèrement modifiés" not in coordinator.content.decode()
     assert 'type="date"' in coordinator.content.decode()
+    assert list(_headline(coordinator, "referrals_sent").values()) == [20, 9, 45.0, 20.0]
 
 
-def test_an_evaluators_default_period_is_the_last_twelve_whole_months(world):
-    from proxima.indicators.forms import default_months
+def test_an_evaluators_default_period_is_the_last_quarter_ended(world):
+    from proxima.indicators.forms import calendar_periods, default_calendar_period
 
-    start, end = default_months()
-    assert start.day == 1 and (end + timedelta(days=1)).day == 1
-    assert (end.year * 12 + end.month) - (start.year * 12 + start.month) == 11
+    code = default_calendar_period()
+    start, end = calendar_periods()[code]
+    assert "-Q" in code and start.day == 1 and (end + timedelta(days=1)).day == 1
+    assert (end.year * 12 + end.month) - (start.year * 12 + start.month) == 2
     page = _client(world["evaluator"]).get(reverse("indicators:dashboard"))
     assert page.status_code == 200
-    assert f'value="{start:%Y-%m}"' in page.content.decode()
+    assert f'<option value="{code}" selected>' in page.content.decode()
+    assert page.context["scope"].start == start and page.context["scope"].end == end
 
 
 def test_the_print_view_has_every_indicator_without_navigation(world):
@@ -321,6 +337,13 @@ def test_an_evaluator_takes_the_extract_in_whole_months(world):
         reverse("indicators:download_extract"), {"start": "2026-03", "end": "2026-03"}
     )
     assert taken.status_code == 200 and taken["Content-Type"] == "application/zip"
+    # A month under way would change each day: refused.
+    from django.utils import timezone
+
+    month = f"{timezone.localdate():%Y-%m}"
+    under_way = client.post(reverse("indicators:download_extract"), {"start": month, "end": month})
+    assert under_way.status_code == 400
+    assert "mois terminés" in under_way.content.decode()
     # The coordinator keeps days, shown as ISO days in the date inputs whatever the language.
     coordinator = _client(world["coordinator"]).get(reverse("indicators:extract")).content.decode()
     start, end = default_period()

@@ -1,37 +1,38 @@
-"""Perturbation of the figures shown to those who read no record (evaluators).
+"""Perturbation of aggregate figures shown to those who read no record (evaluators).
 
 Suppression (suppression.py) hides small cells within one table. It cannot stop a reader
 from comparing two tables: two periods a day apart, or a territory and its
 neighbourhood, may differ by one person, and their difference would then show that
 person's row exactly. For readers who are not already allowed to read the records (the
 capability `indicators.exact_figures` says who is), every count shown from 5 up is moved
-by a small, fixed amount (−2 to +2; never below 5, zero stays zero), a mean's sum by
-up to two spreads of its values and its interval widened, so that:
+by a small, fixed amount (−2 to +2; never below 5, zero stays zero), a mean's sum by up
+to two spreads of its values and its interval widened, as in the cell-key method of the
+Australian Bureau of Statistics:
 
-- the same true figure always shows the same number (the amount comes from a keyed hash
-  of the cell and its true value, never from chance): asking again, or asking another
-  way, never averages the noise away;
+- each record (a contact, a referral, a person, a prescription) has a secret key computed
+  from its id (`RecordKey` in the database, `keys_of` here); a figure's cell is the kind
+  of record and the sum of its records' keys, so the same records always show the same
+  number, however they are asked for (a territory's row or the total narrowed to it, a
+  team that holds all of them, a month or the quarter it alone fills): asking again or
+  another way never averages the noise away;
 - a difference between two tables is the true difference plus the difference of two
   such amounts, so it no longer tells whether one person is in a row, nor their score;
 - a share is computed from the two perturbed counts, never from the true ones (an exact
   ratio would give the true counts back);
 - which rows are hidden is decided on the true counts, before any noise.
 
-The key is derived from SECRET_KEY (with its own purpose), so the amounts cannot be
-recomputed from the code alone. A cell names what is counted and among whom (the
-scope: region, territory, team, organization; see services.Scope.cell), never where it
-sits on a page: the same figure shown twice shows the same number, and what a reader
-may learn of one scope's amounts (from the research extract's exact rows, say) tells
-nothing of another's. Combined with whole months only for these readers
-(forms.py), no two tables they can ask for differ by a day. Rows then need not add up to
-their total exactly: the page says so.
+The keys and the amounts derive from SECRET_KEY (with their own purpose), so they cannot
+be recomputed from the code alone. These readers also choose among calendar periods that
+have ended only (indicators/forms.py), so that no overlapping periods can be differenced
+and averaged. Rows then need not add up to their total exactly: the page says so.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+from django.db.models import BigIntegerField, Func
 from django.utils.crypto import salted_hmac
 
 from proxima.core.roles import EXACT_INDICATORS, has_capability
@@ -41,6 +42,39 @@ from proxima.core.suppression import MINIMUM
 # true figure kept only one time in four.
 _AMOUNTS = (-2, -2, -1, -1, -1, -1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2)
 _PURPOSE = "proxima.indicators.perturbation"
+PRIME = 2_147_483_647  # 2**31 - 1: record keys are below it; sums are taken modulo it
+
+
+def _coefficients() -> tuple[int, int]:
+    """The secret (a, b) of the record keys: key(id) = (id × a + b) mod PRIME."""
+    digest = salted_hmac(_PURPOSE + ".records", "coefficients", algorithm="sha256").digest()
+    a = int.from_bytes(digest[:8], "big") % (PRIME - 1) + 1
+    return a, int.from_bytes(digest[8:16], "big") % PRIME
+
+
+def keys_of(ids: Iterable[int]) -> int:
+    """The sum of these records' keys, modulo PRIME (a cell's key)."""
+    key = record_key()
+    return sum(key(i) for i in ids) % PRIME
+
+
+def record_key() -> Callable[[int], int]:
+    """The key of a record from its id (for many records: the secret read once)."""
+    a, b = _coefficients()
+    return lambda record_id: (int(record_id) * a + b) % PRIME
+
+
+class RecordKey(Func):
+    """A record's key computed by the database from its id, as `keys_of` does: summed
+    over a group (Sum(RecordKey("pk"))), the group's cell key (modulo PRIME)."""
+
+    output_field = BigIntegerField()
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra_context):
+        a, b = _coefficients()  # integers: written into the SQL as numbers
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"((({sql}) * {int(a)} + {int(b)}) %% {PRIME})", params
 
 
 def _digest(cell: Sequence, value) -> bytes:
@@ -63,10 +97,6 @@ class Exact:
 
     perturbed = False
 
-    def among(self, scope: Sequence) -> Exact:
-        """The same, for the figures of this scope (who is counted)."""
-        return self
-
     def count(self, value: int, cell: Sequence) -> int:
         return value
 
@@ -78,21 +108,15 @@ class Exact:
 
 
 class Perturbed(Exact):
-    """Figures with fixed noise (evaluators)."""
+    """Figures with fixed noise (evaluators). A cell is (kind of record, sum of the
+    records' keys), as the callers build it."""
 
     perturbed = True
-
-    def __init__(self, scope: Sequence = ()):
-        self.scope = tuple(scope)
-
-    def among(self, scope: Sequence) -> Perturbed:
-        """The same, for the figures of this scope: each cell is named with it."""
-        return Perturbed(scope)
 
     def count(self, value: int, cell: Sequence) -> int:
         if value < MINIMUM:
             return value  # zero stays zero; 1 to 4 are hidden anyway
-        return max(MINIMUM, value + amount((*self.scope, *cell), value))
+        return max(MINIMUM, value + amount(cell, value))
 
     def interval(
         self, values: Sequence[float], exact: tuple[float, float, float], cell: Sequence
@@ -106,7 +130,6 @@ class Perturbed(Exact):
         mean, low, high = exact
         key = (len(values), round(sum(values), 4), round(high - low, 6))
         spread = max(1.0, round(statistics.pstdev(values), 1)) if len(values) > 1 else 1.0
-        cell = (*self.scope, *cell)
         moved = mean + (4 * fraction((*cell, "sum"), key) - 2) * spread / len(values)
         half = (high - low) / 2 * (1 + 0.25 * fraction((*cell, "width"), key))
         return moved, moved - half, moved + half
@@ -118,8 +141,8 @@ PERTURBED = Perturbed()
 
 def whole_months_only(user) -> bool:
     """The user reads no record (an evaluator): their figures (indicators, coverage)
-    are perturbed and their periods whole months, so that comparing two tells no one's
-    row."""
+    are perturbed and their periods calendar periods that have ended, so that comparing
+    two tells no one's row."""
     return not has_capability(user, EXACT_INDICATORS)
 
 

@@ -16,8 +16,9 @@ import shapely
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from proxima.core import perturbation
 from proxima.core.moments import start_of_day
-from proxima.core.perturbation import EXACT, Exact
+from proxima.core.perturbation import EXACT, PRIME, Exact
 from proxima.core.suppression import MINIMUM, protect_count, protect_part
 from proxima.directory.models import (
     CapacityStatus,
@@ -233,20 +234,23 @@ def _located(territories: list[Territory], listings: list[_Listing], reach_km: f
 
 
 def _referrals(domains: _Domains, since: datetime, until: datetime | None = None):
-    """Per (service, domain): referrals sent, accepted, response delays in hours."""
+    """Per (service, domain): referrals sent, accepted, response delays in hours, and
+    the sums of the sent and the accepted referrals' keys (core/perturbation.py)."""
     from proxima.matching.services import DIRECTORY_DOMAINS
 
     sent: dict[tuple[str, str], int] = defaultdict(int)
     accepted: dict[tuple[str, str], int] = defaultdict(int)
     delays: dict[tuple[str, str], list[float]] = defaultdict(list)
+    keys: dict[tuple[str, str, bool], int] = defaultdict(int)
+    record_key = perturbation.record_key()
     tops_of: dict[str, set[str]] = {}
     rows = Referral.objects.filter(service__isnull=False, requested_at__gte=since)
     if until is not None:
         rows = rows.filter(requested_at__lt=until)
-    for service_id, need, hours, status in (
+    for service_id, need, hours, status, pk in (
         rows.exclude(status__in=(Status.DRAFT, Status.ENTERED_IN_ERROR))
         .annotate(hours=hours_to_answer())
-        .values_list("service_id", "need_domain", "hours", "status")
+        .values_list("service_id", "need_domain", "hours", "status", "pk")
     ):
         # The referral's need, as the directory's first-level domains (once per need).
         if need not in tops_of:
@@ -255,13 +259,17 @@ def _referrals(domains: _Domains, since: datetime, until: datetime | None = None
                 for code in DIRECTORY_DOMAINS.get(need, [need])
                 for domain in domains.of_term(need_domain_term_id(code))
             }
+        key_of_record = record_key(pk)
         for domain in tops_of[need]:
             key = (service_id, domain)
             sent[key] += 1
+            keys[(*key, False)] += key_of_record
             if hours is not None:  # answered (hours is NULL until then)
                 delays[key].append(float(hours))
-                accepted[key] += was_accepted(status, hours)
-    return sent, accepted, delays
+                if was_accepted(status, hours):
+                    accepted[key] += 1
+                    keys[(*key, True)] += key_of_record
+    return sent, accepted, delays, keys
 
 
 def coverage_table(
@@ -291,9 +299,10 @@ def coverage_table(
     if noise.perturbed:
         until = start_of_day(timezone.localtime(now).date().replace(day=1))
         since = start_of_day(_months_before(until.date(), 12))
-        sent, accepted, delays = _referrals(columns, since, until)
+        sent, accepted, delays, keys = _referrals(columns, since, until)
     else:
-        sent, accepted, delays = _referrals(columns, now - timedelta(days=REFERRAL_WINDOW_DAYS))
+        since = now - timedelta(days=REFERRAL_WINDOW_DAYS)
+        sent, accepted, delays, keys = _referrals(columns, since)
     remote_reach = _remote_reach(territories, listings)
     cells = []
     for t_index, territory in enumerate(territories):
@@ -311,14 +320,16 @@ def coverage_table(
             _count(cell, reachable_by_domain.get(domain, []))
             local = local_by_domain.get(domain, [])
             cell.located = len(local)
-            waits = []
+            waits, sent_key, accepted_key = [], 0, 0
             for listing in local:
                 key = (listing.id, domain)
                 cell.referrals_sent += sent.get(key, 0)
                 cell.referrals_accepted += accepted.get(key, 0)
+                sent_key += keys.get((*key, False), 0)
+                accepted_key += keys.get((*key, True), 0)
                 waits += delays.get(key, [])
             cell.median_response_hours = round(median(waits), 1) if waits else None
-            _protect(cell, len(waits), noise.among((territory.pk, domain)))
+            _protect(cell, len(waits), noise, (sent_key % PRIME, accepted_key % PRIME))
             cell.gaps = _gaps(cell)
             cell.duplication = _duplicates(local, domain, accepted)
             cells.append(cell)
@@ -330,17 +341,17 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month + 1, 1)
 
 
-def _protect(cell: Cell, answers: int, noise: Exact) -> None:
-    """The cell's referral figures as shown (see coverage_table)."""
+def _protect(cell: Cell, answers: int, noise: Exact, keys: tuple[int, int]) -> None:
+    """The cell's referral figures as shown (see coverage_table); `keys`: the sums of
+    the sent and the accepted referrals' keys, which name their cells when perturbed (the
+    same referrals, the same number, whatever the territory's level or page)."""
     sent, accepted = cell.referrals_sent, cell.referrals_accepted
     if protect_count(sent) is None:  # from 1 to 4: neither, nor how many were accepted
         cell.referrals_sent = cell.referrals_accepted = None if sent else 0
     else:
-        cell.referrals_sent = noise.count(sent, ("referrals_sent",))
-        if accepted == sent:  # all of them: the same referrals, the same figure
-            cell.referrals_accepted = cell.referrals_sent
-        elif accepted == 0 or protect_part(accepted, sent):
-            cell.referrals_accepted = noise.count(accepted, ("referrals_accepted",))
+        cell.referrals_sent = noise.count(sent, ("referrals", keys[0]))
+        if accepted == 0 or protect_part(accepted, sent):
+            cell.referrals_accepted = noise.count(accepted, ("referrals", keys[1]))
         else:
             cell.referrals_accepted = None
     if answers < MINIMUM:

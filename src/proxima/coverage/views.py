@@ -130,6 +130,7 @@ def coverage_map(request):
             },
         },
         "csv_query": query,
+        "referrals_perturbed": noise_for(request.user).perturbed,
     }
     return render(request, "coverage/map.html", context)
 
@@ -168,7 +169,12 @@ def territory(request, code: str):
         }
         for c in cells
     ]
-    context = {"territory": found, "rows": rows, "chosen": chosen}
+    context = {
+        "territory": found,
+        "rows": rows,
+        "chosen": chosen,
+        "referrals_perturbed": noise_for(request.user).perturbed,
+    }
     return render(request, "coverage/territory.html", context)
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from proxima.core.forms import DayField
@@ -24,9 +25,64 @@ def default_period() -> tuple[date, date]:
 
 def default_months() -> tuple[date, date]:
     """The last twelve whole months, the current one excluded."""
-    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    end = _this_month() - timedelta(days=1)
     year, month = divmod(end.year * 12 + end.month - 1 - 11, 12)
     return date(year, month + 1, 1), end
+
+
+def _this_month() -> date:
+    return timezone.localdate().replace(day=1)
+
+
+def _month_name(month: int) -> str:
+    return date_format(date(2000, month, 1), "F")
+
+
+# The calendar periods a reader of perturbed figures may ask for: months of the last three
+# years, quarters of the last five, years of the last five, each one ended. Nothing
+# else: overlapping periods (January to May, then January to June...) would let the
+# difference of each pair be averaged into a month's exact figures.
+MONTHS_BACK, QUARTERS_BACK, YEARS_BACK = 36, 20, 5
+
+
+def calendar_periods() -> dict[str, tuple[date, date]]:
+    """Each period offered, by its code (2026, 2026-Q3, 2026-11), its first and last day,
+    the most recent first within each kind."""
+    this_month = _this_month()
+    periods: dict[str, tuple[date, date]] = {}
+    for back in range(1, YEARS_BACK + 1):
+        year = this_month.year - back
+        periods[str(year)] = (date(year, 1, 1), date(year, 12, 31))
+    quarter_start = date(this_month.year, 3 * ((this_month.month - 1) // 3) + 1, 1)
+    for _back in range(QUARTERS_BACK):
+        last = quarter_start - timedelta(days=1)
+        quarter_start = date(last.year, last.month - 2, 1)
+        periods[f"{last.year}-Q{(last.month - 1) // 3 + 1}"] = (quarter_start, last)
+    month_start = this_month
+    for _back in range(MONTHS_BACK):
+        last = month_start - timedelta(days=1)
+        month_start = last.replace(day=1)
+        periods[f"{last:%Y-%m}"] = (month_start, last)
+    return periods
+
+
+def period_label(code: str, first: date, last: date) -> str:
+    """A calendar period in words: "2025", "T3 2026 (juillet à septembre)", "novembre 2026"."""
+    if "-Q" in code:
+        return _("Q%(number)s %(year)s (%(first)s to %(last)s)") % {
+            "number": code[-1],
+            "year": first.year,
+            "first": _month_name(first.month),
+            "last": _month_name(last.month),
+        }
+    if len(code) == 4:
+        return code
+    return date_format(first, "YEAR_MONTH_FORMAT")
+
+
+def default_calendar_period() -> str:
+    """The last quarter that has ended."""
+    return next(code for code in calendar_periods() if "-Q" in code)
 
 
 class MonthField(forms.Field):
@@ -104,13 +160,45 @@ class ScopeForm(PeriodForm):
 
 
 class MonthPeriodForm(PeriodForm):
-    """A period in whole months, for readers of no record (evaluators: core/perturbation.py):
-    no two periods they can ask for, of the dashboard or of the research extract, differ
-    by a day."""
+    """The research extract's period for readers of no record (evaluators:
+    core/perturbation.py): whole months that have ended (two extracts a day apart, or of
+    a month under way taken on two days, would show the contacts between them)."""
 
     start = MonthField(label=_("From"), last=False)
     end = MonthField(label=_("To"), last=True)
 
+    def clean(self):
+        data = super().clean()
+        end = data.get("end")
+        if end and end >= _this_month():
+            raise forms.ValidationError(
+                _("Choose months that have ended: the current month is still under way.")
+            )
+        return data
 
-class MonthScopeForm(MonthPeriodForm, ScopeForm):
-    """The dashboard's choices in whole months."""
+
+class CalendarScopeForm(ScopeForm):
+    """The dashboard's choices for readers of perturbed figures: one calendar month,
+    quarter or year that has ended (`calendar_periods`), and what to narrow to."""
+
+    start = None
+    end = None
+    period = forms.ChoiceField(label=_("Period"))
+
+    field_order = ["period", "territory", "team", "organization"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = calendar_periods()
+        groups: dict[str, list] = {_("Years"): [], _("Quarters"): [], _("Months"): []}
+        for code, (first, last) in self.periods.items():
+            kind = _("Quarters") if "-Q" in code else _("Years") if len(code) == 4 else _("Months")
+            groups[kind].append((code, period_label(code, first, last)))
+        self.fields["period"].choices = list(groups.items())
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("period")
+        if code in self.periods:
+            data["start"], data["end"] = self.periods[code]
+        return data

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import statistics
-from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -39,10 +38,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     When,
     Window,
 )
 from django.db.models.functions import Cast, ExtractHour, Lag, Substr, Upper
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -51,7 +52,15 @@ from proxima.agreements.models import IndicatorKind
 from proxima.core import suppression
 from proxima.core.formats import time_span
 from proxima.core.moments import start_of_day
-from proxima.core.perturbation import EXACT, PERTURBED, Exact
+from proxima.core.perturbation import (
+    EXACT,
+    PERTURBED,
+    PRIME,
+    Exact,
+    RecordKey,
+    keys_of,
+    record_key,
+)
 from proxima.directory.services import geo
 from proxima.indicators.definitions import BY_CODE, DEFINITIONS, Definition
 from proxima.intake.models import Channel, Priority, RiskKind
@@ -123,23 +132,9 @@ class Scope:
 
     @property
     def noise(self) -> Exact:
-        """How its figures are shown: exact, or perturbed with cells named with who is
-        counted (`among`)."""
-        return self.noise_within(self.territory)
-
-    def noise_within(self, territory) -> Exact:
-        """The same, for the scope's figures within one territory (a row of people
-        reached per territory is the same figure as the total narrowed to it)."""
-        if not self.perturbed:
-            return EXACT
-        return PERTURBED.among(
-            (
-                self.region_id,
-                getattr(territory, "pk", territory) or "",
-                getattr(self.team, "pk", "") or "",
-                getattr(self.organization, "pk", "") or "",
-            )
-        )
+        """How its figures are shown: exact, or perturbed (each cell named by its
+        records' keys, which are only computed then)."""
+        return PERTURBED if self.perturbed else EXACT
 
     @property
     def since(self) -> datetime:
@@ -193,20 +188,16 @@ def part_value(
         return Value(None, "percent")
     if not suppression.protect_part(part, whole):
         return Value(None, "percent", hidden=True)
-    part_cell = whole_cell if part == whole else part_cell  # all of it: the same figure
     return Value(share_of(noise.count(part, part_cell), noise.count(whole, whole_cell)), "percent")
 
 
-def _part_count(
-    part: int, whole: int, noise: Exact = EXACT, cell: tuple = (), whole_cell: tuple = ()
-) -> Value:
-    """The count of a part shown under the same rule as its percentage (all of the
-    whole: the whole's figure, `whole_cell`)."""
+def _part_count(part: int, whole: int, noise: Exact = EXACT, cell: tuple = ()) -> Value:
+    """The count of a part shown under the same rule as its percentage."""
     if part == 0:
         return Value(0, "count")
     if not suppression.protect_part(part, whole):
         return Value(None, "count", hidden=True)
-    return Value(noise.count(part, whole_cell if part == whole else cell), "count")
+    return Value(noise.count(part, cell), "count")
 
 
 def _median_value(values: list[float], unit: str) -> Value:
@@ -226,30 +217,22 @@ def _distribution(
     first_column: str,
     chart: bool = True,
     noise: Exact = EXACT,
-    total_cell: tuple | None = None,
-    row_cells: dict[str, tuple[Exact, tuple]] | None = None,
-    total_noise: Exact | None = None,
+    cells: dict[str, tuple] | None = None,
+    total_cell: tuple = (),
 ) -> Result:
     """A distribution of a total over labelled rows (every label shown, even at 0),
     with counts and shares, protected with the total (which rows to hide is decided on
-    the true counts; the shown ones are then perturbed for some readers: each row is
-    the cell (code, row), unless `row_cells` names it; the total `total_cell` with
-    `total_noise`; a row holding the whole total is the total's figure)."""
+    the true counts; the shown ones are then perturbed for some readers, each row by
+    its cell in `cells`, the total by `total_cell`)."""
     full = {key: counts.get(key, 0) for key in labels}
     shown = suppression.protect_distribution(full, total)
-    cells = {key: (noise, (definition.code, key)) for key in labels} | (row_cells or {})
-    total_noise = total_noise or noise
-    total_cell = total_cell or (definition.code, "total")
-    whole = next((key for key, n in full.items() if total and n == total), None)
-    total_value = count_value(total, total_noise, total_cell)
+    total_value = count_value(total, noise, total_cell)
     lines = []
     for key, label in labels.items():
         number = shown[key]
         hidden = number is None
         if not hidden:
-            # A row holding the whole total is the total's figure, shown as such.
-            row_noise, cell = (total_noise, total_cell) if key == whole else cells[key]
-            number = row_noise.count(number, cell)
+            number = noise.count(number, (cells or {}).get(key, ()))
         share = (
             Value(None, "percent", hidden=True)
             if hidden or total_value.number is None
@@ -365,29 +348,77 @@ def _of_the_network(code: str):
     return decorate
 
 
-# --- access ----------------------------------------------------------------------------------
+# --- records' keys (perturbed figures) ---------------------------------------------------
 
-# The cells several indicators show alike (the same figure, perturbed the same way).
-CONTACTS = ("contacts",)
-PEOPLE_REACHED = ("people_reached",)
-ESCALATED = ("contacts_escalated",)
-MEASURED = ("prescriptions_measured",)
+
+@dataclass(frozen=True)
+class Tally:
+    """How many records, and the sum of their keys (computed only for perturbed figures:
+    0 otherwise): a cell is the kind of record and that sum, so the same records show the
+    same number however they are asked for (core/perturbation.py)."""
+
+    n: int = 0
+    key: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.n + other.n, (self.key + other.key) % PRIME)
+
+    def cell(self, kind: str) -> tuple:
+        return (kind, self.key)
+
+
+def _tallied(ids, scope: Scope) -> Tally:
+    """The tally of these records' ids."""
+    ids = list(ids)
+    return Tally(len(ids), keys_of(ids) if scope.perturbed else 0)
+
+
+def _tally(rows: QuerySet, scope: Scope) -> Tally:
+    """The tally of these rows, counted (and their keys summed) by the database."""
+    if not scope.perturbed:
+        return Tally(rows.count())
+    found = rows.order_by().aggregate(n=Count("pk"), key=Sum(RecordKey("pk")))
+    return Tally(found["n"], (found["key"] or 0) % PRIME)
+
+
+def _tallied_distribution(
+    definition: Definition,
+    tallies: dict[str, Tally],
+    labels: dict[str, str],
+    kind: str,
+    *,
+    first_column: str,
+    scope: Scope,
+    total: Tally | None = None,
+    chart: bool = True,
+) -> Result:
+    """`_distribution` of tallied rows of one kind of record (the total: their sum)."""
+    if total is None:
+        total = sum(tallies.values(), Tally())
+    return _distribution(
+        definition,
+        {key: tally.n for key, tally in tallies.items()},
+        labels,
+        total.n,
+        first_column=first_column,
+        chart=chart,
+        noise=scope.noise,
+        cells={key: tally.cell(kind) for key, tally in tallies.items()},
+        total_cell=total.cell(kind),
+    )
+
+
+# --- access ----------------------------------------------------------------------------------
 
 
 @_of_the_network("contacts_by_channel")
 def contacts_by_channel(scope: Scope) -> Result:
     """Contacts by the door they came through."""
     definition = BY_CODE["contacts_by_channel"]
-    counts = _counted_by(_contact_counts(scope), 0)
+    tallies = _counted_by(_contact_counts(scope), 0)
     labels = {value: str(label) for value, label in Channel.choices}
-    return _distribution(
-        definition,
-        counts,
-        labels,
-        sum(counts.values()),
-        first_column=_("Channel"),
-        noise=scope.noise,
-        total_cell=CONTACTS,
+    return _tallied_distribution(
+        definition, tallies, labels, "contacts", first_column=_("Channel"), scope=scope
     )
 
 
@@ -395,41 +426,41 @@ def contacts_by_channel(scope: Scope) -> Result:
 def contacts_by_hour(scope: Scope) -> Result:
     """Contacts by the hour of the day they started, local time (the 24/7 load)."""
     definition = BY_CODE["contacts_by_hour"]
-    counts = {f"{hour:02d}": n for hour, n in _counted_by(_contact_counts(scope), 2).items()}
+    tallies = {f"{hour:02d}": t for hour, t in _counted_by(_contact_counts(scope), 2).items()}
     labels = {f"{hour:02d}": time_span(hour * 60, (hour + 1) * 60) for hour in range(24)}
-    return _distribution(
-        definition,
-        counts,
-        labels,
-        sum(counts.values()),
-        first_column=_("Hour"),
-        noise=scope.noise,
-        total_cell=CONTACTS,
+    return _tallied_distribution(
+        definition, tallies, labels, "contacts", first_column=_("Hour"), scope=scope
     )
 
 
-def _contact_counts(scope: Scope) -> dict[tuple[str, str, int], int]:
+def _contact_counts(scope: Scope) -> dict[tuple[str, str, int], Tally]:
     """The scope's contacts counted by channel, priority and local hour started, once per
     dashboard: the distributions by each, and the total, are sums of these."""
 
-    def count() -> dict[tuple[str, str, int], int]:
+    def count() -> dict[tuple[str, str, int], Tally]:
         rows = (
             contacts(scope)
             .order_by()
             .annotate(hour=_local_hour("started_at", scope))
             .values_list("channel", "priority", "hour")
-            .annotate(n=Count("pk"))
         )
-        return {(channel, priority, hour): n for channel, priority, hour, n in rows}
+        if not scope.perturbed:
+            return {(c, p, h): Tally(n) for c, p, h, n in rows.annotate(n=Count("pk"))}
+        rows = rows.annotate(n=Count("pk"), key=Sum(RecordKey("pk")))
+        return {(c, p, h): Tally(n, key % PRIME) for c, p, h, n, key in rows}
 
     return _shared(("contact_counts", scope), count)
 
 
-def _counted_by(counts: dict[tuple, int], position: int) -> dict:
-    """Counts keyed by tuples, added up by the key's part at `position`."""
+def _contacts_total(scope: Scope) -> Tally:
+    return sum(_contact_counts(scope).values(), Tally())
+
+
+def _counted_by(counts: dict[tuple, Tally], position: int) -> dict:
+    """Tallies keyed by tuples, added up by the key's part at `position`."""
     found: dict = {}
-    for key, n in counts.items():
-        found[key[position]] = found.get(key[position], 0) + n
+    for key, tally in counts.items():
+        found[key[position]] = found.get(key[position], Tally()) + tally
     return found
 
 
@@ -570,26 +601,28 @@ def access_delay(scope: Scope) -> Result:
         .annotate(
             wait=_EpochMicroseconds(F("first")) - _EpochMicroseconds(F("episode__started_at"))
         )
-        .values_list("wait", flat=True)
+        .values_list("episode_id", "wait")
     )
-    days = [max(0.0, wait / 10**6 / 86400) for wait in waits]
-    bands: Counter = Counter()
-    for value in days:
-        whole = int(value)
-        key = next(k for k, _label, upper in DELAY_BANDS if upper is None or whole <= upper)
-        bands[key] += 1
-    result = _distribution(
+    days, bands = [], {}
+    for contact, wait in waits:
+        value = max(0.0, wait / 10**6 / 86400)
+        days.append(value)
+        key = next(k for k, _label, upper in DELAY_BANDS if upper is None or int(value) <= upper)
+        bands.setdefault(key, []).append(contact)
+    tallies = {key: _tallied(ids, scope) for key, ids in bands.items()}
+    total = sum(tallies.values(), Tally())
+    result = _tallied_distribution(
         definition,
-        dict(bands),
+        tallies,
         {key: str(label) for key, label, _upper in DELAY_BANDS},
-        len(days),
+        "contacts",
         first_column=_("Delay"),
-        noise=scope.noise,
+        scope=scope,
     )
     result.headline = [
         (
             _("Contacts with a first appointment"),
-            count_value(len(days), scope.noise, (definition.code, "total")),
+            count_value(total.n, scope.noise, total.cell("contacts")),
         ),
         (_("Median delay"), _median_value(days, "days")),
     ]
@@ -613,21 +646,24 @@ def repeat_contacts(scope: Scope) -> Result:
         in_scope = Q(started_at__gte=scope.since)  # the window's contacts of the period
     else:
         in_scope = Exists(linked.filter(pk=OuterRef("pk")))
-    repeats = (
+    found = (
         window.order_by()
         .values("pk")
         .annotate(previous=Case(When(in_scope, then=previous), default=None))
         .filter(previous__gte=_DaysBefore(F("started_at"), 30))
-        .count()
     )
-    whole = linked.count()
-    linked_cell, repeat_cell = (definition.code, "linked"), (definition.code, "repeats")
+    if scope.perturbed:
+        repeats = _tallied(found.values_list("pk", flat=True), scope)
+    else:
+        repeats = Tally(found.count())
+    whole, noise = _tally(linked, scope), scope.noise
+    repeat_cell, whole_cell = repeats.cell("contacts"), whole.cell("contacts")
     return Result(
         definition,
         headline=[
-            (_("Contacts linked to a person"), count_value(whole, scope.noise, linked_cell)),
-            (_("Repeat contacts"), _part_count(repeats, whole, scope.noise, repeat_cell)),
-            (_("Share"), part_value(repeats, whole, scope.noise, repeat_cell, linked_cell)),
+            (_("Contacts linked to a person"), count_value(whole.n, noise, whole_cell)),
+            (_("Repeat contacts"), _part_count(repeats.n, whole.n, noise, repeat_cell)),
+            (_("Share"), part_value(repeats.n, whole.n, noise, repeat_cell, whole_cell)),
         ],
         chart=False,
     )
@@ -656,29 +692,44 @@ class ReferralCells:
     closed, the reasons, no-shows) is a sum of these cells, shown only when it holds
     none or all of the hidden cells: no figure, nor any difference of two figures, then
     isolates a hidden cell (the hidden cells' sum is the total minus what is shown
-    anyway). For readers of figures perturbed, a sum is perturbed as the set of cells it
-    adds up: the same figure (declined, or the status "declined") shows the same number
-    wherever it appears."""
+    anyway). For readers of figures perturbed, each cell also holds the sum of its
+    referrals' keys: a figure is perturbed by the referrals it adds up, so the same
+    referrals show the same number wherever and however they are asked for."""
 
     def __init__(self, rows: QuerySet | None = None, *, groups=None, noise: Exact = EXACT):
         """The cells of `rows`, counted by the database, or of `groups` already counted:
-        (status, reason, how many, how many answered)."""
+        (status, reason, how many, how many answered, the keys of all, of the answered)."""
         self.noise = noise
         self.counts: dict[tuple[str, str, bool], int] = {}
+        self.keys: dict[tuple[str, str, bool], int] = {}
         if groups is None:
             # Counted by the columns themselves (a status is never null; an answer is
-            # dated), which the referrals' figures index holds: read from the index alone.
-            groups = (
-                rows.order_by()
-                .values_list("status", "reject_reason")
-                .annotate(n=Count("status"), answered=Count("responded_at"))
-            )
-        for status, reason, n, answered in groups:
+            # dated), which the referrals' figures index holds: read from the index alone
+            # (with the ids too, for perturbed figures).
+            groups = rows.order_by().values_list("status", "reject_reason")
+            if noise.perturbed:
+                answered_key = Case(When(responded_at__isnull=False, then=RecordKey("pk")))
+                groups = groups.annotate(
+                    n=Count("status"),
+                    answered=Count("responded_at"),
+                    key=Sum(RecordKey("pk")),
+                    answered_key=Sum(answered_key, default=0),
+                )
+            else:
+                groups = [
+                    (*group, 0, 0)
+                    for group in groups.annotate(n=Count("status"), answered=Count("responded_at"))
+                ]
+        for status, reason, n, answered, key, answered_key in groups:
             reason = reason if status == Status.REJECTED else ""
-            for was_answered, count in ((True, answered), (False, n - answered)):
+            for was_answered, count, keys in (
+                (True, answered, answered_key),
+                (False, n - answered, key - answered_key),
+            ):
                 if count:
-                    key = (status, reason, was_answered)
-                    self.counts[key] = self.counts.get(key, 0) + count
+                    cell = (status, reason, was_answered)
+                    self.counts[cell] = self.counts.get(cell, 0) + count
+                    self.keys[cell] = (self.keys.get(cell, 0) + keys) % PRIME
         # Every cell a referral can be in, even empty: a zero shown beside hidden cells
         # would tell where they are (suppression.protect_distribution hides zeros too
         # when it must).
@@ -698,13 +749,8 @@ class ReferralCells:
         inside = {key for key in self.hidden if keep(*key)}
         if self.total_hidden or (inside and inside != self.hidden):
             return Value(None, "count", hidden=True)
-        # Named by the referrals it adds up (its non-empty cells): the same referrals,
-        # however selected (all accepted: "accepted" is "sent"), show the same number.
-        cell = (
-            "referrals",
-            *sorted("/".join(map(str, key)) for key, n in self.counts.items() if n and keep(*key)),
-        )
-        return Value(self.noise.count(total, cell), "count")
+        keys = sum(k for key, k in self.keys.items() if keep(*key)) % PRIME
+        return Value(self.noise.count(total, ("referrals", keys)), "count")
 
     def share(self, part, whole) -> Value:
         """`part` out of `whole` as a percentage, when both are shown."""
@@ -766,15 +812,19 @@ def referral_figures(
         found = list(
             rows.order_by()
             .annotate(hours=hours_of, answered=answered_of)
-            .values_list("status", "reject_reason", "answered", "hours")
+            .values_list("status", "reject_reason", "answered", "hours", "pk")
         )
         groups: dict[tuple[str, str], list[int]] = {}
-        for status, reason, answered, _hours in found:
-            group = groups.setdefault((status, reason), [0, 0])
+        key_of = record_key()
+        for status, reason, answered, _hours, pk in found:
+            group = groups.setdefault((status, reason), [0, 0, 0, 0])
+            key = key_of(pk) if noise.perturbed else 0
             group[0] += 1
             group[1] += answered
-        cells = ReferralCells(groups=[(*key, n, a) for key, (n, a) in groups.items()], noise=noise)
-        hours = [h for _status, _reason, answered, h in found if answered]
+            group[2] += key
+            group[3] += key if answered else 0
+        cells = ReferralCells(groups=[(*key, *tally) for key, tally in groups.items()], noise=noise)
+        hours = [h for _status, _reason, answered, h, _pk in found if answered]
     else:
         answered = rows.order_by().filter(responded_at__isnull=False)
         hours = list(answered.annotate(hours=hours_of).values_list("hours", flat=True))
@@ -862,22 +912,24 @@ def declines_and_no_shows(scope: Scope) -> Result:
 # --- equity ----------------------------------------------------------------------------------
 
 
-def _people_by_fsa(scope: Scope) -> tuple[dict[str, int], int] | None:
+def _people_by_fsa(scope: Scope) -> tuple[dict[str, Tally], Tally]:
     """Different people with a contact, per postal area (FSA), and the total (read once
     per dashboard)."""
     return _shared(("people_by_fsa", scope), lambda: _count_people_by_fsa(scope))
 
 
-def _count_people_by_fsa(scope: Scope) -> tuple[dict[str, int], int] | None:
-    rows = contacts(scope)
-    if rows is None:
-        return None
-    linked = _with_fsa(rows.filter(person__isnull=False))
-    by_fsa = dict(
-        linked.order_by().values_list("fsa").annotate(n=Count("person_id", distinct=True))
-    )
+def _count_people_by_fsa(scope: Scope) -> tuple[dict[str, Tally], Tally]:
+    linked = _with_fsa(contacts(scope).filter(person__isnull=False)).order_by()
+    if scope.perturbed:
+        people: dict[str, set] = {}
+        for fsa, person in linked.values_list("fsa", "person_id").distinct():
+            people.setdefault(fsa, set()).add(person)
+        by_fsa = {fsa: _tallied(ids, scope) for fsa, ids in people.items()}
+    else:
+        counted = linked.values_list("fsa").annotate(n=Count("person_id", distinct=True))
+        by_fsa = {fsa: Tally(n) for fsa, n in counted}
     # A person has one postal code, so one area: the areas' people add up.
-    return by_fsa, sum(by_fsa.values())
+    return by_fsa, sum(by_fsa.values(), Tally())
 
 
 def _region_levels(region_id: int) -> dict[str, list[Territory]]:
@@ -920,8 +972,7 @@ def reach_by_territory(scope: Scope) -> Result:
     """Different people reached, per territory of the level below the scope, with the
     rate per 1,000 inhabitants."""
     definition = BY_CODE["reach_by_territory"]
-    found = _people_by_fsa(scope)
-    by_fsa, total = found
+    by_fsa, total = _people_by_fsa(scope)
     level = reach_level(scope)
     territories = []
     if level is not None:
@@ -930,33 +981,19 @@ def reach_by_territory(scope: Scope) -> Result:
             inside = set(descendant_ids(scope.territory.pk))
             territories = [t for t in territories if t.pk in inside]
     places = _fsa_places(list(by_fsa), level) if level else {}
-    counts: Counter = Counter()
-    for fsa, n in by_fsa.items():
+    tallies: dict[str, Tally] = {}
+    for fsa, tally in by_fsa.items():
         place = places.get(fsa)
-        counts[str(place) if place in {t.pk for t in territories} else UNKNOWN] += n
+        row = str(place) if place in {t.pk for t in territories} else UNKNOWN
+        tallies[row] = tallies.get(row, Tally()) + tally
     labels = {str(t.pk): t.name for t in sorted(territories, key=lambda t: t.code)}
     labels[UNKNOWN] = (
         _("Elsewhere in the territory, or postal code unknown")
         if scope.territory is not None
         else _("Elsewhere or postal code unknown")
     )
-    result = _distribution(
-        definition,
-        dict(counts),
-        labels,
-        total,
-        first_column=_("Territory"),
-        noise=scope.noise,
-        total_cell=PEOPLE_REACHED,
-        total_noise=_reached_noise(scope, list(by_fsa)),
-        # A territory's row is the figure of its people, as narrowed to it.
-        row_cells={
-            str(t.pk): (
-                _reached_noise(scope, [f for f in by_fsa if places.get(f) == t.pk]),
-                PEOPLE_REACHED,
-            )
-            for t in territories
-        },
+    result = _tallied_distribution(
+        definition, tallies, labels, "people", first_column=_("Territory"), scope=scope, total=total
     )
     population = {str(t.pk): t.population for t in territories}
     result.columns.append(_("Per 1,000 inhabitants"))
@@ -972,33 +1009,12 @@ def reach_by_territory(scope: Scope) -> Result:
     return result
 
 
-def _reached_noise(scope: Scope, fsas: list[str]) -> Exact:
-    """The noise of a count of people living in these postal areas: named with the
-    smallest of the region's territories holding them all (within the scope's), so
-    that the same people show the same figure whether counted as a territory's row, as
-    the total narrowed to it, or narrowed to a larger one they all live in."""
-    if not scope.perturbed or not fsas:
-        return scope.noise
-    within = set(descendant_ids(scope.territory.pk)) if scope.territory is not None else None
-    levels = _region_levels(scope.region_id)
-    for level in reversed(LEVEL_ORDER):  # the finest first
-        if level not in levels:
-            continue
-        places = set(_fsa_places(fsas, level).values())
-        if len(places) == 1 and None not in places:
-            (place,) = places
-            if within is None or place in within:
-                return scope.noise_within(place)
-    return scope.noise
-
-
 @_of_the_network("reach_by_deprivation")
 def reach_by_deprivation(scope: Scope) -> Result:
     """Different people reached, by the material deprivation quintile of the smallest
     territory holding their postal area's centre."""
     definition = BY_CODE["reach_by_deprivation"]
-    found = _people_by_fsa(scope)
-    by_fsa, total = found
+    by_fsa, total = _people_by_fsa(scope)
     quintile_of = dict(
         current_territories()
         .filter(material_deprivation__isnull=False)
@@ -1011,9 +1027,10 @@ def reach_by_deprivation(scope: Scope) -> Result:
         for fsa, place in _fsa_places(fsas, level).items():
             if fsa not in best and place in quintile_of:
                 best[fsa] = quintile_of[place]
-    counts: Counter = Counter()
-    for fsa, n in by_fsa.items():
-        counts[str(best[fsa]) if fsa in best else UNKNOWN] += n
+    tallies: dict[str, Tally] = {}
+    for fsa, tally in by_fsa.items():
+        row = str(best[fsa]) if fsa in best else UNKNOWN
+        tallies[row] = tallies.get(row, Tally()) + tally
     labels = {
         "1": _("1 — least deprived"),
         "2": "2",
@@ -1022,15 +1039,8 @@ def reach_by_deprivation(scope: Scope) -> Result:
         "5": _("5 — most deprived"),
         UNKNOWN: _("Quintile unknown"),
     }
-    result = _distribution(
-        definition,
-        dict(counts),
-        labels,
-        total,
-        first_column=_("Quintile"),
-        noise=scope.noise,
-        total_cell=PEOPLE_REACHED,
-        total_noise=_reached_noise(scope, list(by_fsa)),
+    result = _tallied_distribution(
+        definition, tallies, labels, "people", first_column=_("Quintile"), scope=scope, total=total
     )
     result.headline = [(_("People reached"), result.headline[0][1])]
     return result
@@ -1043,17 +1053,11 @@ def reach_by_deprivation(scope: Scope) -> Result:
 def priority_mix(scope: Scope) -> Result:
     """Contacts by the priority set at intake."""
     definition = BY_CODE["priority_mix"]
-    counts = {(key or UNKNOWN): n for key, n in _counted_by(_contact_counts(scope), 1).items()}
+    tallies = {(key or UNKNOWN): t for key, t in _counted_by(_contact_counts(scope), 1).items()}
     labels = {value: str(label) for value, label in Priority.choices}
     labels[UNKNOWN] = _("No priority set")
-    return _distribution(
-        definition,
-        counts,
-        labels,
-        sum(counts.values()),
-        first_column=_("Priority"),
-        noise=scope.noise,
-        total_cell=CONTACTS,
+    return _tallied_distribution(
+        definition, tallies, labels, "contacts", first_column=_("Priority"), scope=scope
     )
 
 
@@ -1062,31 +1066,37 @@ def escalations(scope: Scope) -> Result:
     """Contacts with an escalation, and escalations by risk."""
     definition = BY_CODE["escalations"]
     rows = contacts(scope)
-    total = sum(_contact_counts(scope).values())
+    total = _contacts_total(scope)
     raised = list(
         episodes.escalations_of(rows.order_by().values("pk"))
         .order_by()
         .values_list("episode_id", "kind")
     )
-    escalated = len({episode for episode, _kind in raised})
-    by_kind = dict(Counter(kind for _episode, kind in raised))
+    escalated = _tallied({episode for episode, _kind in raised}, scope)
+    # Escalations (a contact may have several), each kind's cell named by its contacts:
+    # when each contact escalated had one, their total is the contacts escalated.
+    of_kind: dict[str, list] = {}
+    for episode, kind in raised:
+        of_kind.setdefault(kind, []).append(episode)
+
+    def escalations_of(episodes_seen: list) -> Tally:
+        return Tally(len(episodes_seen), _tallied(set(episodes_seen), scope).key)
+
     labels = {value: str(label) for value, label in RiskKind.choices}
-    result = _distribution(
+    result = _tallied_distribution(
         definition,
-        by_kind,
+        {kind: escalations_of(seen) for kind, seen in of_kind.items()},
         labels,
-        sum(by_kind.values()),
+        "contacts",
         first_column=_("Risk"),
-        noise=scope.noise,
-        # Escalations by risk add up to the contacts escalated when each had one risk:
-        # then the same figure, shown the same.
-        total_cell=ESCALATED,
+        scope=scope,
+        total=escalations_of([episode for episode, _kind in raised]),
     )
-    noise = scope.noise
+    noise, part, whole = scope.noise, escalated.cell("contacts"), total.cell("contacts")
     result.headline = [
-        (_("Contacts"), count_value(total, noise, CONTACTS)),
-        (_("Contacts escalated"), _part_count(escalated, total, noise, ESCALATED, CONTACTS)),
-        (_("Share escalated"), part_value(escalated, total, noise, ESCALATED, CONTACTS)),
+        (_("Contacts"), count_value(total.n, noise, whole)),
+        (_("Contacts escalated"), _part_count(escalated.n, total.n, noise, part)),
+        (_("Share escalated"), part_value(escalated.n, total.n, noise, part, whole)),
     ]
     return result
 
@@ -1096,20 +1106,19 @@ def barriers(scope: Scope) -> Result:
     """Contacts where the person named each barrier."""
     definition = BY_CODE["barriers"]
     rows = contacts(scope)
-    total = sum(_contact_counts(scope).values())
-    counts: Counter = Counter()
-    named_some = rows.order_by().exclude(barriers=[]).values_list("barriers", flat=True)
-    for named in named_some:
-        counts.update(set(named or []) & set(BARRIERS))
+    named_by: dict[str, list] = {}
+    named_some = rows.order_by().exclude(barriers=[]).values_list("pk", "barriers")
+    for contact, named in named_some:
+        for barrier in set(named or []) & set(BARRIERS):
+            named_by.setdefault(barrier, []).append(contact)
     labels = {key: str(BARRIER_LABELS[key]) for key in BARRIERS}
     return _several(
         definition,
-        dict(counts),
+        {key: _tallied(ids, scope) for key, ids in named_by.items()},
         labels,
-        total,
+        _contacts_total(scope),
         first_column=_("Barrier"),
-        noise=scope.noise,
-        total_cell=CONTACTS,
+        scope=scope,
     )
 
 
@@ -1123,27 +1132,28 @@ BARRIER_LABELS = {
 
 def _several(
     definition: Definition,
-    counts: dict,
+    tallies: dict[str, Tally],
     labels: dict,
-    total: int,
+    total: Tally,
     *,
     first_column: str,
-    noise: Exact,
-    total_cell: tuple,
+    scope: Scope,
 ) -> Result:
-    """Counts where one contact may be in several rows (no total to add up to): each
-    row a part of the contacts, protected as such."""
-    total_value = count_value(total, noise, total_cell)
+    """Contacts where one may be in several rows (no total to add up to): each row a
+    part of the contacts, protected as such."""
+    noise, whole = scope.noise, total.cell("contacts")
+    total_value = count_value(total.n, noise, whole)
     lines = []
     for key, label in labels.items():
-        n, cell = counts.get(key, 0), (definition.code, key)
+        part = tallies.get(key, Tally())
+        cell = part.cell("contacts")
         lines.append(
             Line(
                 key,
                 label,
                 [
-                    _part_count(n, total, noise, cell, total_cell),
-                    part_value(n, total, noise, cell, total_cell),
+                    _part_count(part.n, total.n, noise, cell),
+                    part_value(part.n, total.n, noise, cell, whole),
                 ],
             )
         )
@@ -1161,20 +1171,20 @@ def protective_factors(scope: Scope) -> Result:
     definition = BY_CODE["protective_factors"]
     rows = contacts(scope)
     strengths = episodes.latest_needs_outcomes(rows.order_by().values("pk"), "strengths")
-    counts: Counter = Counter()
-    for found in strengths.values():
-        counts.update(set(found or []))
+    found_in: dict[str, list] = {}
+    for contact, found in strengths.items():
+        for factor in set(found or []):
+            found_in.setdefault(factor, []).append(contact)
     labels = strength_labels()
-    for key in counts:
+    for key in found_in:
         labels.setdefault(key, key)
     return _several(
         definition,
-        dict(counts),
+        {key: _tallied(ids, scope) for key, ids in found_in.items()},
         labels,
-        len(strengths),
+        _tallied(strengths, scope),
         first_column=_("Protective factor"),
-        noise=scope.noise,
-        total_cell=(definition.code, "total"),
+        scope=scope,
     )
 
 
@@ -1205,29 +1215,29 @@ def prescription_uptake(scope: Scope) -> Result:
     """Prescriptions started, adhered to (an activity started or done), completed."""
     definition = BY_CODE["prescriptions"]
     rows = prescriptions(scope)
-    started = rows.count()
-    adhered = plans.adhered(rows).count()
-    completed = rows.filter(status=PrescriptionStatus.COMPLETED).count()
-    noise, started_cell = scope.noise, (definition.code, "started")
+    started = _tally(rows, scope)
+    adhered = _tally(plans.adhered(rows), scope)
+    completed = _tally(rows.filter(status=PrescriptionStatus.COMPLETED), scope)
+    noise, whole = scope.noise, started.cell("prescriptions")
     lines = []
     for key, label, part in (
         ("adhered", _("Adhered to"), adhered),
         ("completed", _("Completed"), completed),
     ):
-        cell = (definition.code, key)
+        cell = part.cell("prescriptions")
         lines.append(
             Line(
                 key,
                 label,
                 [
-                    _part_count(part, started, noise, cell, started_cell),
-                    part_value(part, started, noise, cell, started_cell),
+                    _part_count(part.n, started.n, noise, cell),
+                    part_value(part.n, started.n, noise, cell, whole),
                 ],
             )
         )
     return Result(
         definition,
-        headline=[(_("Started"), count_value(started, noise, started_cell))],
+        headline=[(_("Started"), count_value(started.n, noise, whole))],
         columns=[_("Stage"), _("Prescriptions"), _("Share of those started")],
         lines=lines,
     )
@@ -1275,9 +1285,11 @@ def wellbeing_change(scope: Scope) -> Result:
         better_up[code] = bool(higher_is_better)
     changes: dict[str, list[float]] = {}
     measured: set = set()  # prescriptions measured twice with some instrument, each once
+    measured_with: dict[str, list] = {}
     for (code, prescription_id), scores in series.items():
         if len(scores) >= 2:
             measured.add(prescription_id)
+            measured_with.setdefault(code, []).append(prescription_id)
             delta = float(scores[-1] - scores[0])
             changes.setdefault(code, []).append(delta if better_up[code] else -delta)
     lines = []
@@ -1293,17 +1305,14 @@ def wellbeing_change(scope: Scope) -> Result:
                 )
             )
             continue
-        mean, low, high = scope.noise.interval(
-            deltas, mean_with_interval(deltas), (definition.code, code)
-        )
+        cell = _tallied(measured_with[code], scope).cell("prescriptions")
+        mean, low, high = scope.noise.interval(deltas, mean_with_interval(deltas), (*cell, code))
         lines.append(
             Line(
                 code,
                 _instrument_title(code),
                 [
-                    # Prescriptions measured with this instrument: with one instrument,
-                    # the headline's figure, shown the same.
-                    Value(scope.noise.count(n, MEASURED), "count"),
+                    Value(scope.noise.count(n, cell), "count"),
                     Value(round(mean, 2), "score"),
                     Value(round(low, 2), "score"),
                     Value(round(high, 2), "score"),
@@ -1321,7 +1330,9 @@ def wellbeing_change(scope: Scope) -> Result:
                 # Hidden with any row hidden: minus the rows shown it would bound it.
                 Value(None, "count", hidden=True)
                 if any(line.values[0].hidden for line in lines)
-                else count_value(len(measured), scope.noise, MEASURED),
+                else count_value(
+                    len(measured), scope.noise, _tallied(measured, scope).cell("prescriptions")
+                ),
             )
         ],
         columns=[
@@ -1402,11 +1413,15 @@ class AgreementFigure:
 def agreement_figures(agreement, noise: Exact = EXACT) -> list[AgreementFigure]:
     """Each of an agreement's indicators with its figure: computed from the referrals
     under it (`referral_summary`, as on the dashboard) where Proxima can, the parties'
-    reported figure otherwise."""
+    reported figure otherwise. Perturbed (an evaluator's), they count the referrals sent
+    before this month only: they change once a month, not with each referral."""
     indicators = list(agreement.indicators.all())
     if not indicators:
         return []
-    summary = referral_figures(agreements.referrals_under(agreement), noise=noise)
+    rows = agreements.referrals_under(agreement)
+    if noise.perturbed:
+        rows = rows.filter(requested_at__lt=start_of_day(timezone.localdate().replace(day=1)))
+    summary = referral_figures(rows, noise=noise)
     live = {
         IndicatorKind.REFERRALS_SENT: summary["sent"],
         IndicatorKind.REFERRALS_ACCEPTED: summary["accepted"],

@@ -16,10 +16,11 @@ from proxima.core.forms import error_texts
 from proxima.core.spreadsheets import workbook
 from proxima.indicators import access, extract, presenters, services
 from proxima.indicators.forms import (
+    CalendarScopeForm,
     MonthPeriodForm,
-    MonthScopeForm,
     PeriodForm,
     ScopeForm,
+    default_calendar_period,
     default_months,
     default_period,
 )
@@ -27,7 +28,7 @@ from proxima.indicators.forms import (
 PERTURBED_NOTE = gettext_lazy(
     "To protect everyone, counts of 5 and more are slightly changed, by 2 at most and "
     "always the same way, and means are moved slightly too: rows may not add up exactly "
-    "to their total. Periods are whole months."
+    "to their total. Periods are calendar months, quarters or years that have ended."
 )
 
 
@@ -43,8 +44,7 @@ def _asked(request):
         organization_id=request.GET.get("organization"),
     )
     if perturbation.whole_months_only(request.user):
-        form_class, (start, end) = MonthScopeForm, default_months()
-        data = {"start": start.strftime("%Y-%m"), "end": end.strftime("%Y-%m")}
+        form_class, data = CalendarScopeForm, {"period": default_calendar_period()}
     else:
         form_class, (start, end) = ScopeForm, default_period()
         data = {"start": start.isoformat(), "end": end.isoformat()}
