@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "proxima.privacy",
     "proxima.territories",
     "proxima.teams",
+    "proxima.casework",
     "proxima.agreements",
     "proxima.coverage",
     "proxima.indicators",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("proxima.prescriptions.urls")),
     path("", include("proxima.privacy.urls")),
     path("", include("proxima.coverage.urls")),
+    path("", include("proxima.casework.urls")),
     path("", include("proxima.agreements.urls")),
     path("", include("proxima.indicators.urls")),
 ]

@@ -50,6 +50,13 @@ AGREEMENT_EDITORS = frozenset({Role.COORDINATOR})
 # one's own organization (partners); tests/indicators/test_views.py asks for another
 # region's territory, team or organization.
 INDICATOR_VIEWERS = frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR}) | PARTNERS
+# Casework: CLSC workers, prescribers and team leads keep a caseload; the coordinator reads
+# the region's cases. The world's case is of the social consultation team, and every
+# caseload keeper signed in is one of its workers (`signed_in_client`); the coaching answer
+# is for the interprofessional team's members only (tests/casework/test_views.py).
+CASE_KEEPERS = frozenset({Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_LEAD})
+CASE_READERS = CASE_KEEPERS | {Role.COORDINATOR}
+COACHING_ANSWERERS = frozenset()
 # The de-identified research extract of the region (audited).
 EXTRACTORS = frozenset({Role.COORDINATOR, Role.EVALUATOR})
 
@@ -140,6 +147,22 @@ MATRIX: dict[str, object] = {
     "agreements:document": AGREEMENT_READERS,
     "agreements:remove_document": AGREEMENT_EDITORS,
     "agreements:party": AGREEMENT_EDITORS,
+    "casework:caseload": CASE_READERS,
+    "casework:coaching_inbox": CASE_READERS,
+    "casework:open": CASE_KEEPERS,
+    "casework:case": CASE_READERS,
+    "casework:plan": CASE_KEEPERS,
+    "casework:action": CASE_KEEPERS,
+    "casework:action_done": CASE_KEEPERS,
+    "casework:co_worker": CASE_KEEPERS,
+    "casework:note": CASE_KEEPERS,
+    "casework:change_note": CASE_KEEPERS,
+    "casework:discard_note": CASE_KEEPERS,
+    "casework:sign_note": CASE_KEEPERS,
+    "casework:addendum": CASE_KEEPERS,
+    "casework:coaching": CASE_KEEPERS,
+    "casework:answer": COACHING_ANSWERERS,
+    "casework:close": CASE_KEEPERS,
     "privacy:log": PRIVACY,
     "privacy:search": PRIVACY,
     "privacy:access_report": PRIVACY,
@@ -176,7 +199,21 @@ MATRIX: dict[str, object] = {
     "api:close_contact": RECORD_READERS,
     "api:match_needs": RECORD_READERS,
 }
-POST_ONLY = {
+CASEWORK_WRITES = {
+    "casework:plan",
+    "casework:action",
+    "casework:action_done",
+    "casework:co_worker",
+    "casework:note",
+    "casework:change_note",
+    "casework:discard_note",
+    "casework:sign_note",
+    "casework:addendum",
+    "casework:coaching",
+    "casework:answer",
+    "casework:close",
+}
+POST_ONLY = CASEWORK_WRITES | {
     "indicators:download_extract",
     "agreements:status",
     "agreements:meeting",
@@ -274,6 +311,9 @@ INPUT_CHECKED = (
     | set(PATCH)
     | {"api:close_contact", "api:link_relative", "api:merge_person", "referrals:new"}
     | {"prescriptions:new", "accounts:password_reset_confirm"}
+    # The case's state decides too (closed, a note signed or someone else's): 400.
+    | CASEWORK_WRITES
+    | {"casework:open"}
 )
 REFUSED = (401, 403, 404, 405)
 # Routes whose whole job is to send people to the sign-in page.
@@ -397,6 +437,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
         sha256="0" * 64,
         content=b"%PDF-1.7",
     )
+    case = _case_of(region, person, author)
     person_routes = (
         "people:person",
         "api:update_person",
@@ -456,6 +497,15 @@ def _region_objects(region, organization, suffix: str) -> dict:
         "agreements:document": [agreement.pk, document.pk],
         "agreements:remove_document": [agreement.pk, document.pk],
         "agreements:party": [agreement.pk, agreement.parties.first().pk],
+        **{name: [case["case"].pk] for name in CASE_ROUTES},
+        "casework:open": [],
+        "casework:action_done": [case["case"].pk, case["action"].pk],
+        "casework:change_note": [case["case"].pk, case["draft"].pk],
+        "casework:discard_note": [case["case"].pk, case["draft"].pk],
+        "casework:sign_note": [case["case"].pk, case["draft"].pk],
+        "casework:addendum": [case["case"].pk, case["signed"].pk],
+        "casework:answer": [case["case"].pk, case["coaching"].pk],
+        "case": case["case"],
         "api:withdraw_consent": [person.pk, consent.pk],
         "api:record_action": [escalation.pk],
         "directory:partner_edit": [service.id],
@@ -472,6 +522,65 @@ def _region_objects(region, organization, suffix: str) -> dict:
         "person": person,
         "relative": relative,
         "duplicate": duplicate,
+    }
+
+
+CASE_ROUTES = (
+    "casework:case",
+    "casework:plan",
+    "casework:action",
+    "casework:co_worker",
+    "casework:note",
+    "casework:coaching",
+    "casework:close",
+)
+
+
+def _case_of(region, person, author) -> dict:
+    """A case of the social consultation team (its worker a CLSC worker of the region),
+    with a draft and a signed note, a next action and a coaching request."""
+    from django.utils import timezone
+
+    from proxima.casework.models import Case, CaseWorker, CoachingRequest, ProgressNote
+
+    now = timezone.now()
+    caseworker = UserFactory(role=Role.CLSC_WORKER, region=region, team="social_consultation")
+    case = Case.objects.create(
+        region=region,
+        person=person,
+        team=standard_team(region, "social_consultation"),
+        plan="Soutien",
+        opened_at=now,
+        opened_by=caseworker,
+    )
+    CaseWorker.objects.create(
+        case=case, user=caseworker, role="lead", since=now, added_by=caseworker
+    )
+    note = {
+        "case": case,
+        "intervention_type": "support",
+        "duration_minutes": 30,
+        "place": "phone",
+        "text": "Appel",
+        "happened_on": "2026-11-20",
+        "written_at": now,
+        "updated_at": now,
+        "written_by": caseworker,
+    }
+    return {
+        "case": case,
+        "draft": ProgressNote.objects.create(**note),
+        "signed": ProgressNote.objects.create(**note, signed_at=now, signed_by=caseworker),
+        "action": case.next_actions.create(
+            text="Rappeler", due_on="2026-12-01", created_by=caseworker
+        ),
+        "coaching": CoachingRequest.objects.create(
+            case=case,
+            team=standard_team(region, "interprofessional"),
+            question="Comment faire?",
+            asked_at=now,
+            asked_by=caseworker,
+        ),
     }
 
 
@@ -527,7 +636,7 @@ PUBLIC_OBJECTS = {
 def url_of(name: str, objects: dict) -> str:
     if name == "admin":
         return "/admin/directory/service/"
-    if name == "prescriptions:new":
+    if name in ("prescriptions:new", "casework:open"):
         return reverse(name) + f"?person={objects['person'].pk}"
     if name == "accounts:password_reset_confirm":
         return reverse(name, args=["MQ", "set-password"])
@@ -569,6 +678,12 @@ def fingerprint() -> str:
         "agreements.Indicator",
         "agreements.TrainingSession",
         "agreements.Document",
+        "casework.Case",
+        "casework.CaseWorker",
+        "casework.NextAction",
+        "casework.ProgressNote",
+        "casework.NoteAddendum",
+        "casework.CoachingRequest",
     )
     rows = [list(apps.get_model(label).objects.order_by("pk").values()) for label in labels]
     return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
@@ -599,6 +714,30 @@ FORM_POSTS = {
     "agreements:indicator": {"kind": "referrals_sent"},
     "agreements:training": {"topic": "Crise", "held_on": "2026-11-20", "attendees": "12"},
     "agreements:party": {"role": "receveur", "commitments": "Rappeler en 48 h"},
+    "casework:plan": {"plan": "Plan revu"},
+    "casework:action": {"text": "Rappeler", "due_on": "2026-12-01"},
+    "casework:action_done": {},
+    "casework:co_worker": {"worker": "1", "role": "co_intervener"},
+    "casework:note": {
+        "intervention_type": "support",
+        "duration_minutes": "30",
+        "place": "phone",
+        "happened_on": "2026-11-20",
+        "text": "Appel de suivi",
+    },
+    "casework:change_note": {
+        "intervention_type": "support",
+        "duration_minutes": "30",
+        "place": "phone",
+        "happened_on": "2026-11-20",
+        "text": "Appel revu",
+    },
+    "casework:discard_note": {},
+    "casework:sign_note": {},
+    "casework:addendum": {"text": "Précision"},
+    "casework:coaching": {"team": "1", "question": "Comment faire?"},
+    "casework:answer": {"answer": "Ainsi."},
+    "casework:close": {"closing_reason": "goals_met", "orientation": "none"},
     "indicators:download_extract": {"start": "2026-01-01", "end": "2026-11-30"},
     # A new file each time (a file sent is read to its end).
     "agreements:attach": lambda: {
@@ -625,14 +764,23 @@ def signed_in_client(role, world) -> Client:
         team = {Role.WORKER_811: "info_social", Role.TEAM_LEAD: "social_consultation"}.get(
             role, "social_consultation" if role in FRONT_LINE else ""
         )
-        client.force_login(
-            UserFactory(
-                role=role,
-                organization=world["organization"] if partner else None,
-                region=world["region"],
-                team=team,
-            )
+        user = UserFactory(
+            role=role,
+            organization=world["organization"] if partner else None,
+            region=world["region"],
+            team=team,
         )
+        if role in CASE_KEEPERS:  # one of the workers on the region's case
+            from proxima.casework.models import CaseWorker
+
+            CaseWorker.objects.create(
+                case=world["own"]["case"],
+                user=user,
+                role="co_intervener",
+                since=world["own"]["case"].opened_at,
+                added_by=user,
+            )
+        client.force_login(user)
     return client
 
 

@@ -94,6 +94,22 @@ ACTION_LABELS = {
     "read_prescription": _("read a social prescription"),
     "follow_up_prescription": _("recorded a follow-up of a social prescription"),
     "record_measure": _("recorded an outcome measure"),
+    # Casework (the follow-up of a person).
+    "open_case": _("opened a case (follow-up)"),
+    "read_case": _("read a case"),
+    "list_case": _("saw the person's case in a list"),
+    "change_case_plan": _("changed the intervention plan of a case"),
+    "add_case_action": _("added a next action to a case"),
+    "complete_case_action": _("marked a next action of a case done"),
+    "add_case_worker": _("added a worker to a case"),
+    "write_case_note": _("wrote a progress note"),
+    "change_case_note": _("changed a draft progress note"),
+    "discard_case_note": _("discarded a draft progress note"),
+    "sign_case_note": _("signed a progress note"),
+    "add_note_addendum": _("added an addendum to a signed progress note"),
+    "request_coaching": _("asked the interprofessional team for coaching on a case"),
+    "answer_coaching": _("answered a coaching request"),
+    "close_case": _("closed a case"),
     # Directory.
     "update_service": _("updated a service"),
     "set_capacity_status": _("changed the capacity of a service"),
@@ -174,6 +190,11 @@ REASON_LABELS = {
     "new prescription": _("new social prescription"),
     "new referral": _("new referral"),
     "referral": _("a referral of a relative"),
+    "case page": _("case page"),
+    "caseload": _("caseload"),
+    "coaching": _("coaching requests"),
+    "closing": _("closing a case"),
+    "new case": _("new case"),
 }
 
 

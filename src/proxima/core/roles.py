@@ -4,7 +4,7 @@ Default deny: a capability is granted only to the roles listed for it in
 `PERMISSION_MATRIX`, the single source of truth. Views, API routes, services and commands
 ask `has_capability(user, CAPABILITY)`; no code compares a role itself. Which rows a user
 sees is the other half, one `visible_to(user)` per domain (people, contacts, referrals,
-prescriptions), built on these capabilities and on the user's region, organization and team.
+prescriptions, cases), built on these capabilities and on the user's region, organization and team.
 `docs/permissions.md` is this matrix in prose; tests walk it for every route and role.
 """
 
@@ -56,8 +56,15 @@ EDIT_AGREEMENTS = "agreements.edit"
 VIEW_INDICATORS = "indicators.view"
 # Indicators shown exact, over any days: to those who read the records they count anyway
 # (the region's staff, a partner its own referrals). Others (evaluators) get figures
-# slightly perturbed, over whole months, so that no difference of two tells one person.
+# slightly perturbed, over calendar periods that have ended, so that no difference of two
+# tells one person.
 EXACT_INDICATORS = "indicators.exact_figures"
+# Casework (the follow-up of a person by the CLSC teams): keeping a caseload (the cases
+# one works on, their team's cases read); reading the region's cases (oversight, no writing).
+KEEP_CASELOAD = "casework.keep_caseload"
+# A team lead adds workers to the cases of their team.
+ASSIGN_TEAM_CASES = "casework.assign_in_team"
+OVERSEE_REGION_CASES = "casework.oversee_region"
 # Privacy: the audit log, a person's access report and everything held on a person.
 READ_AUDIT_LOG = "audit.read_log"
 PERSON_ACCESS_REPORT = "audit.person_access_report"
@@ -89,6 +96,9 @@ PERMISSION_MATRIX: dict[str, frozenset[str]] = {
     EDIT_AGREEMENTS: frozenset({Role.COORDINATOR}),
     VIEW_INDICATORS: frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR} | PARTNERS),
     EXACT_INDICATORS: frozenset({Role.COORDINATOR, Role.TEAM_LEAD} | PARTNERS),
+    KEEP_CASELOAD: frozenset({Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_LEAD}),
+    ASSIGN_TEAM_CASES: frozenset({Role.TEAM_LEAD}),
+    OVERSEE_REGION_CASES: frozenset({Role.COORDINATOR}),
     READ_AUDIT_LOG: frozenset({Role.PRIVACY_OFFICER}),
     PERSON_ACCESS_REPORT: frozenset({Role.PRIVACY_OFFICER}),
     EXPORT_PERSON_RECORD: frozenset({Role.PRIVACY_OFFICER}),

@@ -34,6 +34,9 @@ class Command(BaseCommand):
         from proxima.prescriptions.services.demo import load_demo_prescriptions
 
         prescriptions = load_demo_prescriptions()
+        from proxima.casework.demo import load_demo_caseload
+
+        cases = load_demo_caseload()
         from proxima.core.models import Region
         from proxima.indicators.demo import load_demo_history
 
@@ -53,6 +56,11 @@ class Command(BaseCommand):
         if prescriptions:
             self.stdout.write(
                 f"Demo social prescriptions: {prescriptions} (active, completed, stopped)."
+            )
+        if cases:
+            self.stdout.write(
+                f"Demo caseload of « clsc »: {cases} cases (plans, next actions, notes, "
+                "coaching, one closed)."
             )
         if history:
             self.stdout.write(
