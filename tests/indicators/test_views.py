@@ -221,9 +221,9 @@ def test_an_evaluator_reads_calendar_periods_that_have_ended_perturbed(world):
     ):
         refused = client.get(reverse("indicators:dashboard"), asked)
         assert refused.status_code == 400, asked
-        assert "Sélectionnez un choix valide" in refused.content.decode() or (
-            "pas du texte" in refused.content.decode()
-        ), asked
+        assert "un mois, un trimestre ou une année civils terminés" in (
+            refused.content.decode()
+        ) or ("pas du texte" in refused.content.decode()), asked
         assert "sections" not in (refused.context or {})  # nothing computed
     # Days are not a choice here: the asked days are left, the period chosen is shown.
     page = client.get(reverse("indicators:dashboard"), {**MARCH, "period": "2026-03"})

@@ -10,7 +10,7 @@ to two spreads of its values and its interval widened, as in the cell-key method
 Australian Bureau of Statistics:
 
 - each record (a contact, a referral, a person, a prescription) has a secret key computed
-  from its id (`RecordKey` in the database, `keys_of` here); a figure's cell is the kind
+  from its id (`record_key`, `keys_of`); a figure's cell is the kind
   of record and the sum of its records' keys, so the same records always show the same
   number, however they are asked for (a territory's row or the total narrowed to it, a
   team that holds all of them, a month or the quarter it alone fills): asking again or
@@ -30,9 +30,9 @@ and averaged. Rows then need not add up to their total exactly: the page says so
 from __future__ import annotations
 
 import statistics
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 
-from django.db.models import BigIntegerField, Func
 from django.utils.crypto import salted_hmac
 
 from proxima.core.roles import EXACT_INDICATORS, has_capability
@@ -52,29 +52,28 @@ def _coefficients() -> tuple[int, int]:
     return a, int.from_bytes(digest[8:16], "big") % PRIME
 
 
-def keys_of(ids: Iterable[int]) -> int:
+def keys_of(ids: Iterable) -> int:
     """The sum of these records' keys, modulo PRIME (a cell's key)."""
     key = record_key()
     return sum(key(i) for i in ids) % PRIME
 
 
-def record_key() -> Callable[[int], int]:
-    """The key of a record from its id (for many records: the secret read once)."""
+def record_key() -> Callable[[object], int]:
+    """The key of a record from its id, a UUID (its first 60 bits) or a number (for many
+    records: the secret read once). Computed here, never by the database: the same key
+    on SQLite and PostgreSQL, whatever they store a UUID as."""
     a, b = _coefficients()
-    return lambda record_id: (int(record_id) * a + b) % PRIME
 
+    def key(record_id) -> int:
+        if isinstance(record_id, int):
+            number = record_id
+        elif isinstance(record_id, uuid.UUID):
+            number = record_id.int >> 68
+        else:
+            number = uuid.UUID(str(record_id)).int >> 68
+        return (number * a + b) % PRIME
 
-class RecordKey(Func):
-    """A record's key computed by the database from its id, as `keys_of` does: summed
-    over a group (Sum(RecordKey("pk"))), the group's cell key (modulo PRIME)."""
-
-    output_field = BigIntegerField()
-    arity = 1
-
-    def as_sql(self, compiler, connection, **extra_context):
-        a, b = _coefficients()  # integers: written into the SQL as numbers
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"((({sql}) * {int(a)} + {int(b)}) %% {PRIME})", params
+    return key
 
 
 def _digest(cell: Sequence, value) -> bytes:

@@ -183,7 +183,14 @@ class CalendarScopeForm(ScopeForm):
 
     start = None
     end = None
-    period = forms.ChoiceField(label=_("Period"))
+    period = forms.ChoiceField(
+        label=_("Period"),
+        error_messages={
+            "invalid_choice": _(
+                "Choose, from the list, a calendar month, quarter or year that has ended."
+            )
+        },
+    )
 
     field_order = ["period", "territory", "team", "organization"]
 

@@ -38,7 +38,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Sum,
     When,
     Window,
 )
@@ -57,7 +56,6 @@ from proxima.core.perturbation import (
     PERTURBED,
     PRIME,
     Exact,
-    RecordKey,
     keys_of,
     record_key,
 )
@@ -374,11 +372,11 @@ def _tallied(ids, scope: Scope) -> Tally:
 
 
 def _tally(rows: QuerySet, scope: Scope) -> Tally:
-    """The tally of these rows, counted (and their keys summed) by the database."""
+    """The tally of these rows: counted by the database, or for perturbed figures their
+    ids read and their keys summed here (the same keys on every database)."""
     if not scope.perturbed:
         return Tally(rows.count())
-    found = rows.order_by().aggregate(n=Count("pk"), key=Sum(RecordKey("pk")))
-    return Tally(found["n"], (found["key"] or 0) % PRIME)
+    return _tallied(rows.order_by().values_list("pk", flat=True), scope)
 
 
 def _tallied_distribution(
@@ -446,8 +444,11 @@ def _contact_counts(scope: Scope) -> dict[tuple[str, str, int], Tally]:
         )
         if not scope.perturbed:
             return {(c, p, h): Tally(n) for c, p, h, n in rows.annotate(n=Count("pk"))}
-        rows = rows.annotate(n=Count("pk"), key=Sum(RecordKey("pk")))
-        return {(c, p, h): Tally(n, key % PRIME) for c, p, h, n, key in rows}
+        # Perturbed: each contact's id read, its key summed here.
+        groups: dict[tuple[str, str, int], list] = {}
+        for channel, priority, hour, pk in rows.values_list("channel", "priority", "hour", "pk"):
+            groups.setdefault((channel, priority, hour), []).append(pk)
+        return {group: _tallied(ids, scope) for group, ids in groups.items()}
 
     return _shared(("contact_counts", scope), count)
 
@@ -706,20 +707,15 @@ class ReferralCells:
             # Counted by the columns themselves (a status is never null; an answer is
             # dated), which the referrals' figures index holds: read from the index alone
             # (with the ids too, for perturbed figures).
-            groups = rows.order_by().values_list("status", "reject_reason")
             if noise.perturbed:
-                answered_key = Case(When(responded_at__isnull=False, then=RecordKey("pk")))
-                groups = groups.annotate(
-                    n=Count("status"),
-                    answered=Count("responded_at"),
-                    key=Sum(RecordKey("pk")),
-                    answered_key=Sum(answered_key, default=0),
-                )
+                groups = _referral_groups(rows)
             else:
-                groups = [
-                    (*group, 0, 0)
-                    for group in groups.annotate(n=Count("status"), answered=Count("responded_at"))
-                ]
+                counted = (
+                    rows.order_by()
+                    .values_list("status", "reject_reason")
+                    .annotate(n=Count("status"), answered=Count("responded_at"))
+                )
+                groups = [(*group, 0, 0) for group in counted]
         for status, reason, n, answered, key, answered_key in groups:
             reason = reason if status == Status.REJECTED else ""
             for was_answered, count, keys in (
@@ -796,6 +792,33 @@ def _no_show(status, reason, answered) -> bool:
     return status == Status.FAILED and answered
 
 
+def _referral_groups(rows: QuerySet, hours: list | None = None) -> list[tuple]:
+    """Perturbed figures' referral groups, each referral's id read and its key summed
+    here: (status, reason, how many, how many answered, the keys of all, of the
+    answered); `hours`, when given, receives the answered ones' hours to the answer."""
+    answered_of = ExpressionWrapper(Q(responded_at__isnull=False), BooleanField())
+    found = rows.order_by().annotate(answered=answered_of)
+    if hours is None:
+        found = found.values_list("status", "reject_reason", "answered", "pk")
+    else:
+        hours_of = Cast(hours_to_answer(), FloatField())
+        found = found.annotate(hours=hours_of).values_list(
+            "status", "reject_reason", "answered", "pk", "hours"
+        )
+    key_of = record_key()
+    groups: dict[tuple[str, str], list[int]] = {}
+    for status, reason, answered, pk, *hour in found:
+        group = groups.setdefault((status, reason), [0, 0, 0, 0])
+        key = key_of(pk)  # (for exact figures too here: an agreement's few thousand)
+        group[0] += 1
+        group[1] += answered
+        group[2] += key
+        group[3] += key if answered else 0
+        if answered and hours is not None:
+            hours.append(hour[0])
+    return [(*key, *tally) for key, tally in groups.items()]
+
+
 def referral_figures(
     rows: QuerySet, cells: ReferralCells | None = None, noise: Exact = EXACT
 ) -> dict[str, Value]:
@@ -808,23 +831,8 @@ def referral_figures(
     hours_of = Cast(hours_to_answer(), FloatField())
     if cells is None:
         # Each referral's cell and hours in one reading (an agreement's few thousand).
-        answered_of = ExpressionWrapper(Q(responded_at__isnull=False), BooleanField())
-        found = list(
-            rows.order_by()
-            .annotate(hours=hours_of, answered=answered_of)
-            .values_list("status", "reject_reason", "answered", "hours", "pk")
-        )
-        groups: dict[tuple[str, str], list[int]] = {}
-        key_of = record_key()
-        for status, reason, answered, _hours, pk in found:
-            group = groups.setdefault((status, reason), [0, 0, 0, 0])
-            key = key_of(pk) if noise.perturbed else 0
-            group[0] += 1
-            group[1] += answered
-            group[2] += key
-            group[3] += key if answered else 0
-        cells = ReferralCells(groups=[(*key, *tally) for key, tally in groups.items()], noise=noise)
-        hours = [h for _status, _reason, answered, h, _pk in found if answered]
+        hours = []
+        cells = ReferralCells(groups=_referral_groups(rows, hours), noise=noise)
     else:
         answered = rows.order_by().filter(responded_at__isnull=False)
         hours = list(answered.annotate(hours=hours_of).values_list("hours", flat=True))
