@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -451,3 +452,13 @@ def test_a_coordinator_writes_each_partys_role_and_commitments(
         assert client.post(f"/agreements/{agreement.pk}/parties/{bad}/", body).status_code == 404
     stranger.refresh_from_db()
     assert stranger.role == "autre"
+
+
+def test_the_edit_form_shows_the_dates_it_holds_in_every_language(agreement, region):
+    # A date input takes ISO days only: a French "01/01/2026" would show an empty field,
+    # and the form saved as shown would lose the date.
+    client = signed_in(UserFactory(role=Role.COORDINATOR, region=region))
+    for language in ("fr", "en"):
+        client.cookies["django_language"] = language
+        page = client.get(reverse("agreements:edit", args=[agreement.pk])).content.decode()
+        assert 'value="2026-01-01"' in page and 'value="2027-06-01"' in page, language

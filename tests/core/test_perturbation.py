@@ -3,8 +3,8 @@ value, small, unbiased, and such that the difference of two figures no longer te
 one person (core/perturbation.py)."""
 
 import random
-import uuid
 import statistics
+import uuid
 
 from django.test import override_settings
 

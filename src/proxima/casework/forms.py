@@ -16,9 +16,9 @@ from proxima.casework.models import (
     WorkerRole,
 )
 from proxima.casework.services import NoteInput
-from proxima.core.forms import DayField
+from proxima.core.forms import DayField, day_input
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = day_input()
 LARGEST_ID = 2**63 - 1
 
 

@@ -71,6 +71,13 @@ def day_or_error(value, field: str, *, error: type[InputError] = InputError) -> 
     return day
 
 
+def day_input() -> forms.DateInput:
+    """The browser's date input, its value written as ISO days whatever the language (a
+    French "07/12/2025" is no value to it: the field would show empty, and a form saved
+    as shown would lose its date)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class DayField(forms.DateField):
     """A date as the date input sends it, YYYY-MM-DD in ASCII digits only (full-width
     or other scripts' digits, which Python's int() reads, are not a date here; nor

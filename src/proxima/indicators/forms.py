@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from proxima.core.forms import DayField
+from proxima.core.forms import DayField, day_input
 
 # The longest period asked at once: enough for a multi-year evaluation, not a scan of all.
 MAX_PERIOD_DAYS = 5 * 366
@@ -122,11 +122,8 @@ class PeriodForm(forms.Form):
     """A period, both days included (the research extract's; the dashboard's with its
     narrowing choices)."""
 
-    # The date input reads and shows ISO days only, whatever the language.
-    start = DayField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    end = DayField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = DayField(label=_("From"), widget=day_input())
+    end = DayField(label=_("To"), widget=day_input())
 
     def clean(self):
         data = super().clean()
