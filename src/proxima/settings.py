@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "proxima.territories",
     "proxima.teams",
     "proxima.casework",
+    "proxima.groups",
     "proxima.agreements",
     "proxima.coverage",
     "proxima.indicators",

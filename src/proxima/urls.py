@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("proxima.privacy.urls")),
     path("", include("proxima.coverage.urls")),
     path("", include("proxima.casework.urls")),
+    path("", include("proxima.groups.urls")),
     path("", include("proxima.agreements.urls")),
     path("", include("proxima.indicators.urls")),
 ]

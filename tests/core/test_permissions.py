@@ -57,6 +57,15 @@ INDICATOR_VIEWERS = frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.EVALUATOR}
 CASE_KEEPERS = frozenset({Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_LEAD})
 CASE_READERS = CASE_KEEPERS | {Role.COORDINATOR}
 COACHING_ANSWERERS = frozenset()
+# Group interventions: CLSC workers, prescribers and team leads run the groups of their
+# teams (every one signed in is of the social consultation team, whose group the world's
+# is); the coordinator reads the region's. Collective projects (counts, no personal
+# information): read by the region's staff who run groups or oversee and by evaluators,
+# recorded by coordinators, team leads and CLSC workers.
+GROUP_RUNNERS = frozenset({Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_LEAD})
+GROUP_READERS = GROUP_RUNNERS | {Role.COORDINATOR}
+PROJECT_READERS = GROUP_READERS | {Role.EVALUATOR}
+PROJECT_EDITORS = frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.CLSC_WORKER})
 # The de-identified research extract of the region (audited).
 EXTRACTORS = frozenset({Role.COORDINATOR, Role.EVALUATOR})
 
@@ -163,6 +172,18 @@ MATRIX: dict[str, object] = {
     "casework:coaching": CASE_KEEPERS,
     "casework:answer": COACHING_ANSWERERS,
     "casework:close": CASE_KEEPERS,
+    "groups:activities": GROUP_READERS,
+    "groups:new_activity": GROUP_RUNNERS,
+    "groups:register": GROUP_RUNNERS,
+    "groups:activity": GROUP_READERS,
+    "groups:status": GROUP_RUNNERS,
+    "groups:session": GROUP_RUNNERS,
+    "groups:withdraw": GROUP_RUNNERS,
+    "groups:attendance": GROUP_RUNNERS,
+    "groups:projects": PROJECT_READERS,
+    "groups:new_project": PROJECT_EDITORS,
+    "groups:project": PROJECT_READERS,
+    "groups:project_activity": PROJECT_EDITORS,
     "privacy:log": PRIVACY,
     "privacy:search": PRIVACY,
     "privacy:access_report": PRIVACY,
@@ -213,45 +234,56 @@ CASEWORK_WRITES = {
     "casework:answer",
     "casework:close",
 }
-POST_ONLY = CASEWORK_WRITES | {
-    "indicators:download_extract",
-    "agreements:status",
-    "agreements:meeting",
-    "agreements:indicator",
-    "agreements:training",
-    "agreements:attach",
-    "agreements:remove_document",
-    "agreements:party",
-    "directory:confirm_mapping",
-    "directory:reject_mapping",
-    "directory:add_mapping",
-    "accounts:logout",
-    "accounts:recovery_codes",
-    "referrals:notification_settings",
-    "referrals:mark_all_read",
-    "intake:new_call",
-    "intake:draft",
-    "intake:send_summary",
-    "set_language",
-    "api:import_fhir",
-    "api:create_referral",
-    "api:send_referral",
-    "api:change_status",
-    "api:post_message",
-    "api:pass_on",
-    "api:create_person",
-    "api:link_relative",
-    "api:merge_person",
-    "api:withdraw_consent",
-    "api:record_consent",
-    "api:open_contact",
-    "api:record_screening",
-    "api:record_action",
-    "api:set_priority",
-    "api:orient",
-    "api:close_contact",
-    "api:match_needs",
+GROUP_WRITES = {
+    "groups:status",
+    "groups:session",
+    "groups:withdraw",
+    "groups:attendance",
+    "groups:project_activity",
 }
+POST_ONLY = (
+    CASEWORK_WRITES
+    | GROUP_WRITES
+    | {
+        "indicators:download_extract",
+        "agreements:status",
+        "agreements:meeting",
+        "agreements:indicator",
+        "agreements:training",
+        "agreements:attach",
+        "agreements:remove_document",
+        "agreements:party",
+        "directory:confirm_mapping",
+        "directory:reject_mapping",
+        "directory:add_mapping",
+        "accounts:logout",
+        "accounts:recovery_codes",
+        "referrals:notification_settings",
+        "referrals:mark_all_read",
+        "intake:new_call",
+        "intake:draft",
+        "intake:send_summary",
+        "set_language",
+        "api:import_fhir",
+        "api:create_referral",
+        "api:send_referral",
+        "api:change_status",
+        "api:post_message",
+        "api:pass_on",
+        "api:create_person",
+        "api:link_relative",
+        "api:merge_person",
+        "api:withdraw_consent",
+        "api:record_consent",
+        "api:open_contact",
+        "api:record_screening",
+        "api:record_action",
+        "api:set_priority",
+        "api:orient",
+        "api:close_contact",
+        "api:match_needs",
+    }
+)
 PATCH = {"api:update_person": {"phone": "418 555-0101"}}
 # Valid requests, so that the permission check decides (not input validation).
 BODIES = {
@@ -314,6 +346,9 @@ INPUT_CHECKED = (
     # The case's state decides too (closed, a note signed or someone else's): 400.
     | CASEWORK_WRITES
     | {"casework:open"}
+    # The group's state decides too (a session to come, a participant withdrawn): 400.
+    | GROUP_WRITES
+    | {"groups:register"}
 )
 REFUSED = (401, 403, 404, 405)
 # Routes whose whole job is to send people to the sign-in page.
@@ -364,7 +399,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
     service.save()
     # The region's outline and one neighbourhood (the coverage pages).
     whole, _ = save_territory("region", region.code, region.name, box(-72, 46, -70, 48))
-    save_territory(
+    neighbourhood, _ = save_territory(
         "neighbourhood",
         f"quartier-{suffix}",
         "Quartier",
@@ -438,6 +473,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
         content=b"%PDF-1.7",
     )
     case = _case_of(region, person, author)
+    group = _group_of(region, person, neighbourhood, organization)
     person_routes = (
         "people:person",
         "api:update_person",
@@ -506,6 +542,15 @@ def _region_objects(region, organization, suffix: str) -> dict:
         "casework:addendum": [case["case"].pk, case["signed"].pk],
         "casework:answer": [case["case"].pk, case["coaching"].pk],
         "case": case["case"],
+        **{
+            name: [group["activity"].pk]
+            for name in ("groups:activity", "groups:status", "groups:session")
+        },
+        "groups:register": [],
+        "groups:withdraw": [group["activity"].pk, group["registration"].pk],
+        "groups:attendance": [group["activity"].pk, group["session"].pk],
+        "groups:project": [group["project"].pk],
+        "groups:project_activity": [group["project"].pk],
         "api:withdraw_consent": [person.pk, consent.pk],
         "api:record_action": [escalation.pk],
         "directory:partner_edit": [service.id],
@@ -584,6 +629,50 @@ def _case_of(region, person, author) -> dict:
     }
 
 
+def _group_of(region, person, territory, organization) -> dict:
+    """A parenting group of the social consultation team with a session held and the
+    person registered; a collective project on the neighbourhood with the organization
+    as a partner."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proxima.groups.models import CollectiveProject, GroupActivity
+
+    facilitator = UserFactory(role=Role.CLSC_WORKER, region=region, team="social_consultation")
+    activity = GroupActivity.objects.create(
+        region=region,
+        team=standard_team(region, "social_consultation"),
+        title_fr="Groupe de parents",
+        theme="parenting",
+        capacity=8,
+        status="running",
+        created_by=facilitator,
+    )
+    activity.facilitators.add(facilitator)
+    now = timezone.now()
+    session = activity.sessions.create(starts_at=now - timedelta(days=1), duration_minutes=90)
+    registration = activity.registrations.create(
+        person=person, status="registered", registered_at=now, registered_by=facilitator
+    )
+    project = CollectiveProject.objects.create(
+        region=region,
+        territory=territory,
+        title_fr="Sécurité alimentaire",
+        issue="Pas d’épicerie",
+        need_domains=["food"],
+        citizens_involved=40,
+        created_by=facilitator,
+    )
+    project.partners.add(organization)
+    return {
+        "activity": activity,
+        "session": session,
+        "registration": registration,
+        "project": project,
+    }
+
+
 def _imported_category(suffix: str, service):
     """A category of an imported directory carried by the service, proposed as food aid."""
     from proxima.directory.models import Attribute, Taxonomy, TaxonomyTerm, TermMapping
@@ -636,7 +725,7 @@ PUBLIC_OBJECTS = {
 def url_of(name: str, objects: dict) -> str:
     if name == "admin":
         return "/admin/directory/service/"
-    if name in ("prescriptions:new", "casework:open"):
+    if name in ("prescriptions:new", "casework:open", "groups:register"):
         return reverse(name) + f"?person={objects['person'].pk}"
     if name == "accounts:password_reset_confirm":
         return reverse(name, args=["MQ", "set-password"])
@@ -684,6 +773,12 @@ def fingerprint() -> str:
         "casework.ProgressNote",
         "casework.NoteAddendum",
         "casework.CoachingRequest",
+        "groups.GroupActivity",
+        "groups.GroupSession",
+        "groups.Registration",
+        "groups.Attendance",
+        "groups.CollectiveProject",
+        "groups.ProjectActivity",
     )
     rows = [list(apps.get_model(label).objects.order_by("pk").values()) for label in labels]
     return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
@@ -738,6 +833,15 @@ FORM_POSTS = {
     "casework:coaching": {"team": "1", "question": "Comment faire?"},
     "casework:answer": {"answer": "Ainsi."},
     "casework:close": {"closing_reason": "goals_met", "orientation": "none"},
+    "groups:status": {"status": "running"},
+    "groups:session": {"starts_at": "2026-12-20T18:00", "duration_minutes": "90"},
+    "groups:withdraw": {},
+    "groups:attendance": {},
+    "groups:project_activity": {
+        "held_on": "2026-11-20",
+        "description": "Cuisine collective",
+        "participants": "12",
+    },
     "indicators:download_extract": {"start": "2026-01-01", "end": "2026-11-30"},
     # A new file each time (a file sent is read to its end).
     "agreements:attach": lambda: {

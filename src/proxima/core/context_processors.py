@@ -5,10 +5,13 @@ from proxima.core.roles import (
     KEEP_CASELOAD,
     MAP_TAXONOMY_TERMS,
     OVERSEE_REGION_CASES,
+    OVERSEE_REGION_GROUPS,
     READ_AUDIT_LOG,
     READ_PERSONAL_RECORDS,
     RECEIVE_FOR_ORGANIZATION,
+    RUN_GROUPS,
     VIEW_AGREEMENTS,
+    VIEW_COLLECTIVE_PROJECTS,
     VIEW_COVERAGE,
     VIEW_INDICATORS,
     has_capability,
@@ -28,6 +31,9 @@ def navigation(request):
         "nav_caseload": has_capability(user, KEEP_CASELOAD)
         or has_capability(user, OVERSEE_REGION_CASES),
         "keeps_caseload_nav": has_capability(user, KEEP_CASELOAD),
+        "nav_groups": has_capability(user, RUN_GROUPS)
+        or has_capability(user, OVERSEE_REGION_GROUPS),
+        "nav_projects": has_capability(user, VIEW_COLLECTIVE_PROJECTS),
         "nav_privacy": has_capability(user, READ_AUDIT_LOG),
         "nav_coverage": has_capability(user, VIEW_COVERAGE),
         "nav_indicators": has_capability(user, VIEW_INDICATORS),

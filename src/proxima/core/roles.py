@@ -4,7 +4,7 @@ Default deny: a capability is granted only to the roles listed for it in
 `PERMISSION_MATRIX`, the single source of truth. Views, API routes, services and commands
 ask `has_capability(user, CAPABILITY)`; no code compares a role itself. Which rows a user
 sees is the other half, one `visible_to(user)` per domain (people, contacts, referrals,
-prescriptions, cases), built on these capabilities and on the user's region, organization and team.
+prescriptions, cases, groups), built on these capabilities and on the user's region, organization and team.
 `docs/permissions.md` is this matrix in prose; tests walk it for every route and role.
 """
 
@@ -65,6 +65,15 @@ KEEP_CASELOAD = "casework.keep_caseload"
 # A team lead adds workers to the cases of their team.
 ASSIGN_TEAM_CASES = "casework.assign_in_team"
 OVERSEE_REGION_CASES = "casework.oversee_region"
+# Group interventions (registrations and attendance are personal information): running
+# the groups of one's teams (creating them, registering the region's people, recording
+# attendance); reading the region's groups (oversight, no writing).
+RUN_GROUPS = "groups.run_groups"
+OVERSEE_REGION_GROUPS = "groups.oversee_region"
+# Collective projects on the region's territories (counts only, no personal information):
+# reading them, and recording them.
+VIEW_COLLECTIVE_PROJECTS = "groups.view_collective_projects"
+EDIT_COLLECTIVE_PROJECTS = "groups.collective_projects"
 # Privacy: the audit log, a person's access report and everything held on a person.
 READ_AUDIT_LOG = "audit.read_log"
 PERSON_ACCESS_REPORT = "audit.person_access_report"
@@ -99,6 +108,18 @@ PERMISSION_MATRIX: dict[str, frozenset[str]] = {
     KEEP_CASELOAD: frozenset({Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_LEAD}),
     ASSIGN_TEAM_CASES: frozenset({Role.TEAM_LEAD}),
     OVERSEE_REGION_CASES: frozenset({Role.COORDINATOR}),
+    RUN_GROUPS: frozenset({Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_LEAD}),
+    OVERSEE_REGION_GROUPS: frozenset({Role.COORDINATOR}),
+    VIEW_COLLECTIVE_PROJECTS: frozenset(
+        {
+            Role.COORDINATOR,
+            Role.TEAM_LEAD,
+            Role.CLSC_WORKER,
+            Role.SOCIAL_PRESCRIBER,
+            Role.EVALUATOR,
+        }
+    ),
+    EDIT_COLLECTIVE_PROJECTS: frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.CLSC_WORKER}),
     READ_AUDIT_LOG: frozenset({Role.PRIVACY_OFFICER}),
     PERSON_ACCESS_REPORT: frozenset({Role.PRIVACY_OFFICER}),
     EXPORT_PERSON_RECORD: frozenset({Role.PRIVACY_OFFICER}),

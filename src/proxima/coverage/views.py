@@ -18,6 +18,7 @@ from proxima.core.perturbation import noise_for
 from proxima.core.roles import VIEW_COVERAGE, has_capability
 from proxima.coverage import services
 from proxima.coverage.forms import CoverageForm
+from proxima.groups import services as groups
 from proxima.territories.models import LEVEL_ORDER, TerritoryLevel
 
 
@@ -169,8 +170,14 @@ def territory(request, code: str):
         }
         for c in cells
     ]
+    # The collective projects on the territory (counts only, no personal information).
+    projects = groups.projects_in(request.user.region_id, [found.pk])
+    for project in projects:
+        project.domain_labels = [labels.get(code, code) for code in project.need_domains]
     context = {
         "territory": found,
+        "projects": projects,
+        "may_read_projects": groups.reads_projects(request.user),
         "rows": rows,
         "chosen": chosen,
         "referrals_perturbed": noise_for(request.user).perturbed,

@@ -37,6 +37,9 @@ class Command(BaseCommand):
         from proxima.casework.demo import load_demo_caseload
 
         cases = load_demo_caseload()
+        from proxima.groups.demo import load_demo_groups
+
+        groups, projects = load_demo_groups()
         from proxima.core.models import Region
         from proxima.indicators.demo import load_demo_history
 
@@ -61,6 +64,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo caseload of « clsc »: {cases} cases (plans, next actions, notes, "
                 "coaching, one closed)."
+            )
+        if groups or projects:
+            self.stdout.write(
+                f"Demo groups: {groups} parenting group facilitated by « clsc » (8 registered, "
+                f"2 waiting, attendance of 2 sessions); {projects} collective project."
             )
         if history:
             self.stdout.write(
