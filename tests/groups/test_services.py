@@ -225,3 +225,33 @@ def test_a_project_needs_a_territory_of_the_region_and_a_count(
                 ProjectInput(territory=neighbourhood, title_fr="X", title_en="", issue="Y"),
                 by=outsiders[name],
             )
+
+
+def test_a_place_freed_while_closed_goes_to_the_waiting_not_to_a_newcomer(
+    activity, people, worker, region
+):
+    registrations = [services.register(activity, p, by=worker) for p in people]
+    # Cancelled, a withdrawal promotes nobody; reopened, the first waiting gets the place.
+    services.set_activity_status(activity, "cancelled", by=worker)
+    assert services.withdraw(registrations[0], by=worker) is None
+    services.set_activity_status(activity, "running", by=worker)
+    assert Registration.objects.get(pk=registrations[3].pk).status == "registered"
+    assert Registration.objects.get(pk=registrations[4].pk).status == "waitlisted"
+    # A newcomer queues behind those waiting, even if a place were free.
+    services.withdraw(registrations[1], by=worker)  # the last waiting gets it
+    assert Registration.objects.get(pk=registrations[4].pk).status == "registered"
+    services.set_activity_status(activity, "cancelled", by=worker)
+    services.withdraw(registrations[2], by=worker)  # a place freed, nobody promoted
+    services.set_activity_status(activity, "running", by=worker)
+    newcomer = services.register(activity, person_of(region, "Zoé", "Nouvelle"), by=worker)
+    assert newcomer.status == "registered"  # nobody was waiting: the free place is theirs
+    late = services.register(activity, person_of(region, "Yves", "Tard"), by=worker)
+    assert late.status == "waitlisted"
+
+
+def test_no_attendance_on_a_cancelled_group(activity, people, worker, past_session):
+    registration = services.register(activity, people[0], by=worker)
+    services.set_activity_status(activity, "cancelled", by=worker)
+    with pytest.raises(GroupInputError):
+        services.record_attendance(past_session, {registration.pk: "present"}, by=worker)
+    assert not Attendance.objects.exists()

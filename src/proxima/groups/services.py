@@ -315,12 +315,16 @@ def create_activity(data: ActivityInput, *, by) -> GroupActivity:
 @transaction.atomic
 def set_activity_status(activity: GroupActivity, status: str, *, by) -> GroupActivity:
     """The activity planned, running, finished or cancelled (finished and cancelled
-    ones take no registration)."""
+    ones take no registration). Reopened, its free places go to the waiting list first."""
     require_runner(by, activity)
     activity = _locked(activity)
     activity.status = _choice(status, ActivityStatus, "status")
     activity.save(update_fields=["status"])
     record_audit_event(by, "change_group_status", activity, detail={"status": status})
+    if activity.status in OPEN_STATUSES:
+        now = timezone.now()
+        while _promote_first(activity, by=by, now=now) is not None:
+            pass
     return activity
 
 
@@ -389,7 +393,11 @@ def register(activity: GroupActivity, person: Person, *, by) -> Registration:
             {"person": _("This group is for people aged %d or less.") % activity.max_age}
         )
     now = timezone.now()
-    placed = _places_taken(activity) < activity.capacity
+    # A place left goes to the one waiting first, never to a newcomer.
+    placed = (
+        _places_taken(activity) < activity.capacity
+        and not activity.registrations.filter(status=RegistrationStatus.WAITLISTED).exists()
+    )
     status = RegistrationStatus.REGISTERED if placed else RegistrationStatus.WAITLISTED
     values = {
         "status": status,
@@ -466,6 +474,8 @@ def record_attendance(session: GroupSession, marks: dict[int, str], *, by) -> li
     activity = session.activity
     require_runner(by, activity)
     activity = _locked(activity)
+    if activity.status == ActivityStatus.CANCELLED:
+        raise GroupInputError({"activity": _("This activity is cancelled.")})
     if session.starts_at > timezone.now():
         raise GroupInputError(
             {"session": _("This session has not taken place yet: attendance comes after.")}
