@@ -13,7 +13,7 @@ from proxima.agreements.models import (
     DocumentKind,
     IndicatorKind,
 )
-from proxima.core.forms import day_input, filtered_list
+from proxima.core.forms import LARGEST_ID, day_input, filtered_list
 from proxima.core.uploads import FileRefused, allowed_extensions, check_document, describe_accepted
 from proxima.directory.models import Organization
 from proxima.directory.services.taxonomy import first_level_domains
@@ -22,7 +22,6 @@ from proxima.territories.models import Territory
 from proxima.territories.services import territory_ids_within
 
 DATE = day_input()
-LARGEST_ID = 2**63 - 1
 
 
 class RecordsField(forms.ModelMultipleChoiceField):

@@ -16,27 +16,9 @@ from proxima.casework.models import (
     WorkerRole,
 )
 from proxima.casework.services import NoteInput
-from proxima.core.forms import DayField, day_input
+from proxima.core.forms import DayField, RecordField, blank_first, day_input
 
 DATE = day_input()
-LARGEST_ID = 2**63 - 1
-
-
-def _blank_first(choices) -> list:
-    return [("", "—"), *choices]
-
-
-class RecordField(forms.ModelChoiceField):
-    """One record by id; an id that is not a whole number the database can hold is an
-    invalid choice like any other (not a database error)."""
-
-    def to_python(self, value):
-        text = str(value or "")
-        if text and (not text.isascii() or not text.isdigit() or int(text) > LARGEST_ID):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
 
 
 class UserField(RecordField):
@@ -75,14 +57,14 @@ class NextActionForm(forms.Form):
 
 class NoteForm(forms.Form):
     intervention_type = forms.ChoiceField(
-        label=_("Intervention type"), choices=_blank_first(InterventionType.choices)
+        label=_("Intervention type"), choices=blank_first(InterventionType.choices)
     )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"),
         min_value=MIN_DURATION_MINUTES,
         max_value=MAX_DURATION_MINUTES,
     )
-    place = forms.ChoiceField(label=_("Place"), choices=_blank_first(Place.choices))
+    place = forms.ChoiceField(label=_("Place"), choices=blank_first(Place.choices))
     happened_on = DayField(label=_("Date of the intervention"), widget=DATE)
     text = forms.CharField(
         label=_("Note"), max_length=TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 6})
@@ -139,10 +121,10 @@ class AnswerForm(forms.Form):
 
 class CloseForm(forms.Form):
     closing_reason = forms.ChoiceField(
-        label=_("Closing reason"), choices=_blank_first(ClosingReason.choices)
+        label=_("Closing reason"), choices=blank_first(ClosingReason.choices)
     )
     orientation = forms.ChoiceField(
-        label=_("Orientation"), choices=_blank_first(Orientation.choices)
+        label=_("Orientation"), choices=blank_first(Orientation.choices)
     )
     closing_note = forms.CharField(
         label=_("Closing summary"),

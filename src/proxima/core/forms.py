@@ -71,6 +71,33 @@ def day_or_error(value, field: str, *, error: type[InputError] = InputError) -> 
     return day
 
 
+# The largest id a database column of whole numbers holds (a larger one is no record).
+LARGEST_ID = 2**63 - 1
+
+
+def plain_id(value) -> bool:
+    """Empty, or a whole number in ASCII digits a database can hold as an id."""
+    text = str(value or "")
+    return not text or (text.isascii() and text.isdigit() and int(text) <= LARGEST_ID)
+
+
+class RecordField(forms.ModelChoiceField):
+    """One record by id; an id that is not a whole number the database can hold is an
+    invalid choice like any other (not a database error)."""
+
+    def to_python(self, value):
+        if not plain_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+def blank_first(choices) -> list:
+    """The choices after an empty one ("—"), which a required field refuses."""
+    return [("", "—"), *choices]
+
+
 def day_input() -> forms.DateInput:
     """The browser's date input, its value written as ISO days whatever the language (a
     French "07/12/2025" is no value to it: the field would show empty, and a form saved

@@ -5,7 +5,7 @@ the services'."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from proxima.core.forms import DayField, day_input
+from proxima.core.forms import DayField, RecordField, blank_first, day_input, plain_id
 from proxima.directory.services.taxonomy import first_level_domains
 from proxima.groups.models import (
     MAX_AGE,
@@ -26,28 +26,6 @@ from proxima.groups.models import (
 from proxima.groups.services import ActivityInput, ProjectInput
 
 DATE = day_input()
-LARGEST_ID = 2**63 - 1
-
-
-def _blank_first(choices) -> list:
-    return [("", "—"), *choices]
-
-
-def _plain_id(value) -> bool:
-    text = str(value or "")
-    return not text or (text.isascii() and text.isdigit() and int(text) <= LARGEST_ID)
-
-
-class RecordField(forms.ModelChoiceField):
-    """One record by id; an id that is not a whole number the database can hold is an
-    invalid choice like any other (not a database error)."""
-
-    def to_python(self, value):
-        if not _plain_id(value):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
 
 
 class TeamField(RecordField):
@@ -76,7 +54,7 @@ class RecordsField(forms.ModelMultipleChoiceField):
 
 class UsersField(RecordsField):
     def clean(self, value):
-        if any(not _plain_id(one) for one in value or []):
+        if any(not plain_id(one) for one in value or []):
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={"value": "…"}
             )
@@ -94,7 +72,7 @@ class ActivityForm(forms.Form):
     team = TeamField(label=_("Team running it"), queryset=None)
     title_fr = forms.CharField(label=_("Title (French)"), max_length=TITLE_LENGTH)
     title_en = forms.CharField(label=_("Title (English)"), max_length=TITLE_LENGTH, required=False)
-    theme = forms.ChoiceField(label=_("Theme"), choices=_blank_first(Theme.choices))
+    theme = forms.ChoiceField(label=_("Theme"), choices=blank_first(Theme.choices))
     description = forms.CharField(
         label=_("Description"),
         max_length=TEXT_LENGTH,
@@ -193,7 +171,7 @@ class AttendanceForm(forms.Form):
             mark = recorded.get(registration.pk)
             self.fields[f"r{registration.pk}"] = forms.ChoiceField(
                 label=str(registration.person),
-                choices=_blank_first(Presence.choices),
+                choices=blank_first(Presence.choices),
                 required=False,
                 initial=mark.presence if mark else "",
             )
