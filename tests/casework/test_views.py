@@ -5,6 +5,7 @@ import hashlib
 import json
 
 import pytest
+from django.urls import reverse
 
 from proxima.casework import services
 from proxima.casework.models import (
@@ -16,8 +17,10 @@ from proxima.casework.models import (
     ProgressNote,
 )
 from proxima.core.models import AuditEvent
+from proxima.core.roles import Role
 from tests.casework.conftest import client_of, note_input
 from tests.core.test_no_raw_codes import raw_in
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +269,21 @@ def test_a_case_is_opened_from_the_persons_record(person, worker, region):
     case = Case.objects.get()
     assert (case.person, case.team, case.plan) == (person, team, "Premier plan")
     assert client.get("/casework/new/").status_code == 302  # to the person search
+
+
+def test_a_persons_record_lists_the_cases_the_reader_may_read(case, person, worker, region):
+    from proxima.casework import services as casework
+
+    page = client_of(worker).get(reverse("people:person", args=[person.pk])).content.decode()
+    assert reverse("casework:case", args=[case.pk]) in page
+    assert "ouvert" in page  # the case's status in words, never its code
+    # A CLSC worker of another team reads the person's record, not the case.
+    other_team = UserFactory(role=Role.CLSC_WORKER, region=region, team="mobile_outreach")
+    other = client_of(other_team).get(reverse("people:person", args=[person.pk]))
+    assert other.status_code == 200
+    assert reverse("casework:case", args=[case.pk]) not in other.content.decode()
+    assert "Aucun suivi que vous pouvez lire." in other.content.decode()
+    # Closed, it is still listed, after the open ones.
+    casework.close_case(case, by=worker, reason="goals_met", orientation="none")
+    later = casework.open_case(person, by=worker, plan="Nouveau suivi")
+    assert casework.cases_of(person, by=worker) == [later, case]

@@ -249,6 +249,19 @@ def caseload(user, today: date | None = None) -> tuple[list[CaseLine], list[Case
     return mine, others
 
 
+def cases_of(person: Person, *, by) -> list[Case]:
+    """The person's cases this user may read, the open ones first, then the latest
+    opened (for the person's record, whose read is audited already)."""
+    if not can_use_casework(by):
+        return []
+    return list(
+        visible_to(by)
+        .filter(person=person)
+        .select_related("team")
+        .order_by("-status", "-opened_at")[:LISTED]
+    )
+
+
 # The user's cases closed in this many days are listed under their caseload (an addendum
 # may still be written on a signed note of theirs).
 RECENTLY_CLOSED_DAYS = 90
