@@ -123,3 +123,49 @@ def test_the_api_docs_with_every_operation_and_schema_open(page, network):
     assert page.locator("#swagger-ui tr[data-param-name] select:not([aria-label])").count() == 0
     problems = violations_of(page)
     assert problems == [], "\n".join(f"{v['id']}: {v['nodes']}" for v in problems)
+
+
+def test_the_caseload_and_group_pages_of_a_clsc_worker(page, network):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proxima.casework import services as casework
+    from proxima.groups import services as groups
+    from proxima.teams.services import standard_team
+    from tests.casework.conftest import note_input
+    from tests.groups.conftest import activity_input
+
+    region, person = network["worker"].region, network["person"]
+    worker = UserFactory(
+        username="clsc-axe", role=Role.CLSC_WORKER, region=region, team="social_consultation"
+    )
+    team = standard_team(region, "social_consultation")
+    case = casework.open_case(person, by=worker, team=team, plan="Soutenir la famille")
+    casework.add_next_action(case, "Appeler l’école", timezone.localdate(), by=worker)
+    note = casework.write_note(case, note_input(), by=worker)
+    casework.sign_note(note, by=worker)
+    casework.add_addendum(note, "Précision", by=worker)
+    casework.write_note(case, note_input(), by=worker)  # a draft, with its forms
+    activity = groups.create_activity(activity_input(region), by=worker)
+    groups.add_session(activity, timezone.now() - timedelta(days=1), 90, "CLSC", by=worker)
+    groups.register(activity, person, by=worker)
+    base = page.base_url
+    sign_in(page, base, worker, PASSWORD, "/home/")
+    for path in (
+        "/casework/",
+        f"/casework/{case.pk}/",
+        f"/casework/{case.pk}/close/",
+        "/casework/coaching/",
+        f"/casework/new/?person={person.pk}",
+        f"/people/{person.pk}/",
+        "/groups/",
+        f"/groups/{activity.pk}/",
+        "/groups/new/",
+        f"/groups/register/?person={person.pk}",
+        "/groups/projects/",
+        "/groups/projects/new/",
+    ):
+        page.goto(base + path)
+    page.goto(f"{base}/casework/{case.pk}/")
+    assert page.locator("h1").inner_text().startswith("Suivi")  # signed in, the case shown
