@@ -59,7 +59,10 @@ def test_a_routine_811_call_with_the_keyboard_only(page, worker, record_property
     keys.press("Enter")
     expect(page.locator("#call-timer")).to_have_text(re.compile(r"^0:0\d$"))
     reason = "Plus rien a manger, loyer en retard"
-    keys.type(reason)  # the reason field has the focus
+    # The reason field takes the focus when the call's page has drawn (waited for: typed
+    # before, the first letters were lost, once in CI under load).
+    expect(page.locator("#reason")).to_be_focused()
+    keys.type(reason)
     keys.press("Alt+2", "Enter")  # the risk questions asked: "no" to every one shown
     expect(page.locator("#needs-screen\\.need_food")).to_be_focused()  # needs come next
     keys.press("Space", "Tab")  # first need: food
