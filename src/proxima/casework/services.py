@@ -65,19 +65,15 @@ class CaseInputError(InputError):
 # --- who reads and writes -----------------------------------------------------------------
 
 
-def _active(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 def keeps_caseload(user) -> bool:
     """A worker who keeps a caseload, attached to a region."""
-    return _active(user) and user.region_id is not None and has_capability(user, KEEP_CASELOAD)
+    return in_region(user, KEEP_CASELOAD, getattr(user, "region_id", None))
 
 
 def can_use_casework(user) -> bool:
     """Those who may open the casework pages at all (others: 403)."""
     return keeps_caseload(user) or (
-        _active(user) and user.region_id is not None and has_capability(user, OVERSEE_REGION_CASES)
+        in_region(user, OVERSEE_REGION_CASES, getattr(user, "region_id", None))
     )
 
 

@@ -31,7 +31,6 @@ from proxima.core.roles import (
     OVERSEE_REGION_GROUPS,
     RUN_GROUPS,
     VIEW_COLLECTIVE_PROJECTS,
-    has_capability,
     in_region,
     roles_with,
 )
@@ -78,19 +77,13 @@ class GroupInputError(InputError):
 # --- who reads and writes -----------------------------------------------------------------
 
 
-def _active(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 def runs_groups(user) -> bool:
     """A worker who runs groups, attached to a region."""
-    return _active(user) and user.region_id is not None and has_capability(user, RUN_GROUPS)
+    return in_region(user, RUN_GROUPS, getattr(user, "region_id", None))
 
 
 def oversees_groups(user) -> bool:
-    return (
-        _active(user) and user.region_id is not None and has_capability(user, OVERSEE_REGION_GROUPS)
-    )
+    return in_region(user, OVERSEE_REGION_GROUPS, getattr(user, "region_id", None))
 
 
 def can_use_groups(user) -> bool:
@@ -615,11 +608,7 @@ def registrations_of(person: Person, *, by) -> list[Registration]:
 
 
 def reads_projects(user) -> bool:
-    return (
-        _active(user)
-        and user.region_id is not None
-        and has_capability(user, VIEW_COLLECTIVE_PROJECTS)
-    )
+    return in_region(user, VIEW_COLLECTIVE_PROJECTS, getattr(user, "region_id", None))
 
 
 def projects_visible_to(user) -> QuerySet[CollectiveProject]:

@@ -5,11 +5,10 @@ refusal said on the page (400) with nothing written."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proxima.core.forms import error_texts
 from proxima.directory.models import Organization
@@ -25,13 +24,6 @@ from proxima.groups.forms import (
     StatusForm,
 )
 from proxima.people.services import records
-
-
-def _allowed(request, methods):
-    if request.method not in methods:
-        return HttpResponseNotAllowed(list(methods))
-    return None
-
 
 # --- group activities ---------------------------------------------------------------------
 
@@ -60,9 +52,8 @@ def _activity_form(request, data=None) -> ActivityForm:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def new_activity(request):
-    if refused := _allowed(request, ("GET", "HEAD", "POST")):
-        return refused
     services.require_runs_groups(request.user)
     form = _activity_form(request, request.POST if request.method == "POST" else None)
     errors: list[str] = []
@@ -168,10 +159,9 @@ def add_session(request, activity_id):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def register(request):
     """Register a person (from their record: ?person=ID) in one of the user's groups."""
-    if refused := _allowed(request, ("GET", "HEAD", "POST")):
-        return refused
     services.require_runs_groups(request.user)
     source = request.POST if request.method == "POST" else request.GET
     if not source.get("person"):
@@ -273,9 +263,8 @@ def _project_form(request, data=None) -> ProjectForm:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def new_project(request):
-    if refused := _allowed(request, ("GET", "HEAD", "POST")):
-        return refused
     services.require_project_editor(request.user)
     form = _project_form(request, request.POST if request.method == "POST" else None)
     errors: list[str] = []
