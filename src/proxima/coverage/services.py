@@ -233,16 +233,19 @@ def _located(territories: list[Territory], listings: list[_Listing], reach_km: f
     return inside, near
 
 
-def _referrals(domains: _Domains, since: datetime, until: datetime | None = None):
+def _referrals(
+    domains: _Domains, since: datetime, until: datetime | None = None, *, keyed: bool = False
+):
     """Per (service, domain): referrals sent, accepted, response delays in hours, and
-    the sums of the sent and the accepted referrals' keys (core/perturbation.py)."""
+    (`keyed`: for perturbed figures only) the sums of the sent and the accepted
+    referrals' keys (core/perturbation.py)."""
     from proxima.matching.services import DIRECTORY_DOMAINS
 
     sent: dict[tuple[str, str], int] = defaultdict(int)
     accepted: dict[tuple[str, str], int] = defaultdict(int)
     delays: dict[tuple[str, str], list[float]] = defaultdict(list)
     keys: dict[tuple[str, str, bool], int] = defaultdict(int)
-    record_key = perturbation.record_key()
+    record_key = perturbation.record_key() if keyed else lambda _pk: 0
     tops_of: dict[str, set[str]] = {}
     rows = Referral.objects.filter(service__isnull=False, requested_at__gte=since)
     if until is not None:
@@ -299,7 +302,7 @@ def coverage_table(
     if noise.perturbed:
         until = start_of_day(timezone.localtime(now).date().replace(day=1))
         since = start_of_day(_months_before(until.date(), 12))
-        sent, accepted, delays, keys = _referrals(columns, since, until)
+        sent, accepted, delays, keys = _referrals(columns, since, until, keyed=True)
     else:
         since = now - timedelta(days=REFERRAL_WINDOW_DAYS)
         sent, accepted, delays, keys = _referrals(columns, since)

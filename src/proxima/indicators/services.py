@@ -792,10 +792,12 @@ def _no_show(status, reason, answered) -> bool:
     return status == Status.FAILED and answered
 
 
-def _referral_groups(rows: QuerySet, hours: list | None = None) -> list[tuple]:
-    """Perturbed figures' referral groups, each referral's id read and its key summed
-    here: (status, reason, how many, how many answered, the keys of all, of the
-    answered); `hours`, when given, receives the answered ones' hours to the answer."""
+def _referral_groups(
+    rows: QuerySet, hours: list | None = None, *, keyed: bool = True
+) -> list[tuple]:
+    """Referral groups counted here, each referral read: (status, reason, how many, how
+    many answered, the keys of all, of the answered — `keyed`: perturbed figures only,
+    0 otherwise); `hours`, when given, receives the answered ones' hours to the answer."""
     answered_of = ExpressionWrapper(Q(responded_at__isnull=False), BooleanField())
     found = rows.order_by().annotate(answered=answered_of)
     if hours is None:
@@ -805,11 +807,11 @@ def _referral_groups(rows: QuerySet, hours: list | None = None) -> list[tuple]:
         found = found.annotate(hours=hours_of).values_list(
             "status", "reject_reason", "answered", "pk", "hours"
         )
-    key_of = record_key()
+    key_of = record_key() if keyed else lambda _pk: 0
     groups: dict[tuple[str, str], list[int]] = {}
     for status, reason, answered, pk, *hour in found:
         group = groups.setdefault((status, reason), [0, 0, 0, 0])
-        key = key_of(pk)  # (for exact figures too here: an agreement's few thousand)
+        key = key_of(pk)
         group[0] += 1
         group[1] += answered
         group[2] += key
@@ -832,7 +834,9 @@ def referral_figures(
     if cells is None:
         # Each referral's cell and hours in one reading (an agreement's few thousand).
         hours = []
-        cells = ReferralCells(groups=_referral_groups(rows, hours), noise=noise)
+        cells = ReferralCells(
+            groups=_referral_groups(rows, hours, keyed=noise.perturbed), noise=noise
+        )
     else:
         answered = rows.order_by().filter(responded_at__isnull=False)
         hours = list(answered.annotate(hours=hours_of).values_list("hours", flat=True))
