@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "proxima.teams",
     "proxima.casework",
     "proxima.groups",
+    "proxima.emergency",
+    "proxima.outreach",
     "proxima.agreements",
     "proxima.coverage",
     "proxima.indicators",

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("proxima.coverage.urls")),
     path("", include("proxima.casework.urls")),
     path("", include("proxima.groups.urls")),
+    path("", include("proxima.emergency.urls")),
+    path("", include("proxima.outreach.urls")),
     path("", include("proxima.agreements.urls")),
     path("", include("proxima.indicators.urls")),
 ]

@@ -4,7 +4,7 @@ Default deny: a capability is granted only to the roles listed for it in
 `PERMISSION_MATRIX`, the single source of truth. Views, API routes, services and commands
 ask `has_capability(user, CAPABILITY)`; no code compares a role itself. Which rows a user
 sees is the other half, one `visible_to(user)` per domain (people, contacts, referrals,
-prescriptions, cases, groups), built on these capabilities and on the user's region, organization and team.
+prescriptions, cases, groups, outreach, emergencies), built on these capabilities and on the user's region, organization and team.
 `docs/permissions.md` is this matrix in prose; tests walk it for every route and role.
 """
 
@@ -74,6 +74,15 @@ OVERSEE_REGION_GROUPS = "groups.oversee_region"
 # reading them, and recording them.
 VIEW_COLLECTIVE_PROJECTS = "groups.view_collective_projects"
 EDIT_COLLECTIVE_PROJECTS = "groups.collective_projects"
+# Mobile outreach (contacts met in the street, often anonymous, recorded on a phone that
+# may be offline): recording one's own; reading the region's (oversight, no writing).
+RECORD_OUTREACH = "outreach.record"
+OVERSEE_REGION_OUTREACH = "outreach.oversee_region"
+# Emergency psychosocial mode (a disaster's affected people and their follow-ups):
+# declaring, activating and closing an event of the region; responding to it (registering
+# affected people, psychological first aid, the follow-up calls of one's teams).
+DECLARE_EMERGENCY = "emergency.declare"
+RESPOND_EMERGENCY = "emergency.respond"
 # Privacy: the audit log, a person's access report and everything held on a person.
 READ_AUDIT_LOG = "audit.read_log"
 PERSON_ACCESS_REPORT = "audit.person_access_report"
@@ -120,6 +129,10 @@ PERMISSION_MATRIX: dict[str, frozenset[str]] = {
         }
     ),
     EDIT_COLLECTIVE_PROJECTS: frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.CLSC_WORKER}),
+    RECORD_OUTREACH: frozenset({Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_LEAD}),
+    OVERSEE_REGION_OUTREACH: frozenset({Role.COORDINATOR}),
+    DECLARE_EMERGENCY: frozenset({Role.COORDINATOR, Role.TEAM_LEAD}),
+    RESPOND_EMERGENCY: frozenset(RECORD_READERS),
     READ_AUDIT_LOG: frozenset({Role.PRIVACY_OFFICER}),
     PERSON_ACCESS_REPORT: frozenset({Role.PRIVACY_OFFICER}),
     EXPORT_PERSON_RECORD: frozenset({Role.PRIVACY_OFFICER}),
