@@ -209,5 +209,7 @@ def _refuse_text(request, problem: str) -> HttpResponse:
 def _refuse(request, status: int, reason: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": reason}, status=status)
+    if request.content_type == "application/json":  # a page's script (the outreach sync)
+        return JsonResponse({"error": reason}, status=status)
     page = render_to_string("core/request_refused.html", {"reason": reason})
     return HttpResponse(page, status=status)

@@ -66,7 +66,10 @@ from proxima.people.services.consent import age_at
 from proxima.teams.models import Team
 from proxima.teams.services import team_ids_of
 from proxima.territories.models import Territory
-from proxima.territories.services import descendant_ids, territory_ids_within
+from proxima.territories.services import (
+    descendant_ids,
+    territory_ids_within,
+)
 
 
 class GroupInputError(InputError):
@@ -640,10 +643,6 @@ def project_for(user, project_id) -> CollectiveProject:
     return get_from_request(
         projects_visible_to(user).select_related("territory", "region"), project_id
     )
-
-
-def region_territories(region_id) -> QuerySet[Territory]:
-    return Territory.objects.filter(pk__in=territory_ids_within(region_id)).order_by("name_fr")
 
 
 @dataclass(frozen=True)

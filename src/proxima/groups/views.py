@@ -24,6 +24,7 @@ from proxima.groups.forms import (
     StatusForm,
 )
 from proxima.people.services import records
+from proxima.territories.services import region_territories
 
 # --- group activities ---------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ def _activity_form(request, data=None) -> ActivityForm:
     return ActivityForm(
         data,
         teams=services.runnable_teams(user),
-        territories=services.region_territories(user.region_id),
+        territories=region_territories(user.region_id),
         facilitators=services.possible_facilitators(user.region_id).exclude(pk=user.pk),
         domain_labels=first_level_domain_labels(),
         auto_id="activity-%s",
@@ -255,7 +256,7 @@ def projects(request):
 def _project_form(request, data=None) -> ProjectForm:
     return ProjectForm(
         data,
-        territories=services.region_territories(request.user.region_id),
+        territories=region_territories(request.user.region_id),
         organizations=Organization.objects.order_by("name"),
         domain_labels=first_level_domain_labels(),
         auto_id="project-%s",

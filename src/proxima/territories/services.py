@@ -13,6 +13,7 @@ from pathlib import Path
 
 import shapely
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
@@ -464,6 +465,12 @@ def territory_ids_within(region) -> list[int]:
     level)."""
     root = Territory.objects.filter(region=region).values_list("pk", flat=True).first()
     return descendant_ids(root) if root is not None else []
+
+
+def region_territories(region_id) -> QuerySet[Territory]:
+    """A region's territories and every territory within them, by name: what a form
+    offers."""
+    return Territory.objects.filter(pk__in=territory_ids_within(region_id)).order_by("name_fr")
 
 
 def descendant_ids(territory_id: int) -> list[int]:

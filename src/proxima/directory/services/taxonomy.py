@@ -43,16 +43,29 @@ def first_level_domains() -> tuple[str, ...]:
     return tuple(d["code"] for d in data["domains"])
 
 
+@lru_cache(maxsize=1)
+def _file_domain_names() -> dict[str, dict[str, str]]:
+    data = json.loads(NEED_DOMAINS_FILE.read_text(encoding="utf-8"))
+    return {d["code"]: {"fr": d["fr"], "en": d["en"]} for d in data["domains"]}
+
+
 def first_level_domain_labels() -> dict[str, str]:
     """The first-level need domains' names in the reader's language, in the file's order
-    (the code where a domain's term is not loaded)."""
+    (the file's names where a domain's term is not loaded: never a code)."""
+    from django.utils.translation import get_language
+
     names = {
         t.id: t.localized_name
         for t in TaxonomyTerm.objects.filter(
             id__in=[need_domain_term_id(code) for code in first_level_domains()]
         )
     }
-    return {code: names.get(need_domain_term_id(code), code) for code in first_level_domains()}
+    language = "en" if (get_language() or "fr").startswith("en") else "fr"
+    shipped = _file_domain_names()
+    return {
+        code: names.get(need_domain_term_id(code)) or shipped[code][language]
+        for code in first_level_domains()
+    }
 
 
 def open_eligibility_term_id(code: str) -> str:
