@@ -169,3 +169,46 @@ def test_the_caseload_and_group_pages_of_a_clsc_worker(page, network):
         page.goto(base + path)
     page.goto(f"{base}/casework/{case.pk}/")
     assert page.locator("h1").inner_text().startswith("Suivi")  # signed in, the case shown
+
+
+def test_the_emergency_and_outreach_pages_of_a_team_lead(page, network):
+    from datetime import date
+
+    from proxima.emergency import services as emergency
+    from proxima.emergency.services import AffectedInput
+    from proxima.outreach import services as outreach
+    from proxima.teams.services import standard_team
+    from tests.emergency.conftest import event_input
+    from tests.outreach.conftest import contact_input
+
+    region, person = network["worker"].region, network["person"]
+    lead = UserFactory(
+        username="chef-axe", role=Role.TEAM_LEAD, region=region, team="mobile_outreach"
+    )
+    team = standard_team(region, "mobile_outreach")
+    event = emergency.declare_event(
+        event_input(region, lead, team, occurred_on=date.today()), by=lead
+    )
+    event = emergency.activate_event(event, by=lead)
+    affected = emergency.register_affected_person(
+        event, AffectedInput(given_name="Léa", family_name="Roy", first_aid_given=True), by=lead
+    )
+    outreach.record_contact(contact_input(event=event), by=lead)
+    declared = emergency.declare_event(event_input(region, lead, team, title="Incendie"), by=lead)
+    base = page.base_url
+    sign_in(page, base, lead, PASSWORD, "/home/")
+    for path in (
+        "/emergency/",
+        "/emergency/declare/",
+        "/emergency/tasks/",
+        f"/emergency/{event.pk}/",
+        f"/emergency/{event.pk}/close/",
+        f"/emergency/{event.pk}/people/{affected.pk}/",
+        f"/emergency/{declared.pk}/",
+        f"/people/{person.pk}/",
+        "/outreach/",
+        "/outreach/contacts/",
+    ):
+        page.goto(base + path)
+    page.goto(f"{base}/emergency/{event.pk}/")
+    assert "Crue de la rivière" in page.locator("h1").inner_text()

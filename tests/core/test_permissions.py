@@ -66,8 +66,23 @@ GROUP_RUNNERS = frozenset({Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_L
 GROUP_READERS = GROUP_RUNNERS | {Role.COORDINATOR}
 PROJECT_READERS = GROUP_READERS | {Role.EVALUATOR}
 PROJECT_EDITORS = frozenset({Role.COORDINATOR, Role.TEAM_LEAD, Role.CLSC_WORKER})
+# Mobile outreach: CLSC workers, prescribers and team leads record contacts (the form, the
+# phone's queue); the coordinator reads the region's. The service worker and the manifest
+# hold no information (anyone).
+OUTREACH_RECORDERS = frozenset({Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_LEAD})
+OUTREACH_READERS = OUTREACH_RECORDERS | {Role.COORDINATOR}
 # The de-identified research extract of the region (audited).
 EXTRACTORS = frozenset({Role.COORDINATOR, Role.EVALUATOR})
+# Emergency psychosocial mode: the region's responders (front-line staff, coordinators) read
+# its events and register affected people; coordinators and team leads declare, activate
+# and close them; the follow-ups are recorded by the event's team (the world's event is of
+# the social consultation team, of which every front-line role signed in but 811 is a
+# member), its lead and the declarers.
+EMERGENCY_RESPONDERS = RECORD_READERS
+EMERGENCY_DECLARERS = frozenset({Role.COORDINATOR, Role.TEAM_LEAD})
+EMERGENCY_FOLLOW_UP = frozenset(
+    {Role.CLSC_WORKER, Role.SOCIAL_PRESCRIBER, Role.TEAM_LEAD, Role.COORDINATOR}
+)
 
 # route name -> who gets an answer other than 401/403/404/login.
 MATRIX: dict[str, object] = {
@@ -184,6 +199,23 @@ MATRIX: dict[str, object] = {
     "groups:new_project": PROJECT_EDITORS,
     "groups:project": PROJECT_READERS,
     "groups:project_activity": PROJECT_EDITORS,
+    "emergency:events": EMERGENCY_RESPONDERS,
+    "emergency:declare": EMERGENCY_DECLARERS,
+    "emergency:tasks": EMERGENCY_RESPONDERS,
+    "emergency:event": EMERGENCY_RESPONDERS,
+    "emergency:activate": EMERGENCY_DECLARERS,
+    "emergency:schedule": EMERGENCY_DECLARERS,
+    "emergency:close": EMERGENCY_DECLARERS,
+    "emergency:register": EMERGENCY_RESPONDERS,
+    "emergency:person": EMERGENCY_RESPONDERS,
+    "emergency:follow_up": EMERGENCY_FOLLOW_UP,
+    "emergency:link_contact": EMERGENCY_RESPONDERS,
+    "outreach:app": OUTREACH_RECORDERS,
+    "outreach:record": OUTREACH_RECORDERS,
+    "outreach:sync": OUTREACH_RECORDERS,
+    "outreach:contacts": OUTREACH_READERS,
+    "outreach:service_worker": EVERYONE,
+    "outreach:manifest": EVERYONE,
     "privacy:log": PRIVACY,
     "privacy:search": PRIVACY,
     "privacy:access_report": PRIVACY,
@@ -241,10 +273,20 @@ GROUP_WRITES = {
     "groups:attendance",
     "groups:project_activity",
 }
+EMERGENCY_WRITES = {
+    "emergency:activate",
+    "emergency:schedule",
+    "emergency:register",
+    "emergency:follow_up",
+    "emergency:link_contact",
+}
 POST_ONLY = (
     CASEWORK_WRITES
     | GROUP_WRITES
+    | EMERGENCY_WRITES
     | {
+        "outreach:record",
+        "outreach:sync",
         "indicators:download_extract",
         "agreements:status",
         "agreements:meeting",
@@ -343,12 +385,16 @@ INPUT_CHECKED = (
     | set(PATCH)
     | {"api:close_contact", "api:link_relative", "api:merge_person", "referrals:new"}
     | {"prescriptions:new", "accounts:password_reset_confirm"}
+    # An empty form or queue: 400 with the reasons.
+    | {"outreach:record", "outreach:sync"}
     # The case's state decides too (closed, a note signed or someone else's): 400.
     | CASEWORK_WRITES
     | {"casework:open"}
     # The group's state decides too (a session to come, a participant withdrawn): 400.
     | GROUP_WRITES
     | {"groups:register"}
+    # The event's state decides too (activated already, a follow-up recorded): 400.
+    | EMERGENCY_WRITES
 )
 REFUSED = (401, 403, 404, 405)
 # Routes whose whole job is to send people to the sign-in page.
@@ -474,6 +520,7 @@ def _region_objects(region, organization, suffix: str) -> dict:
     )
     case = _case_of(region, person, author)
     group = _group_of(region, person, neighbourhood, organization)
+    emergency = _emergency_of(region, author)
     person_routes = (
         "people:person",
         "api:update_person",
@@ -551,6 +598,19 @@ def _region_objects(region, organization, suffix: str) -> dict:
         "groups:attendance": [group["activity"].pk, group["session"].pk],
         "groups:project": [group["project"].pk],
         "groups:project_activity": [group["project"].pk],
+        **{
+            name: [emergency["event"].pk]
+            for name in (
+                "emergency:event",
+                "emergency:activate",
+                "emergency:schedule",
+                "emergency:close",
+                "emergency:register",
+            )
+        },
+        "emergency:person": [emergency["event"].pk, emergency["affected"].pk],
+        "emergency:follow_up": [emergency["event"].pk, emergency["follow_up"].pk],
+        "emergency:link_contact": [emergency["event"].pk, contact.pk],
         "api:withdraw_consent": [person.pk, consent.pk],
         "api:record_action": [escalation.pk],
         "directory:partner_edit": [service.id],
@@ -673,6 +733,37 @@ def _group_of(region, person, territory, organization) -> dict:
     }
 
 
+def _emergency_of(region, author) -> dict:
+    """An active flood followed up by the social consultation team, led by a team lead of
+    the region, with a person registered (and so their follow-ups)."""
+    from datetime import date
+
+    from proxima.emergency import services
+    from proxima.emergency.services import AffectedInput, EventInput
+
+    lead = UserFactory(role=Role.TEAM_LEAD, region=region, team="social_consultation")
+    event = services.declare_event(
+        EventInput(
+            kind="flood",
+            title="Crue",
+            place="Rue des Saules",
+            occurred_on=date(2026, 11, 30),
+            lead=lead,
+            team=standard_team(region, "social_consultation"),
+        ),
+        by=lead,
+    )
+    services.activate_event(event, by=lead)
+    affected = services.register_affected_person(
+        event, AffectedInput(given_name="Nathalie", family_name="Tremblay"), by=author
+    )
+    return {
+        "event": event,
+        "affected": affected,
+        "follow_up": affected.follow_ups.get(sequence=1),
+    }
+
+
 def _imported_category(suffix: str, service):
     """A category of an imported directory carried by the service, proposed as food aid."""
     from proxima.directory.models import Attribute, Taxonomy, TaxonomyTerm, TermMapping
@@ -779,6 +870,11 @@ def fingerprint() -> str:
         "groups.Attendance",
         "groups.CollectiveProject",
         "groups.ProjectActivity",
+        "emergency.Event",
+        "emergency.Household",
+        "emergency.AffectedPerson",
+        "emergency.FollowUp",
+        "emergency.EventContact",
     )
     rows = [list(apps.get_model(label).objects.order_by("pk").values()) for label in labels]
     return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
@@ -837,6 +933,11 @@ FORM_POSTS = {
     "groups:session": {"starts_at": "2026-12-20T18:00", "duration_minutes": "90"},
     "groups:withdraw": {},
     "groups:attendance": {},
+    "emergency:activate": {},
+    "emergency:schedule": {"schedule": "72 h, 2 semaines"},
+    "emergency:register": {"given_name": "Ana", "age_band": "unknown"},
+    "emergency:follow_up": {"status": "done_reached", "orientation": "none"},
+    "emergency:link_contact": {},
     "groups:project_activity": {
         "held_on": "2026-11-20",
         "description": "Cuisine collective",

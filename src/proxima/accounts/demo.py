@@ -52,6 +52,9 @@ DEMO_ACCOUNTS = [
         "clsc", Role.CLSC_WORKER, "Dominique", "Travailleuse sociale", "social_consultation"
     ),
     DemoAccount(
+        "proximite", Role.CLSC_WORKER, "Lou", "Intervenant de proximité", "mobile_outreach"
+    ),
+    DemoAccount(
         "prescripteur", Role.SOCIAL_PRESCRIBER, "Jo", "Prescriptrice sociale", "social_prescribing"
     ),
     DemoAccount("partenaire", Role.PARTNER_ADMIN, "Maxime", "Administrateur partenaire"),

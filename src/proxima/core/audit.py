@@ -121,8 +121,21 @@ ACTION_LABELS = {
     "record_group_attendance": _("recorded the person's attendance at a group session"),
     "change_group_attendance": _("corrected the person's attendance at a group session"),
     "list_group_participant": _("saw the person in a group's list of participants"),
+    "record_outreach": _("recorded an outreach contact"),
+    "read_outreach": _("read the list of outreach contacts"),
     "create_collective_project": _("recorded a collective project"),
     "add_project_activity": _("added an activity to a collective project"),
+    # Emergency psychosocial mode.
+    "declare_emergency": _("declared an emergency event"),
+    "activate_emergency": _("activated an emergency event"),
+    "change_emergency_schedule": _("changed the follow-up schedule of an emergency event"),
+    "close_emergency": _("closed an emergency event with its report"),
+    "register_affected_person": _("registered the person as affected by an emergency"),
+    "register_emergency_household": _("registered a household affected by an emergency"),
+    "read_affected_person": _("read the person's emergency registration and follow-ups"),
+    "list_affected_person": _("saw the person in a list of people affected by an emergency"),
+    "record_emergency_follow_up": _("recorded an emergency follow-up of the person"),
+    "link_contact_to_emergency": _("linked a contact to an emergency event"),
     # Directory.
     "update_service": _("updated a service"),
     "set_capacity_status": _("changed the capacity of a service"),
@@ -208,6 +221,8 @@ REASON_LABELS = {
     "coaching": _("coaching requests"),
     "closing": _("closing a case"),
     "new case": _("new case"),
+    "emergency page": _("emergency event page"),
+    "tasks": _("follow-up tasks"),
 }
 
 

@@ -40,6 +40,12 @@ class Command(BaseCommand):
         from proxima.groups.demo import load_demo_groups
 
         groups, projects = load_demo_groups()
+        from proxima.emergency.demo import load_demo_emergency
+
+        emergencies = load_demo_emergency()
+        from proxima.outreach.demo import load_demo_outreach
+
+        outreach = load_demo_outreach()
         from proxima.core.models import Region
         from proxima.indicators.demo import load_demo_history
 
@@ -69,6 +75,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo groups: {groups} parenting group facilitated by « clsc » (8 registered, "
                 f"2 waiting, attendance of 2 sessions); {projects} collective project."
+            )
+        if outreach:
+            self.stdout.write(
+                f"Demo outreach of « proximite »: {outreach} contacts of the last two weeks, "
+                "most sent from the phone's queue after a round without network."
+            )
+        if emergencies:
+            self.stdout.write(
+                "Demo emergency: a flood five months ago, closed with its report "
+                "(12 people in 5 households, their follow-ups mostly done)."
             )
         if history:
             self.stdout.write(
