@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "proxima.accounts.middleware.SessionIdleTimeoutMiddleware",
     "proxima.accounts.middleware.TwoFactorRequiredMiddleware",
+    "proxima.accounts.middleware.SignedInMarkerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -255,6 +256,9 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The account this browser is signed in with, for the offline outreach form's script
+# (accounts.middleware.SignedInMarkerMiddleware).
+PROXIMA_SIGNED_IN_COOKIE = "proxima_signed_in"
 CSRF_COOKIE_HTTPONLY = False  # read by the pages' scripts to send it with HTMX and JSON
 CSRF_FAILURE_VIEW = "proxima.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"

@@ -89,7 +89,8 @@ def test_contacts_recorded_offline_are_sent_once_when_the_network_is_back(page, 
     assert ContactEpisode.objects.filter(channel=Channel.MOBILE_OUTREACH).count() == 2
 
     # Another contact under an id already used (a phone's copy edited, a bug, an attack):
-    # not stored, shown apart with the reason, until the worker discards it.
+    # not stored, shown apart with the reason; the worker corrects it, and it goes under
+    # a new id.
     changed = {**queued[0], "place": "Ailleurs"}
     page.evaluate(PUT_BACK, [changed])
     page.reload()
@@ -98,9 +99,15 @@ def test_contacts_recorded_offline_are_sent_once_when_the_network_is_back(page, 
     expect(refused).to_contain_text("Ailleurs")
     expect(page.locator("#outreach-count")).to_have_text("0")
     assert OutreachContact.objects.filter(place="Ailleurs").count() == 0
-    page.once("dialog", lambda dialog: dialog.accept())
-    refused.get_by_role("button").click()
+    refused.get_by_role("button", name="Corriger").click()
     expect(page.locator("#outreach-refused-box")).to_be_hidden()
+    expect(page.locator("#id_place")).to_have_value("Ailleurs")
+    page.locator("#id_place").fill("Ailleurs, corrigé")
+    page.locator(".outreach-save").click()
+    expect(page.locator("#outreach-sync-status")).to_have_text("Envoyé.", timeout=15_000)
+    corrected = OutreachContact.objects.get(place="Ailleurs, corrigé")
+    assert str(corrected.pk) != queued[0]["id"]
+    assert corrected.people_count == int(queued[0]["people_count"])
     assert page.evaluate(QUEUE) == []
 
     # A queue the server cannot read at all (a NUL character in one contact): the phone
@@ -111,5 +118,17 @@ def test_contacts_recorded_offline_are_sent_once_when_the_network_is_back(page, 
     page.reload()
     expect(page.locator("#outreach-refused li")).to_have_count(1, timeout=15_000)
     expect(page.locator("#outreach-count")).to_have_text("0")
+    expect(page.locator("#outreach-sync-status")).to_have_text("Envoyé.")
     assert OutreachContact.objects.filter(place="Gare").count() == 1
-    assert OutreachContact.objects.count() == 3
+    assert OutreachContact.objects.count() == 4
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#outreach-refused li").get_by_role("button", name="Supprimer").click()
+    expect(page.locator("#outreach-refused-box")).to_be_hidden()
+
+    # Signed out, the phone's copy of the form records nothing in the worker's name.
+    page.get_by_role("button", name="Se déconnecter (proximite)").click()
+    context.set_offline(True)
+    page.goto(page.base_url + "/outreach/")
+    expect(page.locator("#outreach-signed-out")).to_be_visible()
+    expect(page.locator(".outreach-save")).to_be_disabled()
+    context.set_offline(False)

@@ -5,6 +5,7 @@ or English, never a 500; the 811 screens show the active event."""
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -87,6 +88,9 @@ def test_a_team_lead_declares_with_a_custom_schedule(lead, team):
         ({"title": ""}, ""),
         ({"title": "x" * 201}, ""),
         ({"title": "a\x00b"}, ""),
+        ({"title": "\u200b"}, "Titre"),
+        ({"place": "\u200b\u200d "}, "Lieu"),
+        ({"occurred_on": "9999-12-31"}, "Date du sinistre"),
     ],
 )
 def test_a_bad_declaration_is_a_form_error_nothing_written(lead, team, changes, french):
@@ -94,8 +98,9 @@ def test_a_bad_declaration_is_a_form_error_nothing_written(lead, team, changes, 
     assert response.status_code == 400
     # (A NUL character is refused before any page, by the site's middleware.)
     assert 'role="alert"' in response.content.decode() or "\x00" in changes.get("title", "")
-    if french:
-        assert french in response.content.decode() or "is not a delay" in response.content.decode()
+    if french:  # said in the list of errors, under the field's name
+        alert = re.search(r'role="alert">(.*?)</div>', response.content.decode(), re.S)
+        assert alert and french in alert.group(1)
     assert not Event.objects.exists()
 
 
@@ -506,3 +511,32 @@ def test_the_persons_record_offers_the_active_event(event, region, worker):
     affected = register(event, worker, "Inès", person=person)
     html = client.get(reverse("people:person", args=[person.pk])).content.decode()
     assert reverse("emergency:person", args=[event.pk, affected.pk]) in html
+
+
+def test_only_intake_contacts_since_the_event_began_are_linked(event, worker_811):
+    from datetime import timedelta
+
+    from proxima.intake.services.episodes import open_episode
+    from proxima.intake.services.questionnaires import load_questionnaires
+
+    load_questionnaires()
+    client = client_of(worker_811)
+    old = open_episode(
+        by=worker_811,
+        channel="phone_811",
+        reason="Appel",
+        started_at=event.activated_at - timedelta(days=2),
+    )
+    outreach = open_episode(by=worker_811, channel="mobile_outreach", reason="")
+    for contact in (old, outreach):
+        link = reverse("emergency:link_contact", args=[event.pk, contact.pk])
+        assert link not in client.get(reverse("intake:call", args=[contact.pk])).content.decode()
+        answer = client.post(link, follow=True).content.decode()
+        assert "Seul un contact reçu à l’accueil depuis le début du sinistre" in answer
+    assert not EventContact.objects.exists()
+
+
+def test_a_declared_event_is_not_offered_for_closing(declared, lead):
+    response = client_of(lead).get(reverse("emergency:close", args=[declared.pk]), follow=True)
+    assert "Seul un sinistre actif peut être fermé." in response.content.decode()
+    assert 'id="close-report"' not in response.content.decode()

@@ -3,6 +3,7 @@ JSON (replayed, conflicting, refused, another worker's), the list, the service w
 and the manifest; refusals for others, malformed input answered 4xx in the language."""
 
 import json
+import re
 import uuid
 from datetime import timedelta
 
@@ -41,9 +42,12 @@ def test_the_form_in_english(worker):
 
 def test_the_form_sent_without_its_script_records_once(worker):
     client = client_of(worker)
+    page = client.get("/outreach/").content.decode()
+    made_at = re.search(r'name="met_at" value="([^"]+)"', page).group(1)
     contact_id = str(uuid.uuid4())
     form = {
         "id": contact_id,
+        "met_at": made_at,  # the moment the form was made, sent with it
         "place": "Parc Victoria",
         "people_count": "1",
         "age_band": "18-24",
@@ -121,6 +125,7 @@ def test_a_contact_of_an_emergency_closed_while_the_phone_was_offline(worker, re
         b"[]",
         b'{"contacts": []}',
         b'{"contacts": "x"}',
+        b'{"contacts": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
         # A NUL character, which no text column of PostgreSQL holds: the whole queue is
         # refused (the phone then sends its contacts one by one to find which).
         json.dumps({"contacts": [sent(place="Parc\u0000Victoria")]}).encode(),
@@ -141,6 +146,11 @@ def test_malformed_queues_are_400_with_a_reason(worker, body):
         None,
         {"id": 12},
         {**sent(), "id": "not-a-uuid"},
+        {**sent(), "id": "{" + str(uuid.uuid4()) + "}"},
+        {**sent(), "id": uuid.uuid4().hex},
+        {**sent(), "id": str(uuid.uuid4()).upper()},
+        {**sent(), "met_at": ""},
+        {**sent(), "place": "\u200b \u200d"},
         {**sent(), "need_domains": "food"},
         {**sent(), "help_given": [1, 2]},
         {**sent(), "people_count": True},
@@ -217,3 +227,23 @@ def test_the_manifest_makes_the_form_installable(client):
     body = manifest.json()
     assert body["start_url"] == "/outreach/" and body["display"] == "standalone"
     assert {"192x192", "512x512"} <= {icon["sizes"] for icon in body["icons"]}
+
+
+def test_a_phone_clock_ahead_or_behind_is_corrected_and_a_replay_is_still_the_same(worker):
+    client = client_of(worker)
+    now = timezone.now()
+    ahead = timedelta(hours=3)  # the phone's clock is 3 hours ahead of the server's
+    item = sent(met_at=(now + ahead - timedelta(minutes=20)).isoformat())
+    first = post_json(client, {"contacts": [{**item, "sent_at": (now + ahead).isoformat()}]})
+    assert first.json()["results"][0]["status"] == "stored"
+    stored = OutreachContact.objects.get().met_at
+    assert abs(stored - (now - timedelta(minutes=20))) < timedelta(seconds=30)
+    later = timezone.now() + ahead + timedelta(seconds=40)
+    again = post_json(client, {"contacts": [{**item, "sent_at": later.isoformat()}]})
+    assert again.json()["results"][0]["status"] == "duplicate"
+    behind = sent(met_at=(now - timedelta(days=2)).isoformat())
+    answer = post_json(
+        client, {"contacts": [{**behind, "sent_at": (now - timedelta(days=2)).isoformat()}]}
+    )
+    assert answer.json()["results"][0]["status"] == "stored"
+    assert OutreachContact.objects.filter(met_at__gte=now - timedelta(hours=1)).count() == 2

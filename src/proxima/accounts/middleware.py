@@ -94,3 +94,38 @@ class SessionIdleTimeoutMiddleware:
         messages.info(request, text)
         query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
         return redirect(reverse("accounts:login") + (f"?{query}" if query else ""))
+
+
+class SignedInMarkerMiddleware:
+    """A cookie the pages' scripts may read, naming the account this browser is signed in
+    with (its id; nothing else): the outreach form kept on a phone for offline use
+    records only for that account, and stops once it signed out. Set while signed in
+    with both factors, removed on any answer to someone who is not (signing out, the
+    session ended)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        name = settings.PROXIMA_SIGNED_IN_COOKIE
+        # A user just signed in or out by the view has no is_verified (django-otp adds
+        # it to the request's user): the next answer says it.
+        is_verified = getattr(user, "is_verified", None)
+        signed_in = bool(user and user.is_authenticated and callable(is_verified) and is_verified())
+        value = str(user.pk) if signed_in else ""
+        if request.COOKIES.get(name, "") == value:
+            return response
+        if value:
+            response.set_cookie(
+                name,
+                value,
+                max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=False,
+                samesite="Lax",
+            )
+        else:
+            response.delete_cookie(name, samesite="Lax")
+        return response

@@ -17,6 +17,26 @@ class InputError(ValueError):
         self.errors = errors
 
 
+def is_blank(text: str) -> bool:
+    """Nothing a reader would see: empty, spaces, or only invisible characters (a
+    zero-width space, a joiner, a direction mark: Unicode's format characters)."""
+    import unicodedata
+
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text or "")
+
+
+def collect_errors(checks, error: type[InputError] = InputError) -> tuple[dict, dict]:
+    """Run each (name, check) and keep what each gives: every problem at once (the
+    `error` each check raises), not only the first."""
+    fields, errors = {}, {}
+    for name, check in checks:
+        try:
+            fields[name] = check()
+        except error as refused:
+            errors.update(refused.errors)
+    return fields, errors
+
+
 def moment_out_of_range(value) -> str:
     """Why a date and time given cannot be used, or "": outside 1900-2199 it is a typing
     mistake (and at the calendar's ends it cannot even be moved to UTC or local time)."""

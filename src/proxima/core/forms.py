@@ -34,6 +34,20 @@ def error_texts(form) -> list[str]:
     return said
 
 
+def field_error_text(fields, name: str, text) -> str:
+    """One error a service gave for a field (of a form's `fields`), said as the form says
+    its own: "Label: error" (the error alone for what is not one of the fields)."""
+    field = fields.get(name)
+    if field is None or not field.label:
+        return str(text)
+    return _("%(label)s: %(error)s") % {"label": field.label, "error": text}
+
+
+def service_error_texts(form, errors: dict) -> list[str]:
+    """The errors a service gave (InputError.errors), each under its field's label."""
+    return [field_error_text(form.fields, name, text) for name, text in errors.items()]
+
+
 def whole_number(value) -> int | None:
     """The whole number typed, or None when there is none or it is not one ("²" and
     "--1" pass str.isdigit() or look like numbers, but int() refuses them)."""

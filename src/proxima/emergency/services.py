@@ -30,11 +30,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from proxima.core.audit import record_audit_event
-from proxima.core.errors import InputError, moment_out_of_range
+from proxima.core.errors import InputError, collect_errors, is_blank, moment_out_of_range
 from proxima.core.models import User
 from proxima.core.roles import DECLARE_EMERGENCY, RESPOND_EMERGENCY, in_region, roles_with
 from proxima.core.shortcuts import get_from_request
-from proxima.directory.services.taxonomy import first_level_domains
+from proxima.directory.services.taxonomy import checked_domains
 from proxima.emergency.models import (
     HOUSEHOLD_LENGTH,
     MAX_HOUSEHOLD_SIZE,
@@ -61,7 +61,7 @@ from proxima.emergency.models import (
     Orientation,
     default_offsets,
 )
-from proxima.intake.models import ContactEpisode
+from proxima.intake.models import Channel, ContactEpisode
 from proxima.people.models import Person
 from proxima.teams.models import Team
 from proxima.teams.services import team_ids_of
@@ -202,7 +202,7 @@ def _audit_person(by, action: str, affected: AffectedPerson, *, reason: str = ""
 def _text(value, name: str, *, required: bool = True, limit: int = NOTE_LENGTH) -> str:
     """Text typed, trimmed; refused (never cut) when missing, too long or holding a NUL."""
     text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
+    if required and is_blank(text):  # a zero-width space alone is no name
         raise EmergencyInputError({name: _("This field is required.")})
     if len(text) > limit:
         raise EmergencyInputError({name: _("At most %d characters.") % limit})
@@ -218,21 +218,11 @@ def _choice(value, choices, name: str) -> str:
 
 
 def _domains(values, name: str = "need_domains") -> list[str]:
-    values = list(values or [])
-    if any(value not in first_level_domains() for value in values):
-        raise EmergencyInputError({name: _("Choose one of the options offered.")})
-    return sorted(set(values))
+    return checked_domains(values, name, EmergencyInputError)
 
 
 def _collect(checks) -> tuple[dict, dict]:
-    """Run each (name, check); every problem at once."""
-    fields, errors = {}, {}
-    for name, check in checks:
-        try:
-            fields[name] = check()
-        except EmergencyInputError as error:
-            errors.update(error.errors)
-    return fields, errors
+    return collect_errors(checks, EmergencyInputError)
 
 
 PHONE = re.compile(r"^\+?[0-9 ().\-]+(?:\s*(?:#|x|ext\.?|poste|p\.)\s*[0-9]{1,6})?$", re.I)
@@ -746,6 +736,10 @@ def tasks_for(user, *, days_ahead: int = 14) -> Tasks:
 # --- 811 contacts about the event ---------------------------------------------------------
 
 
+# A call may have begun a little before the event was activated in Proxima.
+LINK_MARGIN = timedelta(hours=1)
+
+
 @transaction.atomic
 def link_contact(event: Event, episode: ContactEpisode, *, by) -> EventContact:
     """An 811 contact about the event (once): the dashboard counts it."""
@@ -754,6 +748,10 @@ def link_contact(event: Event, episode: ContactEpisode, *, by) -> EventContact:
     event = _locked(event)
     if event.status != EventStatus.ACTIVE:
         raise EmergencyInputError({"event": _("Contacts are linked to an active event only.")})
+    if not is_linkable(event, episode):
+        raise EmergencyInputError(
+            {"contact": _("Only a contact taken at intake since the event began is linked.")}
+        )
     link, created = EventContact.objects.get_or_create(
         event=event, episode=episode, defaults={"linked_at": timezone.now(), "linked_by": by}
     )
@@ -762,6 +760,16 @@ def link_contact(event: Event, episode: ContactEpisode, *, by) -> EventContact:
             by, "link_contact_to_emergency", episode, detail={"event": str(event.pk)}
         )
     return link
+
+
+def is_linkable(event: Event, episode: ContactEpisode) -> bool:
+    """A contact taken at intake (not an outreach contact, which names its emergency
+    itself) from an hour before the event's activation on."""
+    return (
+        event.activated_at is not None
+        and episode.channel != Channel.MOBILE_OUTREACH
+        and episode.started_at >= event.activated_at - LINK_MARGIN
+    )
 
 
 def linked_event_ids(episode: ContactEpisode) -> set:

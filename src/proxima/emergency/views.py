@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from proxima.core.forms import error_texts
+from proxima.core.forms import error_texts, service_error_texts
 from proxima.directory.services.taxonomy import first_level_domain_labels
 from proxima.emergency import services
 from proxima.emergency.forms import (
@@ -24,7 +24,7 @@ from proxima.emergency.forms import (
     ScheduleForm,
     schedule_text,
 )
-from proxima.emergency.models import DEFAULT_OFFSETS_HOURS, FollowUpStatus
+from proxima.emergency.models import DEFAULT_OFFSETS_HOURS, EventStatus, FollowUpStatus
 from proxima.intake.services.episodes import contact_for
 from proxima.people.services import records
 from proxima.territories.services import region_territories
@@ -70,7 +70,7 @@ def declare(request):
             try:
                 event = services.declare_event(form.event_input(), by=request.user)
             except services.EmergencyInputError as error:
-                errors = list(error.errors.values())
+                errors = service_error_texts(form, error.errors)
             else:
                 messages.success(request, _("Event declared. Activate it to register people."))
                 return redirect("emergency:event", event_id=event.pk)
@@ -189,7 +189,8 @@ def change_schedule(request, event_id):
     try:
         services.change_schedule(event, form.cleaned_data["schedule"], by=request.user)
     except services.EmergencyInputError as error:
-        return _refused(request, event, schedule_form=form, errors=list(error.errors.values()))
+        errors = service_error_texts(form, error.errors)
+        return _refused(request, event, schedule_form=form, errors=errors)
     messages.success(request, _("Follow-up schedule changed."))
     return redirect("emergency:event", event_id=event.pk)
 
@@ -214,9 +215,8 @@ def register(request, event_id):
             event, form.affected_input(person), by=request.user
         )
     except services.EmergencyInputError as error:
-        return _refused(
-            request, event, registration=form, person=person, errors=list(error.errors.values())
-        )
+        errors = service_error_texts(form, error.errors)
+        return _refused(request, event, registration=form, person=person, errors=errors)
     messages.success(
         request,
         _("%(name)s registered; %(count)d follow-ups planned.")
@@ -237,6 +237,9 @@ def close(request, event_id):
     services.require_declarer(request.user, event.region_id)
     if event.is_closed:
         return redirect("emergency:event", event_id=event.pk)
+    if event.status != EventStatus.ACTIVE:  # declared: nothing to close yet
+        messages.error(request, _("Only an active event can be closed."))
+        return redirect("emergency:event", event_id=event.pk)
     form = CloseForm(request.POST if request.method == "POST" else None, auto_id="close-%s")
     errors: list[str] = []
     if request.method == "POST":
@@ -244,7 +247,7 @@ def close(request, event_id):
             try:
                 services.close_event(event, by=request.user, report=form.cleaned_data["report"])
             except services.EmergencyInputError as error:
-                errors = list(error.errors.values())
+                errors = service_error_texts(form, error.errors)
             else:
                 messages.success(request, _("Event closed. The follow-ups planned go on."))
                 return redirect("emergency:event", event_id=event.pk)
@@ -318,7 +321,7 @@ def record_follow_up(request, event_id, follow_up_id):
                 orientation=form.cleaned_data["orientation"],
             )
         except services.EmergencyInputError as error:
-            errors = list(error.errors.values())
+            errors = service_error_texts(form, error.errors)
         else:
             messages.success(request, _("Follow-up recorded."))
             if request.POST.get("next") == "tasks":

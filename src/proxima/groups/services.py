@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
-from proxima.core.errors import InputError, moment_out_of_range
+from proxima.core.errors import InputError, collect_errors, moment_out_of_range
 from proxima.core.models import User
 from proxima.core.roles import (
     EDIT_COLLECTIVE_PROJECTS,
@@ -36,7 +36,7 @@ from proxima.core.roles import (
 )
 from proxima.core.shortcuts import get_from_request
 from proxima.directory.models import Organization
-from proxima.directory.services.taxonomy import first_level_domains
+from proxima.directory.services.taxonomy import checked_domains
 from proxima.groups.models import (
     MAX_AGE,
     MAX_CAPACITY,
@@ -217,21 +217,11 @@ def _whole(value, name: str, low: int, high: int, *, required: bool = True) -> i
 
 
 def _domains(values, name: str = "need_domains") -> list[str]:
-    values = list(values or [])
-    if any(value not in first_level_domains() for value in values):
-        raise GroupInputError({name: _("Choose one of the options offered.")})
-    return sorted(set(values))
+    return checked_domains(values, name, GroupInputError)
 
 
 def _collect(checks) -> tuple[dict, dict]:
-    """Run each (name, check); every problem at once."""
-    fields, errors = {}, {}
-    for name, check in checks:
-        try:
-            fields[name] = check()
-        except GroupInputError as error:
-            errors.update(error.errors)
-    return fields, errors
+    return collect_errors(checks, GroupInputError)
 
 
 def _region_territory(territory, region_id, name: str = "territory", *, required: bool = False):

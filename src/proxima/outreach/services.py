@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proxima.core.audit import record_audit_event
-from proxima.core.errors import InputError, moment_out_of_range
+from proxima.core.errors import InputError, is_blank, moment_out_of_range
 from proxima.core.roles import OVERSEE_REGION_OUTREACH, RECORD_OUTREACH, in_region
 from proxima.directory.services.taxonomy import first_level_domains
 from proxima.emergency.models import Event
@@ -142,6 +142,14 @@ class ContactInput:
     note: str = ""
     event: Event | None = None
     was_queued: bool = False
+    # How far the phone's clock is behind the server's (negative: ahead), measured when it
+    # sent the contact: added to `met_at` (a replay, measured again, is still the same).
+    clock_offset: timedelta = timedelta(0)
+
+    @property
+    def moment(self) -> datetime:
+        """When the contact took place, by the server's clock."""
+        return self.met_at + self.clock_offset
 
 
 def _digest(data: ContactInput) -> str:
@@ -166,16 +174,18 @@ def _check(data: ContactInput, by) -> dict[str, str]:
     """Every rule the form does not already hold (the service is called by others too)."""
     errors: dict[str, str] = {}
     now = timezone.now()
-    if problem := moment_out_of_range(data.met_at):
+    if (problem := moment_out_of_range(data.met_at)) or (
+        problem := moment_out_of_range(data.moment)
+    ):
         errors["met_at"] = problem
-    elif data.met_at > now + timedelta(minutes=5):
+    elif data.moment > now + timedelta(minutes=5):
         errors["met_at"] = _("A contact cannot be in the future.")
-    elif data.met_at < now - timedelta(days=MAX_AGE_DAYS):
+    elif data.moment < now - timedelta(days=MAX_AGE_DAYS):
         errors["met_at"] = _(
             "This contact is more than %(days)d days old: record it on the region's "
             "paper form and tell your team lead."
         ) % {"days": MAX_AGE_DAYS}
-    if not data.place.strip():
+    if is_blank(data.place):
         errors["place"] = _("Say where the contact took place.")
     elif len(data.place) > PLACE_LENGTH:
         errors["place"] = _("At most %d characters.") % PLACE_LENGTH
@@ -201,8 +211,8 @@ def _check(data: ContactInput, by) -> dict[str, str]:
         if event.region_id != by.region_id or started is None:
             errors["event"] = _("Choose an emergency under way in your region.")
         elif "met_at" not in errors and not (
-            started - timedelta(hours=1) <= data.met_at
-            and (event.closed_at is None or data.met_at <= event.closed_at)
+            started - timedelta(hours=1) <= data.moment
+            and (event.closed_at is None or data.moment <= event.closed_at)
         ):
             errors["event"] = _("This emergency was not under way when the contact took place.")
     return errors
@@ -243,7 +253,7 @@ def _store(data: ContactInput, digest: str, by) -> OutreachContact:
         by=by,
         channel=Channel.MOBILE_OUTREACH,
         reason=data.note.strip(),
-        started_at=data.met_at,
+        started_at=data.moment,
     )
     close_episode(episode, by=by)
     contact = OutreachContact.objects.create(
@@ -251,7 +261,7 @@ def _store(data: ContactInput, digest: str, by) -> OutreachContact:
         region_id=by.region_id,
         recorded_by=by,
         team=outreach_team(by),
-        met_at=data.met_at,
+        met_at=data.moment,
         was_queued=data.was_queued,
         place=data.place.strip(),
         territory=data.territory,

@@ -4,6 +4,8 @@ sent without the script, the sync of a phone's queue (JSON), and the list of con
 Thin: a form checked, one service action, an answer."""
 
 import json
+import re
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from proxima.core.forms import error_texts
+from proxima.core.forms import error_texts, field_error_text, iso_moment
 from proxima.directory.services.taxonomy import first_level_domain_labels
 from proxima.outreach import services
 from proxima.outreach.forms import OutreachForm
@@ -32,7 +34,9 @@ STATIC_DIR = Path(__file__).resolve().parent / "static" / "outreach"
 def _form(user, data=None) -> OutreachForm:
     region_id = user.region_id
     events = services.events_for_outreach(user)
-    initial = {"id": new_contact_id()}
+    # The moment the form was made (ISO, whatever the language): sent twice, it is the
+    # same contact.
+    initial = {"id": new_contact_id(), "met_at": timezone.now().isoformat()}
     if len(events) == 1:  # in emergency mode, the contact is of the event unless said
         initial["event"] = events[0].pk
     form = OutreachForm(
@@ -60,6 +64,7 @@ def _render_app(request, form, status=200):
         "events": list(services.events_for_outreach(request.user)),
         "texts": _texts(),
         "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+        "signed_in_cookie_name": settings.PROXIMA_SIGNED_IN_COOKIE,
     }
     return render(request, "outreach/app.html", context, status=status)
 
@@ -81,8 +86,11 @@ def _texts() -> dict[str, str]:
         ),
         "failed": _("Sending failed; it will be tried again."),
         "discard": _("Discard"),
+        "correct": _("Correct"),
+        "corrected": _("Back in the form: correct it, then record it again."),
         "discard_confirm": _("Discard this contact for good?"),
         "send_now": _("Send now"),
+        "person": _("person"),
         "people": _("people"),
         "unsupported": _(
             "This browser cannot keep contacts offline: the form is sent directly, "
@@ -134,7 +142,7 @@ def sync(request):
         raise PermissionDenied(_("You do not record outreach contacts."))
     try:
         sent = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return JsonResponse({"error": _("The request is not JSON.")}, status=400)
     items = sent.get("contacts") if isinstance(sent, dict) else None
     if not isinstance(items, list) or not items:
@@ -169,17 +177,21 @@ def _sync_one(user, item) -> dict:
     recorder = item.get("recorded_by")
     if recorder is not None and str(recorder) != str(user.pk):
         return {**answer, "status": "other_user"}
+    if not isinstance(contact_id, str) or not CANONICAL_ID.match(contact_id):
+        return _refused(answer, "id", _("Not an id made by the phone."))
+    if not item.get("met_at"):
+        return _refused(answer, "met_at", _("This field is required."))
     data = MultiValueDict()
     for name in TEXT_FIELDS:
         value = item.get(name)
         if isinstance(value, str | int) and not isinstance(value, bool):
             data[name] = str(value)
         elif value is not None:
-            return {**answer, "status": "rejected", "errors": {name: _("Not a text.")}}
+            return _refused(answer, name, _("Not a text."))
     for name in LIST_FIELDS:
         values = item.get(name) or []
         if not isinstance(values, list) or not all(isinstance(one, str) for one in values):
-            return {**answer, "status": "rejected", "errors": {name: _("Not a list of texts.")}}
+            return _refused(answer, name, _("Not a list of texts."))
         data.setlist(name, values)
     form = _form(user, data)
     if not form.is_valid():
@@ -188,10 +200,10 @@ def _sync_one(user, item) -> dict:
             for name, field_errors in form.errors.items()
         }
         return {**answer, "status": "rejected", "errors": _labelled(form, errors)}
+    contact = form.contact_input(now=timezone.now(), was_queued=True)
+    contact.clock_offset = _clock_offset(item.get("sent_at"))
     try:
-        _contact, created = services.record_contact(
-            form.contact_input(now=timezone.now(), was_queued=True), by=user
-        )
+        _contact, created = services.record_contact(contact, by=user)
     except services.OutreachInputError as refused:
         return {**answer, "status": "rejected", "errors": _labelled(form, refused.errors)}
     except services.OutreachConflict:
@@ -199,14 +211,34 @@ def _sync_one(user, item) -> dict:
     return {**answer, "status": "stored" if created else "duplicate"}
 
 
+# The id as phones write it (crypto.randomUUID): lowercase, with its dashes.
+CANONICAL_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+# A phone's clock this far from the server's is corrected (closer: taken as it is; much
+# farther: the phone's date is wrong, and the contact's date with it).
+CLOCK_TOLERANCE = timedelta(minutes=2)
+CLOCK_CORRECTED_AT_MOST = timedelta(days=7)
+
+
+def _clock_offset(sent_at) -> timedelta:
+    """How far the phone's clock was behind the server's when it sent (0 when it did not
+    say, or says something that is not a moment)."""
+    moment = iso_moment(sent_at) if isinstance(sent_at, str) else None
+    if moment is None:
+        return timedelta(0)
+    offset = timezone.now() - moment
+    if CLOCK_TOLERANCE < abs(offset) <= CLOCK_CORRECTED_AT_MOST:
+        return offset
+    return timedelta(0)
+
+
+def _refused(answer: dict, name: str, text: str) -> dict:
+    said = field_error_text(OutreachForm.base_fields, name, text)
+    return {**answer, "status": "rejected", "errors": {name: said}}
+
+
 def _labelled(form, errors: dict) -> dict:
     """Each error under its field's label, as the worker reads it on the phone."""
-    return {
-        name: _("%(label)s: %(error)s") % {"label": form.fields[name].label, "error": text}
-        if name in form.fields and form.fields[name].label
-        else str(text)
-        for name, text in errors.items()
-    }
+    return {name: field_error_text(form.fields, name, text) for name, text in errors.items()}
 
 
 @login_required

@@ -10,7 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from proxima.core.errors import InputError
 from proxima.directory.models import (
     MappingStatus,
     NeedLexiconEntry,
@@ -41,6 +43,15 @@ def first_level_domains() -> tuple[str, ...]:
     the file ships with the code)."""
     data = json.loads(NEED_DOMAINS_FILE.read_text(encoding="utf-8"))
     return tuple(d["code"] for d in data["domains"])
+
+
+def checked_domains(values, name: str, error: type[InputError]) -> list[str]:
+    """First-level need domain codes given, each once, sorted; `error` for the field when
+    one is not a domain."""
+    values = list(values or [])
+    if any(value not in first_level_domains() for value in values):
+        raise error({name: _("Choose one of the options offered.")})
+    return sorted(set(values))
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ def emergency_banner(context, episode=None) -> dict:
     linked = services.linked_event_ids(episode) if episode is not None and events else set()
     for event in events:
         event.is_linked = event.pk in linked
+        event.is_linkable = episode is not None and services.is_linkable(event, episode)
     return {"events": events, "episode": episode}
 
 

@@ -74,7 +74,7 @@
       if (LISTS.indexOf(name) >= 0) item[name].push(String(value));
       else item[name] = String(value);
     });
-    item.met_at = item.saved_at;
+    item.met_at = item.met_at || item.saved_at; // a contact corrected keeps its moment
     return item;
   }
 
@@ -86,7 +86,8 @@
 
   function describe(item) {
     var people = Number(item.people_count) || 1;
-    return when(item.met_at) + " — " + item.place + " (" + people.toLocaleString(language) + " " + texts.people + ")";
+    var word = new Intl.PluralRules(language).select(people) === "one" ? texts.person : texts.people;
+    return when(item.met_at) + " — " + item.place + " (" + people.toLocaleString(language) + " " + word + ")";
   }
 
   function render() {
@@ -118,6 +119,13 @@
       stopped.forEach(function (item) {
         var row = document.createElement("li");
         row.textContent = describe(item) + " — " + item.reasons.join(" ");
+        var correct = document.createElement("button");
+        correct.type = "button";
+        correct.className = "link";
+        correct.textContent = texts.correct;
+        correct.addEventListener("click", function () { reopen(item); });
+        row.appendChild(document.createTextNode(" "));
+        row.appendChild(correct);
         var discard = document.createElement("button");
         discard.type = "button";
         discard.className = "link";
@@ -134,24 +142,70 @@
     });
   }
 
+  // A contact refused, back in the form to be corrected and recorded again (a new id when
+  // its own was taken by another contact).
+  function reopen(item) {
+    form.reset();
+    Object.keys(item).forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (!field || name === "csrfmiddlewaretoken") return;
+      if (LISTS.indexOf(name) >= 0) {
+        form.querySelectorAll("[name='" + name + "']").forEach(function (box) {
+          box.checked = item[name].indexOf(box.value) >= 0;
+        });
+      } else if (field instanceof RadioNodeList || field.type === "radio") {
+        form.querySelectorAll("[name='" + name + "']").forEach(function (radio) {
+          radio.checked = radio.value === item[name];
+        });
+      } else {
+        field.value = item[name];
+      }
+    });
+    if (item.conflict) form.elements.id.value = newId();
+    remove(item.id).then(render).then(function () {
+      form.elements.place.focus();
+      status.textContent = texts.corrected;
+    });
+  }
+
   function showNetwork() {
     network.textContent = navigator.onLine ? texts.online : texts.offline;
     network.className = "outreach-network " + (navigator.onLine ? "online" : "offline");
   }
 
+  function cookie(name) {
+    var prefix = name + "=";
+    var found = document.cookie.split("; ").filter(function (part) { return part.indexOf(prefix) === 0; })[0];
+    return found ? decodeURIComponent(found.slice(prefix.length)) : "";
+  }
   function csrfToken() {
-    var name = form.dataset.csrfCookie + "=";
-    var cookie = document.cookie.split("; ").filter(function (part) { return part.indexOf(name) === 0; })[0];
-    return cookie ? decodeURIComponent(cookie.slice(name.length)) : form.elements.csrfmiddlewaretoken.value;
+    return cookie(form.dataset.csrfCookie) || form.elements.csrfmiddlewaretoken.value;
+  }
+  // The form kept on the phone is of the account signed in when it was kept: once that
+  // account signed out (or another signed in), nothing is recorded in its name.
+  function signedInHere() {
+    return cookie(form.dataset.signedInCookie) === user;
+  }
+  function refuseStaleForm() {
+    if (signedInHere()) return false;
+    var notice = document.getElementById("outreach-signed-out");
+    notice.hidden = false;
+    form.querySelectorAll("input, select, textarea, button").forEach(function (field) { field.disabled = true; });
+    return true;
   }
 
   // Sent 50 at a time; one at a time once a whole batch was refused (400), to set apart
   // the contact the server cannot read and send the others.
   var batchSize = 50;
   var sending = null;
+  function saySignedOut() {
+    status.textContent = texts.signed_out;
+    document.getElementById("outreach-sign-in").hidden = false;
+  }
   function send() {
     if (sending) return sending;
     if (!navigator.onLine) { showNetwork(); return Promise.resolve(); }
+    if (!signedInHere()) { saySignedOut(); return Promise.resolve(); }
     sending = all().then(function (items) {
       var batch = items.filter(function (item) {
         return item.state !== "refused" && item.recorded_by === user;
@@ -160,8 +214,9 @@
       var contacts = batch.map(function (item) {
         var sent = {};
         Object.keys(item).forEach(function (key) {
-          if (key !== "state" && key !== "saved_at" && key !== "reasons") sent[key] = item[key];
+          if (["state", "saved_at", "reasons", "conflict"].indexOf(key) < 0) sent[key] = item[key];
         });
+        sent.sent_at = new Date().toISOString(); // the phone's clock now: the server corrects a clock ahead or behind
         return sent;
       });
       return fetch(form.dataset.syncUrl, {
@@ -172,7 +227,7 @@
         body: JSON.stringify({ contacts: contacts })
       }).then(function (response) {
         if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
-          status.textContent = texts.signed_out;
+          saySignedOut();
           return null;
         }
         if (response.status === 400 || response.status === 413) {
@@ -193,6 +248,7 @@
             if (result.status === "stored" || result.status === "duplicate") return remove(item.id);
             if (result.status === "conflict" || result.status === "rejected") {
               item.state = "refused";
+              item.conflict = result.status === "conflict";
               item.reasons = result.status === "conflict" ? [texts.conflict]
                 : Object.keys(result.errors || {}).map(function (key) { return result.errors[key]; });
               return put(item);
@@ -216,6 +272,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (refuseStaleForm()) return;
     var place = form.elements.place;
     if (!place.value.trim()) {
       place.setCustomValidity(place.dataset.required || " ");
@@ -230,6 +287,7 @@
       form.reset();
       if (form.elements.event) form.elements.event.value = keep.event;
       form.elements.id.value = newId();
+      form.elements.met_at.value = "";
       status.textContent = texts.saved;
       return render();
     }).then(send).catch(function () {
@@ -242,6 +300,8 @@
   window.addEventListener("offline", showNetwork);
   setInterval(function () { if (navigator.onLine) send(); }, 60000);
   form.elements.id.value = newId();
+  form.elements.met_at.value = ""; // each contact's moment is taken when it is recorded
   showNetwork();
+  refuseStaleForm();
   render().then(send);
 })();
