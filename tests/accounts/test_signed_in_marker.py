@@ -1,0 +1,30 @@
+"""The cookie naming the account a browser is signed in with (for the offline outreach
+form's script): set once signed in with both factors, removed when signed out."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from proxima.core.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+NAME = settings.PROXIMA_SIGNED_IN_COOKIE
+
+
+def test_set_while_signed_in_and_removed_on_signing_out(db):
+    user = UserFactory(role=Role.CLSC_WORKER)
+    client = Client()
+    client.force_login(user)
+    answer = client.get("/home/")
+    marker = answer.cookies[NAME]
+    assert marker.value == str(user.pk) and not marker["httponly"]
+    assert NAME not in client.get("/home/").cookies  # set once, not on every answer
+    out = client.post("/logout/")
+    assert out.cookies[NAME].value == "" and out.cookies[NAME]["max-age"] == 0
+
+
+def test_never_set_for_someone_not_signed_in(client):
+    assert NAME not in client.get("/").cookies
+    client.cookies[NAME] = "42"  # left from an earlier session: removed
+    assert client.get("/").cookies[NAME].value == ""
