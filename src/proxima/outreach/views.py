@@ -31,22 +31,28 @@ from proxima.territories.services import region_territories
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "outreach"
 
 
-def _form(user, data=None) -> OutreachForm:
+def _choices(user, *, sent: bool) -> dict:
+    """What the form offers (read once for a whole queue): the region's territories, its
+    emergencies (under way for a new form; any for one sent, checked when stored), the
+    need domains."""
     region_id = user.region_id
-    events = services.events_for_outreach(user)
+    return {
+        "territories": region_territories(region_id),
+        "events": services.events_of_region(region_id)
+        if sent
+        else services.events_for_outreach(user),
+        "domain_labels": first_level_domain_labels(),
+    }
+
+
+def _form(user, data=None, choices: dict | None = None) -> OutreachForm:
+    choices = choices or _choices(user, sent=data is not None)
     # The moment the form was made (ISO, whatever the language): sent twice, it is the
     # same contact.
     initial = {"id": new_contact_id(), "met_at": timezone.now().isoformat()}
-    if len(events) == 1:  # in emergency mode, the contact is of the event unless said
-        initial["event"] = events[0].pk
-    form = OutreachForm(
-        data,
-        initial=initial,
-        territories=region_territories(region_id),
-        events=services.events_of_region(region_id) if data is not None else events,
-        domain_labels=first_level_domain_labels(),
-    )
-    return form
+    if data is None and len(choices["events"]) == 1:  # emergency mode: of the event unless said
+        initial["event"] = choices["events"][0].pk
+    return OutreachForm(data, initial=initial, **choices)
 
 
 @login_required
@@ -150,7 +156,8 @@ def sync(request):
     if len(items) > services.BATCH:
         message = _("At most %d contacts at a time.") % services.BATCH
         return JsonResponse({"error": message}, status=400)
-    results = [_sync_one(user, item) for item in items]
+    choices = _choices(user, sent=True)
+    results = [_sync_one(user, item, choices) for item in items]
     return JsonResponse({"results": results})
 
 
@@ -169,7 +176,7 @@ TEXT_FIELDS = (
 )
 
 
-def _sync_one(user, item) -> dict:
+def _sync_one(user, item, choices: dict) -> dict:
     contact_id = item.get("id") if isinstance(item, dict) else None
     answer = {"id": contact_id if isinstance(contact_id, str) else None}
     if not isinstance(item, dict):
@@ -193,7 +200,7 @@ def _sync_one(user, item) -> dict:
         if not isinstance(values, list) or not all(isinstance(one, str) for one in values):
             return _refused(answer, name, _("Not a list of texts."))
         data.setlist(name, values)
-    form = _form(user, data)
+    form = _form(user, data, choices)
     if not form.is_valid():
         errors = {
             name: " ".join(str(error) for error in field_errors)
