@@ -130,9 +130,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Outside the two below: their own answers (the session ended) remove the cookie too.
+    "proxima.accounts.middleware.SignedInMarkerMiddleware",
     "proxima.accounts.middleware.SessionIdleTimeoutMiddleware",
     "proxima.accounts.middleware.TwoFactorRequiredMiddleware",
-    "proxima.accounts.middleware.SignedInMarkerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.

@@ -28,3 +28,15 @@ def test_never_set_for_someone_not_signed_in(client):
     assert NAME not in client.get("/").cookies
     client.cookies[NAME] = "42"  # left from an earlier session: removed
     assert client.get("/").cookies[NAME].value == ""
+
+
+def test_gone_with_the_browser_and_with_an_idle_session(db):
+    user = UserFactory(role=Role.CLSC_WORKER)
+    client = Client()
+    client.force_login(user)
+    marker = client.get("/home/").cookies[NAME]
+    assert marker["max-age"] == "" and marker["expires"] == ""  # a browser-session cookie
+    session = client.session
+    session["last_activity"] = 0  # idle for ever: the next answer signs out
+    session.save()
+    assert client.get("/home/").cookies[NAME].value == ""

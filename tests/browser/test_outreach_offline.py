@@ -102,6 +102,10 @@ def test_contacts_recorded_offline_are_sent_once_when_the_network_is_back(page, 
     refused.get_by_role("button", name="Corriger").click()
     expect(page.locator("#outreach-refused-box")).to_be_hidden()
     expect(page.locator("#id_place")).to_have_value("Ailleurs")
+    page.reload()  # the page closed before the correction was recorded: nothing lost
+    expect(refused).to_have_count(1)
+    refused.get_by_role("button", name="Corriger").click()
+    expect(page.locator("#id_place")).to_have_value("Ailleurs")
     page.locator("#id_place").fill("Ailleurs, corrigé")
     page.locator(".outreach-save").click()
     expect(page.locator("#outreach-sync-status")).to_have_text("Envoyé.", timeout=15_000)

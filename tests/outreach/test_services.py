@@ -123,3 +123,12 @@ def test_reading_the_list_is_audited(worker):
     listed = services.contacts_for(worker)
     assert len(listed["contacts"]) == 1
     assert AuditEvent.objects.filter(action="read_outreach", actor=worker).exists()
+
+
+def test_a_replay_is_found_whatever_its_moment_says_today(worker):
+    data = contact_input(met_at=timezone.now() - timedelta(days=29, hours=23))
+    services.record_contact(data, by=worker)
+    # Sent again later, from a phone whose clock correction now puts it past 30 days.
+    again = contact_input(**{**data.__dict__, "clock_offset": -timedelta(hours=2)})
+    found, created = services.record_contact(again, by=worker)
+    assert not created and OutreachContact.objects.count() == 1

@@ -247,3 +247,11 @@ def test_a_phone_clock_ahead_or_behind_is_corrected_and_a_replay_is_still_the_sa
     )
     assert answer.json()["results"][0]["status"] == "stored"
     assert OutreachContact.objects.filter(met_at__gte=now - timedelta(hours=1)).count() == 2
+
+
+def test_a_phone_time_without_its_offset_corrects_nothing(worker):
+    item = sent(met_at=(timezone.now() - timedelta(minutes=20)).isoformat())
+    answer = post_json(client_of(worker), {"contacts": [{**item, "sent_at": "2026-01-01T00:00"}]})
+    assert answer.json()["results"][0]["status"] == "stored"
+    stored = OutreachContact.objects.get().met_at
+    assert abs(stored - (timezone.now() - timedelta(minutes=20))) < timedelta(minutes=1)

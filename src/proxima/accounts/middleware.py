@@ -101,7 +101,8 @@ class SignedInMarkerMiddleware:
     with (its id; nothing else): the outreach form kept on a phone for offline use
     records only for that account, and stops once it signed out. Set while signed in
     with both factors, removed on any answer to someone who is not (signing out, the
-    session ended)."""
+    session ended: this middleware is outside the idle and two-factor ones); gone when
+    the browser closes, as the session is."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -121,7 +122,6 @@ class SignedInMarkerMiddleware:
             response.set_cookie(
                 name,
                 value,
-                max_age=settings.SESSION_COOKIE_AGE,
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=False,
                 samesite="Lax",

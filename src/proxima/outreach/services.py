@@ -222,11 +222,15 @@ def record_contact(data: ContactInput, *, by) -> tuple[OutreachContact, bool]:
     """Store an outreach contact, counted as an anonymous contact of the "mobile
     outreach" channel; the same contact sent again is found (False), not stored twice."""
     require_recorder(by)
-    if errors := _check(data, by):
-        raise OutreachInputError(errors)
+    if problem := moment_out_of_range(data.met_at):  # no such moment was ever stored
+        raise OutreachInputError({"met_at": problem})
     digest = _digest(data)
+    # A replay first: stored already, it is answered so whatever its moment says today
+    # (the clock's correction is measured again at each send).
     if (found := _replayed(data.id, digest, by)) is not None:
         return found, False
+    if errors := _check(data, by):
+        raise OutreachInputError(errors)
     try:
         with transaction.atomic():
             contact = _store(data, digest, by)

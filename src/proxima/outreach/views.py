@@ -230,12 +230,22 @@ def _clock_offset(sent_at) -> timedelta:
     """How far the phone's clock was behind the server's when it sent (0 when it did not
     say, or says something that is not a moment)."""
     moment = iso_moment(sent_at) if isinstance(sent_at, str) else None
-    if moment is None:
+    if moment is None or not _names_its_offset(sent_at):  # a phone says its offset (Z)
         return timedelta(0)
     offset = timezone.now() - moment
     if CLOCK_TOLERANCE < abs(offset) <= CLOCK_CORRECTED_AT_MOST:
         return offset
     return timedelta(0)
+
+
+def _names_its_offset(text: str) -> bool:
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        moment = parse_datetime(text.strip())
+    except ValueError:
+        return False
+    return moment is not None and moment.tzinfo is not None
 
 
 def _refused(answer: dict, name: str, text: str) -> dict:

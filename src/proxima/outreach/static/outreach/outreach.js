@@ -17,6 +17,7 @@
   var user = form.dataset.user;
   var language = form.dataset.language || document.documentElement.lang || "fr";
   var LISTS = ["need_domains", "help_given"];
+  var correcting = null; // the id of the refused contact being corrected in the form
   var STORE = "queue";
 
   if (!window.indexedDB || !window.fetch || !window.Promise) {
@@ -93,7 +94,7 @@
   function render() {
     return all().then(function (items) {
       items.sort(function (a, b) { return a.met_at < b.met_at ? -1 : 1; });
-      var pending = items.filter(function (item) { return item.state !== "refused"; });
+      var pending = items.filter(function (item) { return item.state === "waiting"; });
       var stopped = items.filter(function (item) { return item.state === "refused"; });
       waiting.replaceChildren();
       pending.forEach(function (item) {
@@ -162,7 +163,11 @@
       }
     });
     if (item.conflict) form.elements.id.value = newId();
-    remove(item.id).then(render).then(function () {
+    // Kept (apart) until the corrected contact is recorded: a page closed meanwhile
+    // finds it again among those not sent.
+    correcting = item.id;
+    item.state = "correcting";
+    put(item).then(render).then(function () {
       form.elements.place.focus();
       status.textContent = texts.corrected;
     });
@@ -198,7 +203,11 @@
   // the contact the server cannot read and send the others.
   var batchSize = 50;
   var sending = null;
+  // The server says the session ended (signed out elsewhere, idle too long): this copy
+  // of the form records no more in the worker's name until they sign in again.
   function saySignedOut() {
+    document.cookie = form.dataset.signedInCookie + "=; Max-Age=0; path=/; SameSite=Lax";
+    refuseStaleForm();
     status.textContent = texts.signed_out;
     document.getElementById("outreach-sign-in").hidden = false;
   }
@@ -208,7 +217,7 @@
     if (!signedInHere()) { saySignedOut(); return Promise.resolve(); }
     sending = all().then(function (items) {
       var batch = items.filter(function (item) {
-        return item.state !== "refused" && item.recorded_by === user;
+        return item.state === "waiting" && item.recorded_by === user;
       }).slice(0, batchSize);
       if (!batch.length) return null;
       var contacts = batch.map(function (item) {
@@ -282,7 +291,11 @@
       return;
     }
     var item = collect();
+    var replaced = correcting;
     put(item).then(function () {
+      correcting = null;
+      return replaced && replaced !== item.id ? remove(replaced) : null;
+    }).then(function () {
       var keep = { event: form.elements.event ? form.elements.event.value : null };
       form.reset();
       if (form.elements.event) form.elements.event.value = keep.event;
@@ -303,5 +316,8 @@
   form.elements.met_at.value = ""; // each contact's moment is taken when it is recorded
   showNetwork();
   refuseStaleForm();
-  render().then(send);
+  all().then(function (items) {
+    return Promise.all(items.filter(function (item) { return item.state === "correcting"; })
+      .map(function (item) { item.state = "refused"; return put(item); }));
+  }).then(render).then(send);
 })();
