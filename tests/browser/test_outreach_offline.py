@@ -71,7 +71,8 @@ def test_contacts_recorded_offline_are_sent_once_when_the_network_is_back(page, 
     assert len(queued) == 2 and len({item["id"] for item in queued}) == 2
 
     context.set_offline(False)  # the page sends what waits as soon as it is online
-    expect(page.locator("#outreach-count")).to_have_text("0", timeout=15_000)
+    expect(page.locator("#outreach-sync-status")).to_have_text("Envoyé.", timeout=15_000)
+    expect(page.locator("#outreach-count")).to_have_text("0")
     assert sorted(OutreachContact.objects.values_list("place", flat=True)) == [
         "Halte-chaleur",
         "Parc Victoria",
@@ -84,7 +85,8 @@ def test_contacts_recorded_offline_are_sent_once_when_the_network_is_back(page, 
     # The answer was lost: the phone sends the same queue again. Nothing is stored twice.
     assert page.evaluate(PUT_BACK, queued) == 2
     page.reload()  # the page sends what waits when it opens
-    expect(page.locator("#outreach-count")).to_have_text("0", timeout=15_000)
+    expect(page.locator("#outreach-sync-status")).to_have_text("Envoyé.", timeout=15_000)
+    expect(page.locator("#outreach-count")).to_have_text("0")
     assert OutreachContact.objects.count() == 2
     assert ContactEpisode.objects.filter(channel=Channel.MOBILE_OUTREACH).count() == 2
 

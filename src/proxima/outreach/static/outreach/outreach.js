@@ -21,9 +21,10 @@
   var STORE = "queue";
 
   if (!window.indexedDB || !window.fetch || !window.Promise) {
-    status.textContent = texts.unsupported;
+    network.textContent = texts.unsupported;
     return; // the form is sent as it is, online
   }
+  document.getElementById("outreach-queue").hidden = false; // without the script: no queue
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(form.dataset.swUrl, { scope: "/outreach/" }).catch(function () {});
   }
@@ -66,6 +67,16 @@
   function all() { return run("readonly", function (store) { return store.getAll(); }); }
   function put(item) { return run("readwrite", function (store) { store.put(item); }); }
   function remove(id) { return run("readwrite", function (store) { store.delete(id); }); }
+  // Removed once sent, unless it changed meanwhile (corrected, or put back by another tab).
+  function removeIfSent(item) {
+    var sent = JSON.stringify(item);
+    return run("readwrite", function (store) {
+      var reading = store.get(item.id);
+      reading.onsuccess = function () {
+        if (reading.result && JSON.stringify(reading.result) === sent) store.delete(item.id);
+      };
+    });
+  }
 
   function collect() {
     var item = { recorded_by: user, saved_at: new Date().toISOString(), state: "waiting" };
@@ -254,7 +265,7 @@
           var done = (answer.results || []).map(function (result) {
             var item = byId[result.id];
             if (!item) return null;
-            if (result.status === "stored" || result.status === "duplicate") return remove(item.id);
+            if (result.status === "stored" || result.status === "duplicate") return removeIfSent(item);
             if (result.status === "conflict" || result.status === "rejected") {
               item.state = "refused";
               item.conflict = result.status === "conflict";
