@@ -23,6 +23,8 @@ from proxima.emergency.models import (
     Orientation,
 )
 from proxima.emergency.services import AffectedInput, EventInput, offset_label
+from proxima.teams.forms import TeamField
+from proxima.territories.forms import TerritoryField
 
 # The units a schedule is written in, in French or English (a month is 30 days).
 UNITS = {
@@ -69,16 +71,6 @@ class ScheduleField(forms.CharField):
 
     def clean(self, value):
         return parse_schedule(super().clean(value))
-
-
-class TeamField(RecordField):
-    def label_from_instance(self, team):
-        return team.localized_name
-
-
-class TerritoryField(RecordField):
-    def label_from_instance(self, territory):
-        return territory.name_and_level
 
 
 class UserField(RecordField):

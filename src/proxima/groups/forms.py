@@ -24,18 +24,10 @@ from proxima.groups.models import (
     Theme,
 )
 from proxima.groups.services import ActivityInput, ProjectInput
+from proxima.teams.forms import TeamField
+from proxima.territories.forms import TerritoryField
 
 DATE = day_input()
-
-
-class TeamField(RecordField):
-    def label_from_instance(self, team):
-        return team.localized_name
-
-
-class TerritoryField(RecordField):
-    def label_from_instance(self, territory):
-        return territory.name_and_level
 
 
 class RecordsField(forms.ModelMultipleChoiceField):

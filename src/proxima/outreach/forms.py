@@ -4,7 +4,6 @@ queue sends read the same way, every error in the reader's language next to its 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from proxima.core.forms import RecordField
 from proxima.outreach.models import (
     MAX_PEOPLE,
     NOTE_LENGTH,
@@ -15,11 +14,7 @@ from proxima.outreach.models import (
     Orientation,
 )
 from proxima.outreach.services import ContactInput
-
-
-class TerritoryField(RecordField):
-    def label_from_instance(self, territory):
-        return territory.name_and_level
+from proxima.territories.forms import TerritoryField
 
 
 class EventField(forms.ModelChoiceField):
