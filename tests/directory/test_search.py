@@ -322,3 +322,50 @@ def test_near_a_pole_a_text_search_finds_what_the_distance_allows(need_domains):
         text="banque alimentaire", latitude=90, longitude=0, max_km=10, include_remote=False
     )
     assert found == ["Banque alimentaire boréale"]
+
+
+def test_a_category_listing_reads_the_category_index_as_the_full_text_index_would(
+    need_domains,
+):
+    """A listing of one category reads its own index (name order, a page at a time):
+    the same services, in the same order, as the full-text index finds them: the
+    category's sub-categories, a need read in a listing's own words, never an inactive
+    or removed listing; a listing moved out of the category leaves it."""
+    from proxima.directory.models import Attribute, SearchCategory, Service
+    from proxima.directory.services import search
+    from proxima.directory.services.indexing import reindex_services
+    from proxima.directory.services.search_backends import All, Term
+    from proxima.directory.services.taxonomy import term_token
+
+    make_service("Zèbre solidaire", "Repas chauds.", domain="food.meals")
+    make_service("Abri du quartier", "Paniers.", domain="food.emergency")
+    make_service("Épicerie", "Une banque alimentaire pour les familles.")
+    make_service("Chorale", "Chanter ensemble.", domain="arts")
+    closed = make_service("Ancien comptoir", "Paniers.", domain="food")
+    moved = make_service("Bibliothèque", "Des livres.", domain="food")
+    closed.status = "inactive"
+    closed.save()
+    reindex_services([closed.id])
+    Service.objects.filter(id=moved.id).update(description="Des livres et des contes.")
+    Attribute.objects.filter(link_id=moved.id).delete()
+    reindex_services([moved.id])
+
+    for code in ("food", "food.meals", "arts", "housing"):
+        token = term_token(need_domain_term_id(code))
+        query = SearchQuery(taxonomy_term_ids=[need_domain_term_id(code)])
+        assert search._only_category([Term(token)], query) == token
+        order = "d.sort_name, d.service_id"
+        for limit, offset in ((20, 0), (2, 0), (2, 1)):
+            by_category, count = search._fetch_category(token, query, limit, offset)
+            by_text, text_count = search._fetch(
+                All((Term(token),)), query, None, None, order, limit, offset, with_total=True
+            )
+            assert [r[0] for r in by_category] == [r[0] for r in by_text]
+            assert count == text_count
+    food = find(taxonomy_term_ids=[need_domain_term_id("food")])
+    assert food == ["Abri du quartier", "Épicerie", "Zèbre solidaire"]
+    assert not SearchCategory.objects.filter(service_id__in=[closed.id, moved.id]).exists()
+    # Other filters with it: the full-text index, as before.
+    query = SearchQuery(taxonomy_term_ids=[need_domain_term_id("food")], free_only=True)
+    assert search._only_category([Term("tx_x"), Term("f_free")], query) is None
+    assert search._only_category([Term("tx_x")], SearchQuery(organization_id="x")) is None

@@ -2,20 +2,10 @@
 the searches that filter by radius, age or moment look for them, so an index written
 before them is written again. A database without services has nothing to do.
 
-It calls today's indexer: should a later migration change the index tables, this one
-must be run before it (Django's order) or be reduced to a no-op and a note to run
-`proxima reindex`."""
+Its reindex is now done by 0010 (which adds an index table the indexer writes: run
+here, today's indexer would find it missing)."""
 
 from django.db import migrations
-
-
-def reindex(apps, schema_editor):
-    Service = apps.get_model("directory", "Service")
-    if not Service.objects.exists():
-        return
-    from proxima.directory.services.indexing import reindex_services
-
-    reindex_services()
 
 
 class Migration(migrations.Migration):
@@ -23,4 +13,4 @@ class Migration(migrations.Migration):
         ("directory", "0007_searchpoint_document_index"),
     ]
 
-    operations = [migrations.RunPython(reindex, migrations.RunPython.noop)]
+    operations: list = []  # the reindex: 0010_search_category

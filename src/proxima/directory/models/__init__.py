@@ -28,5 +28,9 @@ from proxima.directory.models.needs import (  # noqa: F401
     ServiceNeed,
     TermMapping,
 )
-from proxima.directory.models.search import SearchDocument, SearchPoint  # noqa: F401
+from proxima.directory.models.search import (  # noqa: F401
+    SearchCategory,
+    SearchDocument,
+    SearchPoint,
+)
 from proxima.directory.models.taxonomy import NeedLexiconEntry, Taxonomy, TaxonomyTerm  # noqa: F401

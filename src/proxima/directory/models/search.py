@@ -63,3 +63,28 @@ class SearchPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.latitude:.4f}, {self.longitude:.4f}"
+
+
+class SearchCategory(models.Model):
+    """A searchable service under one category or need domain (every `tx_` token of its
+    index row: its categories, their broader terms, the need domains they map to and
+    those read in its words), with its name's sort key: a listing of one category is
+    read in name order from the (token, sort_name, service_id) index, a page at a time,
+    where the full-text index would fetch and sort every listing of the category."""
+
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="categories"
+    )
+    token = models.CharField(max_length=20)
+    sort_name = models.CharField(max_length=200)
+    service_id = models.CharField(max_length=250)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["token", "sort_name", "service_id"], name="searchcategory_token_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token} of {self.service_id}"

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q
 
 from proxima.directory.models import (
     Attribute,
+    SearchCategory,
     SearchDocument,
     SearchPoint,
     Service,
@@ -21,7 +22,7 @@ from proxima.directory.models import (
 )
 from proxima.directory.services import facets, geo, hours, needs
 from proxima.directory.services.search_backends import backend
-from proxima.directory.services.taxonomy import TermGraph, term_token
+from proxima.directory.services.taxonomy import TERM_PREFIX, TermGraph, term_token
 from proxima.directory.services.text import index_tokens, sort_key
 from proxima.directory.services.vocabulary import NeedVocabulary, need_vocabulary
 
@@ -214,8 +215,20 @@ def _index_batch(ids: list[str], reading: _Reading, engine) -> int:
         for d in documents
         for lat, lon in points_by_service[d.service_id]
     )
+    SearchCategory.objects.bulk_create(
+        SearchCategory(document=d, token=token, sort_name=d.sort_name, service_id=d.service_id)
+        for d in documents
+        for token in category_tokens(fields_by_service[d.service_id])
+    )
     engine.write([(d.id, fields_by_service[d.service_id]) for d in documents])
     return len(documents)
+
+
+def category_tokens(fields: dict[str, list[str]]) -> list[str]:
+    """The category tokens of an index row, in any field (as a full-text match finds them):
+    its categories and their closure in `terms`, the need domains read in its words in
+    `body`."""
+    return sorted({t for tokens in fields.values() for t in tokens if t.startswith(TERM_PREFIX)})
 
 
 def unindex_services(service_ids: Iterable[str]) -> None:

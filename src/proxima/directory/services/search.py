@@ -35,6 +35,7 @@ from proxima.directory.services.crisis import (
 from proxima.directory.services.needs import SOURCE_RANK, FoundNeed, is_crisis_need
 from proxima.directory.services.search_backends import All, Any_, Expr, FieldTerm, Term, backend
 from proxima.directory.services.taxonomy import (
+    TERM_PREFIX,
     TermGraph,
     need_domain_term_id,
     taxonomy_stamp,
@@ -429,11 +430,51 @@ def _fetch(
         # every match in full), and only so far: past CANDIDATE_LIMIT (and the page
         # shown) the count says "more than", as a text search's does. Counting a
         # category of 17,000 listings took longer than finding its first page.
-        cap = MAX_OFFSET - 1 if query.exact_total else CANDIDATE_LIMIT
-        cap = min(max(cap, offset + limit), MAX_OFFSET - 1)
+        cap = _count_cap(query, limit, offset)
         cursor.execute(f"SELECT COUNT(*) FROM ({select} LIMIT %s) r", [*params, cap + 1])  # noqa: S608
         count = cursor.fetchone()[0]
         return rows, (min(count, cap), count > cap)
+
+
+def _only_category(filters: list[Expr], query: SearchQuery) -> str | None:
+    """The category token when a listing asks for one category and nothing else."""
+    if len(filters) != 1 or _sql_predicates(query, None, None)[0]:
+        return None
+    only = filters[0]
+    if isinstance(only, Term) and only.token.startswith(TERM_PREFIX):
+        return only.token
+    return None
+
+
+def _fetch_category(token: str, query: SearchQuery, limit: int, offset: int):
+    """A page of one category's listings in name order, and how many there are (as
+    `_fetch` counts them), from the category index alone (models.SearchCategory): the
+    full-text index would fetch every listing of a large category to sort them."""
+    with _connection().cursor() as cursor:
+        cursor.execute(
+            "SELECT c.service_id, 0, d.hours, NULL FROM directory_searchcategory c "
+            "JOIN directory_searchdocument d ON d.id = c.document_id WHERE c.token = %s "
+            "ORDER BY c.sort_name, c.service_id LIMIT %s OFFSET %s",
+            [token, limit, offset],
+        )
+        rows = cursor.fetchall()
+        if not offset and len(rows) < limit:
+            return rows, (len(rows), False)
+        cap = _count_cap(query, limit, offset)
+        cursor.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM directory_searchcategory c "
+            "WHERE c.token = %s LIMIT %s) r",
+            [token, cap + 1],
+        )
+        count = cursor.fetchone()[0]
+        return rows, (min(count, cap), count > cap)
+
+
+def _count_cap(query: SearchQuery, limit: int, offset: int) -> int:
+    """How far a listing's matches are counted: all of them when `query.exact_total`, else
+    past CANDIDATE_LIMIT and the page shown the count says "more than"."""
+    cap = MAX_OFFSET - 1 if query.exact_total else CANDIDATE_LIMIT
+    return min(max(cap, offset + limit), MAX_OFFSET - 1)
 
 
 def _is_nearest_only(query: SearchQuery, point, moment, expr: Expr | None) -> bool:
@@ -526,17 +567,21 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     if point is None and moment is None:
         # A plain listing: the database pages it (a page past the last is empty, however
         # far past: the offset is kept within what the database can hold).
-        offset = (query.page - 1) * query.per_page
-        rows, (total, capped) = _fetch(
-            only_filters,
-            query,
-            None,
-            None,
-            "d.sort_name, d.service_id",
-            query.per_page,
-            min(offset, MAX_OFFSET),
-            with_total=True,
-        )
+        offset = min((query.page - 1) * query.per_page, MAX_OFFSET)
+        category = _only_category(filters, query)
+        if category:
+            rows, (total, capped) = _fetch_category(category, query, query.per_page, offset)
+        else:
+            rows, (total, capped) = _fetch(
+                only_filters,
+                query,
+                None,
+                None,
+                "d.sort_name, d.service_id",
+                query.per_page,
+                offset,
+                with_total=True,
+            )
         candidates = [_Candidate(r[0], 0.0, r[2], None) for r in rows]
         results = _results(
             query, candidates, total, capped, point, needs, moment, words, paged=True, graph=graph
@@ -816,6 +861,7 @@ def _results(
 def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[str, list[str]]:
     """Why each hit matched, in the user's language."""
     graph = graph or term_graph()
+    engine = backend()
     # The needs each listing serves, from its categories (their closure, mappings
     # included: written at indexing, again on every mapping decision) and its words.
     served_by: dict[str, list[FoundNeed]] = {}
@@ -833,8 +879,11 @@ def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[st
             continue
         reasons: list[str] = []
         if words:
-            texts = " ".join(service.all_texts("name") + service.all_texts("description"))
-            tokens = set(index_tokens(texts))
+            if candidate.texts is not None:  # the index row the search read: its words
+                tokens = engine.words_of(candidate.texts)
+            else:
+                texts = " ".join(service.all_texts("name") + service.all_texts("description"))
+                tokens = set(index_tokens(texts))
             found = [
                 word
                 for word in dict.fromkeys(text_words(query.text))

@@ -5,6 +5,7 @@ weighted fields: name, body, terms (taxonomy tokens), flags (filter tokens, weig
 """
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -147,6 +148,7 @@ def _text_fields(texts):
 
 
 _FIELD_OF_WEIGHT = {"A": "name", "B": "body", "C": "terms"}
+_TSVECTOR_ENTRY = re.compile(r"'([^']*)':(\S*)")  # a token and its positions
 
 
 def _tsvector_fields(text: str):
@@ -201,6 +203,12 @@ class SqliteFts5:
         return (
             f"{self.table}.name || char(10) || {self.table}.body || char(10) || {self.table}.terms"
         )
+
+    @staticmethod
+    def words_of(text: str) -> set[str]:
+        """The tokens of a row's name and body (`texts_sql`): what its words can match."""
+        name, body, _terms = text.split("\n")
+        return set(name.split()).union(body.split())
 
     def pool_scores(
         self, db, texts: dict[str, str | None], features: list[Expr], scoring: int
@@ -272,6 +280,15 @@ class PostgresTsvector:
 
     def texts_sql(self) -> str:
         return "d.tsv::text"
+
+    @staticmethod
+    def words_of(text: str) -> set[str]:
+        """The tokens of a row's name and body (`texts_sql`: weights A and B)."""
+        return {
+            token
+            for token, positions in _TSVECTOR_ENTRY.findall(text)
+            if "A" in positions or "B" in positions
+        }
 
     def pool_scores(
         self, db, texts: dict[str, str | None], features: list[Expr], scoring: int

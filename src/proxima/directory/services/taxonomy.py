@@ -83,9 +83,12 @@ def open_eligibility_term_id(code: str) -> str:
     return stable_id("open-eligibility", code)
 
 
+TERM_PREFIX = "tx_"  # no word token holds "_" (text.words): only terms' tokens start so
+
+
 def term_token(term_id: str) -> str:
     """The full-text token standing for a taxonomy term (ids may contain any character)."""
-    return "tx_" + hashlib.blake2b(term_id.encode(), digest_size=6).hexdigest()
+    return TERM_PREFIX + hashlib.blake2b(term_id.encode(), digest_size=6).hexdigest()
 
 
 @transaction.atomic

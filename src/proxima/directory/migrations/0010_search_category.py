@@ -1,0 +1,43 @@
+"""Listings by category read in name order from their own index (SearchCategory): the
+rows are written by the indexer, so an index written before them is written again (with
+the place, age and hours tokens of 0008, whose reindex this one does). A database without
+services has nothing to do.
+
+It calls today's indexer: should a later migration change the index tables, this one
+must be reduced to a no-op and its reindex done by the later one (as 0008 was)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+def reindex(apps, schema_editor):
+    Service = apps.get_model("directory", "Service")
+    if not Service.objects.exists():
+        return
+    from proxima.directory.services.indexing import reindex_services
+
+    reindex_services()
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('directory', '0009_service_area_territory'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='SearchCategory',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('token', models.CharField(max_length=20)),
+                ('sort_name', models.CharField(max_length=200)),
+                ('service_id', models.CharField(max_length=250)),
+                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='directory.searchdocument')),
+            ],
+            options={
+                'indexes': [models.Index(fields=['token', 'sort_name', 'service_id'], name='searchcategory_token_name')],
+            },
+        ),
+        migrations.RunPython(reindex, migrations.RunPython.noop),
+    ]
