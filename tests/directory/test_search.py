@@ -369,3 +369,60 @@ def test_a_category_listing_reads_the_category_index_as_the_full_text_index_woul
     query = SearchQuery(taxonomy_term_ids=[need_domain_term_id("food")], free_only=True)
     assert search._only_category([Term("tx_x"), Term("f_free")], query) is None
     assert search._only_category([Term("tx_x")], SearchQuery(organization_id="x")) is None
+
+
+@pytest.mark.parametrize("expected", [None, 0.0, 10_000.0])
+def test_the_pool_holds_the_same_listings_whichever_tier_is_asked_first(
+    need_domains, monkeypatch, expected
+):
+    """Those holding every word and serving the need go in the pool first, whether the
+    index is asked for them first (many expected, or the database cannot say) or for
+    every word first (few expected): a full pool never leaves them out."""
+    from proxima.directory.services import search, search_backends
+
+    monkeypatch.setattr(search, "POOL_SIZE", 3)
+    for number in range(4):
+        make_service(f"Atelier {number}", "Atelier de tricot et de couture.", domain="arts")
+    for number in range(2):
+        make_service(f"Banque {number}", "Atelier de tricot, paniers de nourriture.", domain="food")
+    monkeypatch.setattr(
+        search_backends.backend().__class__, "estimated_rows", lambda self, db, expr: expected
+    )
+    hits = names(search_services(SearchQuery(text="atelier de tricot pour la nourriture")))
+    assert sorted(hits[:2]) == ["Banque 0", "Banque 1"]
+    assert len(hits) == 3
+
+
+def test_statistics_estimate_how_many_listings_match(need_domains):
+    """On PostgreSQL the index's statistics (ANALYZE) say what share of listings hold a
+    token: the search asks the index first for what they expect to be few, and leaves out
+    of its query a facet that most listings hold."""
+    from django.db import connection
+
+    from proxima.directory.services.search_backends import All, Any_, Term, backend
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the statistics are PostgreSQL's (SQLite's search does not use them)")
+    from proxima.directory.services import search, search_backends
+
+    for number in range(30):
+        make_service(f"Cuisine {number}", "Repas communautaires.", domain="food")
+    make_service("Chorale", "Chanter ensemble.", domain="arts")
+    make_service("Repas des petits", "Repas communautaires.", domain="food", maximum_age=12)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_searchdocument")
+    search_backends._statistics.clear()
+    engine = backend()
+    shares = engine.token_shares(connection)
+    assert shares["f_status_active"] == pytest.approx(1.0)
+    common = engine.estimated_rows(connection, Term("f_status_active"))
+    rare = engine.estimated_rows(connection, All((Term("repa"), Term("chant"))))
+    assert common == pytest.approx(32, abs=1)
+    assert rare < 32 / 2
+    assert engine.estimated_rows(connection, Any_((Term("f_status_active"),) * 3)) <= 32
+    # "Every age" is held by most listings here: an age is checked on the rows found.
+    query = SearchQuery(text="repas", age=40)
+    assert search._narrowing_expr(query, None) == []
+    found = find(text="repas", age=40, per_page=40)
+    assert len(found) == 30 and "Repas des petits" not in found
+    assert "Repas des petits" in find(text="repas", age=8, per_page=40)

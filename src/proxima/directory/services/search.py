@@ -237,7 +237,18 @@ def _narrowing_expr(query: SearchQuery, point: geo.Place | None) -> list[Expr]:
         parts.append(Any_(tuple(Term(t) for t in facets.age_query_tokens(query.age))))
     if query.open_at is not None:
         parts.append(Any_(tuple(Term(t) for t in facets.open_query_tokens(query.open_at))))
-    return parts
+    # A group most listings hold narrows little and makes the index merge its long
+    # lists ("every age" is held by two listings in three): the exact checks on the rows
+    # found cost less. The shares come from the database's statistics of the index.
+    shares = backend().token_shares(_connection())
+    return [
+        part
+        for part in parts
+        if sum(shares.get(term.token, 0.0) for term in part.parts) < BROAD_FACET_SHARE
+    ]
+
+
+BROAD_FACET_SHARE = 0.5  # a facet group held by this share of listings is not asked of the index
 
 
 def _sql_predicates(query: SearchQuery, point: geo.Place | None, moment: datetime | None):
@@ -619,8 +630,9 @@ def _text_search(
 
     The candidates are a pool taken in tiers, each as the index gives them, unranked
     (ranking every listing that holds a common word is what costs at 100,000 listings):
-    those holding every word and serving a need the query names, then every word, then a
-    need, then (when few hold every word) some of the words. The pool is then ranked by
+    those holding every word (those also serving a need the query names first, when
+    there are more than the pool takes), then (when few hold every word) some of the
+    words, then a need. The pool is then ranked by
     what the query asked (`_rank_pool`). Crisis services are pooled and ranked on their
     own, and come first."""
     need_terms = Any_(tuple(Term(term_token(m.term_id)) for m in needs)) if needs else None
@@ -629,14 +641,10 @@ def _text_search(
         if words
         else None
     )
-    tiers = [
-        All((every_word, need_terms)) if every_word and need_terms else None,
-        every_word,
-        need_terms,
-    ]
-    if not words and not needs:
-        tiers = [crisis_expr]
-    rows, capped = _pool(tiers[:2], filters, query, point, moment, POOL_SIZE)
+    if words or needs:
+        rows, capped = _every_word_pool(every_word, need_terms, filters, query, point, moment)
+    else:
+        rows, capped = _pool([crisis_expr], filters, query, point, moment, POOL_SIZE)
     relaxed = False
     if len(rows) < RELAX_BELOW and len(words) > 1 and not capped:
         # Few listings hold every word: those holding some come next (ranked by how many
@@ -645,15 +653,20 @@ def _text_search(
         some = Any_(tuple(Any_(tuple(Term(s) for s in alternatives)) for alternatives in words))
         more, capped = _pool([some], filters, query, point, moment, POOL_SIZE - len(rows), rows)
         relaxed, rows = not rows, rows + more
-    if len(tiers) > 2 and tiers[2] is not None and len(rows) < POOL_SIZE and not capped:
-        more, capped = _pool(tiers[2:], filters, query, point, moment, POOL_SIZE - len(rows), rows)
+    if need_terms is not None and len(rows) < POOL_SIZE and not capped:
+        more, capped = _pool(
+            [need_terms], filters, query, point, moment, POOL_SIZE - len(rows), rows
+        )
         relaxed, rows = relaxed and not more, rows + more
     candidates = _candidates(rows, query, moment)
     _rank_pool(candidates, expanded, needs, point, graph, about=about)
     crisis_ids: set[str] = set()
     if crisis_expr is not None:
         shown = max(query.page * query.per_page, CRISIS_POOL_SIZE)
-        crisis_rows, _capped = _pool([crisis_expr], filters, query, point, moment, shown)
+        if words or needs or (capped and shown > len(rows)):
+            crisis_rows, _capped = _pool([crisis_expr], filters, query, point, moment, shown)
+        else:  # the pool is the crisis services already
+            crisis_rows = rows[:shown]
         first = _candidates(crisis_rows, query, moment)
         # Violence now (an ex's death threats too) first brings violence services.
         preferred = ["violence"] if VIOLENCE in crisis.kinds else crisis.domains[:1]
@@ -677,6 +690,31 @@ def _text_search(
         if hit.service.id in crisis_ids:
             hit.reasons.insert(0, _("a crisis service, for what was said"))
     return results
+
+
+def _every_word_pool(every_word, need_terms, filters, query, point, moment) -> tuple[list, bool]:
+    """The listings holding every word, those also serving a need the query names first.
+    When the index's statistics expect few, all of them are asked for at once, and those
+    serving a need apart only if there are more than the pool takes (the index is then
+    read once, not twice); when they expect many or cannot say, those serving a need
+    are asked for first."""
+    if every_word is None:
+        return [], False
+    if need_terms is not None:
+        expected = backend().estimated_rows(_connection(), All((every_word, *filters)))
+        if expected is None or expected > POOL_SIZE:  # many, or unknown: the need first
+            both = All((every_word, need_terms))
+            return _pool([both, every_word], filters, query, point, moment, POOL_SIZE)
+    rows, capped = _pool([every_word], filters, query, point, moment, POOL_SIZE)
+    if not capped or need_terms is None:
+        return rows, capped
+    first, first_capped = _pool(
+        [All((every_word, need_terms))], filters, query, point, moment, POOL_SIZE
+    )
+    if first_capped:
+        return first, True
+    seen = {row[0] for row in first}
+    return first + [row for row in rows if row[0] not in seen][: POOL_SIZE - len(first)], True
 
 
 def _pool(tiers, filters, query, point, moment, size: int, already=()) -> tuple[list, bool]:

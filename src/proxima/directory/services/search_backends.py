@@ -6,6 +6,7 @@ weighted fields: name, body, terms (taxonomy tokens), flags (filter tokens, weig
 
 import math
 import re
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -197,6 +198,14 @@ class SqliteFts5:
     # hold most listings; the exact checks on the rows the words found cost less.
     narrows_by_facets = False
 
+    def token_shares(self, db) -> dict[str, float]:
+        """Not used: the facets are not asked of this index."""
+        return {}
+
+    def estimated_rows(self, db, expr: Expr) -> float | None:
+        """Unknown here (None)."""
+        return None
+
     def texts_sql(self) -> str:
         """A matched row's texts, for `pool_scores` (fields joined by a line feed: tokens
         never hold one)."""
@@ -272,6 +281,11 @@ class SqliteFts5:
         )
 
 
+STATISTICS_MAX_AGE = 300.0  # seconds
+# Per database alias: when read, the index's rows, the share of rows holding each token.
+_statistics: dict[str, tuple[float | None, float, dict[str, float]]] = {}
+
+
 class PostgresTsvector:
     # A GIN index intersects its lists skipping through the long ones: with the facets'
     # tokens it returns only the listings that can fit, where a scan would otherwise read
@@ -280,6 +294,46 @@ class PostgresTsvector:
 
     def texts_sql(self) -> str:
         return "d.tsv::text"
+
+    def token_shares(self, db) -> dict[str, float]:
+        """The share of index rows holding each of the most common tokens, from the
+        column's statistics (its last ANALYZE: autovacuum's, or `optimize` after a
+        reindex), read again every few minutes."""
+        return self._statistics(db)[1]
+
+    def estimated_rows(self, db, expr: Expr) -> float | None:
+        """How many index rows match, as the statistics estimate it (tokens taken as
+        independent; one they do not list as rarer than any they list)."""
+        rows, shares = self._statistics(db)
+        if not shares:
+            return None
+        rare = min(shares.values()) / 2
+
+        def share(part: Expr) -> float:
+            if isinstance(part, (Term, FieldTerm)):
+                return shares.get(part.token, rare)
+            inner = [share(p) for p in part.parts]
+            return math.prod(inner) if isinstance(part, All) else min(1.0, sum(inner))
+
+        return rows * share(expr)
+
+    @staticmethod
+    def _statistics(db) -> tuple[float, dict[str, float]]:
+        read_at, rows, shares = _statistics.get(db.alias, (None, 0.0, {}))
+        now = time.monotonic()
+        if read_at is None or now - read_at > STATISTICS_MAX_AGE:
+            with db.cursor() as cursor:
+                cursor.execute(
+                    "SELECT c.reltuples, s.most_common_elems::text::text[], "
+                    "s.most_common_elem_freqs FROM pg_class c LEFT JOIN pg_stats s "
+                    "ON s.tablename = c.relname AND s.attname = 'tsv' "
+                    "WHERE c.relname = 'directory_searchdocument'"
+                )
+                row = cursor.fetchone()
+            rows = max(float(row[0]), 0.0) if row else 0.0
+            shares = dict(zip(row[1], row[2], strict=False)) if row and row[1] else {}
+            _statistics[db.alias] = (now, rows, shares)
+        return rows, shares
 
     @staticmethod
     def words_of(text: str) -> set[str]:
