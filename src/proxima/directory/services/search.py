@@ -414,7 +414,9 @@ def _fetch(
             "SELECT x.service_id, x.relevance, x.hours, "
             "CASE WHEN x.distance2 <= %s THEN x.distance2 END AS distance2, x.sort_name"
             + (", x.texts" if texts else "")
-            + f" FROM ({select}) x WHERE {keep}"
+            # OFFSET 0: the rows' distance is measured once, not once per mention of it
+            # (a subquery merged into this one would repeat its nearest-point lookup).
+            + f" FROM ({select}{engine.fence}) x WHERE {keep}"
         )
         params = [radius, *params, radius]
         order = order.replace("d.", "x.") if order else None
@@ -508,6 +510,10 @@ def _fetch_nearest(query: SearchQuery, point: geo.Place, order: str) -> list:
     if _points_within_box(point, radius, 4 * CANDIDATE_LIMIT) < 4 * CANDIDATE_LIMIT:
         fractions = (1.0,)  # few places in all: the whole circle at once
     for fraction in fractions:
+        if fraction < 1 and (
+            _points_within_box(point, radius * fraction, CANDIDATE_LIMIT) < CANDIDATE_LIMIT
+        ):
+            continue  # too few places in its box (counted from the index): a wider circle
         narrower = replace(query, max_km=radius * fraction)
         rows, _total = _fetch(None, narrower, point, None, order, CANDIDATE_LIMIT)
         if len(rows) >= CANDIDATE_LIMIT:
