@@ -106,8 +106,10 @@ def test_the_api_docs_with_every_operation_and_schema_open(page, network):
     operations = page.locator(".opblock-summary-control")
     assert operations.count() >= 20  # the HSDS, intake, people and referrals routes
     assert page.locator(".opblock-summary-control a[href]").count() == 0
+    # Opening a section navigates nowhere: the clicks do not wait for a navigation (under
+    # load, one waited 10 s for "scheduled navigations" and failed a CI run).
     for index in range(operations.count()):
-        operations.nth(index).click()
+        operations.nth(index).click(no_wait_after=True)
     # Each schema's own "Expand all" (a toggle: the nested ones are left alone, a second
     # click would fold them again): its properties and their constraints.
     schemas = page.locator(
@@ -116,7 +118,7 @@ def test_the_api_docs_with_every_operation_and_schema_open(page, network):
     )
     assert schemas.count() >= 20
     for index in range(schemas.count()):
-        schemas.nth(index).click()
+        schemas.nth(index).click(no_wait_after=True)
     page.wait_for_selector("#swagger-ui .json-schema-2020-12__constraint")
     page.wait_for_selector("#swagger-ui .parameters-container select")
     page.wait_for_selector("#swagger-ui [role=region][aria-label^='Responses']")

@@ -338,3 +338,46 @@ def test_a_crisis_written_apart_is_recognized(item):
 @pytest.mark.parametrize("item", _phrasings()["near_misses"], ids=lambda item: item["text"][:60])
 def test_a_near_miss_written_apart_does_not_trigger(item):
     assert detect_crisis(item["text"]) is None
+
+
+def test_a_crisis_search_near_a_place_keeps_the_nearest_crisis_services(need_domains, monkeypatch):
+    """Of more crisis services than the crisis pool takes, those near the place asked
+    come first (a remote one counting as 5 km away), not those the index gives first:
+    a shelter 2 km away was left out for remote ones across the province."""
+    from proxima.directory.services import search
+    from proxima.directory.services.search import SearchQuery, search_services
+    from tests.factories import make_service
+
+    monkeypatch.setattr(search, "CRISIS_POOL_SIZE", 2)
+    for city, point in (("Trois-Rivières", (46.34, -72.54)), ("Hochelaga", (45.55, -73.54))):
+        for number in range(2):
+            make_service(
+                f"Hébergement sécuritaire {city} {number}",
+                "Hébergement pour victimes de violence conjugale, écoute par téléphone.",
+                domain="violence",
+                point=point,
+                delivers_by_phone=True,
+            )
+    for name, point in (
+        ("Maison Saint-Roch", (46.8139, -71.2247)),
+        ("Refuge Limoilou", (46.8283, -71.2164)),
+    ):
+        make_service(name, "Hébergement pour victimes de violence.", domain="violence", point=point)
+    results = search_services(
+        SearchQuery(text="il me frappe", postal_code="G1K 3A3", max_km=10, per_page=2)
+    )
+    assert {hit.service.name for hit in results.hits} == {"Maison Saint-Roch", "Refuge Limoilou"}
+    assert all(hit.distance_km < 3 for hit in results.hits)
+
+
+@pytest.mark.parametrize("page", [99_999_999_999_999_999_999, 2**62])
+def test_a_crisis_search_far_past_its_pages_is_empty_not_an_error(directory, page):
+    from django.test import Client
+
+    assert Client().get("/", {"q": "je veux mourir", "page": page}).status_code == 200
+    api = Client().get(
+        "/api/hsds/services", {"search": "je veux mourir", "page": page, "per_page": 100}
+    )
+    assert api.status_code in (200, 400)
+    if api.status_code == 200:
+        assert api.json()["contents"] == []

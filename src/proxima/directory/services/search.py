@@ -668,8 +668,15 @@ def _text_search(
     _rank_pool(candidates, expanded, needs, point, graph, about=about)
     crisis_ids: set[str] = set()
     if crisis_expr is not None:
-        shown = max(query.page * query.per_page, CRISIS_POOL_SIZE)
-        if words or needs or (capped and shown > len(rows)):
+        # As many as can reach the page shown (a page past the candidates is empty).
+        shown = min(max(query.page * query.per_page, CRISIS_POOL_SIZE), CANDIDATE_LIMIT)
+        if point is not None:
+            # Near the person first: of more crisis services than the pool takes, those
+            # the index happened to give first were far away (a remote one counts as
+            # REMOTE_EQUIVALENT_KM away, as in the ranking), leaving out a shelter
+            # 2 km away.
+            crisis_rows = _nearest_crisis(crisis_expr, filters, query, point, moment, shown)
+        elif words or needs or (capped and shown > len(rows)):
             crisis_rows, _capped = _pool([crisis_expr], filters, query, point, moment, shown)
         else:  # the pool is the crisis services already
             crisis_rows = rows[:shown]
@@ -721,6 +728,33 @@ def _every_word_pool(every_word, need_terms, filters, query, point, moment) -> t
         return first, True
     seen = {row[0] for row in first}
     return first + [row for row in rows if row[0] not in seen][: POOL_SIZE - len(first)], True
+
+
+def _nearest_crisis(crisis_expr, filters, query, point, moment, size: int) -> list:
+    """The crisis services within REMOTE_EQUIVALENT_KM of the place asked, nearest
+    first (the ranking counts a remote one as that far), then others as the index gives
+    them, with their index texts."""
+    near_query = replace(
+        query,
+        max_km=min(query.max_km or REMOTE_EQUIVALENT_KM, REMOTE_EQUIVALENT_KM),
+        include_remote=False,
+    )
+    # The index asked for that circle's cells, on either database (few listings each):
+    # the remote ones everywhere would otherwise all be measured and sorted.
+    near_filters = _filters_expr(query)
+    cells = facets.place_query_tokens(
+        point.latitude, point.longitude, near_query.max_km, include_remote=False
+    )
+    if cells:
+        near_filters.append(Any_(tuple(Term(t) for t in cells)))
+    order = "distance2 ASC NULLS LAST, d.sort_name, d.service_id"
+    near, _total = _fetch(
+        All((crisis_expr, *near_filters)), near_query, point, moment, order, size, with_texts=True
+    )
+    if len(near) >= size:
+        return near
+    more, _capped = _pool([crisis_expr], filters, query, point, moment, size - len(near), near)
+    return near + more
 
 
 def _pool(tiers, filters, query, point, moment, size: int, already=()) -> tuple[list, bool]:
