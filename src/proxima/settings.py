@@ -183,11 +183,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Storage is solid-state: with the default random_page_cost (4, for spinning disks)
     # PostgreSQL prefers scanning the whole search table to using its full-text index.
-    # No JIT: compiling a query whose estimate passes its threshold (a radius over a
-    # dense city) costs more than running it (all searches 6% faster without).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
-        "PROXIMA_POSTGRES_OPTIONS",
-        "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0 -c jit=off",
+        "PROXIMA_POSTGRES_OPTIONS", "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
