@@ -381,3 +381,25 @@ def test_a_crisis_search_far_past_its_pages_is_empty_not_an_error(directory, pag
     assert api.status_code in (200, 400)
     if api.status_code == 200:
         assert api.json()["contents"] == []
+
+
+def test_the_pages_of_a_crisis_search_neither_repeat_nor_skip_a_service(need_domains, monkeypatch):
+    """The crisis services are pooled the same for every page: a pool grown with the
+    page ranked its ties anew, and page 3 repeated page 2."""
+    from proxima.directory.services import search
+    from proxima.directory.services.search import SearchQuery, search_services
+    from tests.factories import make_service
+
+    monkeypatch.setattr(search, "CRISIS_POOL_SIZE", 3)
+    for number in range(7):
+        make_service(
+            f"Ligne d'écoute {number}",
+            "Ligne téléphonique 24/7 pour les personnes en détresse.",
+            domain="crisis",
+            delivers_by_phone=True,
+        )
+    seen = []
+    for page in range(1, 6):
+        query = SearchQuery(text="je veux mourir", page=page, per_page=2)
+        seen += [hit.service.name for hit in search_services(query).hits]
+    assert len(seen) == len(set(seen)) == 7

@@ -668,8 +668,12 @@ def _text_search(
     _rank_pool(candidates, expanded, needs, point, graph, about=about)
     crisis_ids: set[str] = set()
     if crisis_expr is not None:
-        # As many as can reach the page shown (a page past the candidates is empty).
-        shown = min(max(query.page * query.per_page, CRISIS_POOL_SIZE), CANDIDATE_LIMIT)
+        # As many as can reach the page shown, in whole pools of CRISIS_POOL_SIZE (a page
+        # past the candidates is empty), each ranked on its own below the one before: the
+        # first pools are the same whatever the page (a pool grown with the page ranked
+        # its ties anew, and page 3 repeated some of page 2 and left others out).
+        wanted = -(-query.page * query.per_page // CRISIS_POOL_SIZE) * CRISIS_POOL_SIZE
+        shown = min(wanted, CANDIDATE_LIMIT)
         if point is not None:
             # Near the person first: of more crisis services than the pool takes, those
             # the index happened to give first were far away (a remote one counts as
@@ -680,10 +684,13 @@ def _text_search(
             crisis_rows, _capped = _pool([crisis_expr], filters, query, point, moment, shown)
         else:  # the pool is the crisis services already
             crisis_rows = rows[:shown]
-        first = _candidates(crisis_rows, query, moment)
         # Violence now (an ex's death threats too) first brings violence services.
         preferred = ["violence"] if VIOLENCE in crisis.kinds else crisis.domains[:1]
-        _rank_pool(first, expanded, needs, point, graph, preferred=preferred, about=about)
+        first = []
+        for start in range(0, len(crisis_rows), CRISIS_POOL_SIZE):
+            pool = _candidates(crisis_rows[start : start + CRISIS_POOL_SIZE], query, moment)
+            _rank_pool(pool, expanded, needs, point, graph, preferred=preferred, about=about)
+            first += pool
         crisis_ids = {c.service_id for c in first}
         candidates = first + [c for c in candidates if c.service_id not in crisis_ids]
     results = _results(
