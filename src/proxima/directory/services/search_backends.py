@@ -327,11 +327,14 @@ class PostgresTsvector:
         now = time.monotonic()
         if read_at is None or now - read_at > STATISTICS_MAX_AGE:
             with db.cursor() as cursor:
+                # The table the search reads (its schema from the search path).
                 cursor.execute(
                     "SELECT c.reltuples, s.most_common_elems::text::text[], "
-                    "s.most_common_elem_freqs FROM pg_class c LEFT JOIN pg_stats s "
-                    "ON s.tablename = c.relname AND s.attname = 'tsv' "
-                    "WHERE c.relname = 'directory_searchdocument'"
+                    "s.most_common_elem_freqs FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_stats s "
+                    "ON s.schemaname = n.nspname AND s.tablename = c.relname "
+                    "AND s.attname = 'tsv' "
+                    "WHERE c.oid = 'directory_searchdocument'::regclass"
                 )
                 row = cursor.fetchone()
             rows = max(float(row[0]), 0.0) if row else 0.0
