@@ -228,11 +228,9 @@ def _narrowing_expr(query: SearchQuery, point: geo.Place | None) -> list[Expr]:
     `_candidates`) run on those."""
     parts: list[Expr] = []
     if point is not None and query.max_km is not None:
-        cells = facets.place_query_tokens(
-            point.latitude, point.longitude, query.max_km, include_remote=query.include_remote
-        )
-        if cells:
-            parts.append(Any_(tuple(Term(t) for t in cells)))
+        place = _place_expr(point, query.max_km, include_remote=query.include_remote)
+        if place is not None:
+            parts.append(place)
     if query.age is not None:
         parts.append(Any_(tuple(Term(t) for t in facets.age_query_tokens(query.age))))
     if query.open_at is not None:
@@ -246,6 +244,15 @@ def _narrowing_expr(query: SearchQuery, point: geo.Place | None) -> list[Expr]:
         for part in parts
         if sum(shares.get(term.token, 0.0) for term in part.parts) < BROAD_FACET_SHARE
     ]
+
+
+def _place_expr(point: geo.Place, km: float, *, include_remote: bool) -> Expr | None:
+    """The index's cells a listing within `km` of the point holds one of (or the remote
+    token); None when they would be too many to ask for (services/facets.py)."""
+    cells = facets.place_query_tokens(
+        point.latitude, point.longitude, km, include_remote=include_remote
+    )
+    return Any_(tuple(Term(t) for t in cells)) if cells else None
 
 
 BROAD_FACET_SHARE = 0.5  # a facet group held by this share of listings is not asked of the index
@@ -437,16 +444,23 @@ def _fetch(
         rows = cursor.fetchall()
         if not with_total:
             return rows, None
-        if not offset and len(rows) < limit:
-            return rows, (len(rows), False)  # the first page holds them all
-        # Counted apart (a window's count in the same query made both databases sort
-        # every match in full), and only so far: past CANDIDATE_LIMIT (and the page
-        # shown) the count says "more than", as a text search's does. Counting a
-        # category of 17,000 listings took longer than finding its first page.
-        cap = _count_cap(query, limit, offset)
-        cursor.execute(f"SELECT COUNT(*) FROM ({select} LIMIT %s) r", [*params, cap + 1])  # noqa: S608
-        count = cursor.fetchone()[0]
-        return rows, (min(count, cap), count > cap)
+        return rows, _page_total(cursor, rows, query, limit, offset, select, params)
+
+
+def _page_total(cursor, rows, query: SearchQuery, limit: int, offset: int, select: str, params):
+    """How many listings `select` matches, as (count, True when past the cap): the
+    page's rows when the first page holds them all; else counted apart (a window's count
+    in the same query made both databases sort every match in full), and only so far:
+    all of them when `query.exact_total`, else past CANDIDATE_LIMIT (and the page shown)
+    the count says "more than", as a text search's does. Counting a category of 17,000
+    listings took longer than finding its first page."""
+    if not offset and len(rows) < limit:
+        return len(rows), False  # the first page holds them all
+    cap = MAX_OFFSET - 1 if query.exact_total else CANDIDATE_LIMIT
+    cap = min(max(cap, offset + limit), MAX_OFFSET - 1)
+    cursor.execute(f"SELECT COUNT(*) FROM ({select} LIMIT %s) r", [*params, cap + 1])  # noqa: S608
+    count = cursor.fetchone()[0]
+    return min(count, cap), count > cap
 
 
 def _only_category(filters: list[Expr], query: SearchQuery) -> str | None:
@@ -471,23 +485,8 @@ def _fetch_category(token: str, query: SearchQuery, limit: int, offset: int):
             [token, limit, offset],
         )
         rows = cursor.fetchall()
-        if not offset and len(rows) < limit:
-            return rows, (len(rows), False)
-        cap = _count_cap(query, limit, offset)
-        cursor.execute(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM directory_searchcategory c "
-            "WHERE c.token = %s LIMIT %s) r",
-            [token, cap + 1],
-        )
-        count = cursor.fetchone()[0]
-        return rows, (min(count, cap), count > cap)
-
-
-def _count_cap(query: SearchQuery, limit: int, offset: int) -> int:
-    """How far a listing's matches are counted: all of them when `query.exact_total`, else
-    past CANDIDATE_LIMIT and the page shown the count says "more than"."""
-    cap = MAX_OFFSET - 1 if query.exact_total else CANDIDATE_LIMIT
-    return min(max(cap, offset + limit), MAX_OFFSET - 1)
+        matches = "SELECT 1 FROM directory_searchcategory c WHERE c.token = %s"
+        return rows, _page_total(cursor, rows, query, limit, offset, matches, [token])
 
 
 def _is_nearest_only(query: SearchQuery, point, moment, expr: Expr | None) -> bool:
@@ -722,18 +721,16 @@ def _every_word_pool(every_word, need_terms, filters, query, point, moment) -> t
     statistics): those serving a need first."""
     if every_word is None:
         return [], False
+    both = All((every_word, need_terms)) if need_terms is not None else None
     narrowed = bool(filters) or point is not None or moment is not None or query.age is not None
-    if need_terms is not None and not narrowed:
+    if both is not None and not narrowed:
         expected = backend().estimated_rows(_connection(), every_word)
         if expected is None or expected > POOL_SIZE:  # many, or unknown: the need first
-            both = All((every_word, need_terms))
             return _pool([both, every_word], filters, query, point, moment, POOL_SIZE)
     rows, capped = _pool([every_word], filters, query, point, moment, POOL_SIZE)
-    if not capped or need_terms is None:
+    if not capped or both is None:
         return rows, capped
-    first, first_capped = _pool(
-        [All((every_word, need_terms))], filters, query, point, moment, POOL_SIZE
-    )
+    first, first_capped = _pool([both], filters, query, point, moment, POOL_SIZE)
     if first_capped:
         return first, True
     seen = {row[0] for row in first}
@@ -752,11 +749,9 @@ def _nearest_crisis(crisis_expr, filters, query, point, moment, size: int) -> li
     # The index asked for that circle's cells, on either database (few listings each):
     # the remote ones everywhere would otherwise all be measured and sorted.
     near_filters = _filters_expr(query)
-    cells = facets.place_query_tokens(
-        point.latitude, point.longitude, near_query.max_km, include_remote=False
-    )
-    if cells:
-        near_filters.append(Any_(tuple(Term(t) for t in cells)))
+    place = _place_expr(point, near_query.max_km, include_remote=False)
+    if place is not None:
+        near_filters.append(place)
     order = "distance2 ASC NULLS LAST, d.sort_name, d.service_id"
     near, _total = _fetch(
         All((crisis_expr, *near_filters)), near_query, point, moment, order, size, with_texts=True
