@@ -16,14 +16,9 @@ from proxima.casework.models import (
     WorkerRole,
 )
 from proxima.casework.services import NoteInput
-from proxima.core.forms import DayField, RecordField, blank_first, day_input
+from proxima.core.forms import DayField, RecordField, UserField, blank_first, day_input
 
 DATE = day_input()
-
-
-class UserField(RecordField):
-    def label_from_instance(self, user):
-        return user.get_full_name() or user.username
 
 
 class OpenCaseForm(forms.Form):

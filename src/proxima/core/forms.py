@@ -107,6 +107,13 @@ class RecordField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class UserField(RecordField):
+    """One of the accounts offered, named by its person (or its user name)."""
+
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
 def blank_first(choices) -> list:
     """The choices after an empty one ("—"), which a required field refuses."""
     return [("", "—"), *choices]

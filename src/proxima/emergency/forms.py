@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from proxima.core.forms import DayField, RecordField, blank_first, day_input
+from proxima.core.forms import DayField, RecordField, UserField, blank_first, day_input
 from proxima.directory.services.taxonomy import first_level_domains
 from proxima.emergency.models import (
     HOUSEHOLD_LENGTH,
@@ -71,11 +71,6 @@ class ScheduleField(forms.CharField):
 
     def clean(self, value):
         return parse_schedule(super().clean(value))
-
-
-class UserField(RecordField):
-    def label_from_instance(self, user):
-        return user.get_full_name() or user.username
 
 
 class EventForm(forms.Form):
