@@ -7,8 +7,10 @@ weighted fields: name, body, terms (taxonomy tokens), flags (filter tokens, weig
 import math
 import re
 import time
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 
 from django.db import connection
 
@@ -74,12 +76,15 @@ def _tsquery(expr: Expr) -> str:
 
 
 FIELD_WEIGHTS = {"name": 8.0, "body": 2.0, "terms": 4.0}  # as bm25's weights in match_sql
+POOL_FIELDS = tuple(FIELD_WEIGHTS)  # a document's counts and lengths are in this order
+_FIELD_WEIGHT_LIST = tuple(enumerate(FIELD_WEIGHTS.values()))
 
 
-def _simple(expr: Expr) -> tuple[str | None, frozenset[str]]:
-    """A feature as (its field or None for any, the tokens any of which it takes)."""
+def _simple(expr: Expr) -> tuple[int | None, frozenset[str]]:
+    """A feature as (its field's place in POOL_FIELDS or None for any, the tokens any of
+    which it takes)."""
     if isinstance(expr, FieldTerm):
-        return expr.field, frozenset({expr.token})
+        return POOL_FIELDS.index(expr.field), frozenset({expr.token})
     if isinstance(expr, Term) or (
         isinstance(expr, Any_) and all(isinstance(p, Term) for p in expr.parts)
     ):
@@ -87,91 +92,123 @@ def _simple(expr: Expr) -> tuple[str | None, frozenset[str]]:
     raise ValueError("a pool feature is a token, a field's token or tokens of which any")
 
 
-def _bm25(documents, scoring: list[tuple[str | None, frozenset[str]]]):
+# A pool's document: (service id, {wanted token: its counts in name, body, terms},
+# (the lengths of name, body, terms)). Only the wanted tokens a field holds are counted.
+Document = tuple[str, dict[str, tuple[int, int, int]], tuple[int, int, int]]
+
+
+def _bm25(documents: list[Document], scoring, helds: list[set[int]]):
     """bm25 (k1 1.2, b 0.75) over the scoring features, their rarity counted within these
     documents: the pool is what is ranked, not the whole index."""
     total = len(documents) or 1
-    average = {
-        field: (sum(d[2][field] for d in documents) / total) or 1.0 for field in FIELD_WEIGHTS
-    }
-    holding = [sum(1 for d in documents if n in d[3]) for n in range(len(scoring))]
+    average = [(sum(d[2][f] for d in documents) / total) or 1.0 for f in range(3)]
+    holding = [sum(1 for held in helds if n in held) for n in range(len(scoring))]
     rarity = [math.log(1 + (total - h + 0.5) / (h + 0.5)) for h in holding]
     result = {}
-    for service_id, counts, lengths, held in documents:
+    for (service_id, counts, lengths), held in zip(documents, helds, strict=True):
         score = 0.0
+        norms = None  # each field's length norm, computed for a document holding a feature
         for n, (_field, tokens) in enumerate(scoring):
             if n not in held:
                 continue
-            for field, weight in FIELD_WEIGHTS.items():
-                mine = counts[field]
-                tf = sum(mine[t] for t in tokens if t in mine)
+            if norms is None:
+                norms = [1.2 * (0.25 + 0.75 * lengths[f] / average[f]) for f in range(3)]
+            present = [counts[t] for t in tokens if t in counts]
+            for f, weight in _FIELD_WEIGHT_LIST:
+                tf = sum(c[f] for c in present)
                 if tf:
-                    norm = 1.2 * (0.25 + 0.75 * lengths[field] / average[field])
-                    score += rarity[n] * weight * tf * 2.2 / (tf + norm)
+                    score += rarity[n] * weight * tf * 2.2 / (tf + norms[f])
         result[service_id] = (score, held)
     return result
 
 
-POOL_FIELDS = ("name", "body", "terms")
-
-
-def _pool_ranks(rows, features: list[Expr], scoring: int) -> dict[str, tuple[float, set[int]]]:
-    """The same ranking on both databases. `rows` give, per service, a function that
-    counts the wanted tokens in each field and the fields' lengths; out come the features
-    held and bm25 over the first `scoring` features."""
+def _pool_ranks(documents_of, texts: dict[str, str], features: list[Expr], scoring: int):
+    """The same ranking on both databases. `documents_of` reads each service's index texts
+    into a `Document` (counting the wanted tokens); out come the features each holds and
+    bm25 over the first `scoring` features."""
     simple = [_simple(f) for f in features]
     wanted = frozenset().union(*(tokens for _field, tokens in simple))
-    documents = []
-    for service_id, read in rows:
-        counts, lengths = read(wanted)
-        everything = counts["name"].keys() | counts["body"].keys() | counts["terms"].keys()
-        held = {
-            n
-            for n, (field, tokens) in enumerate(simple)
-            if not tokens.isdisjoint(counts[field] if field else everything)
-        }
-        documents.append((service_id, counts, lengths, held))
-    return _bm25(documents, simple[:scoring])
+    documents = documents_of(list(texts.items()), wanted)
+    helds = []
+    for _service_id, counts, _lengths in documents:
+        held = set()
+        if counts:
+            for n, (field, tokens) in enumerate(simple):
+                for token in tokens:
+                    found = counts.get(token)
+                    if found is not None and (field is None or found[field]):
+                        held.add(n)
+                        break
+        helds.append(held)
+    return _bm25(documents, simple[:scoring], helds)
 
 
-def _text_fields(texts):
-    """Counting in FTS5's columns (space-separated tokens)."""
-
-    def read(wanted):
-        counts, lengths = {}, {}
-        for field, text in zip(POOL_FIELDS, texts, strict=True):
-            tokens = text.split()
-            lengths[field] = len(tokens)
-            counts[field] = {token: tokens.count(token) for token in wanted.intersection(tokens)}
-        return counts, lengths
-
-    return read
+def _starts(parts: list[str], gap: int) -> list[int]:
+    """Where each part starts in the parts joined with `gap` characters between them."""
+    return [0, *accumulate(len(part) + gap for part in parts)][:-1]
 
 
-_FIELD_OF_WEIGHT = {"A": "name", "B": "body", "C": "terms"}
+def _text_documents(items: list[tuple[str, str]], wanted) -> list[Document]:
+    """From FTS5's columns (name, body, terms joined by a line feed; tokens separated by one
+    space). All the pool's fields are searched at once, each wanted token found by its
+    spaces: the work follows the tokens found, not every token of every listing."""
+    fields, lengths = [], []
+    for _service_id, text in items:
+        three = text.split("\n")
+        fields += three
+        lengths.append(
+            tuple(
+                len(field.split())
+                if "  " in field or field[:1] == " " or field[-1:] == " "
+                else field.count(" ") + 1
+                if field
+                else 0
+                for field in three
+            )
+        )
+    joined = " " + " \n ".join(fields) + " "
+    starts = _starts(fields, 3)
+    counts: list[dict] = [{} for _ in items]
+    for token in wanted:
+        needle = f" {token} "
+        at = joined.find(needle)
+        while at >= 0:
+            document, field = divmod(bisect_right(starts, at) - 1, 3)
+            mine = counts[document].setdefault(token, [0, 0, 0])
+            mine[field] += 1
+            at = joined.find(needle, at + len(needle) - 1)  # repeated: they share a space
+    return [
+        (service_id, {t: tuple(c) for t, c in counts[i].items()}, lengths[i])
+        for i, (service_id, _text) in enumerate(items)
+    ]
+
+
+def _tsvector_documents(items: list[tuple[str, str]], wanted) -> list[Document]:
+    """From tsvectors' text ('tok':1A,2B ...): each position's weight letter says its field
+    (tokens are lower case, so capitals are weights). All the pool's vectors are searched at
+    once: the work follows the tokens found, not every token of every listing."""
+    texts = [text for _service_id, text in items]
+    joined = "\n".join(texts)
+    starts = _starts(texts, 1)
+    counts: list[dict] = [{} for _ in items]
+    for token in wanted:
+        needle = f"'{token}':"
+        at = joined.find(needle)
+        while at >= 0:
+            begin = at + len(needle)
+            end = joined.find(" ", begin)
+            positions = joined[begin : end if end >= 0 else len(joined)].split("\n", 1)[0]
+            found = (positions.count("A"), positions.count("B"), positions.count("C"))
+            if any(found):
+                counts[bisect_right(starts, at) - 1][token] = found
+            at = joined.find(needle, begin)
+    return [
+        (service_id, counts[i], (text.count("A"), text.count("B"), text.count("C")))
+        for i, (service_id, text) in enumerate(items)
+    ]
+
+
 _TSVECTOR_ENTRY = re.compile(r"'([^']*)':(\S*)")  # a token and its positions
-
-
-def _tsvector_fields(text: str):
-    """Counting in a tsvector's text ('tok':1A,2B ...): each position's weight letter says
-    its field (tokens are lower case, so capitals are weights)."""
-
-    def read(wanted):
-        lengths = {field: text.count(letter) for letter, field in _FIELD_OF_WEIGHT.items()}
-        counts = {field: {} for field in POOL_FIELDS}
-        for token in wanted:
-            start = text.find(f"'{token}':")
-            if start < 0:
-                continue
-            start += len(token) + 3
-            end = text.find(" ", start)
-            for position in text[start : end if end >= 0 else len(text)].split(","):
-                field = _FIELD_OF_WEIGHT.get(position[-1:])
-                if field:
-                    counts[field][token] = counts[field].get(token, 0) + 1
-        return counts, lengths
-
-    return read
 
 
 def _texts_read(db, texts: dict[str, str | None], texts_sql: str, join: str) -> dict[str, str]:
@@ -232,11 +269,7 @@ class SqliteFts5:
         common word)."""
         join = f"JOIN {self.table} ON {self.table}.rowid = d.id"
         known = _texts_read(db, texts, self.texts_sql(), join)
-        return _pool_ranks(
-            [(service_id, _text_fields(text.split("\n"))) for service_id, text in known.items()],
-            features,
-            scoring,
-        )
+        return _pool_ranks(_text_documents, known, features, scoring)
 
     def create_sql(self) -> list[str]:
         return [
@@ -356,11 +389,7 @@ class PostgresTsvector:
     ) -> dict[str, tuple[float, set[int]]]:
         """As on SQLite (the same ranking in Python), from these rows' tsvectors."""
         known = _texts_read(db, texts, self.texts_sql(), "")
-        return _pool_ranks(
-            [(service_id, _tsvector_fields(text)) for service_id, text in known.items()],
-            features,
-            scoring,
-        )
+        return _pool_ranks(_tsvector_documents, known, features, scoring)
 
     def create_sql(self) -> list[str]:
         return [
@@ -379,7 +408,7 @@ class PostgresTsvector:
     @staticmethod
     def tsvector_literal(fields: dict[str, list[str]]) -> str:
         """Words with their positions (whose weight letter says the field, read by
-        `_tsvector_fields`); the filter tokens without (nothing reads them by field, and
+        `_tsvector_documents`); the filter tokens without (nothing reads them by field, and
         a listing holds dozens: a quarter of the vector's size)."""
         positions: dict[str, list[str]] = defaultdict(list)
         position = 0
