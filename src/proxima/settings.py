@@ -183,8 +183,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Storage is solid-state: with the default random_page_cost (4, for spinning disks)
     # PostgreSQL prefers scanning the whole search table to using its full-text index.
+    # Scans start at the table's first row: a scan of a large table otherwise starts where
+    # another recently was (synchronize_seqscans), and a search's pool (the first matches
+    # a scan gives) changed from one run of the same search to the next.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
-        "PROXIMA_POSTGRES_OPTIONS", "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+        "PROXIMA_POSTGRES_OPTIONS",
+        "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0 -c synchronize_seqscans=off",
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -250,6 +250,42 @@ def test_nearest_services_are_found_in_growing_circles(need_domains, monkeypatch
     assert results.total_is_capped
 
 
+def test_pages_of_a_nearest_search_are_slices_of_one_order_with_its_count(need_domains):
+    """Only the page asked leaves the database, with how many are within the radius: each
+    page is its slice of the nearest-first order, and a page past the last still says
+    how many there are."""
+    from proxima.directory.services import search as search_module
+
+    centre = search_module.geo.postal_code_point("G1K")
+    for km in (5, 2, 7, 1, 3, 6, 4):
+        latitude = centre.latitude + km / search_module.geo.KM_PER_DEGREE
+        make_service(f"À {km} km", "Aide.", point=(latitude, centre.longitude))
+    around = {"postal_code": "G1K", "max_km": 20, "include_remote": False}
+    whole = search_services(SearchQuery(per_page=50, **around))
+    assert names(whole) == [f"À {km} km" for km in range(1, 8)]
+    for page in (1, 2, 3):
+        results = search_services(SearchQuery(per_page=3, page=page, **around))
+        assert names(results) == names(whole)[(page - 1) * 3 : page * 3]
+        assert (results.total, results.total_is_capped) == (7, False)
+        assert all(hit.distance_km is not None for hit in results.hits)
+    past = search_services(SearchQuery(per_page=3, page=9, **around))
+    assert (past.hits, past.total) == ([], 7)
+    narrow = search_services(SearchQuery(postal_code="G1K", max_km=2.5, include_remote=False))
+    assert names(narrow) == ["À 1 km", "À 2 km"] and narrow.total == 2
+
+
+def test_postgresql_scans_start_at_the_first_row(db):
+    """A scan of a large table otherwise starts where another recently was, and the pool
+    of a broad search (the first matches a scan gives) changed between two runs of it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronize_seqscans")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_territory_served_by_postal_prefix(need_domains):
     from proxima.directory import models as m
     from proxima.directory.services.indexing import reindex_services

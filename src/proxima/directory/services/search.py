@@ -375,12 +375,15 @@ def _fetch(
     *,
     with_total: bool = False,
     with_texts: bool = False,
+    window: tuple[int, int] | None = None,
 ):
     """Rows (service_id, relevance, hours, distance2), and when `with_total` how many match
     (counted up to a cap: (count, True) past it; all of them when `query.exact_total`;
     else None). `order` None: neither ranked nor sorted, the first rows the
     index gives (a text search's pool). `with_texts` (with an expression): each row also
-    holds its index row's texts, which the pool's ranking reads (`pool_scores`)."""
+    holds its index row's texts, which the pool's ranking reads (`pool_scores`).
+    `window` (a page's size and offset, with an order): of the first `limit` rows, only
+    that page is returned, each row ending with how many the first `limit` are."""
     engine = backend()
     where, where_params = _sql_predicates(query, point, moment)
     # The index drives (it holds the place too: `_narrowing_expr`): each document found
@@ -432,15 +435,23 @@ def _fetch(
         # Matches first, then sorted: an index on the name would otherwise walk every
         # document in name order looking for the few that match (PostgreSQL chose that).
         final_order = final_order.replace("sort_name", "(sort_name || '')")
+    columns = "service_id, relevance, hours, distance2" + (", texts" if texts else "")
     sql = (
-        "SELECT service_id, relevance, hours, distance2"
-        + (", texts" if texts else "")
-        + f" FROM ({select}) r "
+        f"SELECT {columns}{', sort_name' if window else ''} FROM ({select}) r "
         + (f"ORDER BY {final_order} " if final_order else "")
         + "LIMIT %s OFFSET %s"
     )
+    sql_params = [*params, limit, offset]
+    if window is not None:
+        # The same rows, counted, then only the page asked: the others are neither sent
+        # nor read (the nearest 1,000 of a city, for a page of 20).
+        sql = (
+            f"SELECT {columns}, total FROM (SELECT *, COUNT(*) OVER () AS total "
+            f"FROM ({sql}) c) w ORDER BY {final_order} LIMIT %s OFFSET %s"
+        )
+        sql_params += list(window)
     with _connection().cursor() as cursor:
-        cursor.execute(sql, params + [limit, offset])
+        cursor.execute(sql, sql_params)
         rows = cursor.fetchall()
         if not with_total:
             return rows, None
@@ -500,11 +511,13 @@ def _is_nearest_only(query: SearchQuery, point, moment, expr: Expr | None) -> bo
     )
 
 
-def _fetch_nearest(query: SearchQuery, point: geo.Place, order: str) -> list:
-    """The nearest candidates, looking in growing circles: when an eighth, a quarter or half
-    of the radius already holds enough services, they are the nearest ones, found without
+def _fetch_nearest(query: SearchQuery, point: geo.Place, order: str) -> tuple[list, int]:
+    """The page asked of the nearest CANDIDATE_LIMIT services, and how many there are (up
+    to that limit), looking in growing circles: when an eighth, a quarter or half of the
+    radius already holds enough services, they are the nearest ones, found without
     measuring the distance to every service of a dense city."""
     radius = query.max_km
+    offset = min((query.page - 1) * query.per_page, CANDIDATE_LIMIT)
     fractions = (0.125, 0.25, 0.5, 1.0)
     if _points_within_box(point, radius, 4 * CANDIDATE_LIMIT) < 4 * CANDIDATE_LIMIT:
         fractions = (1.0,)  # few places in all: the whole circle at once
@@ -514,10 +527,21 @@ def _fetch_nearest(query: SearchQuery, point: geo.Place, order: str) -> list:
         ):
             continue  # too few places in its box (counted from the index): a wider circle
         narrower = replace(query, max_km=radius * fraction)
-        rows, _total = _fetch(None, narrower, point, None, order, CANDIDATE_LIMIT)
-        if len(rows) >= CANDIDATE_LIMIT:
+        rows, total = _fetch_window(narrower, point, order, offset)
+        if total >= CANDIDATE_LIMIT:
             break
-    return rows
+    return rows, total
+
+
+def _fetch_window(query: SearchQuery, point: geo.Place, order: str, offset: int):
+    """A page of the nearest CANDIDATE_LIMIT services within the query's radius, and how
+    many those are (a page past them: counted on their first row)."""
+    window = (query.per_page, offset)
+    rows, _total = _fetch(None, query, point, None, order, CANDIDATE_LIMIT, window=window)
+    if not rows and offset:
+        first, _total = _fetch(None, query, point, None, order, CANDIDATE_LIMIT, window=(1, 0))
+        return [], first[0][-1] if first else 0
+    return [row[:-1] for row in rows], rows[0][-1] if rows else 0
 
 
 def _points_within_box(point: geo.Place, km: float, cap: int) -> int:
@@ -610,9 +634,24 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     else:
         order = "d.sort_name, d.service_id"
     if _is_nearest_only(query, point, moment, only_filters):
-        rows = _fetch_nearest(query, point, order)
-    else:
-        rows, _total = _fetch(only_filters, query, point, moment, order, CANDIDATE_LIMIT)
+        # Only the page leaves the database, with how many are within the radius (up to
+        # CANDIDATE_LIMIT, as below): nothing else is checked on these rows.
+        rows, total = _fetch_nearest(query, point, order)
+        candidates = _candidates(rows, query, moment)
+        _score(candidates, point)
+        return _results(
+            query,
+            candidates,
+            total,
+            total >= CANDIDATE_LIMIT,
+            point,
+            needs,
+            moment,
+            words,
+            paged=True,
+            graph=graph,
+        )
+    rows, _total = _fetch(only_filters, query, point, moment, order, CANDIDATE_LIMIT)
     candidates = _candidates(rows, query, moment)
     _score(candidates, point)
     return _results(
@@ -927,9 +966,10 @@ def _results(
         if paged
         else candidates[(query.page - 1) * query.per_page : query.page * query.per_page]
     )
-    services = (
+    services = (  # in the page's order (the model's own order is not asked of the database)
         Service.objects.filter(id__in=[c.service_id for c in page])
         .select_related("organization")
+        .order_by()
         .in_bulk()
     )
     reasons = _reasons(query, page, services, needs, words, moment, graph)
@@ -954,24 +994,35 @@ def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[st
         ).values_list("service_id", "need_id", "source", "evidence"):
             served_by.setdefault(service_id, []).append(FoundNeed(need_id, source, evidence))
     wanted_terms = {m.term_id for m in needs} | set(query.taxonomy_term_ids)
-    term_names = {t.id: t.localized_name for t in TaxonomyTerm.objects.filter(id__in=wanted_terms)}
+    term_names = (
+        {t.id: t.localized_name for t in TaxonomyTerm.objects.filter(id__in=wanted_terms)}
+        if wanted_terms
+        else {}
+    )
+    # Each word the person typed, with the index tokens it matches (stemmed once, not
+    # once per hit).
+    typed = (
+        [
+            (word, frozenset(expand(stems(word))))
+            for word in dict.fromkeys(text_words(query.text))
+            if is_content_word(word)
+        ]
+        if words
+        else []
+    )
     result: dict[str, list[str]] = {}
     for candidate in page:
         service = services.get(candidate.service_id)
         if service is None:
             continue
         reasons: list[str] = []
-        if words:
+        if typed:
             if candidate.texts is not None:  # the index row the search read: its words
                 tokens = engine.words_of(candidate.texts)
             else:
                 texts = " ".join(service.all_texts("name") + service.all_texts("description"))
                 tokens = set(index_tokens(texts))
-            found = [
-                word
-                for word in dict.fromkeys(text_words(query.text))
-                if is_content_word(word) and any(s in tokens for s in expand(stems(word)))
-            ]
+            found = [word for word, matching in typed if not matching.isdisjoint(tokens)]
             if found:
                 reasons.append(_("Words: %s") % ", ".join(found))
         served = served_by.get(service.id, [])
