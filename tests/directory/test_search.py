@@ -462,3 +462,46 @@ def test_statistics_estimate_how_many_listings_match(need_domains):
     found = find(text="repas", age=40, per_page=40)
     assert len(found) == 30 and "Repas des petits" not in found
     assert "Repas des petits" in find(text="repas", age=8, per_page=40)
+
+
+def test_the_page_services_are_read_as_the_orm_reads_them(need_domains, django_assert_num_queries):
+    """The hits' services come from one prepared query, not the ORM's: every field the
+    same (texts, translations, dates, amounts, flags, empty values), the organization
+    with them or none, and nothing more read when the page shows them."""
+    from datetime import UTC
+    from decimal import Decimal
+
+    from proxima.directory.models import Service
+    from proxima.directory.services.search import _services_with_organization
+
+    full = make_service(
+        "Épicerie solidaire",
+        "Fruits et légumes.",
+        translations={"en": {"name": "Community grocery"}},
+        last_modified=datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC),
+        income_ceiling=Decimal("42000"),
+        is_free=True,
+        minimum_age=16.5,
+    )
+    bare = make_service("Sans organisme", is_free=None)
+    Service.objects.filter(pk=bare.pk).update(organization=None)
+    ids = [full.pk, bare.pk, "not-a-service"]
+    expected = Service.objects.filter(id__in=ids).select_related("organization").in_bulk()
+    with django_assert_num_queries(1):
+        found = _services_with_organization(ids)
+        assert found[full.pk].organization.name == expected[full.pk].organization.name
+        assert found[bare.pk].organization is None
+    assert found.keys() == expected.keys() == {full.pk, bare.pk}
+    for service_id, service in found.items():
+        for model_field in Service._meta.concrete_fields:
+            name = model_field.attname
+            assert getattr(service, name) == getattr(expected[service_id], name), name
+    organization = expected[full.pk].organization
+    for model_field in type(organization)._meta.concrete_fields:
+        name = model_field.attname
+        assert getattr(found[full.pk].organization, name) == getattr(organization, name), name
+    assert found[full.pk].translations == {"en": {"name": "Community grocery"}}
+    assert found[full.pk].income_ceiling == Decimal("42000") and found[full.pk].is_free is True
+    assert found[full.pk].last_modified == datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
+    assert not found[full.pk]._state.adding and found[full.pk]._state.db == "default"
+    assert _services_with_organization([]) == {}

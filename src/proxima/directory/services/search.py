@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from proxima.core import formats
 from proxima.directory.models import (
     NeedSource,
+    Organization,
     SearchDocument,
     Service,
     ServiceNeed,
@@ -966,12 +967,7 @@ def _results(
         if paged
         else candidates[(query.page - 1) * query.per_page : query.page * query.per_page]
     )
-    services = (  # in the page's order (the model's own order is not asked of the database)
-        Service.objects.filter(id__in=[c.service_id for c in page])
-        .select_related("organization")
-        .order_by()
-        .in_bulk()
-    )
+    services = _services_with_organization([c.service_id for c in page])
     reasons = _reasons(query, page, services, needs, words, moment, graph)
     hits = [
         SearchHit(services[c.service_id], c.score, c.distance_km, c.is_open, reasons[c.service_id])
@@ -979,6 +975,79 @@ def _results(
         if c.service_id in services
     ]
     return SearchResults(hits, total, capped, query.page, query.per_page, point, needs, relaxed)
+
+
+def _services_with_organization(ids: list[str]) -> dict[str, Service]:
+    """The page's services by id, each with its organization, as
+    `Service.objects.filter(id__in=ids).select_related("organization").in_bulk()` gives
+    them (the same values, through the same converters), from one query whose text is
+    made once per process: compiling that query for its 60 columns took longer than
+    running it (about 1 ms of a 12 ms search on PostgreSQL)."""
+    if not ids:
+        return {}
+    alias = router.db_for_read(Service)
+    connection = connections[alias]
+    service_names, service_converters = _loading_plan(Service, connection)
+    organization_names, organization_converters = _loading_plan(Organization, connection)
+    converting = [
+        (i, chain) for i, chain in enumerate(service_converters + organization_converters) if chain
+    ]
+    size = len(service_names)
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_services_sql(connection, len(ids)), list(ids))
+        rows = cursor.fetchall()
+    for row in rows:
+        values = list(row)
+        for i, chain in converting:
+            for converter, column in chain:
+                values[i] = converter(values[i], column, connection)
+        service = Service.from_db(alias, service_names, values[:size])
+        organization = None
+        if service.organization_id is not None:
+            organization = Organization.from_db(alias, organization_names, values[size:])
+        service._state.fields_cache["organization"] = organization
+        found[service.pk] = service
+    return found
+
+
+_LOADING_PLANS: dict[tuple, tuple[list[str], list[list]]] = {}
+
+
+def _loading_plan(model, connection) -> tuple[list[str], list[list]]:
+    """A model's concrete fields' names, and each field's converters from what the
+    database gives (with the column they are called with), as the ORM applies them."""
+    key = (model, connection.alias)
+    if key not in _LOADING_PLANS:
+        names, converters = [], []
+        for model_field in model._meta.concrete_fields:
+            column = model_field.get_col(model._meta.db_table)
+            chain = connection.ops.get_db_converters(column)
+            chain += column.get_db_converters(connection)
+            names.append(model_field.attname)
+            converters.append([(converter, column) for converter in chain])
+        _LOADING_PLANS[key] = (names, converters)
+    return _LOADING_PLANS[key]
+
+
+_SERVICES_SQL: dict[tuple[str, int], str] = {}
+
+
+def _services_sql(connection, count: int) -> str:
+    """The query of `_services_with_organization` for `count` ids."""
+    key = (connection.alias, count)
+    if key not in _SERVICES_SQL:
+        quote = connection.ops.quote_name
+        columns = [f"s.{quote(f.column)}" for f in Service._meta.concrete_fields]
+        columns += [f"o.{quote(f.column)}" for f in Organization._meta.concrete_fields]
+        link = Service._meta.get_field("organization").column
+        _SERVICES_SQL[key] = (
+            f"SELECT {', '.join(columns)} FROM {quote(Service._meta.db_table)} s "  # noqa: S608
+            f"LEFT JOIN {quote(Organization._meta.db_table)} o "
+            f"ON o.{quote(Organization._meta.pk.column)} = s.{quote(link)} "
+            f"WHERE s.{quote(Service._meta.pk.column)} IN ({', '.join(['%s'] * count)})"
+        )
+    return _SERVICES_SQL[key]
 
 
 def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[str, list[str]]:
