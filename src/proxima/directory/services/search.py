@@ -983,31 +983,43 @@ def _services_with_organization(ids: list[str]) -> dict[str, Service]:
     them (the same values, through the same converters), from one query whose text is
     made once per process: compiling that query for its 60 columns took longer than
     running it (about 1 ms of a 12 ms search on PostgreSQL)."""
-    if not ids:
-        return {}
-    alias = router.db_for_read(Service)
-    connection = connections[alias]
-    service_names, service_converters = _loading_plan(Service, connection)
-    organization_names, organization_converters = _loading_plan(Organization, connection)
-    converting = [
-        (i, chain) for i, chain in enumerate(service_converters + organization_converters) if chain
-    ]
-    size = len(service_names)
     found = {}
+    for service, organization in _read_by_id(Service, ids, Organization, "organization"):
+        service._state.fields_cache["organization"] = organization
+        found[service.pk] = service
+    return found
+
+
+def _by_id(model, ids: list[str]) -> list:
+    """The instances of `model` with these ids, read as `_services_with_organization` reads."""
+    return [instance for instance, _none in _read_by_id(model, ids)]
+
+
+def _read_by_id(model, ids: list[str], related=None, link: str = "") -> list[tuple]:
+    """(instance, its `related` instance through the foreign key `link` or None) for each
+    of these ids, each value through the converters the ORM applies."""
+    if not ids:
+        return []
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    names, converters = _loading_plan(model, connection)
+    related_names, related_converters = _loading_plan(related, connection) if related else ([], [])
+    converting = [(i, c) for i, c in enumerate(converters + related_converters) if c]
     with connection.cursor() as cursor:
-        cursor.execute(_services_sql(connection, len(ids)), list(ids))
+        cursor.execute(_read_sql(connection, model, len(ids), related, link), list(ids))
         rows = cursor.fetchall()
+    size, link_attname = len(names), model._meta.get_field(link).attname if link else ""
+    found = []
     for row in rows:
         values = list(row)
         for i, chain in converting:
             for converter, column in chain:
                 values[i] = converter(values[i], column, connection)
-        service = Service.from_db(alias, service_names, values[:size])
-        organization = None
-        if service.organization_id is not None:
-            organization = Organization.from_db(alias, organization_names, values[size:])
-        service._state.fields_cache["organization"] = organization
-        found[service.pk] = service
+        instance = model.from_db(alias, names, values[:size])
+        other = None
+        if related and getattr(instance, link_attname) is not None:
+            other = related.from_db(alias, related_names, values[size:])
+        found.append((instance, other))
     return found
 
 
@@ -1030,24 +1042,45 @@ def _loading_plan(model, connection) -> tuple[list[str], list[list]]:
     return _LOADING_PLANS[key]
 
 
-_SERVICES_SQL: dict[tuple[str, int], str] = {}
+_READ_SQL: dict[tuple, str] = {}
 
 
-def _services_sql(connection, count: int) -> str:
-    """The query of `_services_with_organization` for `count` ids."""
-    key = (connection.alias, count)
-    if key not in _SERVICES_SQL:
+def _read_sql(connection, model, count: int, related=None, link: str = "") -> str:
+    """The query of `_read_by_id` (made once per process for each model and count)."""
+    key = (connection.alias, model, count, related, link)
+    if key not in _READ_SQL:
         quote = connection.ops.quote_name
-        columns = [f"s.{quote(f.column)}" for f in Service._meta.concrete_fields]
-        columns += [f"o.{quote(f.column)}" for f in Organization._meta.concrete_fields]
-        link = Service._meta.get_field("organization").column
-        _SERVICES_SQL[key] = (
-            f"SELECT {', '.join(columns)} FROM {quote(Service._meta.db_table)} s "  # noqa: S608
-            f"LEFT JOIN {quote(Organization._meta.db_table)} o "
-            f"ON o.{quote(Organization._meta.pk.column)} = s.{quote(link)} "
-            f"WHERE s.{quote(Service._meta.pk.column)} IN ({', '.join(['%s'] * count)})"
+        columns = [f"m.{quote(f.column)}" for f in model._meta.concrete_fields]
+        join = ""
+        if related is not None:
+            columns += [f"r.{quote(f.column)}" for f in related._meta.concrete_fields]
+            join = (
+                f" LEFT JOIN {quote(related._meta.db_table)} r ON "
+                f"r.{quote(related._meta.pk.column)} = m.{quote(model._meta.get_field(link).column)}"
+            )
+        _READ_SQL[key] = (
+            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} m{join} "  # noqa: S608
+            f"WHERE m.{quote(model._meta.pk.column)} IN ({', '.join(['%s'] * count)})"
         )
-    return _SERVICES_SQL[key]
+    return _READ_SQL[key]
+
+
+def _needs_served(service_ids: list[str]) -> list[tuple[str, str, str, str]]:
+    """(service, need, source, evidence) of these services' ServiceNeed rows."""
+    connection = connections[router.db_for_read(ServiceNeed)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(ServiceNeed._meta.get_field(name).column)
+        for name in ("service", "need", "source", "evidence")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(ServiceNeed._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote(ServiceNeed._meta.get_field('service').column)} "
+            f"IN ({', '.join(['%s'] * len(service_ids))})",
+            service_ids,
+        )
+        return cursor.fetchall()
 
 
 def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[str, list[str]]:
@@ -1057,17 +1090,11 @@ def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[st
     # The needs each listing serves, from its categories (their closure, mappings
     # included: written at indexing, again on every mapping decision) and its words.
     served_by: dict[str, list[FoundNeed]] = {}
-    if needs:
-        for service_id, need_id, source, evidence in ServiceNeed.objects.filter(
-            service_id__in=list(services)
-        ).values_list("service_id", "need_id", "source", "evidence"):
+    if needs and services:
+        for service_id, need_id, source, evidence in _needs_served(list(services)):
             served_by.setdefault(service_id, []).append(FoundNeed(need_id, source, evidence))
     wanted_terms = {m.term_id for m in needs} | set(query.taxonomy_term_ids)
-    term_names = (
-        {t.id: t.localized_name for t in TaxonomyTerm.objects.filter(id__in=wanted_terms)}
-        if wanted_terms
-        else {}
-    )
+    term_names = {t.id: t.localized_name for t in _by_id(TaxonomyTerm, list(wanted_terms))}
     # Each word the person typed, with the index tokens it matches (stemmed once, not
     # once per hit).
     typed = (
