@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from proxima.core.forms import iso_moment
 from proxima.core.links import safe_link
-from proxima.directory.models import ServiceAtLocation
+from proxima.directory.models import ServiceAtLocation, TaxonomyTerm
 from proxima.directory.services.hsds_spec import (
     INTEGER,
     KINDS,
@@ -34,6 +34,7 @@ from proxima.directory.services.hsds_spec import (
 )
 from proxima.directory.services.indexing import reindex_services
 from proxima.directory.services.proxima_extension import apply_extension, check_extension
+from proxima.directory.services.taxonomy import forget_taxonomy_stamp
 
 MAX_TEXT_LENGTH = 100_000
 MAX_ID_LENGTH = 250
@@ -384,6 +385,8 @@ def _write(
         model.objects.bulk_create(to_create, batch_size=500)
         if to_update and changed_fields:
             model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=500)
+        if model is TaxonomyTerm:
+            forget_taxonomy_stamp()  # bulk writes send no signal
         report.created[kind_name] = len(to_create)
         report.updated[kind_name] = len(to_update)
         if progress:

@@ -33,6 +33,7 @@ from proxima.directory.services.crisis import CRISIS_DOMAINS, is_about_the_subje
 from proxima.directory.services.taxonomy import (
     NEED_DOMAINS_TAXONOMY_ID,
     TermGraph,
+    forget_taxonomy_stamp,
     need_domain_term_id,
     term_graph,
 )
@@ -172,6 +173,7 @@ def propose_mappings(term_ids: Iterable[str] | None = None) -> int:
             ]
         TermMapping.objects.filter(pk__in=stale).delete()
         TermMapping.objects.bulk_create(new, ignore_conflicts=True)
+        forget_taxonomy_stamp()  # bulk writes send no signal
         made += len(new)
     return made
 

@@ -3,6 +3,7 @@
 import csv
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -156,6 +157,7 @@ def _save_lexicon(wanted: dict[tuple[str, str, str], bool]) -> None:
             entry.query_only = wanted[key]
             changed.append(entry)
     NeedLexiconEntry.objects.bulk_update(changed, ["query_only"])
+    forget_taxonomy_stamp()  # bulk writes send no signal
 
 
 @transaction.atomic
@@ -289,19 +291,57 @@ class TermGraph:
 _graph_cache: tuple[tuple, TermGraph] | None = None
 
 
+# A stamp read outside a transaction is kept this long (seconds) by the process: another
+# process's change of the taxonomy is seen within it, this process's at once (below).
+STAMP_MAX_AGE = 2.0
+_stamps: dict[str, tuple[float, tuple]] = {}  # per database alias: (read at, stamp)
+_forgotten = [0]  # how many times the stamps were forgotten: a read older keeps nothing
+
+
 def taxonomy_stamp() -> tuple:
     """A cheap fingerprint of the terms, their equivalences and mappings, and the lexicon
     (one query), so the caches built from them notice additions, deletions and mapping
     decisions. Edits of a term in place are not seen: `proxima reindex` or a restart
-    refreshes them (docs/directory.md)."""
+    refreshes them (docs/directory.md).
+
+    Outside a transaction the stamp read is kept STAMP_MAX_AGE seconds (reading it was
+    a tenth of a search's time on PostgreSQL); every change this process makes to
+    those tables forgets it (`forget_taxonomy_stamp`: the models' signals, and the bulk
+    writes that send none). Inside a transaction it is always read: the transaction's
+    own changes count, and nothing it saw is kept."""
     from django.db import connections, router
 
+    alias = router.db_for_read(TaxonomyTerm)  # where the terms are then read (a replica?)
+    keep = not connections[alias].in_atomic_block
+    if keep and alias in _stamps:
+        read_at, stamp = _stamps[alias]
+        if time.monotonic() - read_at < STAMP_MAX_AGE:
+            return stamp
+    generation, read_at = _forgotten[0], time.monotonic()
+    stamp = _read_stamp(connections[alias])
+    if keep and generation == _forgotten[0]:  # not forgotten while it was read
+        _stamps[alias] = (read_at, stamp)
+    return stamp
+
+
+def forget_taxonomy_stamp(**_signal) -> None:
+    """The taxonomy changed: the stamp is read again, now and once the change is
+    committed (a search in another thread may have read it in between)."""
+    _forget()
+    transaction.on_commit(_forget)
+
+
+def _forget() -> None:
+    _forgotten[0] += 1
+    _stamps.clear()
+
+
+def _read_stamp(connection) -> tuple:
     term = TaxonomyTerm._meta.db_table
     through = TaxonomyTerm.equivalent_terms.through._meta.db_table
     lexicon = NeedLexiconEntry._meta.db_table
     mapping = TermMapping._meta.db_table
-    # The same database as the terms are then read from (a replica for public pages).
-    with connections[router.db_for_read(TaxonomyTerm)].cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {term}), (SELECT MAX(id) FROM {term}), "  # noqa: S608
             f"(SELECT COUNT(*) FROM {through}), (SELECT COUNT(*) FROM {lexicon}), "
