@@ -186,6 +186,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Scans start at the table's first row: a scan of a large table otherwise starts where
     # another recently was (synchronize_seqscans), and a search's pool (the first matches
     # a scan gives) changed from one run of the same search to the next.
+    # PROXIMA_POSTGRES_OPTIONS replaces all three.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "PROXIMA_POSTGRES_OPTIONS",
         "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0 -c synchronize_seqscans=off",

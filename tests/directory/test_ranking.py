@@ -87,3 +87,17 @@ def test_the_pools_ranking_reads_the_texts_it_was_not_given(need_domains):
         given = dict(cursor.fetchall())
     assert read == engine.pool_scores(connection, given, features, 1)
     assert read[first.id][0] > 0 and 0 in read[first.id][1]
+
+
+def test_a_token_of_spaces_only_is_held_by_no_listing():
+    """A rare character folds to spaces: such a "token" matches nothing in the pool's
+    texts on either database (the spaces between a listing's tokens are not words)."""
+    from proxima.directory.services import search_backends as engines
+
+    texts = {"a": "aide  alimentaire\nrepas    chauds\n", "b": "   \n\n"}
+    features = [engines.Term("  "), engines.Term("aide")]
+    scores = engines._pool_ranks(engines._text_documents, texts, features, 2)
+    assert scores["a"][1] == {1} and scores["b"][1] == set()
+    vectors = {"a": "'aide':1A 'repas':2B", "b": "'  ':1A"}
+    scores = engines._pool_ranks(engines._tsvector_documents, vectors, features, 2)
+    assert scores["a"][1] == {1} and scores["b"][1] == set()

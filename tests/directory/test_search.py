@@ -274,6 +274,23 @@ def test_pages_of_a_nearest_search_are_slices_of_one_order_with_its_count(need_d
     assert names(narrow) == ["À 1 km", "À 2 km"] and narrow.total == 2
 
 
+def test_a_place_on_the_radius_is_counted_and_shown_alike(need_domains):
+    """A place whose distance rounds to just past the radius in kilometres, yet within it
+    in the database's own test: counted and shown, not counted and then dropped (a short
+    or empty page)."""
+    make_service("Près", point=(46.8140, -71.2247))
+    make_service("Au bord", point=(46.55737727844629, -71.2170276477765))
+    around = {"latitude": 46.8139, "longitude": -71.2247, "max_km": 28.53}
+    pages = [
+        search_services(SearchQuery(include_remote=False, page=page, per_page=1, **around))
+        for page in (1, 2)
+    ]
+    assert [names(page) for page in pages] == [["Près"], ["Au bord"]]
+    assert [page.total for page in pages] == [2, 2]
+    with_text = search_services(SearchQuery(text="aide", include_remote=False, **around))
+    assert with_text.total == 0 or all(h.distance_km is not None for h in with_text.hits)
+
+
 def test_postgresql_scans_start_at_the_first_row(db):
     """A scan of a large table otherwise starts where another recently was, and the pool
     of a broad search (the first matches a scan gives) changed between two runs of it."""
@@ -485,13 +502,17 @@ def test_the_page_services_are_read_as_the_orm_reads_them(need_domains, django_a
     )
     bare = make_service("Sans organisme", is_free=None)
     Service.objects.filter(pk=bare.pk).update(organization=None)
-    ids = [full.pk, bare.pk, "not-a-service"]
+    # A link kept to an organization not in the dataset (no constraint): none, as the ORM.
+    dangling = make_service("Organisme absent")
+    Service.objects.filter(pk=dangling.pk).update(organization_id="not-in-the-dataset")
+    ids = [full.pk, bare.pk, dangling.pk, "not-a-service"]
     expected = Service.objects.filter(id__in=ids).select_related("organization").in_bulk()
     with django_assert_num_queries(1):
         found = _services_with_organization(ids)
         assert found[full.pk].organization.name == expected[full.pk].organization.name
         assert found[bare.pk].organization is None
-    assert found.keys() == expected.keys() == {full.pk, bare.pk}
+        assert found[dangling.pk].organization is None
+    assert found.keys() == expected.keys() == {full.pk, bare.pk, dangling.pk}
     for service_id, service in found.items():
         for model_field in Service._meta.concrete_fields:
             name = model_field.attname

@@ -923,9 +923,12 @@ def _rank_pool(
 def _candidates(rows, query: SearchQuery, moment) -> list[_Candidate]:
     """The rows fetched, within the radius and open at the moment asked."""
     found, open_by_hours = [], {}  # many listings keep the same hours: each read once
+    radius2 = _squared_radius(query) if query.max_km is not None else None
     for service_id, relevance, hours_json, distance2, *texts in rows:
         km = math.sqrt(distance2) * geo.KM_PER_DEGREE if distance2 is not None else None
-        if query.max_km is not None and km is not None and km > query.max_km:
+        # The database's test (squared degrees): a place on the radius, kept there and
+        # counted, is not dropped here by the rounding of its kilometres.
+        if query.max_km is not None and distance2 is not None and distance2 > radius2:
             continue
         candidate = _Candidate(service_id, float(relevance or 0), hours_json, km)
         candidate.texts = texts[0] if texts else None
@@ -1008,7 +1011,8 @@ def _read_by_id(model, ids: list[str], related=None, link: str = "") -> list[tup
     with connection.cursor() as cursor:
         cursor.execute(_read_sql(connection, model, len(ids), related, link), list(ids))
         rows = cursor.fetchall()
-    size, link_attname = len(names), model._meta.get_field(link).attname if link else ""
+    size = len(names)
+    related_pk_index = related._meta.concrete_fields.index(related._meta.pk) if related else 0
     found = []
     for row in rows:
         values = list(row)
@@ -1017,7 +1021,8 @@ def _read_by_id(model, ids: list[str], related=None, link: str = "") -> list[tup
                 values[i] = converter(values[i], column, connection)
         instance = model.from_db(alias, names, values[:size])
         other = None
-        if related and getattr(instance, link_attname) is not None:
+        related_pk = values[size + related_pk_index] if related else None
+        if related_pk is not None:  # a link to a row not there (no constraint) reads None
             other = related.from_db(alias, related_names, values[size:])
         found.append((instance, other))
     return found

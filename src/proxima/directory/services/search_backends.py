@@ -127,7 +127,8 @@ def _pool_ranks(documents_of, texts: dict[str, str], features: list[Expr], scori
     into a `Document` (counting the wanted tokens); out come the features each holds and
     bm25 over the first `scoring` features."""
     simple = [_simple(f) for f in features]
-    wanted = frozenset().union(*(tokens for _field, tokens in simple))
+    # (A token of spaces only, from a rare character folded to spaces, is held by none.)
+    wanted = frozenset(t for _f, tokens in simple for t in tokens if t.strip())
     documents = documents_of(list(texts.items()), wanted)
     helds = []
     for _service_id, counts, _lengths in documents:

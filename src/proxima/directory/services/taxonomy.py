@@ -295,7 +295,9 @@ _graph_cache: tuple[tuple, TermGraph] | None = None
 # process's change of the taxonomy is seen within it, this process's at once (below).
 STAMP_MAX_AGE = 2.0
 _stamps: dict[str, tuple[float, tuple]] = {}  # per database alias: (read at, stamp)
-_forgotten = [0]  # how many times the stamps were forgotten: a read older keeps nothing
+# How many times the stamps were forgotten (a read begun before keeps nothing), and when
+# last: for STAMP_MAX_AGE after a change nothing is kept (a replica catching up with it).
+_forgotten = [0, -STAMP_MAX_AGE]
 
 
 def taxonomy_stamp() -> tuple:
@@ -307,8 +309,9 @@ def taxonomy_stamp() -> tuple:
     Outside a transaction the stamp read is kept STAMP_MAX_AGE seconds (reading it was
     a tenth of a search's time on PostgreSQL); every change this process makes to
     those tables forgets it (`forget_taxonomy_stamp`: the models' signals, and the bulk
-    writes that send none). Inside a transaction it is always read: the transaction's
-    own changes count, and nothing it saw is kept."""
+    writes that send none), and for STAMP_MAX_AGE after it is read at every search (a
+    read replica may not have the change yet). Inside a transaction it is always read:
+    the transaction's own changes count, and nothing it saw is kept."""
     from django.db import connections, router
 
     alias = router.db_for_read(TaxonomyTerm)  # where the terms are then read (a replica?)
@@ -319,7 +322,8 @@ def taxonomy_stamp() -> tuple:
             return stamp
     generation, read_at = _forgotten[0], time.monotonic()
     stamp = _read_stamp(connections[alias])
-    if keep and generation == _forgotten[0]:  # not forgotten while it was read
+    settled = read_at - _forgotten[1] >= STAMP_MAX_AGE
+    if keep and settled and generation == _forgotten[0]:  # not forgotten while it was read
         _stamps[alias] = (read_at, stamp)
     return stamp
 
@@ -333,6 +337,7 @@ def forget_taxonomy_stamp(**_signal) -> None:
 
 def _forget() -> None:
     _forgotten[0] += 1
+    _forgotten[1] = time.monotonic()
     _stamps.clear()
 
 
