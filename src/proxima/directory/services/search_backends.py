@@ -331,7 +331,9 @@ class PostgresTsvector:
     fence = " OFFSET 0"  # a subquery PostgreSQL does not merge into the query around it
 
     def texts_sql(self) -> str:
-        return "d.tsv::text"
+        """A matched row's vector as text, its words only (weights A, B, C: the filter
+        tokens, a third of its text, are not sent; nothing reads them from here)."""
+        return "ts_filter(d.tsv, '{a,b,c}')::text"
 
     def token_shares(self, db) -> dict[str, float]:
         """The share of index rows holding each of the most common tokens, from the
