@@ -526,3 +526,32 @@ def test_the_page_services_are_read_as_the_orm_reads_them(need_domains, django_a
     assert found[full.pk].last_modified == datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
     assert not found[full.pk]._state.adding and found[full.pk]._state.db == "default"
     assert _services_with_organization([]) == {}
+
+
+def test_a_text_search_measures_each_listing_from_its_nearest_place(need_domains):
+    """A listing keeps its only point in its index row (read without looking its points
+    up); one with several is measured from the nearest; one without has no distance."""
+    from proxima.directory import models as m
+    from proxima.directory.models import SearchDocument
+    from proxima.directory.services.indexing import reindex_services
+    from tests.factories import LocationFactory, new_id
+
+    one = make_service("Cuisine du quartier", "Repas.", domain="food", point=LIMOILOU)
+    several = make_service("Cuisine des deux rives", "Repas.", domain="food", point=LEVIS)
+    near = LocationFactory(
+        latitude=SAINT_ROCH[0], longitude=SAINT_ROCH[1], organization=several.organization
+    )
+    m.ServiceAtLocation.objects.create(id=new_id(), service=several, location=near)
+    reindex_services([several.id])
+    nowhere = make_service("Cuisine en ligne", "Repas.", domain="food", delivers_online=True)
+    rows = {
+        d.service_id: (d.point_count, d.latitude, d.longitude) for d in SearchDocument.objects.all()
+    }
+    assert rows[one.id] == (1, *LIMOILOU)
+    assert rows[several.id] == (2, None, None) and rows[nowhere.id] == (0, None, None)
+    results = search_services(SearchQuery(text="repas", postal_code="G1K 3B2", max_km=10))
+    km = {hit.service.name: hit.distance_km for hit in results.hits}
+    assert km["Cuisine des deux rives"] < km["Cuisine du quartier"] < 3  # Saint-Roch, not Lévis
+    assert km["Cuisine en ligne"] is None
+    unbounded = search_services(SearchQuery(text="repas", postal_code="G1K 3B2"))
+    assert {h.service.name: h.distance_km for h in unbounded.hits} == km

@@ -1,22 +1,12 @@
 """Listings by category read in name order from their own index (SearchCategory): the
 rows are written by the indexer, so an index written before them is written again (with
-the place, age and hours tokens of 0008, whose reindex this one does). A database without
-services has nothing to do.
+the place, age and hours tokens of 0008). A database without services has nothing to do.
 
-It calls today's indexer: should a later migration change the index tables, this one
-must be reduced to a no-op and its reindex done by the later one (as 0008 was)."""
+Its reindex is now done by 0011 (which adds columns the indexer writes: run here, today's
+indexer would find them missing)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def reindex(apps, schema_editor):
-    Service = apps.get_model("directory", "Service")
-    if not Service.objects.exists():
-        return
-    from proxima.directory.services.indexing import reindex_services
-
-    reindex_services()
 
 
 class Migration(migrations.Migration):
@@ -39,5 +29,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['token', 'sort_name', 'service_id'], name='searchcategory_token_name')],
             },
         ),
-        migrations.RunPython(reindex, migrations.RunPython.noop),
+        # The reindex: 0011_search_document_single_point.
     ]

@@ -27,6 +27,12 @@ class SearchDocument(models.Model):
     open_sat = models.BigIntegerField(default=0)
     open_sun = models.BigIntegerField(default=0)
     hours = models.TextField(blank=True, default="")
+    # How many points (SearchPoint) the listing has, and the point itself when it has one
+    # (most do): a search the full-text index drives measures that row's distance without
+    # looking its points up.
+    point_count = models.PositiveIntegerField(default=0)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
 
     WEEKDAY_COLUMNS = (
         "open_mon",

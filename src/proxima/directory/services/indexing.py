@@ -208,6 +208,9 @@ def _index_batch(ids: list[str], reading: _Reading, engine) -> int:
         fields_by_service[service.id]["flags"] += facets.place_tokens(
             points_by_service[service.id], remote=document.is_remote
         )
+        document.point_count = len(points_by_service[service.id])
+        if document.point_count == 1:
+            document.latitude, document.longitude = points_by_service[service.id][0]
     SearchDocument.objects.bulk_create(documents)
     ServiceNeed.objects.bulk_create(served)
     SearchPoint.objects.bulk_create(

@@ -324,8 +324,9 @@ def _distance_sql(
 
     Three plans, chosen by what narrows the search most:
     - the full-text index first (words or filters, the radius's cells among them:
-      `_narrowing_expr`): each document found looks up its nearest point (the
-      (document, latitude, longitude) index), and the radius is applied to it (`_fetch`);
+      `_narrowing_expr`): each document found is measured from its own point (held in
+      its row when it has one) or its nearest (the (document, latitude, longitude)
+      index, when it has several), and the radius is applied to it (`_fetch`);
     - a radius and no text: the points inside it, found through the covering
       (latitude, longitude, document_id) index, joined to the documents; when nothing
       else filters, only the `nearest` documents are joined;
@@ -335,8 +336,14 @@ def _distance_sql(
         return "NULL", [], "", []
     squared, squared_params = _squared_distance_sql(point)
     if query.max_km is None or text_driven:
-        column = f"(SELECT MIN({squared}) FROM directory_searchpoint p WHERE p.document_id = d.id)"
-        return column, squared_params, "", []
+        # A row's own point when it has one (most do: the same number as its point's),
+        # its nearest point looked up when it has several.
+        own = squared.replace("p.", "d.")
+        column = (
+            f"CASE WHEN d.point_count = 1 THEN {own} WHEN d.point_count > 1 THEN "
+            f"(SELECT MIN({squared}) FROM directory_searchpoint p WHERE p.document_id = d.id) END"
+        )
+        return column, squared_params * 2, "", []
     min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
         point.latitude, point.longitude, query.max_km
     )
