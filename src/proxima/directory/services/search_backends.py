@@ -149,6 +149,15 @@ def _starts(parts: list[str], gap: int) -> list[int]:
     return [0, *accumulate(len(part) + gap for part in parts)][:-1]
 
 
+def _found_at(joined: str, needle: str, step: int):
+    """Where `needle` is in `joined`, each search going on `step` characters past the
+    last one found."""
+    at = joined.find(needle)
+    while at >= 0:
+        yield at
+        at = joined.find(needle, at + step)
+
+
 def _text_documents(items: list[tuple[str, str]], wanted) -> list[Document]:
     """From FTS5's columns (name, body, terms joined by a line feed; tokens separated by one
     space). All the pool's fields are searched at once, each wanted token found by its
@@ -172,12 +181,10 @@ def _text_documents(items: list[tuple[str, str]], wanted) -> list[Document]:
     counts: list[dict] = [{} for _ in items]
     for token in wanted:
         needle = f" {token} "
-        at = joined.find(needle)
-        while at >= 0:
+        # A token repeated shares the space between: the next search starts on it.
+        for at in _found_at(joined, needle, len(needle) - 1):
             document, field = divmod(bisect_right(starts, at) - 1, 3)
-            mine = counts[document].setdefault(token, [0, 0, 0])
-            mine[field] += 1
-            at = joined.find(needle, at + len(needle) - 1)  # repeated: they share a space
+            counts[document].setdefault(token, [0, 0, 0])[field] += 1
     return [
         (service_id, {t: tuple(c) for t, c in counts[i].items()}, lengths[i])
         for i, (service_id, _text) in enumerate(items)
@@ -194,15 +201,13 @@ def _tsvector_documents(items: list[tuple[str, str]], wanted) -> list[Document]:
     counts: list[dict] = [{} for _ in items]
     for token in wanted:
         needle = f"'{token}':"
-        at = joined.find(needle)
-        while at >= 0:
+        for at in _found_at(joined, needle, len(needle)):
             begin = at + len(needle)
             end = joined.find(" ", begin)
             positions = joined[begin : end if end >= 0 else len(joined)].split("\n", 1)[0]
             found = (positions.count("A"), positions.count("B"), positions.count("C"))
             if any(found):
                 counts[bisect_right(starts, at) - 1][token] = found
-            at = joined.find(needle, begin)
     return [
         (service_id, counts[i], (text.count("A"), text.count("B"), text.count("C")))
         for i, (service_id, text) in enumerate(items)
