@@ -306,12 +306,13 @@ def _coverage_expr(postal_code: str) -> Expr:
     )
 
 
-def _squared_distance_sql(point: geo.Place) -> tuple[str, list]:
-    """Squared distance in degrees of latitude (equirectangular: exact enough within 1000 km)."""
+def _squared_distance_sql(point: geo.Place, table: str = "p") -> tuple[str, list]:
+    """Squared distance in degrees of latitude (equirectangular: exact enough within 1000 km)
+    from the point to `table`'s latitude and longitude."""
     scale = math.cos(math.radians(point.latitude))
     expression = (
-        "((p.latitude - %s) * (p.latitude - %s) + "
-        "((p.longitude - %s) * %s) * ((p.longitude - %s) * %s))"
+        f"(({table}.latitude - %s) * ({table}.latitude - %s) + "
+        f"(({table}.longitude - %s) * %s) * (({table}.longitude - %s) * %s))"
     )
     lat, lon = point.latitude, point.longitude
     return expression, [lat, lat, lon, scale, lon, scale]
@@ -338,12 +339,12 @@ def _distance_sql(
     if query.max_km is None or text_driven:
         # A row's own point when it has one (most do: the same number as its point's),
         # its nearest point looked up when it has several.
-        own = squared.replace("p.", "d.")
+        own, own_params = _squared_distance_sql(point, "d")
         column = (
             f"CASE WHEN d.point_count = 1 THEN {own} WHEN d.point_count > 1 THEN "
             f"(SELECT MIN({squared}) FROM directory_searchpoint p WHERE p.document_id = d.id) END"
         )
-        return column, squared_params * 2, "", []
+        return column, own_params + squared_params, "", []
     min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
         point.latitude, point.longitude, query.max_km
     )
@@ -645,33 +646,15 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
         # Only the page leaves the database, with how many are within the radius (up to
         # CANDIDATE_LIMIT, as below): nothing else is checked on these rows.
         rows, total = _fetch_nearest(query, point, order)
-        candidates = _candidates(rows, query, moment)
-        _score(candidates, point)
-        return _results(
-            query,
-            candidates,
-            total,
-            total >= CANDIDATE_LIMIT,
-            point,
-            needs,
-            moment,
-            words,
-            paged=True,
-            graph=graph,
-        )
-    rows, _total = _fetch(only_filters, query, point, moment, order, CANDIDATE_LIMIT)
+        capped, paged = total >= CANDIDATE_LIMIT, True
+    else:
+        rows, _total = _fetch(only_filters, query, point, moment, order, CANDIDATE_LIMIT)
+        total, capped, paged = None, len(rows) >= CANDIDATE_LIMIT, False
     candidates = _candidates(rows, query, moment)
     _score(candidates, point)
+    total = len(candidates) if total is None else total
     return _results(
-        query,
-        candidates,
-        len(candidates),
-        len(rows) >= CANDIDATE_LIMIT,
-        point,
-        needs,
-        moment,
-        words,
-        graph=graph,
+        query, candidates, total, capped, point, needs, moment, words, paged=paged, graph=graph
     )
 
 
