@@ -77,7 +77,8 @@ def test_the_pools_ranking_reads_the_texts_it_was_not_given(need_domains):
     read = engine.pool_scores(connection, {first.id: None, second.id: None}, features, 1)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT d.service_id, {engine.texts_sql()} FROM directory_searchdocument d "
+            f"SELECT d.service_id, {engine.texts_sql(engine.texts_carried)} "
+            "FROM directory_searchdocument d "
             + (
                 f"JOIN {engine.table} ON {engine.table}.rowid = d.id"
                 if hasattr(engine, "table")

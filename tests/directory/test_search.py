@@ -446,6 +446,62 @@ def test_the_pool_holds_the_same_listings_whichever_tier_is_asked_first(
     assert len(hits) == 3
 
 
+@pytest.mark.parametrize("one_does_not_serve", [False, True])
+def test_a_full_pool_whose_rows_all_serve_the_need_is_read_once(
+    need_domains, monkeypatch, one_does_not_serve
+):
+    """With a place (the words read first), a full pool whose every row also serves a
+    need named is the pool of those serving it: the index is not read again for them.
+    When one does not, those serving it are read apart and come first, as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from proxima.directory.services import search
+
+    monkeypatch.setattr(search, "POOL_SIZE", 3)
+    if one_does_not_serve:  # the first the index gives: every word, not the need
+        text = "Une banque de laine; ateliers sur la chaîne alimentaire."
+        make_service("Atelier", text, domain="arts", point=LEVIS)
+    for number in range(5):
+        text = "Banque alimentaire du quartier."
+        make_service(f"Banque {number}", text, domain="food", point=SAINT_ROCH)
+    query = SearchQuery(text="banque alimentaire", postal_code="G1K 3G5", max_km=25)
+    with CaptureQueriesContext(connection) as queries:
+        hits = names(search_services(query))
+    pools = [q for q in queries.captured_queries if " AS texts" in q["sql"]]
+    assert len(pools) == (2 if one_does_not_serve else 1)
+    assert len(hits) == 3 and all(name.startswith("Banque") for name in hits)
+
+
+def test_a_pool_near_a_place_reads_each_row_texts_as_by_id(need_domains):
+    """The texts the ranking reads come with the pool's rows (made once the rows kept
+    are known, on PostgreSQL) and are those read by id; a row past the radius is not
+    kept."""
+    from django.db import connection
+
+    from proxima.directory.services import search
+    from proxima.directory.services.search_backends import Term, _texts_read, backend
+
+    near = make_service("Banque du quartier", "Paniers de nourriture.", point=SAINT_ROCH)
+    make_service("Banque lointaine", "Paniers de nourriture.", point=VANIER_OTTAWA)
+    remote = make_service(
+        "Banque au téléphone",
+        "Paniers de nourriture.",
+        delivers_by_phone=True,
+        delivers_in_person=False,
+    )
+    query = SearchQuery(text="banque", postal_code="G1K 3G5", max_km=25)
+    point = search._validate(query)
+    rows, _total = search._fetch(Term("banqu"), query, point, None, None, 10, with_texts=True)
+    engine = backend()
+    table = getattr(engine, "table", None)
+    join = f"JOIN {table} ON {table}.rowid = d.id" if table else ""
+    carried = engine.texts_sql(engine.texts_carried)
+    expected = _texts_read(connection, {near.id: None, remote.id: None}, carried, join)
+    assert {row[0]: row[4] for row in rows} == expected
+    assert all(expected.values())
+
+
 def test_statistics_estimate_how_many_listings_match(need_domains):
     """On PostgreSQL the index's statistics (ANALYZE) say what share of listings hold a
     token: the search asks the index first for what they expect to be few, and leaves out

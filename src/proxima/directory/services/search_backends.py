@@ -77,7 +77,6 @@ def _tsquery(expr: Expr) -> str:
 
 FIELD_WEIGHTS = {"name": 8.0, "body": 2.0, "terms": 4.0}  # as bm25's weights in match_sql
 POOL_FIELDS = tuple(FIELD_WEIGHTS)  # a document's counts and lengths are in this order
-_FIELD_WEIGHT_LIST = tuple(enumerate(FIELD_WEIGHTS.values()))
 
 
 def _simple(expr: Expr) -> tuple[int | None, frozenset[str]]:
@@ -97,51 +96,73 @@ def _simple(expr: Expr) -> tuple[int | None, frozenset[str]]:
 Document = tuple[str, dict[str, tuple[int, int, int]], tuple[int, int, int]]
 
 
-def _bm25(documents: list[Document], scoring, helds: list[set[int]]):
-    """bm25 (k1 1.2, b 0.75) over the scoring features, their rarity counted within these
-    documents: the pool is what is ranked, not the whole index."""
+def _bm25(documents: list[Document], scoring: int, found: list[dict[int, list[int]]]):
+    """bm25 (k1 1.2, b 0.75) over the first `scoring` features, their rarity counted within
+    these documents: the pool is what is ranked, not the whole index. `found`: for each
+    document, each scoring feature it holds with its counts in name, body and terms."""
     total = len(documents) or 1
     average = [(sum(d[2][f] for d in documents) / total) or 1.0 for f in range(3)]
-    holding = [sum(1 for held in helds if n in held) for n in range(len(scoring))]
+    holding = [0] * scoring
+    for held in found:
+        for n in held:
+            holding[n] += 1
     rarity = [math.log(1 + (total - h + 0.5) / (h + 0.5)) for h in holding]
-    result = {}
-    for (service_id, counts, lengths), held in zip(documents, helds, strict=True):
+    (name_weight, body_weight, terms_weight) = FIELD_WEIGHTS.values()
+    scores = []
+    for (_service_id, _counts, lengths), held in zip(documents, found, strict=True):
         score = 0.0
-        norms = None  # each field's length norm, computed for a document holding a feature
-        for n, (_field, tokens) in enumerate(scoring):
-            if n not in held:
-                continue
-            if norms is None:
-                norms = [1.2 * (0.25 + 0.75 * lengths[f] / average[f]) for f in range(3)]
-            present = [counts[t] for t in tokens if t in counts]
-            for f, weight in _FIELD_WEIGHT_LIST:
-                tf = sum(c[f] for c in present)
-                if tf:
-                    score += rarity[n] * weight * tf * 2.2 / (tf + norms[f])
-        result[service_id] = (score, held)
-    return result
+        if held:
+            name_norm, body_norm, terms_norm = (
+                1.2 * (0.25 + 0.75 * lengths[f] / average[f]) for f in range(3)
+            )
+            for n in sorted(held):
+                name, body, terms = held[n]
+                if name:
+                    score += rarity[n] * name_weight * name * 2.2 / (name + name_norm)
+                if body:
+                    score += rarity[n] * body_weight * body * 2.2 / (body + body_norm)
+                if terms:
+                    score += rarity[n] * terms_weight * terms * 2.2 / (terms + terms_norm)
+        scores.append(score)
+    return scores
 
 
 def _pool_ranks(documents_of, texts: dict[str, str], features: list[Expr], scoring: int):
     """The same ranking on both databases. `documents_of` reads each service's index texts
     into a `Document` (counting the wanted tokens); out come the features each holds and
-    bm25 over the first `scoring` features."""
+    bm25 over the first `scoring` features. The work follows the wanted tokens each
+    document holds (a few), not every feature's every token."""
     simple = [_simple(f) for f in features]
     # (A token of spaces only, from a rare character folded to spaces, is held by none.)
-    wanted = frozenset(t for _f, tokens in simple for t in tokens if t.strip())
-    documents = documents_of(list(texts.items()), wanted)
-    helds = []
+    features_of: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
+    for n, (field, tokens) in enumerate(simple):
+        for token in tokens:
+            if token.strip():
+                features_of[token].append((n, field))
+    documents = documents_of(list(texts.items()), frozenset(features_of))
+    helds, found = [], []
     for _service_id, counts, _lengths in documents:
-        held = set()
-        if counts:
-            for n, (field, tokens) in enumerate(simple):
-                for token in tokens:
-                    found = counts.get(token)
-                    if found is not None and (field is None or found[field]):
-                        held.add(n)
-                        break
+        held: set[int] = set()
+        scored: dict[int, list[int]] = {}
+        for token, count in counts.items():
+            for n, field in features_of[token]:
+                if field is None or count[field]:
+                    held.add(n)
+                if n < scoring:  # counted whatever the field, kept if held (below)
+                    summed = scored.get(n)
+                    if summed is None:
+                        scored[n] = list(count)
+                    else:
+                        summed[0] += count[0]
+                        summed[1] += count[1]
+                        summed[2] += count[2]
         helds.append(held)
-    return _bm25(documents, simple[:scoring], helds)
+        found.append({n: summed for n, summed in scored.items() if n in held})
+    scores = _bm25(documents, scoring, found)
+    return {
+        document[0]: (score, held)
+        for document, score, held in zip(documents, scores, helds, strict=True)
+    }
 
 
 def _starts(parts: list[str], gap: int) -> list[int]:
@@ -193,25 +214,28 @@ def _text_documents(items: list[tuple[str, str]], wanted) -> list[Document]:
 
 def _tsvector_documents(items: list[tuple[str, str]], wanted) -> list[Document]:
     """From tsvectors' text ('tok':1A,2B ...): each position's weight letter says its field
-    (tokens are lower case, so capitals are weights). All the pool's vectors are searched at
-    once: the work follows the tokens found, not every token of every listing."""
-    texts = [text for _service_id, text in items]
-    joined = "\n".join(texts)
-    starts = _starts(texts, 1)
-    counts: list[dict] = [{} for _ in items]
-    for token in wanted:
-        needle = f"'{token}':"
-        for at in _found_at(joined, needle, len(needle)):
-            begin = at + len(needle)
-            end = joined.find(" ", begin)
-            positions = joined[begin : end if end >= 0 else len(joined)].split("\n", 1)[0]
+    (tokens are lower case, so capitals are weights). One pattern finds the entries of all
+    the wanted tokens in a vector: the work follows the tokens found, not every token of
+    every listing."""
+    if not wanted:
+        return [(service_id, {}, _weights(text)) for service_id, text in items]
+    entries = re.compile(
+        "'(" + "|".join(re.escape(token) for token in sorted(wanted)) + ")':([^ ]*)"
+    ).findall
+    documents = []
+    for service_id, text in items:
+        counts = {}
+        for token, positions in entries(text):
             found = (positions.count("A"), positions.count("B"), positions.count("C"))
-            if any(found):
-                counts[bisect_right(starts, at) - 1][token] = found
-    return [
-        (service_id, counts[i], (text.count("A"), text.count("B"), text.count("C")))
-        for i, (service_id, text) in enumerate(items)
-    ]
+            if found[0] or found[1] or found[2]:
+                counts[token] = found
+        documents.append((service_id, counts, _weights(text)))
+    return documents
+
+
+def _weights(text: str) -> tuple[int, int, int]:
+    """How many positions a tsvector's text holds in each of name, body and terms."""
+    return (text.count("A"), text.count("B"), text.count("C"))
 
 
 _TSVECTOR_ENTRY = re.compile(r"'([^']*)':(\S*)")  # a token and its positions
@@ -252,18 +276,25 @@ class SqliteFts5:
         """Unknown here (None)."""
         return None
 
-    def texts_sql(self) -> str:
-        """A matched row's texts, for `pool_scores` (fields joined by a line feed: tokens
-        never hold one)."""
-        return (
-            f"{self.table}.name || char(10) || {self.table}.body || char(10) || {self.table}.terms"
-        )
+    # A matched row's texts, for `pool_scores` (fields joined by a line feed: tokens never
+    # hold one), as the search's subqueries carry them, and made from what they carry
+    # (the same here).
+    texts_carried = f"{table}.name || char(10) || {table}.body || char(10) || {table}.terms"
+    texts_late = False
+
+    def texts_sql(self, carried: str) -> str:
+        return carried
 
     @staticmethod
     def words_of(text: str) -> set[str]:
         """The tokens of a row's name and body (`texts_sql`): what its words can match."""
         name, body, _terms = text.split("\n")
         return set(name.split()).union(body.split())
+
+    @staticmethod
+    def holds_any(text: str, tokens: list[str]) -> bool:
+        """Whether a row's texts (`texts_sql`) hold one of these tokens."""
+        return not set(text.split()).isdisjoint(tokens)
 
     def pool_scores(
         self, db, texts: dict[str, str | None], features: list[Expr], scoring: int
@@ -274,7 +305,7 @@ class SqliteFts5:
         rows are read by id (the full-text index would walk every listing holding a
         common word)."""
         join = f"JOIN {self.table} ON {self.table}.rowid = d.id"
-        known = _texts_read(db, texts, self.texts_sql(), join)
+        known = _texts_read(db, texts, self.texts_sql(self.texts_carried), join)
         return _pool_ranks(_text_documents, known, features, scoring)
 
     def create_sql(self) -> list[str]:
@@ -335,10 +366,15 @@ class PostgresTsvector:
     narrows_by_facets = True
     fence = " OFFSET 0"  # a subquery PostgreSQL does not merge into the query around it
 
-    def texts_sql(self) -> str:
-        """A matched row's vector as text, its words only (weights A, B, C: the filter
-        tokens, a third of its text, are not sent; nothing reads them from here)."""
-        return "ts_filter(d.tsv, '{a,b,c}')::text"
+    # The search's subqueries carry a matched row's vector; its text is made once the
+    # rows kept are known (`texts_late`), by `texts_sql`.
+    texts_carried = "d.tsv"
+    texts_late = True
+
+    def texts_sql(self, carried: str) -> str:
+        """A row's vector as text, its words only (weights A, B, C: the filter tokens, a
+        third of its text, are not sent; nothing reads them from here)."""
+        return f"ts_filter({carried}, '{{a,b,c}}')::text"
 
     def token_shares(self, db) -> dict[str, float]:
         """The share of index rows holding each of the most common tokens, from the
@@ -392,11 +428,16 @@ class PostgresTsvector:
             if "A" in positions or "B" in positions
         }
 
+    @staticmethod
+    def holds_any(text: str, tokens: list[str]) -> bool:
+        """Whether a row's vector text (`texts_sql`) holds one of these tokens."""
+        return any(f"'{token}':" in text for token in tokens)
+
     def pool_scores(
         self, db, texts: dict[str, str | None], features: list[Expr], scoring: int
     ) -> dict[str, tuple[float, set[int]]]:
         """As on SQLite (the same ranking in Python), from these rows' tsvectors."""
-        known = _texts_read(db, texts, self.texts_sql(), "")
+        known = _texts_read(db, texts, self.texts_sql(self.texts_carried), "")
         return _pool_ranks(_tsvector_documents, known, features, scoring)
 
     def create_sql(self) -> list[str]:
