@@ -403,3 +403,37 @@ def test_the_pages_of_a_crisis_search_neither_repeat_nor_skip_a_service(need_dom
         query = SearchQuery(text="je veux mourir", page=page, per_page=2)
         seen += [hit.service.name for hit in search_services(query).hits]
     assert len(seen) == len(set(seen)) == 7
+
+
+def test_the_other_listings_are_ranked_only_when_the_page_reaches_them(need_domains, monkeypatch):
+    """A page of crisis services alone does not rank the other listings found (their
+    order shows on no page of it); a page past the crisis services ranks them as a
+    whole pool, crisis services among them, as before."""
+    from proxima.directory.services import search
+    from proxima.directory.services.search import SearchQuery, search_services
+    from tests.factories import make_service
+
+    monkeypatch.setattr(search, "CRISIS_POOL_SIZE", 2)
+    for number in range(2):
+        make_service(
+            f"Ligne d'écoute {number}",
+            "Ligne téléphonique pour la prévention du suicide.",
+            domain="crisis",
+            delivers_by_phone=True,
+        )
+    for number in range(3):
+        make_service(f"Formation {number}", "Formation sur la prévention.", domain="arts")
+    ranked = []
+    real = search._rank_pool
+    monkeypatch.setattr(
+        search,
+        "_rank_pool",
+        lambda pool, *args, **kwargs: ranked.append(len(pool)) or real(pool, *args, **kwargs),
+    )
+    first = search_services(SearchQuery(text="prévention du suicide", per_page=2))
+    assert [hit.service.name[:6] for hit in first.hits] == ["Ligne ", "Ligne "]
+    assert ranked == [2] and first.total == 5  # the crisis pool only; all counted
+    ranked.clear()
+    second = search_services(SearchQuery(text="prévention du suicide", page=2, per_page=2))
+    assert ranked == [2, 5]  # the others, the crisis services among them
+    assert [hit.service.name[:9] for hit in second.hits] == ["Formation", "Formation"]

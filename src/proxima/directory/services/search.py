@@ -704,7 +704,6 @@ def _text_search(
         )
         relaxed, rows = relaxed and not more, rows + more
     candidates = _candidates(rows, query, moment)
-    _rank_pool(candidates, expanded, needs, point, graph, about=about)
     crisis_ids: set[str] = set()
     if crisis_expr is not None:
         # As many as can reach the page shown, in whole pools of CRISIS_POOL_SIZE (a page
@@ -730,8 +729,14 @@ def _text_search(
             pool = _candidates(crisis_rows[start : start + CRISIS_POOL_SIZE], query, moment)
             _rank_pool(pool, expanded, needs, point, graph, preferred=preferred, about=about)
             first += pool
+        if len(first) < query.page * query.per_page:
+            # The page shows some of the others (ranked as a whole pool, as they were
+            # found): a page of crisis services alone does not need their order.
+            _rank_pool(candidates, expanded, needs, point, graph, about=about)
         crisis_ids = {c.service_id for c in first}
         candidates = first + [c for c in candidates if c.service_id not in crisis_ids]
+    else:
+        _rank_pool(candidates, expanded, needs, point, graph, about=about)
     results = _results(
         query,
         candidates,
