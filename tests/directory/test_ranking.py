@@ -102,3 +102,27 @@ def test_a_token_of_spaces_only_is_held_by_no_listing():
     vectors = {"a": "'aide':1A 'repas':2B", "b": "'  ':1A"}
     scores = engines._pool_ranks(engines._tsvector_documents, vectors, features, 2)
     assert scores["a"][1] == {1} and scores["b"][1] == set()
+
+
+def test_a_hit_says_the_words_its_name_or_body_hold_not_its_categories(need_domains):
+    """The reasons read a row's name and body in its index texts, on either database: a
+    token only in its categories is not one of its words; nor is a token of spaces."""
+    from django.db import connection
+
+    from proxima.directory.services.search_backends import _texts_read, backend
+    from proxima.directory.services.taxonomy import need_domain_term_id, term_token
+
+    service = make_service("Banque alimentaire", "Paniers de nourriture.", domain="food")
+    engine = backend()
+    table = getattr(engine, "table", None)
+    join = f"JOIN {table} ON {table}.rowid = d.id" if table else ""
+    carried = engine.texts_sql(engine.texts_carried)
+    text = _texts_read(connection, {service.id: None}, carried, join)[service.id]
+    category = term_token(need_domain_term_id("food"))
+    assert category in text  # in its index texts, in the categories' field
+    assert engine.holds_word(text, ["banqu"]) and engine.holds_word(text, ["x", "panier"])
+    assert not engine.holds_word(text, [category])
+    assert not engine.holds_word(text, ["  ", "recett"])
+    assert [hit.reasons[0] for hit in search_services(SearchQuery(text="banque")).hits] == [
+        "Mots : banque"
+    ]

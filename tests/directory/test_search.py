@@ -584,6 +584,31 @@ def test_the_page_services_are_read_as_the_orm_reads_them(need_domains, django_a
     assert _services_with_organization([]) == {}
 
 
+def test_a_page_service_is_made_by_the_orm_when_a_signal_listens(need_domains):
+    """The page's services are set up without `Model.__init__` only when nothing listens
+    to it: a receiver of post_init is called for each, with the same values."""
+    from django.db.models.signals import post_init
+
+    from proxima.directory.models import Service
+    from proxima.directory.services.search import _services_with_organization
+
+    service = make_service("Épicerie solidaire", "Fruits et légumes.")
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.name)
+
+    post_init.connect(receiver, sender=Service)
+    try:
+        found = _services_with_organization([service.pk])
+    finally:
+        post_init.disconnect(receiver, sender=Service)
+    assert seen == ["Épicerie solidaire"]
+    assert found[service.pk].description == "Fruits et légumes."
+    assert _services_with_organization([service.pk])[service.pk].name == "Épicerie solidaire"
+    assert seen == ["Épicerie solidaire"]  # no receiver any more: set up directly
+
+
 def test_a_text_search_measures_each_listing_from_its_nearest_place(need_domains):
     """A listing keeps its only point in its index row (read without looking its points
     up); one with several is measured from the nearest; one without has no distance."""

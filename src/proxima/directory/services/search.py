@@ -11,6 +11,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import connections, router
+from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -1035,13 +1038,31 @@ def _read_by_id(model, ids: list[str], related=None, link: str = "") -> list[tup
         for i, chain in converting:
             for converter, column in chain:
                 values[i] = converter(values[i], column, connection)
-        instance = model.from_db(alias, names, values[:size])
+        instance = _from_db(model, alias, names, values[:size])
         other = None
         related_pk = values[size + related_pk_index] if related else None
         if related_pk is not None:  # a link to a row not there (no constraint) reads None
-            other = related.from_db(alias, related_names, values[size:])
+            other = _from_db(related, alias, related_names, values[size:])
         found.append((instance, other))
     return found
+
+
+def _from_db(model, alias: str, names: list[str], values: list):
+    """`model.from_db(alias, names, values)` for a row of every concrete field: the same
+    instance, its values set as `Model.__init__` sets them in a new instance (a third of
+    the time), unless the model makes its instances its own way or a signal listens."""
+    if (
+        model.__init__ is not Model.__init__
+        or model.from_db.__func__ is not Model.from_db.__func__
+        or pre_init.has_listeners(model)
+        or post_init.has_listeners(model)
+    ):
+        return model.from_db(alias, names, values)
+    instance = model.__new__(model)
+    state = instance._state = ModelState()
+    state.adding, state.db = False, alias
+    instance.__dict__.update(zip(names, values, strict=True))
+    return instance
 
 
 _LOADING_PLANS: dict[tuple, tuple[list[str], list[list]]] = {}
@@ -1135,11 +1156,13 @@ def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[st
         reasons: list[str] = []
         if typed:
             if candidate.texts is not None:  # the index row the search read: its words
-                tokens = engine.words_of(candidate.texts)
+                found = [
+                    word for word, matching in typed if engine.holds_word(candidate.texts, matching)
+                ]
             else:
                 texts = " ".join(service.all_texts("name") + service.all_texts("description"))
                 tokens = set(index_tokens(texts))
-            found = [word for word, matching in typed if not matching.isdisjoint(tokens)]
+                found = [word for word, matching in typed if not matching.isdisjoint(tokens)]
             if found:
                 reasons.append(_("Words: %s") % ", ".join(found))
         served = served_by.get(service.id, [])

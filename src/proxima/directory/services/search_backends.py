@@ -238,9 +238,6 @@ def _weights(text: str) -> tuple[int, int, int]:
     return (text.count("A"), text.count("B"), text.count("C"))
 
 
-_TSVECTOR_ENTRY = re.compile(r"'([^']*)':(\S*)")  # a token and its positions
-
-
 def _texts_read(db, texts: dict[str, str | None], texts_sql: str, join: str) -> dict[str, str]:
     """Each service's index texts: those the search read with its rows, the others read
     here by id."""
@@ -286,10 +283,12 @@ class SqliteFts5:
         return carried
 
     @staticmethod
-    def words_of(text: str) -> set[str]:
-        """The tokens of a row's name and body (`texts_sql`): what its words can match."""
+    def holds_word(text: str, tokens) -> bool:
+        """Whether a row's name or body (`texts_sql`) holds one of these tokens: what its
+        words match (a token of spaces only, none)."""
         name, body, _terms = text.split("\n")
-        return set(name.split()).union(body.split())
+        words = f" {name} {body} "
+        return any(f" {token} " in words for token in tokens if token.strip())
 
     @staticmethod
     def holds_any(text: str, tokens: list[str]) -> bool:
@@ -420,13 +419,18 @@ class PostgresTsvector:
         return rows, shares
 
     @staticmethod
-    def words_of(text: str) -> set[str]:
-        """The tokens of a row's name and body (`texts_sql`: weights A and B)."""
-        return {
-            token
-            for token, positions in _TSVECTOR_ENTRY.findall(text)
-            if "A" in positions or "B" in positions
-        }
+    def holds_word(text: str, tokens) -> bool:
+        """Whether a row's name or body (`texts_sql`: weights A and B) holds one of these
+        tokens: what its words match (a token of spaces only, none)."""
+        for token in tokens:
+            needle = f"'{token}':"
+            at = text.find(needle) if token.strip() else -1
+            if at >= 0:
+                end = text.find(" ", at)
+                positions = text[at + len(needle) : end if end >= 0 else len(text)]
+                if "A" in positions or "B" in positions:
+                    return True
+        return False
 
     @staticmethod
     def holds_any(text: str, tokens: list[str]) -> bool:
