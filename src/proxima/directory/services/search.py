@@ -348,17 +348,25 @@ def _distance_sql(
             f"(SELECT MIN({squared}) FROM directory_searchpoint p WHERE p.document_id = d.id) END"
         )
         return column, own_params + squared_params, "", []
+    near, params = _near_sql(query, point, nearest)
+    join = "LEFT JOIN" if query.include_remote else "JOIN"
+    return "near.distance2", [], f" {join} ({near}) near ON near.document_id = d.id", params
+
+
+def _near_sql(query: SearchQuery, point: geo.Place, nearest: int | None) -> tuple[str, list]:
+    """The documents with a point within the query's radius, each with its nearest one's
+    squared distance (`distance2`), found through the covering (latitude, longitude,
+    document_id) index; only the `nearest` of them when given."""
+    squared, squared_params = _squared_distance_sql(point)
     min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
         point.latitude, point.longitude, query.max_km
     )
     near = (
-        f"(SELECT p.document_id AS document_id, MIN({squared}) AS distance2 "
+        f"SELECT p.document_id AS document_id, MIN({squared}) AS distance2 "
         "FROM directory_searchpoint p WHERE p.latitude BETWEEN %s AND %s "
         "AND p.longitude BETWEEN %s AND %s GROUP BY p.document_id "
-        f"HAVING MIN({squared}) <= %s"
-        + (" ORDER BY distance2 LIMIT %s) near" if nearest else ") near")
+        f"HAVING MIN({squared}) <= %s" + (" ORDER BY distance2 LIMIT %s" if nearest else "")
     )
-    join = "LEFT JOIN" if query.include_remote else "JOIN"
     params = [
         *squared_params,
         min_lat,
@@ -369,7 +377,7 @@ def _distance_sql(
         _squared_radius(query),
         *([nearest] if nearest else []),
     ]
-    return "near.distance2", [], f" {join} {near} ON near.document_id = d.id", params
+    return near, params
 
 
 def _squared_radius(query: SearchQuery) -> float:
@@ -387,15 +395,12 @@ def _fetch(
     *,
     with_total: bool = False,
     with_texts: bool = False,
-    window: tuple[int, int] | None = None,
 ):
     """Rows (service_id, relevance, hours, distance2), and when `with_total` how many match
     (counted up to a cap: (count, True) past it; all of them when `query.exact_total`;
     else None). `order` None: neither ranked nor sorted, the first rows the
     index gives (a text search's pool). `with_texts` (with an expression): each row also
-    holds its index row's texts, which the pool's ranking reads (`pool_scores`).
-    `window` (a page's size and offset, with an order): of the first `limit` rows, only
-    that page is returned, each row ending with how many the first `limit` are."""
+    holds its index row's texts, which the pool's ranking reads (`pool_scores`)."""
     engine = backend()
     where, where_params = _sql_predicates(query, point, moment)
     # The index drives (it holds the place too: `_narrowing_expr`): each document found
@@ -450,7 +455,7 @@ def _fetch(
     columns = "service_id, relevance, hours, distance2" + (", texts" if texts else "")
     late = texts and engine.texts_late
     sql = (
-        f"SELECT {columns}{', sort_name' if window or (late and final_order) else ''} "
+        f"SELECT {columns}{', sort_name' if late and final_order else ''} "
         f"FROM ({select}) r "
         + (f"ORDER BY {final_order} " if final_order else "")
         + "LIMIT %s OFFSET %s"
@@ -464,14 +469,6 @@ def _fetch(
             f"SELECT service_id, relevance, hours, distance2, {engine.texts_sql('t.texts')} "
             f"AS texts FROM ({sql}) t" + (f" ORDER BY {final_order}" if final_order else "")
         )
-    if window is not None:
-        # The same rows, counted, then only the page asked: the others are neither sent
-        # nor read (the nearest 1,000 of a city, for a page of 20).
-        sql = (
-            f"SELECT {columns}, total FROM (SELECT *, COUNT(*) OVER () AS total "
-            f"FROM ({sql}) c) w ORDER BY {final_order} LIMIT %s OFFSET %s"
-        )
-        sql_params += list(window)
     with _connection().cursor() as cursor:
         cursor.execute(sql, sql_params)
         rows = cursor.fetchall()
@@ -533,7 +530,7 @@ def _is_nearest_only(query: SearchQuery, point, moment, expr: Expr | None) -> bo
     )
 
 
-def _fetch_nearest(query: SearchQuery, point: geo.Place, order: str) -> tuple[list, int]:
+def _fetch_nearest(query: SearchQuery, point: geo.Place) -> tuple[list, int]:
     """The page asked of the nearest CANDIDATE_LIMIT services, and how many there are (up
     to that limit), looking in growing circles: when an eighth, a quarter or half of the
     radius already holds enough services, they are the nearest ones, found without
@@ -549,21 +546,33 @@ def _fetch_nearest(query: SearchQuery, point: geo.Place, order: str) -> tuple[li
         ):
             continue  # too few places in its box (counted from the index): a wider circle
         narrower = replace(query, max_km=radius * fraction)
-        rows, total = _fetch_window(narrower, point, order, offset)
+        rows, total = _fetch_window(narrower, point, offset)
         if total >= CANDIDATE_LIMIT:
             break
     return rows, total
 
 
-def _fetch_window(query: SearchQuery, point: geo.Place, order: str, offset: int):
-    """A page of the nearest CANDIDATE_LIMIT services within the query's radius, and how
-    many those are (a page past them: counted on their first row)."""
-    window = (query.per_page, offset)
-    rows, _total = _fetch(None, query, point, None, order, CANDIDATE_LIMIT, window=window)
-    if not rows and offset:
-        first, _total = _fetch(None, query, point, None, order, CANDIDATE_LIMIT, window=(1, 0))
-        return [], first[0][-1] if first else 0
-    return [row[:-1] for row in rows], rows[0][-1] if rows else 0
+def _fetch_window(query: SearchQuery, point: geo.Place, offset: int):
+    """A page of the nearest CANDIDATE_LIMIT services within the query's radius (nearest
+    first, then by name), and how many those are. Only those as near as the page's last
+    one are joined to their index rows for their name: joining the nearest 1,000 of a
+    city to sort them took half the query."""
+    near, params = _near_sql(query, point, CANDIDATE_LIMIT)
+    with _connection().cursor() as cursor:
+        cursor.execute(
+            f"WITH near AS MATERIALIZED ({near}) "  # noqa: S608
+            "SELECT d.service_id, 0, d.hours, near.distance2, (SELECT COUNT(*) FROM near) "
+            "FROM near JOIN directory_searchdocument d ON d.id = near.document_id "
+            "WHERE near.distance2 <= COALESCE((SELECT n.distance2 FROM near n "
+            "ORDER BY n.distance2 LIMIT 1 OFFSET %s), near.distance2) "
+            "ORDER BY near.distance2, d.sort_name, d.service_id LIMIT %s OFFSET %s",
+            [*params, offset + query.per_page - 1, query.per_page, offset],
+        )
+        rows = cursor.fetchall()
+        if rows or not offset:
+            return [row[:-1] for row in rows], rows[0][-1] if rows else 0
+        cursor.execute(f"SELECT COUNT(*) FROM ({near}) near", params)  # noqa: S608
+        return [], cursor.fetchone()[0]
 
 
 def _points_within_box(point: geo.Place, km: float, cap: int) -> int:
@@ -658,7 +667,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     if _is_nearest_only(query, point, moment, only_filters):
         # Only the page leaves the database, with how many are within the radius (up to
         # CANDIDATE_LIMIT, as below): nothing else is checked on these rows.
-        rows, total = _fetch_nearest(query, point, order)
+        rows, total = _fetch_nearest(query, point)
         capped, paged = total >= CANDIDATE_LIMIT, True
     else:
         rows, _total = _fetch(only_filters, query, point, moment, order, CANDIDATE_LIMIT)
