@@ -537,6 +537,72 @@ def test_statistics_estimate_how_many_listings_match(need_domains):
     assert "Repas des petits" in find(text="repas", age=8, per_page=40)
 
 
+def test_the_index_is_asked_for_the_narrow_parts_and_the_broad_ones_checked_on_rows():
+    """A group most listings hold (a language all of them offer) is checked on the rows
+    found; a common alternative among rare ones (remote, among a radius's cells) is asked
+    apart; without statistics, or with nothing narrower, the query is asked whole."""
+    from proxima.directory.services.search_backends import All, Any_, Term, _index_plan
+
+    words, french = Term("cuisin"), Any_((Term("f_lang_fr"),))
+    place = Any_((Term("f_g0_1_2"), Term("f_g0_1_3"), Term("f_remote")))
+    expr = All((words, french, place))
+    shares = {"f_lang_fr": 1.0, "f_remote": 0.3, "f_g0_1_2": 0.01, "cuisin": 0.05}
+    branches, checked = _index_plan(expr, shares)
+    assert checked == [french]
+    assert branches == [
+        All((words, Any_((Term("f_g0_1_2"), Term("f_g0_1_3"))))),
+        All((words, Any_((Term("f_remote"),)))),
+    ]
+    assert _index_plan(expr, {}) == ([expr], [])
+    assert _index_plan(All((french,)), shares) == ([All((french,))], [])
+    assert _index_plan(words, shares) == ([words], [])
+
+
+def test_a_search_reads_the_same_rows_however_the_index_is_asked(need_domains, monkeypatch):
+    """On PostgreSQL, with statistics saying French is everywhere and remote common, a
+    search near a place asks the index in two parts and checks the language on the rows:
+    the same pages as the query asked whole."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from proxima.directory.services import search_backends
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the statistics are PostgreSQL's (FTS5 plans its queries itself)")
+    for number in range(6):
+        make_service(f"Cuisine {number}", "Repas communautaires.", domain="food", point=LIMOILOU)
+    for number in range(4):
+        make_service(
+            f"Repas au téléphone {number}",
+            "Repas communautaires livrés.",
+            domain="food",
+            delivers_by_phone=True,
+            delivers_in_person=False,
+        )
+    make_service("Repas à Ottawa", "Repas communautaires.", domain="food", point=VANIER_OTTAWA)
+    for number in range(41):  # a third of the listings remote, few near the place
+        remote = {"delivers_by_phone": True, "delivers_in_person": False}
+        make_service(
+            f"Chorale {number}",
+            "Chanter ensemble.",
+            domain="arts",
+            **(remote if number < 12 else {"point": VANIER_OTTAWA}),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_searchdocument")
+    search_backends._statistics.clear()
+    query = SearchQuery(text="repas", postal_code="G1K 3G5", max_km=10, languages=["fr"])
+    with CaptureQueriesContext(connection) as queries:
+        planned = search_services(query)
+    asked = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "OR d.tsv @@ CAST(" in asked and "IS TRUE" in asked
+    monkeypatch.setattr(search_backends.PostgresTsvector, "token_shares", lambda self, db: {})
+    whole = search_services(query)
+    assert [h.service.id for h in planned.hits] == [h.service.id for h in whole.hits]
+    assert [h.score for h in planned.hits] == [h.score for h in whole.hits]
+    assert len(planned.hits) == 10 and "Repas à Ottawa" not in names(planned)
+
+
 def test_the_page_services_are_read_as_the_orm_reads_them(need_domains, django_assert_num_queries):
     """The hits' services come from one prepared query, not the ORM's: every field the
     same (texts, translations, dates, amounts, flags, empty values), the organization

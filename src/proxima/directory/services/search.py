@@ -414,7 +414,7 @@ def _fetch(
         query, point, text_driven=text_driven, nearest=limit + offset if only_distance else None
     )
     if expr is not None:
-        match = engine.match_sql(expr)
+        match = engine.match_sql(expr, _connection())
         from_clause, from_params, relevance = match.from_clause, match.from_params, match.relevance
         if order is None or "relevance" not in order:
             relevance = "0"  # filters only (category, language...): no ranking to compute
