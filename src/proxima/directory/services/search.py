@@ -1157,6 +1157,15 @@ def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[st
         if words
         else []
     )
+    # What every hit shares (the query's filters), said once in the user's language.
+    categories = [
+        _("Category: %s") % term_names.get(term_id, term_id) for term_id in query.taxonomy_term_ids
+    ]
+    words_found, km_away = _("Words: %s"), _("%s km away")
+    asked_a_place = query.max_km is not None or query.place or query.postal_code
+    remotely = _("Reachable remotely (online or by phone)") if asked_a_place else ""
+    open_then = _("Open at the requested time")
+    shared = _shared_reasons(query)
     result: dict[str, list[str]] = {}
     for candidate in page:
         service = services.get(candidate.service_id)
@@ -1173,7 +1182,7 @@ def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[st
                 tokens = set(index_tokens(texts))
                 found = [word for word, matching in typed if not matching.isdisjoint(tokens)]
             if found:
-                reasons.append(_("Words: %s") % ", ".join(found))
+                reasons.append(words_found % ", ".join(found))
         served = served_by.get(service.id, [])
         matched = [
             m
@@ -1184,31 +1193,34 @@ def _reasons(query, page, services, needs, words, moment, graph=None) -> dict[st
         for match in matched:
             if match.term_id not in broader:
                 reasons.append(_need_reason(match, term_names, graph, served))
-        for term_id in query.taxonomy_term_ids:
-            reasons.append(_("Category: %s") % term_names.get(term_id, term_id))
+        reasons += categories
         if candidate.distance_km is not None:
-            reasons.append(_("%s km away") % formats.decimal(candidate.distance_km, 1))
-        elif query.max_km is not None or query.place or query.postal_code:
-            reasons.append(_("Reachable remotely (online or by phone)"))
+            reasons.append(km_away % formats.decimal(candidate.distance_km, 1))
+        elif remotely:
+            reasons.append(remotely)
         if moment is not None and candidate.is_open:
-            reasons.append(_("Open at the requested time"))
-        if query.free_only:
-            reasons.append(_("Free of charge"))
-        if query.languages:
-            reasons.append(
-                _("Offered in: %s") % ", ".join(formats.language_name(c) for c in query.languages)
-            )
-        if query.age is not None:
-            reasons.append(_("Accepts age %s") % f"{query.age:g}")
-        if query.delivery_modes:
-            reasons.append(
-                _("Delivery: %s")
-                % ", ".join(str(DELIVERY_MODE_LABELS[m]).lower() for m in query.delivery_modes)
-            )
-        if query.wheelchair_accessible:
-            reasons.append(_("Wheelchair accessible"))
+            reasons.append(open_then)
+        reasons += shared
         result[service.id] = reasons
     return result
+
+
+def _shared_reasons(query: SearchQuery) -> list[str]:
+    """The reasons the query's own filters give every hit."""
+    shared = []
+    if query.free_only:
+        shared.append(_("Free of charge"))
+    if query.languages:
+        names = ", ".join(formats.language_name(c) for c in query.languages)
+        shared.append(_("Offered in: %s") % names)
+    if query.age is not None:
+        shared.append(_("Accepts age %s") % f"{query.age:g}")
+    if query.delivery_modes:
+        modes = ", ".join(str(DELIVERY_MODE_LABELS[m]).lower() for m in query.delivery_modes)
+        shared.append(_("Delivery: %s") % modes)
+    if query.wheelchair_accessible:
+        shared.append(_("Wheelchair accessible"))
+    return shared
 
 
 def _need_reason(match: NeedMatch, term_names, graph, served: list[FoundNeed]) -> str:
