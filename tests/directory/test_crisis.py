@@ -383,21 +383,24 @@ def test_a_crisis_search_far_past_its_pages_is_empty_not_an_error(directory, pag
         assert api.json()["contents"] == []
 
 
+def make_crisis_lines(count: int, description: str) -> None:
+    """`count` crisis lines reached by phone, named "Ligne d'écoute 0", "… 1"..."""
+    from tests.factories import make_service
+
+    for number in range(count):
+        make_service(
+            f"Ligne d'écoute {number}", description, domain="crisis", delivers_by_phone=True
+        )
+
+
 def test_the_pages_of_a_crisis_search_neither_repeat_nor_skip_a_service(need_domains, monkeypatch):
     """The crisis services are pooled the same for every page: a pool grown with the
     page ranked its ties anew, and page 3 repeated page 2."""
     from proxima.directory.services import search
     from proxima.directory.services.search import SearchQuery, search_services
-    from tests.factories import make_service
 
     monkeypatch.setattr(search, "CRISIS_POOL_SIZE", 3)
-    for number in range(7):
-        make_service(
-            f"Ligne d'écoute {number}",
-            "Ligne téléphonique 24/7 pour les personnes en détresse.",
-            domain="crisis",
-            delivers_by_phone=True,
-        )
+    make_crisis_lines(7, "Ligne téléphonique 24/7 pour les personnes en détresse.")
     seen = []
     for page in range(1, 6):
         query = SearchQuery(text="je veux mourir", page=page, per_page=2)
@@ -414,13 +417,7 @@ def test_the_other_listings_are_ranked_only_when_the_page_reaches_them(need_doma
     from tests.factories import make_service
 
     monkeypatch.setattr(search, "CRISIS_POOL_SIZE", 2)
-    for number in range(2):
-        make_service(
-            f"Ligne d'écoute {number}",
-            "Ligne téléphonique pour la prévention du suicide.",
-            domain="crisis",
-            delivers_by_phone=True,
-        )
+    make_crisis_lines(2, "Ligne téléphonique pour la prévention du suicide.")
     for number in range(3):
         make_service(f"Formation {number}", "Formation sur la prévention.", domain="arts")
     ranked = []
