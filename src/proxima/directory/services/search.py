@@ -558,9 +558,11 @@ def _fetch_window(query: SearchQuery, point: geo.Place, offset: int):
     one are joined to their index rows for their name: joining the nearest 1,000 of a
     city to sort them took half the query."""
     near, params = _near_sql(query, point, CANDIDATE_LIMIT)
+    # (Named three times, the circle's rows are computed once: both databases keep such a
+    # subquery's rows rather than computing them again.)
     with _connection().cursor() as cursor:
         cursor.execute(
-            f"WITH near AS MATERIALIZED ({near}) "  # noqa: S608
+            f"WITH near AS ({near}) "  # noqa: S608
             "SELECT d.service_id, 0, d.hours, near.distance2, (SELECT COUNT(*) FROM near) "
             "FROM near JOIN directory_searchdocument d ON d.id = near.document_id "
             "WHERE near.distance2 <= COALESCE((SELECT n.distance2 FROM near n "
