@@ -126,3 +126,17 @@ def test_a_hit_says_the_words_its_name_or_body_hold_not_its_categories(need_doma
     assert [hit.reasons[0] for hit in search_services(SearchQuery(text="banque")).hits] == [
         "Mots : banque"
     ]
+
+
+def test_a_token_holding_a_space_is_read_in_each_database_s_texts_as_before():
+    """A rare character folds to a space inside a token: in a vector's text the token is
+    quoted whole (held, its positions after it); in FTS5's texts spaces separate tokens
+    (never held)."""
+    from proxima.directory.services.search_backends import PostgresTsvector, SqliteFts5
+
+    vector = "'a b':1A 'c':2B 'tx_1':3C"
+    assert PostgresTsvector.holds_word(vector, ["a b"])
+    assert not PostgresTsvector.holds_word(vector, ["tx_1", "b"])
+    texts = "centre a b\nrepas\ntx_1"
+    assert not SqliteFts5.holds_word(texts, ["a b", "  "])
+    assert SqliteFts5.holds_word(texts, ["b"]) and not SqliteFts5.holds_word(texts, ["tx_1"])

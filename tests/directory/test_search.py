@@ -226,6 +226,9 @@ def test_pagination(need_domains):
         (SearchQuery(page=0), "page"),
         (SearchQuery(per_page=1000), "page"),
         (SearchQuery(delivery_modes=["teleport"]), "teleport"),
+        (SearchQuery(text="repas", languages=["fr'"]), "fr'"),
+        (SearchQuery(languages=["en", "'; --"]), "'; --"),
+        (SearchQuery(languages=[""]), "langue"),
     ],
 )
 def test_bad_input_is_refused_with_a_message(need_domains, query, message):

@@ -112,6 +112,18 @@ def test_a_need_severity_beyond_numbers_is_a_422(client, severity):
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize("language", ["a'", "fr'); --", "f r", "français"])
+def test_a_malformed_language_to_match_is_a_400_with_the_reason(client, need_domains, language):
+    """A quote in a language code broke PostgreSQL's full-text query (a 500)."""
+    response = client.post(
+        "/api/intake/match",
+        {"needs": {"food": {"severity": 1}}, "language": language},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "Code de langue inconnu" in response.json()["detail"]
+
+
 def test_the_matching_service_refuses_a_malformed_severity_itself(need_domains):
     from proxima.matching.services import MatchConstraints, MatchInputError, match
 

@@ -7,6 +7,7 @@ why it matched.
 """
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -167,6 +168,11 @@ class _Candidate:
     texts: str | None = None  # its index row, read with it, for the pool's ranking
 
 
+# A language code as BCP 47 writes it ("fr", "en-CA", "ikt"): anything else is refused
+# (a quote in one broke PostgreSQL's full-text query: a 500).
+LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
 def _validate(query: SearchQuery) -> geo.Place | None:
     if len(query.text) > MAX_QUERY_LENGTH:
         raise SearchInputError(
@@ -180,6 +186,9 @@ def _validate(query: SearchQuery) -> geo.Place | None:
         raise SearchInputError(_("The distance must be between 0 and 1000 km."))
     if query.age is not None and not 0 <= query.age <= 130:
         raise SearchInputError(_("The age must be between 0 and 130."))
+    unknown_languages = [code for code in query.languages if not LANGUAGE_CODE.fullmatch(code)]
+    if unknown_languages:
+        raise SearchInputError(_("Unknown language code: %s.") % ", ".join(unknown_languages))
     unknown_modes = set(query.delivery_modes) - set(DELIVERY_MODES)
     if unknown_modes:
         raise SearchInputError(_("Unknown delivery mode: %s.") % ", ".join(sorted(unknown_modes)))

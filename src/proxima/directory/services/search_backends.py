@@ -288,7 +288,9 @@ class SqliteFts5:
         words match (a token of spaces only, none)."""
         name, body, _terms = text.split("\n")
         words = f" {name} {body} "
-        return any(f" {token} " in words for token in tokens if token.strip())
+        # (A token holding a space, from a rare character folded to one, is no word here:
+        # the spaces are what separates the row's tokens.)
+        return any(f" {token} " in words for token in tokens if token and token.split() == [token])
 
     @staticmethod
     def holds_any(text: str, tokens: list[str]) -> bool:
@@ -427,8 +429,9 @@ class PostgresTsvector:
             needle = f"'{token}':"
             at = text.find(needle) if token.strip() else -1
             if at >= 0:
-                end = text.find(" ", at)
-                positions = text[at + len(needle) : end if end >= 0 else len(text)]
+                begin = at + len(needle)  # its positions: up to the next space
+                end = text.find(" ", begin)
+                positions = text[begin : end if end >= 0 else len(text)]
                 if "A" in positions or "B" in positions:
                     return True
         return False
