@@ -795,19 +795,15 @@ def _every_word_pool(every_word, need_terms, filters, query, point, moment) -> t
         expected = backend().estimated_rows(_connection(), every_word)
         if expected is None or expected > POOL_SIZE:  # many, or unknown: the need first
             return _pool([both, every_word], filters, query, point, moment, POOL_SIZE)
-    # (As `_pool` takes them: one row more than the pool, to know whether it is full.)
-    found, _total = _fetch(
-        All((every_word, *filters)), query, point, moment, None, POOL_SIZE + 1, with_texts=True
-    )
-    rows, capped = found[:POOL_SIZE], len(found) >= POOL_SIZE
+    rows, capped = _pool([every_word], filters, query, point, moment, POOL_SIZE)
     if not capped or both is None:
         return rows, capped
     need_tokens = [part.token for part in need_terms.parts]
-    if all(backend().holds_any(row[4], need_tokens) for row in found):
-        # Every row found serves a need named: they are the first the index gives of
-        # those also serving one too (it gives rows in the same order), the pool the
-        # query for those would return (a search for a crisis line near a place read
-        # the index twice for the same 201 rows).
+    if all(backend().holds_any(row[4], need_tokens) for row in rows):
+        # Every row of the full pool serves a need named: they are the first the index
+        # gives of those also serving one (it gives rows in the same order), the full
+        # pool the query for those would return (a search for a crisis line near a place
+        # read the index twice for the same rows).
         return rows, True
     first, first_capped = _pool([both], filters, query, point, moment, POOL_SIZE)
     if first_capped:

@@ -79,14 +79,19 @@ FIELD_WEIGHTS = {"name": 8.0, "body": 2.0, "terms": 4.0}  # as bm25's weights in
 POOL_FIELDS = tuple(FIELD_WEIGHTS)  # a document's counts and lengths are in this order
 
 
+def _terms_only(expr: Expr) -> bool:
+    """A token, or tokens of which any (no field, no nested group)."""
+    return isinstance(expr, Term) or (
+        isinstance(expr, Any_) and all(isinstance(p, Term) for p in expr.parts)
+    )
+
+
 def _simple(expr: Expr) -> tuple[int | None, frozenset[str]]:
     """A feature as (its field's place in POOL_FIELDS or None for any, the tokens any of
     which it takes)."""
     if isinstance(expr, FieldTerm):
         return POOL_FIELDS.index(expr.field), frozenset({expr.token})
-    if isinstance(expr, Term) or (
-        isinstance(expr, Any_) and all(isinstance(p, Term) for p in expr.parts)
-    ):
+    if _terms_only(expr):
         return None, frozenset(_tokens_of(expr))
     raise ValueError("a pool feature is a token, a field's token or tokens of which any")
 
@@ -534,18 +539,16 @@ def _index_plan(expr: Expr, shares: dict[str, float]) -> tuple[list[Expr], list[
         return [expr], []
 
     def share(part: Expr) -> float:
-        if isinstance(part, Term) or (
-            isinstance(part, Any_) and all(isinstance(p, Term) for p in part.parts)
-        ):
+        if _terms_only(part):
             return sum(shares.get(token, 0.0) for token in _tokens_of(part))
-        return 0.0  # a nested group: left to the index
+        return 0.0  # a field's token or a nested group: left to the index
 
     checked = [part for part in expr.parts if share(part) >= ROW_CHECK_SHARE]
     indexed = [part for part in expr.parts if share(part) < ROW_CHECK_SHARE]
     if not indexed:  # nothing narrower to ask the index for
         return [expr], []
     for i, part in enumerate(indexed):
-        if not isinstance(part, Any_) or not all(isinstance(p, Term) for p in part.parts):
+        if not isinstance(part, Any_) or not _terms_only(part):
             continue
         common = tuple(p for p in part.parts if shares.get(p.token, 0.0) >= SPLIT_SHARE)
         rare = tuple(p for p in part.parts if p not in common)
