@@ -8,6 +8,7 @@ from proxima.core import views as core_views
 urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("home/", core_views.home, name="home"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     # The admin signs in through Proxima's own sign-in (password, then one-time code).
     path("admin/login/", core_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

@@ -3,12 +3,13 @@ the language switch."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST, require_safe
 
 from proxima.core.roles import ADMIN_SITE, has_capability, home_of
 
@@ -57,6 +58,16 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return _error(request, 404, "404.html", _("Not found."))
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """Proxima has no icon (its pages say so: `rel="icon" href="data:,"`); a browser
+    asking anyway, on a JSON or file answer, gets an empty answer rather than the 404
+    page. That page carries the language form's CSRF token, so an icon asked for without
+    cookies set a new CSRF cookie and broke a sign-in form opened at the same moment."""
+    return HttpResponse(status=204)
 
 
 def server_error(request):
