@@ -88,6 +88,7 @@ EMERGENCY_FOLLOW_UP = frozenset(
 MATRIX: dict[str, object] = {
     "set_language": EVERYONE,
     "home": EVERYONE,  # a redirect to each role's home page, the directory for the public
+    "favicon": EVERYONE,  # an empty answer (pages say they have no icon)
     "api:openapi-json": EVERYONE,
     "api:openapi-view": EVERYONE,
     "api_home": EVERYONE,
