@@ -140,3 +140,21 @@ def test_a_token_holding_a_space_is_read_in_each_database_s_texts_as_before():
     texts = "centre a b\nrepas\ntx_1"
     assert not SqliteFts5.holds_word(texts, ["a b", "  "])
     assert SqliteFts5.holds_word(texts, ["b"]) and not SqliteFts5.holds_word(texts, ["tx_1"])
+
+
+def test_a_vectors_positions_count_in_the_field_their_weight_letter_names():
+    """PostgreSQL's vector text: one position or several, each in the field its letter
+    names (A name, B body, C terms); a position without a letter (a filter token's) is in
+    none, and the field lengths count every position."""
+    from proxima.directory.services.search_backends import _tsvector_documents
+
+    text = "'aide':1A,5B,9C 'banqu':2A 'repas':3B 'f_free' 'soir':4 'tx_food':7C,8C"
+    wanted = frozenset({"aide", "banqu", "repas", "soir", "tx_food", "f_free", "absent"})
+    [(service_id, counts, lengths)] = _tsvector_documents([("s", text)], wanted)
+    assert service_id == "s" and lengths == (2, 2, 3)
+    assert counts == {
+        "aide": (1, 1, 1),
+        "banqu": (1, 0, 0),
+        "repas": (0, 1, 0),
+        "tx_food": (0, 0, 2),
+    }

@@ -231,11 +231,20 @@ def _tsvector_documents(items: list[tuple[str, str]], wanted) -> list[Document]:
     for service_id, text in items:
         counts = {}
         for token, positions in entries(text):
-            found = (positions.count("A"), positions.count("B"), positions.count("C"))
-            if found[0] or found[1] or found[2]:
-                counts[token] = found
+            if "," in positions:
+                found = (positions.count("A"), positions.count("B"), positions.count("C"))
+                if found[0] or found[1] or found[2]:
+                    counts[token] = found
+            else:  # one position (two in three): its weight letter ends it
+                found = _ONE_POSITION.get(positions[-1:])
+                if found is not None:
+                    counts[token] = found
         documents.append((service_id, counts, _weights(text)))
     return documents
+
+
+# A single position's weight letter, as the counts in name, body and terms.
+_ONE_POSITION = {"A": (1, 0, 0), "B": (0, 1, 0), "C": (0, 0, 1)}
 
 
 def _weights(text: str) -> tuple[int, int, int]:
