@@ -14,7 +14,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from proxima.core.api_errors import UNSAFE_METHODS, in_words
 from proxima.core.errors import InputError
+from proxima.directory.api import crisis_out
 from proxima.directory.api import router as hsds_router
+from proxima.directory.services.crisis import detect_crisis
 from proxima.directory.services.search import SearchInputError
 from proxima.intake.api import router as intake_router
 from proxima.intake.services.episodes import EpisodeCannotClose
@@ -71,7 +73,12 @@ api.add_router("/", referrals_router)
 @api.exception_handler(SearchInputError)
 @api.exception_handler(MatchInputError)
 def search_input_error(request, exc: ValueError):
-    return api.create_response(request, {"detail": str(exc)}, status=400)
+    body = {"detail": str(exc)}
+    # A refused search whose words speak of a crisis still carries the numbers.
+    crisis = detect_crisis(request.GET.get("search", "")) if request.method == "GET" else None
+    if crisis is not None:
+        body["proxima_crisis"] = crisis_out(crisis)
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(InputError)

@@ -125,6 +125,41 @@ CRISES = [
     ("i wnat to die", SUICIDE),
     ("je veux disparaître", SUICIDE),
     ("I want to disappear", SUICIDE),
+    # An outsider's probe (2026-12-07): the conditional, elided pronouns, joual, typos.
+    ("je veux m'enlever la vie", SUICIDE),
+    ("il veut s'enlever la vie", SUICIDE),
+    ("je voudrais mourir", SUICIDE),
+    ("j'aimerais être morte", SUICIDE),
+    ("je vais me foutre en l'air", SUICIDE),
+    ("il s'est pendu", SUICIDE),
+    ("ma blonde s'est ouvert les veines", SUICIDE),
+    ("jvais m'tuer", SUICIDE),
+    ("y veut s'tuer", SUICIDE),
+    ("je veux mourrir", SUICIDE),
+    ("sucidaire", SUICIDE),
+    ("suisidal", SUICIDE),
+    ("idée noire", SUICIDE),
+    ("chu tanné de vivre", SUICIDE),
+    ("i wish i was dead", SUICIDE),
+    ("tired of living", SUICIDE),
+    ("thinking of ending it", SUICIDE),
+    ("nothing to live for", SUICIDE),
+    ("wanting to die", SUICIDE),
+    ("my friend took pills", SUICIDE),
+    ("j'ai des idées noires depuis que j'ai perdu ma job", SUICIDE),
+    ("suicidal since I lost my job", SUICIDE),
+    ("my son is suicidal is there a program", SUICIDE),
+    ("il frappe ma sœur", VIOLENCE),
+    ("mon chum est violent", VIOLENCE),
+    ("my husband is violent", VIOLENCE),
+    ("relation abusive", VIOLENCE),
+    ("il m'a sacré une claque", VIOLENCE),
+    ("mon chum m'a pogné à la gorge", VIOLENCE),
+    ("je me fais menacer de mort", VIOLENCE),
+    ("mon beau-père me touche", VIOLENCE),
+    ("my stepdad touches me", VIOLENCE),
+    ("j'entends le voisin frapper sa femme", VIOLENCE),
+    ("he locked me in the room", VIOLENCE),
 ]
 
 NEAR_MISSES = [
@@ -211,6 +246,18 @@ NEAR_MISSES = [
     "mon fils a un couteau suisse pour le camp",
     "overdose prevention site",
     "my parents kicked me out",
+    # Material, people working on the subject, the bereaved (an outsider's probe).
+    "naloxone kit overdose",
+    "webinaire santé mentale et suicide",
+    "trousse de prévention suicide pour employeurs",
+    "ressources pour intervenants en prévention du suicide",
+    "guide pour intervenants violence conjugale",
+    "rapport annuel centre de prévention du suicide",
+    "groupe de deuil après un suicide",
+    "survivors of suicide loss support group",
+    "I took pills for my headache",
+    "we want to jump on the trampoline",
+    "emploi en prévention du suicide",
 ]
 
 
@@ -434,3 +481,36 @@ def test_the_other_listings_are_ranked_only_when_the_page_reaches_them(need_doma
     second = search_services(SearchQuery(text="prévention du suicide", page=2, per_page=2))
     assert ranked == [2, 5]  # the others, the crisis services among them
     assert [hit.service.name[:9] for hit in second.hits] == ["Formation", "Formation"]
+
+
+def test_a_long_text_is_read_whole():
+    """An intake's reason holds up to 5,000 characters: the crisis said last counts."""
+    text = "Appel au sujet du logement et des factures. " * 12 + "Sa fille veut mourir ce soir."
+    assert len(text) > 500
+    assert SUICIDE in detect_crisis(text).kinds
+
+
+def test_a_refused_search_still_shows_the_numbers(directory):
+    """A search refused (a text too long, a postal code not found) whose words speak of
+    a crisis still shows the numbers, on the page and in the API's 400."""
+    from django.test import Client
+
+    client = Client()
+    too_long = "x" * 520 + " je veux mourir"
+    for params in ({"q": too_long}, {"q": "je veux mourir", "postal_code": "zzz"}):
+        page = client.get("/", params)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Veuillez corriger" in html or "corriger" in html
+        assert 'href="tel:988"' in html, params
+    calm = client.get("/", {"q": "banque alimentaire", "postal_code": "zzz"}).content.decode()
+    assert 'href="tel:988"' not in calm
+    api = client.get("/api/hsds/services", {"search": too_long})
+    assert api.status_code == 400
+    assert [n["dial"] for n in api.json()["proxima_crisis"]["emergency_numbers"]] == [
+        "911",
+        "988",
+        "811",
+    ]
+    calm_api = client.get("/api/hsds/services", {"search": "x" * 600})
+    assert calm_api.status_code == 400 and "proxima_crisis" not in calm_api.json()

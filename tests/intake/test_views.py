@@ -177,6 +177,21 @@ def test_a_reason_that_speaks_of_a_crisis_shows_the_emergency_numbers(api):
     assert "9-8-8" in page and 'href="tel:988"' in page and "811, option 2" in page
 
 
+def test_a_long_reason_or_an_autosaved_one_that_speaks_of_a_crisis_shows_the_numbers(api):
+    """The whole reason is read (5,000 characters), and the draft's before it is saved."""
+    episode = new_call(api)
+    url = reverse("intake:call", args=[episode.pk])
+    draft = reverse("intake:draft", args=[episode.pk])
+    typed = {"reason": "ma fille veut se tuer"}
+    api.post(draft, json.dumps(typed), content_type="application/json")
+    assert 'href="tel:988"' in api.get(url).content.decode()
+    api.post(draft, json.dumps({"reason": "Question sur un bail"}), content_type="application/json")
+    assert 'href="tel:988"' not in api.get(url).content.decode()
+    long = "Appel au sujet du logement et des factures. " * 13 + "Il veut mourir ce soir."
+    api.post(url, {"action": "screen", "reason": long, "language": "fr"})
+    assert 'href="tel:988"' in api.get(url).content.decode()
+
+
 def test_several_resources_are_oriented_at_once(api, need_domains):
     food = make_service("Comptoir alimentaire", domain="food", point=(46.8139, -71.2247))
     meals = make_service("Popote roulante", domain="food", point=(46.82, -71.22))

@@ -205,7 +205,7 @@ def list_services(
             ).with_page(page, per_page)
         )
         services, total = [hit.service for hit in results.hits], results.total
-        crisis = _crisis_out(results.crisis)
+        crisis = crisis_out(results.crisis)
     else:
         queryset = queries.services_filtered(
             taxonomy_term_id=taxonomy_term_id,
@@ -227,7 +227,7 @@ def list_services(
     return {**_page(items, total, page, per_page), "proxima_crisis": crisis}
 
 
-def _crisis_out(crisis: CrisisSignal | None) -> dict | None:
+def crisis_out(crisis: CrisisSignal | None) -> dict | None:
     if crisis is None:
         return None
     numbers = [

@@ -310,10 +310,15 @@ def call(request, episode_id):
             for escalation in episode.escalations.prefetch_related("actions")
         ],
         "missing": episodes.missing_actions(episode),
-        # What the caller said speaks of a crisis, or a risk screen escalated: the
-        # numbers stay in sight until the contact is closed.
+        # What the caller said (saved, or in the autosaved draft) speaks of a crisis, or
+        # a risk screen escalated: the numbers stay in sight until the contact is closed.
         "emergency_numbers": EMERGENCY_NUMBERS
-        if episode.is_open and (detect_crisis(episode.reason) or episode.escalations.exists())
+        if episode.is_open
+        and (
+            detect_crisis(episode.reason)
+            or (isinstance(draft.get("reason"), str) and detect_crisis(draft["reason"]))
+            or episode.escalations.exists()
+        )
         else (),
         "matches": matches,
         # Each resource once, whichever needs it answers.

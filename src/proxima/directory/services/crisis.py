@@ -65,7 +65,9 @@ def normalize(text: str) -> str:
     """Lower case, no accents, apostrophes as spaces, spoken contractions spelt out
     ("jveux" → "je veux", "chu" → "je suis", "pu" → "plus"), letters repeated for
     emphasis cut to one ("mouriiiir" → "mourir"), one space between words."""
-    text = unicodedata.normalize("NFKD", text.lower())
+    # (Ligatures have no accent to strip: "sœur" is "soeur".)
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     # English contractions keep their words together ("don't" → "dont", "I'm" → "im");
     # French elisions part them ("j'ai" → "j ai").
@@ -140,6 +142,16 @@ CONTRACTIONS = {
     "sucidal": "suicidal",
     "suicidale": "suicidaire",
     "suicidair": "suicidaire",
+    "sucidaire": "suicidaire",
+    "suisidaire": "suicidaire",
+    "suicidial": "suicidal",
+    "suisidal": "suicidal",
+    "suicidle": "suicidal",
+    "mourrir": "mourir",
+    "mourire": "mourir",
+    "jveu": "je veux",
+    "jvoudrais": "je voudrais",
+    "jaimerais": "j aimerais",
 }
 
 # A goodbye to colleagues, students or fans is not one to life.
@@ -223,7 +235,7 @@ _SUICIDE = [
     r" (how to|comment) (end it|en finir|mourir|die|kill myself|me tuer|me suicider)",
     r" (no|nothing|plus de|pas de) (point|reason|raison|sens) (anymore|any more|to anything|a rien)",
     r" (tonight is the night|c est ce soir que|ce soir c est fini)",
-    r" (overdose|surdose|od)(?! (prevention|site|sites|kit|kits|trousse|trousses|awareness|statistics|statistiques|response|training|formation))",
+    r"^(?!.* (naloxone|narcan|kit|kits|trousse|trousses) ).* (overdose|surdose|od)(?! (prevention|site|sites|kit|kits|trousse|trousses|awareness|statistics|statistiques|response|training|formation))",
     r" (s|m|t|se|me|te) (automutile|automutilent|automutiler|automutilait|scarifie|scarifient|scarifiait) ",
     r" (self harming|selfharming|self harms|selfharm) ",
     r" (ending|end) it all ",
@@ -231,6 +243,26 @@ _SUICIDE = [
     r" (veux|veut|voudrais|aimerais|envie de) (juste )?disparaitre(?! (de|des|du|d) )",
     r" (want|wants|wanted|wish i could|would like|need) to (just )?disappear(?! (from|for a|for the|on) )",
     r" (bu|drank|drinking|drunk|alcool|alcohol|booze)( [a-z]+){0,3} (et|pis|and|plus|with|avec) (pris |took |taken )?(des |some |my |mes )?(pilules|pills|meds|medicaments|comprimes|somniferes)",
+    # A wish said in the conditional, or to be dead; elided pronouns ("m'tuer").
+    r" (voudrais|voudrait|voudrions|aimerais|aimerait|souhaiterais|souhaite|souhaiterait) (juste )?(mourir(?! de (rire|faim|honte|chaleur|froid|envie|ennui))|crever(?! de (faim|chaleur|froid|rire))|en finir|etre morte?s?|plus etre la|plus vivre) ",
+    r" (veux|veut|voudrais|aimerais|souhaite) (etre|d etre) morte?s? ",
+    r" (m|s|t|me|se|te) (enlever|enleve|enlevee|enlever) la vie ",
+    r" (m|s|t) (tuer|suicider|pendre|tue|suicide|pend) ",
+    r" (me|se|te|m|s|t) (foutre|sacrer|crisser|calisser|jeter|garocher) en l air ",
+    r" (s|m|t|se|me|te) (est|suis|es|sont|etait) (pendue?s?|ouvert les veines|ouverte les veines|tranche les veines|jetee? (en bas|d un pont|devant))",
+    r" (tanne|tannee|tannes|fatigue|fatiguee|ecoeure|ecoeuree|lasse|lassee|au bout) (de|d) (vivre|la vie|exister) ",
+    r" (tired|sick|weary) of (living|life|being alive|existing) ",
+    r" (wish|wished|wishes) (i|he|she|they) (was|were|had been|could be) (dead|never born|gone) ",
+    r" (wish|wished) (i|he|she) (had|would) (died|die|never been born|not wake up) ",
+    r" (wanting|wishing|longing) to (die|be dead|end it|kill (myself|himself|herself|themselves)) ",
+    r" (thinking|thought|think|thinks|thoughts) (of|about) (ending (it|my life|his life|her life|their life|everything)|killing (myself|himself|herself|themselves)|suicide|dying|taking (my|his|her|their) (own )?life) ",
+    r" (nothing|no one|nobody|no reason|rien|personne|plus rien) (left )?(to|a|pour) (live for|vivre|quoi vivre) ",
+    r" (want|wants|going|gonna|about|plan|planning) to jump( off| from| in front| $)",
+    r" (took|swallowed|has taken|have taken) (some |his |her |my |their )?(pills|meds|medication|medications|tablets)(?! (for|every|daily|as|with (food|water|a meal)))",
+    r" (a pris|ai pris|a avale|ai avale) (des|ses|mes|ces) (pilules|medicaments|comprimes|cachets)(?! (pour|chaque|contre|avec (le|son|du) repas))",
+    # Said of oneself or of a close one: "suicidal", "dark thoughts".
+    r" (je suis|j suis|il est|elle est|est|is|am|i am|he is|she is|they are|feel|feeling|feels|me sens|se sent|devient|became|becoming) (encore |vraiment |tres |very |really |so |still )?(suicidaire|suicidaires|suicidal) ",
+    r" (j ai|il a|elle a|a|ont|avons|have|has|having|had|i have|i m having) (encore |souvent |still |often )?(des |de |les |some |these |those )?(idees?|pensees?|thoughts?) (noires?|suicidaires?|de mort|de suicide|suicidal|dark|of suicide|of death|of dying) ",
 ]
 _DANGER_TO_OTHERS = [
     r" (veux|veut|vais|va|menace de|pense a|envie de) (le |la |les )?(tuer|blesser|faire du mal)(?! le temps| du temps)",
@@ -283,6 +315,20 @@ _VIOLENCE = [
     r" (locked|enferme|enfermee)( [a-z]+){0,3} (and|pis|et) (beat|hit|frappe|frappee|battu|battue)",
     r" (is|keeps|started|starts|s) (hitting|beating|choking|strangling|punching|kicking|hurting|abusing|threatening) (me|us|my|the kids|the children|her|him) ",
     r" (afraid|scared) for my (life|safety)",
+    # A partner or parent said to be violent; blows given, a hand on the throat.
+    r" (mon chum|ma blonde|mon mari|ma femme|mon conjoint|ma conjointe|mon pere|ma mere|mon ex|mon partenaire|mon copain|ma copine|mon beau pere|ma belle mere|il|elle) (est|devient|etait) (encore |tres |vraiment )?(violent|violente|agressif|agressive|dangereux|dangereuse) ",
+    r" (my|her|his|our) (husband|wife|partner|boyfriend|girlfriend|dad|father|mom|mother|ex|stepdad|stepfather|stepmom|stepmother|son|daughter) (is|gets|becomes|has been|was) (so |very |really |getting )?(violent|abusive|dangerous|aggressive) ",
+    r" (m|t|l|nous|lui|leur) a (sacre|donne|foutu|flanque|crisse|calisse|envoye) (une|des|un|deux|plein de) (claques?|baffes?|gifles?|coups?|volees?|coups de poing|tapes?) ",
+    r" (me|te|la|le|l|nous|les) (donne|donnent|sacre|sacrent|envoie) (une|des|un) (claques?|baffes?|gifles?|coups?|volees?) ",
+    r" (pogne|pognee|prise?|serre|serree|tenu|tenue|agrippe|agrippee|attrape|attrapee|m a pogne|m a pris) (a|par) la gorge ",
+    r" (grabbed|choked|held|holding|grabs|grabbing|squeezed|squeezing) (me|her|him|us|them) by the (throat|neck) ",
+    r" (me fais|me suis fait|se fait|se fais|nous faisons) (menacer|menacee|menace) ",
+    r" (menacer|menacee|menace|threatened|threatening) (de mort|with death) ",
+    r" (beau pere|belle mere|oncle|pere|frere|cousin|voisin|prof|professeur|entraineur|coach|gardien|gardienne|chum de ma mere|stepdad|stepfather|uncle|father|dad|brother|cousin|neighbou?r|teacher|babysitter|mom s boyfriend) (me|la|le|l|nous|les|m a|l a|les a) (touche|touchent|touchait|touchee|tripote|tripotait|tripotent) ",
+    r" (stepdad|stepfather|stepmom|uncle|father|dad|brother|cousin|neighbou?r|teacher|coach|babysitter|boyfriend) (touches|touched|is touching|keeps touching|molests|molested|is molesting) (me|her|him|them|us|my) ",
+    r" (frapper|battre|cogner|tabasser|battait|frappait) (sa|son|ses|la|le|les|une|un) (femme|blonde|conjointe|enfants?|fille|fils|mere|pere|chum|mari|bebe|soeur|frere) ",
+    r" (hear|heard|hearing|entends|entendu) (the |my |le |la |les |mon |ma |mes )?(neighbou?rs?|voisins?|voisine)( [a-z]+){0,3} (hitting|beating|frapper|battre|frappe|bat|hurting|screaming|crier|hurler) ",
+    r" (locked|locks|locking) (me|us|her|him|them|the kids) (in|inside|up|out) ",
     r" (going|gonna|wants|threatened) to kill me",
     r" (child|kid|baby|son|daughter) (is being|being|is) (beaten|hit|abused|hurt|in danger)",
 ]
@@ -292,7 +338,7 @@ _VIOLENCE = [
 _TOPIC = {
     SUICIDE: [
         r" suicid(e|es|al|aire|aires|er) ",
-        r" (idees|pensees) (noires|suicidaires|de mort|de suicide) ",
+        r" (idees?|pensees?) (noires?|suicidaires?|de mort|de suicide) ",
         r" tentative de suicide ",
         r" (scarification|automutilation|self ?harm|self ?injury) ",
         r" (dark|suicidal) thoughts ",
@@ -302,6 +348,7 @@ _TOPIC = {
         r" (violence|violences) (conjugale|conjugales|familiale|familiales|sexuelle|sexuelles) ",
         r" (domestic|family|intimate partner|sexual) (violence|abuse) ",
         r" (agression sexuelle|sexual assault|femme battue|battered) ",
+        r" (relation|relations|couple|relationship|relationships|partenaire|partner|conjoint|conjointe|chum|mari|husband|boyfriend|girlfriend) (abusive?s?|abusif|abusifs|violente?s?|controlante?|controlling|toxique) ",
     ],
 }
 
@@ -321,14 +368,40 @@ _ABOUT_THE_SUBJECT = re.compile(
 )
 
 
+# A search (not a listing) is also about the subject when it looks for material or
+# people working on it (a webinar, a toolkit for employers, a report, counsellors'
+# resources) or for those bereaved by it.
+_ABOUT_A_SEARCH = re.compile(
+    r" (webinaire|webinaires|webinar|webinars|trousse|trousses|toolkit|toolkits|kit|kits|"
+    r"guide|guides|intervenants|intervenantes|professionnels|professionals|employeurs|"
+    r"employers|rapport|report|annuel|annual|deuil|endeuilles?|endeuillees?|bereavement|"
+    r"bereaved|grief|survivors|survivants|naloxone|narcan) "
+)
+# Words that make a search about the subject only when nobody is in it: someone saying
+# "since I lost my job" or "is there a program" speaks of a person, not of the subject.
+_WEAK_ABOUT = re.compile(
+    r" (emploi|job|jobs|poste|programme|programmes|program|programs|benevolat|benevole|"
+    r"volunteer|volunteering|career|carriere|loi|law)(?= )"
+)
+_SOMEONE = re.compile(r" (je|j|moi|me|mon|ma|mes|i|my|me|myself|mine|nous|notre|nos|we|our|us) ")
+# How much of a text is read (an intake's reason holds up to 5,000 characters).
+READ_UP_TO = 5000
+
+
+def _about_the_subject(normalized: str) -> bool:
+    if _SOMEONE.search(normalized):
+        normalized = _WEAK_ABOUT.sub("", normalized)
+    return bool(_ABOUT_THE_SUBJECT.search(normalized) or _ABOUT_A_SEARCH.search(normalized))
+
+
 def detect_crisis(text: str) -> CrisisSignal | None:
-    """The kinds of crisis a search speaks of, or None."""
+    """The kinds of crisis a search or a caller's words speak of, or None."""
     if not text or not text.strip():
         return None
-    normalized = normalize(text[:500])
+    normalized = normalize(text[:READ_UP_TO])
     spoken = {SUICIDE: _SUICIDE, DANGER_TO_OTHERS: _DANGER_TO_OTHERS, VIOLENCE: _VIOLENCE}
     kinds = {k for k, patterns in spoken.items() if any(re.search(p, normalized) for p in patterns)}
-    if not _ABOUT_THE_SUBJECT.search(normalized):
+    if not _about_the_subject(normalized):
         kinds |= {
             k for k, patterns in _TOPIC.items() if any(re.search(p, normalized) for p in patterns)
         }
