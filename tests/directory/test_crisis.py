@@ -514,3 +514,21 @@ def test_a_refused_search_still_shows_the_numbers(directory):
     ]
     calm_api = client.get("/api/hsds/services", {"search": "x" * 600})
     assert calm_api.status_code == 400 and "proxima_crisis" not in calm_api.json()
+
+
+def test_a_listing_that_only_says_crisis_is_not_a_crisis_service(directory):
+    """ "Les crises" of a toddler, "help in times of crisis": neither makes a listing a
+    crisis service (an outsider's probe: parents' workshops came up for "je veux mourir",
+    and a partner could bring a listing up by writing "familles en crise")."""
+    from django.test import Client
+
+    from tests.factories import make_service
+
+    make_service("Ateliers pour parents", "Comment réagir aux crises de votre tout-petit.")
+    make_service("Citadel Corps", "Food and clothing in times of crisis.", text_language="en")
+    make_service("Cuisine collective", "Pour les familles en crise et tout le monde.")
+    for query in ("je veux mourir", "jveux pu vivre", "ma fille veut se tuer", "i want to die"):
+        api = Client().get("/api/hsds/services", {"search": query, "per_page": 10}).json()
+        names = [item["name"] for item in api["contents"]]
+        assert set(names[:2]) == {"Centre de prévention du suicide", ENGLISH_ONLY_CRISIS_LINE}
+        assert not {"Ateliers pour parents", "Citadel Corps", "Cuisine collective"} & set(names)

@@ -22,10 +22,12 @@ SUICIDE, DANGER_TO_OTHERS, VIOLENCE = "suicide", "danger_to_others", "violence"
 # that name such a service in a directory that does not use it.
 CRISIS_DOMAINS = {SUICIDE: ("crisis",), DANGER_TO_OTHERS: ("crisis",), VIOLENCE: ("violence",)}
 # (Not "abuse", "urgence" nor "hébergement": substance abuse programs, emergency food
-# and homeless shelters would come first.)
+# and homeless shelters would come first; nor "crise" alone: parents' workshops on
+# children's tantrums and "help in times of crisis" would. A crisis centre or line is
+# read as serving the crisis domain from its own words: services/needs.py.)
 SERVICE_WORDS = {
-    SUICIDE: ("suicide", "crise", "crisis", "detresse", "distress", "988"),
-    DANGER_TO_OTHERS: ("crise", "crisis"),
+    SUICIDE: ("suicide", "detresse", "distress", "988"),
+    DANGER_TO_OTHERS: (),
     VIOLENCE: ("violence", "conjugale", "domestic", "maltraitance"),
 }
 
