@@ -426,6 +426,47 @@ def test_overnight_hours_and_real_values_are_taken(tmp_path):
             ),
             "is not a date and time",
         ),
+        (
+            lambda p: broken(p, json.dumps(service_json(name="a\ud800b"))),
+            "half of a UTF-16 pair alone",
+        ),
+        (
+            lambda p: broken(p, json.dumps(service_json(name="   "))),
+            "'name': required field is blank",
+        ),
+        (
+            lambda p: broken(p, json.dumps(service_json(schedules=[schedule(freq="DAILYISH")]))),
+            "'DAILYISH' is not one of: WEEKLY, MONTHLY",
+        ),
+        (
+            lambda p: broken(
+                p, json.dumps(service_json(schedules=[schedule(dtstart="2024-02-30")]))
+            ),
+            "'2024-02-30' is not a date",
+        ),
+        (
+            lambda p: broken(p, json.dumps(service_json(schedules=[schedule(until="yesterday")]))),
+            "'yesterday' is not a date",
+        ),
+        (
+            lambda p: broken(
+                p,
+                json.dumps(
+                    service_json(
+                        schedules=[schedule(valid_from="2025-06-01", valid_to="2025-01-01")]
+                    )
+                ),
+            ),
+            "2025-06-01 is after valid_to 2025-01-01",
+        ),
+        (
+            lambda p: broken(p, json.dumps(service_json(schedules=[schedule(bymonthday="1,32")]))),
+            "'32' is not a number from 1 to 31",
+        ),
+        (
+            lambda p: broken(p, json.dumps(service_json(assured_date="not a date"))),
+            "'not a date' is not a date",
+        ),
     ],
     ids=[
         "truncated",
@@ -456,6 +497,14 @@ def test_overnight_hours_and_real_values_are_taken(tmp_path):
         "age-NaN",
         "impossible-date",
         "end-of-the-calendar",
+        "lone-surrogate",
+        "blank-name",
+        "frequency",
+        "february-30",
+        "until-yesterday",
+        "valid-from-after-valid-to",
+        "month-day-32",
+        "assured-date",
     ],
 )
 def test_malformed_data_is_refused_and_nothing_changes(tmp_path, make_file, expected):
@@ -554,3 +603,7 @@ def test_an_id_that_is_not_a_uuid_is_refused_or_converted_with_legacy_ids(tmp_pa
     kept = m.Metadata.objects.get(resource_id=service.id)
     assert (kept.field_name, kept.previous_value) == ("id", "svc-42")
     assert m.Metadata.objects.count() == 2  # the service and the organization, once each
+    # The option before the path (its value then read as the path): the path, the
+    # source its name.
+    call_command("import-hsds", "--legacy-ids", str(path), verbosity=0)
+    assert m.Service.objects.filter(pk=legacy_uuid(path.name, "svc-42")).exists()

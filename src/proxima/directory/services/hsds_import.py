@@ -165,10 +165,9 @@ class _Collector:
                 source, where, name, f"text too long ({len(value):,} characters, at most {limit:,})"
             )
             return None
-        if "\x00" in value:
-            self.problem(
-                source, where, name, "contains a NUL character (U+0000), which no text may hold"
-            )
+        unstorable = _unstorable(value)
+        if unstorable:
+            self.problem(source, where, name, unstorable)
             return None
         is_reference = name == "id" or (name in kind.link_fields and name not in NOT_REFERENCES)
         if is_reference and value and not is_uuid(value):
@@ -228,6 +227,10 @@ class _Collector:
             missing = data.get(name) is None
             if missing and not (name in links and name != "id"):
                 self.problem(source, label, name, "required field is missing")
+            elif name == "name" and isinstance(data.get(name), str) and not data[name].strip():
+                # (A name of spaces showed as a blank link; a blank description is common
+                # in older directories, HSDS 3.0 requiring one, and harms nothing.)
+                self.problem(source, label, name, "required field is blank")
         if "id" not in record:
             return None
         for link, parent_id in links.items():
@@ -458,19 +461,37 @@ def _guess_kind(path: Path, data: Any) -> str:
     return "service"
 
 
-def _nul_paths(data: Any, where: str = "file", found: list | None = None) -> list[str]:
-    """Where a NUL character hides in a JSON document (keys and values), at most ten."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unstorable(text: str) -> str:
+    """Why no database can hold this text (a NUL, or half of a UTF-16 pair that JSON's
+    escapes can spell: "\\ud800"), or ""."""
+    if "\x00" in text:
+        return "contains a NUL character (U+0000), which no text may hold"
+    found = _SURROGATE.search(text)
+    if found:
+        return (
+            f"contains U+{ord(found.group()):04X}, half of a UTF-16 pair alone, "
+            "which is no character"
+        )
+    return ""
+
+
+def _nul_paths(data: Any, where: str = "file", found: list | None = None) -> list[tuple]:
+    """Where a text no database can hold (a NUL, a lone surrogate) hides in a JSON
+    document (keys and values), with why, at most ten."""
     found = [] if found is None else found
     stack = [(data, where)]
     while stack and len(found) < 10:
         value, path = stack.pop()
         if isinstance(value, str):
-            if "\x00" in value:
-                found.append(path)
+            if _unstorable(value):
+                found.append((path, _unstorable(value)))
         elif isinstance(value, dict):
             for key, inner in value.items():
-                if "\x00" in key:
-                    found.append(path)
+                if _unstorable(key):
+                    found.append((path, _unstorable(key)))
                 stack.append((inner, f"{path}.{key}"))
         elif isinstance(value, list):
             stack.extend((inner, f"{path}[{index}]") for index, inner in enumerate(value))
@@ -493,10 +514,8 @@ def _read_json(path: Path, collector: _Collector, kind_name: str | None) -> None
         collector.problem(source, "file", "", "invalid JSON: nested too deeply")
         return
     nul = _nul_paths(data)  # anywhere, Proxima's extensions included
-    for where in nul:
-        collector.problem(
-            source, where, "", "contains a NUL character (U+0000), which no text may hold"
-        )
+    for where, why in nul:
+        collector.problem(source, where, "", why)
     if nul:
         return
     kind = KINDS[kind_name or _guess_kind(path, data)]
@@ -594,6 +613,30 @@ def semantic_problems(kind_name: str, record: dict) -> list[tuple[str, str]]:
             value = record.get(name)
             if value and not TIME_PATTERN.fullmatch(str(value).strip()):
                 found.append((name, f"{value!r} is not a time of day (HH:MM, 00:00 to 23:59)"))
+    if kind_name == "schedule":
+        freq = record.get("freq")
+        if freq and str(freq).strip().upper() not in FREQUENCIES:
+            found.append(("freq", f"{freq!r} is not one of: {', '.join(FREQUENCIES)}"))
+        for name, limit in (("bymonthday", 31), ("byweekno", 53), ("byyearday", 366)):
+            for part in str(record.get(name) or "").split(","):
+                if part.strip() and not _is_ordinal(part.strip(), limit):
+                    found.append((name, f"{part.strip()!r} is not a number from 1 to {limit}"))
+        for name in ("interval", "count"):
+            value = record.get(name)
+            if value is not None and value < 1:
+                found.append((name, f"{value:g} is not 1 or more"))
+    for name in DATE_FIELDS.get(kind_name, ()):
+        value = record.get(name)
+        if value and _iso_day(str(value)) is None:
+            found.append((name, f"{value!r} is not a date (YYYY-MM-DD)"))
+    low, high = (
+        _iso_day(str(record.get("valid_from") or "")),
+        _iso_day(str(record.get("valid_to") or "")),
+    )
+    if low and high and low > high:
+        found.append(
+            ("valid_from", f"{record['valid_from']} is after valid_to {record['valid_to']}")
+        )
     for name in EMAIL_FIELDS:
         value = record.get(name)
         if value and not EMAIL_PATTERN.fullmatch(str(value).strip()):
@@ -609,6 +652,31 @@ def semantic_problems(kind_name: str, record: dict) -> list[tuple[str, str]]:
                 ("code", f"{code!r} is not an ISO 639 language code (such as fr, en, es, cr, iu)")
             )
     return found
+
+
+FREQUENCIES = ("WEEKLY", "MONTHLY")  # HSDS 3.0's schedule.freq
+# The fields holding a day (a date and time is read for its day: RFC 5545's DTSTART).
+DATE_FIELDS = {
+    "schedule": ("valid_from", "valid_to", "dtstart", "until"),
+    "cost_option": ("valid_from", "valid_to"),
+    "service": ("assured_date",),
+}
+
+
+def _iso_day(text: str):
+    """The day an ISO 8601 date (or date and time) names, or None (February 30th)."""
+    from datetime import date, datetime
+
+    text = text.strip()
+    try:
+        return date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+
+
+def _is_ordinal(text: str, limit: int) -> bool:
+    """RFC 5545's ordinals: 1 to `limit`, or -1 to -`limit` counted from the end."""
+    return bool(re.fullmatch(r"[+-]?[0-9]{1,3}", text)) and 1 <= abs(int(text)) <= limit
 
 
 def is_language_code(value: str) -> bool:

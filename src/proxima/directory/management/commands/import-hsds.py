@@ -15,7 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path)
+        # (Optional here so that "--legacy-ids PATH", the option's value taken for the
+        # path, is read as the path: handle.)
+        parser.add_argument("path", type=Path, nargs="?")
         parser.add_argument(
             "--kind",
             choices=TOP_LEVEL_KINDS,
@@ -46,8 +48,13 @@ class Command(BaseCommand):
             help="The language the texts of an older folder are written in (default: en).",
         )
 
-    def handle(self, path: Path, kind: str | None = None, **options):
+    def handle(self, path: Path | None, kind: str | None = None, **options):
         legacy = options.get("legacy_ids")
+        if path is None:
+            if not legacy:
+                raise CommandError("Give the path of the file or folder to import.")
+            # "import-hsds --legacy-ids PATH": the path, its name the default source.
+            path, legacy = Path(legacy), ""
         source = (legacy or path.resolve().name) if legacy is not None else ""
         with tqdm(desc="Import", unit=" records", disable=options["verbosity"] == 0) as bar:
             try:
