@@ -27,7 +27,20 @@ def names(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "text", ["aide", "help", "service", "programme", "besoin d'aide", "I need help"]
+    "text",
+    [
+        "aide",
+        "help",
+        "service",
+        "programme",
+        "besoin d'aide",
+        "I need help",
+        # The verb's other forms (an outsider's probe: each listed caregivers' services).
+        "aidez-moi",
+        "aidé",
+        "aidera",
+        "helped",
+    ],
 )
 def test_generic_words_alone_find_nothing(listings, text):
     results = search_services(SearchQuery(text=text))
@@ -53,3 +66,25 @@ def test_a_search_with_nothing_to_look_for_asks_for_more_not_everything(need_dom
     make_service("Banque alimentaire", "Paniers.", domain="food")
     results = search_services(SearchQuery(text=text))
     assert results.hits == [] and results.only_generic
+
+
+def test_caregivers_are_not_a_generic_word(need_domains):
+    make_service("Soutien aux proches aidants", "Répit et écoute.")
+    assert names("proches aidants") == ["Soutien aux proches aidants"]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("urgence alimentaire", "Banque alimentaire Saint-Roch"),
+        ("emergency dental", "Clinique dentaire"),
+        ("dépannage alimentaire d'urgence", "Banque alimentaire Saint-Roch"),
+    ],
+)
+def test_an_urgent_need_is_that_need_not_a_crisis(listings, text, first):
+    """ "Urgence"/"emergency" alone is a crisis; with another need's words it says that
+    need is urgent (an outsider's probe: the crisis line came before the food banks)."""
+    make_service("Ligne d'intervention de crise 24/7", "Ligne de crise.", domain="crisis")
+    make_service("Clinique dentaire", "Emergency dental care, dentist.", text_language="en")
+    assert names(text)[0] == first
+    assert names("urgence")[0] == "Ligne d'intervention de crise 24/7"

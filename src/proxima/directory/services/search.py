@@ -49,6 +49,7 @@ from proxima.directory.services.taxonomy import (
 )
 from proxima.directory.services.text import (
     GENERIC_WORDS,  # noqa: F401 (the words themselves, for tests and docs)
+    fold,
     index_tokens,
     is_content_word,
     is_generic,
@@ -609,6 +610,7 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     stamp = taxonomy_stamp()  # read once: the vocabulary and the term graph follow it
     graph = term_graph(stamp)
     needs = need_vocabulary(stamp).match(query.text) if query.text.strip() else []
+    needs = _without_qualifying_urgency(needs, said, graph)
     # A word also looks for its equivalents in the other language (services/bilingual.py),
     # unless a need it names already reaches both languages (and far more listings).
     # (The ranking counts the equivalents of every word: `expanded`.)
@@ -689,6 +691,28 @@ def search_services(query: SearchQuery, *, now: datetime | None = None) -> Searc
     return _results(
         query, candidates, total, capped, point, needs, moment, words, paged=paged, graph=graph
     )
+
+
+# Words that say a need is urgent: alone a crisis ("urgence"), with another need's words
+# the urgency of that need ("urgence alimentaire", "emergency dental").
+URGENCY_WORDS = frozenset({"urgence", "urgences", "emergency", "emergencies", "urgent", "urgente"})
+
+
+def _without_qualifying_urgency(needs: list[NeedMatch], said, graph) -> list[NeedMatch]:
+    """The needs named, less the crisis an urgency word alone says when other words
+    say what is urgent (a dentist, food): the crisis line came before the food banks."""
+    kept = []
+    for match in needs:
+        if fold(match.phrase).strip() in URGENCY_WORDS and is_crisis_need(match.term_id, graph):
+            others = [
+                alternatives
+                for alternatives in said
+                if not match.words.intersection(alternatives) and not is_generic(alternatives)
+            ]
+            if others:
+                continue
+        kept.append(match)
+    return kept
 
 
 def _text_search(

@@ -271,11 +271,14 @@ def sort_key(text: str) -> str:
 
 # Words that any listing may hold: they narrow nothing, so they match nothing alone.
 GENERIC_WORDS = (
-    "aide aides aider help helps helping helper service services programme programmes "
+    "aide aides aider aidez aidons aident aidé aidée aidés aidées aidera aiderai aiderez "
+    "aiderons aideront aiderait aideraient aidait aidais aidiez "
+    "help helps helping helper helped helpful service services programme programmes "
     "program programs besoin besoins need needs needed soutien support supports ressource "
     "ressources resource resources organisme organismes organisation organization "
     "organizations information informations info infos trouver find finding cherche "
-    "chercher looking search recherche quelque something chose thing offre offer offert "
+    "chercher cherchez cherché looking search recherche quelque something chose thing offre "
+    "offer offert "
     "offered disponible available gratuit free get gets getting"
 )
 _GENERIC_STEMS = frozenset(stem for word in GENERIC_WORDS.split() for stem in stems(word))
