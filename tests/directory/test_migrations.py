@@ -53,3 +53,25 @@ def test_each_index_row_gets_its_point_whichever_index_it_had(need_domains):
     migrate(leaf)
     assert points() == expected
     assert m.SearchCategory.objects.count() == categories
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0012_reads_the_lexicon_again_and_writes_the_index_again(need_domains):
+    """A word with a ligature is indexed spelt out, and "crise" alone is no longer read in
+    listings: the lexicon where it was loaded, and the index, are written again."""
+    from proxima.directory.services.search import SearchQuery, search_services
+
+    make_service("Entraide main-d'œuvre", "Pour ma sœur et les autres.", domain="employment")
+    leaf = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    migrate([("directory", "0011_search_document_single_point")])
+    # As 0011 left them: the flag of before, an index without these rows.
+    m.NeedLexiconEntry.objects.filter(phrase__in=["crise", "crisis"]).update(query_only=False)
+    m.SearchDocument.objects.all().delete()
+    migrate(leaf)
+    assert set(
+        m.NeedLexiconEntry.objects.filter(phrase__in=["crise", "crisis"]).values_list(
+            "query_only", flat=True
+        )
+    ) == {True}
+    found = search_services(SearchQuery(text="main-d'oeuvre soeur")).hits
+    assert [hit.service.name for hit in found] == ["Entraide main-d'œuvre"]

@@ -30,3 +30,11 @@ def test_of_two_phrases_as_strong_the_same_one_wins_whatever_their_order():
         for order in (texts, texts[::-1], texts[1:] + texts[:1])
     }
     assert chosen == {"groceries"}
+
+
+def test_ligatures_are_spelt_out():
+    """ "sœur" and "soeur", "Æ" and "ae": the same tokens, typed either way (an outsider's
+    probe: "main-d'oeuvre" did not find "main-d'œuvre")."""
+
+    assert index_tokens("main-d'œuvre, ma SŒUR") == index_tokens("main-d'oeuvre, ma soeur")
+    assert fold("Cæcum Œuvre") == "caecum oeuvre"

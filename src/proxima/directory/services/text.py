@@ -214,15 +214,20 @@ STOPWORDS = frozenset(
 )
 
 
+def _lower(text: str) -> str:
+    """Lower case, the ligatures spelt out ("sœur" is "soeur": no accent to strip)."""
+    return text.lower().replace("œ", "oe").replace("æ", "ae")
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents: "Élève" → "eleve"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    decomposed = unicodedata.normalize("NFKD", _lower(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:
     """The words of a text, lower-cased, accents kept (stemmers need them)."""
-    return _WORD.findall(text.lower())
+    return _WORD.findall(_lower(text))
 
 
 @lru_cache(maxsize=200_000)
