@@ -355,3 +355,22 @@ def test_a_term_stays_to_review_while_a_mapping_is_only_proposed(imported):
     assert 'id="term-' + uid("RR-01") in client.get(url).content.decode()
     needs.confirm_mapping(mapping_of("RR-01", "food"), by=coordinator)
     assert 'id="term-' + uid("RR-01") not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "listing"),
+    [
+        ("bibliothèque", "Public Library"),
+        ("alphabétisation", "Project Read: adult literacy"),
+        ("apprendre à lire", "Project Read: adult literacy"),
+        ("réadaptation", "Adult Rehabilitation Center"),
+    ],
+)
+def test_everyday_words_of_other_services_reach_the_other_language(need_domains, query, listing):
+    """An outsider's probe: French words found none of these English-only listings."""
+    make_service("Public Library", "Books, computers and free Wi-Fi.", text_language="en")
+    make_service(
+        "Project Read: adult literacy", "Learn to read and write, one on one.", text_language="en"
+    )
+    make_service("Adult Rehabilitation Center", "Residential program.", text_language="en")
+    assert names(query)[:1] == [listing]
