@@ -15,6 +15,7 @@ from proxima.directory.services import needs
 from proxima.directory.services.hsds_import import import_hsds
 from proxima.directory.services.search import SearchQuery, search_services
 from proxima.directory.services.taxonomy import need_domain_term_id
+from proxima.directory.services.vocabulary import need_vocabulary
 from tests.factories import UserFactory, make_service
 
 TAXONOMY = "3f1d0c52-8a47-4d0e-9b1e-6c2a7d5e8f01"
@@ -150,6 +151,34 @@ def test_a_workshop_about_sexual_violence_is_not_read_as_a_violence_service(need
     )
     violence = {need_domain_term_id(c) for c in ("violence", "violence.sexual")}
     assert not m.ServiceNeed.objects.filter(service=service, need_id__in=violence).exists()
+
+
+def test_a_persons_situation_mentioned_in_a_listing_is_not_a_need_it_serves(need_domains):
+    """Phrases people say of themselves ("no car", "can't afford", "garde des enfants",
+    "meals at home") are searched for, not read in listings, where they say something
+    else (an outsider's probe: a collective kitchen served legal aid and transport)."""
+    kitchen = make_service(
+        "Cuisine collective",
+        "Garde d'enfants sur place. Cook meals at home together. For families who can't "
+        "afford groceries. No car needed.",
+    )
+    wrong = {
+        need_domain_term_id(c)
+        for c in ("legal", "food.delivery", "income", "transport", "caregivers")
+    }
+    served = set(m.ServiceNeed.objects.filter(service=kitchen).values_list("need_id", flat=True))
+    assert not served & wrong
+    assert {m.term_id for m in need_vocabulary().match("avocat garde des enfants")} >= {
+        need_domain_term_id("legal")
+    }
+    # A person's words keep both languages' stems; a listing is read in the phrase's own.
+    assert need_domain_term_id("caregivers") in {
+        m.term_id for m in need_vocabulary().match("taking care of my husband, I'm a carer")
+    }
+    care = make_service("Care Services", "Home care for seniors.", text_language="en")
+    assert not m.ServiceNeed.objects.filter(
+        service=care, need_id=need_domain_term_id("caregivers")
+    ).exists()
 
 
 def test_a_training_about_suicide_is_not_read_as_a_crisis_service(imported):

@@ -3,7 +3,10 @@
   a search typed without it found nothing, and "il frappe ma sœur" was no crisis;
 - "crise" and "crisis" alone are no longer read in listings as serving the crisis domain
   (parents' workshops on tantrums, help "in times of crisis"), crisis lines and centres
-  being read from their own words instead (need_domains.json).
+  being read from their own words instead (need_domains.json);
+- phrases of a person's situation ("no car", "can't afford", "garde des enfants",
+  "meals at home") are no longer read in listings, and a listing is read with each
+  phrase's stems in the phrase's own language ("Care Services" served caregivers).
 A database without services has nothing to do.
 
 It calls today's loader and indexer: should a later migration change the index tables,

@@ -270,6 +270,21 @@ def query_words(text: str) -> list[tuple[str, ...]]:
     return result
 
 
+def phrase_words(text: str, language: str) -> list[tuple[str, ...]]:
+    """A phrase of one language ("fr" or "en"), each content word as its stem in that
+    language only (as `query_words` otherwise)."""
+    stemmer = {"fr": _FRENCH, "en": _ENGLISH}.get(language)
+    if stemmer is None:
+        return query_words(text)
+    result: list[tuple[str, ...]] = []
+    for word in words(text):
+        if is_content_word(word):
+            alternatives = (fold(stemmer.stemWord(word)),)
+            if alternatives not in result:
+                result.append(alternatives)
+    return result
+
+
 def sort_key(text: str) -> str:
     return fold(text).strip()[:200]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from proxima.directory.models import NeedLexiconEntry, TaxonomyTerm
 from proxima.directory.services.taxonomy import taxonomy_stamp
-from proxima.directory.services.text import is_generic, query_words
+from proxima.directory.services.text import is_generic, phrase_words, query_words
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,11 @@ class _Phrase:
     text: str
     words: tuple[tuple[str, ...], ...]
     query_only: bool = False  # not read in listings (NeedLexiconEntry.query_only)
+    # Its words' stems in its own language only, as a listing is read: the other
+    # language's stemmer makes look-alikes meet ("carer" and "care", "car": the French
+    # stem "car"), and "Care Services" served caregivers. (A person's words keep both:
+    # "taking care of my husband" is a caregiver's.)
+    own_words: tuple[tuple[str, ...], ...] = ()
 
 
 class NeedVocabulary:
@@ -42,14 +47,16 @@ class NeedVocabulary:
     def build(cls) -> "NeedVocabulary":
         phrases: list[_Phrase] = []
 
-        def add(term_id: str, text: str, query_only: bool = False) -> None:
+        def add(term_id: str, text: str, query_only: bool = False, language: str = "") -> None:
             analyzed = tuple(query_words(text))
             # A phrase of words any listing may hold ("getting there": get) says no need.
             if analyzed and not all(is_generic(alternatives) for alternatives in analyzed):
-                phrases.append(_Phrase(term_id, text, analyzed, query_only))
+                own = tuple(phrase_words(text, language)) if language else analyzed
+                phrases.append(_Phrase(term_id, text, analyzed, query_only, own))
 
-        for entry in NeedLexiconEntry.objects.values("term_id", "phrase", "query_only"):
-            add(entry["term_id"], entry["phrase"], entry["query_only"])
+        lexicon = NeedLexiconEntry.objects.values("term_id", "phrase", "query_only", "language")
+        for entry in lexicon:
+            add(entry["term_id"], entry["phrase"], entry["query_only"], entry["language"])
         for term in TaxonomyTerm.objects.only("id", "name", "translations"):
             for name in term.all_texts("name"):
                 add(term.id, name)
@@ -67,7 +74,8 @@ class NeedVocabulary:
         for phrase in sorted(candidates, key=lambda p: (p.term_id, p.text)):
             if listing and phrase.query_only:
                 continue
-            if all(any(s in query_stems for s in alternatives) for alternatives in phrase.words):
+            wanted = phrase.own_words if listing else phrase.words
+            if all(any(s in query_stems for s in alternatives) for alternatives in wanted):
                 used = frozenset(
                     s for alternatives in phrase.words for s in alternatives if s in query_stems
                 )
