@@ -70,6 +70,25 @@ def test_search_form_errors_are_in_the_users_language(food_bank):
     assert "Canadian postal code" in english.get("/", {"postal_code": "ZZZ"}).content.decode()
 
 
+def test_a_page_past_the_last_says_so_and_leads_back(need_domains):
+    """Not "no service matches" under "3 results" (an outsider's probe), and numbers in
+    the reader's format."""
+    for n in range(3):
+        make_service(f"Banque alimentaire {n}", "Paniers.", domain="food")
+    page = Client().get("/", {"q": "banque alimentaire", "page": "12345"}).content.decode()
+    assert "La page 12" in page and "345 est au-delà de la dernière page" in page
+    assert "Aucun service ne correspond" not in page
+    assert "Revenir à la première page" in page
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    english.cookies["django_language"] = "en"
+    assert (
+        "Page 12,345 is past the last page"
+        in english.get(
+            "/", {"q": "banque alimentaire", "page": "12345", "per_page": "2"}
+        ).content.decode()
+    )
+
+
 def test_service_page_hides_a_confidential_address_from_the_public(shelter):
     html = Client().get(reverse("directory:service", args=[shelter.id])).content.decode()
     assert SECRET_STREET not in html and "46.8161" not in html

@@ -157,6 +157,18 @@ class SearchResults:
     def page_count(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
 
+    @property
+    def past_the_last_page(self) -> bool:
+        """An empty page of a search that found some (a page asked for beyond them)."""
+        return not self.hits and self.total > 0 and self.page > 1
+
+    @property
+    def previous_page(self) -> int:
+        """The page before this one, or the last page when this one is past it."""
+        if self.past_the_last_page and not self.open_ended:
+            return min(self.page - 1, self.page_count)
+        return self.page - 1
+
 
 @dataclass
 class _Candidate:
