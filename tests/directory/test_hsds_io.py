@@ -532,6 +532,32 @@ def test_malformed_csv_names_file_row_and_field(tmp_path):
     assert m.Service.objects.count() == 0
 
 
+def test_a_csv_row_shorter_than_its_header_is_refused(tmp_path):
+    """A row's missing cells are no blank values (an outsider's probe)."""
+    folder = tmp_path / "package"
+    shutil.copytree(examples() / "csv", folder)
+    services = folder / "services.csv"
+    lines = services.read_text(encoding="utf-8").splitlines()
+    lines.append(lines[1].replace("ac148810", "bd259921").split(",", 3)[0] + ",Short row")
+    services.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(HsdsImportError) as error:
+        import_hsds(folder)
+    assert "services.csv: row" in str(error.value) and "fewer values than columns" in str(
+        error.value
+    )
+    assert m.Service.objects.count() == 0
+
+
+def test_a_json_key_given_twice_is_refused(tmp_path):
+    """Which of the two values holds, JSON does not say (an outsider's probe)."""
+    text = json.dumps(service_json())
+    twice = text.replace('"name":', '"name": "First", "name":', 1)
+    with pytest.raises(HsdsImportError) as error:
+        import_hsds(broken(tmp_path, twice))
+    assert "field 'name': the same key twice in one object" in str(error.value)
+    assert not m.Service.objects.exists()
+
+
 def test_import_makes_services_searchable(need_domains):
     from proxima.directory.services.search import SearchQuery, search_services
 

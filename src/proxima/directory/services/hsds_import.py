@@ -500,8 +500,19 @@ def _nul_paths(data: Any, where: str = "file", found: list | None = None) -> lis
 
 def _read_json(path: Path, collector: _Collector, kind_name: str | None) -> None:
     source = path.name
+    twice: list[str] = []
+
+    def without_repeats(pairs: list[tuple]) -> dict:
+        found: dict = {}
+        for key, value in pairs:
+            if key in found and len(twice) < 10:
+                twice.append(key)
+            found[key] = value
+        return found
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte-order mark is fine
+        # (A byte-order mark is fine.)
+        data = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=without_repeats)
     except UnicodeDecodeError as error:
         collector.problem(source, "file", "", f"not UTF-8 text ({error.reason})")
         return
@@ -512,6 +523,10 @@ def _read_json(path: Path, collector: _Collector, kind_name: str | None) -> None
         return
     except RecursionError:
         collector.problem(source, "file", "", "invalid JSON: nested too deeply")
+        return
+    for key in twice:  # JSON does not say which of the two values holds
+        collector.problem(source, "file", str(key)[:60], "the same key twice in one object")
+    if twice:
         return
     nul = _nul_paths(data)  # anywhere, Proxima's extensions included
     for where, why in nul:
@@ -544,6 +559,11 @@ def _read_tabular(folder: Path, collector: _Collector) -> None:
                     if None in row:
                         collector.problem(
                             path.name, f"row {number}", "", "more values than columns"
+                        )
+                        continue
+                    if None in row.values():  # (an empty line is skipped by the reader)
+                        collector.problem(
+                            path.name, f"row {number}", "", "fewer values than columns"
                         )
                         continue
                     data = {
