@@ -306,6 +306,35 @@ def test_postgresql_scans_start_at_the_first_row(db):
         assert cursor.fetchone()[0] == "off"
 
 
+def test_a_full_reindex_leaves_no_emptied_pages_on_postgresql(need_domains):
+    """Deleted index rows left their space at the head of the table, which a search's
+    pool (a scan stopping at its first matches) read first: 50 ms instead of 2 after a
+    reindex of 100,000 listings. The table is emptied by TRUNCATE instead, also inside a
+    transaction that wrote rows (an import)."""
+    from django.db import connection, transaction
+
+    from proxima.directory.services.indexing import reindex_services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL keeps a deleted row's space in its table")
+    for n in range(40):
+        make_service(f"Service {n}", "Paniers de nourriture. " * 20, domain="food")
+
+    def pages() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_relation_size('directory_searchdocument')")
+            return cursor.fetchone()[0]
+
+    reindex_services()
+    first = pages()
+    with transaction.atomic():
+        make_service("Un de plus", "Paniers.", domain="food")  # rows written before it
+        reindex_services()
+    reindex_services()
+    assert pages() <= first * 1.1
+    assert len(search_services(SearchQuery(text="paniers", per_page=100)).hits) == 41
+
+
 def test_territory_served_by_postal_prefix(need_domains):
     from proxima.directory import models as m
     from proxima.directory.services.indexing import reindex_services

@@ -7,7 +7,7 @@ imports and the demo loader reindex what they wrote.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
 from proxima.directory.models import (
@@ -243,6 +243,23 @@ def unindex_services(service_ids: Iterable[str]) -> None:
         documents.delete()
 
 
+def _empty_index() -> None:
+    """Every index row removed. On PostgreSQL by TRUNCATE: deleted rows leave their space
+    in the table, which a scan stopping at its first matches still reads (after a reindex
+    of 100,000 listings, a crisis search's pool read 32,000 emptied pages first: 50 ms
+    instead of under 2)."""
+    if connection.vendor == "postgresql":
+        tables = [m._meta.db_table for m in (SearchCategory, SearchPoint, SearchDocument)]
+        with connection.cursor() as cursor:
+            # Within a transaction that wrote rows (an import), their deferred foreign key
+            # checks are made first: PostgreSQL truncates no table with checks pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    else:
+        SearchDocument.objects.all().delete()
+
+
 def reindex_services(
     service_ids: Iterable[str] | None = None,
     *,
@@ -255,7 +272,7 @@ def reindex_services(
         needs.propose_mappings()  # every term read again (names may have changed)
         with transaction.atomic():
             engine.clear()
-            SearchDocument.objects.all().delete()
+            _empty_index()
     else:
         ids = list(dict.fromkeys(service_ids))
         unread = needs.unread_terms(ids)
