@@ -261,6 +261,128 @@ NEAR_MISSES = [
 ]
 
 
+# A second outsider's probe (2026-12-07): emphasis, waking up, means at hand, past
+# self-harm, rape and blows, threats to the caller.
+SECOND_PROBE = [
+    "je veux vraiment mourir",
+    "je veux tellement mourir",
+    "je veux trop mourir",
+    "jveux vrm mourir",
+    "je voudrais vraiment mourir",
+    "je veux tellement crever",
+    "i want to fucking die",
+    "i'd rather die",
+    "i'm ready to die",
+    "i hope i die",
+    "j'espère mourir",
+    "je prie pour mourir",
+    "j'ai hâte de mourir",
+    "je veux pu me réveiller",
+    "jveux pu me reveiller le matin",
+    "j'en peux plus de vivre",
+    "j'ai pu l'goût d'vivre",
+    "jveux pu exister",
+    "je veux juste que ça finisse",
+    "c'est fini pour moi",
+    "everyone would be better off",
+    "my family would be better off",
+    "i dont see the point of living",
+    "i just want to not exist",
+    "i wish i wasnt alive",
+    "i cant go on like this",
+    "i'm done with life",
+    "i keep thinking about death",
+    "jeveux mourir",
+    "je vx mourir",
+    "je veus mourir",
+    "i want 2 die",
+    "kill my self",
+    "je veux me noyer",
+    "i want to drown myself",
+    "je veux me jeter dans le fleuve",
+    "je vais me lancer en bas du pont",
+    "je vais foncer dans un mur avec mon char",
+    "il dit qu'il veut se flinguer",
+    "ma mère a pris toute sa prescription",
+    "ma mère a pris une batch de pilules",
+    "i have pills saved up",
+    "ma blonde s'est enfermée dans la salle de bain avec un couteau",
+    "je me suis coupée hier soir",
+    "jme suis scarifiée hier soir",
+    "je me suis mutilé encore",
+    "i burn myself with cigarettes",
+    "j'ai écrit mon testament et une lettre pour mes enfants, c'est ce soir",
+    "personne va s'ennuyer de moi quand je serai mort",
+    "he raped me",
+    "my boyfriend raped me",
+    "my husband raped me",
+    "someone raped my daughter",
+    "he sexually assaulted me",
+    "my boyfriend forced me to have sex",
+    "il m'a forcée à coucher avec lui",
+    "mon chum me force à avoir des relations sexuelles",
+    "my husband pushed me and i fell",
+    "my husband shoved me into the wall",
+    "he threw a chair at me",
+    "mon chum m'a lancé une chaise",
+    "he put a knife to my throat",
+    "mon ex me harcèle et me menace",
+    "he's hurting me",
+    "my uncle abuses me",
+    "je suis abusée par mon oncle",
+    "abused by my husband",
+    "i'm afraid of my husband",
+    "je subis de la violence à la maison",
+    "mon frère dit qu'il va poignarder quelqu'un",
+    "ma soeur vit de la violence conjugale, y a-t-il un atelier pour elle",
+    "je vis de la violence conjugale et je cherche un guide",
+    "he says he'll kill me if I leave",
+    "i'm scared he'll kill me",
+    "he's going to hurt me",
+    "my husband threatened me with a knife",
+]
+
+SECOND_PROBE_NEAR_MISSES = [
+    "colloque sur les surdoses",
+    "semaine de sensibilisation aux surdoses",
+    "journée internationale de sensibilisation aux surdoses",
+    "statistiques surdoses opioïdes",
+    "overdose deaths statistics",
+    "the overdose crisis in BC",
+    "carnet de notes od",
+    "i cut myself shaving",
+    "i burned myself cooking",
+    "he hurt himself playing hockey",
+    "i hurt myself at the gym",
+    "i killed myself laughing",
+]
+
+
+@pytest.mark.parametrize("text", SECOND_PROBE)
+def test_the_second_probes_phrasings_are_crises(text):
+    assert detect_crisis(text) is not None
+
+
+@pytest.mark.parametrize("text", SECOND_PROBE_NEAR_MISSES)
+def test_the_second_probes_near_misses_are_not(text):
+    assert detect_crisis(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he says he'll kill me if I leave",
+        "i'm scared he'll kill me",
+        "he's going to hurt me",
+        "my husband threatened me with a knife",
+        "mon chum va me tuer",
+    ],
+)
+def test_a_threat_to_the_caller_is_violence(text):
+    """Violence services first, not only suicide lines (a second probe)."""
+    assert VIOLENCE in detect_crisis(text).kinds
+
+
 @pytest.mark.parametrize(("text", "kind"), CRISES, ids=[t for t, _ in CRISES])
 def test_a_crisis_is_recognized(text, kind):
     signal = detect_crisis(text)
@@ -527,8 +649,16 @@ def test_a_listing_that_only_says_crisis_is_not_a_crisis_service(directory):
     make_service("Ateliers pour parents", "Comment réagir aux crises de votre tout-petit.")
     make_service("Citadel Corps", "Food and clothing in times of crisis.", text_language="en")
     make_service("Cuisine collective", "Pour les familles en crise et tout le monde.")
+    # A crisis phrase's words gathered from a sentence (a second probe).
+    make_service("Housing team", "Our team helps families through a housing crisis.")
+    make_service(
+        "Corps communautaire",
+        "Food and clothing in times of crisis, at our community centers.",
+        text_language="en",
+    )
     for query in ("je veux mourir", "jveux pu vivre", "ma fille veut se tuer", "i want to die"):
         api = Client().get("/api/hsds/services", {"search": query, "per_page": 10}).json()
         names = [item["name"] for item in api["contents"]]
         assert set(names[:2]) == {"Centre de prévention du suicide", ENGLISH_ONLY_CRISIS_LINE}
-        assert not {"Ateliers pour parents", "Citadel Corps", "Cuisine collective"} & set(names)
+        ordinary = {"Ateliers pour parents", "Citadel Corps", "Cuisine collective"}
+        assert not (ordinary | {"Housing team", "Corps communautaire"}) & set(names)

@@ -82,7 +82,33 @@ def normalize(text: str) -> str:
     words = []
     for word in text.split():
         words.extend(CONTRACTIONS.get(word, word).split())
-    return " " + " ".join(words) + " "
+    # Words of emphasis say nothing of what is wanted ("je veux vraiment mourir", "i want
+    # to fucking die"): left out, the patterns see the wish itself.
+    words = [word for word in words if word not in EMPHASIS]
+    text = " " + " ".join(words) + " "
+    return text.replace(" want 2 ", " want to ").replace(" my self ", " myself ")
+
+
+# ("trop" is not one: "trop de pilules" is what was taken.)
+EMPHASIS = frozenset(
+    {
+        "vraiment",
+        "tellement",
+        "juste",
+        "donc",
+        "really",
+        "so",
+        "fucking",
+        "fuckin",
+        "freaking",
+        "just",
+        "literally",
+        "honestly",
+        "seriously",
+        "genre",
+        "tse",
+    }
+)
 
 
 CONTRACTIONS = {
@@ -152,6 +178,12 @@ CONTRACTIONS = {
     "mourrir": "mourir",
     "mourire": "mourir",
     "jveu": "je veux",
+    "jeveux": "je veux",
+    "vx": "veux",
+    "veus": "veux",
+    "vrm": "vraiment",
+    "tlm": "tellement",
+    "jvoulais": "je voulais",
     "jvoudrais": "je voudrais",
     "jaimerais": "j aimerais",
 }
@@ -163,11 +195,18 @@ _NOT_TO_COLLEAGUES = (
     r"equipe|eleves|employes|abonnes|travail))"
 )
 
+# Hurt or cut by accident, or laughing: "i cut myself shaving", "killed myself laughing".
+_NOT_AN_ACCIDENT = (
+    r"(?! ?(shaving|cooking|playing|laughing|at the gym|at work|at practice|in the kitchen|"
+    r"by accident|accidentally|while|when i fell|falling|skiing|skating|running|lifting|"
+    r"on a|on the|with a knife cooking))"
+)
+
 # Patterns on normalized text (spaces around every word). "\b" is not needed: each
 # pattern starts and ends on a space or a word stem.
 _SUICIDE = [
     # French: a wish to die or to end it, about oneself or a close one.
-    r" (veux|veut|voulons|veulent|envie de|gout de|aimerais|aimerait|vais|va|pense a|pensees? de|songe a|prefererais) (juste )?(mourir(?! de (rire|faim|honte|chaleur|froid|envie|ennui))|crever(?! de (faim|chaleur|froid|rire))|en finir|disparaitre pour toujours)",
+    r" (veux|veut|voulons|veulent|envie de|gout de|aimerais|aimerait|vais|va|pense a|pensees? de|songe a|prefererais) (juste |trop |tant )?(mourir(?! de (rire|faim|honte|chaleur|froid|envie|ennui))|crever(?! de (faim|chaleur|froid|rire))|en finir|disparaitre pour toujours)",
     r" (veux|veut|peux|peut|sais|sait) (plus|pas) (vivre|continuer) ",
     r" (plus|pas) (envie de|le gout de|la force de) (vivre|continuer) ",
     r" (veux|veut) (plus|pas) (etre|rester) (en vie|la) ",
@@ -187,7 +226,8 @@ _SUICIDE = [
     r" (vie|vivre) (ne vaut|vaut) (plus|pas) (la peine|rien)",
     # English.
     r" (want|wants|wanted|going|plan|planning|thinking about|thoughts? of|think about|wish i could|would rather) (to )?(die|be dead|end it|kill (myself|himself|herself|themselves))",
-    r" (kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|hang|hanging|shoot|shooting) (myself|himself|herself|themselves|themself)",
+    r" (kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|hang|hanging|shoot|shooting) (myself|himself|herself|themselves|themself)"
+    + _NOT_AN_ACCIDENT,
     r" (end|ending|take|taking) (my|his|her|their|your) (own )?life",
     r" end it all",
     r" feel like (dying|ending it|ending my life|killing myself|disappearing forever)",
@@ -213,7 +253,7 @@ _SUICIDE = [
     r" (une corde|the rope|a rope|rope ready|noose|noeud coulant|gun to my head|loaded gun|fusil charge)",
     r" (me|se|te) suis (ouvert|ouverte|coupe|coupee) (les )?(veines|poignets)",
     r" (je|il|elle|tu) (me|se|te) (coupe|coupes|coupent|brule|brules|brulent|scarifie)(?! (les |mes |ses |tes )?(cheveux|ongles|frange|barbe|doigt|legumes))",
-    r" (burned|burnt|burning|cut|cutting) (myself|herself|himself|themselves) ",
+    r" (burned|burnt|burning|cut|cutting) (myself|herself|himself|themselves) " + _NOT_AN_ACCIDENT,
     r" (saigne|saigner|bleeding|bleed)( [a-z]+){0,3} (beaucoup|pas|arrete pas|a lot|wont stop|will not stop|cant stop|badly)",
     # A goodbye, or giving one's things away.
     r" (texte|texto|message|lettre|mot|text|note|letter|dit|dire|saying|said|say|publie|publier|poste|posted|sent)( [a-z]+){0,2} (d adieu|adieu|goodbye|good bye|farewell)"
@@ -237,7 +277,6 @@ _SUICIDE = [
     r" (how to|comment) (end it|en finir|mourir|die|kill myself|me tuer|me suicider)",
     r" (no|nothing|plus de|pas de) (point|reason|raison|sens) (anymore|any more|to anything|a rien)",
     r" (tonight is the night|c est ce soir que|ce soir c est fini)",
-    r"^(?!.* (naloxone|narcan|kit|kits|trousse|trousses) ).* (overdose|surdose|od)(?! (prevention|site|sites|kit|kits|trousse|trousses|awareness|statistics|statistiques|response|training|formation))",
     r" (s|m|t|se|me|te) (automutile|automutilent|automutiler|automutilait|scarifie|scarifient|scarifiait) ",
     r" (self harming|selfharming|self harms|selfharm) ",
     r" (ending|end) it all ",
@@ -262,6 +301,37 @@ _SUICIDE = [
     r" (want|wants|going|gonna|about|plan|planning) to jump( off| from| in front| $)",
     r" (took|swallowed|has taken|have taken) (some |his |her |my |their )?(pills|meds|medication|medications|tablets)(?! (for|every|daily|as|with (food|water|a meal)))",
     r" (a pris|ai pris|a avale|ai avale) (des|ses|mes|ces) (pilules|medicaments|comprimes|cachets)(?! (pour|chaque|contre|avec (le|son|du) repas))",
+    # Other ways of wishing to die, to be gone, not to wake up.
+    r" (rather|ready to|hope i|hope to|pray to|want to) (die|be dead) ",
+    r" (espere|prie pour|hate de|pret a|prete a) (mourir|crever|en finir) ",
+    r" (veux|veut|voudrais|aimerais) (plus|pas|pu|jamais) (me|se|te) (reveiller|lever) ",
+    r" (en peux|en peut) plus de (vivre|la vie|exister) ",
+    r" (plus|pas|pu) (le|l) gout (de|d) vivre ",
+    r" (veux|veut) (plus|pas) exister ",
+    r" (veux|veut|voudrais) (que|qu) (ca|tout) (finisse|arrete|s arrete|se termine) ",
+    r" (c est|cest) fini pour (moi|lui|elle) ",
+    r" (everyone|everybody|my family|my kids|they|people|the world) (would|will|d) be better off",
+    r" (see|sees|saw) (the|any|no) point (of|in) (living|life|going on|being alive)",
+    r" (not|never) (to )?exist (anymore|any more|again)? ",
+    r" (just want|want|wants) to not (exist|be here|be alive|wake up) ",
+    r" (wish|wished) (i|he|she) (was not|wasnt|were not|werent) (alive|here|born) ",
+    r" (can not|cant|cannot) (go on|keep going|live) like this ",
+    r" (done|finished) with (life|living|everything|it all) ",
+    r" (thinking|think|thought|thoughts) about (death|dying) ",
+    r" (me|se|te) (noyer|flinguer|tirer|lancer en bas|lancer du|garocher en bas) ",
+    r" (drown|shoot|hang|gas) (myself|himself|herself|themselves) ",
+    r" (me|se|te) (jeter|lancer|garocher) (dans|en bas|du|de la|devant|sous) (le fleuve|la riviere|l eau|le lac|du pont|un pont|le pont|le metro|un train|un char|un camion)",
+    r" (foncer|rentrer|crasher) (dans|contre) un (mur|arbre|poteau|camion) ",
+    r" (pris|avale) (toute|toutes|tous) (sa|ses|ma|mes|la) (prescription|prescriptions|medication|pilules|medicaments|pompes) ",
+    r" (batch|paquet|tas|gang) de (pilules|medicaments|comprimes|cachets) ",
+    r" (pills|meds|tablets|medication) (saved up|stockpiled|hoarded|collected)",
+    r" (saved up|stockpiled|hoarded|been collecting) (pills|meds|tablets|medication)",
+    r" (enferme|enfermee|locked (herself|himself|themselves))( [a-z]+){0,8} (couteau|knife|lame|blade|rasoir|razor|pills|pilules|corde|rope) ",
+    r" (me|se|te) suis (coupe|coupee|scarifie|scarifiee|mutile|mutilee|brule|brulee)(s)? ",
+    r" (burn|burns|burned|burning) (myself|himself|herself|themselves) with ",
+    r" (lettre|lettres|mot) (pour|a) (mes|ses|mon|ma) (enfants|enfant|famille|parents|blonde|chum)( [a-z]+){0,6} (ce soir|demain|c est fini|adieu)",
+    r" (testament)( [a-z]+){0,6} (ce soir|c est ce soir|adieu|lettre)",
+    r" (personne|nobody|no one) (va|ne va|will|would)( [a-z]+){0,2} (s ennuyer|ennuyer|miss) (de )?(moi|me) ",
     # Said of oneself or of a close one: "suicidal", "dark thoughts".
     r" (je suis|j suis|il est|elle est|est|is|am|i am|he is|she is|they are|feel|feeling|feels|me sens|se sent|devient|became|becoming) (encore |vraiment |tres |very |really |so |still )?(suicidaire|suicidaires|suicidal) ",
     r" (j ai|il a|elle a|a|ont|avons|have|has|having|had|i have|i m having) (encore |souvent |still |often )?(des |de |les |some |these |those )?(idees?|pensees?|thoughts?) (noires?|suicidaires?|de mort|de suicide|suicidal|dark|of suicide|of death|of dying) ",
@@ -275,6 +345,7 @@ _DANGER_TO_OTHERS = [
     r" (has|have|got) a (gun|knife|weapon) and",
     r" (death threats?|threat(en|ens|ened|ening)? to kill (someone|somebody|him|her|them|people|my|his|everyone)\b)",
     r" (kill|hurt) (someone|somebody|people|everyone) ",
+    r" (poignarder|tuer|blesser|frapper|tirer sur|attaquer) (quelqu un|du monde|tout le monde|des gens|le monde) ",
     # A firearm or weapon at hand, or a threat to shoot.
     r" (a|as|ont|avait|avec|has|have|got|carrying|carries|owns|holding|pointe|pointing)( un| une| a| an| his| her| son| sa| their| des)? (fusil|arme a feu|arme|armes|gun|guns|firearm|revolver|pistolet|carabine|rifle|shotgun) ",
     r" (va|vont|veut|voulait|menace de|menace|parle de|dit qu il va|dit qu elle va) (tirer|faire feu)(?! (au sort|une conclusion|les cartes|profit|parti|la chasse))",
@@ -331,6 +402,28 @@ _VIOLENCE = [
     r" (frapper|battre|cogner|tabasser|battait|frappait) (sa|son|ses|la|le|les|une|un) (femme|blonde|conjointe|enfants?|fille|fils|mere|pere|chum|mari|bebe|soeur|frere) ",
     r" (hear|heard|hearing|entends|entendu) (the |my |le |la |les |mon |ma |mes )?(neighbou?rs?|voisins?|voisine)( [a-z]+){0,3} (hitting|beating|frapper|battre|frappe|bat|hurting|screaming|crier|hurler) ",
     r" (locked|locks|locking) (me|us|her|him|them|the kids) (in|inside|up|out) ",
+    # Rape and forced sex, blows and things thrown, a blade at the throat, threats.
+    r" (raped|rapes|rape|sexually assaulted|sexually abused|molested) (me|her|him|my|them|us) ",
+    r" (forced|forces|forcing|force|made) (me|her|him) (to )?(have sex|into sex|sleep with)",
+    r" (m a|m|l a|nous a|me|la|le) (force|forcee|forcent|forcer) a (coucher|avoir des relations|faire l amour|avoir du sexe)",
+    r" (force|forcent|forcer) a avoir des relations sexuelles ",
+    r" (pushed|shoved|threw|thrown|slammed|dragged) (me|her|him|us|them)( [a-z]+){0,3} (and|into|against|down|on|to the|across)",
+    r" (threw|throws|thrown|throwing) (a|the|his|her) (chair|bottle|plate|glass|knife|phone|table|object|lamp) at (me|her|him|us)",
+    r" (m a|m|nous a|l a) (lance|lancee|garoche|garochee|jete|jetee) (une|un|des) (chaise|bouteille|assiette|verre|couteau|cellulaire|objet|table)",
+    r" (knife|blade|gun) (to|against|at) (my|her|his|our) (throat|neck|head|chest)",
+    r" (couteau|lame|fusil|arme) (sur|sous|contre) (ma|sa|la|notre) (gorge|tete|cou) ",
+    r" (harcele|harcelent|harcelait|stalks|stalking|harasses|harassing)( [a-z]+){0,2} (et|and|pis) (me |nous |la |her |me |us )?(menace|menacent|threatens|threatening)",
+    r" (he is|she is|hes|shes|he s|she s|they are|theyre) (hurting|abusing|beating|hitting|threatening) (me|us|my|her|him) ",
+    r" (uncle|father|dad|stepdad|stepfather|brother|cousin|husband|boyfriend|partner|mother|mom|wife|girlfriend|grandfather|grandpa|coach|teacher|neighbou?r) (abuses|abused|is abusing|molests|molested|rapes|raped) (me|her|him|us|my) ",
+    r" (abusee|abuse|abusees|abuses|maltraitee|maltraite|violentee|agressee) par (mon|ma|mes|son|sa|ses|un|une) ",
+    r" (abused|beaten|hit|raped|threatened|hurt|assaulted) by (my|her|his|our|a) ",
+    r" (afraid|scared|terrified|frightened) (of|for) (my|her|his) (husband|wife|partner|boyfriend|girlfriend|ex|dad|father|mom|mother|stepdad|son|daughter) ",
+    r" (peur|terrifiee?|effrayee?) (de|d) (mon|ma) (mari|femme|conjoint|conjointe|chum|blonde|ex|pere|mere|beau pere|fils|fille) ",
+    r" (subis|subit|subissons|vis|vit|vivons|vivent) (de la|des|la) (violence|violences|maltraitance|abus) ",
+    r" (he|she|he ll|she ll|he will|she will|he is going to|she is going to|hes going to|shes going to|he s going to|going to|gonna|threatened to|threatens to|says he ll|says she ll|said he d|said she d|says he will|says she will) (kill|hurt|stab|shoot|beat|strangle|choke) (me|us|my|the kids|the children) ",
+    r" (scared|afraid|terrified|fear) (he|she|they) (ll|will|would|d|is going to|s going to) (kill|hurt|stab|shoot|beat) (me|us|my) ",
+    r" (il|elle|mon chum|mon mari|ma femme|ma blonde|mon ex|mon conjoint|ma conjointe|mon pere|ma mere|on) (va|veut|vont|menace de|dit qu il va|dit qu elle va) (me|nous) (tuer|blesser|frapper|poignarder|battre|etrangler) ",
+    r" (threatened|threatens|threatening|menace|menacee|menacait) (me|us|her|moi|nous)? ?(with|avec) (a|an|un|une|his|her|son|sa) (knife|gun|couteau|fusil|arme|weapon|hache|axe|bat|batte|baton)",
     r" (going|gonna|wants|threatened) to kill me",
     r" (child|kid|baby|son|daughter) (is being|being|is) (beaten|hit|abused|hurt|in danger)",
 ]
@@ -344,6 +437,9 @@ _TOPIC = {
         r" tentative de suicide ",
         r" (scarification|automutilation|self ?harm|self ?injury) ",
         r" (dark|suicidal) thoughts ",
+        # An overdose named alone: a crisis, unless a search is about it (a conference,
+        # statistics, awareness, a naloxone kit).
+        r" (overdose|surdose|overdoses|surdoses)(?! (prevention|site|sites|kit|kits|trousse|trousses|awareness|statistics|statistiques|response|training|formation|crisis|deaths|death|data))",
     ],
     DANGER_TO_OTHERS: [r" (homicid(e|al|aire)) "],
     VIOLENCE: [

@@ -37,6 +37,7 @@ from proxima.directory.services.taxonomy import (
     need_domain_term_id,
     term_graph,
 )
+from proxima.directory.services.text import is_content_word, stems, words
 from proxima.directory.services.vocabulary import NeedVocabulary, need_vocabulary
 
 # A listing's text is read a sentence (or a list item) at a time: a phrase's words must
@@ -69,6 +70,21 @@ def _sentences(texts: Iterable[str]) -> list[str]:
     return [s.strip() for text in texts for s in _SENTENCE_BREAK.split(text or "") if s.strip()]
 
 
+def _side_by_side(sentence: str, used: frozenset, count: int) -> bool:
+    """Whether `count` content words in a row of the sentence each hold one of the
+    phrase's stems (`used`)."""
+    if count <= 1:
+        return True
+    run = 0
+    for word in words(sentence):
+        if not is_content_word(word):
+            continue
+        run = run + 1 if used.intersection(stems(word)) else 0
+        if run >= count:
+            return True
+    return False
+
+
 def read_needs(
     texts: Iterable[str], vocabulary: NeedVocabulary, graph: TermGraph
 ) -> dict[str, str]:
@@ -83,7 +99,11 @@ def read_needs(
             if needs & CRISIS_NEED_IDS:
                 if about is None:
                     about = is_about_the_subject(sentence)
-                if about:  # the sub-domains too (sexual violence under violence)
+                # A crisis phrase's words side by side ("crisis center"), not gathered
+                # from a sentence ("in times of crisis ... community centers", "our team
+                # ... a housing crisis": such listings came before the suicide line).
+                if about or not _side_by_side(sentence, match.words, match.strength):
+                    # (The sub-domains too: sexual violence under violence.)
                     needs = {n for n in needs if not is_crisis_need(n, graph)}
             for need in graph.most_specific(needs):
                 found.setdefault(need, match.phrase)
