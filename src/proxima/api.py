@@ -73,12 +73,15 @@ api.add_router("/", referrals_router)
 @api.exception_handler(SearchInputError)
 @api.exception_handler(MatchInputError)
 def search_input_error(request, exc: ValueError):
-    body = {"detail": str(exc)}
-    # A refused search whose words speak of a crisis still carries the numbers.
+    return api.create_response(request, _with_crisis(request, {"detail": str(exc)}), status=400)
+
+
+def _with_crisis(request, body: dict) -> dict:
+    """A refused search whose words speak of a crisis still carries the numbers."""
     crisis = detect_crisis(request.GET.get("search", "")) if request.method == "GET" else None
     if crisis is not None:
         body["proxima_crisis"] = crisis_out(crisis)
-    return api.create_response(request, body, status=400)
+    return body
 
 
 @api.exception_handler(InputError)
@@ -144,7 +147,8 @@ def not_found(request, exc):
 def invalid_input(request, exc: ValidationError):
     detail = _("Invalid request: see errors.")
     errors = [in_words(error) for error in exc.errors]
-    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+    body = _with_crisis(request, {"detail": detail, "errors": errors})
+    return api.create_response(request, body, status=422)
 
 
 # ninja's own refusals (a body it cannot parse, a missing CSRF token), in the caller's

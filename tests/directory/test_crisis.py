@@ -636,6 +636,12 @@ def test_a_refused_search_still_shows_the_numbers(directory):
     ]
     calm_api = client.get("/api/hsds/services", {"search": "x" * 600})
     assert calm_api.status_code == 400 and "proxima_crisis" not in calm_api.json()
+    for bad in ({"per_page": "abc"}, {"page": "abc"}, {"proximity": "abc"}):
+        refused = client.get("/api/hsds/services", {"search": "je veux mourir", **bad})
+        assert refused.status_code == 422, bad
+        assert refused.json()["proxima_crisis"]["kinds"] == ["suicide"], bad
+    calm_422 = client.get("/api/hsds/services", {"search": "banque", "page": "abc"})
+    assert calm_422.status_code == 422 and "proxima_crisis" not in calm_422.json()
 
 
 def test_a_listing_that_only_says_crisis_is_not_a_crisis_service(directory):

@@ -461,11 +461,30 @@ def test_overnight_hours_and_real_values_are_taken(tmp_path):
         ),
         (
             lambda p: broken(p, json.dumps(service_json(schedules=[schedule(bymonthday="1,32")]))),
-            "'32' is not a number from 1 to 31",
+            "'32' is not from 1 to 31 (or -1 to -31)",
         ),
         (
             lambda p: broken(p, json.dumps(service_json(assured_date="not a date"))),
             "'not a date' is not a date",
+        ),
+        (
+            lambda p: broken(
+                p, json.dumps(service_json(schedules=[schedule(dtstart="2024-W05-1")]))
+            ),
+            "'2024-W05-1' is not a date",
+        ),
+        (
+            lambda p: broken(
+                p,
+                json.dumps(
+                    service_json(schedules=[schedule(dtstart="2025-06-01", until="2025-01-01")])
+                ),
+            ),
+            "2025-01-01 is before dtstart 2025-06-01",
+        ),
+        (
+            lambda p: broken(p, json.dumps(service_json(name="\u200b"))),
+            "'name': required field is blank",
         ),
     ],
     ids=[
@@ -505,6 +524,9 @@ def test_overnight_hours_and_real_values_are_taken(tmp_path):
         "valid-from-after-valid-to",
         "month-day-32",
         "assured-date",
+        "week-date",
+        "until-before-dtstart",
+        "zero-width-name",
     ],
 )
 def test_malformed_data_is_refused_and_nothing_changes(tmp_path, make_file, expected):
@@ -545,6 +567,19 @@ def test_a_csv_row_shorter_than_its_header_is_refused(tmp_path):
     assert "services.csv: row" in str(error.value) and "fewer values than columns" in str(
         error.value
     )
+    assert m.Service.objects.count() == 0
+
+
+def test_a_csv_column_named_twice_is_refused(tmp_path):
+    folder = tmp_path / "package"
+    shutil.copytree(examples() / "csv", folder)
+    services = folder / "services.csv"
+    lines = services.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",name"] + [line + ",Other value" for line in lines[1:]]
+    services.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(HsdsImportError) as error:
+        import_hsds(folder)
+    assert "services.csv: header, field 'name': a column named twice" in str(error.value)
     assert m.Service.objects.count() == 0
 
 

@@ -40,6 +40,10 @@ def names(text: str) -> list[str]:
         "aidé",
         "aidera",
         "helped",
+        "aide svp",
+        "please help",
+        "au secours",
+        "SOS",
     ],
 )
 def test_generic_words_alone_find_nothing(listings, text):

@@ -227,7 +227,11 @@ class _Collector:
             missing = data.get(name) is None
             if missing and not (name in links and name != "id"):
                 self.problem(source, label, name, "required field is missing")
-            elif name == "name" and isinstance(data.get(name), str) and not data[name].strip():
+            elif (
+                name == "name"
+                and isinstance(data.get(name), str)
+                and not any(c.isalnum() for c in data[name])
+            ):
                 # (A name of spaces showed as a blank link; a blank description is common
                 # in older directories, HSDS 3.0 requiring one, and harms nothing.)
                 self.problem(source, label, name, "required field is blank")
@@ -555,6 +559,11 @@ def _read_tabular(folder: Path, collector: _Collector) -> None:
                 if not reader.fieldnames or "id" not in reader.fieldnames:
                     collector.problem(path.name, "header", "id", "the file has no 'id' column")
                     continue
+                repeated = sorted({c for c in reader.fieldnames if reader.fieldnames.count(c) > 1})
+                if repeated:  # which of the two columns holds, the file does not say
+                    for column in repeated:
+                        collector.problem(path.name, "header", column, "a column named twice")
+                    continue
                 for number, row in enumerate(reader, start=2):
                     if None in row:
                         collector.problem(
@@ -640,7 +649,9 @@ def semantic_problems(kind_name: str, record: dict) -> list[tuple[str, str]]:
         for name, limit in (("bymonthday", 31), ("byweekno", 53), ("byyearday", 366)):
             for part in str(record.get(name) or "").split(","):
                 if part.strip() and not _is_ordinal(part.strip(), limit):
-                    found.append((name, f"{part.strip()!r} is not a number from 1 to {limit}"))
+                    found.append(
+                        (name, f"{part.strip()!r} is not from 1 to {limit} (or -1 to -{limit})")
+                    )
         for name in ("interval", "count"):
             value = record.get(name)
             if value is not None and value < 1:
@@ -657,6 +668,10 @@ def semantic_problems(kind_name: str, record: dict) -> list[tuple[str, str]]:
         found.append(
             ("valid_from", f"{record['valid_from']} is after valid_to {record['valid_to']}")
         )
+    start = _iso_day(str(record.get("dtstart") or ""))
+    until = _iso_day(str(record.get("until") or ""))
+    if kind_name == "schedule" and start and until and until < start:
+        found.append(("until", f"{record['until']} is before dtstart {record['dtstart']}"))
     for name in EMAIL_FIELDS:
         value = record.get(name)
         if value and not EMAIL_PATTERN.fullmatch(str(value).strip()):
@@ -688,10 +703,15 @@ def _iso_day(text: str):
     from datetime import date, datetime
 
     text = text.strip()
+    if not ISO_DAY.match(text):  # (Python reads week dates too: "2024-W05-1")
+        return None
     try:
         return date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text).date()
     except ValueError:
         return None
+
+
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:$|[T ])")
 
 
 def _is_ordinal(text: str, limit: int) -> bool:

@@ -298,7 +298,7 @@ GENERIC_WORDS = (
     "ressources resource resources organisme organismes organisation organization "
     "organizations information informations info infos trouver find finding cherche "
     "chercher cherchez cherché looking search recherche quelque something chose thing offre "
-    "offer offert "
+    "offer offert svp stp please pls plz secours sos "
     "offered disponible available gratuit free get gets getting"
 )
 _GENERIC_STEMS = frozenset(stem for word in GENERIC_WORDS.split() for stem in stems(word))
