@@ -540,47 +540,49 @@ def test_malformed_data_is_refused_and_nothing_changes(tmp_path, make_file, expe
     assert snapshot() == before
 
 
-def test_malformed_csv_names_file_row_and_field(tmp_path):
+def refused_csv(tmp_path, change) -> str:
+    """The official example's tabular package with its services.csv lines changed by
+    `change`: the import's refusal (nothing written)."""
     folder = tmp_path / "package"
     shutil.copytree(examples() / "csv", folder)
     services = folder / "services.csv"
-    lines = services.read_text(encoding="utf-8").splitlines()
-    lines.append(lines[1].replace("ac148810", "bd259921").replace(",12,100,", ",douze,100,"))
+    lines = change(services.read_text(encoding="utf-8").splitlines())
     services.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(HsdsImportError) as error:
         import_hsds(folder)
-    message = str(error.value)
-    assert "services.csv" in message and "minimum_age" in message and "expected a number" in message
     assert m.Service.objects.count() == 0
+    return str(error.value)
+
+
+def test_malformed_csv_names_file_row_and_field(tmp_path):
+    message = refused_csv(
+        tmp_path,
+        lambda lines: [
+            *lines,
+            lines[1].replace("ac148810", "bd259921").replace(",12,100,", ",douze,100,"),
+        ],
+    )
+    assert "services.csv" in message and "minimum_age" in message and "expected a number" in message
 
 
 def test_a_csv_row_shorter_than_its_header_is_refused(tmp_path):
     """A row's missing cells are no blank values (an outsider's probe)."""
-    folder = tmp_path / "package"
-    shutil.copytree(examples() / "csv", folder)
-    services = folder / "services.csv"
-    lines = services.read_text(encoding="utf-8").splitlines()
-    lines.append(lines[1].replace("ac148810", "bd259921").split(",", 3)[0] + ",Short row")
-    services.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(HsdsImportError) as error:
-        import_hsds(folder)
-    assert "services.csv: row" in str(error.value) and "fewer values than columns" in str(
-        error.value
+    message = refused_csv(
+        tmp_path,
+        lambda lines: [
+            *lines,
+            lines[1].replace("ac148810", "bd259921").split(",", 3)[0] + ",Short",
+        ],
     )
-    assert m.Service.objects.count() == 0
+    assert "services.csv: row" in message and "fewer values than columns" in message
 
 
 def test_a_csv_column_named_twice_is_refused(tmp_path):
-    folder = tmp_path / "package"
-    shutil.copytree(examples() / "csv", folder)
-    services = folder / "services.csv"
-    lines = services.read_text(encoding="utf-8").splitlines()
-    lines = [lines[0] + ",name"] + [line + ",Other value" for line in lines[1:]]
-    services.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(HsdsImportError) as error:
-        import_hsds(folder)
-    assert "services.csv: header, field 'name': a column named twice" in str(error.value)
-    assert m.Service.objects.count() == 0
+    message = refused_csv(
+        tmp_path,
+        lambda lines: [lines[0] + ",name"] + [line + ",Other value" for line in lines[1:]],
+    )
+    assert "services.csv: header, field 'name': a column named twice" in message
 
 
 def test_a_json_key_given_twice_is_refused(tmp_path):
