@@ -281,12 +281,15 @@ def service_json(**changes) -> dict:
 def test_overnight_hours_and_real_values_are_taken(tmp_path):
     """20:00 to 08:00 is a night shelter's schedule, not an error."""
     import_hsds(examples() / "taxonomy.json")
-    night = schedule(byday="MO,TU,-1FR", opens_at="20:00", closes_at="08:00")
+    night = schedule(
+        byday="MO,TU,-1FR", opens_at="20:00", closes_at="08:00", freq="weekly", bymonthday="-1"
+    )
     data = service_json(
         minimum_age=12, maximum_age=12, schedules=[night], languages=[{"id": UUID_1, "code": "cr"}]
     )
     import_hsds(broken(tmp_path, json.dumps(data)))
     assert m.Service.objects.filter(pk=data["id"]).exists()
+    assert m.Schedule.objects.get(pk=UUID_4).freq == "WEEKLY"  # as HSDS 3.0 spells it
 
 
 @pytest.mark.parametrize(
@@ -575,6 +578,12 @@ def test_a_csv_row_shorter_than_its_header_is_refused(tmp_path):
         ],
     )
     assert "services.csv: row" in message and "fewer values than columns" in message
+
+
+def test_a_csv_quote_left_open_is_refused(tmp_path):
+    """Its columns shifted: a name of 171 characters imported (a second probe)."""
+    message = refused_csv(tmp_path, lambda lines: [*lines[:-1], lines[-1].replace(",", ',"', 1)])
+    assert "services.csv: file: unreadable CSV" in message
 
 
 def test_a_csv_column_named_twice_is_refused(tmp_path):

@@ -199,6 +199,8 @@ class _Collector:
         if name == "last_modified" and value and iso_moment(value) is None:
             self.problem(source, where, name, f"{value!r} is not a date and time (ISO 8601)")
             return None
+        if kind.name == "schedule" and name in ("freq", "wkst"):
+            return value.strip().upper()  # as HSDS 3.0 spells them ("weekly": WEEKLY)
         return value
 
     def add(
@@ -555,7 +557,7 @@ def _read_tabular(folder: Path, collector: _Collector) -> None:
         found = True
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
-                reader = csv.DictReader(handle)
+                reader = csv.DictReader(handle, strict=True)  # an unclosed quote: an error
                 if not reader.fieldnames or "id" not in reader.fieldnames:
                     collector.problem(path.name, "header", "id", "the file has no 'id' column")
                     continue

@@ -445,7 +445,7 @@ class _LegacyReader:
         rows: list[tuple[int, dict[str, str]]] = []
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
-                reader = csv.DictReader(handle)
+                reader = csv.DictReader(handle, strict=True)  # an unclosed quote: an error
                 columns = [c.strip().lower() for c in reader.fieldnames or []]
                 reader.fieldnames = columns
                 for number, row in enumerate(reader, start=2):

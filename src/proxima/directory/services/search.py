@@ -196,7 +196,7 @@ def _validate(query: SearchQuery) -> geo.Place | None:
     if not 1 <= query.per_page <= MAX_PER_PAGE:
         raise SearchInputError(_("Results per page must be between 1 and %d.") % MAX_PER_PAGE)
     if query.max_km is not None and not 0 < query.max_km <= 1000:
-        raise SearchInputError(_("The distance must be between 0 and 1000 km."))
+        raise SearchInputError(_("The distance must be more than 0 km and at most 1000 km."))
     if query.age is not None and not 0 <= query.age <= 130:
         raise SearchInputError(_("The age must be between 0 and 130."))
     unknown_languages = [code for code in query.languages if not LANGUAGE_CODE.fullmatch(code)]
