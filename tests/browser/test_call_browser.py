@@ -263,3 +263,14 @@ def test_a_yes_not_yet_saved_keeps_the_contact_open(page, worker):
     page.go_back()
     page.reload()  # from the server's draft, not the browser's memory of the form
     expect(page.locator("#reason")).to_have_value("Motif tapé juste avant")
+
+
+def test_a_reason_that_speaks_of_a_crisis_shows_the_numbers_as_it_is_typed(page, worker):
+    """Once the draft is saved (every 3 seconds), not on the next load (a second probe)."""
+    sign_in(page, worker)
+    page.get_by_role("button", name="Nouvel appel 811").click()
+    expect(page.locator("#crisis-title")).to_have_count(0)
+    page.locator("#reason").fill("Sa fille dit qu'elle veut se tuer ce soir")
+    expect(page.locator("#draft-status")).to_contain_text("Brouillon enregistré", timeout=8000)
+    expect(page.locator("#crisis-title")).to_be_visible()
+    expect(page.locator('#crisis-numbers a[href="tel:988"]')).to_be_visible()

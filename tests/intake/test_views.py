@@ -183,9 +183,14 @@ def test_a_long_reason_or_an_autosaved_one_that_speaks_of_a_crisis_shows_the_num
     url = reverse("intake:call", args=[episode.pk])
     draft = reverse("intake:draft", args=[episode.pk])
     typed = {"reason": "ma fille veut se tuer"}
-    api.post(draft, json.dumps(typed), content_type="application/json")
+    saved = api.post(draft, json.dumps(typed), content_type="application/json")
+    # The numbers for the page to show at once, as the reason is typed.
+    assert saved.status_code == 200 and 'href="tel:988"' in saved.content.decode()
     assert 'href="tel:988"' in api.get(url).content.decode()
-    api.post(draft, json.dumps({"reason": "Question sur un bail"}), content_type="application/json")
+    calm = api.post(
+        draft, json.dumps({"reason": "Question sur un bail"}), content_type="application/json"
+    )
+    assert calm.status_code == 204 and not calm.content
     assert 'href="tel:988"' not in api.get(url).content.decode()
     long = "Appel au sujet du logement et des factures. " * 13 + "Il veut mourir ce soir."
     api.post(url, {"action": "screen", "reason": long, "language": "fr"})

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -404,7 +405,12 @@ def save_call_draft(request, episode_id):
     if request.content_type not in (*FORM_TYPES, "application/json"):
         return _plain(_("Send the draft as JSON or as form fields."), 415)
     try:
-        drafts.save_draft(episode, _draft_fields(request), by=request.user)
+        draft = drafts.save_draft(episode, _draft_fields(request), by=request.user)
     except ScreeningInputError as error:
         return _plain(" ".join(error.errors.values()), 400)
+    reason = draft.data.get("reason")
+    if episode.is_open and isinstance(reason, str) and detect_crisis(reason):
+        # What is being typed speaks of a crisis: the numbers, for the page to show now.
+        numbers = {"numbers": EMERGENCY_NUMBERS, "steady": False}
+        return HttpResponse(render_to_string("directory/_emergency_numbers.html", numbers))
     return HttpResponse(status=204)

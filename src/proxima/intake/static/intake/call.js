@@ -96,6 +96,13 @@
       if (!response.ok) throw new Error(response.status);
       lastSaved = now;
       status.textContent = status.dataset.saved + " " + new Date().toLocaleTimeString();
+      // The reason typed speaks of a crisis: the server sends the numbers to show now.
+      var slot = document.getElementById("crisis-numbers");
+      if (response.status === 200 && slot && !slot.firstElementChild) {
+        return response.text().then(function (html) {
+          slot.innerHTML = html;
+        });
+      }
     }).catch(function () {
       status.textContent = status.dataset.failed;
     });
