@@ -343,6 +343,11 @@ SECOND_PROBE = [
 ]
 
 SECOND_PROBE_NEAR_MISSES = [
+    "je vais me tirer d'ici",
+    "a program that does not exist anymore",
+    "my son was hit by a car",
+    "gonna beat my high score",
+    "done with everything on my list",
     "colloque sur les surdoses",
     "semaine de sensibilisation aux surdoses",
     "journée internationale de sensibilisation aux surdoses",
