@@ -11,10 +11,11 @@ received), written once for each language; they are not tuned to any evaluation 
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from proxima.directory.services.text import fold
 
 SUICIDE, DANGER_TO_OTHERS, VIOLENCE = "suicide", "danger_to_others", "violence"
 
@@ -67,10 +68,7 @@ def normalize(text: str) -> str:
     """Lower case, no accents, apostrophes as spaces, spoken contractions spelt out
     ("jveux" → "je veux", "chu" → "je suis", "pu" → "plus"), letters repeated for
     emphasis cut to one ("mouriiiir" → "mourir"), one space between words."""
-    # (Ligatures have no accent to strip: "sœur" is "soeur".)
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = fold(text)  # (the ligatures spelt out: "sœur" is "soeur")
     # English contractions keep their words together ("don't" → "dont", "I'm" → "im");
     # French elisions part them ("j'ai" → "j ai").
     text = re.sub(r"\bi[’'`´]m\b", "im", text)
@@ -285,7 +283,7 @@ _SUICIDE = [
     r" (want|wants|wanted|wish i could|would like|need) to (just )?disappear(?! (from|for a|for the|on) )",
     r" (bu|drank|drinking|drunk|alcool|alcohol|booze)( [a-z]+){0,3} (et|pis|and|plus|with|avec) (pris |took |taken )?(des |some |my |mes )?(pilules|pills|meds|medicaments|comprimes|somniferes)",
     # A wish said in the conditional, or to be dead; elided pronouns ("m'tuer").
-    r" (voudrais|voudrait|voudrions|aimerais|aimerait|souhaiterais|souhaite|souhaiterait) (juste )?(mourir(?! de (rire|faim|honte|chaleur|froid|envie|ennui))|crever(?! de (faim|chaleur|froid|rire))|en finir|etre morte?s?|plus etre la|plus vivre) ",
+    r" (voudrais|voudrait|voudrions|aimerais|aimerait|souhaiterais|souhaite|souhaiterait) (mourir(?! de (rire|faim|honte|chaleur|froid|envie|ennui))|crever(?! de (faim|chaleur|froid|rire))|en finir|etre morte?s?|plus etre la|plus vivre) ",
     r" (veux|veut|voudrais|aimerais|souhaite) (etre|d etre) morte?s? ",
     r" (m|s|t|me|se|te) (enlever|enleve|enlevee|enlever) la vie ",
     r" (m|s|t) (tuer|suicider|pendre|tue|suicide|pend) ",
@@ -332,7 +330,7 @@ _SUICIDE = [
     r" (testament)( [a-z]+){0,6} (ce soir|c est ce soir|adieu|lettre)",
     r" (personne|nobody|no one) (va|ne va|will|would)( [a-z]+){0,2} (s ennuyer|ennuyer|miss) (de )?(moi|me) ",
     # Said of oneself or of a close one: "suicidal", "dark thoughts".
-    r" (je suis|j suis|il est|elle est|est|is|am|i am|he is|she is|they are|feel|feeling|feels|me sens|se sent|devient|became|becoming) (encore |vraiment |tres |very |really |so |still )?(suicidaire|suicidaires|suicidal) ",
+    r" (je suis|j suis|il est|elle est|est|is|am|i am|he is|she is|they are|feel|feeling|feels|me sens|se sent|devient|became|becoming) (encore |tres |very |still )?(suicidaire|suicidaires|suicidal) ",
     r" (j ai|il a|elle a|a|ont|avons|have|has|having|had|i have|i m having) (encore |souvent |still |often )?(des |de |les |some |these |those )?(idees?|pensees?|thoughts?) (noires?|suicidaires?|de mort|de suicide|suicidal|dark|of suicide|of death|of dying) ",
 ]
 _DANGER_TO_OTHERS = [
@@ -388,8 +386,8 @@ _VIOLENCE = [
     r" (is|keeps|started|starts|s) (hitting|beating|choking|strangling|punching|kicking|hurting|abusing|threatening) (me|us|my|the kids|the children|her|him) ",
     r" (afraid|scared) for my (life|safety)",
     # A partner or parent said to be violent; blows given, a hand on the throat.
-    r" (mon chum|ma blonde|mon mari|ma femme|mon conjoint|ma conjointe|mon pere|ma mere|mon ex|mon partenaire|mon copain|ma copine|mon beau pere|ma belle mere|il|elle) (est|devient|etait) (encore |tres |vraiment )?(violent|violente|agressif|agressive|dangereux|dangereuse) ",
-    r" (my|her|his|our) (husband|wife|partner|boyfriend|girlfriend|dad|father|mom|mother|ex|stepdad|stepfather|stepmom|stepmother|son|daughter) (is|gets|becomes|has been|was) (so |very |really |getting )?(violent|abusive|dangerous|aggressive) ",
+    r" (mon chum|ma blonde|mon mari|ma femme|mon conjoint|ma conjointe|mon pere|ma mere|mon ex|mon partenaire|mon copain|ma copine|mon beau pere|ma belle mere|il|elle) (est|devient|etait) (encore |tres )?(violent|violente|agressif|agressive|dangereux|dangereuse) ",
+    r" (my|her|his|our) (husband|wife|partner|boyfriend|girlfriend|dad|father|mom|mother|ex|stepdad|stepfather|stepmom|stepmother|son|daughter) (is|gets|becomes|has been|was) (very |getting )?(violent|abusive|dangerous|aggressive) ",
     r" (m|t|l|nous|lui|leur) a (sacre|donne|foutu|flanque|crisse|calisse|envoye) (une|des|un|deux|plein de) (claques?|baffes?|gifles?|coups?|volees?|coups de poing|tapes?) ",
     r" (me|te|la|le|l|nous|les) (donne|donnent|sacre|sacrent|envoie) (une|des|un) (claques?|baffes?|gifles?|coups?|volees?) ",
     r" (pogne|pognee|prise?|serre|serree|tenu|tenue|agrippe|agrippee|attrape|attrapee|m a pogne|m a pris) (a|par) la gorge ",
@@ -480,7 +478,7 @@ _WEAK_ABOUT = re.compile(
     r" (emploi|job|jobs|poste|programme|programmes|program|programs|benevolat|benevole|"
     r"volunteer|volunteering|career|carriere|loi|law)(?= )"
 )
-_SOMEONE = re.compile(r" (je|j|moi|me|mon|ma|mes|i|my|me|myself|mine|nous|notre|nos|we|our|us) ")
+_SOMEONE = re.compile(r" (je|j|moi|me|mon|ma|mes|i|my|myself|mine|nous|notre|nos|we|our|us) ")
 # How much of a text is read (an intake's reason holds up to 5,000 characters).
 READ_UP_TO = 5000
 
