@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -484,7 +485,7 @@ def _unstorable(text: str) -> str:
     return ""
 
 
-def _nul_paths(data: Any, where: str = "file", found: list | None = None) -> list[tuple]:
+def _unstorable_paths(data: Any, where: str = "file", found: list | None = None) -> list[tuple]:
     """Where a text no database can hold (a NUL, a lone surrogate) hides in a JSON
     document (keys and values), with why, at most ten."""
     found = [] if found is None else found
@@ -492,12 +493,12 @@ def _nul_paths(data: Any, where: str = "file", found: list | None = None) -> lis
     while stack and len(found) < 10:
         value, path = stack.pop()
         if isinstance(value, str):
-            if _unstorable(value):
-                found.append((path, _unstorable(value)))
+            if why := _unstorable(value):
+                found.append((path, why))
         elif isinstance(value, dict):
             for key, inner in value.items():
-                if _unstorable(key):
-                    found.append((path, _unstorable(key)))
+                if why := _unstorable(key):
+                    found.append((path, why))
                 stack.append((inner, f"{path}.{key}"))
         elif isinstance(value, list):
             stack.extend((inner, f"{path}[{index}]") for index, inner in enumerate(value))
@@ -534,10 +535,10 @@ def _read_json(path: Path, collector: _Collector, kind_name: str | None) -> None
         collector.problem(source, "file", str(key)[:60], "the same key twice in one object")
     if twice:
         return
-    nul = _nul_paths(data)  # anywhere, Proxima's extensions included
-    for where, why in nul:
+    unstorable = _unstorable_paths(data)  # anywhere, Proxima's extensions included
+    for where, why in unstorable:
         collector.problem(source, where, "", why)
-    if nul:
+    if unstorable:
         return
     kind = KINDS[kind_name or _guess_kind(path, data)]
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
@@ -658,21 +659,18 @@ def semantic_problems(kind_name: str, record: dict) -> list[tuple[str, str]]:
             value = record.get(name)
             if value is not None and value < 1:
                 found.append((name, f"{value:g} is not 1 or more"))
+    days = {}  # each date field given, as the day it names (None: no day)
     for name in DATE_FIELDS.get(kind_name, ()):
         value = record.get(name)
-        if value and _iso_day(str(value)) is None:
-            found.append((name, f"{value!r} is not a date (YYYY-MM-DD)"))
-    low, high = (
-        _iso_day(str(record.get("valid_from") or "")),
-        _iso_day(str(record.get("valid_to") or "")),
-    )
-    if low and high and low > high:
+        if value:
+            days[name] = _iso_day(str(value))
+            if days[name] is None:
+                found.append((name, f"{value!r} is not a date (YYYY-MM-DD)"))
+    if days.get("valid_from") and days.get("valid_to") and days["valid_from"] > days["valid_to"]:
         found.append(
             ("valid_from", f"{record['valid_from']} is after valid_to {record['valid_to']}")
         )
-    start = _iso_day(str(record.get("dtstart") or ""))
-    until = _iso_day(str(record.get("until") or ""))
-    if kind_name == "schedule" and start and until and until < start:
+    if days.get("dtstart") and days.get("until") and days["until"] < days["dtstart"]:
         found.append(("until", f"{record['until']} is before dtstart {record['dtstart']}"))
     for name in EMAIL_FIELDS:
         value = record.get(name)
@@ -700,10 +698,8 @@ DATE_FIELDS = {
 }
 
 
-def _iso_day(text: str):
+def _iso_day(text: str) -> date | None:
     """The day an ISO 8601 date (or date and time) names, or None (February 30th)."""
-    from datetime import date, datetime
-
     text = text.strip()
     if not ISO_DAY.match(text):  # (Python reads week dates too: "2024-W05-1")
         return None
