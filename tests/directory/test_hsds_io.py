@@ -679,3 +679,48 @@ def test_an_id_that_is_not_a_uuid_is_refused_or_converted_with_legacy_ids(tmp_pa
     # source its name.
     call_command("import-hsds", "--legacy-ids", str(path), verbosity=0)
     assert m.Service.objects.filter(pk=legacy_uuid(path.name, "svc-42")).exists()
+
+
+def test_a_nested_list_is_all_of_its_items_on_reimport(tmp_path):
+    """Re-importing a service whose lists changed: what a list no longer names is deleted
+    (`"attributes": []` takes the categories away), a list left out changes nothing, and
+    records others point to (its locations) stay."""
+    data = json.loads((examples() / "service_full.json").read_text(encoding="utf-8"))
+    service_id = data["id"]
+    kept_phone = data["phones"][0]
+    data["phones"].append({**kept_phone, "id": UUID_1, "number": "418 555-0101", "languages": []})
+    first = tmp_path / "first.json"
+    first.write_text(json.dumps(data), encoding="utf-8")
+    import_hsds(first)
+    assert m.Phone.objects.filter(service_id=service_id).count() == 2
+    assert m.Attribute.objects.filter(link_id=service_id).count() == 1
+    languages = m.Language.objects.filter(service_id=service_id).count()
+    locations = m.Location.objects.count()
+    assert languages == 1 and locations >= 1
+
+    data["phones"] = [kept_phone]
+    data["attributes"] = []
+    del data["languages"]
+    second = tmp_path / "second.json"
+    second.write_text(json.dumps(data), encoding="utf-8")
+    report = import_hsds(second)
+
+    phones = m.Phone.objects.filter(service_id=service_id)
+    assert list(phones.values_list("id", flat=True)) == [kept_phone["id"]]
+    assert not m.Attribute.objects.filter(link_id=service_id).exists()
+    assert m.Language.objects.filter(service_id=service_id).count() == languages
+    assert m.Location.objects.count() == locations
+    assert report.deleted == {"phone": 1, "attribute": 1}
+    before = snapshot()
+    again = import_hsds(second)
+    assert snapshot() == before and again.deleted == {}
+
+    # A phone the data still gives to the service's location leaves the service only.
+    assert m.Phone.objects.get(id=kept_phone["id"]).location_id
+    data["phones"] = []
+    third = tmp_path / "third.json"
+    third.write_text(json.dumps(data), encoding="utf-8")
+    assert import_hsds(third).deleted == {}
+    assert not m.Phone.objects.filter(service_id=service_id).exists()
+    assert m.Phone.objects.get(id=kept_phone["id"]).location_id
+    assert m.Language.objects.filter(service_id=service_id).count() == languages

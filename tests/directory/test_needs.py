@@ -181,6 +181,21 @@ def test_a_persons_situation_mentioned_in_a_listing_is_not_a_need_it_serves(need
     ).exists()
 
 
+def test_a_category_taken_away_on_reimport_no_longer_leads_to_the_listing(imported):
+    """`"attributes": []` is the listing's whole list: its category and the need the
+    category gave go, and the search no longer finds it by that need."""
+    assert "Étude après l'école" in names("aide aux devoirs")
+    services = json.loads(imported.read_text(encoding="utf-8"))
+    services[1]["attributes"] = []
+    imported.write_text(json.dumps(services), encoding="utf-8")
+    import_hsds(imported)
+    assert not m.Attribute.objects.filter(link_id=uid("service:b")).exists()
+    assert not m.ServiceNeed.objects.filter(
+        service_id=uid("service:b"), source=m.NeedSource.TERM
+    ).exists()
+    assert "Étude après l'école" not in names("aide aux devoirs")
+
+
 def test_a_training_about_suicide_is_not_read_as_a_crisis_service(imported):
     crisis_needs = {need_domain_term_id("crisis")}
     assert not m.ServiceNeed.objects.filter(

@@ -4,6 +4,12 @@ All or nothing: every record is read and checked first (types, required fields, 
 values, sizes, duplicate ids, links to records that exist), and nothing is written unless
 everything is right. Each problem names the file, the record and the field. Records are
 matched by id, so importing the same data twice changes nothing.
+
+A record's nested list is all of its items of that kind: a phone, schedule, language,
+category (attribute)... that the directory holds for the record but the list no longer
+names is deleted (`"attributes": []` takes its categories away). A list left out changes
+nothing; records that others point to (locations, services, services at locations,
+programs) are never deleted by an import.
 """
 
 import csv
@@ -18,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from proxima.core.forms import iso_moment
@@ -83,6 +90,8 @@ class HsdsImportError(Exception):
 class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    # Details a record's nested list no longer names (see the module's docstring).
+    deleted: dict[str, int] = field(default_factory=dict)
     indexed_services: int = 0
     # The HSDS version read, and for older ones the source their ids were converted with.
     from_version: str = "3.0"
@@ -121,6 +130,8 @@ class _Collector:
         self.problems: list[ImportProblem] = []
         self.warnings: list[ImportProblem] = []
         self._top_level_seen: set[tuple[str, str, str]] = set()
+        # (child kind, link field) → parent id → the ids its nested list names
+        self.listed: dict[tuple[str, str], dict[str, set[str]]] = {}
 
     def problem(self, source: str, record: str, field_name: str, message: str) -> None:
         self.problems.append(ImportProblem(source, record, field_name, message))
@@ -280,6 +291,10 @@ class _Collector:
             if not isinstance(items, list):
                 self.problem(source, label, child_name, "expected a list")
                 continue
+            named = None
+            if child.kind in REPLACED_BY_THEIR_LIST:
+                named = self.listed.setdefault((child.kind, child.link), {})
+                named = named.setdefault(record["id"], set())
             for index, item in enumerate(items):
                 child_id = self.add(
                     KINDS[child.kind],
@@ -288,6 +303,8 @@ class _Collector:
                     f"{label}.{child_name}[{index}]",
                     {child.link: record["id"]},
                 )
+                if child_id and named is not None:
+                    named.add(child_id)
                 if child_id and child.kind in ("attribute", "metadata"):
                     # Say which table the annotation belongs to when the data does not.
                     entity_field = "link_entity" if child.kind == "attribute" else "resource_type"
@@ -401,6 +418,86 @@ def _write(
         report.updated[kind_name] = len(to_update)
         if progress:
             progress(len(records))
+    _delete_unlisted(collector, report)
+
+
+# The details a record's nested list replaces. Nothing points to them but their record.
+REPLACED_BY_THEIR_LIST = frozenset(
+    {
+        "accessibility",
+        "address",
+        "attribute",
+        "contact",
+        "cost_option",
+        "funding",
+        "language",
+        "organization_identifier",
+        "phone",
+        "required_document",
+        "schedule",
+        "service_area",
+    }
+)
+
+
+def _delete_unlisted(collector: _Collector, report: ImportReport) -> None:
+    """Delete the details a record holds that its nested list of that kind no longer
+    names (a few queries a kind, whatever the number of records)."""
+    for (kind_name, link), named_by_parent in collector.listed.items():
+        kind = KINDS[kind_name]
+        model = kind.model
+        pk_name = model._meta.pk.attname
+        own_id = kind.id_field
+        imported = collector.records[kind_name]
+        keyed_by_link = kind_name in ("attribute", "metadata")
+        parents = list(named_by_parent)
+        stale, elsewhere = [], []
+        for start in range(0, len(parents), 500):
+            rows = model.objects.filter(**{f"{link}__in": parents[start : start + 500]})
+            for pk, own, parent in rows.values_list(pk_name, own_id, link):
+                if own in named_by_parent[parent]:
+                    continue
+                record = imported.get((own, parent) if keyed_by_link else own)
+                if record is None:
+                    stale.append(pk)
+                elif record.get(link) != parent:
+                    elsewhere.append(pk)  # the data gives it to another record
+        for start in range(0, len(elsewhere), 500):
+            chunk = elsewhere[start : start + 500]
+            model.objects.filter(pk__in=chunk).update(**{link: None})
+        for start in range(0, len(stale), 500):
+            _delete_details(model, stale[start : start + 500])
+        if stale:
+            report.deleted[kind_name] = report.deleted.get(kind_name, 0) + len(stale)
+
+
+def _delete_details(model, pks: list) -> None:
+    """Delete these rows. What hangs on them alone goes with them (a deleted phone's
+    languages); a row that also belongs to another record stays there (HSDS data may
+    give one language both to a service and to its phone); their categories and
+    metadata, which name them by id, go too."""
+    from proxima.directory.models import Attribute, Metadata
+
+    for relation in model._meta.related_objects:
+        if not relation.one_to_many:
+            continue
+        link = relation.field
+        others = [
+            f.attname
+            for f in relation.related_model._meta.fields
+            if f.many_to_one and f is not link and f.related_model._meta.app_label == "directory"
+        ]
+        if others:
+            elsewhere = Q()
+            for other in others:
+                elsewhere |= Q(**{f"{other}__isnull": False})
+            relation.related_model.objects.filter(elsewhere, **{f"{link.name}__in": pks}).update(
+                **{link.attname: None}
+            )
+    if model._meta.pk.name == "id":
+        Attribute.objects.filter(link_id__in=pks).delete()
+        Metadata.objects.filter(resource_id__in=pks).delete()
+    model.objects.filter(pk__in=pks).delete()
 
 
 class _TerritoryNames:

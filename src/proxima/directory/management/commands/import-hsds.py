@@ -70,6 +70,7 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from error
         created = sum(report.created.values())
         updated = sum(report.updated.values())
+        deleted = sum(report.deleted.values())
         origin = ""
         if report.legacy_source:
             origin = (
@@ -79,7 +80,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {path}{origin}: {created} created, {updated} updated, "
-                f"{report.indexed_services} services indexed."
+                + (f"{deleted} no longer listed deleted, " if deleted else "")
+                + f"{report.indexed_services} services indexed."
             )
         )
         if report.warnings:
