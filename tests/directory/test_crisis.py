@@ -673,3 +673,85 @@ def test_a_listing_that_only_says_crisis_is_not_a_crisis_service(directory):
         assert set(names[:2]) == {"Centre de prévention du suicide", ENGLISH_ONLY_CRISIS_LINE}
         ordinary = {"Ateliers pour parents", "Citadel Corps", "Cuisine collective"}
         assert not (ordinary | {"Housing team", "Corps communautaire"}) & set(names)
+
+
+# --- A third outside probe: 596 crises, 249 near misses, written apart from the patterns
+
+
+def _third_probe() -> dict:
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).parent / "data" / "crisis_third_probe.json").read_text())
+
+
+def test_the_third_probes_crises_are_all_recognized():
+    """Each of the tester's crises (typos of the suicide words, a plan or a means without
+    them, goodbyes, slang, self-harm, an overdose's signs, a weapon, violence described
+    rather than named, a child's or an elder's abuse): one message lists every miss."""
+    missed = [c["text"] for c in _third_probe()["crises"] if detect_crisis(c["text"]) is None]
+    assert len(_third_probe()["crises"]) >= 590
+    assert missed == []
+
+
+def test_the_third_probes_near_misses_raise_no_alarm():
+    """Hyperbole ("ma mère va me tuer si je rate mon examen"), idioms ("surdose d'écran",
+    "sugar overdose"), grief and legal help after a past event, commuting over a bridge."""
+    raised = [t for t in _third_probe()["near_misses"] if detect_crisis(t) is not None]
+    assert len(_third_probe()["near_misses"]) >= 240
+    assert raised == []
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("suisider", "suicider"),
+        ("suicied", "suicide"),
+        ("suisside", "suicide"),
+        ("suicdal", "suicidal"),
+        ("mysef", "myself"),
+        ("suivie", "suivie"),  # a word of its own, two letters off
+        ("subside", "subside"),
+        ("courir", "courir"),  # one letter from "mourir": never corrected
+    ],
+)
+def test_a_misspelt_crisis_word_is_read_as_meant_and_no_other_word_is(text, meant):
+    from proxima.directory.services.crisis import normalize
+
+    assert normalize(text).strip() == meant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il dit qu'il va me tuer si je pars",
+        "he said he will kill me if i leave",
+        "il va me tuer si j'appelle la police",
+    ],
+)
+def test_a_threat_on_leaving_is_not_taken_for_hyperbole(text):
+    signal = detect_crisis(text)
+    assert signal is not None and "violence" in signal.kinds
+
+
+def test_an_elders_abuse_brings_the_elder_abuse_services_first(need_domains):
+    from django.test import Client
+
+    from tests.factories import make_service
+
+    make_service(
+        "Maison d'hébergement pour femmes victimes de violence conjugale",
+        "Hébergement et accompagnement",
+        domain="violence",
+    )
+    make_service("Ligne Aide Abus Aînés", "Écoute et conseil", domain="elder_abuse")
+    for query in (
+        "mon petit-fils me menace pour avoir mon chèque de pension",
+        "my son threatens me to get my pension money, I'm 78",
+        "maltraitance envers les aînés",
+    ):
+        api = Client().get("/api/hsds/services", {"search": query, "per_page": 5}).json()
+        assert api["proxima_crisis"]["kinds"] == ["violence"], query
+        assert api["contents"][0]["name"] == "Ligne Aide Abus Aînés", query
+    api = Client().get("/api/hsds/services", {"search": "il me frappe", "per_page": 5}).json()
+    assert api["contents"][0]["name"].startswith("Maison d'hébergement")

@@ -26,6 +26,7 @@ CRISIS_DOMAINS = {SUICIDE: ("crisis",), DANGER_TO_OTHERS: ("crisis",), VIOLENCE:
 # and homeless shelters would come first; nor "crise" alone: parents' workshops on
 # children's tantrums and "help in times of crisis" would. A crisis centre or line is
 # read as serving the crisis domain from its own words: services/needs.py.)
+ELDER_ABUSE_DOMAIN = "elder_abuse"
 SERVICE_WORDS = {
     SUICIDE: ("suicide", "detresse", "distress", "988"),
     DANGER_TO_OTHERS: (),
@@ -54,10 +55,22 @@ EMERGENCY_NUMBERS = (
 @dataclass(frozen=True)
 class CrisisSignal:
     kinds: frozenset[str]
+    # The violence is done to an older person: the elder abuse services answer it first.
+    elders: bool = False
 
     @property
     def domains(self) -> list[str]:
-        return list(dict.fromkeys(d for kind in sorted(self.kinds) for d in CRISIS_DOMAINS[kind]))
+        domains = [d for kind in sorted(self.kinds) for d in CRISIS_DOMAINS[kind]]
+        if self.elders and VIOLENCE in self.kinds:
+            domains.insert(0, ELDER_ABUSE_DOMAIN)
+        return list(dict.fromkeys(domains))
+
+    @property
+    def preferred(self) -> list[str]:
+        """The need domains whose services come first among the crisis services."""
+        if VIOLENCE in self.kinds:
+            return [ELDER_ABUSE_DOMAIN] if self.elders else ["violence"]
+        return self.domains[:1]
 
     @property
     def service_words(self) -> list[str]:
@@ -79,12 +92,58 @@ def normalize(text: str) -> str:
     text = re.sub(r"(.)\1{2,}", r"\1", text)
     words = []
     for word in text.split():
-        words.extend(CONTRACTIONS.get(word, word).split())
+        words.extend(CONTRACTIONS.get(word, _misspelt(word)).split())
     # Words of emphasis say nothing of what is wanted ("je veux vraiment mourir", "i want
     # to fucking die"): left out, the patterns see the wish itself.
     words = [word for word in words if word not in EMPHASIS]
     text = " " + " ".join(words) + " "
     return text.replace(" want 2 ", " want to ").replace(" my self ", " myself ")
+
+
+# Words a crisis is said with that are often misspelt ("suisider", "suicied", "mysef"),
+# read as meant when one letter is off (two for the long ones): added, left out, changed,
+# or two swapped. Only words no other word is that close to.
+MISSPELT = (
+    "suicide",
+    "suicides",
+    "suicider",
+    "suicidal",
+    "suicidaire",
+    "suicidaires",
+    "myself",
+    "overdose",
+    "overdosed",
+)
+
+
+def _misspelt(word: str) -> str:
+    if len(word) < 5 or word in MISSPELT:
+        return word
+    best, closest = word, 3
+    for meant in MISSPELT:
+        if word[0] == meant[0] and abs(len(word) - len(meant)) <= 2:
+            allowed = 2 if len(word) >= 8 and len(meant) >= 7 else 1
+            edits = _edits(word, meant, allowed)
+            if edits <= allowed and edits < closest:
+                best, closest = meant, edits
+    return best
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Letters added, left out, changed or swapped with the next to make b of a
+    (Damerau-Levenshtein, optimal string alignment); more than `limit` as limit + 1."""
+    before, row = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, row = row, current
+    return row[-1]
 
 
 # ("trop" is not one: "trop de pilules" is what was taken.)
@@ -139,8 +198,6 @@ CONTRACTIONS = {
     "u": "you",
     "ur": "your",
     "kms": "kill myself",
-    "unalive": "kill",
-    "unaliving": "killing",
     "wnat": "want",
     "whant": "want",
     "wnt": "want",
@@ -184,6 +241,15 @@ CONTRACTIONS = {
     "jvoulais": "je voulais",
     "jvoudrais": "je voudrais",
     "jaimerais": "j aimerais",
+    "jvx": "je veux",
+    "g": "j ai",
+    "envi": "envie",
+    "jpeu": "je peux",
+    "jpx": "je peux",
+    "den": "d en",
+    "capabl": "capable",
+    "kil": "kill",
+    "wan": "want",
 }
 
 # A goodbye to colleagues, students or fans is not one to life.
@@ -447,6 +513,175 @@ _TOPIC = {
     ],
 }
 
+# --- A third probe's phrasings, as kinds of saying (not the sentences themselves) ------
+# Whom a verb acts on when it is a person: a pronoun, or a close one named.
+_CLOSE = (
+    r"(me|moi|him|her|them|us|lui|elle|nous|les enfants|the kids|the children|"
+    r"(my|his|her|their|our|mon|ma|mes|son|sa|ses|notre|nos) (little |baby |younger |older |"
+    r"petit |petite |grand |grande |elderly |old )?(enfants?|bebe|fils|fille|femme|mari|mere|"
+    r"pere|soeur|frere|blonde|chum|grand mere|grand pere|kid|kids|child|children|son|"
+    r"daughter|wife|husband|mom|mother|dad|father|sister|brother|girlfriend|boyfriend|"
+    r"partner|baby|grandma|grandmother|grandpa|grandfather|nephew|niece|neveu|niece|"
+    r"coloc|roommate|friend|ami|amie))"
+)
+_DRUGS = (
+    r"(pills|pilules|meds|medicaments|comprimes|cachets|molly|mdma|ecstasy|coke|cocaine|"
+    r"fentanyl|fent|heroin|heroine|speed|meth|crystal|dope|drogue|drogues|drugs|xanax|"
+    r"tylenol|advil|ghb|ketamine|acid|lsd|opioids?|opiaces?|oxy|oxys|percocet|dilaudid|"
+    r"methadone|benzos?|antidepressants?|antidepresseurs?|anxiolytiques?|somniferes|"
+    r"sleeping pills|insulin|insuline|lithium|painkillers)"
+)
+_SUICIDE += [
+    # Slang of the networks, said only of oneself or a close one.
+    r" (unalive|unaliving|unalived|self delete|self deleting|sewer slide|ctb|catch the bus tonight) ",
+    # On a bridge or a roof, with the jump said anywhere.
+    r"(?=.* (pont|bridge|toit|roof|ledge|rebord|balcon|balcony|falaise|cliff|viaduc|overpass) )(?=.* (sauter|saute|sauterai|jump|jumping|jumper) )",
+    r" (i am|am|im|je suis|suis|he is|she is|il est|elle est|is|est) (on|sur) (the|a|le|la|un|une) (bridge|pont|roof|toit|ledge|rebord|viaduc|overpass|railway|voie ferree) ",
+    # Pills, a rope, a weapon: gathered, in hand, ready.
+    r" (ramasse|ramassee|garde|gardees|cache|cachees|accumule|accumulees|stocke|stockees|amasse|saved|saving|stockpiling|stockpiled|hoarding|hoarded|collecting|gathering|gathered)( up)?( (toutes|tous|all|my|mes|ses|his|her|des|some))* (pilules|pills|meds|medicaments|comprimes|cachets)",
+    r" (pilules|pills|meds|medicaments|comprimes|cachets|gun|fusil|couteau|knife|corde|rope|lames|blades) (in front of me|devant moi|dans (ma|la) main|in my hand|in (my|his|her) hands|ready|pretes?|prets|sur la table|on the table|right here)",
+    r" (holding|hold|holds|tiens|tient|tenais)( [a-z]+){0,2} (pills|pilules|meds|medicaments|comprimes|gun|fusil|couteau|knife|rope|corde|blade|lame|rasoir|razor)",
+    r" (gun|fusil|arme|carabine|pistolet|pistol|rifle|shotgun) (est |is )?(charge|chargee|loaded)",
+    r" (utiliser|use|using|pointer|point|pointing|tourner|turn)( [a-z]+){0,2} (sur moi|contre moi|on myself|at myself|against myself|sur lui|sur elle|on himself|on herself)",
+    r" (fusil|gun|arme|carabine|corde|rope)( [a-z]+){0,8} (j y pense|i think about it|y pense de plus en plus|think about using it|pense a l utiliser)",
+    r"(?=.* (corde|rope|noose) )(?=.* (garage|poutre|beam|sous sol|basement|cou|neck|regarde|looked|looking|staring|attache|tied|pendre|hang) )",
+    r"(?=.* garage )(?=.* (car running|engine running|moteur (qui )?(roule|tourne)|char (qui )?(roule|tourne)|auto (qui )?(roule|tourne)|running car|en marche) )",
+    r" (dose mortelle|dose letale|lethal dose|fatal dose|painless way|way to die|ways to die|facon de mourir|moyen de mourir|comment mourir|how to die|mourir sans souffrir|die without pain|die painlessly) ",
+    r" (drive|driving|drove|crash|crashing|foncer|fonce|rentrer) (my |the |his |her |mon |ma |son |sa )?(car |truck |char |auto |voiture )?(into|off|dans|contre) (a|the|un|une) (wall|tree|pole|cliff|mur|arbre|poteau|falaise|truck|camion)",
+    # Acting on it, a danger to oneself, a foolish thing tonight.
+    r" passer a l acte ",
+    r" danger (pour|face a|envers) (moi|lui|elle|eux) meme| danger to (myself|himself|herself|themselves) ",
+    r" (vais|va|peur de|pourrais|pourrait|risque de|veux|veut) faire une (grosse )?(connerie|betise|niaiserie) ",
+    r" (jamais|pas) (m etre|me|s etre|se) reveillee? ",
+    # Leaving for good, joining the dead, not being here tomorrow.
+    r" (partir|m en aller|m en vais|men vais|s en aller|s en va|je pars|il part|elle part|leave|leaving|go away) (pour (de bon|toujours)|for good|forever)(?! (de|du|d|des|a|au|en|from|to|this|the|my) )",
+    r" (rejoindre|retrouver)( [a-z]+){0,3} (au ciel|au paradis|de l autre cote)| (join|be with|see)( [a-z]+){0,3} in heaven",
+    r" (aurez|aurons|auront|aurai|aura) (plus|pu|pas) a (vous |t |te |s |se )?(occuper|inquieter|endurer|supporter) (de )?(moi|lui|elle)",
+    r" (will not|wont|not going to|not gonna) (have to )?(be|worry about|deal with|take care of)( a)? (me|him|her|problem|burden|around|here|alive)( [a-z]+){0,2} (much longer|for long|anymore|any more|soon|tomorrow)",
+    r" (serai|sera|serais) (plus|pu|pas) la (demain|bientot|longtemps|ce soir|cette nuit|pour) ",
+    r" (adieu (tout le monde|a tous|la vie|mes amis|everyone|world)|this is (goodbye|my goodbye|the end)|(goodbye|bye) (everyone|world|cruel world|forever)) ",
+    r" (made|make|making) peace with (leaving|dying|death|going|it all ending)",
+    r" (affairs|things) in order",
+    r" (mis|mettre|met) (de l ordre|en ordre) (dans )?(mes|ses) affaires| (regle|reglee|regler) (toutes )?(mes|ses) affaires",
+    r" (tout (prepare|planifie|organise)|planned everything|everything ready|got everything ready)( [a-z]+){0,3} (pour )?(partir|mourir|en finir|die|go|leave|end it|ce soir|tonight)",
+    r" (au cas ou|in case) (je|i|il|elle|he|she) (ne )?(serais|sois|serai|serait|soit|am|m|would|will|was|were|d)( plus| not| no longer| pu| pas)? (plus |pu |pas )?(la|here|around|alive)",
+    r" (a quoi|what s the point|whats the point|what is the point|quoi)( [a-z]+){0,2} (de vivre|sert de vivre|of living|of life|in living|to live|of going on|of being alive)",
+    r" (devrais|devrait|should) (juste )?(disparaitre|mourir|crever|plus etre la|disappear|die|not be here|not exist|not be alive)",
+    r" (je suis|il est|elle est|suis|me sens|se sent|je me sens|i am|i feel|he is|she is) de trop ",
+    r" (want|wants|wanted|need|needs) out of (this|my|his|her) life",
+    r" (veux|veut|voudrais|voulait) (que|qu) (la souffrance|la douleur|le mal|ma souffrance|ma douleur|tout|ca) (arrete|s arrete|finisse|cesse) pour (de bon|toujours)",
+    r" (sorry for everything|desolee? pour tout|pardon pour tout|pardonnez moi pour tout|pardonne moi pour tout|forgive me for everything)",
+    r" (texting|texted|messaged|writing|wrote|calling|called|sent|envoye|ecrit|texte)( [a-z]+){0,2} (goodbye|good bye|adieu|farewell)",
+    r" (took|pris|prit|apporte|grabbed|left with) (his|her|son|sa|ses|my|mon|ma)( [a-z]+){0,4} (gun|fusil|arme|carabine|rifle|shotgun)",
+    # The wish in the past ("il disait qu'il voulait mourir") or by a third person.
+    r" (voulait|voulais|voulaient|voulu) (mourir|crever|en finir|se tuer|me tuer|se suicider|me suicider|plus vivre|pu vivre|pas vivre) ",
+    r" (peux|peut|peu|pouvait) (plus|pas|pu) vivre ",
+    r" (gout|envie) (de|d) en finir ",
+    r" (enferme|enfermee|enfermes|locked)( [a-z]+){0,8} (lames|blades|couteaux|knives|rasoirs|razors) ",
+    r" (dit|dis|dire|says|said|pense|thinks|think) (qu|que|that)( [a-z]+){0,2} (serait|serais|serions|seraient|would be|d be|will be) (mieux|better off|better) (sans|without) (moi|lui|elle|me|him|her|them|eux) ",
+    # Self-harm: the urge, again, how deep, the wrists.
+    r" (envie|besoin|urge|urges|tempted|temptation|craving) (de|d|to)( me| se| te)? (couper|cut|cutting|scarifier|mutiler|bruler|burn|burning|self harm|hurt myself)(?! (les |mes |ses |tes |la |sa |ma |my |his |her )?(cheveux|ongles|frange|barbe|doigt|doigts|legumes|hair|nails|bangs|grass|gazon|pelouse|lawn|ties|costs))",
+    r" (me|se|te) (couper|coupe|coupes|coupent) (encore|again|souvent|tous les jours|avec) ",
+    r" (recommence|recommencee|recommencer|started|start|starting) (a|to) (me |se )?(couper|cut|cutting|scarifier|self harm|bruler|burn)",
+    r" (cutting|cut|self harm|self harming|sh|s h|selfharm) (again|relapse|relapsed|urges|urge) ",
+    r" (relapse|relapsed|rechute) (on |in |de |d )?(self harm|sh|cutting|automutilation|scarification) ",
+    r" (slit|slash|slashed|slashing|slitting|cut|cutting|ouvert|ouvrir|taillade|tailladee|taillader|tranche|trancher) (my|his|her|their|mes|ses|les) (wrists?|veins|poignets|veines|throat|gorge) ",
+    r" (cut|cuts|cutting) (too )?deep ",
+    r" (will not|wont|can not|cant|does not|doesnt|not) stop(ping)? (the )?bleeding",
+    r" (scratch|scratching|burn|burning|hit|hitting|punch|punching|bite|biting|cut|cutting|frappe|gratte)( [a-z]+){0,2} (until|till|til|jusqu a|jusqu au) (i|it|he|she|my|his|her|ca|je|il|elle)( [a-z]+){0,2} (bleed|bleeds|saigne|sang|bleeding)",
+    r" (me|se|te) (fais|fait|font|faire) mal (expres|volontairement|on purpose)",
+    r" (gars|fils|fille|ado|enfant|ami|amie|chum|blonde|soeur|frere|coloc|client|cliente|eleve|jeune|kid|daughter|son|friend|sister|brother|student|teen) (se|s) (coupe|coupent|scarifie|scarifient|mutile|brule|brulent|taillade|frappe la tete) ",
+    r" (cuts|burns|harms|hurts|scratches|starves) (herself|himself|themselves)" + _NOT_AN_ACCIDENT,
+    r" (me|se|te) (frappe|frapper|frappes|cogne|cogner|cognes) (la tete|moi meme|lui meme|elle meme|contre les murs|sur les murs) ",
+    # An overdose without the word: blue, not breathing, not waking, too much taken.
+    r"(?=.* (bleu|bleue|bleus|blue|bleues) )(?=.* (consomme|consommer|using|used|drogue|drug|drugs|respire|breathing|reveille|waking|wake|pills|pilules|fentanyl|dope|high|lips|levres|responding|repond) )",
+    r" (not waking up|will not wake up|wont wake up|can not wake (him|her|them)|cant wake (him|her|them)|se reveille (pas|plus)|ne repond (plus|pas)|unresponsive|not responding) ",
+    r" (took|taken|had|did|pris|consomme|bu|drank) (too much|way too much|trop|beaucoup trop)( de| d| of)?( [a-z]+){0,2} "
+    + _DRUGS,
+    r" (took|taken|swallowed|pris|avale) (all|tous|toutes) (my|mes|his|her|ses|the|les) ([a-z]+ )?"
+    + _DRUGS,
+    r" respire (mal|difficilement|de travers) ",
+    r" (narcan|naloxone) (now|maintenant|vite|asap|right now|tout de suite)| (need|needs|besoin de|give|donner) (narcan|naloxone) (now|maintenant|vite|right now|tout de suite)",
+    r" (drank|swallowed|ate|bu|avale|mange|ingested|ingere)( [a-z]+){0,2} (bleach|javel|poison|detergent|antifreeze|antigel|lave glace|pesticide|mort aux rats|rat poison|tide pods?|laundry pods?|nettoyant|drain cleaner|deboucheur)",
+    r" (me|se|te) kill ",
+    r" (can not|cant|cannot) (go on|keep going|do this|take it|take this) $",
+    r" (reverrait|reverra|reverrez|reverrons|reverras|reverrai) (plus|pu|jamais)| never see (me|him|her|us) again",
+    r" (burn|burns|burning|hurt|hurts|hurting|scratch|scratching|hit|punch|starve|starving) (myself|herself|himself|themselves)"
+    + _NOT_AN_ACCIDENT,
+    # "i want too die", "i wan to die"
+    r" (want|wan|wanna|wnt) (too|2) (die|be dead|end it) ",
+]
+_DANGER_TO_OTHERS += [
+    r" (peur|afraid|scared|terrified|fear)( de| d| that| to| i ll| i will| i might| i could| of)?( [a-z]+){0,2} (secouer|shake|shaking|frapper|hit|hitting|hurt|hurting|blesser|faire mal|tuer|kill|killing|strangle|etrangler|etouffer|smother|noyer|drown) "
+    + _CLOSE,
+    r" (pourrais|pourrait|could|might|may) (faire (du )?mal a|blesser|tuer|hurt|kill|frapper|hit|harm|strangle|etrangler) (quelqu un|someone|somebody|"
+    + _CLOSE[1:],
+    r" (faire|fasse|ferai) la peau",
+    r" (urge|urges|envie|want|wants|feel like|tempted)( to| de| d)? (strangle|strangling|etrangler|choke|choking|smother|smothering|etouffer|shake|shaking|secouer|frapper|hit|hitting|hurt|hurting|kill|killing|tuer|blesser|stab|stabbing|poignarder|drown|drowning|noyer) "
+    + _CLOSE,
+    r" (thoughts?|pensees?|idees?) (about|of|de|d) (killing|hurting|harming|stabbing|strangling|drowning|tuer|blesser|poignarder|etrangler|noyer) "
+    + _CLOSE,
+    r" (vais|va|veux|veut|vont|going to|gonna|want to|wants to) (le|la|les|l|te|lui|him|her|them|you) (poignarder|tuer|stab|kill|shoot|etrangler|strangle|descendre|buter|tirer dessus|egorger)(?! (si|if|quand|when|avec|with)) ",
+    r" (shoot up|shooting up|shoot|tirer sur|tirer dans) (his|her|my|their|our|son|sa|mon|ma) (school|ecole|cegep|college|work|bureau|class|classe|job)",
+    # Someone with a blade or a gun, here or drawn.
+    r" (il|elle|he|she|they|quelqu un|someone|somebody|a man|a guy|un homme|un gars|une femme|un individu|mon pere|ma mere|mon fils|my father|my dad|my son|mon voisin|my neighbou?r|mon ex|my ex|mon chum|my husband|my boyfriend) (a|has|have|is holding|holds|a sorti|sort|sorti|pulled|pulled out|took out|is carrying|is waving|brandit|brandi) (un|une|a|an|son|sa|his|her) (couteau|knife|gun|fusil|arme|pistolet|pistol|hache|axe|machette|machete|rifle|carabine|shotgun|revolver) "
+    r"(?!(suisse|swiss|de poche|pocket|de cuisine|kitchen|a beurre|butter|de chasse|hunting|de peche|fishing|"
+    r"a pain|bread|permit|permis|licence|license|collection|jouet|toy|nerf|a eau|water|de paintball|paintball|"
+    r"(pour|for) (le |la |les |son |his |her )?(camp|chasse|peche|cuisine|hunting|fishing|cooking|scouts?))( |$))",
+    r" (man|guy|someone|somebody|homme|quelqu un|gars|individu|person|personne) (with|avec) (a|an|un|une) (knife|gun|axe|weapon|machete|couteau|fusil|arme|hache|machette) ",
+    # Hearing voices, and raving or in danger now: a mobile crisis team.
+    r"(?=.* (hearing voices|hears voices|entend des voix|entends des voix|voices tell|voix lui disent|voix me disent) )(?=.* (screaming|yelling|crie|hurle|come now|right now|maintenant|vite|urgent|danger|violent|menace|threat[a-z]*|knife|couteau|tonight|ce soir) )",
+    r" (showed up|show up|came|is here|est arrive|est arrivee|est venu|est venue|arrive|at my door|a ma porte|outside|dehors)( [a-z]+){0,3} (with|avec) (a|an|un|une|his|her|son|sa) (knife|gun|couteau|fusil|arme|weapon|axe|hache|machete|machette)",
+]
+_VIOLENCE += [
+    # Breaking in, hiding, fleeing tonight.
+    r" (defonce|defoncer|defoncent|enfonce|enfoncer|break down|broke down|breaking down|kicking in|kicked in|kick in|busting|bust down|trying to break) (la|ma|notre|the|my|our) (porte|door)",
+    r" (je me cache|me cache|on se cache|nous cachons|hiding|im hiding|i am hiding|hide|hid) (dans|in|from|de|under|sous|behind|derriere) ",
+    r" (my|mon|ma|from|de|away from|loin de) (abuser|agresseur|abuseur|bourreau)",
+    r" (m|me|nous|la|le|l) (enferme|enfermait|enferment|barre|barrait) (dans|a la|a l|chez)",
+    r" (escape|escaping|flee|fleeing|get away from|run away from|fuir|fuis|fuyons|me sauver de|m enfuir de|m echapper de) (my|mon|ma)? ?(husband|boyfriend|partner|wife|girlfriend|abuser|ex|father|dad|mari|chum|conjoint|conjointe|blonde|femme|agresseur|pere|copain|copine)",
+    r" (get|getting) out (of (this|my|an) (abusive|violent) [a-z]+ )?(tonight|now|right now|asap)",
+    r" (m a|ma|l a|me|la|te|nous a) (serre|serree|serrait|serrent|pogne|pognee|prise?) (le cou|la gorge|au cou|a la gorge) ",
+    # Sexual assault, said shortly.
+    r" (m a|ma|l a|m ont|nous a) (forcee?s?|obligee?s?)(?! (a|d|de) (payer|signer|partir|demenager|travailler|quitter|vendre|manger|aller|rester|faire (le|la|les|mes|ses|du|de la) )) ",
+    r" forced (himself|herself|themselves) (on|upon) ",
+    r" (forced|forcee?|force|made|oblige|obligee) (to|a|de) (have sex|avoir des relations|coucher|do sexual|perform|faire des (choses|actes) sexuel[a-z]*|sucer)",
+    r" (ete|s est fait|se fait|me suis fait|m a|l a|ont) (violee?|violee?s|agressee? sexuellement|abusee? sexuellement) ",
+    r" (raped|rape|roofied|roofie|spiked my drink|drogue dans mon verre) ",
+    r" (violee?|violees) (hier|cette nuit|ce soir|ce matin|la semaine|samedi|vendredi|dimanche|par) ",
+    r" (agressee?s?|abusee?s?|touchee?s?|assaulted|abused|molested|touched) (sexuellement|sexually) ",
+    r" (is being|being|was|been|got|getting|is|are) sexually (abused|assaulted|molested|touched) ",
+    r" (touched|touche|touchee|touchait|kissed|embrasse|embrassee|grabbed|pogne|pognee)( [a-z]+){0,3} (without (my |her |his )?consent|sans (mon |son |le )?consentement|against my will|contre (mon|ma|son|sa) (gre|volonte))",
+    # A child or an elder harmed at home.
+    r" (vient|entre|rentre|comes|came|come|sneaks) (dans|into|in) (ma|my|sa|her|his|leur|their) (chambre|room|lit|bed) (la nuit|at night|le soir|quand|when) ",
+    r" (peur de rentrer|afraid to go home|scared to go home|peur de retourner (chez|a la maison)|does not want to go home|doesnt want to go home|veut pas rentrer chez) ",
+    r" (a|has|have|avec) (des bleus|des ecchymoses|bruises|des marques|marks) (partout|everywhere|all over)",
+    r" (hurts|hits|beats|abuses|molests|chokes|slaps|punches|kicks|burns) (my|his|her|our|their) (little |baby |younger |older |elderly |old )?(brother|sister|son|daughter|kid|kids|child|children|baby|mom|mother|dad|father|grandma|grandmother|grandpa|grandfather|nephew|niece|wife|husband) ",
+    r" (se|me|te|nous) (fait|font|faisait|fais) (maltraiter|voler|frapper|battre|abuser|exploiter|menacer|brusquer|negliger|violenter|agresser) ",
+    r" (est|sont|etait|is|are|being|been) (maltraitee?s?|abusee?s?|negligee?s?|mistreated|neglected|abused|exploitee?s?|exploited) ",
+    r" (me|nous|m a|nous a|la|le|l a) (menace|menacee|menacent|menacait) ",
+    r" (threatens|threatened|threatening) (me|us|her|him|my) ",
+]
+# The subject named alone, the same as a person's words (a search about it aside).
+_TOPIC[SUICIDE] += [
+    r"^ (mourir|die|dying|suicidal|suicidaire) $",
+    r"^ (od|ods) $",
+    r" (fait|fais|faire|une|en|is|s|he|she|il|elle|roommate|coloc|friend|ami|amie|son|daughter|fils|fille) (od|ods|oding) ",
+    r" (od|ods|oding) (now|maintenant|right now|help|aide) ",
+    r" (empoisonnement|empoisonne|empoisonnee|poisoning|poisoned|intoxication|intoxique|intoxiquee) ",
+]
+_TOPIC[VIOLENCE] += [
+    r" (abusive|violent) (relationship|partner|husband|boyfriend|wife|girlfriend|home|household|marriage|ex|father|dad|stepdad|stepfather|parent|parents) ",
+    r" (viol|viols|raped|rape|violee|violees) ",
+    r" (child|children|kid|kids|enfant|enfants|mineur|mineurs|minor|minors|bebe|baby)( [a-z]+){0,1} (abuse|abused|abuses|maltraite|maltraitee|maltraites|maltraitance|abusee?s?|neglect|neglected|negligee?s?|en danger|in danger) ",
+    r" (maltraitance|abus|abus sexuels?|sexual abuse|abuse|neglect|negligence|violence)( [a-z]+){0,2} (enfant|enfants|child|children|kids?|mineurs?|minors?|bebe|baby|ados?|adolescents?|aines?|personnes? agees?|vieux|vieille|seniors?|elders?|elderly|grand mere|grand pere|parents? ages?) ",
+    r" (elder|elderly|senior|seniors) (abuse|mistreatment|neglect) ",
+    r" (abused|maltreated|neglected) (child|children|kid|kids|elder|senior) ",
+    r" (enfant|enfants|aine|aines|personne agee) (abuse|abuses|abusee|maltraite|maltraitee|maltraites) ",
+    r" (signaler|signalement|report|reporting)( [a-z]+){0,3} (dpj|protection de la jeunesse|child abuse|children s aid|youth protection|maltraitance) ",
+]
+
+
 # A search *about* the subject, not a person in it: training, research, a campaign...
 # It suppresses a subject named alone, never a person's own words ("je veux mourir").
 _ABOUT_THE_SUBJECT = re.compile(
@@ -470,7 +705,16 @@ _ABOUT_A_SEARCH = re.compile(
     r" (webinaire|webinaires|webinar|webinars|trousse|trousses|toolkit|toolkits|kit|kits|"
     r"guide|guides|intervenants|intervenantes|professionnels|professionals|employeurs|"
     r"employers|rapport|report|annuel|annual|deuil|endeuilles?|endeuillees?|bereavement|"
-    r"bereaved|grief|survivors|survivants|naloxone|narcan) "
+    r"bereaved|grief|survivors|survivants|naloxone|narcan|juridique|legal|lawyer|avocat|"
+    r"avocate|tribunal|court|plainte|complaint|postvention|month|mois|"
+    r"activities|activites|comment parler|how to talk|talk to (my|a) (child|kid|son|daughter)|"
+    r"parler (du|de la|de l) [a-z]+ a (mon|ma|un|une|mes) [a-z]+|died by|mort par|"
+    r"decede par|decedee par|deces|passed away|lost (my|his|her|our) [a-z]+ to|"
+    r"(apres|after|suite a|following) (un|une|le|la|des|a|the|his|her|son|sa)? ?"
+    r"(suicide|violence|viol|agression|overdose|surdose|deces|death|loss)|"
+    r"prevention (des|de la|du|de l|d|of)? ?(surdoses?|overdoses?|intoxications?|abus|"
+    r"maltraitance|mauvais traitements|abuse)|"
+    r"(abuse|overdose|overdoses|maltreatment|neglect|maltraitance) (prevention|awareness)) "
 )
 # Words that make a search about the subject only when nobody is in it: someone saying
 # "since I lost my job" or "is there a program" speaks of a person, not of the subject.
@@ -489,18 +733,59 @@ def _about_the_subject(normalized: str) -> bool:
     return bool(_ABOUT_THE_SUBJECT.search(normalized) or _ABOUT_A_SEARCH.search(normalized))
 
 
+# Figures of speech that borrow a crisis's words: taken out before the patterns read.
+_FIGURES = re.compile(
+    "|".join(
+        (
+            # "ma mère va me tuer si je rate", "gonna kill me if I fail", "this job is
+            # killing me", "ça va me tuer d'attendre", "veut me tuer avec sa hausse"
+            r" (va|vont|veut|going to|gonna|will|would) (me|nous) tuer (avec|d attendre|a force|de rire)(?= )",
+            r" (going to|gonna|will|would|is going to) kill (me|us) (for|with)(?= )",
+            # ... for a failure at school or at home, not for leaving or telling
+            r" (va|vont|veut) (me|nous) tuer (si|quand) (je|j|on) (ne |n )?(rate|rates|echoue|coule|manque|oublie|perds|perd|brise|casse|arrive|suis en retard|fais pas|ai pas|mange)(?= )",
+            r" (going to|will|would) kill (me|us) (if|when) (i|we) (fail|flunk|miss|forget|am late|break|lose|get a bad|crash|spend|eat|do not)(?= )",
+            r" (ca|cela|ce|this|that|it|l attente|the wait|waiting|job|work|travail|stress|chaleur|heat|pain|douleur)( [a-z]+){0,1} (va|vont|is going to|s going to|gonna|will|is|s|est en train de) (me|nous) (tuer|kill|killing)(?= )",
+            r" (surdose|overdose|overdoses|surdoses) (d|de|of) (ecrans?|cafeine|sucre|chocolat|travail|info|informations|tele|television|bonbons|amour|screens?|sugar|caffeine|chocolate|candy|cuteness|love|information|netflix|work)(?= )",
+            r" (sugar|caffeine|coffee|screen|info|information|cuteness|carb|netflix|tv|chocolate|candy) (overdose|overdoses)(?= )",
+            r" rather die than (cook|cooking|clean|cleaning|eat|do|pay|wait|watch|wear|listen|work|go|miss|lose|admit|move|drive|call|sing|dance)(?= )",
+            r" (bat|bats|battent|battait|beats|beat) (toujours |encore |souvent |tout le temps |always |every time )?(aux|au|a la|a|at|en) (cartes|echecs|scrabble|jeu|jeux|tennis|course|poker|golf|hockey|bowling|quilles|monopoly|sudoku|dames|billard|flechettes|chess|cards|games?|pool|darts|jeux video|video games|ping pong)(?= )",
+            r" (coupe|coupee|cut) (le|la|les|un|une|mon|ma|my) (doigt|doigts|pouce|pied|orteil|genou|levre|joue|menton|front|finger|thumb|toe|knee|lip)(?= )",
+            r" (sur|on) (the|le) (bridge|pont) (tous les jours|chaque (jour|matin|soir)|every (day|morning)|pour aller|to go|to get to|dans le trafic|in traffic)(?= )",
+        )
+    )
+)
+_SPOKEN = {SUICIDE: _SUICIDE, DANGER_TO_OTHERS: _DANGER_TO_OTHERS, VIOLENCE: _VIOLENCE}
+_SPOKEN_COMPILED = {k: tuple(re.compile(p) for p in v) for k, v in _SPOKEN.items()}
+_TOPIC_COMPILED = {k: tuple(re.compile(p) for p in v) for k, v in _TOPIC.items()}
+
+
 def detect_crisis(text: str) -> CrisisSignal | None:
     """The kinds of crisis a search or a caller's words speak of, or None."""
     if not text or not text.strip():
         return None
-    normalized = normalize(text[:READ_UP_TO])
-    spoken = {SUICIDE: _SUICIDE, DANGER_TO_OTHERS: _DANGER_TO_OTHERS, VIOLENCE: _VIOLENCE}
-    kinds = {k for k, patterns in spoken.items() if any(re.search(p, normalized) for p in patterns)}
+    normalized = _FIGURES.sub(" ", normalize(text[:READ_UP_TO]))
+    kinds = {
+        k for k, patterns in _SPOKEN_COMPILED.items() if any(p.search(normalized) for p in patterns)
+    }
     if not _about_the_subject(normalized):
         kinds |= {
-            k for k, patterns in _TOPIC.items() if any(re.search(p, normalized) for p in patterns)
+            k
+            for k, patterns in _TOPIC_COMPILED.items()
+            if any(p.search(normalized) for p in patterns)
         }
-    return CrisisSignal(frozenset(kinds)) if kinds else None
+    if not kinds:
+        return None
+    return CrisisSignal(frozenset(kinds), elders=bool(_AN_ELDER.search(normalized)))
+
+
+# An older person spoken of: their age, their place, their pension.
+_AN_ELDER = re.compile(
+    r" (aine|aines|ainee|ainees|personne agee|personnes agees|agee|agees|elderly|elder|elders|"
+    r"senior|seniors|grand mere|grand pere|grands parents|grandma|grandmother|grandpa|"
+    r"grandfather|grandparents?|residence|chsld|rpa|nursing home|care home|retirement home|"
+    r"pension|retraite|retraitee|retired|(i am|je suis|j ai|il a|elle a|age de|agee? de|aged) "
+    r"(6[5-9]|[7-9][0-9]|1[01][0-9])( ans| years)?) "
+)
 
 
 def is_about_the_subject(text: str) -> bool:

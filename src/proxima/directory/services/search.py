@@ -32,7 +32,6 @@ from proxima.directory.services import facets, geo, hours
 from proxima.directory.services.bilingual import expand
 from proxima.directory.services.crisis import (
     EMERGENCY_NUMBERS,
-    VIOLENCE,
     CrisisSignal,
     detect_crisis,
     is_about_the_subject,
@@ -782,7 +781,7 @@ def _text_search(
         else:  # the pool is the crisis services already
             crisis_rows = rows[:shown]
         # Violence now (an ex's death threats too) first brings violence services.
-        preferred = ["violence"] if VIOLENCE in crisis.kinds else crisis.domains[:1]
+        preferred = crisis.preferred
         first = []
         for start in range(0, len(crisis_rows), CRISIS_POOL_SIZE):
             pool = _candidates(crisis_rows[start : start + CRISIS_POOL_SIZE], query, moment)
