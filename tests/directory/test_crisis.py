@@ -755,3 +755,22 @@ def test_an_elders_abuse_brings_the_elder_abuse_services_first(need_domains):
         assert api["contents"][0]["name"] == "Ligne Aide Abus Aînés", query
     api = Client().get("/api/hsds/services", {"search": "il me frappe", "per_page": 5}).json()
     assert api["contents"][0]["name"].startswith("Maison d'hébergement")
+
+
+def test_a_search_that_finds_nothing_says_where_to_talk_now(directory):
+    """Words the net does not know and no listing holds ("zxqv"), or only generic ones:
+    the page ends with the lines to call (a quieter line than the crisis banner)."""
+    from django.test import Client
+
+    client = Client()
+    for query in ("zxqv plorf", "aide"):
+        html = client.get("/", {"q": query}).content.decode()
+        assert "Besoin de parler à quelqu'un maintenant ?" in html, query
+        assert 'href="tel:811"' in html and 'href="tel:988"' in html and 'href="tel:911"' in html
+        assert 'role="alert"' not in html
+    client.cookies["django_language"] = "en"
+    html = client.get("/", {"q": "zxqv plorf"}).content.decode()
+    assert "Need to talk to someone now?" in html and "in danger:" in html
+    found = client.get("/", {"q": "répit proches aidants"}).content.decode()
+    assert "Répit pour proches aidants" in found
+    assert "Need to talk to someone now?" not in found
