@@ -774,3 +774,17 @@ def test_a_search_that_finds_nothing_says_where_to_talk_now(directory):
     found = client.get("/", {"q": "répit proches aidants"}).content.decode()
     assert "Répit pour proches aidants" in found
     assert "Need to talk to someone now?" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("mon ex menace de me tuer", {"violence", "danger_to_others"}),
+        ("il va me tuer", {"violence", "danger_to_others"}),
+        ("je vais me tuer", {"suicide"}),
+        ("il va se tuer", {"suicide"}),
+        ("j'ai essayé de me tuer la semaine passée", {"suicide"}),
+    ],
+)
+def test_a_threat_to_kill_the_speaker_is_violence_not_a_wish_to_die(text, kinds):
+    assert set(detect_crisis(text).kinds) == kinds

@@ -754,6 +754,13 @@ _FIGURES = re.compile(
         )
     )
 )
+# Someone else's threat to kill the speaker ("il va me tuer", "mon ex menace de me tuer"):
+# violence, not a wish to die (unless the speaker says it: "je va me tuer").
+_BY_ANOTHER = re.compile(
+    r"(?<! je)(?<! j) (menace de|menacent de|menacait de|menace|va|vont|veut|veulent|voulait|"
+    r"a essaye de|essaie de|a tente de|dit qu il va|dit qu elle va) "
+    r"(me|nous) (tuer|etrangler|poignarder|noyer|tirer dessus)(?= )"
+)
 _SPOKEN = {SUICIDE: _SUICIDE, DANGER_TO_OTHERS: _DANGER_TO_OTHERS, VIOLENCE: _VIOLENCE}
 _SPOKEN_COMPILED = {k: tuple(re.compile(p) for p in v) for k, v in _SPOKEN.items()}
 _TOPIC_COMPILED = {k: tuple(re.compile(p) for p in v) for k, v in _TOPIC.items()}
@@ -765,7 +772,12 @@ def detect_crisis(text: str) -> CrisisSignal | None:
         return None
     normalized = _FIGURES.sub(" ", normalize(text[:READ_UP_TO]))
     kinds = {
-        k for k, patterns in _SPOKEN_COMPILED.items() if any(p.search(normalized) for p in patterns)
+        k
+        for k, patterns in _SPOKEN_COMPILED.items()
+        if any(
+            p.search(_BY_ANOTHER.sub(" ", normalized) if k == SUICIDE else normalized)
+            for p in patterns
+        )
     }
     if not _about_the_subject(normalized):
         kinds |= {
