@@ -788,3 +788,50 @@ def test_a_search_that_finds_nothing_says_where_to_talk_now(directory):
 )
 def test_a_threat_to_kill_the_speaker_is_violence_not_a_wish_to_die(text, kinds):
     assert set(detect_crisis(text).kinds) == kinds
+
+
+def test_a_grief_group_or_a_training_is_not_taken_for_the_crisis_line(need_domains):
+    """A grief group saying "lost a loved one to suicide" and a training naming suicide
+    come after the crisis lines and are not called crisis services; a crisis line that
+    also helps the bereaved stays one."""
+    from django.test import Client
+
+    from tests.factories import make_service
+
+    make_service(
+        "Groupe pour personnes endeuillées par suicide",
+        "Rencontres aux deux semaines pour les adultes qui ont perdu un proche par suicide.",
+    )
+    make_service(
+        "Grief Support Groups",
+        "Eight-week groups. A separate group meets for loss to suicide or overdose.",
+        text_language="en",
+    )
+    make_service(
+        "Ligne d'intervention 24/7",
+        "Intervention téléphonique pour les personnes qui ont des idées suicidaires, leurs "
+        "proches et les personnes endeuillées par suicide.",
+    )
+    make_service("Formation Sentinelles", "Formation en prévention du suicide pour employeurs.")
+    from proxima.directory import models as m
+
+    served = {
+        s.service.name
+        for s in m.ServiceNeed.objects.filter(need__code="crisis").select_related("service")
+    }
+    assert served == {"Ligne d'intervention 24/7"}
+    for query in ("je pense à en finir", "I want to end my life"):
+        api = Client().get("/api/hsds/services", {"search": query, "per_page": 5}).json()
+        assert api["contents"][0]["name"] == "Ligne d'intervention 24/7", query
+    from django.utils import translation
+
+    from proxima.directory.services.search import SearchQuery, search_services
+
+    with translation.override("en"):
+        page = search_services(SearchQuery(text="je pense à en finir", per_page=5))
+        called = [
+            h.service.name
+            for h in page.hits
+            if any("a crisis service" in str(reason) for reason in h.reasons)
+        ]
+    assert called == ["Ligne d'intervention 24/7"], [(h.service.name, h.reasons) for h in page.hits]

@@ -418,3 +418,33 @@ def test_everyday_words_of_other_services_reach_the_other_language(need_domains,
     )
     make_service("Adult Rehabilitation Center", "Residential program.", text_language="en")
     assert names(query)[:1] == [listing]
+
+
+def test_a_term_named_with_its_code_and_a_need_domains_own_words_is_mapped(need_domains, tmp_path):
+    """The term's own name ("BESOINS-ALIM-03 Dépannage alimentaire", a longer phrase
+    leading nowhere until mapped) no longer hides the need domain's "dépannage
+    alimentaire"; "Intervention suicidaire" is the crisis domain; a crisis phrase whose
+    words are apart ("women ... abuse") no longer hides "abuse"."""
+    food = term("BESOINS-ALIM-03", "BESOINS-ALIM-03 Dépannage alimentaire", "Denrées")
+    crisis = term(
+        "BESOINS-URG-01",
+        "BESOINS-URG-01 Intervention suicidaire",
+        "Lignes et suivis pour personnes suicidaires et leurs proches",
+    )
+    services = [
+        listing("g", "Comptoir Saint-Roch", "Distribution ponctuelle.", food),
+        listing("h", "Ligne 24/7", "Écoute téléphonique jour et nuit.", crisis),
+        listing("i", "Maison Marie", "Shelters and outreach for women experiencing abuse."),
+    ]
+    path = tmp_path / "services.json"
+    path.write_text(json.dumps(services), encoding="utf-8")
+    import_hsds(path)
+    assert mapping_of("BESOINS-ALIM-03", "food").evidence == "Dépannage alimentaire"
+    assert mapping_of("BESOINS-URG-01", "crisis").status == m.MappingStatus.PROPOSED
+    served = set(
+        m.ServiceNeed.objects.filter(service_id=uid("service:i")).values_list(
+            "need__code", flat=True
+        )
+    )
+    assert "violence" in served, served
+    assert names("je pense à en finir")[:1] == ["Ligne 24/7"]

@@ -730,7 +730,11 @@ READ_UP_TO = 5000
 def _about_the_subject(normalized: str) -> bool:
     if _SOMEONE.search(normalized):
         normalized = _WEAK_ABOUT.sub("", normalized)
-    return bool(_ABOUT_THE_SUBJECT.search(normalized) or _ABOUT_A_SEARCH.search(normalized))
+    return bool(
+        _ABOUT_THE_SUBJECT.search(normalized)
+        or _ABOUT_A_SEARCH.search(normalized)
+        or _BEREAVEMENT.search(normalized)
+    )
 
 
 # Figures of speech that borrow a crisis's words: taken out before the patterns read.
@@ -798,6 +802,22 @@ _AN_ELDER = re.compile(
     r"pension|retraite|retraitee|retired|(i am|je suis|j ai|il a|elle a|age de|agee? de|aged) "
     r"(6[5-9]|[7-9][0-9]|1[01][0-9])( ans| years)?) "
 )
+
+
+# Those bereaved by a suicide or an overdose: a sentence of a grief group, not of a
+# crisis line (which may also say it helps them, with its own words of crisis).
+_BEREAVEMENT = re.compile(
+    r" (deuil|deuils|endeuille|endeuilles|endeuillee|endeuillees|bereaved|bereavement|grief|"
+    r"grieving|perdu un proche|perdu une proche|perdu (un|une|leur|son|sa) [a-z]+ (par|a cause)|"
+    r"perte d un proche|lost (a|their|his|her|your|my|our) [a-z ]{0,20}to|loss to|loss of a|"
+    r"losing (a|someone|somebody|my|his|her|their|our) [a-z ]{0,20}to|"
+    r"survivors? of suicide|after a suicide|apres un suicide|died by|mort par|decede par|"
+    r"decedee par) "
+)
+
+
+def speaks_of_bereavement(text: str) -> bool:
+    return bool(_BEREAVEMENT.search(normalize(text[:2000])))
 
 
 def is_about_the_subject(text: str) -> bool:

@@ -29,7 +29,11 @@ from proxima.directory.models import (
     TaxonomyTerm,
     TermMapping,
 )
-from proxima.directory.services.crisis import CRISIS_DOMAINS, is_about_the_subject
+from proxima.directory.services.crisis import (
+    CRISIS_DOMAINS,
+    is_about_the_subject,
+    speaks_of_bereavement,
+)
 from proxima.directory.services.taxonomy import (
     NEED_DOMAINS_TAXONOMY_ID,
     TermGraph,
@@ -38,7 +42,7 @@ from proxima.directory.services.taxonomy import (
     term_graph,
 )
 from proxima.directory.services.text import is_content_word, stems, words
-from proxima.directory.services.vocabulary import NeedVocabulary, need_vocabulary
+from proxima.directory.services.vocabulary import NeedMatch, NeedVocabulary, need_vocabulary
 
 # A listing's text is read a sentence (or a list item) at a time: a phrase's words must
 # be said together, not gathered from the four corners of a long description.
@@ -85,6 +89,42 @@ def _side_by_side(sentence: str, used: frozenset, count: int) -> bool:
     return False
 
 
+class _SentenceNeeds:
+    """The need domains a phrase matched in one sentence of a listing says."""
+
+    def __init__(self, sentence: str, graph: TermGraph):
+        self.sentence, self.graph = sentence, graph
+        self.about: bool | None = None
+        self.bereavement: bool | None = None
+
+    def __call__(self, match: NeedMatch) -> set[str]:
+        graph = self.graph
+        needs = graph.closure([match.term_id]) & graph.need_domain_ids
+        if needs & CRISIS_NEED_IDS:
+            if self.about is None:
+                self.about = is_about_the_subject(self.sentence)
+            # A crisis phrase's words side by side ("crisis center"), not gathered from a
+            # sentence ("in times of crisis ... community centers", "our team ... a
+            # housing crisis": such listings came before the suicide line).
+            # A grief group's "loss to suicide": one crisis word beside bereavement.
+            if (
+                self.about
+                or not _side_by_side(self.sentence, match.words, match.strength)
+                or (match.strength < 2 and self.bereaved())
+            ):
+                # (The sub-domains too: sexual violence under violence.)
+                needs = {n for n in needs if not is_crisis_need(n, graph)}
+        return needs
+
+    def bereaved(self) -> bool:
+        if self.bereavement is None:
+            self.bereavement = speaks_of_bereavement(self.sentence)
+        return self.bereavement
+
+    def any(self, match: NeedMatch) -> bool:
+        return bool(self(match))
+
+
 def read_needs(
     texts: Iterable[str], vocabulary: NeedVocabulary, graph: TermGraph
 ) -> dict[str, str]:
@@ -92,20 +132,12 @@ def read_needs(
     said each: {need domain id: phrase}."""
     found: dict[str, str] = {}
     for sentence in _sentences(texts):
-        about = None
+        said = _SentenceNeeds(sentence, graph)
         # (The vocabulary holds no phrase of generic words only: NeedVocabulary.build.)
-        for match in vocabulary.match(sentence, listing=True):
-            needs = graph.closure([match.term_id]) & graph.need_domain_ids
-            if needs & CRISIS_NEED_IDS:
-                if about is None:
-                    about = is_about_the_subject(sentence)
-                # A crisis phrase's words side by side ("crisis center"), not gathered
-                # from a sentence ("in times of crisis ... community centers", "our team
-                # ... a housing crisis": such listings came before the suicide line).
-                if about or not _side_by_side(sentence, match.words, match.strength):
-                    # (The sub-domains too: sexual violence under violence.)
-                    needs = {n for n in needs if not is_crisis_need(n, graph)}
-            for need in graph.most_specific(needs):
+        # A phrase saying no need here (a term not mapped, a crisis phrase's words apart)
+        # does not hide the shorter ones it holds ("women experiencing abuse": abuse).
+        for match in vocabulary.match(sentence, listing=True, usable=said.any):
+            for need in graph.most_specific(said(match)):
                 found.setdefault(need, match.phrase)
     # "Paniers" (emergency food) and "se nourrir" (food): the emergency food is what it is.
     return {need: found[need] for need in graph.most_specific(found)}

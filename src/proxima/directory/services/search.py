@@ -178,6 +178,7 @@ class _Candidate:
     is_open: bool | None = None
     score: float = 0.0
     texts: str | None = None  # its index row, read with it, for the pool's ranking
+    answers_crisis: bool = False  # serves a domain of the crisis spoken of (_rank_pool)
 
 
 # A language code as BCP 47 writes it ("fr", "en-CA", "ikt"): anything else is refused
@@ -785,14 +786,24 @@ def _text_search(
         first = []
         for start in range(0, len(crisis_rows), CRISIS_POOL_SIZE):
             pool = _candidates(crisis_rows[start : start + CRISIS_POOL_SIZE], query, moment)
-            _rank_pool(pool, expanded, needs, point, graph, preferred=preferred, about=about)
+            _rank_pool(
+                pool,
+                expanded,
+                needs,
+                point,
+                graph,
+                preferred=preferred,
+                crisis_domains=crisis.domains,
+                about=about,
+            )
             first += pool
         if len(first) < query.page * query.per_page:
             # The page shows some of the others (ranked as a whole pool, as they were
             # found): a page of crisis services alone does not need their order.
             _rank_pool(candidates, expanded, needs, point, graph, about=about)
-        crisis_ids = {c.service_id for c in first}
-        candidates = first + [c for c in candidates if c.service_id not in crisis_ids]
+        pooled = {c.service_id for c in first}
+        crisis_ids = {c.service_id for c in first if c.answers_crisis}
+        candidates = first + [c for c in candidates if c.service_id not in pooled]
     else:
         _rank_pool(candidates, expanded, needs, point, graph, about=about)
     results = _results(
@@ -928,6 +939,7 @@ def _rank_pool(
     graph: TermGraph,
     *,
     preferred: list[str] = (),
+    crisis_domains: list[str] = (),
     about: bool = False,
 ) -> None:
     """Rank the pool by what the query asked rather than by how rare its words are: the
@@ -953,6 +965,7 @@ def _rank_pool(
     features += [FieldTerm(t, "terms") for t in tokens]  # served by its category
     features += [Term(t or tokens[0]) for t in parents]  # its broader domain served
     features += [Term(term_token(need_domain_term_id(code))) for code in preferred]
+    features += [Term(term_token(need_domain_term_id(code))) for code in crisis_domains]
     n_words, n_needs = len(words), len(needs)
     # The text rank counts the words and the needs (features 0 .. n_words + n_needs - 1).
     scored = backend().pool_scores(
@@ -981,12 +994,17 @@ def _rank_pool(
         need_share /= need_total
         first = n_words + 3 * n_needs
         preferred_hit = any(first + k in mine for k in range(len(preferred)))
+        crisis_hit = any(first + len(preferred) + k in mine for k in range(len(crisis_domains)))
+        # (A training or a grief group naming the subject is in the crisis pool by its
+        # words, not a crisis service: after those that are, and not called one.)
+        c.answers_crisis = preferred_hit or crisis_hit
         text = (
             need_weight * need_share + WORDS_WEIGHT * word_share + ENGINE_WEIGHT * c.relevance / top
         )
         km = c.distance_km if c.distance_km is not None else REMOTE_EQUIVALENT_KM
         proximity = 1 / (1 + km / 2) if point is not None else 0.0
         c.score = text + 0.6 * proximity + (PREFERRED_BONUS if preferred_hit else 0.0)
+        c.score += PREFERRED_BONUS / 2 if crisis_hit else 0.0
     candidates.sort(key=lambda c: (-c.score, c.service_id))
 
 

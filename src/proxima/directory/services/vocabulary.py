@@ -7,6 +7,7 @@ its content words is in the query (after stemming), so "plus rien dans le frigo"
 """
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from proxima.directory.models import NeedLexiconEntry, TaxonomyTerm
@@ -62,9 +63,19 @@ class NeedVocabulary:
                 add(term.id, name)
         return cls(phrases)
 
-    def match(self, text: str, *, listing: bool = False) -> list[NeedMatch]:
+    def match(
+        self,
+        text: str,
+        *,
+        listing: bool = False,
+        usable: Callable[[NeedMatch], bool] | None = None,
+    ) -> list[NeedMatch]:
         """Terms whose phrases are all present in the text, strongest phrase per term.
-        A listing's text (`listing`) is not read with the phrases only people say."""
+        A listing's text (`listing`) is not read with the phrases only people say.
+        `usable`: only the matches it accepts are kept, before a longer phrase hides the
+        shorter ones it holds (a term leading to no need domain, "BESOINS-ALIM-03
+        Dépannage alimentaire" of a taxonomy not mapped yet, no longer hides the need
+        domain's own "dépannage alimentaire")."""
         query = query_words(text)
         query_stems = {stem for alternatives in query for stem in alternatives}
         best: dict[str, NeedMatch] = {}
@@ -80,6 +91,8 @@ class NeedVocabulary:
                     s for alternatives in phrase.words for s in alternatives if s in query_stems
                 )
                 found = NeedMatch(phrase.term_id, phrase.text, len(phrase.words), used)
+                if usable is not None and not usable(found):
+                    continue
                 current = best.get(phrase.term_id)
                 if current is None or found.strength > current.strength:
                     best[phrase.term_id] = found
