@@ -835,3 +835,36 @@ def test_a_grief_group_or_a_training_is_not_taken_for_the_crisis_line(need_domai
             if any("a crisis service" in str(reason) for reason in h.reasons)
         ]
     assert called == ["Ligne d'intervention 24/7"], [(h.service.name, h.reasons) for h in page.hits]
+
+
+def test_the_places_search_ranks_like_the_services_search_with_the_numbers(directory):
+    """/service_at_locations?search= gives the places of the search's services in the
+    search's order (it was by id: a training first) and the numbers; /organizations too."""
+    from django.test import Client
+
+    from proxima.directory import models as m
+
+    for service in directory.values():
+        location = m.Location.objects.create(
+            id=f"loc-{service.id}", name=f"Local {service.name}", location_type="physical"
+        )
+        m.ServiceAtLocation.objects.create(
+            id=f"sal-{service.id}", service=service, location=location
+        )
+    client = Client()
+    services = client.get("/api/hsds/services", {"search": "je veux mourir", "per_page": 5})
+    places = client.get(
+        "/api/hsds/service_at_locations", {"search": "je veux mourir", "per_page": 5}
+    ).json()
+    expected = [item["id"] for item in services.json()["contents"]]
+    assert [item["service_id"] for item in places["contents"]] == expected
+    assert places["proxima_crisis"]["kinds"] == ["suicide"]
+    second = client.get(
+        "/api/hsds/service_at_locations", {"search": "je veux mourir", "per_page": 1, "page": 2}
+    ).json()
+    assert [item["service_id"] for item in second["contents"]] == expected[1:2]
+    assert second["total_items"] == places["total_items"] == len(expected)
+    calm = client.get("/api/hsds/service_at_locations", {"search": "répit"}).json()
+    assert calm["proxima_crisis"] is None
+    orgs = client.get("/api/hsds/organizations", {"search": "je veux mourir"}).json()
+    assert orgs["proxima_crisis"]["kinds"] == ["suicide"]

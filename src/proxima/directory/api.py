@@ -28,7 +28,7 @@ from proxima.directory.models import (
     TaxonomyTerm,
 )
 from proxima.directory.services import confidential
-from proxima.directory.services.crisis import EMERGENCY_NUMBERS, CrisisSignal
+from proxima.directory.services.crisis import EMERGENCY_NUMBERS, CrisisSignal, detect_crisis
 from proxima.directory.services.hsds_export import HSDS_VERSION, scalars, serialize
 from proxima.directory.services.hsds_spec import KINDS
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
@@ -265,7 +265,9 @@ def list_organizations(
         items = [serialize("organization", o, public=public, skip=skip) for o in organizations]
     else:
         items = [scalars(KINDS["organization"], o, public=public) for o in organizations]
-    return _page(items, total, page, per_page)
+    # (A name search, not the directory's: still, words of a crisis bring the numbers.)
+    crisis = crisis_out(detect_crisis(search)) if search else None
+    return {**_page(items, total, page, per_page), "proxima_crisis": crisis}
 
 
 @router.get("/organizations/{id}", response=dict[str, Any], summary="One organization")
@@ -305,7 +307,10 @@ def list_service_at_locations(
     if proximity is not None and not postcode:
         raise SearchInputError(_("proximity needs a postcode."))
     modified = _parse_modified_after(modified_after)
+    crisis = None
     if search or postcode:
+        # The search's best services (its first MAX_PER_PAGE), their places in the
+        # search's order (the crisis services first, with the numbers, as /services).
         results = search_services(
             _hsds_search_query(
                 search,
@@ -317,8 +322,14 @@ def list_service_at_locations(
                 proximity,
             ).with_page(1, MAX_PER_PAGE)
         )
-        service_ids = [hit.service.id for hit in results.hits]
-        queryset = ServiceAtLocation.objects.filter(service_id__in=service_ids).order_by("id")
+        crisis = crisis_out(results.crisis)
+        rank = {hit.service.id: number for number, hit in enumerate(results.hits)}
+        found = ServiceAtLocation.objects.filter(service_id__in=list(rank))
+        ordered = sorted(found.values_list("id", "service_id"), key=lambda r: (rank[r[1]], r[0]))
+        total, start = len(ordered), (page - 1) * per_page
+        wanted = [sal_id for sal_id, _service in ordered[start : start + per_page]]
+        by_id = ServiceAtLocation.objects.in_bulk(wanted)
+        rows = [by_id[sal_id] for sal_id in wanted]
     else:
         services = queries.services_filtered(
             taxonomy_term_id=taxonomy_term_id,
@@ -327,7 +338,7 @@ def list_service_at_locations(
             modified_after=modified,
         )
         queryset = ServiceAtLocation.objects.filter(service__in=services).order_by("id")
-    rows, total = _paginate(queryset, page, per_page)
+        rows, total = _paginate(queryset, page, per_page)
     public = _is_public(request)
     if full:
         _audit_confidential(request, [r.service_id for r in rows if r.service_id])
@@ -342,7 +353,7 @@ def list_service_at_locations(
         )
         for r in rows
     ]
-    return _page(items, total, page, per_page)
+    return {**_page(items, total, page, per_page), "proxima_crisis": crisis}
 
 
 @router.get(
