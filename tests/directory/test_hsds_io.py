@@ -724,3 +724,29 @@ def test_a_nested_list_is_all_of_its_items_on_reimport(tmp_path):
     assert not m.Phone.objects.filter(service_id=service_id).exists()
     assert m.Phone.objects.get(id=kept_phone["id"]).location_id
     assert m.Language.objects.filter(service_id=service_id).count() == languages
+
+
+@pytest.mark.parametrize(
+    "name", ["export_with_taxonomy.json", "organization_directory.json", "by_location.json"]
+)
+def test_what_a_file_holds_is_read_from_its_records_not_its_name(tmp_path, name):
+    """A list of services named "…taxonomy…" was imported as taxonomies (each service a
+    taxonomy), "…organization…" as organizations, "…location…" refused."""
+    data = json.loads((examples() / "service_full.json").read_text(encoding="utf-8"))
+    path = tmp_path / name
+    path.write_text(json.dumps([data]), encoding="utf-8")
+    taxonomies = m.Taxonomy.objects.count()
+    report = import_hsds(path)
+    assert report.created["service"] == 1
+    assert m.Service.objects.filter(id=data["id"]).exists()
+    assert m.Taxonomy.objects.count() <= taxonomies + 1  # the service's own term's, if any
+    assert not m.Organization.objects.filter(name=data["name"]).exists()
+
+
+def test_every_official_example_is_read_as_its_kind_whatever_its_name(tmp_path):
+    for source in sorted(examples().glob("*_full.json")) + [examples() / "taxonomy_term.json"]:
+        renamed = tmp_path / f"upload-{source.stem.count('_')}.json"
+        shutil.copy(source, renamed)
+        import_hsds(renamed)
+    assert m.ServiceAtLocation.objects.exists() and m.Organization.objects.exists()
+    assert m.TaxonomyTerm.objects.exists()

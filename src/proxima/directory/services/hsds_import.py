@@ -551,7 +551,56 @@ def _services_to_reindex(collector: _Collector) -> list[str] | None:
     return sorted(i for i in ids if i)
 
 
+# Fields only one kind of top-level record has: what a file holds is read from them.
+_KIND_MARKS = {
+    "service_at_location": {"service_id", "location_id", "service", "location"},
+    "location": {"location_type", "latitude", "longitude", "addresses", "accessibility"},
+    "organization": {
+        "services",
+        "legal_status",
+        "year_incorporated",
+        "organization_identifiers",
+        "parent_organization_id",
+        "tax_status",
+        "tax_id",
+        "locations",
+        "programs",
+    },
+    "service": {
+        "organization_id",
+        "organization",
+        "service_at_locations",
+        "service_areas",
+        "eligibility_description",
+        "minimum_age",
+        "maximum_age",
+        "application_process",
+        "cost_options",
+        "required_documents",
+        "fees_description",
+        "program",
+        "program_id",
+    },
+    "taxonomy_term": {"code", "term", "taxonomy_id", "taxonomy_detail", "parent_id"},
+    "taxonomy": {"version", "uri"},
+}
+
+
 def _guess_kind(path: Path, data: Any) -> str:
+    """The kind a file's records are: read from the fields they hold ("services.json"
+    of organizations is organizations), from the file's name when they do not say (a
+    list of records of one name and description), else services."""
+    items = data.get("contents") if isinstance(data, dict) else data
+    items = items if isinstance(items, list) else [data]
+    fields: set[str] = set()
+    for item in items[:50]:
+        if isinstance(item, dict):
+            fields |= set(item)
+    said = [kind for kind, marks in _KIND_MARKS.items() if fields & marks]
+    if len(said) == 1:
+        return said[0]
+    if said:  # the kind most of its marks point to
+        return max(said, key=lambda kind: (len(fields & _KIND_MARKS[kind]), kind == "service"))
     name = path.name.lower()
     for kind_name in (
         "service_at_location",
