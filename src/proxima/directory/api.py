@@ -29,7 +29,12 @@ from proxima.directory.models import (
 )
 from proxima.directory.services import confidential
 from proxima.directory.services.crisis import EMERGENCY_NUMBERS, CrisisSignal, detect_crisis
-from proxima.directory.services.hsds_export import HSDS_VERSION, scalars, serialize
+from proxima.directory.services.hsds_export import (
+    HSDS_VERSION,
+    scalars,
+    serialize,
+    serialize_many,
+)
 from proxima.directory.services.hsds_spec import KINDS
 from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
 
@@ -58,6 +63,13 @@ class CrisisOut(Schema):
     emergency_numbers: list[EmergencyNumberOut]
 
 
+class HelpNowOut(Schema):
+    """Proxima's profile: the search's words may speak of a crisis the patterns did not
+    read (services/crisis_model.py): offer these numbers, quietly."""
+
+    emergency_numbers: list[dict[str, str]]
+
+
 class Page(Schema):
     total_items: int
     total_pages: int
@@ -68,6 +80,9 @@ class Page(Schema):
     empty: bool
     contents: list[dict[str, Any]]
     proxima_crisis: CrisisOut | None = None
+    # Proxima's profile: not read as a crisis, but it may be one (the crisis model):
+    # the numbers to offer quietly, not above everything.
+    proxima_help_now: HelpNowOut | None = None
 
 
 def _page(items: list[dict], total: int, page: int, per_page: int) -> dict:
@@ -189,7 +204,7 @@ def list_services(
     _check_paging(page, per_page)
     public = _is_public(request)
     modified = _parse_modified_after(modified_after)
-    crisis = None
+    crisis = help_now = None
     if search or postcode or proximity is not None:
         if proximity is not None and not postcode:
             raise SearchInputError(_("proximity needs a postcode."))
@@ -206,6 +221,7 @@ def list_services(
         )
         services, total = [hit.service for hit in results.hits], results.total
         crisis = crisis_out(results.crisis)
+        help_now = _numbers_out() if results.may_be_a_crisis else None
     else:
         queryset = queries.services_filtered(
             taxonomy_term_id=taxonomy_term_id,
@@ -221,19 +237,28 @@ def list_services(
         ]
     elif full:
         _audit_confidential(request, [s.id for s in services])
-        items = [serialize("service", s, public=public) for s in services]
+        items = serialize_many("service", services, public=public)
     else:
         items = [_service_summary(s, public) for s in services]
-    return {**_page(items, total, page, per_page), "proxima_crisis": crisis}
+    return {
+        **_page(items, total, page, per_page),
+        "proxima_crisis": crisis,
+        "proxima_help_now": help_now,
+    }
+
+
+def _numbers_out() -> dict:
+    return {
+        "emergency_numbers": [
+            {"number": n.number, "dial": n.dial, "label": str(n.label)} for n in EMERGENCY_NUMBERS
+        ]
+    }
 
 
 def crisis_out(crisis: CrisisSignal | None) -> dict | None:
     if crisis is None:
         return None
-    numbers = [
-        {"number": n.number, "dial": n.dial, "label": str(n.label)} for n in EMERGENCY_NUMBERS
-    ]
-    return {"kinds": sorted(crisis.kinds), "emergency_numbers": numbers}
+    return {"kinds": sorted(crisis.kinds), **_numbers_out()}
 
 
 @router.get(
@@ -262,7 +287,7 @@ def list_organizations(
     public = _is_public(request)
     if full or full_service:
         skip = frozenset() if full_service else frozenset({"services"})
-        items = [serialize("organization", o, public=public, skip=skip) for o in organizations]
+        items = serialize_many("organization", organizations, public=public, skip=skip)
     else:
         items = [scalars(KINDS["organization"], o, public=public) for o in organizations]
     # (A name search, not the directory's: still, words of a crisis bring the numbers.)
@@ -278,10 +303,9 @@ def get_organization(request: HttpRequest, id: str, full_service: bool = False):
     services = organization.services.order_by("id")
     if full_service:
         _audit_confidential(request, [s.id for s in services])
-        data["services"] = [
-            serialize("service", s, public=public, skip=frozenset({"organization"}))
-            for s in services
-        ]
+        data["services"] = serialize_many(
+            "service", list(services), public=public, skip=frozenset({"organization"})
+        )
     else:
         data["services"] = [scalars(KINDS["service"], s, public=public) for s in services]
     return data
@@ -307,7 +331,7 @@ def list_service_at_locations(
     if proximity is not None and not postcode:
         raise SearchInputError(_("proximity needs a postcode."))
     modified = _parse_modified_after(modified_after)
-    crisis = None
+    crisis = help_now = None
     if search or postcode:
         # The search's best services (its first MAX_PER_PAGE), their places in the
         # search's order (the crisis services first, with the numbers, as /services).
@@ -323,6 +347,7 @@ def list_service_at_locations(
             ).with_page(1, MAX_PER_PAGE)
         )
         crisis = crisis_out(results.crisis)
+        help_now = _numbers_out() if results.may_be_a_crisis else None
         rank = {hit.service.id: number for number, hit in enumerate(results.hits)}
         found = ServiceAtLocation.objects.filter(service_id__in=list(rank))
         ordered = sorted(found.values_list("id", "service_id"), key=lambda r: (rank[r[1]], r[0]))
@@ -342,18 +367,19 @@ def list_service_at_locations(
     public = _is_public(request)
     if full:
         _audit_confidential(request, [r.service_id for r in rows if r.service_id])
-    items = [
-        serialize(
-            "service_at_location",
-            r,
-            public=public,
-            skip=frozenset()
-            if full
-            else frozenset({"contacts", "phones", "schedules", "attributes", "metadata"}),
-        )
-        for r in rows
-    ]
-    return {**_page(items, total, page, per_page), "proxima_crisis": crisis}
+    items = serialize_many(
+        "service_at_location",
+        rows,
+        public=public,
+        skip=frozenset()
+        if full
+        else frozenset({"contacts", "phones", "schedules", "attributes", "metadata"}),
+    )
+    return {
+        **_page(items, total, page, per_page),
+        "proxima_crisis": crisis,
+        "proxima_help_now": help_now,
+    }
 
 
 @router.get(
@@ -381,7 +407,7 @@ def list_taxonomies(
     if search:
         queryset = queryset.filter(name__icontains=search)
     rows, total = _paginate(queryset, page, per_page)
-    return _page([serialize("taxonomy", r) for r in rows], total, page, per_page)
+    return _page(serialize_many("taxonomy", rows), total, page, per_page)
 
 
 @router.get("/taxonomies/{id}", response=dict[str, Any], summary="One taxonomy")
@@ -411,7 +437,7 @@ def list_taxonomy_terms(
     if parent_id:
         queryset = queryset.filter(parent_id=parent_id)
     rows, total = _paginate(queryset, page, per_page)
-    return _page([serialize("taxonomy_term", r) for r in rows], total, page, per_page)
+    return _page(serialize_many("taxonomy_term", rows), total, page, per_page)
 
 
 @router.get(

@@ -662,6 +662,114 @@ _VIOLENCE += [
     r" (me|nous|m a|nous a|la|le|l a) (menace|menacee|menacent|menacait) ",
     r" (threatens|threatened|threatening) (me|us|her|him|my) ",
 ]
+# --- A fourth probe's kinds of saying -----------------------------------------------
+_SUICIDE += [
+    # The last night, the date chosen, a burden, leaving with the car in a closed garage.
+    r" (ma|mon|my|sa|son) (derniere|dernier|last) (nuit|soiree|soir|journee|jour|night|evening|day)( [a-z]+){0,2}( $| ce soir| tonight| on earth| sur terre| a vivre| alive)",
+    r" (tonight|ce soir|cette nuit) (is|c est|est) (my|ma|mon) (last|derniere|dernier)",
+    r" (choisi|choose|chose|picked|fixe) (la|the|my|ma) date ",
+    r" (je suis|suis|i am|im|he is|she is|il est|elle est|je me sens|i feel|me sens|se sent|sens) (un|une|a) (poids|fardeau|burden) ",
+    r" (je|i) (suis|am) (juste )?(un|une|a) (fardeau|burden|poids) ",
+    r" (im|i am|i m) (a|such a|just a) burden",
+    r" (vous|je vous|te|je te|leur) (dis|dit) adieu ",
+    r" (bientot|demain|soon|tomorrow) (je|i) (ne )?(serai|serais|will|ll|won t|will not)( plus| pu| not| no longer)? (la|here|be here|be around|around)",
+    r" (prevu|planifie|planned|plan) (ma|my) (mort|death|suicide|sortie)",
+    r" (prepare|preparee|ready) (a|to) (mourir|die|partir|go)( |$)",
+    r" (pilules|pills|medicaments|meds) (pour|to) (tout arreter|en finir|mourir|die|end it|end everything|stop everything)",
+    r" (achete|bought|got) (des |some )?(pilules|pills|medicaments|meds|corde|rope|fusil|gun)( [a-z]+){0,2} (pour|to) (mourir|die|en finir|me tuer|kill myself|end it|tout arreter)",
+    r" (lined up|alignees|alignes|comptees|counted) ",
+    r" (fenetre|window|balcon|balcony|toit|roof|etage|floor|bloc|building)( [a-z]+){0,2}$|(sauter|jump|jumping|me jeter|me laisser tomber|tomber) (par|du|de|off|out of|from|en bas)( la| le| mon| ma| the| my| a)? ([0-9]+e |[0-9]+th )?(fenetre|window|etage|floor|bloc|building|balcon|balcony|toit|roof)",
+    r" (tuyau d echappement|exhaust|gaz|gas|monoxyde|carbon monoxide)( [a-z]+){0,4} (garage|auto|char|car|voiture)|(garage)( [a-z]+){0,4} (ferme|closed|fermee)( [a-z]+){0,3}$| me gazer ",
+    r" (drive|driving|crash|crashing) (off|into)( the| a)? (road|route|wall|tree|bridge)( [a-z]+){0,2} (on purpose|expres|volontairement)",
+    r" (off|offing) (myself|himself|herself|themselves) ",
+    r" (me|je me|se|il se|elle se) (tue|pends|pend|flingue|tire) (ce soir|cette nuit|tonight|maintenant|now|demain)",
+    r" je me (flingue|tue|pends) ",
+    r" (faire sauter|exploser) la cervelle",
+    r" (ending|end|finish|finishing) (it|my life|life|with my life) (tonight|today|ce soir|now)",
+    r" (want|wants|am want|wanna) (to )?finish (my|his|her|with my|with) ?(life|lif)",
+    r" (veut|veux|va|vais|vas) (tue|tuer|mort|mourir) (lui|elle|moi) meme",
+    r" (veux|veut|ve|veu) (mort|mourir|mourire) (?!de (rire|faim|honte|chaleur|froid|envie|ennui|fatigue|peur))",
+    r" (veut|veux) se tue ",
+    r" (aimerait|aimerais|voudrait|voudrais) mieux (etre )?(morte?|mourir|crever)",
+    r" (rejoindre|retrouver) (grand papa|grand maman|papa|maman|mon mari|ma femme|mon pere|ma mere|son mari|sa femme)",
+    r" (ressemble a|looks like|sounds like)( un| une| a)? (adieu|goodbye|lettre d adieu|suicide note)",
+    r" (plus|pu|pas) (envie|le gout) (d etre|de rester|d exister) (ici|icitte|la)",
+    r" (coupe|coupee|cut) (trop|too) (creux|profond|profonde|deep)",
+    r" (scarifi|scarifie|scarifier|scarifies) ",
+    r" (gratte|gratter|scratch|scratching)( [a-z]+){0,2} (jusqu au sang|until i bleed|till i bleed|til i bleed)",
+    r" (does it|fait ca|se le fait|le fait) (herself|himself|elle meme|lui meme)",
+    # Poisoned by what was at hand.
+    r" (avale|mange|bu|ate|drank|swallowed|eaten|mange)( [a-z]+){0,3} (lave vitre|lave glace|produit menager|produits menagers|pods?|capsules? de lessive|lessive|javel|windshield washer|washer fluid|detergent|bleach|cleaning product|grandma s pills|my pills|mes pilules|ses pilules|des pilules|pills)",
+    r" (too much|trop de|trop) (fent|fentanyl|dope|heroine|heroin|oxy)",
+    r" (convulse|convulsions|seizing|seizure|fait une crise d epilepsie)( [a-z]+){0,4} (apres|after|pris|took|consomme|party)|(pris|took|consomme)( [a-z]+){0,5} (convulse|seizing|seizure)",
+    r" od (fentanyl|fent|now|maintenant) ",
+]
+_DANGER_TO_OTHERS += [
+    r" (idees?|pensees?) (meurtrieres?|homicidaires?) ",
+    r" (aller|vais aller|va aller|going over|going to go|go see|coming over)( [a-z]+){0,3} (avec|with) (mon|ma|un|une|my|his|a) (couteau|fusil|arme|gun|knife|hache|axe)",
+    r" (mon|ma|un|une|my|a) (couteau|fusil|arme|gun|knife) (et|and|pis) (je|i) (vais|va|m en vais|am going|m going|ll) ",
+    r" (regler|settle) (ca|this|it)( [a-z]+){0,3} (fusil|gun|arme|couteau|knife)|(fusil|gun|arme|couteau|knife)( [a-z]+){0,6} (regler ca|settle this|settle it)",
+    r" (vais|va|veux|veut) (le|la|les) tue ",
+    r" (gonna|going to|will|ll) murder (him|her|them|you|my|his|her) ",
+    r" (gout|envie) de (le|la|les|l) tuer ",
+    r" (planter|plante) (un|le|mon) couteau",
+    r" (would|d|will|ll|was going to|wanted to) kill (his|her|their|my) (wife|husband|ex|girlfriend|boyfriend|partner|kids|children|son|daughter|mother|father|boss|neighbou?r)",
+    r" (devant|outside|at|a) (ma|la|my|the|chez) (porte|door|moi)( [a-z]+){0,2} (avec|with) (un|une|a|an) (couteau|knife|gun|fusil|arme)",
+    r" (crisser|sacrer|calisser) (une volee|a terre)( [a-z]+){0,4} (tuer|le tuer)",
+]
+_VIOLENCE += [
+    # Held, followed, tracked.
+    r" (me|nous|la|le) (sequestre|sequestrait|sequestrent)| (sequestree?|held captive|being held) ",
+    r" (empeche|empechait|empechent|laisse pas|laisse plus|won t let|will not let|wont let|doesn t let|does not let|doesnt let) (me|moi|nous|us|her|la|de) ?(sortir|partir|leave|go out|go outside|voir|see)",
+    r" (he s|he is|she s|she is|hes|shes|il|elle) (holding|keeping) (me|us) (here|inside|prisoner|hostage)",
+    r" (pris|took|takes|garde|keeps|cache|hides|hid)( [a-z]+){0,1} (mon|ma|mes|my) (telephone|phone|cell|cellulaire|passeport|passport|papiers|papers|cles|keys)",
+    r" (m|me|nous|la) (enferme|enfermait|enferment) ",
+    r" (suit|suivait|suivent|suivie|suivi|follows|followed|following) (me|moi|partout|everywhere|jusqu|home|chez)|(me|m a|m) (suit|suivie|suivi) ",
+    r" (ex|chum|mari|conjoint|conjointe|blonde|femme|copain|copine|agresseur|il|elle|he|she|husband|boyfriend|wife|girlfriend|partner) (me|nous|la|le) (harcele|harcelait|harcelent|traque|traquait|suit partout)( |$)",
+    r" (is|keeps|s|he s|she s) (stalking|following|harassing) (me|us|her) | (i am|im|i m|being|been) stalked ",
+    r" (traceur|tracker|gps|airtag|localisateur)( [a-z]+){0,3} (sur|on|in|dans) (mon|ma|my) (auto|char|voiture|car|sac|bag|phone|telephone)| (tracks|tracking|suit) (my|mon) (phone|telephone|cell|location|position)",
+    r" (rode|rodait|hangs around|hanging around|lurking) (autour|around|devant|outside)",
+    r" (broke into|broken into|break into|entre par effraction|est entre chez)( [a-z]+){0,2} (my|mon|ma|chez) ",
+    r" (banging on|cogne dans|cogne a|frappe dans|kicking) (the|my|la|ma) (door|porte)( [a-z]+){0,4} (scared|peur|afraid|terrified)",
+    r" (cachee?|hidden|hiding) (dans|in) (la|the) (salle de bain|bathroom|chambre|garde robe|closet)( [a-z]+){0,3} (il|he|elle|she) (crie|hurle|yells|screams|is yelling|is screaming)",
+    # Hit, said in other words or misspelt.
+    r" (me|m|nous|la|le) (fesse|fessent|fessait|tape|tapent|tapait|brasse|brassent|frape|frapes|frapent|battu|bat) (dessus |avec |tout le temps |chaque jour |souvent )?",
+    r" (frape|frappe|frapper|tape|bat) (moi|me) ",
+    r" (m a|ma|l a|la) (etrangler|etrangle|etranglee|frape|frapee|battu|battue)",
+    r" (menace|menacer|menaces) (tuer|tue|de tuer) (moi|me)",
+    r" (dit|says|said) (il|he|elle|she) (va|will|going to|gonna) (tue|tuer|kill) (moi|me)",
+    r" (on entend|j entends|i hear|we hear)( [a-z]+){0,3} (des coups|coups|banging|blows|hitting)|(des coups)( [a-z]+){0,4} (bebe|baby|enfant|child)( [a-z]+){0,2} (pleure|crying|cries)|(bebe|baby)( [a-z]+){0,4} (pleure|crying|cries)( [a-z]+){0,4} (coups|banging|hitting)",
+    # Taken advantage of, drugged, forced.
+    r" (abuse|abusee|abused|profite|profitee|took advantage|taken advantage|taking advantage) (de|of) (moi|me|elle|lui|her|him) ",
+    r" (mis|put|slipped|mettre)( [a-z]+){0,3} (dans|in|into) (mon|ma|my) (verre|drink|consommation)| (ghb|rohypnol|drogue du viol|date rape drug) ",
+    r" (i was|was|been|got|j ai ete|a ete) (molested|molestee?|agressee? sexuellement|touched|touchee) ",
+    r" (my date|mon date|un gars|a guy|a man|un homme|quelqu un|someone) (forced|a force|m a forcee?) (me|moi)?",
+    r" (touchee?|touched|groped|tripotee?)( [a-z]+){0,3} (dans le metro|dans l autobus|on the bus|on the subway|in the metro|at work|au travail|a l ecole|at school)",
+    # A child or an elder harmed, neglected, robbed.
+    r" (oncle|pere|mere|chum|blonde|mari|femme|conjoint|conjointe|beau pere|belle mere|gardienne|gardien|prof|frere|soeur|cousin|cousine|voisin|voisine|coach|entraineur|papa|maman|chum de ma mere|grand pere|grand mere) (me|lui|nous|leur) (fait|font|faisait) (mal|des choses)( |$)",
+    r" (fait|font|faisait) des choses (la nuit|que j aime pas|que je veux pas|bizarres)",
+    r" (laisse|laissent|laissait) (pas|plus)? ?(manger|me nourrir)|(donne|donnent|donnait) (pas|plus) (a manger|de nourriture)| (laisse|laissent|laissee?|laisses) (tout )?(seule?s?|sans manger|sans soins)( [a-z]+){0,3} (jours|days|sans manger|sans soins)?",
+    r" (he|she|they) (hurts|hurt|touches|touched|keeps hurting|keeps touching) (me|him|her) ",
+    r" (babysitter|gardienne|gardien|prof|teacher|coach|entraineur|adulte|adult|oncle|uncle|chum de ma mere|mom s boyfriend)( [a-z]+){0,2} (touche|touches|touched|hurts|fait mal|me fait|lui touche)",
+    r" (brulures?|burns?|bleus|bruises|marques|marks)( [a-z]+){0,6} (c est|it s|it was|caused by|fait par|from|by) (son|sa|ses|his|her|their|mon|ma|my) (pere|mere|parent|parents|beau pere|father|dad|mother|mom|stepdad|stepfather)",
+    r" (brulures? de cigarette|cigarette burns?) ",
+    r" (attachee?s?|tied|strapped)( [a-z]+){0,2} (au|a son|a leur|to (the|his|her|their)) (lit|bed|chaise|chair)",
+    r" (vole|volent|volait|stealing|steals|stole|takes|took|prend|prennent|prenait|vide|vident|vidait|emptied|empties|draining|drained)( [a-z]+){0,2} (mon|ma|mes|my|son|sa|ses|her|his|leur) (argent|pension|cheque|compte|compte de banque|money|savings|account|bank account|epargnes|paie)",
+    r" (force|forcent|forcait|forces|forced|forcing)( [a-z]+){0,4} (a signer|to sign|donner son argent|to give (him|her|them) (my|his|her) money|give him my money)",
+    r" (procuration|power of attorney)( [a-z]+){0,3} (force|forced|sous la menace|under threat)|(force|forced)( [a-z]+){0,4} (procuration|power of attorney)",
+    r" (fraude|fraud|arnaque|scam)( [a-z]+){0,3} (envers|against|of|on) (ma|mon|my) (mere|pere|grand mere|grand pere|mother|father|grandmother|grandfather|grandma|grandpa)( agee| age| elderly)?",
+    r" (grand mere|grand pere|aine|ainee|personne agee|grandmother|grandfather|grandma|grandpa|elderly|aieul)( [a-z]+){0,1} (battue?|maltraitee?|abusee?|beaten|abused|mistreated|neglected|negligee?)",
+    r" (aine|ainee|aines|personne agee|personnes agees|grand mere|grand pere) (battue?s?|maltraitee?s?) ",
+    r" (chsld|residence|nursing home|long term care|care home|foyer)( [a-z]+){0,6} (bleus|bruises|scared of staff|peur du personnel|maltraite|abuse|neglect|negligence|attache|tied)",
+    r" (nursing home|long term care|chsld|residence) (abuse|neglect|maltraitance|negligence)",
+    r" (elder|elderly) financial abuse| abus financier ",
+    r" (financially|financierement) (abused|exploited|abusee?|exploitee?)",
+]
+_TOPIC[DANGER_TO_OTHERS] += [
+    r" (active shooter|tireur actif|homme arme|femme armee|man with a gun|armed man|gunman) "
+]
+_TOPIC[VIOLENCE] += [r" (stalking|stalker|stalked|traque|traquee|harcelement criminel) "]
+
 # The subject named alone, the same as a person's words (a search about it aside).
 _TOPIC[SUICIDE] += [
     r"^ (mourir|die|dying|suicidal|suicidaire) $",
@@ -705,7 +813,7 @@ _ABOUT_A_SEARCH = re.compile(
     r" (webinaire|webinaires|webinar|webinars|trousse|trousses|toolkit|toolkits|kit|kits|"
     r"guide|guides|intervenants|intervenantes|professionnels|professionals|employeurs|"
     r"employers|rapport|report|annuel|annual|deuil|endeuilles?|endeuillees?|bereavement|"
-    r"bereaved|grief|survivors|survivants|naloxone|narcan|juridique|legal|lawyer|avocat|"
+    r"bereaved|grief|survivors|survivants|naloxone|narcan|juridique|legal|lawyer|avocat|game|games|"
     r"avocate|tribunal|court|plainte|complaint|postvention|month|mois|"
     r"activities|activites|comment parler|how to talk|talk to (my|a) (child|kid|son|daughter)|"
     r"parler (du|de la|de l) [a-z]+ a (mon|ma|un|une|mes) [a-z]+|died by|mort par|"
@@ -714,7 +822,12 @@ _ABOUT_A_SEARCH = re.compile(
     r"(suicide|violence|viol|agression|overdose|surdose|deces|death|loss)|"
     r"prevention (des|de la|du|de l|d|of)? ?(surdoses?|overdoses?|intoxications?|abus|"
     r"maltraitance|mauvais traitements|abuse)|"
-    r"(abuse|overdose|overdoses|maltreatment|neglect|maltraitance) (prevention|awareness)) "
+    r"(abuse|overdose|overdoses|maltreatment|neglect|maltraitance) (prevention|awareness)|"
+    r"taux|rate|rates|etude|etudes|study|studies|these|thesis|memoire|dissertation|"
+    r"sociologie|sociology|durkheim|resume|summary|essay|dissertation|schools|ecoles|"
+    r"resources for|ressources pour|vieille de|vieux de|years later|ans plus tard|"
+    r"(il y a|ago) [0-9]+ (ans|years)|[0-9]+ (ans|years) ago|past (sexual|assault|abuse)|"
+    r"passee?s? (agression|violence))(?= )"
 )
 # Words that make a search about the subject only when nobody is in it: someone saying
 # "since I lost my job" or "is there a program" speaks of a person, not of the subject.
@@ -755,6 +868,10 @@ _FIGURES = re.compile(
             r" (bat|bats|battent|battait|beats|beat) (toujours |encore |souvent |tout le temps |always |every time )?(aux|au|a la|a|at|en) (cartes|echecs|scrabble|jeu|jeux|tennis|course|poker|golf|hockey|bowling|quilles|monopoly|sudoku|dames|billard|flechettes|chess|cards|games?|pool|darts|jeux video|video games|ping pong)(?= )",
             r" (coupe|coupee|cut) (le|la|les|un|une|mon|ma|my) (doigt|doigts|pouce|pied|orteil|genou|levre|joue|menton|front|finger|thumb|toe|knee|lip)(?= )",
             r" (sur|on) (the|le) (bridge|pont) (tous les jours|chaque (jour|matin|soir)|every (day|morning)|pour aller|to go|to get to|dans le trafic|in traffic)(?= )",
+            # "je me tue à la tâche", "il s'est tué à l'ouvrage": working hard
+            r" (me|se|te|nous|vous) (suis |est |sommes |es )?(tue|tues|tuee|tuent|tuer) a (la tache|l ouvrage|le repeter|le dire|travailler|la job|force de)(?= )",
+            # "suicide doors" (a car's), "suicide burpees", "suicide squeeze" (baseball)
+            r" suicide (doors?|burpees?|sprints?|squeeze|squad|drills?|runs?|knot|king|blonde|bunny|slide in the pool)(?= )",
         )
     )
 )
@@ -770,11 +887,19 @@ _SPOKEN_COMPILED = {k: tuple(re.compile(p) for p in v) for k, v in _SPOKEN.items
 _TOPIC_COMPILED = {k: tuple(re.compile(p) for p in v) for k, v in _TOPIC.items()}
 
 
+def prepare(text: str) -> str:
+    """A text as the patterns and the model read it: normalized, figures of speech out."""
+    return _FIGURES.sub(" ", normalize(text))
+
+
+_SENTENCE = re.compile(r"[.!?;\n]+")
+
+
 def detect_crisis(text: str) -> CrisisSignal | None:
     """The kinds of crisis a search or a caller's words speak of, or None."""
     if not text or not text.strip():
         return None
-    normalized = _FIGURES.sub(" ", normalize(text[:READ_UP_TO]))
+    normalized = prepare(text[:READ_UP_TO])
     kinds = {
         k
         for k, patterns in _SPOKEN_COMPILED.items()
@@ -814,6 +939,24 @@ _BEREAVEMENT = re.compile(
     r"survivors? of suicide|after a suicide|apres un suicide|died by|mort par|decede par|"
     r"decedee par) "
 )
+
+
+def may_be_a_crisis(text: str) -> bool:
+    """Whether a text the patterns do not read as a crisis may still be one, as the model
+    learnt from testers' phrasings reads it (services/crisis_model.py): the quieter line
+    of numbers, not the banner (the model also reads many people's distress about bills
+    or a parent's dementia as one; the numbers harm nobody there)."""
+    if not text or not text.strip():
+        return False
+    text = text[:READ_UP_TO]
+    normalized = prepare(text)
+    if _about_the_subject(normalized):
+        return False
+    from proxima.directory.services.crisis_model import crisis_kind
+
+    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    parts = [normalized] + ([prepare(s) for s in sentences] if len(sentences) > 1 else [])
+    return crisis_kind(parts) is not None
 
 
 def speaks_of_bereavement(text: str) -> bool:

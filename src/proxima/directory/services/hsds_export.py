@@ -69,50 +69,82 @@ def serialize(
     skip: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """One record with everything it nests, as in the HSDS API's full responses."""
+    return serialize_many(kind_name, [instance], public=public, extensions=extensions, skip=skip)[0]
+
+
+def serialize_many(
+    kind_name: str,
+    instances: list,
+    *,
+    public: bool = True,
+    extensions: bool = True,
+    skip: frozenset[str] = frozenset(),
+) -> list[dict[str, Any]]:
+    """Records with everything they nest, read a kind at a time for all of them (a page
+    of 100 full services took 9,000 queries, one per nested list of each record)."""
     kind = KINDS[kind_name]
-    data = scalars(kind, instance, public=public)
-    own_id = data["id"]
+    datas = [scalars(kind, instance, public=public) for instance in instances]
+    if not instances:
+        return datas
     for single_name, single in kind.singles.items():
         if single_name in skip:
             continue
-        target_id = getattr(instance, single.link, None)
-        target = (
-            KINDS[single.kind].model.objects.filter(pk=target_id).first() if target_id else None
+        wanted = {getattr(i, single.link, None) for i in instances} - {None, ""}
+        targets = _rows(KINDS[single.kind].model.objects.filter(pk__in=wanted))
+        inner_skip = {"organization": {"services"}, "service": {"service_at_locations"}}
+        nested = serialize_many(
+            single.kind,
+            targets,
+            public=public,
+            extensions=extensions,
+            skip=frozenset(inner_skip.get(single.kind, ())),
         )
-        if target is not None:
-            inner_skip = {"organization": {"services"}, "service": {"service_at_locations"}}
-            data[single_name] = serialize(
-                single.kind,
-                target,
-                public=public,
-                extensions=extensions,
-                skip=frozenset(inner_skip.get(single.kind, ())),
-            )
+        by_id = {target.pk: data for target, data in zip(targets, nested, strict=True)}
+        for instance, data in zip(instances, datas, strict=True):
+            target_id = getattr(instance, single.link, None)
+            if target_id in by_id:
+                data[single_name] = by_id[target_id]
     children = dict(kind.children)
     if kind.name == "organization" and "services" not in skip:
         children["services"] = Child("service", "organization_id")
+    own_ids = [data["id"] for data in datas]
     for child_name, child in children.items():
         if child_name in skip:
             continue
-        if (
-            public
-            and kind.name == "location"
-            and instance.is_confidential
-            and child_name == "addresses"
-        ):
-            continue
         child_kind = KINDS[child.kind]
-        rows = child_kind.model.objects.filter(**{child.link: own_id}).order_by(child_kind.id_field)
+        rows = _rows(
+            child_kind.model.objects.filter(**{f"{child.link}__in": own_ids}).order_by(
+                child_kind.id_field, "pk"
+            )
+        )
         nested_skip = frozenset({"organization"}) if child_name == "services" else frozenset()
-        data[child_name] = [
-            serialize(child.kind, row, public=public, extensions=extensions, skip=nested_skip)
-            for row in rows
-        ]
+        nested = serialize_many(
+            child.kind, rows, public=public, extensions=extensions, skip=nested_skip
+        )
+        by_parent: dict[str, list] = {}
+        for row, data in zip(rows, nested, strict=True):
+            by_parent.setdefault(getattr(row, child.link), []).append(data)
+        for instance, data in zip(instances, datas, strict=True):
+            if (
+                public
+                and kind.name == "location"
+                and instance.is_confidential
+                and child_name == "addresses"
+            ):
+                continue
+            data[child_name] = by_parent.get(data["id"], [])
     if extensions:
-        extension = extension_of(kind_name, instance)
-        if extension:
-            data["proxima"] = extension
-    return data
+        for instance, data in zip(instances, datas, strict=True):
+            extension = extension_of(kind_name, instance)
+            if extension:
+                data["proxima"] = extension
+    return datas
+
+
+def _rows(queryset) -> list:
+    if any(f.name == "territory" for f in queryset.model._meta.fields):
+        queryset = queryset.select_related("territory")
+    return list(queryset)
 
 
 def serialize_service(service: Service, *, public: bool = True) -> dict[str, Any]:
@@ -121,7 +153,10 @@ def serialize_service(service: Service, *, public: bool = True) -> dict[str, Any
 
 def export_json(path: Path, *, public: bool = True) -> int:
     """All services, fully nested, as a JSON array; returns the count."""
-    services = [serialize_service(s, public=public) for s in Service.objects.order_by("id")]
+    everyone = list(Service.objects.order_by("id"))
+    services = []
+    for start in range(0, len(everyone), 500):  # read a kind at a time, 500 services
+        services += serialize_many("service", everyone[start : start + 500], public=public)
     path.write_text(json.dumps(services, ensure_ascii=False, indent=1), encoding="utf-8")
     return len(services)
 

@@ -35,6 +35,7 @@ from proxima.directory.services.crisis import (
     CrisisSignal,
     detect_crisis,
     is_about_the_subject,
+    may_be_a_crisis,
 )
 from proxima.directory.services.needs import SOURCE_RANK, FoundNeed, is_crisis_need
 from proxima.directory.services.search_backends import All, Any_, Expr, FieldTerm, Term, backend
@@ -132,6 +133,8 @@ class SearchResults:
     relaxed: bool = False
     crisis: CrisisSignal | None = None  # the search speaks of a crisis: numbers shown first
     only_generic: bool = False  # the text held only words any listing may hold
+    # Not read as a crisis, but the crisis model says it may be one (the quieter line).
+    may_be_a_crisis: bool = False
     # A listing counted only so far (more than `total`): pages go on while they are full.
     open_ended: bool = False
 
@@ -614,6 +617,13 @@ def _points_within_box(point: geo.Place, km: float, cap: int) -> int:
 
 def search_services(query: SearchQuery, *, now: datetime | None = None) -> SearchResults:
     """Find services for a query; raises SearchInputError with a message for the user."""
+    results = _search_services(query, now=now)
+    # Words the patterns do not read as a crisis that may still be one: the quieter line.
+    results.may_be_a_crisis = results.crisis is None and may_be_a_crisis(query.text)
+    return results
+
+
+def _search_services(query: SearchQuery, *, now: datetime | None = None) -> SearchResults:
     point = _validate(query)
     moment = query.open_at
     said = query_words(query.text)
