@@ -205,3 +205,43 @@ def test_partner_editor_is_treated_as_public_for_confidential_places(directory):
 def test_the_api_is_read_only(directory):
     response = Client().post("/api/hsds/services", {"name": "x"})
     assert response.status_code == 405
+
+
+def test_a_full_page_reads_each_kind_once_whatever_the_number_of_services(need_domains):
+    """100 full services took 9,000 queries (one per nested list of each record)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_service
+
+    def one(n):
+        make_service(
+            f"Service {n}",
+            "Aide",
+            domain="food",
+            point=(46.8, -71.2),
+            address={
+                "address_1": "1 rue",
+                "city": "Québec",
+                "state_province": "QC",
+                "postal_code": "G1K 1A1",
+                "country": "CA",
+            },
+            hours=[("MO", "09:00", "17:00")],
+            languages=("fr",),
+        )
+
+    for n in range(3):
+        one(n)
+    with CaptureQueriesContext(connection) as few:
+        small = Client().get("/api/hsds/services", {"full": "true", "per_page": 100}).json()
+    for n in range(3, 15):
+        one(n)
+    with CaptureQueriesContext(connection) as many:
+        big = Client().get("/api/hsds/services", {"full": "true", "per_page": 100}).json()
+    assert len(small["contents"]) == 3 and len(big["contents"]) == 15
+    first = big["contents"][0]
+    assert first["schedules"] and first["languages"] and first["attributes"]
+    assert first["service_at_locations"][0]["location"]["addresses"]
+    assert len(many.captured_queries) == len(few.captured_queries)
