@@ -2,6 +2,7 @@
 exports validate against the official schemas; malformed data is refused and changes nothing."""
 
 import csv
+import io
 import json
 import shutil
 import tempfile
@@ -383,6 +384,26 @@ def test_overnight_hours_and_real_values_are_taken(tmp_path):
             lambda p: broken(p, json.dumps(service_json(description="x\u0000y"))),
             "contains a NUL character",
         ),
+        (  # a region that is none (BCP 47: two letters of a country, or three digits)
+            lambda p: broken(
+                p, json.dumps(service_json(languages=[{"id": UUID_1, "code": "fr-XX1"}]))
+            ),
+            "'fr-XX1' is not an ISO 639 language code",
+        ),
+        (
+            lambda p: broken(
+                p, json.dumps(service_json(languages=[{"id": UUID_1, "code": "fr-QQ"}]))
+            ),
+            "'fr-QQ' is not an ISO 639 language code",
+        ),
+        (  # JSON has numbers: "12" in quotes is text (HSDS 3.0's schema: number)
+            lambda p: broken(p, json.dumps(service_json(minimum_age="12"))),
+            "expected a number, got text '12'",
+        ),
+        (
+            lambda p: broken(p, json.dumps(service_json(phones=[{"id": UUID_1, "number": " "}]))),
+            "required field is blank",
+        ),
         (
             lambda p: broken(
                 p, json.dumps(service_json(proxima={"translations": {"en": {"name": "a\u0000"}}}))
@@ -511,6 +532,10 @@ def test_overnight_hours_and_real_values_are_taken(tmp_path):
         "language-not-iso-639",
         "language-unknown-with-region",
         "nul-in-a-text",
+        "language-region-xx1",
+        "language-region-qq",
+        "number-as-text",
+        "phone-number-blank",
         "nul-in-an-extension",
         "phone-without-number",
         "latitude-200",
@@ -750,3 +775,32 @@ def test_every_official_example_is_read_as_its_kind_whatever_its_name(tmp_path):
         import_hsds(renamed)
     assert m.ServiceAtLocation.objects.exists() and m.Organization.objects.exists()
     assert m.TaxonomyTerm.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["fr", "fr-CA", "es-419", "cr-Cans", "iu-Cans-CA", "en-x-ottawa"])
+def test_a_language_code_with_a_real_region_or_script_is_accepted(tmp_path, code):
+    data = service_json(languages=[{"id": UUID_1, "code": code}])
+    import_hsds(broken(tmp_path, json.dumps(data)))
+    assert m.Language.objects.get(pk=UUID_1).code == code
+
+
+def test_a_csv_service_without_its_organization_is_refused(tmp_path):
+    """HSDS 3.0's tabular_required: a services.csv row must name its organization."""
+    message = refused_csv(
+        tmp_path,
+        lambda lines: [
+            lines[0],
+            *(_blank_column(lines[0], line, "organization_id") for line in lines[1:]),
+        ],
+    )
+    assert "services.csv" in message and "organization_id" in message
+    assert "tabular_required" in message
+
+
+def _blank_column(header: str, line: str, column: str) -> str:
+    names = next(csv.reader([header]))
+    values = next(csv.reader([line]))
+    values[names.index(column)] = ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(values)
+    return out.getvalue()

@@ -130,6 +130,8 @@ class _Collector:
         self.problems: list[ImportProblem] = []
         self.warnings: list[ImportProblem] = []
         self._top_level_seen: set[tuple[str, str, str]] = set()
+        # Values read from CSV files are all text: numbers are read from it.
+        self.text_values = False
         # (child kind, link field) → parent id → the ids its nested list names
         self.listed: dict[tuple[str, str], dict[str, set[str]]] = {}
 
@@ -145,6 +147,10 @@ class _Collector:
         if value is None:
             return None
         if expected in (NUMBER, INTEGER):
+            if isinstance(value, str) and not self.text_values:
+                # (JSON has numbers: "12" in quotes is text, as HSDS 3.0's schema says.)
+                self.problem(source, where, name, f"expected a number, got text {value[:40]!r}")
+                return None
             if isinstance(value, str):
                 try:
                     value = float(value.strip()) if value.strip() else None
@@ -242,7 +248,7 @@ class _Collector:
             if missing and not (name in links and name != "id"):
                 self.problem(source, label, name, "required field is missing")
             elif (
-                name == "name"
+                name in ("name", "number")
                 and isinstance(data.get(name), str)
                 and not any(c.isalnum() for c in data[name])
             ):
@@ -694,7 +700,21 @@ def _read_json(path: Path, collector: _Collector, kind_name: str | None) -> None
         collector.add(kind, item, source, f"{kind.name}[{index}]", {}, top_level=True)
 
 
+# HSDS 3.0's tabular_required: links a CSV row cannot do without (nested JSON has them
+# from the record it sits in).
+TABULAR_REQUIRED = {
+    "service": ("organization_id",),
+    "service_at_location": ("service_id", "location_id"),
+    "organization_identifier": ("organization_id",),
+    "cost_option": ("service_id",),
+    "attribute": ("link_id", "taxonomy_term_id", "link_entity"),
+    "metadata": ("resource_id", "resource_type"),
+    "program": ("organization_id",),
+}
+
+
 def _read_tabular(folder: Path, collector: _Collector) -> None:
+    collector.text_values = True
     found = False
     for kind_name in WRITE_ORDER:
         kind = KINDS[kind_name]
@@ -705,7 +725,10 @@ def _read_tabular(folder: Path, collector: _Collector) -> None:
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 reader = csv.DictReader(handle, strict=True)  # an unclosed quote: an error
-                if not reader.fieldnames or "id" not in reader.fieldnames:
+                if not reader.fieldnames:
+                    collector.problem(path.name, "header", "", "the file is empty (no header)")
+                    continue
+                if "id" not in reader.fieldnames:
                     collector.problem(path.name, "header", "id", "the file has no 'id' column")
                     continue
                 repeated = sorted({c for c in reader.fieldnames if reader.fieldnames.count(c) > 1})
@@ -730,6 +753,14 @@ def _read_tabular(folder: Path, collector: _Collector) -> None:
                     for required in kind.required:
                         if required in row and row[required] == "":
                             data[required] = None
+                    for link in TABULAR_REQUIRED.get(kind_name, ()):
+                        if not row.get(link):  # a nested record has it from its parent
+                            collector.problem(
+                                path.name,
+                                f"row {number}",
+                                link,
+                                "required in the tabular format (HSDS 3.0 tabular_required)",
+                            )
                     collector.add(kind, data, path.name, f"row {number}", {}, top_level=True)
         except UnicodeDecodeError as error:
             collector.problem(path.name, "file", "", f"not UTF-8 text ({error.reason})")
@@ -871,13 +902,35 @@ def is_language_code(value: str) -> bool:
     text = value.strip()
     if not LANGUAGE_PATTERN.fullmatch(text):
         return False
-    base = text.split("-")[0].lower()
+    base, *subtags = text.split("-")
+    base = base.lower()
     if len(base) == 2:
-        return pycountry.languages.get(alpha_2=base) is not None
-    return (
-        pycountry.languages.get(alpha_3=base) is not None
-        or pycountry.languages.get(bibliographic=base) is not None
-    )
+        known = pycountry.languages.get(alpha_2=base) is not None
+    else:
+        known = (
+            pycountry.languages.get(alpha_3=base) is not None
+            or pycountry.languages.get(bibliographic=base) is not None
+        )
+    return known and all(_is_subtag(tag) for tag in _public_subtags(subtags))
+
+
+def _public_subtags(subtags: list[str]) -> list[str]:
+    """The subtags before a private use part ("x-..."), which BCP 47 leaves free."""
+    lowered = [tag.lower() for tag in subtags]
+    return subtags[: lowered.index("x")] if "x" in lowered else subtags
+
+
+def _is_subtag(tag: str) -> bool:
+    """A BCP 47 script ("Cans"), region ("CA", "419") or variant ("1996", "fonipa")."""
+    import pycountry
+
+    if len(tag) == 4 and tag.isalpha():
+        return pycountry.scripts.get(alpha_4=tag.title()) is not None
+    if len(tag) == 2 and tag.isalpha():
+        return pycountry.countries.get(alpha_2=tag.upper()) is not None
+    if len(tag) == 3:
+        return tag.isdigit()
+    return 5 <= len(tag) <= 8 or (len(tag) == 4 and tag[0].isdigit())
 
 
 def is_uuid(value: str) -> bool:

@@ -264,6 +264,7 @@ class LegacyCollector(_Collector):
 
     def __init__(self, *, legacy_ids: str) -> None:
         super().__init__(legacy_ids=legacy_ids)
+        self.text_values = True  # CSV files
         self.originals: dict[str, str] = {}  # converted UUID → the id the file gave
         self.rows: dict[str, str] = {}  # a record's UUID → "row N (id 'X')"
 
