@@ -4,7 +4,11 @@
   longer hides the shorter phrase it holds ("dépannage alimentaire", "abuse"): such
   listings and terms had no need at all;
 - "suicidaire(s)" is read as the crisis domain ("Intervention suicidaire", "pour
-  personnes suicidaires"): a crisis line of a taxonomy of its own served nothing.
+  personnes suicidaires"): a crisis line of a taxonomy of its own served nothing;
+- one crisis word beside bereavement ("loss to suicide") is a grief group's, not a
+  crisis service's;
+- everyday words the lexicon lacked: "je bois trop", "jeux d'argent", "diplôme
+  étranger", "entendre des voix", "hausse de loyer abusive" (a rent, not abuse).
 The mapping proposals are read again with the index (indexing.reindex_services).
 A database without services has nothing to do.
 
