@@ -38,3 +38,13 @@ def test_ligatures_are_spelt_out():
 
     assert index_tokens("main-d'œuvre, ma SŒUR") == index_tokens("main-d'oeuvre, ma soeur")
     assert fold("Cæcum Œuvre") == "caecum oeuvre"
+
+
+def test_invisible_characters_inside_a_word_are_left_out():
+    """A zero-width space or joiner, a soft hyphen (pasted from a web page or a PDF):
+    "fo\\u200bod ba\\u200dnk" found nothing."""
+    from proxima.directory.services.text import words
+
+    assert words("fo\u200bod ba\u200dnk") == ["food", "bank"]
+    assert words("hé\u00adber\u2060gement\ufeff") == ["hébergement"]
+    assert fold("Fo\u200cOD") == "food"

@@ -8,7 +8,9 @@
 - one crisis word beside bereavement ("loss to suicide") is a grief group's, not a
   crisis service's;
 - everyday words the lexicon lacked: "je bois trop", "jeux d'argent", "diplôme
-  étranger", "entendre des voix", "hausse de loyer abusive" (a rent, not abuse).
+  étranger", "entendre des voix", "hausse de loyer abusive" (a rent, not abuse);
+- characters that show nothing inside a word (zero-width space, soft hyphen) are left
+  out of the words indexed, as of a search's.
 The mapping proposals are read again with the index (indexing.reindex_services).
 A database without services has nothing to do.
 

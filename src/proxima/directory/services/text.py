@@ -214,9 +214,15 @@ STOPWORDS = frozenset(
 )
 
 
+# Characters that show nothing inside a word (zero-width space and joiners, word joiner,
+# soft hyphen, byte-order mark): "fo\u200bod" is "food", in a search as in a listing.
+_INVISIBLE = dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0x00AD, 0xFEFF))
+
+
 def _lower(text: str) -> str:
-    """Lower case, the ligatures spelt out ("sœur" is "soeur": no accent to strip)."""
-    return text.lower().replace("œ", "oe").replace("æ", "ae")
+    """Lower case, the ligatures spelt out ("sœur" is "soeur": no accent to strip), the
+    invisible characters left out."""
+    return text.translate(_INVISIBLE).lower().replace("œ", "oe").replace("æ", "ae")
 
 
 def fold(text: str) -> str:
