@@ -868,3 +868,100 @@ def test_the_places_search_ranks_like_the_services_search_with_the_numbers(direc
     assert calm["proxima_crisis"] is None
     orgs = client.get("/api/hsds/organizations", {"search": "je veux mourir"}).json()
     assert orgs["proxima_crisis"]["kinds"] == ["suicide"]
+
+
+# --- A reviewer's searches: everyday words the fourth probe's patterns first caught, and
+# real threats the figures of speech first took out.
+REVIEW_NEAR_MISSES = [
+    "gas for my car to get to work",
+    "carte de gaz pour l'auto",
+    "ready to go back to work after burnout",
+    "mon dernier jour de travail",
+    "employment insurance after my last day at work",
+    "le propriétaire ne répond pas à mes appels",
+    "my landlord is not responding",
+    "mon médecin ne répond plus",
+    "intoxication alimentaire",
+    "food poisoning",
+    "lead poisoning old apartment",
+    "putting my affairs in order notary",
+    "régler mes affaires de succession",
+    "mettre de l'ordre dans mes affaires",
+    "parrainage pour rejoindre mon mari au Canada",
+    "retrouver ma mère biologique",
+    "aide pour retrouver mon père",
+    "comment rejoindre le CLSC de l'autre côté du pont",
+    "j'ai planifié ma sortie de prison, besoin d'un logement",
+    "j'ai choisi la date de mon déménagement",
+    "choose the date of my move",
+    "je ne serai pas là demain pour mon rendez-vous",
+    "my hours got cut again, need food",
+    "starting to cut back on alcohol",
+    "besoin de couper dans mon budget",
+    "Blue Cross drug coverage for seniors",
+    "used blue jeans",
+    "looking for jump rope classes for kids",
+    "corde à linge au sous-sol",
+    "cooking class how to hold a knife",
+    "I counted my money, not enough for rent",
+    "I lined up for hours at the food bank",
+    "wrote a farewell speech for my retirement",
+    "my child had a seizure after a fever",
+    "i ate before taking my pills",
+    "got everything ready to leave the shelter",
+    "le fait lui-même",
+    "jumper cables and a bridge",
+    "il me tape sur les nerfs",
+    "ça me tape sur les nerfs",
+    "cours de natation la brasse",
+    "mon anxiété m'empêche de sortir de chez moi",
+    "suivi chez un psychologue",
+    "le psychologue qui me suit",
+    "suivi jusqu'à l'accouchement",
+    "parenting workshop being held this week",
+    "my cheque is being held by the bank",
+    "physio pour retrouver ma force",
+    "mes droits ont été violés par mon employeur",
+    "face à la menace d'expulsion",
+    "le propriétaire me menace d'expulsion",
+    "our family was touched by cancer",
+    "j'ai été touchée par le cancer du sein",
+    "my building is neglected",
+    "l'immeuble est négligé",
+    "le jeu prend tout mon argent",
+    "gambling took all my savings",
+    "mon père prend sa pension l'an prochain",
+    "je me fais voler mes colis",
+    "someone broke into my car",
+    "service that keeps my papers safe",
+    "je m'enferme chez moi depuis des semaines",
+    "je me cache dans ma chambre toute la journée",
+    "hide from the cold at night",
+    "ma mère atteinte d'Alzheimer fait des choses bizarres la nuit",
+    "banque alimentaire qui donne plus de nourriture",
+    "my teen hangs around outside with friends",
+    "drug abuse kids",
+    "abus de drogue ado",
+    "abus de médicaments aînés",
+    "alcohol abuse seniors",
+    "residence for people with substance abuse",
+    "aller à la chasse avec mon fusil",
+    "the cold could kill him, he sleeps outside",
+]
+REVIEW_CRISES = [
+    "he is going to kill me with a knife",
+    "il va me tuer quand j'arrive ce soir",
+    "my husband said he will kill me for leaving",
+    "I'd rather die than go home to him",
+    "I'm on the bridge to go jump",
+    "il va me tuer avec un couteau",
+    "he will kill me if i leave",
+]
+
+
+def test_a_reviewers_everyday_searches_raise_no_alarm():
+    assert [t for t in REVIEW_NEAR_MISSES if detect_crisis(t) is not None] == []
+
+
+def test_a_threat_is_never_taken_for_a_figure_of_speech():
+    assert [t for t in REVIEW_CRISES if detect_crisis(t) is None] == []

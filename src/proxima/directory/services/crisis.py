@@ -536,16 +536,16 @@ _SUICIDE += [
     # Slang of the networks, said only of oneself or a close one.
     r" (unalive|unaliving|unalived|self delete|self deleting|sewer slide|ctb|catch the bus tonight) ",
     # On a bridge or a roof, with the jump said anywhere.
-    r"(?=.* (pont|bridge|toit|roof|ledge|rebord|balcon|balcony|falaise|cliff|viaduc|overpass) )(?=.* (sauter|saute|sauterai|jump|jumping|jumper) )",
+    r"(?=.* (pont|bridge|toit|roof|ledge|rebord|balcon|balcony|falaise|cliff|viaduc|overpass) )(?=.* (sauter|saute|sauterai|jump|jumping) )",
     r" (i am|am|im|je suis|suis|he is|she is|il est|elle est|is|est) (on|sur) (the|a|le|la|un|une) (bridge|pont|roof|toit|ledge|rebord|viaduc|overpass|railway|voie ferree) ",
     # Pills, a rope, a weapon: gathered, in hand, ready.
     r" (ramasse|ramassee|garde|gardees|cache|cachees|accumule|accumulees|stocke|stockees|amasse|saved|saving|stockpiling|stockpiled|hoarding|hoarded|collecting|gathering|gathered)( up)?( (toutes|tous|all|my|mes|ses|his|her|des|some))* (pilules|pills|meds|medicaments|comprimes|cachets)",
     r" (pilules|pills|meds|medicaments|comprimes|cachets|gun|fusil|couteau|knife|corde|rope|lames|blades) (in front of me|devant moi|dans (ma|la) main|in my hand|in (my|his|her) hands|ready|pretes?|prets|sur la table|on the table|right here)",
-    r" (holding|hold|holds|tiens|tient|tenais)( [a-z]+){0,2} (pills|pilules|meds|medicaments|comprimes|gun|fusil|couteau|knife|rope|corde|blade|lame|rasoir|razor)",
+    r" (holding|tiens|tient|tenais) (a|un|une|the|le|la|les|my|mes|ses|des|his|her) (pills|pilules|meds|medicaments|comprimes|gun|fusil|rope|corde|blade|lame|razor|rasoir)",
     r" (gun|fusil|arme|carabine|pistolet|pistol|rifle|shotgun) (est |is )?(charge|chargee|loaded)",
     r" (utiliser|use|using|pointer|point|pointing|tourner|turn)( [a-z]+){0,2} (sur moi|contre moi|on myself|at myself|against myself|sur lui|sur elle|on himself|on herself)",
     r" (fusil|gun|arme|carabine|corde|rope)( [a-z]+){0,8} (j y pense|i think about it|y pense de plus en plus|think about using it|pense a l utiliser)",
-    r"(?=.* (corde|rope|noose) )(?=.* (garage|poutre|beam|sous sol|basement|cou|neck|regarde|looked|looking|staring|attache|tied|pendre|hang) )",
+    r"(?=.* (corde|rope|noose) )(?=.* (poutre|beam|cou|neck|pendre|pendu|hang|hanging|noeud|knot|attache|tied) )",
     r"(?=.* garage )(?=.* (car running|engine running|moteur (qui )?(roule|tourne)|char (qui )?(roule|tourne)|auto (qui )?(roule|tourne)|running car|en marche) )",
     r" (dose mortelle|dose letale|lethal dose|fatal dose|painless way|way to die|ways to die|facon de mourir|moyen de mourir|comment mourir|how to die|mourir sans souffrir|die without pain|die painlessly) ",
     r" (drive|driving|drove|crash|crashing|foncer|fonce|rentrer) (my |the |his |her |mon |ma |son |sa )?(car |truck |char |auto |voiture )?(into|off|dans|contre) (a|the|un|une) (wall|tree|pole|cliff|mur|arbre|poteau|falaise|truck|camion)",
@@ -556,15 +556,14 @@ _SUICIDE += [
     r" (jamais|pas) (m etre|me|s etre|se) reveillee? ",
     # Leaving for good, joining the dead, not being here tomorrow.
     r" (partir|m en aller|m en vais|men vais|s en aller|s en va|je pars|il part|elle part|leave|leaving|go away) (pour (de bon|toujours)|for good|forever)(?! (de|du|d|des|a|au|en|from|to|this|the|my) )",
-    r" (rejoindre|retrouver)( [a-z]+){0,3} (au ciel|au paradis|de l autre cote)| (join|be with|see)( [a-z]+){0,3} in heaven",
+    r" (rejoindre|retrouver)( [a-z]+){0,3} (au ciel|au paradis)| (join|be with|see)( [a-z]+){0,3} in heaven",
     r" (aurez|aurons|auront|aurai|aura) (plus|pu|pas) a (vous |t |te |s |se )?(occuper|inquieter|endurer|supporter) (de )?(moi|lui|elle)",
     r" (will not|wont|not going to|not gonna) (have to )?(be|worry about|deal with|take care of)( a)? (me|him|her|problem|burden|around|here|alive)( [a-z]+){0,2} (much longer|for long|anymore|any more|soon|tomorrow)",
-    r" (serai|sera|serais) (plus|pu|pas) la (demain|bientot|longtemps|ce soir|cette nuit|pour) ",
+    r" (serai|sera|serais) (plus|pu) la (demain|bientot|longtemps|ce soir|cette nuit|pour) ",
     r" (adieu (tout le monde|a tous|la vie|mes amis|everyone|world)|this is (goodbye|my goodbye|the end)|(goodbye|bye) (everyone|world|cruel world|forever)) ",
     r" (made|make|making) peace with (leaving|dying|death|going|it all ending)",
-    r" (affairs|things) in order",
-    r" (mis|mettre|met) (de l ordre|en ordre) (dans )?(mes|ses) affaires| (regle|reglee|regler) (toutes )?(mes|ses) affaires",
-    r" (tout (prepare|planifie|organise)|planned everything|everything ready|got everything ready)( [a-z]+){0,3} (pour )?(partir|mourir|en finir|die|go|leave|end it|ce soir|tonight)",
+    r" (affairs|things) in order (before i (go|die|leave)|for when i m gone|and i am ready to go|and im ready to go)| (regle|mis de l ordre dans) (mes|ses) affaires (avant de (partir|mourir|m en aller)|pour partir)| (regarde|regarder|looked at|looking at|staring at|fixe|fixais) (la|une|the|a) (corde|rope) ",
+    r" (tout (prepare|planifie|organise)|planned everything|everything ready|got everything ready)( [a-z]+){0,3} (pour )?(mourir|en finir|die|end it)| tout (prepare|planifie) pour partir $",
     r" (au cas ou|in case) (je|i|il|elle|he|she) (ne )?(serais|sois|serai|serait|soit|am|m|would|will|was|were|d)( plus| not| no longer| pu| pas)? (plus |pu |pas )?(la|here|around|alive)",
     r" (a quoi|what s the point|whats the point|what is the point|quoi)( [a-z]+){0,2} (de vivre|sert de vivre|of living|of life|in living|to live|of going on|of being alive)",
     r" (devrais|devrait|should) (juste )?(disparaitre|mourir|crever|plus etre la|disappear|die|not be here|not exist|not be alive)",
@@ -572,7 +571,8 @@ _SUICIDE += [
     r" (want|wants|wanted|need|needs) out of (this|my|his|her) life",
     r" (veux|veut|voudrais|voulait) (que|qu) (la souffrance|la douleur|le mal|ma souffrance|ma douleur|tout|ca) (arrete|s arrete|finisse|cesse) pour (de bon|toujours)",
     r" (sorry for everything|desolee? pour tout|pardon pour tout|pardonnez moi pour tout|pardonne moi pour tout|forgive me for everything)",
-    r" (texting|texted|messaged|writing|wrote|calling|called|sent|envoye|ecrit|texte)( [a-z]+){0,2} (goodbye|good bye|adieu|farewell)",
+    r" (texting|texted|messaged|writing|wrote|calling|called|sent|envoye|ecrit|texte)( [a-z]+){0,2} (goodbye|good bye|adieu|farewell)(?! (speech|party|card|discours|fete|dinner|souper|lunch|diner|gift|cadeau))"
+    + _NOT_TO_COLLEAGUES,
     r" (took|pris|prit|apporte|grabbed|left with) (his|her|son|sa|ses|my|mon|ma)( [a-z]+){0,4} (gun|fusil|arme|carabine|rifle|shotgun)",
     # The wish in the past ("il disait qu'il voulait mourir") or by a third person.
     r" (voulait|voulais|voulaient|voulu) (mourir|crever|en finir|se tuer|me tuer|se suicider|me suicider|plus vivre|pu vivre|pas vivre) ",
@@ -581,10 +581,10 @@ _SUICIDE += [
     r" (enferme|enfermee|enfermes|locked)( [a-z]+){0,8} (lames|blades|couteaux|knives|rasoirs|razors) ",
     r" (dit|dis|dire|says|said|pense|thinks|think) (qu|que|that)( [a-z]+){0,2} (serait|serais|serions|seraient|would be|d be|will be) (mieux|better off|better) (sans|without) (moi|lui|elle|me|him|her|them|eux) ",
     # Self-harm: the urge, again, how deep, the wrists.
-    r" (envie|besoin|urge|urges|tempted|temptation|craving) (de|d|to)( me| se| te)? (couper|cut|cutting|scarifier|mutiler|bruler|burn|burning|self harm|hurt myself)(?! (les |mes |ses |tes |la |sa |ma |my |his |her )?(cheveux|ongles|frange|barbe|doigt|doigts|legumes|hair|nails|bangs|grass|gazon|pelouse|lawn|ties|costs))",
+    r" (envie|besoin) (de|d) (me|se|te) (couper|scarifier|mutiler|bruler|faire du mal)(?! (les |mes |ses |tes |la |sa |ma )?(cheveux|ongles|frange|barbe|doigt|doigts|legumes|du monde|les ponts))| (urge|urges|tempted|temptation|craving) to (cut|self harm|hurt myself|burn myself|cut myself) ",
     r" (me|se|te) (couper|coupe|coupes|coupent) (encore|again|souvent|tous les jours|avec) ",
-    r" (recommence|recommencee|recommencer|started|start|starting) (a|to) (me |se )?(couper|cut|cutting|scarifier|self harm|bruler|burn)",
-    r" (cutting|cut|self harm|self harming|sh|s h|selfharm) (again|relapse|relapsed|urges|urge) ",
+    r" (recommence|recommencee|recommencer) a (me |se )(couper|scarifier|bruler|faire du mal)| (started|start|starting) (cutting|self harming|to cut) (myself|herself|himself|again) ",
+    r" (cutting|self harm|self harming|sh|s h|selfharm) (again|relapse|relapsed|urges|urge) ",
     r" (relapse|relapsed|rechute) (on |in |de |d )?(self harm|sh|cutting|automutilation|scarification) ",
     r" (slit|slash|slashed|slashing|slitting|cut|cutting|ouvert|ouvrir|taillade|tailladee|taillader|tranche|trancher) (my|his|her|their|mes|ses|les) (wrists?|veins|poignets|veines|throat|gorge) ",
     r" (cut|cuts|cutting) (too )?deep ",
@@ -595,8 +595,8 @@ _SUICIDE += [
     r" (cuts|burns|harms|hurts|scratches|starves) (herself|himself|themselves)" + _NOT_AN_ACCIDENT,
     r" (me|se|te) (frappe|frapper|frappes|cogne|cogner|cognes) (la tete|moi meme|lui meme|elle meme|contre les murs|sur les murs) ",
     # An overdose without the word: blue, not breathing, not waking, too much taken.
-    r"(?=.* (bleu|bleue|bleus|blue|bleues) )(?=.* (consomme|consommer|using|used|drogue|drug|drugs|respire|breathing|reveille|waking|wake|pills|pilules|fentanyl|dope|high|lips|levres|responding|repond) )",
-    r" (not waking up|will not wake up|wont wake up|can not wake (him|her|them)|cant wake (him|her|them)|se reveille (pas|plus)|ne repond (plus|pas)|unresponsive|not responding) ",
+    r"(?=.* (turning|turned|going|gone|is|est|devient|vire|virent|sont|lips|levres|face|visage|tout) (bleu|bleue|bleus|blue|bleues) )(?=.* (consomme|consommer|using|used|drogue|drug|drugs|respire|breathing|reveille|waking|wake|pills|pilules|fentanyl|dope|high|responding|repond) )",
+    r"(?=.* (not waking up|will not wake up|wont wake up|can not wake (him|her|them)|cant wake (him|her|them)|se reveille (pas|plus)|ne repond (plus|pas)|unresponsive|not responding) )(?=.* (consomme|consommer|drogue|drug|drugs|pills|pilules|overdose|od|fentanyl|high|bu|drunk|saoul|saoule|respire|breathing|bleu|blue|using|used|dope|meds|medicaments) )",
     r" (took|taken|had|did|pris|consomme|bu|drank) (too much|way too much|trop|beaucoup trop)( de| d| of)?( [a-z]+){0,2} "
     + _DRUGS,
     r" (took|taken|swallowed|pris|avale) (all|tous|toutes) (my|mes|his|her|ses|the|les) ([a-z]+ )?"
@@ -615,7 +615,7 @@ _SUICIDE += [
 _DANGER_TO_OTHERS += [
     r" (peur|afraid|scared|terrified|fear)( de| d| that| to| i ll| i will| i might| i could| of)?( [a-z]+){0,2} (secouer|shake|shaking|frapper|hit|hitting|hurt|hurting|blesser|faire mal|tuer|kill|killing|strangle|etrangler|etouffer|smother|noyer|drown) "
     + _CLOSE,
-    r" (pourrais|pourrait|could|might|may) (faire (du )?mal a|blesser|tuer|hurt|kill|frapper|hit|harm|strangle|etrangler) (quelqu un|someone|somebody|"
+    r" (je|j|i) (pourrais|could|might) (faire (du )?mal a|blesser|tuer|hurt|kill|frapper|hit|harm|strangle|etrangler) (quelqu un|someone|somebody|"
     + _CLOSE[1:],
     r" (faire|fasse|ferai) la peau",
     r" (urge|urges|envie|want|wants|feel like|tempted)( to| de| d)? (strangle|strangling|etrangler|choke|choking|smother|smothering|etouffer|shake|shaking|secouer|frapper|hit|hitting|hurt|hurting|kill|killing|tuer|blesser|stab|stabbing|poignarder|drown|drowning|noyer) "
@@ -637,17 +637,17 @@ _DANGER_TO_OTHERS += [
 _VIOLENCE += [
     # Breaking in, hiding, fleeing tonight.
     r" (defonce|defoncer|defoncent|enfonce|enfoncer|break down|broke down|breaking down|kicking in|kicked in|kick in|busting|bust down|trying to break) (la|ma|notre|the|my|our) (porte|door)",
-    r" (je me cache|me cache|on se cache|nous cachons|hiding|im hiding|i am hiding|hide|hid) (dans|in|from|de|under|sous|behind|derriere) ",
+    r" (je me cache|me cache|on se cache|nous cachons|hiding|im hiding|i am hiding|hide|hid)( [a-z]+){0,4} (from|de) (him|her|lui|elle|them|eux|my (husband|boyfriend|partner|ex|dad|father)|mon (mari|chum|conjoint|ex|pere)|ma (blonde|conjointe|femme|mere)) | (je me cache|me cache|hiding|im hiding|i am hiding|cachee?)( [a-z]+){0,6} (il|he|elle|she) (est|is|s) (fou|furieux|furieuse|enrage|enragee|violent|violente|drunk|saoul|saoule|angry|mad|crazy|en colere|armed|arme)",
     r" (my|mon|ma|from|de|away from|loin de) (abuser|agresseur|abuseur|bourreau)",
-    r" (m|me|nous|la|le|l) (enferme|enfermait|enferment|barre|barrait) (dans|a la|a l|chez)",
+    r"(?<! je)(?<! j) (m|me|nous|la|le|l) (enferme|enfermait|enferment|barre|barrait) (dans|a la|a l|chez)",
     r" (escape|escaping|flee|fleeing|get away from|run away from|fuir|fuis|fuyons|me sauver de|m enfuir de|m echapper de) (my|mon|ma)? ?(husband|boyfriend|partner|wife|girlfriend|abuser|ex|father|dad|mari|chum|conjoint|conjointe|blonde|femme|agresseur|pere|copain|copine)",
     r" (get|getting) out (of (this|my|an) (abusive|violent) [a-z]+ )?(tonight|now|right now|asap)",
     r" (m a|ma|l a|me|la|te|nous a) (serre|serree|serrait|serrent|pogne|pognee|prise?) (le cou|la gorge|au cou|a la gorge) ",
     # Sexual assault, said shortly.
-    r" (m a|ma|l a|m ont|nous a) (forcee?s?|obligee?s?)(?! (a|d|de) (payer|signer|partir|demenager|travailler|quitter|vendre|manger|aller|rester|faire (le|la|les|mes|ses|du|de la) )) ",
+    r" (m a|l a|m ont|nous a) (forcee?s?|obligee?s?)(?! (a|d|de) (payer|signer|partir|demenager|travailler|quitter|vendre|manger|aller|rester|faire (le|la|les|mes|ses|du|de la) )) ",
     r" forced (himself|herself|themselves) (on|upon) ",
     r" (forced|forcee?|force|made|oblige|obligee) (to|a|de) (have sex|avoir des relations|coucher|do sexual|perform|faire des (choses|actes) sexuel[a-z]*|sucer)",
-    r" (ete|s est fait|se fait|me suis fait|m a|l a|ont) (violee?|violee?s|agressee? sexuellement|abusee? sexuellement) ",
+    r" (j ai ete|a ete|s est fait|se fait|me suis fait|m a|l a|elle a ete) (violee?|violee?s|agressee? sexuellement|abusee? sexuellement) ",
     r" (raped|rape|roofied|roofie|spiked my drink|drogue dans mon verre) ",
     r" (violee?|violees) (hier|cette nuit|ce soir|ce matin|la semaine|samedi|vendredi|dimanche|par) ",
     r" (agressee?s?|abusee?s?|touchee?s?|assaulted|abused|molested|touched) (sexuellement|sexually) ",
@@ -658,29 +658,29 @@ _VIOLENCE += [
     r" (peur de rentrer|afraid to go home|scared to go home|peur de retourner (chez|a la maison)|does not want to go home|doesnt want to go home|veut pas rentrer chez) ",
     r" (a|has|have|avec) (des bleus|des ecchymoses|bruises|des marques|marks) (partout|everywhere|all over)",
     r" (hurts|hits|beats|abuses|molests|chokes|slaps|punches|kicks|burns) (my|his|her|our|their) (little |baby |younger |older |elderly |old )?(brother|sister|son|daughter|kid|kids|child|children|baby|mom|mother|dad|father|grandma|grandmother|grandpa|grandfather|nephew|niece|wife|husband) ",
-    r" (se|me|te|nous) (fait|font|faisait|fais) (maltraiter|voler|frapper|battre|abuser|exploiter|menacer|brusquer|negliger|violenter|agresser) ",
-    r" (est|sont|etait|is|are|being|been) (maltraitee?s?|abusee?s?|negligee?s?|mistreated|neglected|abused|exploitee?s?|exploited) ",
-    r" (me|nous|m a|nous a|la|le|l a) (menace|menacee|menacent|menacait) ",
+    r" (se|me|te|nous) (fait|font|faisait|fais) (voler (pis|et|and) )?(maltraiter|frapper|battre|abuser|exploiter|menacer|brusquer|violenter|agresser) ",
+    r" (est|sont|etait|is|are|being|been) (maltraitee?s?|mistreated|abused) ",
+    r" (me|nous|m a|nous a) (menace|menacee|menacent|menacait) (?!(d |de |d expulsion|d eviction|de poursuite|of eviction|to evict))",
     r" (threatens|threatened|threatening) (me|us|her|him|my) ",
 ]
 # --- A fourth probe's kinds of saying -----------------------------------------------
 _SUICIDE += [
     # The last night, the date chosen, a burden, leaving with the car in a closed garage.
-    r" (ma|mon|my|sa|son) (derniere|dernier|last) (nuit|soiree|soir|journee|jour|night|evening|day)( [a-z]+){0,2}( $| ce soir| tonight| on earth| sur terre| a vivre| alive)",
+    r" (ma|mon|my) (derniere|dernier|last) (nuit|soiree|soir|night|evening)( $| ce soir| tonight| sur terre| on earth| a vivre| alive)| (dernier|derniere|last) (jour|journee|day) (sur terre|on earth|a vivre|alive|de ma vie|of my life) ",
     r" (tonight|ce soir|cette nuit) (is|c est|est) (my|ma|mon) (last|derniere|dernier)",
-    r" (choisi|choose|chose|picked|fixe) (la|the|my|ma) date ",
+    r" (choisi|chose|picked|fixe) (la|the|my|ma) date (de ma mort|of my death|pour mourir|to die|pour en finir|to end it)",
     r" (je suis|suis|i am|im|he is|she is|il est|elle est|je me sens|i feel|me sens|se sent|sens) (un|une|a) (poids|fardeau|burden) ",
     r" (je|i) (suis|am) (juste )?(un|une|a) (fardeau|burden|poids) ",
     r" (im|i am|i m) (a|such a|just a) burden",
     r" (vous|je vous|te|je te|leur) (dis|dit) adieu ",
-    r" (bientot|demain|soon|tomorrow) (je|i) (ne )?(serai|serais|will|ll|won t|will not)( plus| pu| not| no longer)? (la|here|be here|be around|around)",
-    r" (prevu|planifie|planned|plan) (ma|my) (mort|death|suicide|sortie)",
-    r" (prepare|preparee|ready) (a|to) (mourir|die|partir|go)( |$)",
+    r" (bientot|demain|soon|tomorrow) (je|i) (ne )?(serai|serais|will|ll) (plus|pu|no longer|not be) (la|here|around)( |$)| (bientot|soon) (je|i) (won t|will not|wont) be (here|around)( |$)",
+    r" (prevu|planifie|planned) (ma|my) (mort|death|suicide)",
+    r" (prepare|preparee|ready) (a|to) (mourir|die) ",
     r" (pilules|pills|medicaments|meds) (pour|to) (tout arreter|en finir|mourir|die|end it|end everything|stop everything)",
     r" (achete|bought|got) (des |some )?(pilules|pills|medicaments|meds|corde|rope|fusil|gun)( [a-z]+){0,2} (pour|to) (mourir|die|en finir|me tuer|kill myself|end it|tout arreter)",
-    r" (lined up|alignees|alignes|comptees|counted) ",
-    r" (fenetre|window|balcon|balcony|toit|roof|etage|floor|bloc|building)( [a-z]+){0,2}$|(sauter|jump|jumping|me jeter|me laisser tomber|tomber) (par|du|de|off|out of|from|en bas)( la| le| mon| ma| the| my| a)? ([0-9]+e |[0-9]+th )?(fenetre|window|etage|floor|bloc|building|balcon|balcony|toit|roof)",
-    r" (tuyau d echappement|exhaust|gaz|gas|monoxyde|carbon monoxide)( [a-z]+){0,4} (garage|auto|char|car|voiture)|(garage)( [a-z]+){0,4} (ferme|closed|fermee)( [a-z]+){0,3}$| me gazer ",
+    r" (pills|pilules|meds|medicaments|comprimes) (lined up|alignees|alignes|comptees|counted)| (lined up|counted) (my|the|mes|les|all my|all the) (pills|pilules|meds|medicaments)",
+    r" (sauter|jump|jumping|me jeter|me laisser tomber|tomber) (par|du|de|off|out of|from|en bas)( la| le| mon| ma| the| my| a| de)? ([0-9]+e |[0-9]+th |mon |ma |the |my )?(fenetre|window|etage|floor|bloc|building|balcon|balcony|toit|roof)",
+    r"(?=.* (tuyau d echappement|exhaust|monoxyde|carbon monoxide|gaz|gas) )(?=.* garage )(?=.* (ferme|fermee|closed|auto|char|car|voiture|moteur|engine|running|roule|tourne) )| (me|se) gazer ",
     r" (drive|driving|crash|crashing) (off|into)( the| a)? (road|route|wall|tree|bridge)( [a-z]+){0,2} (on purpose|expres|volontairement)",
     r" (off|offing) (myself|himself|herself|themselves) ",
     r" (me|je me|se|il se|elle se) (tue|pends|pend|flingue|tire) (ce soir|cette nuit|tonight|maintenant|now|demain)",
@@ -692,22 +692,22 @@ _SUICIDE += [
     r" (veux|veut|ve|veu) (mort|mourir|mourire) (?!de (rire|faim|honte|chaleur|froid|envie|ennui|fatigue|peur))",
     r" (veut|veux) se tue ",
     r" (aimerait|aimerais|voudrait|voudrais) mieux (etre )?(morte?|mourir|crever)",
-    r" (rejoindre|retrouver) (grand papa|grand maman|papa|maman|mon mari|ma femme|mon pere|ma mere|son mari|sa femme)",
+    r" (veut|veux|veulent|voudrait) (partir )?(rejoindre) (grand papa|grand maman|papa|maman|mon mari|ma femme|son mari|sa femme|mon pere|ma mere)",
     r" (ressemble a|looks like|sounds like)( un| une| a)? (adieu|goodbye|lettre d adieu|suicide note)",
     r" (plus|pu|pas) (envie|le gout) (d etre|de rester|d exister) (ici|icitte|la)",
     r" (coupe|coupee|cut) (trop|too) (creux|profond|profonde|deep)",
     r" (scarifi|scarifie|scarifier|scarifies) ",
     r" (gratte|gratter|scratch|scratching)( [a-z]+){0,2} (jusqu au sang|until i bleed|till i bleed|til i bleed)",
-    r" (does it|fait ca|se le fait|le fait) (herself|himself|elle meme|lui meme)",
+    r" (does it|does this) (to )?(herself|himself)| (se le fait|se fait ca|se fait ca) (a )?(elle meme|lui meme)",
     # Poisoned by what was at hand.
-    r" (avale|mange|bu|ate|drank|swallowed|eaten|mange)( [a-z]+){0,3} (lave vitre|lave glace|produit menager|produits menagers|pods?|capsules? de lessive|lessive|javel|windshield washer|washer fluid|detergent|bleach|cleaning product|grandma s pills|my pills|mes pilules|ses pilules|des pilules|pills)",
+    r" (avale|mange|bu|ate|drank|swallowed|eaten)( [a-z]+){0,3} (lave vitre|lave glace|produit menager|produits menagers|pods?|capsules? de lessive|lessive|javel|windshield washer|washer fluid|detergent|bleach|cleaning product)| (toddler|baby|bebe|enfant|kid|child|fils|fille|petit|petite) (ate|a mange|a avale|swallowed|drank|a bu|got into)( [a-z]+){0,3} (pills|pilules|medicaments|meds|grandma s pills|my pills|mes pilules)",
     r" (too much|trop de|trop) (fent|fentanyl|dope|heroine|heroin|oxy)",
-    r" (convulse|convulsions|seizing|seizure|fait une crise d epilepsie)( [a-z]+){0,4} (apres|after|pris|took|consomme|party)|(pris|took|consomme)( [a-z]+){0,5} (convulse|seizing|seizure)",
+    r" (convulse|convulsions|seizing|seizure)( [a-z]+){0,4} (pris|took|consomme|party|apres avoir pris|after taking|drugs|drogue|pills|pilules)|(pris|took|consomme)( [a-z]+){0,5} (convulse|seizing|seizure)",
     r" od (fentanyl|fent|now|maintenant) ",
 ]
 _DANGER_TO_OTHERS += [
     r" (idees?|pensees?) (meurtrieres?|homicidaires?) ",
-    r" (aller|vais aller|va aller|going over|going to go|go see|coming over)( [a-z]+){0,3} (avec|with) (mon|ma|un|une|my|his|a) (couteau|fusil|arme|gun|knife|hache|axe)",
+    r" (aller|vais aller|va aller|going over|going to go|go see|coming over)( (le|la|les) voir| chez (lui|elle|eux)| over there| la bas| see (him|her|them))( [a-z]+){0,2} (avec|with) (mon|ma|un|une|my|his|a) (couteau|fusil|arme|gun|knife|hache|axe)",
     r" (mon|ma|un|une|my|a) (couteau|fusil|arme|gun|knife) (et|and|pis) (je|i) (vais|va|m en vais|am going|m going|ll) ",
     r" (regler|settle) (ca|this|it)( [a-z]+){0,3} (fusil|gun|arme|couteau|knife)|(fusil|gun|arme|couteau|knife)( [a-z]+){0,6} (regler ca|settle this|settle it)",
     r" (vais|va|veux|veut) (le|la|les) tue ",
@@ -720,22 +720,22 @@ _DANGER_TO_OTHERS += [
 ]
 _VIOLENCE += [
     # Held, followed, tracked.
-    r" (me|nous|la|le) (sequestre|sequestrait|sequestrent)| (sequestree?|held captive|being held) ",
-    r" (empeche|empechait|empechent|laisse pas|laisse plus|won t let|will not let|wont let|doesn t let|does not let|doesnt let) (me|moi|nous|us|her|la|de) ?(sortir|partir|leave|go out|go outside|voir|see)",
+    r" (me|nous|la|le) (sequestre|sequestrait|sequestrent)| (sequestree?|held captive|held hostage|being held against (my|her) will) ",
+    r" (il|elle|he|she|mon chum|mon mari|mon conjoint|ma conjointe|ma blonde|mon ex|my husband|my boyfriend|my partner|my wife|my ex) (m|me|nous|ne me|won t let|will not let|wont let|doesn t let|does not let|doesnt let) ?(empeche|empechait|laisse pas|laisse plus|me|us)? ?(de )?(sortir|partir|leave|go out|go outside|voir mes|see my)",
     r" (he s|he is|she s|she is|hes|shes|il|elle) (holding|keeping) (me|us) (here|inside|prisoner|hostage)",
-    r" (pris|took|takes|garde|keeps|cache|hides|hid)( [a-z]+){0,1} (mon|ma|mes|my) (telephone|phone|cell|cellulaire|passeport|passport|papiers|papers|cles|keys)",
-    r" (m|me|nous|la) (enferme|enfermait|enferment) ",
-    r" (suit|suivait|suivent|suivie|suivi|follows|followed|following) (me|moi|partout|everywhere|jusqu|home|chez)|(me|m a|m) (suit|suivie|suivi) ",
+    r" (il|elle|he|she|mon chum|mon mari|mon conjoint|ma conjointe|mon ex|my husband|my boyfriend|my partner|my ex) (m a pris|a pris|took|takes|garde|keeps|cache|hides|hid|a cache|prend)( [a-z]+){0,1} (mon|ma|mes|my) (telephone|phone|cell|cellulaire|passeport|passport|papiers|papers|cles|keys)",
+    r"(?<! je)(?<! j) (m|me|nous|la) (enferme|enfermait|enferment) ",
+    r" (ex|chum|mari|il|elle|he|she|quelqu un|someone|un gars|a man|a guy|stranger|un inconnu|un homme) (me|m a|m) (suit|suivie|suivi|suivait) (partout|jusqu|chez|en auto|dans la rue|depuis)| (follows|followed|is following|keeps following) (me|her) (everywhere|home|around|to work|from work) ",
     r" (ex|chum|mari|conjoint|conjointe|blonde|femme|copain|copine|agresseur|il|elle|he|she|husband|boyfriend|wife|girlfriend|partner) (me|nous|la|le) (harcele|harcelait|harcelent|traque|traquait|suit partout)( |$)",
     r" (is|keeps|s|he s|she s) (stalking|following|harassing) (me|us|her) | (i am|im|i m|being|been) stalked ",
     r" (traceur|tracker|gps|airtag|localisateur)( [a-z]+){0,3} (sur|on|in|dans) (mon|ma|my) (auto|char|voiture|car|sac|bag|phone|telephone)| (tracks|tracking|suit) (my|mon) (phone|telephone|cell|location|position)",
-    r" (rode|rodait|hangs around|hanging around|lurking) (autour|around|devant|outside)",
-    r" (broke into|broken into|break into|entre par effraction|est entre chez)( [a-z]+){0,2} (my|mon|ma|chez) ",
+    r" (ex|il|he|she|elle|someone|quelqu un|un homme|a man|a guy|un gars|stranger|inconnu) (rode|rodait|hangs around|is hanging around|keeps hanging around|lurks|is lurking) (autour|around|devant|outside) (de chez moi|de chez nous|my (house|place|home|apartment)|chez nous|ma maison)",
+    r" (broke into|broken into|break into|entre par effraction|est entre chez)( [a-z]+){0,2} (my|mon|ma|chez) (place|house|home|apartment|apt|appart|maison|logement|moi|nous) ",
     r" (banging on|cogne dans|cogne a|frappe dans|kicking) (the|my|la|ma) (door|porte)( [a-z]+){0,4} (scared|peur|afraid|terrified)",
     r" (cachee?|hidden|hiding) (dans|in) (la|the) (salle de bain|bathroom|chambre|garde robe|closet)( [a-z]+){0,3} (il|he|elle|she) (crie|hurle|yells|screams|is yelling|is screaming)",
     # Hit, said in other words or misspelt.
-    r" (me|m|nous|la|le) (fesse|fessent|fessait|tape|tapent|tapait|brasse|brassent|frape|frapes|frapent|battu|bat) (dessus |avec |tout le temps |chaque jour |souvent )?",
-    r" (frape|frappe|frapper|tape|bat) (moi|me) ",
+    r" (me|m|nous) (fesse|fessent|fessait|tape|tapent|tapait|brasse|brassent|frape|frapes|frapent|battu|bat) (?!(sur les nerfs|sur le systeme|dans l oeil|sur la tete|un clin))",
+    r" (frape|frappe|frapper|bat) (moi|me) ",
     r" (m a|ma|l a|la) (etrangler|etrangle|etranglee|frape|frapee|battu|battue)",
     r" (menace|menacer|menaces) (tuer|tue|de tuer) (moi|me)",
     r" (dit|says|said) (il|he|elle|she) (va|will|going to|gonna) (tue|tuer|kill) (moi|me)",
@@ -743,25 +743,25 @@ _VIOLENCE += [
     # Taken advantage of, drugged, forced.
     r" (abuse|abusee|abused|profite|profitee|took advantage|taken advantage|taking advantage) (de|of) (moi|me|elle|lui|her|him) ",
     r" (mis|put|slipped|mettre)( [a-z]+){0,3} (dans|in|into) (mon|ma|my) (verre|drink|consommation)| (ghb|rohypnol|drogue du viol|date rape drug) ",
-    r" (i was|was|been|got|j ai ete|a ete) (molested|molestee?|agressee? sexuellement|touched|touchee) ",
+    r" (i was|was|been|got|j ai ete|a ete) (molested|molestee?|agressee? sexuellement) ",
     r" (my date|mon date|un gars|a guy|a man|un homme|quelqu un|someone) (forced|a force|m a forcee?) (me|moi)?",
     r" (touchee?|touched|groped|tripotee?)( [a-z]+){0,3} (dans le metro|dans l autobus|on the bus|on the subway|in the metro|at work|au travail|a l ecole|at school)",
     # A child or an elder harmed, neglected, robbed.
     r" (oncle|pere|mere|chum|blonde|mari|femme|conjoint|conjointe|beau pere|belle mere|gardienne|gardien|prof|frere|soeur|cousin|cousine|voisin|voisine|coach|entraineur|papa|maman|chum de ma mere|grand pere|grand mere) (me|lui|nous|leur) (fait|font|faisait) (mal|des choses)( |$)",
-    r" (fait|font|faisait) des choses (la nuit|que j aime pas|que je veux pas|bizarres)",
-    r" (laisse|laissent|laissait) (pas|plus)? ?(manger|me nourrir)|(donne|donnent|donnait) (pas|plus) (a manger|de nourriture)| (laisse|laissent|laissee?|laisses) (tout )?(seule?s?|sans manger|sans soins)( [a-z]+){0,3} (jours|days|sans manger|sans soins)?",
+    r" (me|lui|nous|m|leur) (fait|font|faisait) des choses (la nuit|que j aime pas|que je veux pas)",
+    r" (me|nous|le|la|l) (laisse|laissent|laissait) (pas|plus) manger| (me|nous|lui|m) (donne|donnent|donnait) (pas|plus|rien) (a manger|de nourriture)| (laissee?s?|laisse|laisses) (tout )?(seule?s?) (plusieurs jours|des jours|sans manger|toute la journee|toute la nuit)| (laissee?s?|laisses) sans (manger|soins|nourriture) ",
     r" (he|she|they) (hurts|hurt|touches|touched|keeps hurting|keeps touching) (me|him|her) ",
     r" (babysitter|gardienne|gardien|prof|teacher|coach|entraineur|adulte|adult|oncle|uncle|chum de ma mere|mom s boyfriend)( [a-z]+){0,2} (touche|touches|touched|hurts|fait mal|me fait|lui touche)",
     r" (brulures?|burns?|bleus|bruises|marques|marks)( [a-z]+){0,6} (c est|it s|it was|caused by|fait par|from|by) (son|sa|ses|his|her|their|mon|ma|my) (pere|mere|parent|parents|beau pere|father|dad|mother|mom|stepdad|stepfather)",
     r" (brulures? de cigarette|cigarette burns?) ",
     r" (attachee?s?|tied|strapped)( [a-z]+){0,2} (au|a son|a leur|to (the|his|her|their)) (lit|bed|chaise|chair)",
-    r" (vole|volent|volait|stealing|steals|stole|takes|took|prend|prennent|prenait|vide|vident|vidait|emptied|empties|draining|drained)( [a-z]+){0,2} (mon|ma|mes|my|son|sa|ses|her|his|leur) (argent|pension|cheque|compte|compte de banque|money|savings|account|bank account|epargnes|paie)",
+    r" (vole|volent|volait|voler|stealing|steals|stole|vide|vident|vidait|emptied|empties|draining|drained)( [a-z]+){0,2} (mon|ma|mes|my|son|sa|ses|her|his|leur) (argent|pension|cheque|compte|compte de banque|money|savings|account|bank account|epargnes|paie)| (fils|fille|petit fils|petite fille|neveu|niece|frere|soeur|son|daughter|grandson|granddaughter|nephew|brother|sister|caregiver|preposee?) (prend|prennent|prenait|takes|took|garde|keeps)( [a-z]+){0,2} (mon|ma|mes|my|son|sa|ses|her|his) (argent|pension|cheque|compte|money|savings|account|paie)",
     r" (force|forcent|forcait|forces|forced|forcing)( [a-z]+){0,4} (a signer|to sign|donner son argent|to give (him|her|them) (my|his|her) money|give him my money)",
     r" (procuration|power of attorney)( [a-z]+){0,3} (force|forced|sous la menace|under threat)|(force|forced)( [a-z]+){0,4} (procuration|power of attorney)",
     r" (fraude|fraud|arnaque|scam)( [a-z]+){0,3} (envers|against|of|on) (ma|mon|my) (mere|pere|grand mere|grand pere|mother|father|grandmother|grandfather|grandma|grandpa)( agee| age| elderly)?",
     r" (grand mere|grand pere|aine|ainee|personne agee|grandmother|grandfather|grandma|grandpa|elderly|aieul)( [a-z]+){0,1} (battue?|maltraitee?|abusee?|beaten|abused|mistreated|neglected|negligee?)",
     r" (aine|ainee|aines|personne agee|personnes agees|grand mere|grand pere) (battue?s?|maltraitee?s?) ",
-    r" (chsld|residence|nursing home|long term care|care home|foyer)( [a-z]+){0,6} (bleus|bruises|scared of staff|peur du personnel|maltraite|abuse|neglect|negligence|attache|tied)",
+    r" (chsld|nursing home|long term care|care home|residence pour aines|rpa)( [a-z]+){0,6} (bleus|bruises|scared of staff|peur du personnel|maltraite|maltraitee|abused|attache|attachee|tied)",
     r" (nursing home|long term care|chsld|residence) (abuse|neglect|maltraitance|negligence)",
     r" (elder|elderly) financial abuse| abus financier ",
     r" (financially|financierement) (abused|exploited|abusee?|exploitee?)",
@@ -777,7 +777,7 @@ _TOPIC[SUICIDE] += [
     r"^ (od|ods) $",
     r" (fait|fais|faire|une|en|is|s|he|she|il|elle|roommate|coloc|friend|ami|amie|son|daughter|fils|fille) (od|ods|oding) ",
     r" (od|ods|oding) (now|maintenant|right now|help|aide) ",
-    r" (empoisonnement|empoisonne|empoisonnee|poisoning|poisoned|intoxication|intoxique|intoxiquee) ",
+    r" (empoisonnement|empoisonne|empoisonnee|poisoning|poisoned) ",
 ]
 _TOPIC[VIOLENCE] += [
     r" (abusive|violent) (relationship|partner|husband|boyfriend|wife|girlfriend|home|household|marriage|ex|father|dad|stepdad|stepfather|parent|parents) ",
@@ -857,20 +857,26 @@ _FIGURES = re.compile(
         (
             # "ma mère va me tuer si je rate", "gonna kill me if I fail", "this job is
             # killing me", "ça va me tuer d'attendre", "veut me tuer avec sa hausse"
-            r" (va|vont|veut|going to|gonna|will|would) (me|nous) tuer (avec|d attendre|a force|de rire)(?= )",
-            r" (going to|gonna|will|would|is going to) kill (me|us) (for|with)(?= )",
+            r" (va|vont|veut|going to|gonna|will|would) (me|nous) tuer (d attendre|a force de|de rire)(?= )",
+            r" (veut|va|vont) (me|nous) tuer avec (sa|son|ses|leur|leurs) (hausse|hausses|loyer|augmentation|facture|factures|prix|questions|bruit|musique|devoirs|reglements)(?= )",
             # ... for a failure at school or at home, not for leaving or telling
-            r" (va|vont|veut) (me|nous) tuer (si|quand) (je|j|on) (ne |n )?(rate|rates|echoue|coule|manque|oublie|perds|perd|brise|casse|arrive|suis en retard|fais pas|ai pas|mange)(?= )",
+            r" (va|vont|veut) (me|nous) tuer (si|quand) (je|j|on) (ne |n )?(rate|rates|echoue|coule|manque|oublie|perds|perd|brise|casse|arrive en retard|suis en retard|fais pas mes devoirs|mange pas)(?= )",
             r" (going to|will|would) kill (me|us) (if|when) (i|we) (fail|flunk|miss|forget|am late|break|lose|get a bad|crash|spend|eat|do not)(?= )",
-            r" (ca|cela|ce|this|that|it|l attente|the wait|waiting|job|work|travail|stress|chaleur|heat|pain|douleur)( [a-z]+){0,1} (va|vont|is going to|s going to|gonna|will|is|s|est en train de) (me|nous) (tuer|kill|killing)(?= )",
+            r" (ca|cela|this|that|it|l attente|the wait|waiting|this job|my job|ce travail|mon travail|ma job|le stress|stress|la chaleur|the heat|the pain|la douleur|my back|mon dos|this rent|le loyer) (va|vont|is going to|s going to|going to|gonna|will|is|s|est en train de) (me|nous) (tuer|kill|killing)(?= )",
             r" (surdose|overdose|overdoses|surdoses) (d|de|of) (ecrans?|cafeine|sucre|chocolat|travail|info|informations|tele|television|bonbons|amour|screens?|sugar|caffeine|chocolate|candy|cuteness|love|information|netflix|work)(?= )",
             r" (sugar|caffeine|coffee|screen|info|information|cuteness|carb|netflix|tv|chocolate|candy) (overdose|overdoses)(?= )",
-            r" rather die than (cook|cooking|clean|cleaning|eat|do|pay|wait|watch|wear|listen|work|go|miss|lose|admit|move|drive|call|sing|dance)(?= )",
+            r" rather die than (cook|cooking|clean|cleaning|do (the dishes|my taxes|homework|laundry)|wear|watch|sing|dance|listen to)(?= )",
             r" (bat|bats|battent|battait|beats|beat) (toujours |encore |souvent |tout le temps |always |every time )?(aux|au|a la|a|at|en) (cartes|echecs|scrabble|jeu|jeux|tennis|course|poker|golf|hockey|bowling|quilles|monopoly|sudoku|dames|billard|flechettes|chess|cards|games?|pool|darts|jeux video|video games|ping pong)(?= )",
             r" (coupe|coupee|cut) (le|la|les|un|une|mon|ma|my) (doigt|doigts|pouce|pied|orteil|genou|levre|joue|menton|front|finger|thumb|toe|knee|lip)(?= )",
-            r" (sur|on) (the|le) (bridge|pont) (tous les jours|chaque (jour|matin|soir)|every (day|morning)|pour aller|to go|to get to|dans le trafic|in traffic)(?= )",
+            r" (sur|on) (the|le) (bridge|pont) (tous les jours|chaque (jour|matin|soir)|every (day|morning)|pour aller (travailler|a l ecole|au travail)|to go to (work|school)|to get to (work|school)|dans le trafic|in traffic)(?= )",
             # "je me tue à la tâche", "il s'est tué à l'ouvrage": working hard
             r" (me|se|te|nous|vous) (suis |est |sommes |es )?(tue|tues|tuee|tuent|tuer) a (la tache|l ouvrage|le repeter|le dire|travailler|la job|force de)(?= )",
+            # "drug abuse", "abus d'alcool", "food poisoning", "jump rope", "rights violated"
+            r" (drug|drugs|alcohol|substance|substances|drogues?|alcool|medicaments?|opioides?|cannabis) (abuse|abus)(?= )",
+            r" (abus|abuse) (de|of|d) (drogues?|alcool|medicaments?|substances?|opioides?|cannabis|drugs|alcohol)(?= )",
+            r" (intoxication|empoisonnement) (alimentaire|au plomb|au monoxyde)(?= )| (food|lead|mercury) poisoning(?= )",
+            r" (jump rope|skipping rope|corde a linge|corde a danser|corde a sauter|jumper cables?|cordes vocales)(?= )",
+            r" (droits?|loi|lois|regles?|contrat|entente|vie privee|privacy|rights?) (ont ete|a ete|ont|a|been|were|was|have been) (violee?s?|violes|violated)(?= )",
             # "suicide doors" (a car's), "suicide burpees", "suicide squeeze" (baseball)
             r" suicide (doors?|burpees?|sprints?|squeeze|squad|drills?|runs?|knot|king|blonde|bunny|slide in the pool)(?= )",
         )
@@ -933,8 +939,9 @@ def detect_crisis(text: str) -> CrisisSignal | None:
 _AN_ELDER = re.compile(
     r" (aine|aines|ainee|ainees|personne agee|personnes agees|agee|agees|elderly|elder|elders|"
     r"senior|seniors|grand mere|grand pere|grands parents|grandma|grandmother|grandpa|"
-    r"grandfather|grandparents?|residence|chsld|rpa|nursing home|care home|retirement home|"
-    r"pension|retraite|retraitee|retired|(i am|je suis|j ai|il a|elle a|age de|agee? de|aged) "
+    r"grandfather|grandparents?|chsld|rpa|nursing home|care home|retirement home|"
+    r"residence pour aines|long term care|pension de vieillesse|old age pension|"
+    r"(i am|je suis|j ai|il a|elle a|age de|agee? de|aged) "
     r"(6[5-9]|[7-9][0-9]|1[01][0-9])( ans| years)?) "
 )
 
