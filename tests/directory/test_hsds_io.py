@@ -804,3 +804,28 @@ def _blank_column(header: str, line: str, column: str) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow(values)
     return out.getvalue()
+
+
+def test_a_reimport_leaves_alone_what_another_record_still_holds(tmp_path):
+    """A phone of the service and of its location, the service re-imported alone without
+    it, stays the location's; a category naming another table's record of the same id
+    (legacy ids of two tables may meet) is not the service's to lose."""
+    data = json.loads((examples() / "service_full.json").read_text(encoding="utf-8"))
+    first = tmp_path / "first.json"
+    first.write_text(json.dumps(data), encoding="utf-8")
+    import_hsds(first)
+    phone = m.Phone.objects.get(id=data["phones"][0]["id"])
+    assert phone.service_id == data["id"] and phone.location_id
+    m.Attribute.objects.create(
+        hsds_id=UUID_2, link_id=data["id"], link_entity="location", value="same id, a place"
+    )
+    alone = {k: v for k, v in data.items() if k != "service_at_locations"}
+    alone["phones"], alone["attributes"] = [], []
+    second = tmp_path / "second.json"
+    second.write_text(json.dumps(alone), encoding="utf-8")
+    report = import_hsds(second)
+    phone.refresh_from_db()
+    assert phone.service_id is None and phone.location_id  # the location's still
+    assert m.Attribute.objects.filter(hsds_id=UUID_2, link_entity="location").exists()
+    assert not m.Attribute.objects.filter(hsds_id=data["attributes"][0]["id"]).exists()
+    assert report.deleted.get("phone", 0) == 0 and report.deleted["attribute"] == 1

@@ -133,7 +133,8 @@ class _Collector:
         # Values read from CSV files are all text: numbers are read from it.
         self.text_values = False
         # (child kind, link field) → parent id → the ids its nested list names
-        self.listed: dict[tuple[str, str], dict[str, set[str]]] = {}
+        # (child kind, link field, parent kind) → parent id → the ids its list names
+        self.listed: dict[tuple[str, str, str], dict[str, set[str]]] = {}
 
     def problem(self, source: str, record: str, field_name: str, message: str) -> None:
         self.problems.append(ImportProblem(source, record, field_name, message))
@@ -299,7 +300,7 @@ class _Collector:
                 continue
             named = None
             if child.kind in REPLACED_BY_THEIR_LIST:
-                named = self.listed.setdefault((child.kind, child.link), {})
+                named = self.listed.setdefault((child.kind, child.link, kind.name), {})
                 named = named.setdefault(record["id"], set())
             for index, item in enumerate(items):
                 child_id = self.add(
@@ -449,25 +450,40 @@ REPLACED_BY_THEIR_LIST = frozenset(
 def _delete_unlisted(collector: _Collector, report: ImportReport) -> None:
     """Delete the details a record holds that its nested list of that kind no longer
     names (a few queries a kind, whatever the number of records)."""
-    for (kind_name, link), named_by_parent in collector.listed.items():
+    for (kind_name, link, parent_kind), named_by_parent in collector.listed.items():
         kind = KINDS[kind_name]
         model = kind.model
         pk_name = model._meta.pk.attname
         own_id = kind.id_field
         imported = collector.records[kind_name]
         keyed_by_link = kind_name in ("attribute", "metadata")
+        # A category or metadata names its record by id and table: only this table's
+        # (ids of two tables may meet, as legacy ids converted from "1" do).
+        table = {"attribute": "link_entity", "metadata": "resource_type"}.get(kind_name)
+        # A detail that also belongs to another record (a phone of the service and of
+        # its location) leaves this one, it is not deleted.
+        others = sorted(
+            {
+                child.link
+                for parent in KINDS.values()
+                for child in parent.children.values()
+                if child.kind == kind_name and child.link != link
+            }
+        )
         parents = list(named_by_parent)
         stale, elsewhere = [], []
         for start in range(0, len(parents), 500):
             rows = model.objects.filter(**{f"{link}__in": parents[start : start + 500]})
-            for pk, own, parent in rows.values_list(pk_name, own_id, link):
+            if table:  # (one saying another table; a value naming none tells nothing)
+                rows = rows.exclude(**{f"{table}__in": [k for k in KINDS if k != parent_kind]})
+            for pk, own, parent, *other_links in rows.values_list(pk_name, own_id, link, *others):
                 if own in named_by_parent[parent]:
                     continue
                 record = imported.get((own, parent) if keyed_by_link else own)
-                if record is None:
+                if record is None and not any(other_links):
                     stale.append(pk)
-                elif record.get(link) != parent:
-                    elsewhere.append(pk)  # the data gives it to another record
+                elif record is None or record.get(link) != parent:
+                    elsewhere.append(pk)  # the data, or the directory, gives it to another
         for start in range(0, len(elsewhere), 500):
             chunk = elsewhere[start : start + 500]
             model.objects.filter(pk__in=chunk).update(**{link: None})
