@@ -829,3 +829,20 @@ def test_a_reimport_leaves_alone_what_another_record_still_holds(tmp_path):
     assert m.Attribute.objects.filter(hsds_id=UUID_2, link_entity="location").exists()
     assert not m.Attribute.objects.filter(hsds_id=data["attributes"][0]["id"]).exists()
     assert report.deleted.get("phone", 0) == 0 and report.deleted["attribute"] == 1
+
+
+def test_a_location_file_naming_its_organization_is_read_as_locations(tmp_path):
+    """`organization_id` belongs to many kinds: a location's was read as a service's and
+    the file refused ("status missing")."""
+    import_hsds(examples() / "organization_full.json")
+    organization = m.Organization.objects.first()
+    path = tmp_path / "places.json"
+    place = {
+        "id": UUID_3,
+        "name": "Point de service",
+        "location_type": "physical",
+        "organization_id": organization.id,
+    }
+    path.write_text(json.dumps([place]), encoding="utf-8")
+    import_hsds(path)
+    assert m.Location.objects.get(id=UUID_3).organization_id == organization.id

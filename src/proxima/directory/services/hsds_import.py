@@ -589,7 +589,6 @@ _KIND_MARKS = {
         "programs",
     },
     "service": {
-        "organization_id",
         "organization",
         "service_at_locations",
         "service_areas",
@@ -601,10 +600,10 @@ _KIND_MARKS = {
         "required_documents",
         "fees_description",
         "program",
-        "program_id",
+        "status",
     },
     "taxonomy_term": {"code", "term", "taxonomy_id", "taxonomy_detail", "parent_id"},
-    "taxonomy": {"version", "uri"},
+    "taxonomy": {"version"},
 }
 
 
@@ -619,21 +618,27 @@ def _guess_kind(path: Path, data: Any) -> str:
         if isinstance(item, dict):
             fields |= set(item)
     said = [kind for kind, marks in _KIND_MARKS.items() if fields & marks]
+    named = next(
+        (
+            kind
+            for kind in (
+                "service_at_location",
+                "taxonomy_term",
+                "organization",
+                "location",
+                "taxonomy",
+            )
+            if kind in path.name.lower()
+        ),
+        None,
+    )
     if len(said) == 1:
         return said[0]
-    if said:  # the kind most of its marks point to
+    if said:  # the kind most of its marks point to; the name's if it is among them
+        if named in said:
+            return named
         return max(said, key=lambda kind: (len(fields & _KIND_MARKS[kind]), kind == "service"))
-    name = path.name.lower()
-    for kind_name in (
-        "service_at_location",
-        "taxonomy_term",
-        "organization",
-        "location",
-        "taxonomy",
-    ):
-        if kind_name in name:
-            return kind_name
-    return "service"
+    return named or "service"
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
