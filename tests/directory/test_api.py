@@ -245,3 +245,31 @@ def test_a_full_page_reads_each_kind_once_whatever_the_number_of_services(need_d
     assert first["schedules"] and first["languages"] and first["attributes"]
     assert first["service_at_locations"][0]["location"]["addresses"]
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "path, params",
+    [
+        ("/organizations", {"full": "true", "per_page": 100}),
+        ("/organizations", {"full_service": "true", "per_page": 100}),
+        ("/organizations/{org}", {}),
+        ("/organizations/{org}", {"full_service": "true"}),
+    ],
+)
+def test_staff_reading_a_shelters_address_through_its_organization_is_audited(
+    directory, path, params
+):
+    """The organization routes showed a shelter's address to staff with no audit line."""
+    shelter = directory["shelter"]
+    location = m.Location.objects.filter(
+        id__in=m.ServiceAtLocation.objects.filter(service=shelter).values("location_id")
+    ).get()
+    location.organization_id = shelter.organization_id
+    location.save()
+    worker = UserFactory(role=Role.WORKER_811)
+    client = Client()
+    client.force_login(worker)
+    response = get(path.format(org=shelter.organization_id), client, **params)
+    assert SECRET_STREET in as_text(response)
+    reads = AuditEvent.objects.filter(action="read_confidential_location", actor=worker)
+    assert list(reads.values_list("object_id", flat=True)) == [location.id]

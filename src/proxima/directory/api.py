@@ -286,6 +286,9 @@ def list_organizations(
     organizations, total = _paginate(queries.organizations_matching(search), page, per_page)
     public = _is_public(request)
     if full or full_service:
+        confidential.record_confidential_reads_of_organizations(
+            request.user, [o.id for o in organizations], reason="api"
+        )
         skip = frozenset() if full_service else frozenset({"services"})
         items = serialize_many("organization", organizations, public=public, skip=skip)
     else:
@@ -299,10 +302,12 @@ def list_organizations(
 def get_organization(request: HttpRequest, id: str, full_service: bool = False):
     organization = get_object_or_404(Organization, id=id)
     public = _is_public(request)
+    confidential.record_confidential_reads_of_organizations(
+        request.user, [organization.id], reason="api"
+    )
     data = serialize("organization", organization, public=public, skip=frozenset({"services"}))
     services = organization.services.order_by("id")
     if full_service:
-        _audit_confidential(request, [s.id for s in services])
         data["services"] = serialize_many(
             "service", list(services), public=public, skip=frozenset({"organization"})
         )

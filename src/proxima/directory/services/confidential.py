@@ -24,3 +24,30 @@ def record_confidential_reads(user, service_ids: list[str], *, reason: str) -> N
             object_id=location_id,
             reason=reason,
         )
+
+
+def record_confidential_reads_of_organizations(
+    user, organization_ids: list[str], *, reason: str
+) -> None:
+    """The same for organizations shown whole: their own confidential locations and their
+    services' (an organization's full page nests both)."""
+    if not sees_confidential(user) or not organization_ids:
+        return
+    from proxima.directory.models import Location, Service
+
+    service_ids = list(
+        Service.objects.filter(organization_id__in=organization_ids).values_list("id", flat=True)
+    )
+    own = set(
+        Location.objects.filter(
+            organization_id__in=organization_ids, is_confidential=True
+        ).values_list("id", flat=True)
+    )
+    for location_id in sorted(own | set(queries.confidential_location_ids_of(service_ids))):
+        record_audit_event(
+            user,
+            "read_confidential_location",
+            object_type="directory.location",
+            object_id=location_id,
+            reason=reason,
+        )
