@@ -16,7 +16,7 @@ from proxima.core.api_errors import UNSAFE_METHODS, in_words
 from proxima.core.errors import InputError
 from proxima.directory.api import crisis_out
 from proxima.directory.api import router as hsds_router
-from proxima.directory.services.crisis import detect_crisis
+from proxima.directory.services.crisis import REFUSED_READ, detect_crisis
 from proxima.directory.services.search import SearchInputError
 from proxima.intake.api import router as intake_router
 from proxima.intake.services.episodes import EpisodeCannotClose
@@ -78,7 +78,8 @@ def search_input_error(request, exc: ValueError):
 
 def _with_crisis(request, body: dict) -> dict:
     """A refused search whose words speak of a crisis still carries the numbers."""
-    crisis = detect_crisis(request.GET.get("search", "")) if request.method == "GET" else None
+    search = request.GET.get("search", "")[:REFUSED_READ]
+    crisis = detect_crisis(search) if request.method == "GET" else None
     if crisis is not None:
         body["proxima_crisis"] = crisis_out(crisis)
     return body

@@ -273,3 +273,9 @@ def test_staff_reading_a_shelters_address_through_its_organization_is_audited(
     assert SECRET_STREET in as_text(response)
     reads = AuditEvent.objects.filter(action="read_confidential_location", actor=worker)
     assert list(reads.values_list("object_id", flat=True)) == [location.id]
+
+
+def test_an_organizations_search_too_long_is_refused_with_a_reason(directory):
+    response = get("/organizations", search="x" * 501)
+    assert response.status_code == 400 and "500" in response.json()["detail"]
+    assert get("/organizations", search="x" * 500).status_code == 200

@@ -36,7 +36,12 @@ from proxima.directory.services.hsds_export import (
     serialize_many,
 )
 from proxima.directory.services.hsds_spec import KINDS
-from proxima.directory.services.search import SearchInputError, SearchQuery, search_services
+from proxima.directory.services.search import (
+    MAX_QUERY_LENGTH,
+    SearchInputError,
+    SearchQuery,
+    search_services,
+)
 
 router = ApiRouter(tags=["HSDS 3.0"])
 MAX_PER_PAGE = 100
@@ -283,6 +288,10 @@ def list_organizations(
     format: str | None = None,
 ):
     _check_format(format)
+    if len(search) > MAX_QUERY_LENGTH:
+        raise SearchInputError(
+            _("The search text is too long (at most %d characters).") % MAX_QUERY_LENGTH
+        )
     organizations, total = _paginate(queries.organizations_matching(search), page, per_page)
     public = _is_public(request)
     if full or full_service:

@@ -32,7 +32,7 @@ from proxima.directory.forms import (
 )
 from proxima.directory.models import Service, TaxonomyTerm, TermMapping
 from proxima.directory.services import confidential, editing, needs
-from proxima.directory.services.crisis import EMERGENCY_NUMBERS, detect_crisis
+from proxima.directory.services.crisis import EMERGENCY_NUMBERS, REFUSED_READ, detect_crisis
 from proxima.directory.services.search import SearchInputError, search_services
 
 SEARCH_FIELDS = (
@@ -84,7 +84,9 @@ def search(request):
     query_string.pop("page", None)
     # A refused search (a text too long, a postal code not found...) still shows the
     # emergency numbers when its words speak of a crisis.
-    refused_crisis = results is None and has_criteria and detect_crisis(request.GET.get("q", ""))
+    refused_crisis = (
+        results is None and has_criteria and detect_crisis(request.GET.get("q", "")[:REFUSED_READ])
+    )
     context = {
         "emergency_numbers": EMERGENCY_NUMBERS if refused_crisis else (),
         "for_person": _for_person(request),

@@ -839,6 +839,9 @@ _WEAK_ABOUT = re.compile(
 _SOMEONE = re.compile(r" (je|j|moi|me|mon|ma|mes|i|my|myself|mine|nous|notre|nos|we|our|us) ")
 # How much of a text is read (an intake's reason holds up to 5,000 characters).
 READ_UP_TO = 5000
+# A refused search (too long) is read for a crisis this far: its first sentences say it,
+# and a stranger's 5,000 characters should not cost a tenth of a second each.
+REFUSED_READ = 1000
 
 
 def _about_the_subject(normalized: str) -> bool:

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kind",
             choices=TOP_LEVEL_KINDS,
-            help="What the JSON holds (guessed from the file name otherwise).",
+            help="What the JSON holds (read from its records' fields otherwise, then from the file name).",
         )
         parser.add_argument(
             "--from",
