@@ -873,6 +873,11 @@ def test_the_places_search_ranks_like_the_services_search_with_the_numbers(direc
 # --- A reviewer's searches: everyday words the fourth probe's patterns first caught, and
 # real threats the figures of speech first took out.
 REVIEW_NEAR_MISSES = [
+    "mon père ne peut plus vivre seul",
+    "ma mère ne peut plus vivre seule, CHSLD",
+    "au cas où je ne serais pas là pour le colis",
+    "my son hurt himself at school, physio",
+    "my daughter keeps following me everywhere, separation anxiety",
     "gas for my car to get to work",
     "carte de gaz pour l'auto",
     "ready to go back to work after burnout",
@@ -949,6 +954,9 @@ REVIEW_NEAR_MISSES = [
     "the cold could kill him, he sleeps outside",
 ]
 REVIEW_CRISES = [
+    "he said he would kill me if I don't give him money",
+    "il va me tuer si j'arrive en retard",
+    "the garage door is closed and the car is running",
     "he is going to kill me with a knife",
     "il va me tuer quand j'arrive ce soir",
     "my husband said he will kill me for leaving",

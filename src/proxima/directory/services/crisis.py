@@ -264,6 +264,7 @@ _NOT_TO_COLLEAGUES = (
 _NOT_AN_ACCIDENT = (
     r"(?! ?(shaving|cooking|playing|laughing|at the gym|at work|at practice|in the kitchen|"
     r"by accident|accidentally|while|when i fell|falling|skiing|skating|running|lifting|"
+    r"at school|at recess|in gym|at hockey|at soccer|"
     r"on a|on the|with a knife cooking))"
 )
 
@@ -272,7 +273,7 @@ _NOT_AN_ACCIDENT = (
 _SUICIDE = [
     # French: a wish to die or to end it, about oneself or a close one.
     r" (veux|veut|voulons|veulent|envie de|gout de|aimerais|aimerait|vais|va|pense a|pensees? de|songe a|prefererais) (juste |trop |tant )?(mourir(?! de (rire|faim|honte|chaleur|froid|envie|ennui))|crever(?! de (faim|chaleur|froid|rire))|en finir|disparaitre pour toujours)",
-    r" (veux|veut|peux|peut|sais|sait) (plus|pas) (vivre|continuer) ",
+    r" (veux|veut|peux|peut|sais|sait) (plus|pas) (vivre|continuer) (?!(seule?s?|a la maison|chez|en appartement|dans|sans|avec|ici|la|comme ca|a travailler|mes etudes|l ecole|le programme) )",
     r" (plus|pas) (envie de|le gout de|la force de) (vivre|continuer) ",
     r" (veux|veut) (plus|pas) (etre|rester) (en vie|la) ",
     r" (me|se|te) (tuer|suicider|pendre|jeter (en bas|d un pont|sous)|tirer une balle|ouvrir les veines|faire du mal|mutiler|scarifier|couper (les|mes|ses) (bras|veines|poignets))",
@@ -564,7 +565,7 @@ _SUICIDE += [
     r" (made|make|making) peace with (leaving|dying|death|going|it all ending)",
     r" (affairs|things) in order (before i (go|die|leave)|for when i m gone|and i am ready to go|and im ready to go)| (regle|mis de l ordre dans) (mes|ses) affaires (avant de (partir|mourir|m en aller)|pour partir)| (regarde|regarder|looked at|looking at|staring at|fixe|fixais) (la|une|the|a) (corde|rope) ",
     r" (tout (prepare|planifie|organise)|planned everything|everything ready|got everything ready)( [a-z]+){0,3} (pour )?(mourir|en finir|die|end it)| tout (prepare|planifie) pour partir $",
-    r" (au cas ou|in case) (je|i|il|elle|he|she) (ne )?(serais|sois|serai|serait|soit|am|m|would|will|was|were|d)( plus| not| no longer| pu| pas)? (plus |pu |pas )?(la|here|around|alive)",
+    r" (au cas ou|in case) (je|i|il|elle|he|she) (ne )?(serais|sois|serai|serait|soit|am|m|would|will|was|were|d)( plus| not| no longer| pu| pas)? (plus |pu |pas )?(la|here|around|alive)(?! (pour|when|quand|to|at|a) )",
     r" (a quoi|what s the point|whats the point|what is the point|quoi)( [a-z]+){0,2} (de vivre|sert de vivre|of living|of life|in living|to live|of going on|of being alive)",
     r" (devrais|devrait|should) (juste )?(disparaitre|mourir|crever|plus etre la|disappear|die|not be here|not exist|not be alive)",
     r" (je suis|il est|elle est|suis|me sens|se sent|je me sens|i am|i feel|he is|she is) de trop ",
@@ -576,7 +577,7 @@ _SUICIDE += [
     r" (took|pris|prit|apporte|grabbed|left with) (his|her|son|sa|ses|my|mon|ma)( [a-z]+){0,4} (gun|fusil|arme|carabine|rifle|shotgun)",
     # The wish in the past ("il disait qu'il voulait mourir") or by a third person.
     r" (voulait|voulais|voulaient|voulu) (mourir|crever|en finir|se tuer|me tuer|se suicider|me suicider|plus vivre|pu vivre|pas vivre) ",
-    r" (peux|peut|peu|pouvait) (plus|pas|pu) vivre ",
+    r" (peux|peut|peu|pouvait) (plus|pas|pu) vivre (?!(seule?s?|a la maison|chez|en appartement|dans|sans|avec|ici|la|comme ca) )",
     r" (gout|envie) (de|d) en finir ",
     r" (enferme|enfermee|enfermes|locked)( [a-z]+){0,8} (lames|blades|couteaux|knives|rasoirs|razors) ",
     r" (dit|dis|dire|says|said|pense|thinks|think) (qu|que|that)( [a-z]+){0,2} (serait|serais|serions|seraient|would be|d be|will be) (mieux|better off|better) (sans|without) (moi|lui|elle|me|him|her|them|eux) ",
@@ -680,7 +681,7 @@ _SUICIDE += [
     r" (achete|bought|got) (des |some )?(pilules|pills|medicaments|meds|corde|rope|fusil|gun)( [a-z]+){0,2} (pour|to) (mourir|die|en finir|me tuer|kill myself|end it|tout arreter)",
     r" (pills|pilules|meds|medicaments|comprimes) (lined up|alignees|alignes|comptees|counted)| (lined up|counted) (my|the|mes|les|all my|all the) (pills|pilules|meds|medicaments)",
     r" (sauter|jump|jumping|me jeter|me laisser tomber|tomber) (par|du|de|off|out of|from|en bas)( la| le| mon| ma| the| my| a| de)? ([0-9]+e |[0-9]+th |mon |ma |the |my )?(fenetre|window|etage|floor|bloc|building|balcon|balcony|toit|roof)",
-    r"(?=.* (tuyau d echappement|exhaust|monoxyde|carbon monoxide|gaz|gas) )(?=.* garage )(?=.* (ferme|fermee|closed|auto|char|car|voiture|moteur|engine|running|roule|tourne) )| (me|se) gazer ",
+    r"(?=.* (tuyau d echappement|exhaust|monoxyde|carbon monoxide|gaz|gas) )(?=.* garage )(?=.* (ferme|fermee|closed|auto|char|car|voiture|moteur|engine|running|roule|tourne) )| (me|se) gazer |(?=.* garage )(?=.* (closed|ferme|fermee) )(?=.* (car|auto|char|moteur|engine|voiture) (is )?(running|roule|tourne|en marche) )",
     r" (drive|driving|crash|crashing) (off|into)( the| a)? (road|route|wall|tree|bridge)( [a-z]+){0,2} (on purpose|expres|volontairement)",
     r" (off|offing) (myself|himself|herself|themselves) ",
     r" (me|je me|se|il se|elle se) (tue|pends|pend|flingue|tire) (ce soir|cette nuit|tonight|maintenant|now|demain)",
@@ -725,9 +726,9 @@ _VIOLENCE += [
     r" (he s|he is|she s|she is|hes|shes|il|elle) (holding|keeping) (me|us) (here|inside|prisoner|hostage)",
     r" (il|elle|he|she|mon chum|mon mari|mon conjoint|ma conjointe|mon ex|my husband|my boyfriend|my partner|my ex) (m a pris|a pris|took|takes|garde|keeps|cache|hides|hid|a cache|prend)( [a-z]+){0,1} (mon|ma|mes|my) (telephone|phone|cell|cellulaire|passeport|passport|papiers|papers|cles|keys)",
     r"(?<! je)(?<! j) (m|me|nous|la) (enferme|enfermait|enferment) ",
-    r" (ex|chum|mari|il|elle|he|she|quelqu un|someone|un gars|a man|a guy|stranger|un inconnu|un homme) (me|m a|m) (suit|suivie|suivi|suivait) (partout|jusqu|chez|en auto|dans la rue|depuis)| (follows|followed|is following|keeps following) (me|her) (everywhere|home|around|to work|from work) ",
+    r" (ex|chum|mari|il|elle|he|she|quelqu un|someone|un gars|a man|a guy|stranger|un inconnu|un homme) (me|m a|m) (suit|suivie|suivi|suivait) (partout|jusqu|chez|en auto|dans la rue|depuis)| (he|she|my ex|someone|a man|a guy|a stranger|my husband|my boyfriend|my partner) (follows|followed|is following|keeps following) (me|her) (everywhere|home|around|to work|from work) ",
     r" (ex|chum|mari|conjoint|conjointe|blonde|femme|copain|copine|agresseur|il|elle|he|she|husband|boyfriend|wife|girlfriend|partner) (me|nous|la|le) (harcele|harcelait|harcelent|traque|traquait|suit partout)( |$)",
-    r" (is|keeps|s|he s|she s) (stalking|following|harassing) (me|us|her) | (i am|im|i m|being|been) stalked ",
+    r" (is|keeps|s|he s|she s) (stalking|harassing) (me|us|her) | (i am|im|i m|being|been) stalked ",
     r" (traceur|tracker|gps|airtag|localisateur)( [a-z]+){0,3} (sur|on|in|dans) (mon|ma|my) (auto|char|voiture|car|sac|bag|phone|telephone)| (tracks|tracking|suit) (my|mon) (phone|telephone|cell|location|position)",
     r" (ex|il|he|she|elle|someone|quelqu un|un homme|a man|a guy|un gars|stranger|inconnu) (rode|rodait|hangs around|is hanging around|keeps hanging around|lurks|is lurking) (autour|around|devant|outside) (de chez moi|de chez nous|my (house|place|home|apartment)|chez nous|ma maison)",
     r" (broke into|broken into|break into|entre par effraction|est entre chez)( [a-z]+){0,2} (my|mon|ma|chez) (place|house|home|apartment|apt|appart|maison|logement|moi|nous) ",
@@ -863,8 +864,8 @@ _FIGURES = re.compile(
             r" (va|vont|veut|going to|gonna|will|would) (me|nous) tuer (d attendre|a force de|de rire)(?= )",
             r" (veut|va|vont) (me|nous) tuer avec (sa|son|ses|leur|leurs) (hausse|hausses|loyer|augmentation|facture|factures|prix|questions|bruit|musique|devoirs|reglements)(?= )",
             # ... for a failure at school or at home, not for leaving or telling
-            r" (va|vont|veut) (me|nous) tuer (si|quand) (je|j|on) (ne |n )?(rate|rates|echoue|coule|manque|oublie|perds|perd|brise|casse|arrive en retard|suis en retard|fais pas mes devoirs|mange pas)(?= )",
-            r" (going to|will|would) kill (me|us) (if|when) (i|we) (fail|flunk|miss|forget|am late|break|lose|get a bad|crash|spend|eat|do not)(?= )",
+            r" (va|vont|veut) (me|nous) tuer (si|quand) (je|j|on) (ne |n )?(rate|rates|echoue|coule|manque|oublie|perds|perd|brise|casse|fais pas mes devoirs|mange pas)(?= )",
+            r" (going to|will|would) kill (me|us) (if|when) (i|we) (fail|flunk|miss|forget|break|lose|get a bad|crash|spend)(?= )",
             r" (ca|cela|this|that|it|l attente|the wait|waiting|this job|my job|ce travail|mon travail|ma job|le stress|stress|la chaleur|the heat|the pain|la douleur|my back|mon dos|this rent|le loyer) (va|vont|is going to|s going to|going to|gonna|will|is|s|est en train de) (me|nous) (tuer|kill|killing)(?= )",
             r" (surdose|overdose|overdoses|surdoses) (d|de|of) (ecrans?|cafeine|sucre|chocolat|travail|info|informations|tele|television|bonbons|amour|screens?|sugar|caffeine|chocolate|candy|cuteness|love|information|netflix|work)(?= )",
             r" (sugar|caffeine|coffee|screen|info|information|cuteness|carb|netflix|tv|chocolate|candy) (overdose|overdoses)(?= )",
