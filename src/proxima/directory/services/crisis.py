@@ -767,6 +767,9 @@ _VIOLENCE += [
     r" (elder|elderly) financial abuse| abus financier ",
     r" (financially|financierement) (abused|exploited|abusee?|exploitee?)",
 ]
+_VIOLENCE += [
+    r" (he|she|they) (would|d|will|ll|was going to|is going to) (kill|hurt|stab|shoot|beat|strangle|choke) (me|us|the kids|the children|my) ",
+]
 _TOPIC[DANGER_TO_OTHERS] += [
     r" (active shooter|tireur actif|homme arme|femme armee|man with a gun|armed man|gunman) "
 ]
@@ -945,6 +948,8 @@ _AN_ELDER = re.compile(
     r"senior|seniors|grand mere|grand pere|grands parents|grandma|grandmother|grandpa|"
     r"grandfather|grandparents?|chsld|rpa|nursing home|care home|retirement home|"
     r"residence pour aines|long term care|pension de vieillesse|old age pension|"
+    r"cheques? de pension|pension (cheque|money)|ma pension|my pension|"
+    r"grandson|granddaughter|"
     r"(i am|je suis|j ai|il a|elle a|age de|agee? de|aged) "
     r"(6[5-9]|[7-9][0-9]|1[01][0-9])( ans| years)?) "
 )
