@@ -16,7 +16,11 @@ def record_confidential_reads(user, service_ids: list[str], *, reason: str) -> N
     """One audit line per confidential location of these services shown to `user`."""
     if not sees_confidential(user):
         return
-    for location_id in queries.confidential_location_ids_of(service_ids):
+    _record(user, queries.confidential_location_ids_of(service_ids), reason)
+
+
+def _record(user, location_ids, reason: str) -> None:
+    for location_id in location_ids:
         record_audit_event(
             user,
             "read_confidential_location",
@@ -43,11 +47,4 @@ def record_confidential_reads_of_organizations(
             organization_id__in=organization_ids, is_confidential=True
         ).values_list("id", flat=True)
     )
-    for location_id in sorted(own | set(queries.confidential_location_ids_of(service_ids))):
-        record_audit_event(
-            user,
-            "read_confidential_location",
-            object_type="directory.location",
-            object_id=location_id,
-            reason=reason,
-        )
+    _record(user, sorted(own | set(queries.confidential_location_ids_of(service_ids))), reason)
