@@ -954,6 +954,9 @@ REVIEW_NEAR_MISSES = [
     "the cold could kill him, he sleeps outside",
 ]
 REVIEW_CRISES = [
+    "my boyfriend will kill me when I get home",
+    "il va me tuer à force de me frapper",
+    "my pimp will kill me if I leave",
     "he said he would kill me if I don't give him money",
     "il va me tuer si j'arrive en retard",
     "the garage door is closed and the car is running",

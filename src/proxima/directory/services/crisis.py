@@ -768,7 +768,7 @@ _VIOLENCE += [
     r" (financially|financierement) (abused|exploited|abusee?|exploitee?)",
 ]
 _VIOLENCE += [
-    r" (he|she|they) (would|d|will|ll|was going to|is going to) (kill|hurt|stab|shoot|beat|strangle|choke) (me|us|the kids|the children|my) ",
+    r" (he|she|they|my [a-z]+) (would|d|will|ll|was going to|is going to|s going to) (kill|hurt|stab|shoot|beat|strangle|choke) (me|us|the kids|the children|my) ",
 ]
 _TOPIC[DANGER_TO_OTHERS] += [
     r" (active shooter|tireur actif|homme arme|femme armee|man with a gun|armed man|gunman) "
@@ -864,7 +864,7 @@ _FIGURES = re.compile(
         (
             # "ma mère va me tuer si je rate", "gonna kill me if I fail", "this job is
             # killing me", "ça va me tuer d'attendre", "veut me tuer avec sa hausse"
-            r" (va|vont|veut|going to|gonna|will|would) (me|nous) tuer (d attendre|a force de|de rire)(?= )",
+            r" (va|vont|veut|going to|gonna|will|would) (me|nous) tuer (d attendre|de rire)(?= )",
             r" (veut|va|vont) (me|nous) tuer avec (sa|son|ses|leur|leurs) (hausse|hausses|loyer|augmentation|facture|factures|prix|questions|bruit|musique|devoirs|reglements)(?= )",
             # ... for a failure at school or at home, not for leaving or telling
             r" (va|vont|veut) (me|nous) tuer (si|quand) (je|j|on) (ne |n )?(rate|rates|echoue|coule|manque|oublie|perds|perd|brise|casse|fais pas mes devoirs|mange pas)(?= )",
