@@ -877,7 +877,7 @@ _FIGURES = re.compile(
             r" (coupe|coupee|cut) (le|la|les|un|une|mon|ma|my) (doigt|doigts|pouce|pied|orteil|genou|levre|joue|menton|front|finger|thumb|toe|knee|lip)(?= )",
             r" (sur|on) (the|le) (bridge|pont) (tous les jours|chaque (jour|matin|soir)|every (day|morning)|pour aller (travailler|a l ecole|au travail)|to go to (work|school)|to get to (work|school)|dans le trafic|in traffic)(?= )",
             # "je me tue à la tâche", "il s'est tué à l'ouvrage": working hard
-            r" (me|se|te|nous|vous) (suis |est |sommes |es )?(tue|tues|tuee|tuent|tuer) a (la tache|l ouvrage|le repeter|le dire|travailler|la job|force de)(?= )",
+            r" (je me|tu te|il se|elle se|on se|se|nous nous|vous vous) (suis |est |sommes |es )?(tue|tues|tuee|tuent|tuer) a (la tache|l ouvrage|le repeter|le dire|travailler|la job)(?= )",
             # "drug abuse", "abus d'alcool", "food poisoning", "jump rope", "rights violated"
             r" (drug|drugs|alcohol|substance|substances|drogues?|alcool|medicaments?|opioides?|cannabis) (abuse|abus)(?= )",
             r" (abus|abuse) (de|of|d) (drogues?|alcool|medicaments?|substances?|opioides?|cannabis|drugs|alcohol)(?= )",
