@@ -848,6 +848,7 @@ READ_UP_TO = 5000
 REFUSED_READ = 1000
 
 
+@lru_cache(maxsize=4096)  # (a search asks it of the patterns, then of the model)
 def _about_the_subject(normalized: str) -> bool:
     if _SOMEONE.search(normalized):
         normalized = _WEAK_ABOUT.sub("", normalized)

@@ -79,13 +79,18 @@ def examples(*, learning: bool | None = None) -> list[tuple[str, str]]:
 def _everyday_needs() -> list[str]:
     """The need lexicon's everyday phrases and names of every domain but crisis and
     violence: searches that are no crisis."""
-    data = json.loads((DATA / "need_domains.json").read_text(encoding="utf-8"))
+    from proxima.directory.services.crisis import CRISIS_DOMAINS, ELDER_ABUSE_DOMAIN
+    from proxima.directory.services.taxonomy import NEED_DOMAINS_FILE
+
+    answering = {code for codes in CRISIS_DOMAINS.values() for code in codes}
+    answering.add(ELDER_ABUSE_DOMAIN)
+    data = json.loads(NEED_DOMAINS_FILE.read_text(encoding="utf-8"))
     texts: list[str] = []
     stack = list(data["domains"])
     while stack:
         domain = stack.pop(0)
         stack.extend(domain.get("children", []))
-        if domain["code"].split(".")[0] in ("crisis", "violence", "elder_abuse"):
+        if domain["code"].split(".")[0] in answering:
             continue
         texts += domain.get("lex_fr", []) + domain.get("lex_en", [])
         texts += [domain["fr"], domain["en"], domain["desc_fr"], domain["desc_en"]]

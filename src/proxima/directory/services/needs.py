@@ -96,8 +96,14 @@ class _SentenceNeeds:
         self.sentence, self.graph = sentence, graph
         self.about: bool | None = None
         self.bereavement: bool | None = None
+        self.said: dict[NeedMatch, set[str]] = {}  # (asked when matching, then again)
 
     def __call__(self, match: NeedMatch) -> set[str]:
+        if match not in self.said:
+            self.said[match] = self._read(match)
+        return self.said[match]
+
+    def _read(self, match: NeedMatch) -> set[str]:
         graph = self.graph
         needs = graph.closure([match.term_id]) & graph.need_domain_ids
         if needs & CRISIS_NEED_IDS:
